@@ -1,0 +1,121 @@
+/**
+ * The one place that turns a catalogue into manifests: `synthesize(environment,
+ * catalogue, releases)`. Pure and deterministic: the same inputs give the same objects
+ * in the same order. Everything is validated before anything is returned, so callers
+ * that write files never write half a result.
+ */
+import { App, Chart } from 'cdk8s';
+import { cpuTargetFor, replicasFor } from '../services/defaults';
+import { assertNoProblems, type Problem } from '../services/problems';
+import { validateReleases, type Releases } from '../services/releases';
+import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '../services/spec';
+import { validateCatalogue } from '../services/validate';
+import { VersionAutoscaling } from './autoscaling';
+import { versionLabels, versionSelector } from './labels';
+import { AppNamespace } from './namespace';
+import { objectRef, validateObject, type ManifestObject } from './schema';
+import { Microservice, withPreStopSleep } from './workload';
+
+/** What synthesis needs of an environment (infra/config.ts EnvironmentConfig has all of it). */
+export interface SynthEnvironment {
+  readonly stack: string;
+  readonly profile: EnvironmentProfile;
+  readonly namespace: string;
+  readonly defaultTier: ResourceTier;
+  readonly requireDigests: boolean;
+  /** Name of the releases file, for messages (`services/releases/dev.yaml`). */
+  readonly releasesFile: string;
+}
+
+export interface ManifestFile {
+  /** File name inside the environment's output directory. */
+  readonly name: string;
+  /** The service the file belongs to; undefined for shared objects. */
+  readonly service?: string;
+  readonly objects: readonly ManifestObject[];
+}
+
+export interface Synthesis {
+  readonly environment: SynthEnvironment;
+  readonly catalogue: string;
+  /** Shared objects first, then one file per service in catalogue order. */
+  readonly files: readonly ManifestFile[];
+}
+
+/** Objects not owned by one service (the namespace, later mesh-wide policy). */
+export const SHARED_FILE = '_shared.yaml';
+
+/** Order of kinds within a file: identity and config before what uses them. */
+const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
+
+export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
+  assertNoProblems(validateCatalogue(catalogue), 'the catalogue is invalid');
+  assertNoProblems(
+    validateReleases(releases, catalogue, { requireDigests: environment.requireDigests, file: environment.releasesFile }),
+    `the image pins for ${environment.stack} are invalid`,
+  );
+
+  const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue) }];
+  for (const { spec } of catalogue.services) {
+    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name]) });
+  }
+
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    for (const obj of file.objects) {
+      problems.push(...validateObject(obj, file.name));
+      const key = `${obj.apiVersion} ${objectRef(obj)}`;
+      const other = seen.get(key);
+      if (other !== undefined) {
+        problems.push({ where: file.name, field: objectRef(obj), problem: `is also emitted by ${other}`, fix: 'rename a service or version so every object name is unique' });
+      }
+      seen.set(key, file.name);
+    }
+  }
+  assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
+  return { environment, catalogue: catalogue.name, files };
+}
+
+/**
+ * One small cdk8s App per unit: `Chart.toJson()` on a chart of a few objects keeps
+ * synthesis linear in the number of services (one App for everything resolves the
+ * whole tree at once and grows faster than linearly).
+ */
+function newChart(namespace: string | undefined): Chart {
+  return new Chart(new App(), 'chart', { ...(namespace !== undefined && { namespace }), disableResourceNameHashes: true });
+}
+
+function sharedObjects(environment: SynthEnvironment, catalogue: Catalogue): ManifestObject[] {
+  const chart = newChart(undefined);
+  new AppNamespace(chart, 'Namespace', { name: environment.namespace, partOf: catalogue.name });
+  return ordered(chart.toJson());
+}
+
+function serviceObjects(
+  environment: SynthEnvironment,
+  partOf: string,
+  spec: ServiceSpec,
+  images: Readonly<Record<string, string>> | undefined,
+): ManifestObject[] {
+  const chart = newChart(environment.namespace);
+  const service = new Microservice(chart, spec.name, { spec, partOf, images: images ?? {}, defaultTier: environment.defaultTier });
+  for (const [version, deployment] of service.deployments) {
+    new VersionAutoscaling(chart, `${spec.name}-${version}-scaling`, {
+      deployment,
+      replicas: replicasFor(spec, environment.profile),
+      cpuTargetPercent: cpuTargetFor(spec),
+      labels: versionLabels(partOf, spec, version),
+      selector: versionSelector(spec, version),
+    });
+  }
+  return ordered(chart.toJson()).map(withPreStopSleep);
+}
+
+function ordered(objects: unknown[]): ManifestObject[] {
+  const rank = (o: ManifestObject) => {
+    const i = KIND_ORDER.indexOf(o.kind);
+    return i === -1 ? KIND_ORDER.length : i;
+  };
+  return (objects as ManifestObject[]).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+}

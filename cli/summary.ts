@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import type { SynthOutcome } from './synth-command';
+
+/** The human summary `npm start` prints: services, objects by kind, where the files are. */
+export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
+  const { synthesis, environment } = outcome;
+  const lines: string[] = [];
+  const all = synthesis.files.flatMap((f) => f.objects);
+  lines.push(`Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`);
+  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects`);
+  lines.push('');
+  lines.push('Services');
+  const rows = synthesis.files
+    .filter((f) => f.service !== undefined)
+    .map((f) => {
+      const deployments = f.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+      const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as { spec?: { minReplicas?: number; maxReplicas?: number } } | undefined;
+      return [f.service ?? '', deployments.join(', '), `${hpa?.spec?.minReplicas ?? '-'}..${hpa?.spec?.maxReplicas ?? '-'}`, f.name];
+    });
+  lines.push(...table(['service', 'deployments', 'replicas', 'file'], rows));
+  lines.push('');
+  lines.push('Objects by kind');
+  const counts = new Map<string, number>();
+  for (const o of all) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  lines.push(...table(['kind', 'count'], [...counts].map(([k, n]) => [k, String(n)])));
+  lines.push('');
+  lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/ (${outcome.written.map((w) => w.name).join(', ')})`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}

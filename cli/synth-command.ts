@@ -1,0 +1,99 @@
+/**
+ * `synth`: environment settings + catalogue + image pins -> validated manifests, written
+ * atomically to `<out>/<env>/`. Shared by `npm run synth` and `npm start`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { synthesize, toYaml, type Synthesis } from '../charts';
+import { loadEnvironment, repoRoot, type EnvironmentConfig } from '../infra/config';
+import { assertNoProblems } from '../services/problems';
+import { loadReleases, releasesFile } from '../services/releases';
+import type { Catalogue } from '../services/spec';
+
+export interface SynthOptions {
+  readonly env: string;
+  /** Module exporting the catalogue (default export or `catalogue`). @default the BookInfo sample */
+  readonly catalogue?: string;
+  /** @default `dist` under the repository root */
+  readonly out?: string;
+  readonly root?: string;
+}
+
+export interface SynthOutcome {
+  readonly synthesis: Synthesis;
+  readonly environment: EnvironmentConfig;
+  /** The directory written (`<out>/<env>`). */
+  readonly dir: string;
+  /** Files written, relative to `dir`, with their byte counts. */
+  readonly written: ReadonlyArray<{ name: string; bytes: number }>;
+}
+
+export const DEFAULT_CATALOGUE = 'services/bookinfo';
+
+export function loadCatalogue(modulePath: string, root: string): Catalogue {
+  const resolved = path.resolve(root, modulePath);
+  let mod: { default?: unknown; catalogue?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(resolved) as typeof mod;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(resolved)) {
+      assertNoProblems([{ where: modulePath, field: '--catalogue', value: modulePath, problem: 'is not a module that can be loaded', fix: 'pass the path of a .ts file (or directory with index.ts) that exports a catalogue' }]);
+    }
+    throw error;
+  }
+  const catalogue = mod.catalogue ?? mod.default;
+  if (typeof catalogue !== 'object' || catalogue === null || !Array.isArray((catalogue as Catalogue).services)) {
+    assertNoProblems([{ where: modulePath, field: 'export', value: Object.keys(mod), problem: 'does not export a catalogue', fix: "export default defineCatalogue('name', [defineService({...}), ...])" }]);
+  }
+  return catalogue as Catalogue;
+}
+
+/** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */
+export function render(options: SynthOptions): { synthesis: Synthesis; environment: EnvironmentConfig; rendered: Map<string, string> } {
+  const root = options.root ?? repoRoot();
+  const environment = loadEnvironment(options.env, root);
+  const catalogue = loadCatalogue(options.catalogue ?? DEFAULT_CATALOGUE, root);
+  const file = releasesFile(root, environment.releases);
+  const releasesDisplay = path.relative(root, file).split(path.sep).join('/');
+  const releases = loadReleases(file, releasesDisplay);
+  const synthesis = synthesize({ ...environment, releasesFile: releasesDisplay }, catalogue, releases);
+  const rendered = new Map(synthesis.files.map((f) => [f.name, toYaml(f.objects)]));
+  return { synthesis, environment, rendered };
+}
+
+export function runSynth(options: SynthOptions): SynthOutcome {
+  const root = options.root ?? repoRoot();
+  const { synthesis, environment, rendered } = render(options);
+  const dir = path.resolve(root, options.out ?? 'dist', options.env);
+  writeDirectoryAtomically(dir, rendered);
+  const written = [...rendered].map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) }));
+  return { synthesis, environment, dir, written };
+}
+
+/**
+ * Writes into a sibling temp directory, then swaps it in with renames, so a reader (or a
+ * failed run) never sees a half-written directory. The previous output is replaced whole:
+ * files of deleted services do not linger.
+ */
+export function writeDirectoryAtomically(dir: string, files: ReadonlyMap<string, string>): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  try {
+    for (const [name, text] of files) fs.writeFileSync(path.join(staging, name), text);
+    const old = `${staging}.old`;
+    const hadOld = fs.existsSync(dir);
+    if (hadOld) fs.renameSync(dir, old);
+    try {
+      fs.renameSync(staging, dir);
+    } catch (error) {
+      if (hadOld) fs.renameSync(old, dir);
+      throw error;
+    }
+    if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}

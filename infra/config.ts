@@ -1,0 +1,138 @@
+/**
+ * The only reader of environment configuration. `Pulumi.<stack>.yaml` is the single
+ * source of an environment's settings: the synth command reads it through this module
+ * and the Pulumi program will too, so manifests and infrastructure never disagree.
+ *
+ * Pure on purpose (no @pulumi/pulumi import): it runs without the Pulumi engine.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { assertNoProblems, type Problem } from '../services/problems';
+import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';
+
+/** The Pulumi project name (`Pulumi.yaml`), which namespaces our config keys. */
+export const PROJECT = 'platform';
+
+export interface EnvironmentConfig {
+  /** Stack name, e.g. `dev`. */
+  readonly stack: string;
+  /** Repository-relative stack file, for messages. */
+  readonly file: string;
+  /** Replica counts, resource tier defaults and digest rules follow the profile. */
+  readonly profile: EnvironmentProfile;
+  /** Namespace the catalogue is deployed to (labelled for Istio injection). */
+  readonly namespace: string;
+  /** Public DNS domain of the environment's gateway. */
+  readonly domain: string;
+  /** Resource tier of services that do not name one. */
+  readonly defaultTier: ResourceTier;
+  /** Which `services/releases/<name>.yaml` holds this environment's pins. */
+  readonly releases: string;
+  /** Digests (not tags) required for every image pin. */
+  readonly requireDigests: boolean;
+  /** GCP project id (`gcp:project`). */
+  readonly gcpProject: string;
+  /** GCP region (`gcp:region`). */
+  readonly gcpRegion: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
+const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GCP_REGION = /^[a-z]+-[a-z]+[0-9]$/;
+
+/** The repository root: where `Pulumi.yaml` lives. */
+export function repoRoot(): string {
+  return path.resolve(__dirname, '..');
+}
+
+export function stackFile(stack: string, root = repoRoot()): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Stacks that have a `Pulumi.<stack>.yaml`, sorted. */
+export function availableStacks(root = repoRoot()): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+type Reader<T> = (raw: unknown) => T | { problem: string; fix: string };
+
+interface KeySpec<T> {
+  readonly key: string;
+  readonly read: Reader<T>;
+  /** Used when the key is absent; undefined means the key is required. */
+  readonly fallback?: (stack: string) => T;
+}
+
+const isFailure = (v: unknown): v is { problem: string; fix: string } =>
+  typeof v === 'object' && v !== null && 'problem' in v && 'fix' in v;
+
+const pattern =
+  (re: RegExp, what: string, example: string): Reader<string> =>
+  (raw) =>
+    typeof raw === 'string' && re.test(raw) ? raw : { problem: `must be ${what}`, fix: `set it to e.g. ${example}` };
+
+const oneOf =
+  <T extends string>(values: readonly T[]): Reader<T> =>
+  (raw) =>
+    values.includes(raw as T) ? (raw as T) : { problem: `must be one of ${values.join(', ')}`, fix: `set it to one of ${values.join(', ')}` };
+
+const boolean: Reader<boolean> = (raw) =>
+  typeof raw === 'boolean' ? raw : { problem: 'must be true or false', fix: 'set it to true or false (unquoted)' };
+
+const KEYS = {
+  profile: { key: `${PROJECT}:profile`, read: oneOf(ENVIRONMENT_PROFILES) },
+  namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo') },
+  domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
+  defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' as ResourceTier },
+  releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: (stack: string) => stack },
+  requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean },
+  gcpProject: { key: 'gcp:project', read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev') },
+  gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
+} satisfies Record<string, KeySpec<unknown>>;
+
+/** Reads `Pulumi.<stack>.yaml`. Every problem names the file, key and the expected value. */
+export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentConfig {
+  const file = stackFile(stack, root);
+  const display = path.relative(process.cwd(), file) || file;
+  if (!fs.existsSync(file)) {
+    assertNoProblems([{ where: display, field: '(file)', value: stack, problem: 'is not a stack of this repository',
+      fix: `use one of: ${availableStacks(root).join(', ')}, or create Pulumi.${stack}.yaml` }]);
+  }
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    assertNoProblems(doc.errors.map((e) => ({ where: display, field: `line ${e.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${e.code})`, fix: e.message.split('\n')[0] })));
+  }
+  const data = doc.toJS() as { config?: Record<string, unknown> } | null;
+  const config = data?.config ?? {};
+  const problems: Problem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(KEYS) as [string, KeySpec<unknown>][]) {
+    const raw = config[spec.key];
+    if (raw === undefined) {
+      if (spec.fallback !== undefined) values[name] = spec.fallback(stack);
+      else if (name !== 'requireDigests') problems.push({ where: display, field: `config.${spec.key}`, problem: 'is required', fix: `add \`${spec.key}: <value>\` under config:` });
+      continue;
+    }
+    const result = spec.read(raw);
+    if (isFailure(result)) problems.push({ where: display, field: `config.${spec.key}`, value: raw, ...result });
+    else values[name] = result;
+  }
+  const known = new Set(Object.values(KEYS).map((k) => k.key));
+  for (const key of Object.keys(config)) {
+    if (key.startsWith(`${PROJECT}:`) && !known.has(key)) {
+      problems.push({ where: display, field: `config.${key}`, value: config[key], problem: 'is not a setting of this project',
+        fix: `remove it or fix the spelling (known: ${[...known].filter((k) => k.startsWith(PROJECT)).sort().join(', ')})` });
+    }
+  }
+  assertNoProblems(problems, `${display}: invalid environment settings`);
+  const profile = values.profile as EnvironmentProfile;
+  // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
+  values.requireDigests ??= profile !== 'dev';
+  return { stack, file: display, ...values } as EnvironmentConfig;
+}

@@ -1,0 +1,102 @@
+/**
+ * Defaults and the pure decisions derived from a ServiceSpec. Resolved once, here, so
+ * the charts and the mesh layer never disagree about a replica count or a weight.
+ */
+import type {
+  EnvironmentProfile,
+  ProbeCheck,
+  ReplicaRange,
+  ResourceAmounts,
+  ResourceTier,
+  ServiceSpec,
+  VersionSpec,
+} from './spec';
+
+/**
+ * Requests are what the scheduler reserves, limits what the container may burst to.
+ * Memory limit == 2x request keeps OOM kills rare without letting one pod starve a node.
+ */
+export const RESOURCE_TIERS: Readonly<Record<ResourceTier, { requests: ResourceAmounts; limits: ResourceAmounts }>> = {
+  small: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+  medium: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  large: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+};
+
+/** dev is cheap; staging and prod keep two replicas at least so a node drain never drops a service. */
+export const DEFAULT_REPLICAS: Readonly<Record<EnvironmentProfile, ReplicaRange>> = {
+  dev: { min: 1, max: 2 },
+  staging: { min: 2, max: 4 },
+  prod: { min: 3, max: 10 },
+};
+
+export const DEFAULT_CPU_TARGET_PERCENT = 70;
+export const DEFAULT_STARTUP_SECONDS = 60;
+export const DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+export const DEFAULT_RUN_AS_USER = 1000;
+
+export function replicasFor(spec: ServiceSpec, profile: EnvironmentProfile): ReplicaRange {
+  return spec.replicas?.[profile] ?? DEFAULT_REPLICAS[profile];
+}
+
+export function cpuTargetFor(spec: ServiceSpec): number {
+  return spec.replicas?.cpuTargetPercent ?? DEFAULT_CPU_TARGET_PERCENT;
+}
+
+export function resourcesFor(
+  spec: ServiceSpec,
+  defaultTier: ResourceTier,
+): { requests: ResourceAmounts; limits: ResourceAmounts } {
+  const tier = RESOURCE_TIERS[spec.resources?.tier ?? defaultTier];
+  return {
+    requests: { ...tier.requests, ...spec.resources?.requests },
+    limits: { ...tier.limits, ...spec.resources?.limits },
+  };
+}
+
+export function serviceAccountFor(spec: ServiceSpec): string {
+  return spec.serviceAccountName ?? spec.name;
+}
+
+export function imageKeyFor(version: VersionSpec): string {
+  return version.image ?? version.name;
+}
+
+export function deploymentNameFor(spec: ServiceSpec, version: VersionSpec): string {
+  return `${spec.name}-${version.name}`;
+}
+
+export function configMapNameFor(spec: ServiceSpec): string {
+  return `${spec.name}-config`;
+}
+
+/** Weight per version; a single version without a weight takes all traffic. */
+export function versionWeights(spec: ServiceSpec): ReadonlyArray<{ version: string; weight: number }> {
+  if (spec.versions.length === 1) {
+    const [only] = spec.versions;
+    return [{ version: only.name, weight: only.weight ?? 100 }];
+  }
+  return spec.versions.map((v) => ({ version: v.name, weight: v.weight ?? 0 }));
+}
+
+export interface ResolvedProbes {
+  readonly readiness: ProbeCheck;
+  readonly liveness: ProbeCheck;
+  readonly startup: ProbeCheck;
+  readonly startupSeconds: number;
+}
+
+export function probesFor(spec: ServiceSpec): ResolvedProbes {
+  const transport: ProbeCheck = spec.protocol === 'grpc' ? { grpc: true } : { tcp: true };
+  const readiness = spec.probes?.readiness ?? transport;
+  return {
+    readiness,
+    liveness: spec.probes?.liveness ?? { tcp: true },
+    startup: spec.probes?.startup ?? readiness,
+    startupSeconds: spec.probes?.startupSeconds ?? DEFAULT_STARTUP_SECONDS,
+  };
+}
+
+/** Port name Istio reads the protocol from (`http`, `grpc`, `tcp`). */
+export function portNameFor(spec: ServiceSpec): string {
+  return spec.protocol ?? 'http';
+}

@@ -1,0 +1,34 @@
+import * as path from 'node:path';
+import type { Catalogue, ServiceDefinition, ServiceSpec } from './spec';
+
+/**
+ * Declares a service. Records the file that called it, so that every validation
+ * message can name the file an app team has to edit.
+ */
+export function defineService(spec: ServiceSpec): ServiceDefinition {
+  const source = callerFile();
+  return source === undefined ? { spec } : { spec, source };
+}
+
+export function defineCatalogue(name: string, services: readonly ServiceDefinition[]): Catalogue {
+  return { name, services };
+}
+
+/** Repository-relative path of the module that called `defineService`, if V8 can tell. */
+function callerFile(): string | undefined {
+  const holder: { stack?: unknown } = {};
+  const previous = Error.prepareStackTrace;
+  let sites: unknown;
+  Error.prepareStackTrace = (_error, callSites) => callSites;
+  try {
+    Error.captureStackTrace(holder, defineService);
+    sites = holder.stack; // formatted lazily: read it while our formatter is installed
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+  const first = Array.isArray(sites) ? (sites[0] as NodeJS.CallSite | undefined) : undefined;
+  const file = typeof first?.getFileName === 'function' ? first.getFileName() : undefined;
+  if (file === undefined || file === null) return undefined;
+  const absolute = file.startsWith('file://') ? new URL(file).pathname : file;
+  return path.relative(process.cwd(), absolute).split(path.sep).join('/');
+}

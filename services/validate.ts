@@ -1,0 +1,420 @@
+/**
+ * Validation of ServiceSpecs, one Problem per mistake. Specs may come from plain
+ * JavaScript catalogues, so nothing here trusts the static types.
+ */
+import { deploymentNameFor, imageKeyFor, serviceAccountFor } from './defaults';
+import type { Problem } from './problems';
+import {
+  ENVIRONMENT_PROFILES,
+  RESOURCE_TIERS_ORDER,
+  type Catalogue,
+  type ServiceDefinition,
+  type ServiceSpec,
+} from './spec';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
+const CPU = /^\d+(\.\d+)?m?$/;
+const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/;
+const ROUTE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+/** Ports the Istio sidecar owns inside every pod; an app listening there breaks the mesh. */
+export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
+/** Names the spec in messages: its file when known, else the service name. */
+export function specLocation(def: ServiceDefinition): string {
+  const name = typeof def.spec?.name === 'string' ? def.spec.name : '?';
+  return def.source === undefined ? `service "${name}"` : `${def.source} (service "${name}")`;
+}
+
+class ProblemList {
+  readonly problems: Problem[] = [];
+  constructor(private readonly where: string) {}
+  add(field: string, value: unknown, problem: string, fix: string): void {
+    this.problems.push({ where: this.where, field, value, problem, fix });
+  }
+  missing(field: string, problem: string, fix: string): void {
+    this.problems.push({ where: this.where, field, problem, fix });
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+function checkInt(p: ProblemList, field: string, value: unknown, min: number, max: number, fix: string): void {
+  if (value === undefined) return;
+  if (!isInt(value) || value < min || value > max) p.add(field, value, `must be a whole number from ${min} to ${max}`, fix);
+}
+
+function checkDuration(p: ProblemList, field: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !DURATION.test(value)) {
+    p.add(field, value, 'is not a duration', "write it as a number and a unit: '250ms', '5s', '1m'");
+  }
+}
+
+function checkStringMap(p: ProblemList, field: string, value: unknown, keyPattern: RegExp, keyFix: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    p.add(field, value, 'must be an object of string values', `write it as { KEY: 'value' }`);
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!keyPattern.test(key)) p.add(`${field}.${key}`, key, 'is not a valid key', keyFix);
+    if (typeof v !== 'string') p.add(`${field}.${key}`, v, 'must be a string', `quote it: '${String(v)}'`);
+  }
+}
+
+/** Quantity in base units (cores or bytes), for request <= limit comparisons. */
+export function parseQuantity(q: string): number {
+  const units: Record<string, number> = {
+    m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+  };
+  const match = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
+  if (match === null) return Number.NaN;
+  const unit = match[2] === '' ? 1 : units[match[2]];
+  return unit === undefined ? Number.NaN : Number(match[1]) * unit;
+}
+
+function checkProbe(p: ProblemList, field: string, probe: unknown): void {
+  if (probe === undefined) return;
+  if (isRecord(probe) && 'http' in probe) {
+    if (typeof probe.http !== 'string' || !probe.http.startsWith('/')) {
+      p.add(`${field}.http`, probe.http, 'must be a path starting with "/"', "write the health endpoint, e.g. { http: '/health' }");
+    }
+    return;
+  }
+  if (isRecord(probe) && (probe.tcp === true || probe.grpc === true)) return;
+  p.add(field, probe, 'is not a probe', "use { http: '/path' }, { tcp: true } or { grpc: true }");
+}
+
+function validateVersions(p: ProblemList, spec: ServiceSpec): void {
+  const versions: unknown = spec.versions;
+  if (!Array.isArray(versions) || versions.length === 0) {
+    p.add('versions', versions, 'must list at least one version', "add { name: 'v1' }");
+    return;
+  }
+  const seen = new Set<string>();
+  let sum = 0;
+  let weighted = 0;
+  versions.forEach((v: unknown, i) => {
+    const field = `versions[${i}]`;
+    if (!isRecord(v)) {
+      p.add(field, v, 'must be an object', "write { name: 'v1' }");
+      return;
+    }
+    if (typeof v.name !== 'string' || !DNS_LABEL.test(v.name)) {
+      p.add(`${field}.name`, v.name, 'must be a DNS-1123 label (lower-case letters, digits, "-")', "use a name like 'v1' or 'canary'");
+    } else {
+      if (seen.has(v.name)) p.add(`${field}.name`, v.name, 'is declared twice', 'give each version a distinct name');
+      seen.add(v.name);
+      if (typeof spec.name === 'string' && deploymentNameFor(spec, { name: v.name }).length > 63) {
+        p.add(`${field}.name`, v.name, `makes the Deployment name "${spec.name}-${v.name}" longer than 63 characters`, 'shorten the service or version name');
+      }
+    }
+    if (v.image !== undefined && (typeof v.image !== 'string' || !CONFIG_KEY.test(v.image))) {
+      p.add(`${field}.image`, v.image, 'is not a valid image key', 'use the key of the pin in services/releases/<env>.yaml, e.g. "v1"');
+    }
+    if (v.weight !== undefined) {
+      weighted++;
+      if (!isInt(v.weight) || v.weight < 0 || v.weight > 100) {
+        p.add(`${field}.weight`, v.weight, 'must be a whole percentage from 0 to 100', 'set a weight from 0 to 100');
+      } else {
+        sum += v.weight;
+      }
+    }
+    if (v.headerMatch !== undefined) {
+      const m = v.headerMatch;
+      if (!isRecord(m) || typeof m.header !== 'string' || !HEADER_NAME.test(m.header)) {
+        p.add(`${field}.headerMatch.header`, isRecord(m) ? m.header : m, 'must be a lower-case HTTP header name', "write e.g. { header: 'end-user', exact: 'jason' }");
+      } else if ((m.exact === undefined) === (m.prefix === undefined)) {
+        p.add(`${field}.headerMatch`, m, 'must set exactly one of "exact" or "prefix"', "write e.g. { header: 'end-user', exact: 'jason' }");
+      }
+    }
+    checkStringMap(p, `${field}.env`, v.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
+  });
+  if (versions.length > 1 && weighted < versions.length) {
+    p.add('versions', versions.map((v: { name?: unknown }) => v?.name), 'has several versions but not every one has a weight', 'give every version a weight; the weights must sum to 100');
+  } else if (weighted > 0 && sum !== 100) {
+    p.add('versions[].weight', sum, 'is the sum of the weights; it must be 100', 'adjust the weights so they add up to 100');
+  }
+}
+
+function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
+  checkStringMap(p, 'env', spec.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
+  checkStringMap(p, 'config.values', spec.config?.values, ENV_NAME, 'config values become environment variables: use letters, digits and "_"');
+  const literal = { ...(isRecord(spec.env) ? spec.env : {}), ...(isRecord(spec.config?.values) ? spec.config?.values : {}) };
+  for (const name of Object.keys(literal)) {
+    if (SECRET_LIKE_NAME.test(name)) {
+      p.add(name in (spec.env ?? {}) ? `env.${name}` : `config.values.${name}`, name, 'looks like a secret but is given as a plain value',
+        `move it to secrets: [{ env: '${name}', secret: '<secret name>', key: '<key>' }] so the value never enters git`);
+    }
+  }
+  const secrets: unknown = spec.secrets;
+  if (secrets !== undefined && !Array.isArray(secrets)) {
+    p.add('secrets', secrets, 'must be a list', "write [{ env: 'DB_PASSWORD', secret: 'ratings-db', key: 'password' }]");
+  } else if (Array.isArray(secrets)) {
+    secrets.forEach((s: unknown, i) => {
+      const field = `secrets[${i}]`;
+      if (!isRecord(s)) {
+        p.add(field, s, 'must be an object', "write { env: 'DB_PASSWORD', secret: 'ratings-db', key: 'password' }");
+        return;
+      }
+      if ('value' in s) p.add(`${field}.value`, '(redacted)', 'is a secret value in the catalogue', 'delete it: store the value in a Kubernetes Secret and reference it by name and key');
+      if (typeof s.env !== 'string' || !ENV_NAME.test(s.env)) p.add(`${field}.env`, s.env, 'is not an environment variable name', 'use letters, digits and "_"');
+      if (typeof s.secret !== 'string' || !DNS_SUBDOMAIN.test(s.secret)) p.add(`${field}.secret`, s.secret, 'is not a Secret name', 'use the DNS-1123 name of the Kubernetes Secret');
+      if (typeof s.key !== 'string' || !CONFIG_KEY.test(s.key)) p.add(`${field}.key`, s.key, 'is not a Secret key', 'use letters, digits, "-", "_" or "."');
+    });
+  }
+  const names = [
+    ...Object.keys(isRecord(spec.env) ? spec.env : {}),
+    ...Object.keys(isRecord(spec.config?.values) ? spec.config.values : {}),
+    ...(Array.isArray(secrets) ? secrets.map((s: { env?: unknown }) => s?.env) : []),
+  ];
+  const dupes = [...new Set(names.filter((n, i) => typeof n === 'string' && names.indexOf(n) !== i))];
+  for (const d of dupes) p.add('env', d, 'is set more than once (env, config.values, secrets)', 'set each environment variable in one place');
+
+  if (spec.config?.files !== undefined) {
+    checkStringMap(p, 'config.files', spec.config.files, CONFIG_KEY, 'file names may use letters, digits, "-", "_" and "."');
+  }
+  const mountPath: unknown = spec.config?.mountPath;
+  if (mountPath !== undefined && (typeof mountPath !== 'string' || !mountPath.startsWith('/') || mountPath === '/')) {
+    p.add('config.mountPath', mountPath, 'must be an absolute directory other than "/"', "use e.g. '/etc/<service>'");
+  }
+  const size = JSON.stringify(spec.config ?? {}).length;
+  if (size > 900 * 1024) p.add('config', `${size} bytes`, 'is too large for a ConfigMap (1 MiB limit)', 'move large files into the image or a volume');
+}
+
+function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
+  const t = spec.traffic;
+  if (t === undefined) return;
+  checkDuration(p, 'traffic.timeout', t.timeout);
+  checkInt(p, 'traffic.retries.attempts', t.retries?.attempts, 0, 10, 'use 0 (no retries) to 10');
+  checkDuration(p, 'traffic.retries.perTryTimeout', t.retries?.perTryTimeout);
+  const cb = t.circuitBreaker;
+  if (cb !== undefined) {
+    for (const key of ['maxConnections', 'http1MaxPendingRequests', 'http2MaxRequests', 'consecutive5xxErrors'] as const) {
+      checkInt(p, `traffic.circuitBreaker.${key}`, cb[key], 1, 1_000_000, 'use a positive whole number');
+    }
+    checkInt(p, 'traffic.circuitBreaker.maxEjectionPercent', cb.maxEjectionPercent, 0, 100, 'use a percentage from 0 to 100');
+    checkDuration(p, 'traffic.circuitBreaker.interval', cb.interval);
+    checkDuration(p, 'traffic.circuitBreaker.baseEjectionTime', cb.baseEjectionTime);
+  }
+  const f = t.faults;
+  if (f?.delay !== undefined) {
+    checkDuration(p, 'traffic.faults.delay.fixedDelay', f.delay.fixedDelay);
+    checkInt(p, 'traffic.faults.delay.percent', f.delay.percent, 0, 100, 'use a percentage from 0 to 100');
+  }
+  if (f?.abort !== undefined) {
+    checkInt(p, 'traffic.faults.abort.httpStatus', f.abort.httpStatus, 200, 599, 'use an HTTP status code, e.g. 503');
+    checkInt(p, 'traffic.faults.abort.percent', f.abort.percent, 0, 100, 'use a percentage from 0 to 100');
+  }
+}
+
+function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
+  const routes: unknown = spec.routes;
+  if (routes === undefined) return;
+  if (!Array.isArray(routes)) {
+    p.add('routes', routes, 'must be a list', "write [{ path: '/productpage', match: 'exact' }]");
+    return;
+  }
+  const seen = new Set<string>();
+  routes.forEach((r: unknown, i) => {
+    const field = `routes[${i}]`;
+    if (!isRecord(r)) {
+      p.add(field, r, 'must be an object', "write { path: '/productpage', match: 'exact' }");
+      return;
+    }
+    if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path) || r.path.includes('..')) {
+      p.add(`${field}.path`, r.path, 'must be a host-relative path starting with "/" (no query, fragment, spaces or "..")', "write e.g. '/api/v1/products'");
+    }
+    if (r.match !== undefined && r.match !== 'exact' && r.match !== 'prefix') {
+      p.add(`${field}.match`, r.match, 'must be "exact" or "prefix"', "use match: 'exact' or match: 'prefix'");
+    }
+    const key = `${String(r.match ?? 'prefix')} ${String(r.path)}`;
+    if (seen.has(key)) p.add(`${field}.path`, r.path, 'is declared twice', 'remove the duplicate route');
+    seen.add(key);
+    if (r.rewrite !== undefined && (typeof r.rewrite !== 'string' || !r.rewrite.startsWith('/'))) {
+      p.add(`${field}.rewrite`, r.rewrite, 'must be a path starting with "/"', "write e.g. rewrite: '/'");
+    }
+    if (r.authRequired !== undefined && typeof r.authRequired !== 'boolean') {
+      p.add(`${field}.authRequired`, r.authRequired, 'must be true or false', 'write authRequired: true');
+    }
+    checkDuration(p, `${field}.timeout`, r.timeout);
+    if (r.cors !== undefined && (!isRecord(r.cors) || !Array.isArray(r.cors.allowOrigins) || r.cors.allowOrigins.length === 0)) {
+      p.add(`${field}.cors.allowOrigins`, isRecord(r.cors) ? r.cors.allowOrigins : r.cors, 'must list at least one origin', "write cors: { allowOrigins: ['https://app.example.com'] }");
+    }
+  });
+}
+
+function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
+  const replicas = spec.replicas;
+  if (replicas !== undefined) {
+    for (const profile of ENVIRONMENT_PROFILES) {
+      const range = replicas[profile];
+      if (range === undefined) continue;
+      checkInt(p, `replicas.${profile}.min`, range.min, 1, 1000, 'use at least 1 replica');
+      checkInt(p, `replicas.${profile}.max`, range.max, 1, 1000, 'use at least 1 replica');
+      if (isInt(range.min) && isInt(range.max) && range.max < range.min) {
+        p.add(`replicas.${profile}.max`, range.max, `is below min (${range.min})`, 'set max to min or more');
+      }
+    }
+    checkInt(p, 'replicas.cpuTargetPercent', replicas.cpuTargetPercent, 1, 100, 'use a percentage of the CPU request from 1 to 100, e.g. 70');
+  }
+  const res = spec.resources;
+  if (res !== undefined) {
+    if (res.tier !== undefined && !RESOURCE_TIERS_ORDER.includes(res.tier)) {
+      p.add('resources.tier', res.tier, `is not a tier`, `use one of ${RESOURCE_TIERS_ORDER.join(', ')}`);
+    }
+    for (const kind of ['requests', 'limits'] as const) {
+      const cpu: unknown = res[kind]?.cpu;
+      const memory: unknown = res[kind]?.memory;
+      if (cpu !== undefined && (typeof cpu !== 'string' || !CPU.test(cpu))) p.add(`resources.${kind}.cpu`, cpu, 'is not a CPU quantity', "write e.g. '250m' or '1'");
+      if (memory !== undefined && (typeof memory !== 'string' || !MEMORY.test(memory))) p.add(`resources.${kind}.memory`, memory, 'is not a memory quantity in binary units', "write e.g. '256Mi' or '1Gi'");
+    }
+    for (const r of ['cpu', 'memory'] as const) {
+      const req = res.requests?.[r];
+      const lim = res.limits?.[r];
+      if (typeof req === 'string' && typeof lim === 'string' && parseQuantity(req) > parseQuantity(lim)) {
+        p.add(`resources.requests.${r}`, req, `is above the limit (${lim})`, 'raise the limit or lower the request');
+      }
+    }
+  }
+  checkProbe(p, 'probes.readiness', spec.probes?.readiness);
+  checkProbe(p, 'probes.liveness', spec.probes?.liveness);
+  checkProbe(p, 'probes.startup', spec.probes?.startup);
+  checkInt(p, 'probes.startupSeconds', spec.probes?.startupSeconds, 1, 3600, 'use the seconds the service may take to start, e.g. 60');
+  checkInt(p, 'runAsUser', spec.runAsUser, 1, 2_147_483_647, 'use a non-root UID (1 or more)');
+  checkInt(p, 'terminationGracePeriodSeconds', spec.terminationGracePeriodSeconds, 5, 3600, 'allow at least 5 seconds for in-flight requests');
+  const writable: unknown = spec.writablePaths;
+  if (writable !== undefined) {
+    if (!Array.isArray(writable)) {
+      p.add('writablePaths', writable, 'must be a list of directories', "write ['/var/cache/app']");
+    } else {
+      writable.forEach((w: unknown, i) => {
+        if (typeof w !== 'string' || !w.startsWith('/') || w === '/' || w === '/tmp' || w.includes('..')) {
+          p.add(`writablePaths[${i}]`, w, 'must be an absolute directory other than "/" and "/tmp" (always writable)', "write e.g. '/var/cache/app'");
+        } else if (writable.indexOf(w) !== i) {
+          p.add(`writablePaths[${i}]`, w, 'is listed twice', 'remove the duplicate');
+        }
+      });
+    }
+  }
+}
+
+/** Problems in one service, on its own. */
+export function validateService(def: ServiceDefinition): Problem[] {
+  const p = new ProblemList(specLocation(def));
+  const spec = def.spec;
+  if (!isRecord(spec as unknown)) {
+    p.add('spec', spec, 'is not a ServiceSpec object', 'export defineService({ name, description, owner, port, versions })');
+    return p.problems;
+  }
+  if (typeof spec.name !== 'string' || !DNS_LABEL.test(spec.name) || spec.name.length > 63) {
+    p.add('name', spec.name, 'must be a DNS-1123 label: at most 63 lower-case letters, digits or "-", starting and ending with a letter or digit', "rename it, e.g. 'reviews'");
+  }
+  if (typeof spec.description !== 'string' || spec.description.trim() === '') {
+    p.add('description', spec.description, 'must say in one line what the service does', "add description: 'Serves book reviews'");
+  }
+  if (typeof spec.owner !== 'string' || !LABEL_VALUE.test(spec.owner) || spec.owner.length > 63) {
+    p.add('owner', spec.owner, 'must name the owning team as a label value (letters, digits, "-", "_", ".")', "set owner: 'team-books'");
+  }
+  if (!isInt(spec.port) || spec.port < 1 || spec.port > 65535) {
+    p.add('port', spec.port, 'is out of range: a port is a whole number from 1 to 65535', 'set the port the container listens on, e.g. 9080');
+  } else if (ISTIO_RESERVED_PORTS.includes(spec.port)) {
+    p.add('port', spec.port, 'is reserved by the Istio sidecar', 'listen on another port (Istio uses 15000-15090)');
+  }
+  if (spec.protocol !== undefined && !['http', 'grpc', 'tcp'].includes(spec.protocol)) {
+    p.add('protocol', spec.protocol, 'is not a protocol', "use 'http', 'grpc' or 'tcp'");
+  }
+  if (spec.serviceAccountName !== undefined && (typeof spec.serviceAccountName !== 'string' || !DNS_SUBDOMAIN.test(spec.serviceAccountName))) {
+    p.add('serviceAccountName', spec.serviceAccountName, 'is not a DNS-1123 name', "use e.g. 'bookinfo-reviews'");
+  }
+  validateVersions(p, spec);
+  validateWorkload(p, spec);
+  validateEnvironment(p, spec);
+  const deps: unknown = spec.dependencies;
+  if (deps !== undefined && !Array.isArray(deps)) {
+    p.add('dependencies', deps, 'must be a list of service names', "write dependencies: ['ratings']");
+  } else if (Array.isArray(deps)) {
+    deps.forEach((d: unknown, i) => {
+      if (d === spec.name) p.add(`dependencies[${i}]`, d, 'is the service itself', 'remove it: a service may always call itself');
+      else if (deps.indexOf(d) !== i) p.add(`dependencies[${i}]`, d, 'is listed twice', 'remove the duplicate');
+    });
+  }
+  validateRoutes(p, spec);
+  validateTraffic(p, spec);
+  return p.problems;
+}
+
+/** Problems in each service plus those between services. */
+export function validateCatalogue(catalogue: Catalogue): Problem[] {
+  const problems: Problem[] = [];
+  if (!isRecord(catalogue) || !Array.isArray(catalogue.services)) {
+    return [{ where: 'catalogue', field: 'services', value: catalogue, problem: 'is not a catalogue', fix: "export defineCatalogue('name', [services...])" }];
+  }
+  if (typeof catalogue.name !== 'string' || !DNS_LABEL.test(catalogue.name)) {
+    problems.push({ where: 'catalogue', field: 'name', value: catalogue.name, problem: 'must be a DNS-1123 label', fix: "name it like 'bookinfo'" });
+  }
+  if (catalogue.services.length === 0) {
+    problems.push({ where: 'catalogue', field: 'services', value: [], problem: 'is empty', fix: 'add at least one defineService(...)' });
+  }
+  for (const def of catalogue.services) problems.push(...validateService(def));
+
+  const byName = new Map<string, ServiceDefinition>();
+  const accounts = new Map<string, ServiceDefinition>();
+  const paths = new Map<string, ServiceDefinition>();
+  for (const def of catalogue.services) {
+    const spec = def.spec;
+    if (!isRecord(spec as unknown) || typeof spec.name !== 'string') continue;
+    const where = specLocation(def);
+    const first = byName.get(spec.name);
+    if (first !== undefined) {
+      problems.push({ where, field: 'name', value: spec.name, problem: `is already used by ${specLocation(first)}`, fix: 'give every service a unique name' });
+    } else {
+      byName.set(spec.name, def);
+    }
+    const account = serviceAccountFor(spec);
+    const owner = accounts.get(account);
+    if (owner === undefined) {
+      accounts.set(account, def);
+    } else if (owner.spec.name !== spec.name) {
+      problems.push({ where, field: 'serviceAccountName', value: account, problem: `is already the identity of ${specLocation(owner)}`,
+        fix: 'give every service its own ServiceAccount: the mesh authorises callers by it' });
+    }
+    for (const [i, route] of (Array.isArray(spec.routes) ? spec.routes : []).entries()) {
+      if (!isRecord(route)) continue;
+      const key = `${String(route.match ?? 'prefix')} ${String(route.path)}`;
+      const claimant = paths.get(key);
+      if (claimant !== undefined && claimant !== def) {
+        problems.push({ where, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${String(route.match ?? 'prefix')} match)`,
+          fix: 'route each public path to one service: remove it from one of them or use a different path' });
+      } else {
+        paths.set(key, def);
+      }
+    }
+  }
+  for (const def of catalogue.services) {
+    const deps: unknown = def.spec?.dependencies;
+    if (!Array.isArray(deps)) continue;
+    deps.forEach((d: unknown, i) => {
+      if (typeof d !== 'string' || !byName.has(d)) {
+        const known = [...byName.keys()].sort().join(', ');
+        problems.push({ where: specLocation(def), field: `dependencies[${i}]`, value: d, problem: 'is not a service of this catalogue',
+          fix: `use one of: ${known}, or add the missing service to the catalogue` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** Image keys a service needs pinned, in version order (shared keys once). */
+export function requiredImageKeys(spec: ServiceSpec): string[] {
+  return [...new Set(spec.versions.map(imageKeyFor))];
+}
