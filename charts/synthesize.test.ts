@@ -1,0 +1,59 @@
+import { synthesize, toYaml } from '.';
+import catalogue from '../services/bookinfo';
+import { defineCatalogue } from '../services/define';
+import { ValidationError } from '../services/problems';
+import type { ServiceSpec } from '../services/spec';
+import { environment, repoReleases } from '../test/fixtures/environments';
+
+const spec = (name: string, versions: ServiceSpec['versions']): ServiceSpec => ({ name, description: 'x', owner: 'team-a', port: 8080, versions });
+
+function thrown(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('synthesize', () => {
+  it('is deterministic: two runs give byte-identical YAML', () => {
+    const render = () => synthesize(environment('dev'), catalogue, repoReleases('dev')).files.map((f) => `# ${f.name}\n${toYaml(f.objects)}`).join('');
+    const first = render();
+    expect(render()).toBe(first);
+    expect(first.length).toBeGreaterThan(10_000);
+  });
+
+  it('synthesizes prod from digest pins', () => {
+    const prod = synthesize(environment('prod'), catalogue, repoReleases('prod'));
+    const images = prod.files.flatMap((f) => f.objects).filter((o) => o.kind === 'Deployment')
+      .map((o) => (o as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0].image);
+    expect(images).toHaveLength(6);
+    for (const image of images) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('refuses an invalid catalogue before building anything', () => {
+    const bad = defineCatalogue('test', [{ spec: { ...spec('svc', [{ name: 'v1' }]), port: 0 } }]);
+    const error = thrown(() => synthesize(environment('dev'), bad, { svc: { v1: 'example.com/svc:1' } }));
+    expect(error.message).toMatch(/^the catalogue is invalid:/);
+    expect(error.problems.map((p) => p.field)).toEqual(['port']);
+  });
+
+  it('refuses tag pins where the environment requires digests', () => {
+    const error = thrown(() => synthesize(environment('prod'), catalogue, repoReleases('dev')));
+    expect(error.message).toMatch(/^the image pins for prod are invalid:/);
+    expect(error.problems).toHaveLength(6);
+    expect(error.problems[0]).toMatchObject({ where: 'services/releases/prod.yaml', field: 'productpage.v1' });
+  });
+
+  it('refuses two objects with the same name from different services', () => {
+    const clash = defineCatalogue('test', [{ spec: spec('a-b', [{ name: 'c' }]) }, { spec: spec('a', [{ name: 'b-c' }]) }]);
+    const error = thrown(() => synthesize(environment('dev'), clash, { 'a-b': { c: 'example.com/x:1' }, a: { 'b-c': 'example.com/x:1' } }));
+    expect(error.problems.map((p) => `${p.where} ${p.field} ${p.problem}`)).toEqual([
+      'a.yaml Deployment/a-b-c is also emitted by a-b.yaml',
+      'a.yaml HorizontalPodAutoscaler/a-b-c is also emitted by a-b.yaml',
+      'a.yaml PodDisruptionBudget/a-b-c is also emitted by a-b.yaml',
+    ]);
+  });
+});
