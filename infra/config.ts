@@ -65,8 +65,10 @@ type Reader<T> = (raw: unknown) => T | { problem: string; fix: string };
 interface KeySpec<T> {
   readonly key: string;
   readonly read: Reader<T>;
-  /** Used when the key is absent; undefined means the key is required. */
+  /** Used when the key is absent. */
   readonly fallback?: (stack: string) => T;
+  /** Absent is fine and resolved later (after the keys it depends on). */
+  readonly optional?: true;
 }
 
 const isFailure = (v: unknown): v is { problem: string; fix: string } =>
@@ -91,7 +93,7 @@ const KEYS = {
   domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
   defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' as ResourceTier },
   releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: (stack: string) => stack },
-  requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean },
+  requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, optional: true },
   gcpProject: { key: 'gcp:project', read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev') },
   gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
 } satisfies Record<string, KeySpec<unknown>>;
@@ -116,7 +118,7 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
     const raw = config[spec.key];
     if (raw === undefined) {
       if (spec.fallback !== undefined) values[name] = spec.fallback(stack);
-      else if (name !== 'requireDigests') problems.push({ where: display, field: `config.${spec.key}`, problem: 'is required', fix: `add \`${spec.key}: <value>\` under config:` });
+      else if (spec.optional !== true) problems.push({ where: display, field: `config.${spec.key}`, problem: 'is required', fix: `add \`${spec.key}: <value>\` under config:` });
       continue;
     }
     const result = spec.read(raw);
