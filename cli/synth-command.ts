@@ -45,7 +45,7 @@ export function loadCatalogue(modulePath: string, root: string): Catalogue {
   }
   const catalogue = mod.catalogue ?? mod.default;
   if (typeof catalogue !== 'object' || catalogue === null || !Array.isArray((catalogue as Catalogue).services)) {
-    assertNoProblems([{ where: modulePath, field: 'export', value: Object.keys(mod), problem: 'does not export a catalogue', fix: "export default defineCatalogue('name', [defineService({...}), ...])" }]);
+    assertNoProblems([{ where: modulePath, field: 'exports', value: Object.keys(mod), problem: 'include no catalogue (a default export or one named "catalogue")', fix: "export default defineCatalogue('name', [defineService({...}), ...])" }]);
   }
   return catalogue as Catalogue;
 }

@@ -42,7 +42,7 @@ export function releasesFile(root: string, env: string): string {
 /** Reads and parses a releases file; problems name the file and line. */
 export function loadReleases(file: string, displayName = file): Releases {
   if (!fs.existsSync(file)) {
-    assertNoProblems([{ where: displayName, field: '(file)', problem: 'does not exist', fix: 'create it with one pin per service version: `<service>:\\n  <version>: <image>`' }]);
+    assertNoProblems([{ where: displayName, field: '(file)', problem: 'does not exist', fix: 'create it with one pin per service version, e.g. `reviews: { v1: <image> }`' }]);
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -52,11 +52,11 @@ export function loadReleases(file: string, displayName = file): Releases {
   const problems: Problem[] = [];
   const out: Record<string, Record<string, string>> = {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    assertNoProblems([{ where: displayName, field: '(root)', value: data, problem: 'must be a map of services', fix: 'write `<service>:\\n  <version>: <image>`' }]);
+    assertNoProblems([{ where: displayName, field: '(root)', value: data, problem: 'must be a map of services', fix: 'write one map per service, e.g. `reviews: { v1: <image> }`' }]);
   }
   for (const [service, pins] of Object.entries(data as Record<string, unknown>)) {
     if (typeof pins !== 'object' || pins === null || Array.isArray(pins)) {
-      problems.push({ where: displayName, field: service, value: pins, problem: 'must map image keys to image references', fix: `write \`${service}:\\n  v1: <image>\`` });
+      problems.push({ where: displayName, field: service, value: pins, problem: 'must map image keys to image references', fix: `write \`${service}: { v1: <image> }\`` });
       continue;
     }
     out[service] = {};
@@ -87,7 +87,7 @@ export function validateReleases(releases: Releases, catalogue: Catalogue, rules
   for (const spec of services.values()) {
     for (const key of requiredImageKeys(spec)) {
       if (releases[spec.name]?.[key] === undefined) {
-        problems.push({ where, field: `${spec.name}.${key}`, problem: 'is not pinned', fix: `add \`${spec.name}:\\n  ${key}: <image>\` (npm run release -- --service ${spec.name} --version ${key} --image <ref>)` });
+        problems.push({ where, field: `${spec.name}.${key}`, problem: 'is not pinned', fix: `add \`${key}: <image>\` under \`${spec.name}:\`` });
       }
     }
   }

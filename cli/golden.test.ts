@@ -1,0 +1,19 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { render } from './synth-command';
+
+// A review aid beside the assertions in charts/*.test.ts: any change to BookInfo dev's
+// manifests shows up as a diff of test/golden/dev in the pull request.
+const GOLDEN = path.resolve(__dirname, '..', 'test', 'golden', 'dev');
+
+describe('golden copy of BookInfo dev', () => {
+  const { rendered } = render({ env: 'dev' });
+
+  it('has the same files', () => {
+    expect([...rendered.keys()].sort()).toEqual(fs.readdirSync(GOLDEN).sort());
+  });
+
+  it.each([...rendered.keys()])('%s matches test/golden/dev (regenerate with `npm run golden` and review the diff)', (name) => {
+    expect(rendered.get(name)).toBe(fs.readFileSync(path.join(GOLDEN, name), 'utf8'));
+  });
+});

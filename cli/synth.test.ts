@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function synth(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'synth.ts'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+let out: string;
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+});
+afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+describe('npm run synth', () => {
+  it('writes one file per service plus the shared file, identical bytes on every run', async () => {
+    const first = await synth('--env', 'dev', '--out', out);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/^wrote 28 objects in 5 files to /);
+    const before = readTree(path.join(out, 'dev'));
+    expect(Object.keys(before)).toEqual(['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml']);
+
+    expect((await synth('--env', 'dev', '--out', out)).code).toBe(0);
+    expect(readTree(path.join(out, 'dev'))).toEqual(before);
+    // Only the environment directory: no temp directories left behind.
+    expect(fs.readdirSync(out)).toEqual(['dev']);
+  });
+
+  it('synthesizes prod, whose pins are digests', async () => {
+    const result = await synth('--env', 'prod', '--out', out);
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'prod', 'reviews.yaml'), 'utf8')).toContain('examples-bookinfo-reviews-v2:1.20.3@sha256:');
+  });
+
+  it('rejects a bad catalogue with the file, field, value and fix, and writes nothing', async () => {
+    const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/unknown-dependency.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'test/fixtures/catalogues/unknown-dependency.ts (service "frontend"): dependencies[0] "checkout" is not a service of this catalogue. Fix: use one of: frontend, or add the missing service to the catalogue',
+    );
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('leaves earlier output untouched when a later run fails', async () => {
+    expect((await synth('--env', 'dev', '--out', out)).code).toBe(0);
+    const before = readTree(path.join(out, 'dev'));
+    const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/bad-weights.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('versions[].weight 90 is the sum of the weights; it must be 100');
+    expect(readTree(path.join(out, 'dev'))).toEqual(before);
+    expect(fs.readdirSync(out)).toEqual(['dev']);
+  });
+
+  it('reports missing pins of another catalogue against the releases file', async () => {
+    const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/single.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('services/releases/dev.yaml: frontend.v1 is not pinned.');
+    expect(result.stderr).toContain('services/releases/dev.yaml: productpage is not a service of the catalogue.');
+  });
+
+  it('rejects a module that does not export a catalogue', async () => {
+    const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/not-a-catalogue.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('test/fixtures/catalogues/not-a-catalogue.ts: exports ["services"] include no catalogue (a default export or one named "catalogue").');
+  });
+
+  it('names the available stacks when the environment does not exist', async () => {
+    const result = await synth('--env', 'qa', '--out', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('prints usage for a missing --env or an unknown option', async () => {
+    const missing = await synth('--out', out);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--env is required');
+    expect(missing.stderr).toContain('usage: npm run synth -- --env <env>');
+    const unknown = await synth('--env', 'dev', '--colour');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+  });
+});
