@@ -1,0 +1,186 @@
+/**
+ * Synthesis benchmark: `npm run bench [-- --quick] [-- --sizes 100,500]`.
+ *
+ * For each catalogue size, runs each measurement in a fresh child process (so peak RSS
+ * is per run) and prints ours (`synthesize` + `toYaml`) next to the naive cdk8s pattern
+ * (one App, one Chart per service, `app.synth()`). A report, not a test: the target is
+ * printed, not asserted. Exits non-zero only if a child process fails.
+ *
+ *   --sizes 100,500,1000   catalogue sizes (default 100,500,1000)
+ *   --quick                skip naive runs above 500 services
+ *   --runs N               runs of ours per size, best time reported (default 2)
+ *   --worker <mode> <n>    internal: run one measurement and print it as JSON
+ */
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MODES, runWorker, type Mode, type WorkerResult } from './worker';
+
+const DEFAULT_SIZES: readonly number[] = [100, 500, 1000];
+const QUICK_NAIVE_LIMIT = 500;
+const TARGET = { services: 1000, seconds: 5, rssMiB: 1024 };
+const ROOT = path.resolve(__dirname, '..');
+
+interface Options {
+  readonly sizes: readonly number[];
+  readonly quick: boolean;
+  readonly runs: number;
+}
+
+interface Row {
+  readonly services: number;
+  readonly ours: WorkerResult;
+  /** Peak RSS over all runs of ours, KiB (the time is the best run's). */
+  readonly oursMaxRssKiB: number;
+  readonly naive?: WorkerResult;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: readonly string[]): Options {
+  let sizes = DEFAULT_SIZES;
+  let quick = false;
+  let runs = 2;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--quick') quick = true;
+    else if (arg === '--sizes') sizes = value().split(',').map((s) => positiveInt(s, '--sizes'));
+    else if (arg.startsWith('--sizes=')) sizes = arg.slice('--sizes='.length).split(',').map((s) => positiveInt(s, '--sizes'));
+    else if (arg === '--runs') runs = positiveInt(value(), '--runs');
+    else throw new UsageError(`unknown argument ${arg} (use --sizes 100,500,1000, --quick, --runs N)`);
+  }
+  return { sizes, quick, runs };
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s.trim());
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${s}" is not a positive whole number`);
+  return n;
+}
+
+/** Runs one measurement in a fresh `node --import tsx` process and parses its JSON line. */
+function runChild(mode: Mode, services: number): Promise<WorkerResult> {
+  const args = ['--import', 'tsx', __filename, '--worker', mode, String(services)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`worker ${mode} ${services} failed (${signal ?? `exit ${code}`})${stdout === '' ? '' : `; stdout:\n${stdout}`}`));
+        return;
+      }
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      if (line === undefined) {
+        reject(new Error(`worker ${mode} ${services} printed no result; stdout:\n${stdout}`));
+        return;
+      }
+      // Typed boundary: the JSON line is a WorkerResult written by runWorker in the child.
+      resolve(JSON.parse(line) as WorkerResult);
+    });
+  });
+}
+
+const mib = (kib: number): number => kib / 1024;
+const fmt = (n: number, digits: number): string => n.toFixed(digits);
+
+function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function report(rows: readonly Row[], options: Options): string {
+  const out: string[] = [];
+  const body = rows.map((r) => [
+    String(r.services),
+    fmt(r.ours.seconds, 2),
+    fmt(mib(r.oursMaxRssKiB), 0),
+    String(r.ours.objects),
+    r.naive === undefined ? 'skipped' : fmt(r.naive.seconds, 2),
+    r.naive === undefined ? '-' : fmt(mib(r.naive.maxRssKiB), 0),
+    r.naive === undefined ? '-' : `${fmt(r.naive.seconds / r.ours.seconds, 1)}x`,
+  ]);
+  out.push(table(['services', 'ours (s)', 'ours peak RSS (MiB)', 'objects', 'naive (s)', 'naive peak RSS (MiB)', 'speed-up'], body));
+  out.push('');
+  out.push(`growth (ours, ms per service): ${rows.map((r) => `${r.services}: ${fmt((r.ours.seconds * 1000) / r.services, 2)}`).join(', ')}`);
+  const naiveRows = rows.filter((r): r is Row & { naive: WorkerResult } => r.naive !== undefined);
+  if (naiveRows.length > 0) {
+    out.push(`growth (naive, ms per service): ${naiveRows.map((r) => `${r.services}: ${fmt((r.naive.seconds * 1000) / r.services, 2)}`).join(', ')}`);
+  }
+  out.push(`module load (ours, s, not timed above): ${rows.map((r) => `${r.services}: ${fmt(r.ours.loadSeconds, 2)}`).join(', ')}`);
+  out.push(`YAML emitted (ours, MiB): ${rows.map((r) => `${r.services}: ${fmt(r.ours.yamlBytes / 2 ** 20, 1)}`).join(', ')}`);
+  const mismatched = naiveRows.filter((r) => r.naive.objects !== r.ours.objects);
+  if (mismatched.length > 0) {
+    out.push(`note: object counts differ (ours vs naive): ${mismatched.map((r) => `${r.services}: ${r.ours.objects} vs ${r.naive.objects}`).join(', ')}`);
+  }
+  out.push(
+    `target: ${TARGET.services} services < ${TARGET.seconds} s and < 1 GiB on 2 cores ` +
+      `(this machine: ${os.cpus().length} cores, node ${process.version})${targetLine(rows)}`,
+  );
+  out.push(
+    `ours: best of ${options.runs} fresh processes, time = synthesize (validation included) + toYaml, ` +
+      'peak RSS = highest of the runs (whole process, module load included); naive: 1 run, App + Charts + app.synth() to a temp dir.',
+  );
+  return out.join('\n');
+}
+
+function targetLine(rows: readonly Row[]): string {
+  const row = rows.find((r) => r.services === TARGET.services);
+  if (row === undefined) return '';
+  const met = row.ours.seconds < TARGET.seconds && mib(row.oursMaxRssKiB) < TARGET.rssMiB;
+  return `; measured ${fmt(row.ours.seconds, 2)} s, ${fmt(mib(row.oursMaxRssKiB), 0)} MiB: ${met ? 'within target' : 'NOT within target'}`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === '--worker') {
+    const mode = argv[1] as Mode;
+    if (!MODES.includes(mode)) throw new UsageError(`--worker: mode must be one of ${MODES.join(', ')}`);
+    const result = await runWorker(mode, positiveInt(argv[2] ?? '', '--worker <mode> <n>'));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+
+  const options = parseOptions(argv);
+  const started = performance.now();
+  console.log(`synth benchmark: sizes ${options.sizes.join(', ')}${options.quick ? ` (quick: naive only up to ${QUICK_NAIVE_LIMIT})` : ''}`);
+  const rows: Row[] = [];
+  for (const services of options.sizes) {
+    const runs: WorkerResult[] = [];
+    for (let r = 0; r < options.runs; r++) {
+      const result = await runChild('ours', services);
+      console.log(`  ours  ${String(services).padStart(5)}  run ${r + 1}: ${fmt(result.seconds, 2)} s, ${fmt(mib(result.maxRssKiB), 0)} MiB, ${result.objects} objects`);
+      runs.push(result);
+    }
+    const ours = runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
+    const oursMaxRssKiB = Math.max(...runs.map((r) => r.maxRssKiB));
+    let naive: WorkerResult | undefined;
+    if (!options.quick || services <= QUICK_NAIVE_LIMIT) {
+      naive = await runChild('naive', services);
+      console.log(`  naive ${String(services).padStart(5)}:        ${fmt(naive.seconds, 2)} s, ${fmt(mib(naive.maxRssKiB), 0)} MiB, ${naive.objects} objects`);
+    }
+    rows.push({ services, ours, oursMaxRssKiB, ...(naive !== undefined && { naive }) });
+  }
+  console.log('');
+  console.log(report(rows, options));
+  console.log(`\ntotal benchmark time: ${fmt((performance.now() - started) / 1000, 1)} s`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? `error: ${error.message}` : error);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

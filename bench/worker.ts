@@ -1,0 +1,128 @@
+/**
+ * One measurement, run in a fresh child process so its peak RSS is its own. Modules are
+ * loaded with dynamic `import()` so their load time is recorded apart from the timed work.
+ *
+ *  - `ours`:  `synthesize()` (catalogue + releases validation, one small App per unit,
+ *             schema validation of every object) and `toYaml()` of every file.
+ *  - `naive`: the common cdk8s pattern: one `App`, one `Chart` per service in it, the same
+ *             constructs, `app.synth()` writing YAML to a temporary outdir.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { SynthEnvironment } from '../charts/synthesize';
+
+export type Mode = 'ours' | 'naive';
+export const MODES: readonly Mode[] = ['ours', 'naive'];
+
+/** What a worker prints, as one JSON line, on stdout. */
+export interface WorkerResult {
+  readonly mode: Mode;
+  readonly services: number;
+  /** Seconds to import the modules (not part of `seconds`). */
+  readonly loadSeconds: number;
+  /** Seconds to build the catalogue in memory (not part of `seconds`). */
+  readonly catalogueSeconds: number;
+  /** Seconds of the measured work. */
+  readonly seconds: number;
+  /** Peak resident set size of the whole process, KiB (`process.resourceUsage().maxRSS`). */
+  readonly maxRssKiB: number;
+  /** Kubernetes objects emitted. */
+  readonly objects: number;
+  /** Bytes of YAML produced. */
+  readonly yamlBytes: number;
+}
+
+export const BENCH_ENVIRONMENT: SynthEnvironment = {
+  stack: 'bench',
+  profile: 'prod',
+  namespace: 'bench',
+  defaultTier: 'small',
+  requireDigests: true,
+  releasesFile: 'bench',
+};
+
+export async function runWorker(mode: Mode, services: number): Promise<WorkerResult> {
+  return mode === 'ours' ? runOurs(services) : runNaive(services);
+}
+
+async function runOurs(services: number): Promise<WorkerResult> {
+  let t = performance.now();
+  const [{ syntheticCatalogue }, { synthesize }, { toYaml }] = await Promise.all([
+    import('./catalogue'),
+    import('../charts/synthesize'),
+    import('../charts/yaml'),
+  ]);
+  const loadSeconds = seconds(t);
+
+  t = performance.now();
+  const { catalogue, releases } = syntheticCatalogue(services);
+  const catalogueSeconds = seconds(t);
+
+  t = performance.now();
+  const synthesis = synthesize(BENCH_ENVIRONMENT, catalogue, releases);
+  let yamlBytes = 0;
+  let objects = 0;
+  for (const file of synthesis.files) {
+    yamlBytes += Buffer.byteLength(toYaml(file.objects));
+    objects += file.objects.length;
+  }
+  const elapsed = seconds(t);
+  return { mode: 'ours', services, loadSeconds, catalogueSeconds, seconds: elapsed, maxRssKiB: process.resourceUsage().maxRSS, objects, yamlBytes };
+}
+
+async function runNaive(services: number): Promise<WorkerResult> {
+  let t = performance.now();
+  const [{ syntheticCatalogue }, { App, Chart, ApiObject }, { Microservice }, { VersionAutoscaling }, { AppNamespace }, defaults, labels] =
+    await Promise.all([
+      import('./catalogue'),
+      import('cdk8s'),
+      import('../charts/workload'),
+      import('../charts/autoscaling'),
+      import('../charts/namespace'),
+      import('../services/defaults'),
+      import('../charts/labels'),
+    ]);
+  const loadSeconds = seconds(t);
+
+  t = performance.now();
+  const { catalogue, releases } = syntheticCatalogue(services);
+  const catalogueSeconds = seconds(t);
+
+  const env = BENCH_ENVIRONMENT;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-bench-naive-'));
+  try {
+    t = performance.now();
+    const app = new App({ outdir });
+    const shared = new Chart(app, '_shared', { disableResourceNameHashes: true });
+    new AppNamespace(shared, 'Namespace', { name: env.namespace, partOf: catalogue.name });
+    for (const { spec } of catalogue.services) {
+      const chart = new Chart(app, spec.name, { namespace: env.namespace, disableResourceNameHashes: true });
+      const service = new Microservice(chart, spec.name, { spec, partOf: catalogue.name, images: releases[spec.name] ?? {}, defaultTier: env.defaultTier });
+      for (const [version, deployment] of service.deployments) {
+        new VersionAutoscaling(chart, `${spec.name}-${version}-scaling`, {
+          deployment,
+          replicas: defaults.replicasFor(spec, env.profile),
+          cpuTargetPercent: defaults.cpuTargetFor(spec),
+          labels: labels.versionLabels(catalogue.name, spec, version),
+          selector: labels.versionSelector(spec, version),
+        });
+      }
+    }
+    app.synth();
+    const elapsed = seconds(t);
+
+    // Outside the timed part: what was emitted.
+    const objects = app.node.findAll().filter((c) => c instanceof ApiObject).length;
+    let yamlBytes = 0;
+    for (const f of fs.readdirSync(outdir)) yamlBytes += fs.statSync(path.join(outdir, f)).size;
+    return { mode: 'naive', services, loadSeconds, catalogueSeconds, seconds: elapsed, maxRssKiB: process.resourceUsage().maxRSS, objects, yamlBytes };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
