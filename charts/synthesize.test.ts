@@ -40,6 +40,20 @@ describe('synthesize', () => {
     expect(error.problems.map((p) => p.field)).toEqual(['port']);
   });
 
+  it('refuses a request above the limit of the tier the environment falls back to', () => {
+    const big = defineCatalogue('test', [{ spec: { ...spec('svc', [{ name: 'v1' }]), resources: { requests: { memory: '256Mi' } } } }]);
+    const pins = { svc: { v1: 'example.com/svc:1' } };
+    const error = thrown(() => synthesize(environment('dev'), big, pins));
+    expect(error.message).toMatch(/^the catalogue is invalid in dev:/);
+    expect(error.problems).toEqual([{
+      where: 'service "svc"', field: 'resources.requests.memory', value: '256Mi',
+      problem: 'is above the limit 128Mi of tier small (platform:defaultTier in Pulumi.dev.yaml)',
+      fix: 'set resources.limits.memory too, or choose a larger resources.tier',
+    }]);
+    // The same spec fits the medium tier that prod falls back to (limit 512Mi).
+    expect(() => synthesize(environment('prod'), big, { svc: { v1: `example.com/svc@sha256:${'b'.repeat(64)}` } })).not.toThrow();
+  });
+
   it('refuses tag pins where the environment requires digests', () => {
     const error = thrown(() => synthesize(environment('prod'), catalogue, repoReleases('dev')));
     expect(error.message).toMatch(/^the image pins for prod are invalid:/);

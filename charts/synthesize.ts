@@ -9,7 +9,7 @@ import { cpuTargetFor, replicasFor } from '../services/defaults';
 import { assertNoProblems, type Problem } from '../services/problems';
 import { validateReleases, type Releases } from '../services/releases';
 import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '../services/spec';
-import { validateCatalogue } from '../services/validate';
+import { validateCatalogue, validateForEnvironment } from '../services/validate';
 import { VersionAutoscaling } from './autoscaling';
 import { versionLabels, versionSelector } from './labels';
 import { AppNamespace } from './namespace';
@@ -50,6 +50,10 @@ const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Depl
 
 export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
   assertNoProblems(validateCatalogue(catalogue), 'the catalogue is invalid');
+  assertNoProblems(
+    validateForEnvironment(catalogue, { profile: environment.profile, defaultTier: environment.defaultTier, stackFile: `Pulumi.${environment.stack}.yaml` }),
+    `the catalogue is invalid in ${environment.stack}`,
+  );
   assertNoProblems(
     validateReleases(releases, catalogue, { requireDigests: environment.requireDigests, file: environment.releasesFile }),
     `the image pins for ${environment.stack} are invalid`,

@@ -84,8 +84,12 @@ const oneOf =
   (raw) =>
     values.includes(raw as T) ? (raw as T) : { problem: `must be one of ${values.join(', ')}`, fix: `set it to one of ${values.join(', ')}` };
 
-const boolean: Reader<boolean> = (raw) =>
-  typeof raw === 'boolean' ? raw : { problem: 'must be true or false', fix: 'set it to true or false (unquoted)' };
+/** `pulumi config set` writes every value as a string, so "true" counts as true. */
+const boolean: Reader<boolean> = (raw) => {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return { problem: 'must be true or false', fix: 'set it to true or false' };
+};
 
 const KEYS = {
   profile: { key: `${PROJECT}:profile`, read: oneOf(ENVIRONMENT_PROFILES) },
@@ -110,12 +114,15 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
   if (doc.errors.length > 0) {
     assertNoProblems(doc.errors.map((e) => ({ where: display, field: `line ${e.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${e.code})`, fix: e.message.split('\n')[0] })));
   }
-  const data = doc.toJS() as { config?: Record<string, unknown> } | null;
-  const config = data?.config ?? {};
+  const data: unknown = doc.toJS();
+  const config = (data as { config?: unknown } | null)?.config ?? {};
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    assertNoProblems([{ where: display, field: 'config', value: config, problem: 'must be a map of settings', fix: 'write `config:` followed by indented `key: value` lines' }]);
+  }
   const problems: Problem[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(KEYS) as [string, KeySpec<unknown>][]) {
-    const raw = config[spec.key];
+    const raw = (config as Record<string, unknown>)[spec.key];
     if (raw === undefined) {
       if (spec.fallback !== undefined) values[name] = spec.fallback(stack);
       else if (spec.optional !== true) problems.push({ where: display, field: `config.${spec.key}`, problem: 'is required', fix: `add \`${spec.key}: <value>\` under config:` });
@@ -126,9 +133,9 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
     else values[name] = result;
   }
   const known = new Set(Object.values(KEYS).map((k) => k.key));
-  for (const key of Object.keys(config)) {
+  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     if (key.startsWith(`${PROJECT}:`) && !known.has(key)) {
-      problems.push({ where: display, field: `config.${key}`, value: config[key], problem: 'is not a setting of this project',
+      problems.push({ where: display, field: `config.${key}`, value, problem: 'is not a setting of this project',
         fix: `remove it or fix the spelling (known: ${[...known].filter((k) => k.startsWith(PROJECT)).sort().join(', ')})` });
     }
   }

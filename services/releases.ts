@@ -12,9 +12,13 @@ import type { Catalogue } from './spec';
 
 export type Releases = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** registry/path[:tag][@sha256:digest], the Docker reference grammar without the exotic corners. */
+/**
+ * registry/path[:tag][@sha256:digest], the Docker reference grammar without the exotic
+ * corners. As in Docker, the first component is a registry when it has a dot or a port,
+ * or is `localhost`.
+ */
 const IMAGE_REF =
-  /^(?:(?<registry>(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(?::\d+)?|localhost(?::\d+)?)\/)?(?<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+  /^(?:(?<registry>(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(?::\d+)?|[a-zA-Z0-9-]+:\d+|localhost)\/)?(?<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
 export interface ImageReference {
   readonly registry?: string;

@@ -2,12 +2,14 @@
  * Validation of ServiceSpecs, one Problem per mistake. Specs may come from plain
  * JavaScript catalogues, so nothing here trusts the static types.
  */
-import { deploymentNameFor, imageKeyFor, serviceAccountFor } from './defaults';
+import { deploymentNameFor, imageKeyFor, resourcesFor, serviceAccountFor } from './defaults';
 import type { Problem } from './problems';
 import {
   ENVIRONMENT_PROFILES,
   RESOURCE_TIERS_ORDER,
   type Catalogue,
+  type EnvironmentProfile,
+  type ResourceTier,
   type ServiceDefinition,
   type ServiceSpec,
 } from './spec';
@@ -47,9 +49,21 @@ class ProblemList {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
+/** An optional object-valued field: absent is fine, anything but an object is a problem. */
+function isSection(p: ProblemList, field: string, value: unknown, fix: string): boolean {
+  if (value === undefined) return true;
+  if (isRecord(value)) return true;
+  p.add(field, value, 'must be an object', fix);
+  return false;
+}
+
 function checkInt(p: ProblemList, field: string, value: unknown, min: number, max: number, fix: string): void {
   if (value === undefined) return;
   if (!isInt(value) || value < min || value > max) p.add(field, value, `must be a whole number from ${min} to ${max}`, fix);
+}
+
+function requireField(p: ProblemList, field: string, value: unknown, fix: string): void {
+  if (value === undefined) p.missing(field, 'is required', fix);
 }
 
 function checkDuration(p: ProblemList, field: string, value: unknown): void {
@@ -103,6 +117,7 @@ function validateVersions(p: ProblemList, spec: ServiceSpec): void {
   const seen = new Set<string>();
   let sum = 0;
   let weighted = 0;
+  let invalidWeight = false;
   versions.forEach((v: unknown, i) => {
     const field = `versions[${i}]`;
     if (!isRecord(v)) {
@@ -125,6 +140,7 @@ function validateVersions(p: ProblemList, spec: ServiceSpec): void {
       weighted++;
       if (!isInt(v.weight) || v.weight < 0 || v.weight > 100) {
         p.add(`${field}.weight`, v.weight, 'must be a whole percentage from 0 to 100', 'set a weight from 0 to 100');
+        invalidWeight = true;
       } else {
         sum += v.weight;
       }
@@ -138,24 +154,31 @@ function validateVersions(p: ProblemList, spec: ServiceSpec): void {
       }
     }
     checkStringMap(p, `${field}.env`, v.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
+    checkNoSecretLikeNames(p, `${field}.env`, v.env);
   });
   if (versions.length > 1 && weighted < versions.length) {
     p.add('versions', versions.map((v: { name?: unknown }) => v?.name), 'has several versions but not every one has a weight', 'give every version a weight; the weights must sum to 100');
-  } else if (weighted > 0 && sum !== 100) {
+  } else if (weighted > 0 && !invalidWeight && sum !== 100) {
     p.add('versions[].weight', sum, 'is the sum of the weights; it must be 100', 'adjust the weights so they add up to 100');
+  }
+}
+
+/** Plain variables named like credentials: the value would be committed to git. */
+function checkNoSecretLikeNames(p: ProblemList, field: string, vars: unknown): void {
+  if (!isRecord(vars)) return;
+  for (const name of Object.keys(vars)) {
+    if (SECRET_LIKE_NAME.test(name)) {
+      p.add(`${field}.${name}`, name, 'looks like a secret but is given as a plain value',
+        `move it to secrets: [{ env: '${name}', secret: '<secret name>', key: '<key>' }] so the value never enters git`);
+    }
   }
 }
 
 function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
   checkStringMap(p, 'env', spec.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
   checkStringMap(p, 'config.values', spec.config?.values, ENV_NAME, 'config values become environment variables: use letters, digits and "_"');
-  const literal = { ...(isRecord(spec.env) ? spec.env : {}), ...(isRecord(spec.config?.values) ? spec.config?.values : {}) };
-  for (const name of Object.keys(literal)) {
-    if (SECRET_LIKE_NAME.test(name)) {
-      p.add(name in (spec.env ?? {}) ? `env.${name}` : `config.values.${name}`, name, 'looks like a secret but is given as a plain value',
-        `move it to secrets: [{ env: '${name}', secret: '<secret name>', key: '<key>' }] so the value never enters git`);
-    }
-  }
+  checkNoSecretLikeNames(p, 'env', spec.env);
+  checkNoSecretLikeNames(p, 'config.values', spec.config?.values);
   const secrets: unknown = spec.secrets;
   if (secrets !== undefined && !Array.isArray(secrets)) {
     p.add('secrets', secrets, 'must be a list', "write [{ env: 'DB_PASSWORD', secret: 'ratings-db', key: 'password' }]");
@@ -180,9 +203,8 @@ function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
   const dupes = [...new Set(names.filter((n, i) => typeof n === 'string' && names.indexOf(n) !== i))];
   for (const d of dupes) p.add('env', d, 'is set more than once (env, config.values, secrets)', 'set each environment variable in one place');
 
-  if (spec.config?.files !== undefined) {
-    checkStringMap(p, 'config.files', spec.config.files, CONFIG_KEY, 'file names may use letters, digits, "-", "_" and "."');
-  }
+  if (!isSection(p, 'config', spec.config, "write config: { values: { KEY: 'value' } } or config: { files: { 'app.yaml': '...' } }")) return;
+  checkStringMap(p, 'config.files', spec.config?.files, CONFIG_KEY, 'file names may use letters, digits, "-", "_" and "."');
   const mountPath: unknown = spec.config?.mountPath;
   if (mountPath !== undefined && (typeof mountPath !== 'string' || !mountPath.startsWith('/') || mountPath === '/')) {
     p.add('config.mountPath', mountPath, 'must be an absolute directory other than "/"', "use e.g. '/etc/<service>'");
@@ -193,7 +215,10 @@ function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
 
 function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
   const t = spec.traffic;
-  if (t === undefined) return;
+  if (t === undefined || !isSection(p, 'traffic', t, "write traffic: { timeout: '5s' }")) return;
+  if (!isSection(p, 'traffic.retries', t.retries, 'write retries: { attempts: 2 }')) return;
+  if (!isSection(p, 'traffic.circuitBreaker', t.circuitBreaker, 'write circuitBreaker: { consecutive5xxErrors: 5 }')) return;
+  if (!isSection(p, 'traffic.faults', t.faults, "write faults: { abort: { httpStatus: 503, percent: 10 } }")) return;
   checkDuration(p, 'traffic.timeout', t.timeout);
   checkInt(p, 'traffic.retries.attempts', t.retries?.attempts, 0, 10, 'use 0 (no retries) to 10');
   checkDuration(p, 'traffic.retries.perTryTimeout', t.retries?.perTryTimeout);
@@ -207,12 +232,16 @@ function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
     checkDuration(p, 'traffic.circuitBreaker.baseEjectionTime', cb.baseEjectionTime);
   }
   const f = t.faults;
-  if (f?.delay !== undefined) {
+  if (f?.delay !== undefined && isSection(p, 'traffic.faults.delay', f.delay, "write delay: { fixedDelay: '2s', percent: 10 }")) {
+    requireField(p, 'traffic.faults.delay.fixedDelay', f.delay.fixedDelay, "write fixedDelay: '2s'");
     checkDuration(p, 'traffic.faults.delay.fixedDelay', f.delay.fixedDelay);
+    requireField(p, 'traffic.faults.delay.percent', f.delay.percent, 'write percent: 10');
     checkInt(p, 'traffic.faults.delay.percent', f.delay.percent, 0, 100, 'use a percentage from 0 to 100');
   }
-  if (f?.abort !== undefined) {
+  if (f?.abort !== undefined && isSection(p, 'traffic.faults.abort', f.abort, 'write abort: { httpStatus: 503, percent: 10 }')) {
+    requireField(p, 'traffic.faults.abort.httpStatus', f.abort.httpStatus, 'write httpStatus: 503');
     checkInt(p, 'traffic.faults.abort.httpStatus', f.abort.httpStatus, 200, 599, 'use an HTTP status code, e.g. 503');
+    requireField(p, 'traffic.faults.abort.percent', f.abort.percent, 'write percent: 10');
     checkInt(p, 'traffic.faults.abort.percent', f.abort.percent, 0, 100, 'use a percentage from 0 to 100');
   }
 }
@@ -255,20 +284,22 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
 
 function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   const replicas = spec.replicas;
-  if (replicas !== undefined) {
+  if (replicas !== undefined && isSection(p, 'replicas', replicas, 'write replicas: { prod: { min: 3, max: 10 } }')) {
     for (const profile of ENVIRONMENT_PROFILES) {
       const range = replicas[profile];
-      if (range === undefined) continue;
-      checkInt(p, `replicas.${profile}.min`, range.min, 1, 1000, 'use at least 1 replica');
-      checkInt(p, `replicas.${profile}.max`, range.max, 1, 1000, 'use at least 1 replica');
-      if (isInt(range.min) && isInt(range.max) && range.max < range.min) {
+      if (range === undefined || !isSection(p, `replicas.${profile}`, range, `write replicas: { ${profile}: { min: 2, max: 4 } }`)) continue;
+      for (const bound of ['min', 'max'] as const) {
+        if (range[bound] === undefined) p.missing(`replicas.${profile}.${bound}`, 'is required when the range is given', `set both min and max, e.g. { min: 2, max: 4 }`);
+        else checkInt(p, `replicas.${profile}.${bound}`, range[bound], 1, 1000, 'use 1 to 1000 replicas');
+      }
+      if (isInt(range.min) && isInt(range.max) && range.min >= 1 && range.max < range.min) {
         p.add(`replicas.${profile}.max`, range.max, `is below min (${range.min})`, 'set max to min or more');
       }
     }
     checkInt(p, 'replicas.cpuTargetPercent', replicas.cpuTargetPercent, 1, 100, 'use a percentage of the CPU request from 1 to 100, e.g. 70');
   }
   const res = spec.resources;
-  if (res !== undefined) {
+  if (res !== undefined && isSection(p, 'resources', res, "write resources: { tier: 'medium' }")) {
     if (res.tier !== undefined && !RESOURCE_TIERS_ORDER.includes(res.tier)) {
       p.add('resources.tier', res.tier, `is not a tier`, `use one of ${RESOURCE_TIERS_ORDER.join(', ')}`);
     }
@@ -410,6 +441,35 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
           fix: `use one of: ${known}, or add the missing service to the catalogue` });
       }
     });
+  }
+  return problems;
+}
+
+/** What of an environment decides whether a valid spec is valid there. */
+export interface EnvironmentRules {
+  readonly profile: EnvironmentProfile;
+  readonly defaultTier: ResourceTier;
+  /** The stack file, named in messages about environment-dependent values. */
+  readonly stackFile: string;
+}
+
+/**
+ * Problems that appear only once a valid catalogue meets an environment: a request that
+ * exceeds the limit of the tier it falls back to there.
+ */
+export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRules): Problem[] {
+  const problems: Problem[] = [];
+  for (const def of catalogue.services) {
+    const resolved = resourcesFor(def.spec, env.defaultTier);
+    for (const r of ['cpu', 'memory'] as const) {
+      const req = resolved.requests[r];
+      const lim = resolved.limits[r];
+      if (parseQuantity(req) > parseQuantity(lim)) {
+        const tier = def.spec.resources?.tier ?? `${env.defaultTier} (platform:defaultTier in ${env.stackFile})`;
+        problems.push({ where: specLocation(def), field: `resources.requests.${r}`, value: req, problem: `is above the limit ${lim} of tier ${tier}`,
+          fix: `set resources.limits.${r} too, or choose a larger resources.tier` });
+      }
+    }
   }
   return problems;
 }
