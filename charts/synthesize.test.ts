@@ -1,21 +1,12 @@
 import { synthesize, toYaml } from '.';
 import catalogue from '../services/bookinfo';
 import { defineCatalogue } from '../services/define';
-import { ValidationError } from '../services/problems';
 import type { ServiceSpec } from '../services/spec';
 import { environment, repoReleases } from '../test/fixtures/environments';
+import { thrown } from '../test/fixtures/thrown';
 
 const spec = (name: string, versions: ServiceSpec['versions']): ServiceSpec => ({ name, description: 'x', owner: 'team-a', port: 8080, versions });
 
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('synthesize', () => {
   it('is deterministic: two runs give byte-identical YAML', () => {

@@ -1,21 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatProblem, ValidationError } from '../services/problems';
+import { formatProblem } from '../services/problems';
 import { availableStacks, loadEnvironment, PROJECT, repoRoot, stackFile } from './config';
+import { thrown } from '../test/fixtures/thrown';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** The ValidationError thrown by fn, or a failed test. */
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 /** A valid stack's settings, as raw YAML scalars (so tests can write quoted or odd values). */
 const BASE: Readonly<Record<string, string>> = {

@@ -3,23 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEnvironment } from '../infra/config';
 import bookinfo from './bookinfo';
-import { formatProblem, ValidationError, type Problem } from './problems';
+import { formatProblem, type Problem } from './problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ImageReference, type Releases } from './releases';
 import type { Catalogue } from './spec';
+import { thrown } from '../test/fixtures/thrown';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
-/** The ValidationError thrown by fn, or a failed test. */
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 describe('parseImageReference', () => {
   const valid: Array<[string, ImageReference]> = [
