@@ -15,6 +15,7 @@ const BASE: Readonly<Record<string, string>> = {
   'platform:profile': 'staging',
   'platform:namespace': 'shop',
   'platform:domain': 'qa.shop.example.com',
+  'platform:tlsCredential': 'shop-qa-tls',
 };
 
 /** A Pulumi.<stack>.yaml body: BASE with overrides; `null` removes a key. */
@@ -49,6 +50,12 @@ describe('the repository stacks', () => {
       // No platform:releases in the file: the stack name.
       releases: stack,
       gcpRegion: 'europe-west1',
+      gatewayNamespace: 'istio-ingress',
+      gatewayName: 'istio-ingress',
+      tlsCredential: `bookinfo-${stack}-tls`,
+      controlPlaneNamespace: 'istio-system',
+      jwtIssuer: 'https://accounts.google.com',
+      jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       ...expected,
     });
   });
@@ -85,7 +92,31 @@ describe('loadEnvironment with a crafted stack file', () => {
       requireDigests: true,
       gcpProject: 'my-platform-qa',
       gcpRegion: 'europe-west1',
+      gatewayNamespace: 'istio-ingress',
+      gatewayName: 'istio-ingress',
+      tlsCredential: 'shop-qa-tls',
+      controlPlaneNamespace: 'istio-system',
     });
+  });
+
+  it('reads the gateway and JWT settings', () => {
+    expect(load({
+      'platform:gatewayNamespace': 'edge',
+      'platform:gatewayName': 'istio-edge',
+      'platform:controlPlaneNamespace': 'mesh-system',
+      'platform:jwtIssuer': 'https://issuer.example.com',
+      'platform:jwksUri': 'https://issuer.example.com/jwks.json',
+    })).toMatchObject({
+      gatewayNamespace: 'edge', gatewayName: 'istio-edge', controlPlaneNamespace: 'mesh-system',
+      jwtIssuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/jwks.json',
+    });
+  });
+
+  it('requires the JWT issuer and JWKS URI together', () => {
+    expect(problemsOf({ 'platform:jwtIssuer': 'https://issuer.example.com' })).toEqual([{
+      where: display('qa'), field: 'config.platform:jwksUri', problem: 'is required with the other JWT setting',
+      fix: 'set both platform:jwtIssuer and platform:jwksUri, or neither',
+    }]);
   });
 
   it('defaults requireDigests from the profile: false only for dev', () => {
@@ -150,7 +181,7 @@ describe('loadEnvironment with a crafted stack file', () => {
   it('reports invalid YAML with its line', () => {
     writeStack('qa', `${stackYaml()}  platform:profile: prod\n`);
     expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-      { where: display('qa'), field: 'line 8', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
+      { where: display('qa'), field: 'line 9', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
     ]);
   });
 
@@ -176,6 +207,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       `${display('qa')} config.platform:profile is required`,
       `${display('qa')} config.platform:namespace is required`,
       `${display('qa')} config.platform:domain is required`,
+      `${display('qa')} config.platform:tlsCredential is required`,
       `${display('qa')} config.gcp:project is required`,
       `${display('qa')} config.gcp:region is required`,
     ]);
@@ -183,6 +215,9 @@ describe('loadEnvironment with a crafted stack file', () => {
 
   it.each<[string, string, unknown, string, string]>([
     ['platform:profile', 'qa', 'qa', 'must be one of dev, staging, prod', 'set it to one of dev, staging, prod'],
+    ['platform:tlsCredential', 'TLS_secret', 'TLS_secret', 'must be the name of a TLS Secret in the gateway namespace', 'set it to e.g. bookinfo-dev-tls'],
+    ['platform:gatewayNamespace', 'Istio', 'Istio', 'must be a DNS-1123 label', 'set it to e.g. istio-ingress'],
+    ['platform:jwksUri', 'http://insecure.example.com/jwks', 'http://insecure.example.com/jwks', 'must be an https:// JWKS URL', 'set it to e.g. https://www.googleapis.com/oauth2/v3/certs'],
     ['platform:profile', 'Prod', 'Prod', 'must be one of dev, staging, prod', 'set it to one of dev, staging, prod'],
     ['platform:namespace', 'Book_Info', 'Book_Info', 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
     ['platform:namespace', '123', 123, 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
@@ -207,7 +242,7 @@ describe('loadEnvironment with a crafted stack file', () => {
         field: 'config.platform:requireDigest',
         value: true,
         problem: 'is not a setting of this project',
-        fix: 'remove it or fix the spelling (known: platform:defaultTier, platform:domain, platform:namespace, platform:profile, platform:releases, platform:requireDigests)',
+        fix: 'remove it or fix the spelling (known: platform:controlPlaneNamespace, platform:defaultTier, platform:domain, platform:gatewayName, platform:gatewayNamespace, platform:jwksUri, platform:jwtIssuer, platform:namespace, platform:profile, platform:releases, platform:requireDigests, platform:tlsCredential)',
       },
     ]);
   });

@@ -31,6 +31,18 @@ export interface EnvironmentConfig {
   readonly releases: string;
   /** Digests (not tags) required for every image pin. */
   readonly requireDigests: boolean;
+  /** Namespace of the Istio ingress gateway installed by the platform. */
+  readonly gatewayNamespace: string;
+  /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
+  readonly gatewayName: string;
+  /** Secret (in the gateway namespace) holding the gateway's TLS certificate. */
+  readonly tlsCredential: string;
+  /** Namespace of istiod, which every sidecar must reach. */
+  readonly controlPlaneNamespace: string;
+  /** JWT issuer for routes with `authRequired` (optional unless such a route exists). */
+  readonly jwtIssuer?: string;
+  /** JWKS URI of that issuer. */
+  readonly jwksUri?: string;
   /** GCP project id (`gcp:project`). */
   readonly gcpProject: string;
   /** GCP region (`gcp:region`). */
@@ -41,6 +53,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const GCP_REGION = /^[a-z]+-[a-z]+[0-9]$/;
+const HTTPS_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
 
 /** The repository root: where `Pulumi.yaml` lives. */
 export function repoRoot(): string {
@@ -98,6 +111,12 @@ const KEYS = {
   defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' as ResourceTier },
   releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: (stack: string) => stack },
   requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, optional: true },
+  gatewayNamespace: { key: `${PROJECT}:gatewayNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-ingress'), fallback: () => 'istio-ingress' },
+  gatewayName: { key: `${PROJECT}:gatewayName`, read: pattern(DNS_LABEL, 'the Helm release name of the gateway', 'istio-ingress'), fallback: () => 'istio-ingress' },
+  tlsCredential: { key: `${PROJECT}:tlsCredential`, read: pattern(DNS_LABEL, 'the name of a TLS Secret in the gateway namespace', 'bookinfo-dev-tls') },
+  controlPlaneNamespace: { key: `${PROJECT}:controlPlaneNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-system'), fallback: () => 'istio-system' },
+  jwtIssuer: { key: `${PROJECT}:jwtIssuer`, read: pattern(HTTPS_URL, 'an https:// issuer URL', 'https://accounts.google.com'), optional: true },
+  jwksUri: { key: `${PROJECT}:jwksUri`, read: pattern(HTTPS_URL, 'an https:// JWKS URL', 'https://www.googleapis.com/oauth2/v3/certs'), optional: true },
   gcpProject: { key: 'gcp:project', read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev') },
   gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
 } satisfies Record<string, KeySpec<unknown>>;
@@ -138,6 +157,10 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
       problems.push({ where: display, field: `config.${key}`, value, problem: 'is not a setting of this project',
         fix: `remove it or fix the spelling (known: ${[...known].filter((k) => k.startsWith(PROJECT)).sort().join(', ')})` });
     }
+  }
+  if ((values.jwtIssuer === undefined) !== (values.jwksUri === undefined) && !problems.some((p) => /jwt|jwks/.test(p.field))) {
+    const missing = values.jwtIssuer === undefined ? `${PROJECT}:jwtIssuer` : `${PROJECT}:jwksUri`;
+    problems.push({ where: display, field: `config.${missing}`, problem: 'is required with the other JWT setting', fix: `set both ${PROJECT}:jwtIssuer and ${PROJECT}:jwksUri, or neither` });
   }
   assertNoProblems(problems, `${display}: invalid environment settings`);
   const profile = values.profile as EnvironmentProfile;

@@ -1,0 +1,12 @@
+/** The Istio kinds this repository emits, all at the `v1` API (Istio 1.22+). */
+export const ISTIO_VERSION = 'v1';
+
+export const ISTIO_KINDS = [
+  { group: 'networking.istio.io', kind: 'Gateway' },
+  { group: 'networking.istio.io', kind: 'VirtualService' },
+  { group: 'networking.istio.io', kind: 'DestinationRule' },
+  { group: 'networking.istio.io', kind: 'Sidecar' },
+  { group: 'security.istio.io', kind: 'PeerAuthentication' },
+  { group: 'security.istio.io', kind: 'AuthorizationPolicy' },
+  { group: 'security.istio.io', kind: 'RequestAuthentication' },
+] as const;
