@@ -21,6 +21,13 @@ export interface SynthEnvironment {
   readonly stack: string;
   readonly profile: EnvironmentProfile;
   readonly namespace: string;
+  readonly domain: string;
+  readonly gatewayNamespace: string;
+  readonly gatewayName: string;
+  readonly tlsCredential: string;
+  readonly controlPlaneNamespace: string;
+  readonly jwtIssuer?: string;
+  readonly jwksUri?: string;
   readonly defaultTier: ResourceTier;
   readonly requireDigests: boolean;
   /** Name of the releases file, for messages (`services/releases/dev.yaml`). */
@@ -51,7 +58,13 @@ const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Depl
 export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
   assertNoProblems(validateCatalogue(catalogue), 'the catalogue is invalid');
   assertNoProblems(
-    validateForEnvironment(catalogue, { profile: environment.profile, defaultTier: environment.defaultTier, stackFile: `Pulumi.${environment.stack}.yaml` }),
+    validateForEnvironment(catalogue, {
+      profile: environment.profile,
+      defaultTier: environment.defaultTier,
+      domain: environment.domain,
+      hasJwtIssuer: environment.jwtIssuer !== undefined,
+      stackFile: `Pulumi.${environment.stack}.yaml`,
+    }),
     `the catalogue is invalid in ${environment.stack}`,
   );
   assertNoProblems(

@@ -3,6 +3,8 @@
  * the charts and the mesh layer never disagree about a replica count or a weight.
  */
 import type {
+  CircuitBreakerPolicy,
+  Duration,
   EnvironmentProfile,
   ProbeCheck,
   ReplicaRange,
@@ -99,4 +101,48 @@ export function probesFor(spec: ServiceSpec): ResolvedProbes {
 /** Port name Istio reads the protocol from (`http`, `grpc`, `tcp`). */
 export function portNameFor(spec: ServiceSpec): string {
   return spec.protocol ?? 'http';
+}
+
+export interface ResolvedTraffic {
+  readonly timeout: Duration;
+  readonly retries: { readonly attempts: number; readonly perTryTimeout: Duration; readonly retryOn: string };
+  readonly circuitBreaker: Required<CircuitBreakerPolicy>;
+}
+
+/**
+ * Istio's own retry conditions: safe for non-idempotent requests (a connection that
+ * never reached the app, or a 503 the app sent before doing anything).
+ */
+export const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
+
+/** Circuit breaker defaults: eject a host after 5 straight 5xx, never more than half of them. */
+export const DEFAULT_CIRCUIT_BREAKER: Required<CircuitBreakerPolicy> = {
+  maxConnections: 100,
+  http1MaxPendingRequests: 64,
+  http2MaxRequests: 1000,
+  consecutive5xxErrors: 5,
+  interval: '10s',
+  baseEjectionTime: '30s',
+  maxEjectionPercent: 50,
+};
+
+export function trafficFor(spec: ServiceSpec): ResolvedTraffic {
+  const t = spec.traffic;
+  return {
+    timeout: t?.timeout ?? '10s',
+    retries: {
+      attempts: t?.retries?.attempts ?? 2,
+      perTryTimeout: t?.retries?.perTryTimeout ?? '2s',
+      retryOn: t?.retries?.retryOn ?? DEFAULT_RETRY_ON,
+    },
+    circuitBreaker: { ...DEFAULT_CIRCUIT_BREAKER, ...t?.circuitBreaker },
+  };
+}
+
+/** Milliseconds in a Duration (`250ms`, `5s`, `1m`, `1h`). */
+export function durationMs(d: Duration): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d);
+  if (m === null) return Number.NaN;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
 }

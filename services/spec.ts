@@ -141,6 +141,13 @@ export interface CorsPolicy {
 export interface PublicRoute {
   /** Host-relative path, starting with `/`. */
   readonly path: string;
+  /**
+   * Host the route is served on; must be the environment's domain or a name under it.
+   * @default - the environment's domain (`platform:domain`)
+   */
+  readonly host?: string;
+  /** Send this route to one version only (a subset) instead of the service's split. */
+  readonly version?: string;
   /** @default 'prefix' */
   readonly match?: RouteMatch;
   /** Path the service sees instead of the matched one. */

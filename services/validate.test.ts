@@ -70,7 +70,7 @@ describe('validateService', () => {
         { path: '/api/v1', match: 'exact' },
       ],
       traffic: {
-        timeout: '250ms',
+        timeout: '2m',
         retries: { attempts: 0, perTryTimeout: '1m' },
         circuitBreaker: {
           maxConnections: 1, http1MaxPendingRequests: 1_000_000, http2MaxRequests: 10, consecutive5xxErrors: 1,
@@ -280,6 +280,13 @@ describe('validateService', () => {
     ['traffic.faults.abort.httpStatus: 600', { traffic: { faults: { abort: { httpStatus: 600, percent: 10 } } } }, { field: 'traffic.faults.abort.httpStatus', value: 600, problem: 'must be a whole number from 200 to 599', fix: 'use an HTTP status code, e.g. 503' }],
     ['traffic.faults.abort.httpStatus: 100', { traffic: { faults: { abort: { httpStatus: 100, percent: 10 } } } }, { field: 'traffic.faults.abort.httpStatus', value: 100, problem: 'from 200 to 599', fix: 'e.g. 503' }],
     ['traffic.faults.abort.percent', { traffic: { faults: { abort: { httpStatus: 503, percent: -1 } } } }, { field: 'traffic.faults.abort.percent', value: -1, problem: 'must be a whole number from 0 to 100', fix: 'use a percentage from 0 to 100' }],
+    ['traffic.retries.perTryTimeout above the timeout', { traffic: { timeout: '1s', retries: { perTryTimeout: '1500ms' } } }, { field: 'traffic.retries.perTryTimeout', value: '1500ms', problem: 'is longer than the whole-request timeout (1s)', fix: 'lower perTryTimeout or raise traffic.timeout' }],
+    ['traffic.retries.retryOn malformed', { traffic: { retries: { retryOn: '5xx; reset' } } }, { field: 'traffic.retries.retryOn', value: '5xx; reset', problem: 'is not a comma-separated list of Envoy retry conditions', fix: "'connect-failure,refused-stream,5xx'" }],
+    ['routes[0].host not a DNS name', { routes: [{ path: '/a', host: 'https://a.example.com' }] }, { field: 'routes[0].host', value: 'https://a.example.com', problem: 'must be a lower-case DNS name', fix: "leave it out for the environment's domain" }],
+    ['routes[0].version unknown', { routes: [{ path: '/a', version: 'v9' }] }, { field: 'routes[0].version', value: 'v9', problem: 'is not a version of this service', fix: 'use one of: v1, or leave it out to use the weights' }],
+    ['public routes on a tcp service', { protocol: 'tcp', routes: [{ path: '/a' }] }, { field: 'routes', value: 1, problem: 'are HTTP routes, but the service speaks tcp', fix: "set protocol: 'http' or 'grpc'" }],
+    ['a header match on a tcp service', { protocol: 'tcp', versions: [{ name: 'v1', headerMatch: { header: 'x-user', exact: 'a' } }] }, { field: 'versions[].headerMatch', value: 'tcp', problem: 'needs HTTP headers', fix: 'remove the header match' }],
+    ['retries on a tcp service', { protocol: 'tcp', traffic: { retries: { attempts: 1 } } }, { field: 'traffic', value: 'tcp', problem: 'sets HTTP retries or faults', fix: 'remove traffic.retries' }],
     ['traffic.faults.delay without fixedDelay', { traffic: { faults: { delay: { percent: 10 } } } }, { field: 'traffic.faults.delay.fixedDelay', value: undefined, problem: 'is required', fix: "write fixedDelay: '2s'" }],
     ['traffic.faults.abort without percent', { traffic: { faults: { abort: { httpStatus: 503 } } } }, { field: 'traffic.faults.abort.percent', value: undefined, problem: 'is required', fix: 'write percent: 10' }],
     ['traffic.retries not an object', { traffic: { retries: 3 } }, { field: 'traffic.retries', value: 3, problem: 'must be an object', fix: 'write retries: { attempts: 2 }' }],

@@ -2,7 +2,7 @@
  * Validation of ServiceSpecs, one Problem per mistake. Specs may come from plain
  * JavaScript catalogues, so nothing here trusts the static types.
  */
-import { deploymentNameFor, imageKeyFor, resourcesFor, serviceAccountFor } from './defaults';
+import { deploymentNameFor, durationMs, imageKeyFor, resourcesFor, serviceAccountFor, trafficFor } from './defaults';
 import type { Problem } from './problems';
 import {
   ENVIRONMENT_PROFILES,
@@ -24,10 +24,16 @@ const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 const CPU = /^\d+(\.\d+)?m?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/;
 const ROUTE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const HOST = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
 /** Ports the Istio sidecar owns inside every pod; an app listening there breaks the mesh. */
 export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
+/** Identity of a public route: host (default domain), match type and path. */
+function routeKey(r: Record<string, unknown>): string {
+  return `${String(r.host ?? '')} ${String(r.match ?? 'prefix')} ${String(r.path)}`;
+}
 
 /** Names the spec in messages: its file when known, else the service name. */
 export function specLocation(def: ServiceDefinition): string {
@@ -231,6 +237,14 @@ function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
     checkDuration(p, 'traffic.circuitBreaker.interval', cb.interval);
     checkDuration(p, 'traffic.circuitBreaker.baseEjectionTime', cb.baseEjectionTime);
   }
+  if (typeof t.retries?.retryOn === 'string' && !/^[a-z0-9-]+(,[a-z0-9-]+)*$/.test(t.retries.retryOn)) {
+    p.add('traffic.retries.retryOn', t.retries.retryOn, 'is not a comma-separated list of Envoy retry conditions', "write e.g. 'connect-failure,refused-stream,5xx'");
+  }
+  const resolved = trafficFor(spec);
+  if (durationMs(resolved.retries.perTryTimeout) > durationMs(resolved.timeout)) {
+    p.add('traffic.retries.perTryTimeout', resolved.retries.perTryTimeout, `is longer than the whole-request timeout (${resolved.timeout}), so no retry could ever happen`,
+      'lower perTryTimeout or raise traffic.timeout');
+  }
   const f = t.faults;
   if (f?.delay !== undefined && isSection(p, 'traffic.faults.delay', f.delay, "write delay: { fixedDelay: '2s', percent: 10 }")) {
     requireField(p, 'traffic.faults.delay.fixedDelay', f.delay.fixedDelay, "write fixedDelay: '2s'");
@@ -266,11 +280,18 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
     if (r.match !== undefined && r.match !== 'exact' && r.match !== 'prefix') {
       p.add(`${field}.match`, r.match, 'must be "exact" or "prefix"', "use match: 'exact' or match: 'prefix'");
     }
-    const key = `${String(r.match ?? 'prefix')} ${String(r.path)}`;
+    const key = routeKey(r);
     if (seen.has(key)) p.add(`${field}.path`, r.path, 'is declared twice', 'remove the duplicate route');
     seen.add(key);
     if (r.rewrite !== undefined && (typeof r.rewrite !== 'string' || !r.rewrite.startsWith('/'))) {
       p.add(`${field}.rewrite`, r.rewrite, 'must be a path starting with "/"', "write e.g. rewrite: '/'");
+    }
+    if (r.host !== undefined && (typeof r.host !== 'string' || !HOST.test(r.host))) {
+      p.add(`${field}.host`, r.host, 'must be a lower-case DNS name (no scheme, port or wildcard)', "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain");
+    }
+    if (r.version !== undefined && !(Array.isArray(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
+      const names = Array.isArray(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
+      p.add(`${field}.version`, r.version, 'is not a version of this service', `use one of: ${names}, or leave it out to use the weights`);
     }
     if (r.authRequired !== undefined && typeof r.authRequired !== 'boolean') {
       p.add(`${field}.authRequired`, r.authRequired, 'must be true or false', 'write authRequired: true');
@@ -381,6 +402,17 @@ export function validateService(def: ServiceDefinition): Problem[] {
   }
   validateRoutes(p, spec);
   validateTraffic(p, spec);
+  if (spec.protocol === 'tcp') {
+    if (Array.isArray(spec.routes) && spec.routes.length > 0) {
+      p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
+    }
+    if (Array.isArray(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
+      p.add('versions[].headerMatch', 'tcp', 'needs HTTP headers, but the service speaks tcp', 'remove the header match or serve HTTP');
+    }
+    if (spec.traffic?.retries !== undefined || spec.traffic?.faults !== undefined) {
+      p.add('traffic', 'tcp', 'sets HTTP retries or faults, but the service speaks tcp', 'remove traffic.retries and traffic.faults');
+    }
+  }
   return p.problems;
 }
 
@@ -421,10 +453,11 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
     }
     for (const [i, route] of (Array.isArray(spec.routes) ? spec.routes : []).entries()) {
       if (!isRecord(route)) continue;
-      const key = `${String(route.match ?? 'prefix')} ${String(route.path)}`;
+      const key = routeKey(route);
       const claimant = paths.get(key);
       if (claimant !== undefined && claimant !== def) {
-        problems.push({ where, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${String(route.match ?? 'prefix')} match)`,
+        const host = route.host === undefined ? '' : ` on ${String(route.host)}`;
+        problems.push({ where, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${String(route.match ?? 'prefix')} match${host})`,
           fix: 'route each public path to one service: remove it from one of them or use a different path' });
       } else {
         paths.set(key, def);
@@ -449,13 +482,19 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
 export interface EnvironmentRules {
   readonly profile: EnvironmentProfile;
   readonly defaultTier: ResourceTier;
+  /** Public domain; every route host must be it or a name under it. */
+  readonly domain: string;
+  /** Whether the environment configures a JWT issuer (needed by `authRequired` routes). */
+  readonly hasJwtIssuer: boolean;
   /** The stack file, named in messages about environment-dependent values. */
   readonly stackFile: string;
 }
 
 /**
  * Problems that appear only once a valid catalogue meets an environment: a request that
- * exceeds the limit of the tier it falls back to there.
+ * exceeds the limit of the tier it falls back to there, a route host outside the
+ * environment's domain, an authenticated route without an issuer, fault injection in
+ * production.
  */
 export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRules): Problem[] {
   const problems: Problem[] = [];
@@ -469,6 +508,21 @@ export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRul
         problems.push({ where: specLocation(def), field: `resources.requests.${r}`, value: req, problem: `is above the limit ${lim} of tier ${tier}`,
           fix: `set resources.limits.${r} too, or choose a larger resources.tier` });
       }
+    }
+    (def.spec.routes ?? []).forEach((route, i) => {
+      const host = route.host;
+      if (host !== undefined && host !== env.domain && !host.endsWith(`.${env.domain}`)) {
+        problems.push({ where: specLocation(def), field: `routes[${i}].host`, value: host, problem: `is outside the environment's domain ${env.domain} (platform:domain in ${env.stackFile})`,
+          fix: `use ${env.domain} or a name under it, e.g. api.${env.domain}` });
+      }
+      if (route.authRequired === true && !env.hasJwtIssuer) {
+        problems.push({ where: specLocation(def), field: `routes[${i}].authRequired`, value: true, problem: `needs a JWT issuer, and ${env.stackFile} sets none`,
+          fix: 'set platform:jwtIssuer and platform:jwksUri in the stack file, or make the route public' });
+      }
+    });
+    if (def.spec.traffic?.faults !== undefined && env.profile === 'prod') {
+      problems.push({ where: specLocation(def), field: 'traffic.faults', value: def.spec.traffic.faults, problem: 'injects faults, which production environments refuse',
+        fix: 'remove traffic.faults before promoting to prod (keep it on a branch for dev/staging experiments)' });
     }
   }
   return problems;
