@@ -1,7 +1,10 @@
 /**
- * Validation of every emitted object against the Kubernetes OpenAPI schema, before
- * anything is written. kubernetes-models ships the schema as compiled validators.
+ * Validation of every emitted object before anything is written: Kubernetes kinds
+ * against the Kubernetes OpenAPI schema (kubernetes-models ships it as compiled
+ * validators), Istio kinds against the `openAPIV3Schema` of their CRDs (extracted into
+ * imports/istio-schemas.json by `npm run import:istio`) with ajv.
  */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -11,6 +14,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { Problem } from '../services/problems';
+import istioSchemas from '../imports/istio-schemas.json';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -47,9 +51,83 @@ interface SchemaErrorDetail {
   readonly params?: Record<string, unknown>;
 }
 
+type JsonSchema = { [key: string]: unknown };
+
+/**
+ * The API server prunes fields a structural schema does not declare, silently. A typo'd
+ * field would vanish on apply, so here an undeclared field is an error: every object
+ * schema with `properties` gets `additionalProperties: false` unless it preserves
+ * unknown fields. Also checks metadata, which CRD schemas leave open.
+ */
+export function strictCrdSchema(schema: JsonSchema): JsonSchema {
+  const strict = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strict);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: JsonSchema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? mapValues(v as JsonSchema, strict) : strict(v)]));
+    if (out.properties !== undefined && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+      out.additionalProperties = false;
+    }
+    return out;
+  };
+  const root = strict(schema) as JsonSchema;
+  return {
+    ...root,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      ...(root.properties as JsonSchema),
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+          namespace: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          annotations: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+    },
+  };
+}
+
+function mapValues(o: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const istioValidators = new Map<string, ValidateFunction>();
+
+/** Compiled once per kind, on first use: compiling all of them costs ~1 s at start-up. */
+function istioValidator(key: string): ValidateFunction | undefined {
+  const cached = istioValidators.get(key);
+  if (cached !== undefined) return cached;
+  const schema = (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key];
+  if (schema === undefined) return undefined;
+  const validate = ajv.compile(strictCrdSchema(schema));
+  istioValidators.set(key, validate);
+  return validate;
+}
+
+function istioProblems(obj: ManifestObject, where: string, errors: ErrorObject[]): Problem[] {
+  return errors.map((e) => {
+    const extra = e.keyword === 'additionalProperties' ? ` ("${String(e.params.additionalProperty)}": the API server would drop it)` : '';
+    const allowed = e.keyword === 'enum' ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
+    return {
+      where,
+      field: `${objectRef(obj)} ${e.instancePath === '' ? '/' : e.instancePath}`,
+      problem: `${e.message ?? 'is invalid'}${extra}${allowed}`,
+      fix: 'the Istio CRD schema would reject this object: fix the construct or the spec value that produced it',
+    };
+  });
+}
+
 /** Problems of one object; `where` names the output file it was going to. */
 export function validateObject(obj: ManifestObject, where: string): Problem[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
+  const istio = istioValidator(key);
+  if (istio !== undefined) return istio(obj) ? [] : istioProblems(obj, where, istio.errors ?? []);
   const Model = MODELS[key];
   if (Model === undefined) {
     return [{ where, field: objectRef(obj), value: key, problem: 'is a kind with no registered schema', fix: 'register its schema in charts/schema.ts before emitting it' }];

@@ -11,7 +11,12 @@ import { validateReleases, type Releases } from '../services/releases';
 import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '../services/spec';
 import { validateCatalogue, validateForEnvironment } from '../services/validate';
 import { VersionAutoscaling } from './autoscaling';
-import { versionLabels, versionSelector } from './labels';
+import { MANAGED_BY, serviceLabels, versionLabels, versionSelector } from './labels';
+import { publicRoutes, type ResolvedRoute } from './mesh/decisions';
+import { Edge } from './mesh/edge';
+import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
+import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
+import { ServiceTraffic } from './mesh/traffic';
 import { AppNamespace } from './namespace';
 import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
@@ -49,11 +54,14 @@ export interface Synthesis {
   readonly files: readonly ManifestFile[];
 }
 
-/** Objects not owned by one service (the namespace, later mesh-wide policy). */
+/** Objects not owned by one service: the namespace, the edge, namespace-wide policy. */
 export const SHARED_FILE = '_shared.yaml';
 
 /** Order of kinds within a file: identity and config before what uses them. */
-const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
+const KIND_ORDER = [
+  'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget',
+  'Gateway', 'DestinationRule', 'VirtualService', 'PeerAuthentication', 'RequestAuthentication', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
+];
 
 export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
   assertNoProblems(validateCatalogue(catalogue), 'the catalogue is invalid');
@@ -72,9 +80,10 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
     `the image pins for ${environment.stack} are invalid`,
   );
 
-  const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue) }];
+  const routes = publicRoutes(catalogue, environment.domain);
+  const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue, routes) }];
   for (const { spec } of catalogue.services) {
-    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name]) });
+    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue, spec, releases[spec.name], routes) });
   }
 
   const problems: Problem[] = [];
@@ -103,18 +112,25 @@ function newChart(namespace: string | undefined): Chart {
   return new Chart(new App(), 'chart', { ...(namespace !== undefined && { namespace }), disableResourceNameHashes: true });
 }
 
-function sharedObjects(environment: SynthEnvironment, catalogue: Catalogue): ManifestObject[] {
-  const chart = newChart(undefined);
-  new AppNamespace(chart, 'Namespace', { name: environment.namespace, partOf: catalogue.name });
-  return ordered(chart.toJson());
+function sharedObjects(environment: SynthEnvironment, catalogue: Catalogue, routes: readonly ResolvedRoute[]): ManifestObject[] {
+  const cluster = newChart(undefined);
+  new AppNamespace(cluster, 'Namespace', { name: environment.namespace, partOf: catalogue.name });
+  const chart = newChart(environment.namespace);
+  const labels = { 'app.kubernetes.io/part-of': catalogue.name, 'app.kubernetes.io/managed-by': MANAGED_BY };
+  new Edge(chart, 'Edge', { catalogue: catalogue.name, env: environment, tlsCredential: environment.tlsCredential, routes, labels });
+  new NamespaceSecurity(chart, 'Security', { labels });
+  new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
+  return ordered([...cluster.toJson(), ...chart.toJson()]);
 }
 
 function serviceObjects(
   environment: SynthEnvironment,
-  partOf: string,
+  catalogue: Catalogue,
   spec: ServiceSpec,
   images: Readonly<Record<string, string>> | undefined,
+  routes: readonly ResolvedRoute[],
 ): ManifestObject[] {
+  const partOf = catalogue.name;
   const chart = newChart(environment.namespace);
   const service = new Microservice(chart, spec.name, { spec, partOf, images: images ?? {}, defaultTier: environment.defaultTier });
   for (const [version, deployment] of service.deployments) {
@@ -126,6 +142,15 @@ function serviceObjects(
       selector: versionSelector(spec, version),
     });
   }
+  const labels = serviceLabels(partOf, spec);
+  new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
+  const jwt = environment.jwtIssuer !== undefined && environment.jwksUri !== undefined ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri } : undefined;
+  new ServiceSecurity(chart, `${spec.name}-security`, {
+    spec, catalogue, env: environment, labels,
+    authRoutes: routes.filter((r) => r.service === spec.name && r.authRequired),
+    ...(jwt !== undefined && { jwt }),
+  });
+  new ServiceNetworkPolicy(chart, `${spec.name}-network`, { spec, catalogue, env: environment, labels });
   return ordered(chart.toJson()).map(withPreStopSleep);
 }
 

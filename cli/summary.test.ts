@@ -3,13 +3,13 @@ import type { SynthOutcome } from './synth-command';
 import { render } from './synth-command';
 
 describe('npm start summary', () => {
-  const { synthesis, environment } = render({ env: 'dev' });
-  const outcome: SynthOutcome = { synthesis, environment, dir: '/repo/dist/dev', written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })) };
+  const { synthesis, catalogue, environment } = render({ env: 'dev' });
+  const outcome: SynthOutcome = { synthesis, catalogue, environment, dir: '/repo/dist/dev', written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })) };
   const text = summarize(outcome, '/repo');
 
   it('names the environment and counts services and objects', () => {
     expect(text).toContain('Environment dev (profile dev, namespace bookinfo, domain dev.bookinfo.example.com)');
-    expect(text).toContain('Catalogue bookinfo: 4 services, 28 objects, all valid against the Kubernetes OpenAPI schema');
+    expect(text).toContain('Catalogue bookinfo: 4 services, 56 objects, all valid against the Kubernetes OpenAPI schema and the Istio CRD schemas');
   });
 
   it('lists each service with its deployments and replica range', () => {

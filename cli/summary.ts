@@ -1,13 +1,15 @@
 import * as path from 'node:path';
+import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
+import type { Catalogue } from '../services/spec';
 import type { SynthOutcome } from './synth-command';
 
 /** The human summary `npm start` prints: services, objects by kind, where the files are. */
 export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
-  const { synthesis, environment } = outcome;
+  const { synthesis, environment, catalogue } = outcome;
   const lines: string[] = [];
   const all = synthesis.files.flatMap((f) => f.objects);
   lines.push(`Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`);
-  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the Kubernetes OpenAPI schema`);
+  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the Kubernetes OpenAPI schema and the Istio CRD schemas`);
   lines.push('');
   lines.push('Services');
   const rows = synthesis.files
@@ -24,6 +26,21 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   for (const o of all) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   lines.push(...table(['kind', 'count'], [...counts].map(([k, n]) => [k, String(n)])));
   lines.push('');
+  lines.push('Public routes (gateway, first match wins)');
+  lines.push(...table(['host', 'path', 'service', 'versions', 'auth'], routesTable(catalogue, environment.domain)));
+  lines.push('');
+  lines.push('In-mesh traffic (header routes first, then the split)');
+  for (const { spec } of catalogue.services) {
+    const headers = spec.versions.filter((v) => v.headerMatch !== undefined)
+      .map((v) => `${v.headerMatch!.header}${v.headerMatch!.exact !== undefined ? `=${v.headerMatch!.exact}` : `^=${v.headerMatch!.prefix ?? ''}`} -> ${v.name}; `);
+    lines.push(`  ${spec.name}: ${headers.join('')}${weightedVersions(spec).map((w) => `${w.version} ${w.weight}%`).join(', ')}`);
+  }
+  lines.push('');
+  lines.push('Allowed callers (mTLS identity; everything else is denied)');
+  for (const { service, callers } of allowList(catalogue)) {
+    lines.push(`  ${callers.length === 0 ? '(nobody)' : callers.join(', ')} -> ${service}`);
+  }
+  lines.push('');
   lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/ (${outcome.written.map((w) => w.name).join(', ')})`);
   return `${lines.join('\n')}\n`;
 }
@@ -32,4 +49,14 @@ export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+function routesTable(catalogue: Catalogue, domain: string): string[][] {
+  return publicRoutes(catalogue, domain).map((r) => [
+    r.host,
+    `${r.path}${r.match === 'prefix' ? '*' : ''}`,
+    `${r.service}:${r.port}`,
+    r.version ?? weightedVersions(r.spec).map((w) => `${w.version} ${w.weight}%`).join(', '),
+    r.authRequired ? 'JWT' : '-',
+  ]);
 }

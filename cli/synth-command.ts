@@ -21,6 +21,7 @@ export interface SynthOptions {
 
 export interface SynthOutcome {
   readonly synthesis: Synthesis;
+  readonly catalogue: Catalogue;
   readonly environment: EnvironmentConfig;
   /** The directory written (`<out>/<env>`). */
   readonly dir: string;
@@ -51,7 +52,7 @@ export function loadCatalogue(modulePath: string, root: string): Catalogue {
 }
 
 /** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */
-export function render(options: SynthOptions): { synthesis: Synthesis; environment: EnvironmentConfig; rendered: Map<string, string> } {
+export function render(options: SynthOptions): { synthesis: Synthesis; catalogue: Catalogue; environment: EnvironmentConfig; rendered: Map<string, string> } {
   const root = options.root ?? repoRoot();
   const environment = loadEnvironment(options.env, root);
   const catalogue = loadCatalogue(options.catalogue ?? DEFAULT_CATALOGUE, root);
@@ -60,16 +61,16 @@ export function render(options: SynthOptions): { synthesis: Synthesis; environme
   const releases = loadReleases(file, releasesDisplay);
   const synthesis = synthesize({ ...environment, releasesFile: releasesDisplay }, catalogue, releases);
   const rendered = new Map(synthesis.files.map((f) => [f.name, toYaml(f.objects)]));
-  return { synthesis, environment, rendered };
+  return { synthesis, catalogue, environment, rendered };
 }
 
 export function runSynth(options: SynthOptions): SynthOutcome {
   const root = options.root ?? repoRoot();
-  const { synthesis, environment, rendered } = render(options);
+  const { synthesis, catalogue, environment, rendered } = render(options);
   const dir = path.resolve(root, options.out ?? 'dist', options.env);
   writeDirectoryAtomically(dir, rendered);
   const written = [...rendered].map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) }));
-  return { synthesis, environment, dir, written };
+  return { synthesis, catalogue, environment, dir, written };
 }
 
 /**

@@ -20,7 +20,8 @@ export default defineService({
     { path: '/static', match: 'prefix' },
     { path: '/login', match: 'exact' },
     { path: '/logout', match: 'exact' },
-    { path: '/api/v1/products', match: 'prefix' },
+    // Not used by the page itself: a JSON API, so it demonstrates JWT-protected routes.
+    { path: '/api/v1/products', match: 'prefix', authRequired: true },
   ],
   traffic: { timeout: '10s', retries: { attempts: 2, perTryTimeout: '4s' } },
 });

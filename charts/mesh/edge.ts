@@ -1,0 +1,79 @@
+/**
+ * The edge (API gateway): an Istio Gateway bound to the platform's ingress gateway, HTTPS
+ * with the environment's credential and HTTP redirected to HTTPS, and one VirtualService
+ * holding the public routes of every service.
+ */
+import { Construct } from 'constructs';
+import { trafficFor } from '../../services/defaults';
+import {
+  Gateway,
+  GatewaySpecServersTlsMode,
+  VirtualService,
+  type VirtualServiceSpecHttp,
+} from '../../imports/networking.istio.io';
+import { gatewayHosts, gatewayIdentity, gatewayObjectName, serviceHost, weightedVersions, type MeshEnvironment, type ResolvedRoute } from './decisions';
+
+export interface EdgeProps {
+  readonly catalogue: string;
+  readonly env: MeshEnvironment;
+  readonly tlsCredential: string;
+  /** Public routes in match order (see `publicRoutes`). */
+  readonly routes: readonly ResolvedRoute[];
+  readonly labels: Record<string, string>;
+}
+
+export class Edge extends Construct {
+  public readonly gateway: Gateway;
+  public readonly virtualService?: VirtualService;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    const { env, labels } = props;
+    const hosts = gatewayHosts(props.routes, env.domain);
+    const name = gatewayObjectName(props.catalogue);
+    this.gateway = new Gateway(this, 'Gateway', {
+      metadata: { name, labels },
+      spec: {
+        selector: gatewayIdentity(env).selector,
+        // Service ports of the Helm gateway chart; Istio maps them to the pod's 8443/8080.
+        servers: [
+          { name: 'https', port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts, tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.tlsCredential } },
+          { name: 'http', port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } },
+        ],
+      },
+    });
+    if (props.routes.length === 0) return;
+
+    const byHost = hosts.length > 1;
+    this.virtualService = new VirtualService(this, 'VirtualService', {
+      metadata: { name: `${props.catalogue}-public`, labels },
+      spec: { hosts, gateways: [name], http: props.routes.map((r) => httpRoute(r, env, byHost)) },
+    });
+  }
+}
+
+function httpRoute(r: ResolvedRoute, env: MeshEnvironment, byHost: boolean): VirtualServiceSpecHttp {
+  const traffic = trafficFor(r.spec);
+  const host = serviceHost(r.service, env.namespace);
+  const destination = (subset: string) => ({ host, subset, port: { number: r.port } });
+  // The gateway honours the same version split as the mesh, unless the route pins a version.
+  const route = r.version !== undefined
+    ? [{ destination: destination(r.version) }]
+    : weightedVersions(r.spec).map((w) => ({ destination: destination(w.version), weight: w.weight }));
+  return {
+    name: `${r.service}-${r.match}-${r.path === '/' ? 'root' : r.path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+    match: [{ uri: r.match === 'exact' ? { exact: r.path } : { prefix: r.path }, ...(byHost && { authority: { exact: r.host } }) }],
+    route,
+    timeout: r.timeout ?? traffic.timeout,
+    retries: { attempts: traffic.retries.attempts, perTryTimeout: traffic.retries.perTryTimeout, retryOn: traffic.retries.retryOn },
+    ...(r.rewrite !== undefined && { rewrite: { uri: r.rewrite } }),
+    ...(r.cors !== undefined && {
+      corsPolicy: {
+        allowOrigins: r.cors.allowOrigins.map((o) => ({ exact: o })),
+        ...(r.cors.allowMethods !== undefined && { allowMethods: [...r.cors.allowMethods] }),
+        ...(r.cors.allowHeaders !== undefined && { allowHeaders: [...r.cors.allowHeaders] }),
+        ...(r.cors.maxAge !== undefined && { maxAge: r.cors.maxAge }),
+      },
+    }),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Kubernetes NetworkPolicies: the same allow-list as the mesh at L3/L4, as defence in
+ * depth (a pod without a sidecar, or a bypassed one, still cannot reach what it should
+ * not). Default deny both ways, then DNS and istiod for every pod, then per service.
+ */
+import { Construct } from 'constructs';
+import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Catalogue, ServiceSpec } from '../../services/spec';
+import { callersOf, gatewayIdentity, isPublic, type MeshEnvironment } from './decisions';
+
+/** istiod's xDS and certificate port: every sidecar needs it. */
+export const ISTIOD_XDS_PORT = 15012;
+/** GKE's metadata server also answers DNS when Cloud DNS for GKE is on. */
+export const GKE_METADATA_CIDR = '169.254.169.254/32';
+
+const namespaceNamed = (name: string): NetworkPolicyPeer['namespaceSelector'] => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
+
+export interface NamespaceNetworkPolicyProps {
+  readonly env: MeshEnvironment;
+  readonly labels: Record<string, string>;
+}
+
+export class NamespaceNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: NamespaceNetworkPolicyProps) {
+    super(scope, id);
+    const { env, labels } = props;
+    new KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny', labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new KubeNetworkPolicy(this, 'Infrastructure', {
+      metadata: { name: 'allow-dns-and-istiod', labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ namespaceSelector: namespaceNamed('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }, { ipBlock: { cidr: GKE_METADATA_CIDR } }],
+            ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, tcp(53)],
+          },
+          { to: [{ namespaceSelector: namespaceNamed(env.controlPlaneNamespace), podSelector: { matchLabels: { app: 'istiod' } } }], ports: [tcp(ISTIOD_XDS_PORT)] },
+        ],
+      },
+    });
+  }
+}
+
+export interface ServiceNetworkPolicyProps {
+  readonly spec: ServiceSpec;
+  readonly catalogue: Catalogue;
+  readonly env: MeshEnvironment;
+  readonly labels: Record<string, string>;
+}
+
+/** Ingress from the service's callers (and the gateway if public); egress to its dependencies. */
+export class ServiceNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceNetworkPolicyProps) {
+    super(scope, id);
+    const { spec, env } = props;
+    const callers = callersOf(props.catalogue).get(spec.name) ?? [];
+    const from: NetworkPolicyPeer[] = [];
+    if (callers.length > 0) from.push({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: callers.map((c) => c.name) }] } });
+    if (isPublic(spec)) from.push({ namespaceSelector: namespaceNamed(env.gatewayNamespace), podSelector: { matchLabels: gatewayIdentity(env).selector } });
+
+    const ports = new Map(props.catalogue.services.map((d) => [d.spec.name, d.spec.port]));
+    const egress: NetworkPolicyEgressRule[] = [...(spec.dependencies ?? [])].sort().map((dep) => ({
+      to: [{ podSelector: { matchLabels: { app: dep } } }],
+      ports: [tcp(ports.get(dep) ?? 0)],
+    }));
+
+    new KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: spec.name, labels: props.labels },
+      spec: {
+        podSelector: { matchLabels: { app: spec.name } },
+        policyTypes: ['Ingress', 'Egress'],
+        // No peers: the rule is left out and default-deny holds.
+        ingress: from.length > 0 ? [{ from, ports: [tcp(spec.port)] }] : [],
+        egress,
+      },
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Zero trust, derived from declared dependencies and never written by hand: mTLS STRICT
+ * and deny-by-default for the namespace; per service an ALLOW from exactly its callers
+ * (and the ingress gateway for public services), a Sidecar that limits egress to its
+ * dependencies, and JWT enforcement on routes that require it.
+ */
+import { Construct } from 'constructs';
+import type { Catalogue, ServiceSpec } from '../../services/spec';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
+import {
+  AuthorizationPolicy,
+  AuthorizationPolicySpecAction,
+  PeerAuthentication,
+  PeerAuthenticationSpecMtlsMode,
+  RequestAuthentication,
+} from '../../imports/security.istio.io';
+import { allowedPrincipals, authorizationPath, gatewayIdentity, serviceHost, type MeshEnvironment, type ResolvedRoute } from './decisions';
+
+export interface NamespaceSecurityProps {
+  readonly labels: Record<string, string>;
+}
+
+/** Namespace-wide: STRICT mTLS, and an ALLOW policy with no rules, which allows nothing. */
+export class NamespaceSecurity extends Construct {
+  constructor(scope: Construct, id: string, props: NamespaceSecurityProps) {
+    super(scope, id);
+    new PeerAuthentication(this, 'PeerAuthentication', {
+      metadata: { name: 'default', labels: props.labels },
+      spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } },
+    });
+    new AuthorizationPolicy(this, 'AllowNothing', {
+      metadata: { name: 'allow-nothing', labels: props.labels },
+      spec: {},
+    });
+  }
+}
+
+export interface ServiceSecurityProps {
+  readonly spec: ServiceSpec;
+  readonly catalogue: Catalogue;
+  readonly env: MeshEnvironment;
+  /** This service's public routes that require a JWT. */
+  readonly authRoutes: readonly ResolvedRoute[];
+  readonly jwt?: { readonly issuer: string; readonly jwksUri: string };
+  readonly labels: Record<string, string>;
+}
+
+export class ServiceSecurity extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceSecurityProps) {
+    super(scope, id);
+    const { spec, env, labels } = props;
+    const selector = { matchLabels: { app: spec.name } };
+
+    const principals = allowedPrincipals(spec, props.catalogue, env);
+    // No callers: the namespace's allow-nothing already denies everything.
+    if (principals.length > 0) {
+      new AuthorizationPolicy(this, 'Allow', {
+        metadata: { name: spec.name, labels },
+        spec: {
+          selector,
+          action: AuthorizationPolicySpecAction.ALLOW,
+          rules: [{ from: [{ source: { principals } }] }],
+        },
+      });
+    }
+
+    new Sidecar(this, 'Sidecar', {
+      metadata: { name: spec.name, labels },
+      spec: {
+        workloadSelector: { labels: { app: spec.name } },
+        egress: [{ hosts: [...(spec.dependencies ?? []).map((d) => `./${serviceHost(d, env.namespace)}`).sort(), `${env.controlPlaneNamespace}/*`] }],
+        outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+      },
+    });
+
+    if (props.authRoutes.length > 0 && props.jwt !== undefined) {
+      new RequestAuthentication(this, 'RequestAuthentication', {
+        metadata: { name: `${spec.name}-jwt`, labels },
+        spec: { selector, jwtRules: [{ issuer: props.jwt.issuer, jwksUri: props.jwt.jwksUri, forwardOriginalToken: true }] },
+      });
+      // Requests through the gateway without a valid token are refused on these paths;
+      // RequestAuthentication alone only rejects invalid tokens, not missing ones.
+      new AuthorizationPolicy(this, 'RequireJwt', {
+        metadata: { name: `${spec.name}-require-jwt`, labels },
+        spec: {
+          selector,
+          action: AuthorizationPolicySpecAction.DENY,
+          rules: [{
+            from: [{ source: { principals: [gatewayIdentity(env).principal], notRequestPrincipals: ['*'] } }],
+            to: [{ operation: { paths: [...new Set(props.authRoutes.flatMap(authorizationPath))].sort() } }],
+          }],
+        },
+      });
+    }
+  }
+}
+
