@@ -86,6 +86,31 @@ describe('npm run synth', () => {
     expect(result.stderr).toContain('test/fixtures/catalogues/not-a-catalogue.ts: exports ["services"] include no catalogue (a default export or one named "catalogue").');
   });
 
+  describe('mesh consistency errors: non-zero exit, the service, field and value, nothing written', () => {
+    it.each([
+      ['route-unknown-version', 'test/fixtures/catalogues/route-unknown-version.ts (service "web"): routes[0].version "v2" is not a version of this service. Fix: use one of: v1, or leave it out to use the weights'],
+      ['same-public-path', 'test/fixtures/catalogues/same-public-path.ts (service "shop"): routes[0].path "/shop" is already claimed by test/fixtures/catalogues/same-public-path.ts (service "web") (prefix match)'],
+      ['host-outside-domain', `test/fixtures/catalogues/host-outside-domain.ts (service "web"): routes[0].host "www.example.org" is outside the environment's domain dev.bookinfo.example.com (platform:domain in Pulumi.dev.yaml)`],
+      ['header-match-tcp', 'test/fixtures/catalogues/header-match-tcp.ts (service "db"): versions[].headerMatch "tcp" needs HTTP headers, but the service speaks tcp'],
+      ['unknown-dependency', 'test/fixtures/catalogues/unknown-dependency.ts (service "frontend"): dependencies[0] "checkout" is not a service of this catalogue'],
+      ['bad-weights', 'test/fixtures/catalogues/bad-weights.ts (service "cart"): versions[].weight 90 is the sum of the weights; it must be 100'],
+    ])('%s', async (fixture, message) => {
+      const result = await synth('--env', 'dev', '--out', out, '--catalogue', `test/fixtures/catalogues/${fixture}.ts`);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(message);
+      expect(fs.readdirSync(out)).toEqual([]);
+    });
+
+    it('fault injection: accepted in dev, refused in prod', async () => {
+      expect((await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts')).code).toBe(0);
+      expect(fs.readFileSync(path.join(out, 'dev', 'ratings.yaml'), 'utf8')).toContain('httpStatus: 503');
+      const prod = await synth('--env', 'prod', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts');
+      expect(prod.code).toBe(1);
+      expect(prod.stderr).toContain('services/bookinfo/ratings.ts (service "ratings"): traffic.faults {"abort":{"httpStatus":503,"percent":50}} injects faults, which production environments refuse.');
+      expect(fs.readdirSync(out)).toEqual(['dev']);
+    });
+  });
+
   it('names the available stacks when the environment does not exist', async () => {
     const result = await synth('--env', 'qa', '--out', out);
     expect(result.code).toBe(1);
