@@ -58,7 +58,7 @@ export interface Synthesis {
 export const SHARED_FILE = '_shared.yaml';
 
 /** Order of kinds within a file: identity and config before what uses them. */
-const KIND_ORDER = [
+export const KIND_ORDER: readonly string[] = [
   'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget',
   'Gateway', 'DestinationRule', 'VirtualService', 'PeerAuthentication', 'RequestAuthentication', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
 ];

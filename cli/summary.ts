@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
+import { KIND_ORDER } from '../charts/synthesize';
 import type { Catalogue } from '../services/spec';
 import type { SynthOutcome } from './synth-command';
 
@@ -24,7 +25,8 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   lines.push('Objects by kind');
   const counts = new Map<string, number>();
   for (const o of all) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
-  lines.push(...table(['kind', 'count'], [...counts].map(([k, n]) => [k, String(n)])));
+  const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+  lines.push(...table(['kind', 'count'], [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([k, n]) => [k, String(n)])));
   lines.push('');
   lines.push('Public routes (gateway, first match wins)');
   lines.push(...table(['host', 'path', 'service', 'versions', 'auth'], routesTable(catalogue, environment.domain)));
