@@ -79,16 +79,12 @@ async function runOurs(services: number): Promise<WorkerResult> {
 
 async function runNaive(services: number): Promise<WorkerResult> {
   let t = performance.now();
-  const [{ syntheticCatalogue }, { App, Chart, ApiObject }, { Microservice }, { VersionAutoscaling }, { AppNamespace }, defaults, labels] =
-    await Promise.all([
-      import('./catalogue'),
-      import('cdk8s'),
-      import('../charts/workload'),
-      import('../charts/autoscaling'),
-      import('../charts/namespace'),
-      import('../services/defaults'),
-      import('../charts/labels'),
-    ]);
+  const [{ syntheticCatalogue }, { App, Chart, ApiObject }, { addServiceConstructs, addSharedConstructs }, { meshIndex }] = await Promise.all([
+    import('./catalogue'),
+    import('cdk8s'),
+    import('../charts/synthesize'),
+    import('../charts/mesh/decisions'),
+  ]);
   const loadSeconds = seconds(t);
 
   t = performance.now();
@@ -99,21 +95,19 @@ async function runNaive(services: number): Promise<WorkerResult> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-bench-naive-'));
   try {
     t = performance.now();
+    // The same constructs as ours, built the common way: one App, a Chart per service, app.synth().
     const app = new App({ outdir });
-    const shared = new Chart(app, '_shared', { disableResourceNameHashes: true });
-    new AppNamespace(shared, 'Namespace', { name: env.namespace, partOf: catalogue.name });
+    const mesh = meshIndex(catalogue, env.domain);
+    addSharedConstructs(
+      new Chart(app, '_cluster', { disableResourceNameHashes: true }),
+      new Chart(app, '_shared', { namespace: env.namespace, disableResourceNameHashes: true }),
+      env,
+      catalogue.name,
+      mesh,
+    );
     for (const { spec } of catalogue.services) {
       const chart = new Chart(app, spec.name, { namespace: env.namespace, disableResourceNameHashes: true });
-      const service = new Microservice(chart, spec.name, { spec, partOf: catalogue.name, images: releases[spec.name] ?? {}, defaultTier: env.defaultTier });
-      for (const [version, deployment] of service.deployments) {
-        new VersionAutoscaling(chart, `${spec.name}-${version}-scaling`, {
-          deployment,
-          replicas: defaults.replicasFor(spec, env.profile),
-          cpuTargetPercent: defaults.cpuTargetFor(spec),
-          labels: labels.versionLabels(catalogue.name, spec, version),
-          selector: labels.versionSelector(spec, version),
-        });
-      }
+      addServiceConstructs(chart, env, catalogue.name, spec, releases[spec.name] ?? {}, mesh);
     }
     app.synth();
     const elapsed = seconds(t);

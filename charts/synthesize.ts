@@ -12,7 +12,7 @@ import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '.
 import { validateCatalogue, validateForEnvironment } from '../services/validate';
 import { VersionAutoscaling } from './autoscaling';
 import { MANAGED_BY, serviceLabels, versionLabels, versionSelector } from './labels';
-import { publicRoutes, type ResolvedRoute } from './mesh/decisions';
+import { meshIndex, type MeshIndex } from './mesh/decisions';
 import { Edge } from './mesh/edge';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
@@ -80,10 +80,10 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
     `the image pins for ${environment.stack} are invalid`,
   );
 
-  const routes = publicRoutes(catalogue, environment.domain);
-  const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue, routes) }];
+  const mesh = meshIndex(catalogue, environment.domain);
+  const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue.name, mesh) }];
   for (const { spec } of catalogue.services) {
-    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue, spec, releases[spec.name], routes) });
+    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh) });
   }
 
   const problems: Problem[] = [];
@@ -112,27 +112,44 @@ function newChart(namespace: string | undefined): Chart {
   return new Chart(new App(), 'chart', { ...(namespace !== undefined && { namespace }), disableResourceNameHashes: true });
 }
 
-function sharedObjects(environment: SynthEnvironment, catalogue: Catalogue, routes: readonly ResolvedRoute[]): ManifestObject[] {
+function sharedObjects(environment: SynthEnvironment, partOf: string, mesh: MeshIndex): ManifestObject[] {
   const cluster = newChart(undefined);
-  new AppNamespace(cluster, 'Namespace', { name: environment.namespace, partOf: catalogue.name });
   const chart = newChart(environment.namespace);
-  const labels = { 'app.kubernetes.io/part-of': catalogue.name, 'app.kubernetes.io/managed-by': MANAGED_BY };
-  new Edge(chart, 'Edge', { catalogue: catalogue.name, env: environment, tlsCredential: environment.tlsCredential, routes, labels });
+  addSharedConstructs(cluster, chart, environment, partOf, mesh);
+  return ordered([...cluster.toJson(), ...chart.toJson()]);
+}
+
+/** The shared constructs: the namespace into a cluster-scoped chart, the rest into a namespaced one. */
+export function addSharedConstructs(cluster: Chart, chart: Chart, environment: SynthEnvironment, partOf: string, mesh: MeshIndex): void {
+  new AppNamespace(cluster, 'Namespace', { name: environment.namespace, partOf });
+  const labels = { 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': MANAGED_BY };
+  new Edge(chart, 'Edge', { catalogue: partOf, env: environment, tlsCredential: environment.tlsCredential, routes: mesh.routes, labels });
   new NamespaceSecurity(chart, 'Security', { labels });
   new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
-  return ordered([...cluster.toJson(), ...chart.toJson()]);
 }
 
 function serviceObjects(
   environment: SynthEnvironment,
-  catalogue: Catalogue,
+  partOf: string,
   spec: ServiceSpec,
   images: Readonly<Record<string, string>> | undefined,
-  routes: readonly ResolvedRoute[],
+  mesh: MeshIndex,
 ): ManifestObject[] {
-  const partOf = catalogue.name;
   const chart = newChart(environment.namespace);
-  const service = new Microservice(chart, spec.name, { spec, partOf, images: images ?? {}, defaultTier: environment.defaultTier });
+  addServiceConstructs(chart, environment, partOf, spec, images ?? {}, mesh);
+  return ordered(chart.toJson()).map(withPreStopSleep);
+}
+
+/** Every construct of one service, into the given (namespaced) chart. */
+export function addServiceConstructs(
+  chart: Chart,
+  environment: SynthEnvironment,
+  partOf: string,
+  spec: ServiceSpec,
+  images: Readonly<Record<string, string>>,
+  mesh: MeshIndex,
+): void {
+  const service = new Microservice(chart, spec.name, { spec, partOf, images, defaultTier: environment.defaultTier });
   for (const [version, deployment] of service.deployments) {
     new VersionAutoscaling(chart, `${spec.name}-${version}-scaling`, {
       deployment,
@@ -145,13 +162,13 @@ function serviceObjects(
   const labels = serviceLabels(partOf, spec);
   new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
   const jwt = environment.jwtIssuer !== undefined && environment.jwksUri !== undefined ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri } : undefined;
+  const callers = mesh.callers.get(spec.name) ?? [];
   new ServiceSecurity(chart, `${spec.name}-security`, {
-    spec, catalogue, env: environment, labels,
-    authRoutes: routes.filter((r) => r.service === spec.name && r.authRequired),
+    spec, callers, env: environment, labels,
+    authRoutes: mesh.routes.filter((r) => r.service === spec.name && r.authRequired),
     ...(jwt !== undefined && { jwt }),
   });
-  new ServiceNetworkPolicy(chart, `${spec.name}-network`, { spec, catalogue, env: environment, labels });
-  return ordered(chart.toJson()).map(withPreStopSleep);
+  new ServiceNetworkPolicy(chart, `${spec.name}-network`, { spec, callers, ports: mesh.ports, env: environment, labels });
 }
 
 function ordered(objects: unknown[]): ManifestObject[] {

@@ -52,8 +52,7 @@ export function isPublic(spec: ServiceSpec): boolean {
 }
 
 /** Principals allowed to call a service: its callers' identities, plus the ingress gateway for public services. */
-export function allowedPrincipals(spec: ServiceSpec, catalogue: Catalogue, env: MeshEnvironment): string[] {
-  const callers = callersOf(catalogue).get(spec.name) ?? [];
+export function allowedPrincipals(spec: ServiceSpec, callers: readonly ServiceSpec[], env: MeshEnvironment): string[] {
   const principals = callers.map((c) => principal(env.namespace, serviceAccountFor(c)));
   if (isPublic(spec)) principals.push(gatewayIdentity(env).principal);
   return [...new Set(principals)].sort();
@@ -66,6 +65,24 @@ export function allowList(catalogue: Catalogue): Array<{ service: string; caller
     service: spec.name,
     callers: [...(isPublic(spec) ? ['ingress-gateway'] : []), ...(callers.get(spec.name) ?? []).map((c) => c.name)],
   }));
+}
+
+/**
+ * What every service's mesh objects need to know about the rest of the catalogue,
+ * computed once per synthesis (looking it up per service would make synthesis quadratic).
+ */
+export interface MeshIndex {
+  readonly callers: ReadonlyMap<string, readonly ServiceSpec[]>;
+  readonly ports: ReadonlyMap<string, number>;
+  readonly routes: readonly ResolvedRoute[];
+}
+
+export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
+  return {
+    callers: callersOf(catalogue),
+    ports: new Map(catalogue.services.map((d) => [d.spec.name, d.spec.port])),
+    routes: publicRoutes(catalogue, domain),
+  };
 }
 
 export interface ResolvedRoute {

@@ -5,8 +5,8 @@
  */
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
-import type { Catalogue, ServiceSpec } from '../../services/spec';
-import { callersOf, gatewayIdentity, isPublic, type MeshEnvironment } from './decisions';
+import type { ServiceSpec } from '../../services/spec';
+import { gatewayIdentity, isPublic, type MeshEnvironment } from './decisions';
 
 /** istiod's xDS and certificate port: every sidecar needs it. */
 export const ISTIOD_XDS_PORT = 15012;
@@ -48,7 +48,10 @@ export class NamespaceNetworkPolicy extends Construct {
 
 export interface ServiceNetworkPolicyProps {
   readonly spec: ServiceSpec;
-  readonly catalogue: Catalogue;
+  /** The services that declare this one as a dependency. */
+  readonly callers: readonly ServiceSpec[];
+  /** Port of every service of the catalogue, for the egress rules. */
+  readonly ports: ReadonlyMap<string, number>;
   readonly env: MeshEnvironment;
   readonly labels: Record<string, string>;
 }
@@ -58,15 +61,14 @@ export class ServiceNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ServiceNetworkPolicyProps) {
     super(scope, id);
     const { spec, env } = props;
-    const callers = callersOf(props.catalogue).get(spec.name) ?? [];
+    const callers = props.callers;
     const from: NetworkPolicyPeer[] = [];
     if (callers.length > 0) from.push({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: callers.map((c) => c.name) }] } });
     if (isPublic(spec)) from.push({ namespaceSelector: namespaceNamed(env.gatewayNamespace), podSelector: { matchLabels: gatewayIdentity(env).selector } });
 
-    const ports = new Map(props.catalogue.services.map((d) => [d.spec.name, d.spec.port]));
     const egress: NetworkPolicyEgressRule[] = [...(spec.dependencies ?? [])].sort().map((dep) => ({
       to: [{ podSelector: { matchLabels: { app: dep } } }],
-      ports: [tcp(ports.get(dep) ?? 0)],
+      ports: [tcp(props.ports.get(dep) ?? 0)],
     }));
 
     new KubeNetworkPolicy(this, 'Resource', {

@@ -5,7 +5,7 @@
  * dependencies, and JWT enforcement on routes that require it.
  */
 import { Construct } from 'constructs';
-import type { Catalogue, ServiceSpec } from '../../services/spec';
+import type { ServiceSpec } from '../../services/spec';
 import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
 import {
   AuthorizationPolicy,
@@ -37,7 +37,8 @@ export class NamespaceSecurity extends Construct {
 
 export interface ServiceSecurityProps {
   readonly spec: ServiceSpec;
-  readonly catalogue: Catalogue;
+  /** The services that declare this one as a dependency. */
+  readonly callers: readonly ServiceSpec[];
   readonly env: MeshEnvironment;
   /** This service's public routes that require a JWT. */
   readonly authRoutes: readonly ResolvedRoute[];
@@ -51,7 +52,7 @@ export class ServiceSecurity extends Construct {
     const { spec, env, labels } = props;
     const selector = { matchLabels: { app: spec.name } };
 
-    const principals = allowedPrincipals(spec, props.catalogue, env);
+    const principals = allowedPrincipals(spec, props.callers, env);
     // No callers: the namespace's allow-nothing already denies everything.
     if (principals.length > 0) {
       new AuthorizationPolicy(this, 'Allow', {
