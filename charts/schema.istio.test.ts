@@ -294,6 +294,13 @@ describe('strictCrdSchema', () => {
   const validator = (schema: Schema) => new Ajv({ strict: false, allErrors: true }).compile(strictCrdSchema(schema));
   const obj = (spec: unknown): unknown => ({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'thing' }, spec });
 
+  it('leaves data keywords (default, example, enum, const) untouched even when they look like schemas', () => {
+    const value = { properties: { a: 1 } };
+    const spec = { type: 'object', properties: { x: { type: 'object', default: value, example: value, enum: [value], const: value } } };
+    const x = at(strictCrdSchema(crd(spec)), 'spec', 'x');
+    expect([x.default, x.example, x.enum, x.const]).toEqual([value, value, [value], value]);
+  });
+
   it('adds additionalProperties: false to every object schema with properties, nested ones included', () => {
     const out = strictCrdSchema(
       crd({

@@ -63,7 +63,9 @@ export function strictCrdSchema(schema: JsonSchema): JsonSchema {
   const strict = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strict);
     if (typeof node !== 'object' || node === null) return node;
-    const out: JsonSchema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? mapValues(v as JsonSchema, strict) : strict(v)]));
+    const out: JsonSchema = Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k, k === 'properties' ? mapValues(v as JsonSchema, strict) : DATA_KEYWORDS.has(k) ? v : strict(v)]),
+    );
     if (out.properties !== undefined && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
       out.additionalProperties = false;
     }
@@ -91,6 +93,9 @@ export function strictCrdSchema(schema: JsonSchema): JsonSchema {
     },
   };
 }
+
+/** Keywords whose values are data, not schemas: never rewritten. */
+const DATA_KEYWORDS = new Set(['default', 'example', 'enum', 'const', 'x-kubernetes-validations']);
 
 function mapValues(o: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
