@@ -21,19 +21,31 @@ import { AppNamespace } from './namespace';
 import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
 
-/** What synthesis needs of an environment (infra/config.ts EnvironmentConfig has all of it). */
+/** What synthesis needs of an environment; `infra/config.ts` reads it from `Pulumi.<stack>.yaml`. */
 export interface SynthEnvironment {
+  /** Stack name, e.g. `dev`. */
   readonly stack: string;
+  /** Replica counts, resource tier defaults and digest rules follow the profile. */
   readonly profile: EnvironmentProfile;
+  /** Namespace the catalogue is deployed to (labelled for Istio injection). */
   readonly namespace: string;
+  /** Public DNS domain of the environment's gateway. */
   readonly domain: string;
+  /** Namespace of the Istio ingress gateway installed by the platform. */
   readonly gatewayNamespace: string;
+  /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
   readonly gatewayName: string;
+  /** Secret (in the gateway namespace) holding the gateway's TLS certificate. */
   readonly tlsCredential: string;
+  /** Namespace of istiod, which every sidecar must reach. */
   readonly controlPlaneNamespace: string;
+  /** JWT issuer for routes with `authRequired` (optional unless such a route exists). */
   readonly jwtIssuer?: string;
+  /** JWKS URI of that issuer. */
   readonly jwksUri?: string;
+  /** Resource tier of services that do not name one. */
   readonly defaultTier: ResourceTier;
+  /** Digests (not tags) required for every image pin. */
   readonly requireDigests: boolean;
   /** Name of the releases file, for messages (`services/releases/dev.yaml`). */
   readonly releasesFile: string;

@@ -9,40 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { assertNoProblems, type Problem } from '../services/problems';
+import type { SynthEnvironment } from '../charts/synthesize';
 import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';
 
 /** The Pulumi project name (`Pulumi.yaml`), which namespaces our config keys. */
 export const PROJECT = 'platform';
 
-export interface EnvironmentConfig {
-  /** Stack name, e.g. `dev`. */
-  readonly stack: string;
+/** Everything the environment's stack file says; synthesis reads the `SynthEnvironment` part. */
+export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'> {
   /** Repository-relative stack file, for messages. */
   readonly file: string;
-  /** Replica counts, resource tier defaults and digest rules follow the profile. */
-  readonly profile: EnvironmentProfile;
-  /** Namespace the catalogue is deployed to (labelled for Istio injection). */
-  readonly namespace: string;
-  /** Public DNS domain of the environment's gateway. */
-  readonly domain: string;
-  /** Resource tier of services that do not name one. */
-  readonly defaultTier: ResourceTier;
   /** Which `services/releases/<name>.yaml` holds this environment's pins. */
   readonly releases: string;
-  /** Digests (not tags) required for every image pin. */
-  readonly requireDigests: boolean;
-  /** Namespace of the Istio ingress gateway installed by the platform. */
-  readonly gatewayNamespace: string;
-  /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
-  readonly gatewayName: string;
-  /** Secret (in the gateway namespace) holding the gateway's TLS certificate. */
-  readonly tlsCredential: string;
-  /** Namespace of istiod, which every sidecar must reach. */
-  readonly controlPlaneNamespace: string;
-  /** JWT issuer for routes with `authRequired` (optional unless such a route exists). */
-  readonly jwtIssuer?: string;
-  /** JWKS URI of that issuer. */
-  readonly jwksUri?: string;
   /** GCP project id (`gcp:project`). */
   readonly gcpProject: string;
   /** GCP region (`gcp:region`). */
