@@ -16,6 +16,22 @@ const BASE: Readonly<Record<string, string>> = {
   'platform:namespace': 'shop',
   'platform:domain': 'qa.shop.example.com',
   'platform:tlsCredential': 'shop-qa-tls',
+  'platform:istioVersion': '1.30.3',
+  'platform:ciRepositories': '[shop-org/platform]',
+};
+
+/** What the infrastructure keys resolve to when a stack file leaves them out. */
+const INFRA_DEFAULTS = {
+  subnetCidr: '10.10.0.0/20',
+  podsCidr: '10.20.0.0/14',
+  servicesCidr: '10.24.0.0/20',
+  masterCidr: '172.16.0.0/28',
+  nodeMachineType: 'e2-standard-4',
+  nodeMinCount: 1,
+  nodeDiskSizeGb: 50,
+  authorizedNetworks: [],
+  maintenanceStart: '02:00',
+  istioVersion: '1.30.3',
 };
 
 /** A Pulumi.<stack>.yaml body: BASE with overrides; `null` removes a key. */
@@ -38,9 +54,18 @@ describe('the repository stacks', () => {
   });
 
   it.each([
-    ['dev', { profile: 'dev', domain: 'dev.bookinfo.example.com', defaultTier: 'small', requireDigests: false, gcpProject: 'replace-me-platform-dev' }],
-    ['staging', { profile: 'staging', domain: 'staging.bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-stg' }],
-    ['prod', { profile: 'prod', domain: 'bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-prod' }],
+    ['dev', {
+      profile: 'dev', domain: 'dev.bookinfo.example.com', defaultTier: 'small', requireDigests: false, gcpProject: 'replace-me-platform-dev',
+      nodeMaxCount: 2, nodeSpot: true, releaseChannel: 'REGULAR', meshReplicas: 1, deletionProtection: false, binaryAuthorization: false,
+    }],
+    ['staging', {
+      profile: 'staging', domain: 'staging.bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-stg',
+      nodeMaxCount: 3, nodeSpot: false, releaseChannel: 'REGULAR', meshReplicas: 2, deletionProtection: false, binaryAuthorization: false,
+    }],
+    ['prod', {
+      profile: 'prod', domain: 'bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-prod',
+      nodeMinCount: 2, nodeMaxCount: 5, nodeSpot: false, releaseChannel: 'STABLE', meshReplicas: 2, deletionProtection: true, binaryAuthorization: true,
+    }],
   ])('loads %s', (stack, expected) => {
     expect(loadEnvironment(stack)).toEqual({
       stack,
@@ -56,6 +81,9 @@ describe('the repository stacks', () => {
       controlPlaneNamespace: 'istio-system',
       jwtIssuer: 'https://accounts.google.com',
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
+      zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+      ciRepositories: ['your-org/platform', 'your-org/bookinfo'],
+      ...INFRA_DEFAULTS,
       ...expected,
     });
   });
@@ -96,6 +124,16 @@ describe('loadEnvironment with a crafted stack file', () => {
       gatewayName: 'istio-ingress',
       tlsCredential: 'shop-qa-tls',
       controlPlaneNamespace: 'istio-system',
+      ciRepositories: ['shop-org/platform'],
+      ...INFRA_DEFAULTS,
+      // The staging profile's defaults.
+      zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+      nodeMaxCount: 3,
+      nodeSpot: false,
+      releaseChannel: 'REGULAR',
+      meshReplicas: 2,
+      deletionProtection: false,
+      binaryAuthorization: false,
     });
   });
 
@@ -181,7 +219,7 @@ describe('loadEnvironment with a crafted stack file', () => {
   it('reports invalid YAML with its line', () => {
     writeStack('qa', `${stackYaml()}  platform:profile: prod\n`);
     expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-      { where: display('qa'), field: 'line 9', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
+      { where: display('qa'), field: 'line 11', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
     ]);
   });
 
@@ -205,11 +243,13 @@ describe('loadEnvironment with a crafted stack file', () => {
     writeStack('qa', '# nothing yet\n');
     expect(thrown(() => loadEnvironment('qa', root)).problems.map((p) => `${p.where} ${p.field} ${p.problem}`)).toEqual([
       `${display('qa')} config.platform:profile is required`,
+      `${display('qa')} config.gcp:region is required`,
       `${display('qa')} config.platform:namespace is required`,
       `${display('qa')} config.platform:domain is required`,
       `${display('qa')} config.platform:tlsCredential is required`,
       `${display('qa')} config.gcp:project is required`,
-      `${display('qa')} config.gcp:region is required`,
+      `${display('qa')} config.platform:istioVersion is required`,
+      `${display('qa')} config.platform:ciRepositories is required`,
     ]);
   });
 
@@ -242,17 +282,36 @@ describe('loadEnvironment with a crafted stack file', () => {
         field: 'config.platform:requireDigest',
         value: true,
         problem: 'is not a setting of this project',
-        fix: 'remove it or fix the spelling (known: platform:controlPlaneNamespace, platform:defaultTier, platform:domain, platform:gatewayName, platform:gatewayNamespace, platform:jwksUri, platform:jwtIssuer, platform:namespace, platform:profile, platform:releases, platform:requireDigests, platform:tlsCredential)',
+        fix: "did you mean platform:requireDigests? (every setting is listed in the README's Environments section)",
       },
     ]);
+  });
+
+  it.each<[string, Record<string, string>, string, unknown, string, string]>([
+    ['a zone outside the region', { 'platform:zones': '[europe-west1-b, us-east1-c]' }, 'config.platform:zones', 'us-east1-c', 'is not in the region europe-west1', 'use zones of europe-west1, e.g. europe-west1-b'],
+    ['overlapping ranges', { 'platform:servicesCidr': '10.21.0.0/20' }, 'config.platform:servicesCidr', '10.21.0.0/20', 'overlaps platform:podsCidr (10.20.0.0/14)', 'give the subnet, pods, services and control plane disjoint ranges'],
+    ['host bits in a range', { 'platform:subnetCidr': '10.10.1.0/20' }, 'config.platform:subnetCidr', '10.10.1.0/20', 'has host bits set', 'use the network address, e.g. 10.10.0.0/20'],
+    ['max below min nodes', { 'platform:nodeMinCount': '4', 'platform:nodeMaxCount': '2' }, 'config.platform:nodeMaxCount', 2, 'is below platform:nodeMinCount (4)', 'raise nodeMaxCount or lower nodeMinCount'],
+    ['one mesh replica in staging', { 'platform:meshReplicas': '1' }, 'config.platform:meshReplicas', 1, 'leaves istiod and the gateway without redundancy in a staging environment', 'use 2 or more'],
+    ['deletion protection off in prod', { 'platform:profile': 'prod', 'platform:deletionProtection': 'false' }, 'config.platform:deletionProtection', false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true'],
+    ['zones not a list', { 'platform:zones': 'europe-west1-b' }, 'config.platform:zones', 'europe-west1-b', 'must be a YAML list of zones (at least one)', 'write it as a list, e.g. [europe-west1-b, europe-west1-c]'],
+    ['an empty repository list', { 'platform:ciRepositories': '[]' }, 'config.platform:ciRepositories', [], 'must be a YAML list of GitHub owner/repo names (at least one)', 'write it as a list, e.g. [my-org/platform, my-org/reviews]'],
+    ['a node count out of range', { 'platform:nodeMaxCount': '0' }, 'config.platform:nodeMaxCount', 0, 'must be a whole number from 1 to 1000', 'set it to a number from 1 to 1000'],
+    ['a master range that is not a /28', { 'platform:masterCidr': '172.16.0.0/24' }, 'config.platform:masterCidr', '172.16.0.0/24', 'must be a /28 IPv4 CIDR', 'set it to e.g. 172.16.0.0/28'],
+  ])('reports %s', (_title, overrides, field, value, problem, fix) => {
+    expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
+  });
+
+  it('suggests nothing for an unknown key far from every setting', () => {
+    expect(problemsOf({ 'platform:colour': 'blue' })[0].fix).toBe("remove it (every setting is listed in the README's Environments section)");
   });
 
   it('reports every problem of the file at once', () => {
     const error = thrown(() => load({ 'platform:profile': 'qa', 'platform:domain': null, 'platform:namspace': 'shop', 'gcp:region': 'mars' }));
     expect(error.problems.map((p) => [p.field, p.problem])).toEqual([
       ['config.platform:profile', 'must be one of dev, staging, prod'],
-      ['config.platform:domain', 'is required'],
       ['config.gcp:region', 'must be a GCP region'],
+      ['config.platform:domain', 'is required'],
       ['config.platform:namspace', 'is not a setting of this project'],
     ]);
     expect(error.message.split('\n')[0]).toBe(`${display('qa')}: invalid environment settings:`);
