@@ -1,0 +1,140 @@
+/**
+ * An in-process Pulumi engine stand-in: `pulumi.runtime.setMocks` plus a record of every
+ * resource the program registers, with its parent and dependencies. Tests assert on the
+ * record; `npm run plan` prints it. No CLI, no cloud.
+ *
+ * The stock mocks pass only type, name and inputs to `newResource`; the parent and the
+ * dependencies are in the register request, so the monitor is wrapped to keep them.
+ */
+import * as pulumi from '@pulumi/pulumi';
+// Typed boundary: the SDK's mock monitor and settings are internal modules without exports maps.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require('@pulumi/pulumi/runtime/settings') as { setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void };
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getCustom(): boolean;
+}
+interface MonitorLike {
+  registerResource(req: RegisterRequest, callback: (...args: unknown[]) => void): Promise<void>;
+}
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** URN of the parent (a component), if any. */
+  readonly parent?: string;
+  /** URNs this resource depends on (dependsOn and inputs from other resources). */
+  readonly dependencies: readonly string[];
+  readonly inputs: Record<string, unknown>;
+  readonly custom: boolean;
+}
+
+export class Recording {
+  readonly resources: RecordedResource[] = [];
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  one(type: string, name?: string): RecordedResource {
+    const found = this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) throw new Error(`expected one ${type}${name === undefined ? '' : ` named ${name}`}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`);
+    return found[0];
+  }
+
+  /** Whether `a` depends on `b`, directly or through its parents and dependencies. */
+  dependsOn(a: RecordedResource, b: RecordedResource): boolean {
+    const byUrn = new Map(this.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const visit = (r: RecordedResource | undefined): boolean => {
+      if (r === undefined || seen.has(r.urn)) return false;
+      seen.add(r.urn);
+      if (r.dependencies.includes(b.urn)) return true;
+      return r.dependencies.some((d) => visit(byUrn.get(d))) || visit(r.parent === undefined ? undefined : byUrn.get(r.parent));
+    };
+    return visit(a);
+  }
+}
+
+/** Outputs a real provider would compute, so dependent code sees realistic values. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>, project: string): Record<string, unknown> {
+  const state: Record<string, unknown> = { name: inputs.name ?? name, ...inputs };
+  switch (type) {
+    case 'gcp:container/cluster:Cluster':
+      return { ...state, endpoint: '203.0.113.10', masterAuth: { clusterCaCertificate: Buffer.from('mock-ca').toString('base64') }, selfLink: `projects/${project}/locations/${String(inputs.location)}/clusters/${String(state.name)}` };
+    case 'gcp:compute/globalAddress:GlobalAddress':
+      return { ...state, address: '198.51.100.7' };
+    case 'gcp:serviceaccount/account:Account':
+      return { ...state, email: `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${String(inputs.accountId)}@${project}.iam.gserviceaccount.com` };
+    case 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool':
+      return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}` };
+    case 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider':
+      return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}/providers/${String(inputs.workloadIdentityPoolProviderId)}` };
+    default:
+      return state;
+  }
+}
+
+/**
+ * Installs the mocks for a stack and returns the recording. Call it before creating
+ * resources (importing our modules creates nothing, so imports may come first).
+ */
+export function recordResources(options: { project?: string; stack: string; gcpProject?: string; stackOutputs?: Record<string, Record<string, unknown>> }): Recording {
+  const recording = new Recording();
+  const gcpProject = options.gcpProject ?? 'mock-project';
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => {
+      const inputs = args.inputs as Record<string, unknown>;
+      if (args.type === 'pulumi:pulumi:StackReference') {
+        const stack = String(inputs.name ?? args.name);
+        return { id: stack, state: { ...inputs, outputs: options.stackOutputs?.[stack] ?? {} } };
+      }
+      return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs, gcpProject) };
+    },
+    call: (args) => {
+      const inputs = args.inputs as Record<string, unknown>;
+      if (args.token === 'gcp:compute/getNetworkEndpointGroup:getNetworkEndpointGroup') {
+        return { ...inputs, selfLink: `https://www.googleapis.com/compute/v1/projects/${gcpProject}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}` };
+      }
+      if (args.token === 'gcp:organizations/getProject:getProject') return { ...inputs, number: '123456789', projectId: gcpProject };
+      return inputs;
+    },
+  };
+  const project = options.project ?? 'platform';
+  pulumi.runtime.setMocks(mocks, project, options.stack, false);
+
+  const monitor = new MockMonitor(mocks);
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = async (req, callback) => {
+    const urnParent = req.getParent();
+    const type = req.getType();
+    const name = req.getName();
+    const qualified = urnParent ? `${urnParent.split('::')[2].split('$').pop()}$${type}` : type;
+    // Typed boundary: the request's object is the SDK's protobuf Struct.
+    const inputs = (req as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } }).getObject().toJavaScript();
+    recording.resources.push({
+      type,
+      name,
+      urn: `urn:pulumi:${options.stack}::${project}::${qualified}::${name}`,
+      ...(urnParent ? { parent: urnParent } : {}),
+      dependencies: req.getDependenciesList(),
+      inputs,
+      custom: req.getCustom(),
+    });
+    return register(req, callback);
+  };
+  settings.setMockOptions(monitor, project, options.stack, false);
+  return recording;
+}
+
+/** Waits for every output of a value to resolve (mocks resolve asynchronously). */
+export function settle<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
