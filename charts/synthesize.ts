@@ -20,6 +20,7 @@ import { ServiceTraffic } from './mesh/traffic';
 import { AppNamespace } from './namespace';
 import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
+import { workloadServiceAccountEmail } from './workload-identity';
 
 /** What synthesis needs of an environment; `infra/config.ts` reads it from `Pulumi.<stack>.yaml`. */
 export interface SynthEnvironment {
@@ -49,6 +50,8 @@ export interface SynthEnvironment {
   readonly requireDigests: boolean;
   /** Name of the releases file, for messages (`services/releases/dev.yaml`). */
   readonly releasesFile: string;
+  /** GCP project: names the Google service accounts of services with `gcp.roles`. */
+  readonly gcpProject?: string;
 }
 
 export interface ManifestFile {
@@ -161,7 +164,13 @@ export function addServiceConstructs(
   images: Readonly<Record<string, string>>,
   mesh: MeshIndex,
 ): void {
-  const service = new Microservice(chart, spec.name, { spec, partOf, images, defaultTier: environment.defaultTier });
+  const gcpServiceAccount = spec.gcp !== undefined && environment.gcpProject !== undefined
+    ? workloadServiceAccountEmail(spec.name, environment.stack, environment.gcpProject)
+    : undefined;
+  const service = new Microservice(chart, spec.name, {
+    spec, partOf, images, defaultTier: environment.defaultTier,
+    ...(gcpServiceAccount !== undefined && { gcpServiceAccount }),
+  });
   for (const [version, deployment] of service.deployments) {
     new VersionAutoscaling(chart, `${spec.name}-${version}-scaling`, {
       deployment,

@@ -33,6 +33,8 @@ export interface MicroserviceProps {
   readonly images: Readonly<Record<string, string>>;
   /** Tier for specs that do not name one. */
   readonly defaultTier: ResourceTier;
+  /** Google service account the pods act as (Workload Identity), for specs with `gcp.roles`. */
+  readonly gcpServiceAccount?: string;
 }
 
 export class Microservice extends Construct {
@@ -48,7 +50,11 @@ export class Microservice extends Construct {
     const labels = serviceLabels(partOf, spec);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: serviceAccountFor(spec), labels },
+      metadata: {
+        name: serviceAccountFor(spec),
+        labels,
+        ...(props.gcpServiceAccount !== undefined && { annotations: { 'iam.gke.io/gcp-service-account': props.gcpServiceAccount } }),
+      },
       // The sidecar uses its own projected token; the app gets none unless it asks.
       automountToken: false,
     });

@@ -241,6 +241,12 @@ export interface ServiceSpec {
   readonly runAsUser?: number;
   /** Seconds between SIGTERM and SIGKILL, after the endpoint is drained. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Google Cloud access: a Google service account bound to this service's Kubernetes
+   * ServiceAccount through Workload Identity, granted exactly these project roles.
+   * @default - no Google Cloud access
+   */
+  readonly gcp?: { readonly roles: readonly string[] };
 }
 
 /** A spec together with where it was written, so errors can name the file. */

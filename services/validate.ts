@@ -360,6 +360,28 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   }
 }
 
+/** Roles a workload may hold; owner/editor are never least privilege. */
+const GCP_ROLE = /^roles\/[a-zA-Z]+(\.[a-zA-Z]+)*$/;
+const PRIMITIVE_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
+
+function validateGcp(p: ProblemList, spec: ServiceSpec): void {
+  if (spec.gcp === undefined || !isSection(p, 'gcp', spec.gcp, "write gcp: { roles: ['roles/pubsub.publisher'] }")) return;
+  const roles: unknown = spec.gcp.roles;
+  if (!Array.isArray(roles) || roles.length === 0) {
+    p.add('gcp.roles', roles, 'must list at least one role', "write gcp: { roles: ['roles/pubsub.publisher'] }, or remove gcp");
+    return;
+  }
+  roles.forEach((role: unknown, i) => {
+    if (typeof role !== 'string' || !GCP_ROLE.test(role)) {
+      p.add(`gcp.roles[${i}]`, role, 'is not a predefined IAM role name', "write e.g. 'roles/storage.objectViewer'");
+    } else if (PRIMITIVE_ROLES.includes(role)) {
+      p.add(`gcp.roles[${i}]`, role, 'is a basic role that grants far more than a service needs', 'grant the predefined roles for the APIs the service calls, e.g. roles/storage.objectViewer');
+    } else if (roles.indexOf(role) !== i) {
+      p.add(`gcp.roles[${i}]`, role, 'is listed twice', 'remove the duplicate');
+    }
+  });
+}
+
 /** Problems in one service, on its own. */
 export function validateService(def: ServiceDefinition): Problem[] {
   const p = new ProblemList(specLocation(def));
@@ -402,6 +424,7 @@ export function validateService(def: ServiceDefinition): Problem[] {
   }
   validateRoutes(p, spec);
   validateTraffic(p, spec);
+  validateGcp(p, spec);
   if (spec.protocol === 'tcp') {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
