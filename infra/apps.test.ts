@@ -1,0 +1,73 @@
+import * as gcp from '@pulumi/gcp';
+import * as k8s from '@pulumi/kubernetes';
+import { recordResources } from './testing/recorder';
+import { synthesize } from '../charts';
+import catalogue from '../services/bookinfo';
+import { defineCatalogue } from '../services/define';
+import { environment, repoReleases } from '../test/fixtures/environments';
+import { Apps } from './apps';
+
+const recording = recordResources({ stack: 'dev', gcpProject: 'my-proj' });
+const flush = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+describe('Apps', () => {
+  beforeAll(async () => {
+    // GIVEN the BookInfo dev synthesis, a cluster provider and a stand-in for the Istio releases
+    const provider = new k8s.Provider('cluster', { kubeconfig: 'unused' });
+    const istio = new gcp.compute.Network('istio-stand-in', {});
+    const withStorage = defineCatalogue('bookinfo', [
+      ...catalogue.services.filter((d) => d.spec.name !== 'details'),
+      { ...catalogue.services[1], spec: { ...catalogue.services[1].spec, gcp: { roles: ['roles/storage.objectViewer', 'roles/pubsub.publisher'] } } },
+    ]);
+    const synthesis = synthesize(environment('dev', { gcpProject: 'my-proj' }), withStorage, repoReleases('dev'));
+    // WHEN the apps are applied
+    new Apps('bookinfo', { synthesis, catalogue: withStorage, project: 'my-proj', provider, after: [istio] });
+    await flush();
+  });
+
+  const k8sObjects = () => recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
+
+  it('applies every synthesized object as its typed Kubernetes or Istio resource', () => {
+    const types = new Set(k8sObjects().map((r) => r.type));
+    expect([...types].sort()).toEqual([
+      'kubernetes:apps/v1:Deployment',
+      'kubernetes:autoscaling/v2:HorizontalPodAutoscaler',
+      'kubernetes:core/v1:ConfigMap',
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:core/v1:Service',
+      'kubernetes:core/v1:ServiceAccount',
+      'kubernetes:networking.istio.io/v1:DestinationRule',
+      'kubernetes:networking.istio.io/v1:Gateway',
+      'kubernetes:networking.istio.io/v1:Sidecar',
+      'kubernetes:networking.istio.io/v1:VirtualService',
+      'kubernetes:networking.k8s.io/v1:NetworkPolicy',
+      'kubernetes:policy/v1:PodDisruptionBudget',
+      'kubernetes:security.istio.io/v1:AuthorizationPolicy',
+      'kubernetes:security.istio.io/v1:PeerAuthentication',
+      'kubernetes:security.istio.io/v1:RequestAuthentication',
+    ]);
+    expect(k8sObjects()).toHaveLength(56);
+    expect(recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2').inputs).toMatchObject({ metadata: { name: 'reviews-v2', namespace: 'bookinfo' } });
+  });
+
+  it('applies everything after Istio, and the namespace before everything else', () => {
+    const istio = recording.one('gcp:compute/network:Network', 'istio-stand-in');
+    const namespace = recording.one('kubernetes:core/v1:Namespace', 'bookinfo');
+    for (const r of k8sObjects()) expect(recording.dependsOn(r, istio)).toBe(true);
+    for (const r of k8sObjects().filter((o) => o !== namespace)) expect(recording.dependsOn(r, namespace)).toBe(true);
+    expect(recording.dependsOn(namespace, recording.one('kubernetes:core/v1:Service', 'bookinfo/reviews'))).toBe(false);
+  });
+
+  it('gives a service that asks for Google Cloud access its own account, bound to its Kubernetes ServiceAccount, with exactly its roles', () => {
+    expect(recording.one('gcp:serviceaccount/account:Account').inputs).toMatchObject({ project: 'my-proj', accountId: 'details-dev' });
+    expect(recording.ofType('gcp:projects/iAMMember:IAMMember').map((r) => r.inputs.role).sort()).toEqual(['roles/pubsub.publisher', 'roles/storage.objectViewer']);
+    for (const r of recording.ofType('gcp:projects/iAMMember:IAMMember')) expect(r.inputs.member).toBe('serviceAccount:details-dev@my-proj.iam.gserviceaccount.com');
+    expect(recording.one('gcp:serviceaccount/iAMMember:IAMMember').inputs).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: 'serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-details]',
+    });
+    expect(recording.one('kubernetes:core/v1:ServiceAccount', 'bookinfo/bookinfo-details').inputs).toMatchObject({
+      metadata: { annotations: { 'iam.gke.io/gcp-service-account': 'details-dev@my-proj.iam.gserviceaccount.com' } },
+    });
+  });
+});
