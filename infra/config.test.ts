@@ -32,6 +32,8 @@ const INFRA_DEFAULTS = {
   authorizedNetworks: [],
   maintenanceStart: '02:00',
   istioVersion: '1.30.3',
+  kind: 'platform',
+  devStackReference: 'organization/platform/dev',
 };
 
 /** A Pulumi.<stack>.yaml body: BASE with overrides; `null` removes a key. */
@@ -300,6 +302,27 @@ describe('loadEnvironment with a crafted stack file', () => {
     ['a master range that is not a /28', { 'platform:masterCidr': '172.16.0.0/24' }, 'config.platform:masterCidr', '172.16.0.0/24', 'must be a /28 IPv4 CIDR', 'set it to e.g. 172.16.0.0/28'],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {
     expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
+  });
+
+  it('derives a pull request preview stack from dev', () => {
+    writeStack('dev', stackYaml({ 'platform:profile': 'dev', 'platform:devStackReference': 'acme/platform/dev' }));
+    const dev = loadEnvironment('dev', root);
+    expect(loadEnvironment('pr-42', root)).toEqual({
+      ...dev,
+      stack: 'pr-42',
+      kind: 'preview',
+      namespace: 'pr-42',
+      domain: 'pr-42.qa.shop.example.com',
+      releases: 'dev',
+      deletionProtection: false,
+    });
+    expect(dev.devStackReference).toBe('acme/platform/dev');
+  });
+
+  it('treats only pr-<number> as a preview stack', () => {
+    writeStack('dev', stackYaml({ 'platform:profile': 'dev' }));
+    expect(() => loadEnvironment('pr-0', root)).toThrow('Pulumi.pr-0.yaml: (file) "pr-0" is not a stack of this repository');
+    expect(() => loadEnvironment('pr-x', root)).toThrow('is not a stack of this repository');
   });
 
   it('suggests nothing for an unknown key far from every setting', () => {

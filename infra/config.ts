@@ -18,8 +18,15 @@ export const PROJECT = 'platform';
 
 /** Everything the environment's stack file says; synthesis reads the `SynthEnvironment` part. */
 export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'> {
-  /** Repository-relative stack file, for messages. */
+  /**
+   * `platform`: a full stack (network, cluster, Istio, load balancer, apps).
+   * `preview`: a pull request's `pr-<N>` stack: only the apps, on the dev cluster.
+   */
+  readonly kind: 'platform' | 'preview';
+  /** Repository-relative stack file, for messages (dev's file for preview stacks). */
   readonly file: string;
+  /** Fully qualified name of the dev stack, which preview stacks deploy onto. */
+  readonly devStackReference: string;
   /** Which `services/releases/<name>.yaml` holds this environment's pins. */
   readonly releases: string;
   /** GCP project id (`gcp:project`). */
@@ -171,11 +178,23 @@ const KEYS = {
   deletionProtection: { key: `${PROJECT}:deletionProtection`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
   authorizedNetworks: { key: `${PROJECT}:authorizedNetworks`, read: list(CIDR, 'IPv4 CIDRs', '203.0.113.0/24'), fallback: () => [] },
   binaryAuthorization: { key: `${PROJECT}:binaryAuthorization`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
+  devStackReference: {
+    key: `${PROJECT}:devStackReference`,
+    read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform/dev'),
+    fallback: () => `organization/${PROJECT}/dev`,
+  },
   maintenanceStart: { key: `${PROJECT}:maintenanceStart`, read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'), fallback: () => '02:00' },
 } satisfies Record<string, KeySpec<unknown>>;
 
-/** Reads `Pulumi.<stack>.yaml`. Every problem names the file, key and the expected value. */
+/** Preview stacks: one per pull request, `pr-<number>`. */
+export const PREVIEW_STACK = /^pr-([1-9]\d{0,6})$/;
+
+/**
+ * Reads `Pulumi.<stack>.yaml`. Every problem names the file, key and the expected value.
+ * A `pr-<N>` stack without a file of its own is a preview of dev (see `previewOf`).
+ */
 export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentConfig {
+  if (PREVIEW_STACK.test(stack) && !fs.existsSync(stackFile(stack, root))) return previewOf(loadEnvironment('dev', root), stack);
   const file = stackFile(stack, root);
   const display = path.relative(process.cwd(), file) || file;
   if (!fs.existsSync(file)) {
@@ -219,7 +238,16 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
   }
   if (problems.length === 0) problems.push(...crossChecks(values as unknown as EnvironmentConfig, display));
   assertNoProblems(problems, `${display}: invalid environment settings`);
-  return { stack, file: display, ...values } as EnvironmentConfig;
+  return { stack, kind: 'platform', file: display, ...values } as EnvironmentConfig;
+}
+
+/**
+ * A pull request's preview: dev's settings, its own namespace `pr-<N>` and host
+ * `pr-<N>.<dev domain>` on the dev cluster and gateway, dev's pins as changed by the PR.
+ * It owns no cluster, so nothing in it is deletion-protected.
+ */
+export function previewOf(dev: EnvironmentConfig, stack: string): EnvironmentConfig {
+  return { ...dev, stack, kind: 'preview', namespace: stack, domain: `${stack}.${dev.domain}`, releases: dev.releases, deletionProtection: false };
 }
 
 /** The known key within two edits of a typo, if any. */
