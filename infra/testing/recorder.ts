@@ -11,7 +11,10 @@ import * as pulumi from '@pulumi/pulumi';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require('@pulumi/pulumi/runtime/settings') as { setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void };
+const settings = require('@pulumi/pulumi/runtime/settings') as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  waitForRPCs(): Promise<void>;
+};
 
 interface RegisterRequest {
   getType(): string;
@@ -38,6 +41,8 @@ export interface RecordedResource {
 
 export class Recording {
   readonly resources: RecordedResource[] = [];
+  /** Data-source lookups (invokes): their token and arguments. */
+  readonly calls: Array<{ token: string; inputs: Record<string, unknown> }> = [];
 
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
@@ -100,6 +105,7 @@ export function recordResources(options: { project?: string; stack: string; gcpP
     },
     call: (args) => {
       const inputs = args.inputs as Record<string, unknown>;
+      recording.calls.push({ token: args.token, inputs });
       if (args.token === 'gcp:compute/getNetworkEndpointGroup:getNetworkEndpointGroup') {
         return { ...inputs, selfLink: `https://www.googleapis.com/compute/v1/projects/${gcpProject}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}` };
       }
@@ -132,6 +138,14 @@ export function recordResources(options: { project?: string; stack: string; gcpP
   };
   settings.setMockOptions(monitor, project, options.stack, false);
   return recording;
+}
+
+/**
+ * Resolves once every pending registration and lookup has finished, so the recording is
+ * complete (an output resolving says nothing about its siblings).
+ */
+export function registered(): Promise<void> {
+  return settings.waitForRPCs();
 }
 
 /** Waits for every output of a value to resolve (mocks resolve asynchronously). */

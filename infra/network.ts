@@ -1,0 +1,158 @@
+/**
+ * The cluster's network: a dedicated VPC, one regional subnet with the pod and Service
+ * ranges, Cloud NAT for the private nodes, and the only ingress the mesh needs.
+ *
+ * The decisions (range names, ports, firewall specs) are pure exports, tested as tables;
+ * the component only wires them to resources.
+ */
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+/** Secondary range of the subnet that GKE gives to pods (`ipAllocationPolicy.clusterSecondaryRangeName`). */
+export const POD_RANGE_NAME = 'pods';
+/** Secondary range of the subnet that GKE gives to Services (`ipAllocationPolicy.servicesSecondaryRangeName`). */
+export const SERVICE_RANGE_NAME = 'services';
+
+/**
+ * Where Google's health checkers and the global external Application Load Balancer's
+ * proxies (GFEs) connect from. Nothing else on the internet reaches the VPC.
+ * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+ */
+export const HEALTH_CHECK_RANGES: readonly string[] = ['130.211.0.0/22', '35.191.0.0/16'];
+
+/**
+ * Ports of the Istio ingress gateway *pods* (the Helm chart's gateway listens on 8080/8443
+ * behind Service ports 80/443, see DESIGN pitfalls) and its readiness port 15021. The
+ * load balancer talks to the pods directly through standalone NEGs, so these are the
+ * ports the firewall must open, not the Service's.
+ */
+export const GATEWAY_POD_PORTS: readonly number[] = [8080, 8443, 15021];
+
+/** istiod's sidecar-injection and validation webhook port. */
+export const ISTIOD_WEBHOOK_PORT = 15017;
+
+export interface NetworkArgs {
+  /** Region of the subnet, router and NAT (the cluster's region). */
+  readonly region: string;
+  /** Primary range of the subnet: the nodes. */
+  readonly subnetCidr: string;
+  /** Secondary range for pods (named {@link POD_RANGE_NAME}). */
+  readonly podsCidr: string;
+  /** Secondary range for Services (named {@link SERVICE_RANGE_NAME}). */
+  readonly servicesCidr: string;
+  /** The private control plane's /28; the only source allowed to reach istiod's webhook. */
+  readonly masterCidr: string;
+}
+
+export interface SecondaryRange {
+  readonly rangeName: string;
+  readonly ipCidrRange: string;
+}
+
+/** The subnet's secondary ranges, in a stable order. */
+export function secondaryRanges(args: Pick<NetworkArgs, 'podsCidr' | 'servicesCidr'>): SecondaryRange[] {
+  return [
+    { rangeName: POD_RANGE_NAME, ipCidrRange: args.podsCidr },
+    { rangeName: SERVICE_RANGE_NAME, ipCidrRange: args.servicesCidr },
+  ];
+}
+
+/** One ingress allow rule; the role becomes the resource name suffix. */
+export interface FirewallRuleSpec {
+  readonly role: string;
+  readonly description: string;
+  readonly sourceRanges: readonly string[];
+  /** Restricts the rule to these destinations (the pod range: NEG endpoints and istiod are pods). */
+  readonly destinationRanges: readonly string[];
+  readonly protocol: 'tcp';
+  readonly ports: readonly number[];
+}
+
+/**
+ * The VPC's ingress allow rules. Everything else is denied by the VPC's implied rule.
+ * Destinations are the pod range: NEG endpoints are pod IPs, and so is istiod.
+ */
+export function firewallRules(args: Pick<NetworkArgs, 'podsCidr' | 'masterCidr'>): FirewallRuleSpec[] {
+  return [
+    {
+      role: 'allow-lb-to-gateway',
+      description: 'Google health checks and load balancer proxies to the Istio ingress gateway pods',
+      sourceRanges: HEALTH_CHECK_RANGES,
+      destinationRanges: [args.podsCidr],
+      protocol: 'tcp',
+      ports: GATEWAY_POD_PORTS,
+    },
+    {
+      // Private clusters: without it the API server cannot call istiod's webhook and
+      // sidecar injection times out (DESIGN, Known pitfalls).
+      role: 'allow-master-to-istiod',
+      description: 'GKE control plane to the istiod webhook (sidecar injection, validation)',
+      sourceRanges: [args.masterCidr],
+      destinationRanges: [args.podsCidr],
+      protocol: 'tcp',
+      ports: [ISTIOD_WEBHOOK_PORT],
+    },
+  ];
+}
+
+export class Network extends pulumi.ComponentResource {
+  readonly vpc: gcp.compute.Network;
+  readonly subnet: gcp.compute.Subnetwork;
+  readonly router: gcp.compute.Router;
+  readonly nat: gcp.compute.RouterNat;
+  readonly firewalls: readonly gcp.compute.Firewall[];
+  /** Secondary range names for the cluster's IP allocation policy. */
+  readonly podRangeName = POD_RANGE_NAME;
+  readonly serviceRangeName = SERVICE_RANGE_NAME;
+  /** The control plane's /28, passed through so the cluster reads it from the same place. */
+  readonly masterCidr: string;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('platform:network:Network', name, {}, opts);
+    const child = { parent: this };
+
+    this.masterCidr = args.masterCidr;
+
+    this.vpc = new gcp.compute.Network(`${name}-vpc`, {
+      // We plan every range ourselves; auto mode would add a subnet in every region.
+      autoCreateSubnetworks: false,
+      routingMode: 'REGIONAL',
+      description: 'Platform VPC: GKE nodes, pods and Services',
+    }, child);
+
+    this.subnet = new gcp.compute.Subnetwork(`${name}-subnet`, {
+      network: this.vpc.id,
+      region: args.region,
+      ipCidrRange: args.subnetCidr,
+      secondaryIpRanges: secondaryRanges(args),
+      // Private nodes have no external IP; this lets them reach Google APIs (Artifact Registry, logging).
+      privateIpGoogleAccess: true,
+      logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+    }, child);
+
+    this.router = new gcp.compute.Router(`${name}-router`, {
+      network: this.vpc.id,
+      region: args.region,
+    }, child);
+
+    // Private nodes still pull images from public registries (Docker Hub, quay.io).
+    this.nat = new gcp.compute.RouterNat(`${name}-nat`, {
+      router: this.router.name,
+      region: args.region,
+      natIpAllocateOption: 'AUTO_ONLY',
+      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+    }, child);
+
+    this.firewalls = firewallRules(args).map((rule) => new gcp.compute.Firewall(`${name}-${rule.role}`, {
+      network: this.vpc.id,
+      description: rule.description,
+      direction: 'INGRESS',
+      sourceRanges: [...rule.sourceRanges],
+      destinationRanges: [...rule.destinationRanges],
+      allows: [{ protocol: rule.protocol, ports: rule.ports.map(String) }],
+    }, child));
+
+    this.registerOutputs({ vpcId: this.vpc.id, subnetId: this.subnet.id });
+  }
+}
