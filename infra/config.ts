@@ -61,7 +61,7 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   /** CIDRs allowed to reach the control plane's IP endpoint; empty = DNS endpoint with IAM only. */
   readonly authorizedNetworks: readonly string[];
   readonly binaryAuthorization: boolean;
-  /** Start of the daily maintenance window, UTC `HH:MM`; it lasts 4 hours on weekend days. */
+  /** Start of the maintenance window, UTC `HH:MM`; it lasts 6 hours on weekend days (GKE needs 48 h per 32 days). */
   readonly maintenanceStart: string;
 }
 
