@@ -19,10 +19,8 @@ export function parseOptions<K extends string>(argv: string[], names: readonly K
 export class UsageError extends Error {}
 
 /** Runs a command: bad input prints its message and exits 1, bugs print a stack and exit 2. */
-export function main(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
+export function main(run: () => void | Promise<void>): void {
+  const fail = (error: unknown): void => {
     if (error instanceof ValidationError || error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exitCode = 1;
@@ -30,5 +28,11 @@ export function main(run: () => void): void {
     }
     process.stderr.write(`internal error (please report): ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 2;
+  };
+  try {
+    const result = run();
+    if (result instanceof Promise) result.catch(fail);
+  } catch (error) {
+    fail(error);
   }
 }

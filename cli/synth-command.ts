@@ -6,9 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize, toYaml, type Synthesis } from '../charts';
 import { loadEnvironment, repoRoot, type EnvironmentConfig } from '../infra/config';
-import { assertNoProblems } from '../services/problems';
+import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import { loadReleases, releasesFile } from '../services/releases';
 import type { Catalogue } from '../services/spec';
+
+export { DEFAULT_CATALOGUE, loadCatalogue };
 
 export interface SynthOptions {
   readonly env: string;
@@ -27,28 +29,6 @@ export interface SynthOutcome {
   readonly dir: string;
   /** Files written, relative to `dir`, with their byte counts. */
   readonly written: ReadonlyArray<{ name: string; bytes: number }>;
-}
-
-export const DEFAULT_CATALOGUE = 'services/bookinfo';
-
-export function loadCatalogue(modulePath: string, root: string): Catalogue {
-  const resolved = path.resolve(root, modulePath);
-  let mod: { default?: unknown; catalogue?: unknown };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(resolved) as typeof mod;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(resolved)) {
-      assertNoProblems([{ where: modulePath, field: '--catalogue', value: modulePath, problem: 'is not a module that can be loaded', fix: 'pass the path of a .ts file (or directory with index.ts) that exports a catalogue' }]);
-    }
-    throw error;
-  }
-  const catalogue = mod.catalogue ?? mod.default;
-  if (typeof catalogue !== 'object' || catalogue === null || !Array.isArray((catalogue as Catalogue).services)) {
-    assertNoProblems([{ where: modulePath, field: 'exports', value: Object.keys(mod), problem: 'include no catalogue (a default export or one named "catalogue")', fix: "export default defineCatalogue('name', [defineService({...}), ...])" }]);
-  }
-  return catalogue as Catalogue;
 }
 
 /** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */

@@ -31,7 +31,13 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'gcp:compute/managedSslCertificate:ManagedSslCertificate': ['managed.domains'],
   'gcp:compute/globalForwardingRule:GlobalForwardingRule': ['loadBalancingScheme', 'portRange'],
   'gcp:compute/uRLMap:URLMap': ['defaultUrlRedirect'],
+  // Never the kubeconfig: it is a secret.
+  'pulumi:providers:kubernetes': ['enableServerSideApply', 'namespace'],
+  'pulumi:pulumi:StackReference': ['name'],
 };
+
+/** Modules in the order the platform is built. */
+const MODULE_ORDER = ['network', 'gke', 'registry', 'ci', 'istio', 'lb', 'apps'];
 
 function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
@@ -43,7 +49,8 @@ function brief(value: unknown): string {
     return `[${value.map(brief).join(', ')}]`;
   }
   if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, v]) => `${k}: ${brief(v)}`).join(', ')}}`;
-  return String(value);
+  const text = String(value);
+  return text.length > 72 ? `${text.slice(0, 30)}...${text.slice(-30)}` : text;
 }
 
 export function keySettings(r: RecordedResource): string {
@@ -74,18 +81,25 @@ export function formatPlan(stack: string, recording: Recording): string {
     groups.set(key, group);
   }
   const lines = [`Plan for stack ${stack}: ${[...groups.values()].reduce((n, g) => n + g.resources.length, 0)} resources (offline, under mocks)`];
-  for (const { component, resources } of groups.values()) {
+  const moduleRank = (c?: RecordedResource) => {
+    const i = MODULE_ORDER.indexOf(c?.type.split(':')[1] ?? '');
+    return i === -1 ? MODULE_ORDER.length : i;
+  };
+  const ordered = [...groups.values()].sort((a, b) => moduleRank(a.component) - moduleRank(b.component));
+  for (const { component, resources } of ordered) {
     lines.push('');
     lines.push(component === undefined ? 'stack' : `${component.type.split(':')[1]}  (${component.type} "${component.name}")`);
     const kubernetes = resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release');
-    for (const r of resources.filter((x) => !kubernetes.includes(x))) {
+    const byName = (a: RecordedResource, b: RecordedResource) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (const r of resources.filter((x) => !kubernetes.includes(x)).sort(byName)) {
       const settings = keySettings(r);
       lines.push(`  ${r.type.split(':').pop()} ${r.name}${settings === '' ? '' : `  ${settings}`}`);
     }
     if (kubernetes.length > 0) {
       const counts = new Map<string, number>();
       for (const r of kubernetes) counts.set(r.type.split(':').pop() ?? r.type, (counts.get(r.type.split(':').pop() ?? r.type) ?? 0) + 1);
-      lines.push(`  ${kubernetes.length} Kubernetes objects: ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')}`);
+      const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      lines.push(`  ${kubernetes.length} Kubernetes objects: ${sorted.map(([k, n]) => `${k} x${n}`).join(', ')}`);
     }
   }
   return `${lines.join('\n')}\n`;

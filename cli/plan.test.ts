@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '..');
+const run = promisify(execFile);
+
+async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'cli', 'plan.ts'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return e;
+  }
+}
+
+describe('npm run plan', () => {
+  it('prints the plan of a stack as a tree with key settings', async () => {
+    const result = await plan('--stack', 'staging');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Plan for stack staging: \d+ resources \(offline, under mocks\)\n/);
+    expect(result.stdout).toContain('Cluster platform-staging-cluster  location=europe-west1  releaseChannel.channel=REGULAR');
+    expect(result.stdout).toContain('Firewall staging-network-allow-lb-to-gateway  direction=INGRESS  sourceRanges=[130.211.0.0/22, 35.191.0.0/16]');
+    expect(result.stdout).toContain('GlobalForwardingRule staging-lb-https-rule  loadBalancingScheme=EXTERNAL_MANAGED  portRange=443');
+  });
+
+  it('rejects an unknown stack with the available ones, and a missing --stack with usage', async () => {
+    const unknown = await plan('--stack', 'qa');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
+    const missing = await plan();
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('usage: npm run plan -- --stack <dev|staging|prod|pr-<N>>');
+  });
+});

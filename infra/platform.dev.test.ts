@@ -1,0 +1,73 @@
+import { planStack } from '../cli/plan-command';
+import type { Recording } from './testing/recorder';
+import { settle } from './testing/recorder';
+import type { PlatformOutputs } from './platform';
+import { clusterName, publicUrls } from './platform';
+import catalogue from '../services/bookinfo';
+
+// GIVEN the dev stack WHEN the whole program runs under mocks
+let recording: Recording;
+let outputs: PlatformOutputs;
+beforeAll(async () => {
+  ({ recording, outputs } = await planStack('dev'));
+});
+
+const components = () => recording.resources.filter((r) => !r.custom && r.type.startsWith('platform:')).map((r) => `${r.type} ${r.name}`);
+
+describe('the dev platform', () => {
+  it('builds every module: network, GKE, registry, CI identity, Istio, load balancer, apps', () => {
+    expect(components().sort()).toEqual([
+      'platform:apps:Apps dev',
+      'platform:ci:Identity dev-ci',
+      'platform:gke:Cluster platform-dev',
+      'platform:istio:Istio dev-istio',
+      'platform:lb:LoadBalancer dev-lb',
+      'platform:network:Network dev-network',
+      'platform:registry:ArtifactRegistry dev-registry',
+    ]);
+  });
+
+  it('puts the cluster in the custom VPC and subnet, on the pods and services ranges', () => {
+    const cluster = recording.one('gcp:container/cluster:Cluster');
+    expect(cluster.inputs).toMatchObject({
+      network: 'dev-network-vpc-id',
+      subnetwork: 'dev-network-subnet-id',
+      ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
+    });
+  });
+
+  it('installs Istio through the cluster’s provider, and applies the apps after all three Istio releases', () => {
+    const releases = recording.ofType('kubernetes:helm.sh/v3:Release');
+    expect(releases.map((r) => r.name).sort()).toEqual(['dev-istio-base', 'dev-istio-gateway', 'dev-istio-istiod']);
+    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2');
+    for (const release of releases) expect(recording.dependsOn(deployment, release)).toBe(true);
+    const gateway = recording.one('kubernetes:networking.istio.io/v1:Gateway', 'bookinfo/bookinfo-gateway');
+    expect(recording.dependsOn(gateway, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-base'))).toBe(true);
+  });
+
+  it('points the load balancer at the gateway’s NEG once the gateway is installed', () => {
+    const backend = recording.one('gcp:compute/backendService:BackendService');
+    expect(recording.dependsOn(backend, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-gateway'))).toBe(true);
+    const negLookups = recording.calls.filter((c) => c.token === 'gcp:compute/getNetworkEndpointGroup:getNetworkEndpointGroup');
+    expect(negLookups.map((c) => [c.inputs.name, c.inputs.zone])).toEqual([
+      ['istio-gateway-dev-https', 'europe-west1-b'],
+      ['istio-gateway-dev-https', 'europe-west1-c'],
+      ['istio-gateway-dev-https', 'europe-west1-d'],
+    ]);
+    expect(recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-gateway').inputs).toMatchObject({
+      values: { service: { annotations: { 'cloud.google.com/neg': '{"exposed_ports":{"443":{"name":"istio-gateway-dev-https"}}}' } } },
+    });
+  });
+
+  it('exports what users need', async () => {
+    expect(outputs.namespace).toBe('bookinfo');
+    expect(outputs.urls).toEqual(publicUrls(catalogue, 'dev.bookinfo.example.com'));
+    expect(outputs.urls).toContain('https://dev.bookinfo.example.com/productpage');
+    expect(await settle(outputs.gatewayIp as never)).toBe('198.51.100.7');
+    expect(await settle(outputs.registryPath as never)).toBe('europe-west1-docker.pkg.dev/replace-me-platform-dev/images');
+    expect(await settle(outputs.ciDeployerServiceAccount as never)).toBe('ci-deployer@replace-me-platform-dev.iam.gserviceaccount.com');
+    expect(await settle(outputs.workloadIdentityProvider as never)).toMatch(/workloadIdentityPools\/github-actions\/providers\//);
+    expect(await settle(outputs.kubeconfig as never)).toContain('gke-gcloud-auth-plugin');
+    expect(clusterName('dev')).toBe('platform-dev');
+  });
+});

@@ -1,0 +1,47 @@
+import { planStack } from '../cli/plan-command';
+import type { Recording } from './testing/recorder';
+import type { PlatformOutputs } from './platform';
+
+// GIVEN a pull request's preview stack WHEN the program runs under mocks
+let recording: Recording;
+let outputs: PlatformOutputs;
+let text: string;
+beforeAll(async () => {
+  ({ recording, outputs, text } = await planStack('pr-7'));
+});
+
+describe('a pr-<N> preview stack', () => {
+  it('creates no cluster, network, load balancer, registry, CI identity or Istio', () => {
+    const gcpTypes = recording.resources.filter((r) => r.type.startsWith('gcp:'));
+    expect(gcpTypes).toEqual([]);
+    expect(recording.ofType('kubernetes:helm.sh/v3:Release')).toEqual([]);
+    expect(recording.resources.filter((r) => r.type.startsWith('platform:')).map((r) => r.type)).toEqual(['platform:apps:Apps']);
+  });
+
+  it('deploys the apps into namespace pr-7 on the dev cluster, through a provider built from the dev stack’s kubeconfig', () => {
+    expect(recording.one('pulumi:providers:kubernetes').inputs).toMatchObject({ namespace: 'pr-7', kubeconfig: 'apiVersion: v1\nkind: Config\n' });
+    expect(recording.one('kubernetes:core/v1:Namespace', 'pr-7')).toBeDefined();
+    const objects = recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
+    expect(objects).toHaveLength(56);
+    for (const o of objects.filter((x) => x.type !== 'kubernetes:core/v1:Namespace')) {
+      expect((o.inputs.metadata as { namespace: string }).namespace).toBe('pr-7');
+    }
+  });
+
+  it('routes pr-7.<dev domain> through the dev gateway', () => {
+    expect(recording.one('kubernetes:networking.istio.io/v1:Gateway', 'pr-7/bookinfo-gateway').inputs).toMatchObject({
+      spec: { selector: { istio: 'ingress' }, servers: [{ hosts: ['pr-7.dev.bookinfo.example.com'] }, { hosts: ['pr-7.dev.bookinfo.example.com'] }] },
+    });
+    expect(outputs.urls).toContain('https://pr-7.dev.bookinfo.example.com/productpage');
+  });
+
+  it('has nothing deletion-protected, so the stack can be destroyed', () => {
+    expect(JSON.stringify(recording.resources.map((r) => r.inputs))).not.toMatch(/"deletionProtection":true|"protect":true/);
+  });
+
+  it('prints a plan of only the apps', () => {
+    expect(text).toMatch(/^Plan for stack pr-7: 57 resources \(offline, under mocks\)\n/);
+    expect(text).toContain('apps  (platform:apps:Apps "pr-7")');
+    expect(text).not.toContain('platform:gke');
+  });
+});

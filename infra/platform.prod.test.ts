@@ -1,0 +1,45 @@
+import { planStack } from '../cli/plan-command';
+import type { Recording } from './testing/recorder';
+
+// GIVEN the prod stack WHEN the whole program runs under mocks
+let recording: Recording;
+let text: string;
+beforeAll(async () => {
+  ({ recording, text } = await planStack('prod'));
+});
+
+describe('the prod platform, where it differs from dev', () => {
+  it('protects the cluster from deletion and enforces Binary Authorization on the stable channel', () => {
+    expect(recording.one('gcp:container/cluster:Cluster').inputs).toMatchObject({
+      deletionProtection: true,
+      binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
+      releaseChannel: { channel: 'STABLE' },
+    });
+  });
+
+  it('runs on standard (not spot) nodes, at least two per zone', () => {
+    expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({
+      autoscaling: { minNodeCount: 2, maxNodeCount: 5 },
+      nodeConfig: { spot: false },
+    });
+  });
+
+  it('runs istiod and the gateway with two replicas', () => {
+    const values = (name: string) => recording.one('kubernetes:helm.sh/v3:Release', name).inputs.values as Record<string, unknown>;
+    expect(values('prod-istio-istiod')).toMatchObject({ replicaCount: 2 });
+    expect(values('prod-istio-gateway')).toMatchObject({ replicaCount: 2 });
+  });
+
+  it('deploys digest-pinned images with three to ten replicas', () => {
+    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+    expect(deployment.spec.template.spec.containers[0].image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(recording.one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'bookinfo/reviews-v1').inputs).toMatchObject({ spec: { minReplicas: 3, maxReplicas: 10 } });
+  });
+
+  it('prints the plan grouped by module in build order', () => {
+    const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
+    expect(modules).toEqual(['network', 'gke', 'registry', 'ci', 'istio', 'lb', 'apps']);
+    expect(text).toContain('deletionProtection=true');
+    expect(text).not.toContain('gke-gcloud-auth-plugin');
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The platform of one stack, composed: network -> GKE -> Istio -> load balancer -> apps,
+ * or for a pull request's `pr-<N>` stack, only the apps on the dev cluster. Called by
+ * `infra/index.ts` under the Pulumi engine and by `npm run plan` under mocks.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { synthesize, type Synthesis } from '../charts';
+import { publicRoutes } from '../charts/mesh/decisions';
+import type { Releases } from '../services/releases';
+import type { Catalogue } from '../services/spec';
+import { Apps } from './apps';
+import { CiIdentity } from './ci-identity';
+import { GkeCluster } from './cluster';
+import type { EnvironmentConfig } from './config';
+import { Istio, negName } from './istio';
+import { LoadBalancer } from './load-balancer';
+import { Network } from './network';
+import { ArtifactRegistry } from './registry';
+
+export interface PlatformInputs {
+  readonly config: EnvironmentConfig;
+  readonly catalogue: Catalogue;
+  readonly releases: Releases;
+  /** Repository-relative releases file, for messages. */
+  readonly releasesFile: string;
+}
+
+/** The stack outputs users need. */
+export interface PlatformOutputs {
+  readonly namespace: string;
+  readonly urls: pulumi.Input<string[]>;
+  readonly clusterName?: pulumi.Input<string>;
+  readonly clusterEndpoint?: pulumi.Input<string>;
+  readonly kubeconfig?: pulumi.Input<string>;
+  readonly gatewayIp?: pulumi.Input<string>;
+  readonly registryPath?: pulumi.Input<string>;
+  readonly workloadIdentityProvider?: pulumi.Input<string>;
+  readonly ciDeployerServiceAccount?: pulumi.Input<string>;
+  readonly ciPusherServiceAccount?: pulumi.Input<string>;
+}
+
+/** GKE cluster name of a platform stack (also its node service account's prefix, so short). */
+export function clusterName(stack: string): string {
+  return `platform-${stack}`;
+}
+
+/** Public URLs of the catalogue: one per public path (prefixes as written). */
+export function publicUrls(catalogue: Catalogue, domain: string): string[] {
+  return [...new Set(publicRoutes(catalogue, domain).map((r) => `https://${r.host}${r.path}`))].sort();
+}
+
+export function definePlatform(inputs: PlatformInputs): PlatformOutputs {
+  const { config, catalogue } = inputs;
+  // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
+  const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
+  const urls = publicUrls(catalogue, config.domain);
+  return config.kind === 'preview' ? definePreview(config, catalogue, synthesis, urls) : defineFull(config, catalogue, synthesis, urls);
+}
+
+/** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
+function definePreview(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+  const dev = new pulumi.StackReference(config.devStackReference);
+  const provider = new k8s.Provider(`${config.stack}-dev-cluster`, {
+    kubeconfig: dev.requireOutput('kubeconfig') as pulumi.Output<string>,
+    enableServerSideApply: true,
+    namespace: config.namespace,
+  });
+  new Apps(config.stack, { synthesis, catalogue, project: config.gcpProject, provider, after: [] });
+  return { namespace: config.namespace, urls };
+}
+
+function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+  const { stack } = config;
+  const network = new Network(`${stack}-network`, {
+    region: config.gcpRegion,
+    subnetCidr: config.subnetCidr,
+    podsCidr: config.podsCidr,
+    servicesCidr: config.servicesCidr,
+    masterCidr: config.masterCidr,
+  });
+  const cluster = new GkeCluster(clusterName(stack), {
+    ...config,
+    network: network.vpc.id,
+    subnetwork: network.subnet.id,
+    podRangeName: network.podRangeName,
+    serviceRangeName: network.serviceRangeName,
+  });
+  const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
+  const ci = new CiIdentity(`${stack}-ci`, { project: config.gcpProject, repositories: config.ciRepositories, registry: registry.repository });
+  const neg = negName(stack);
+  const istio = new Istio(`${stack}-istio`, {
+    version: config.istioVersion,
+    replicas: config.meshReplicas,
+    gatewayNamespace: config.gatewayNamespace,
+    gatewayName: config.gatewayName,
+    controlPlaneNamespace: config.controlPlaneNamespace,
+    negName: neg,
+    provider: cluster.provider,
+  });
+  const lb = new LoadBalancer(`${stack}-lb`, {
+    project: config.gcpProject,
+    zones: [...config.zones],
+    negName: neg,
+    domains: [config.domain],
+    negsReadyAfter: [istio.gateway],
+  });
+  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.istiod, istio.gateway] });
+  return {
+    namespace: config.namespace,
+    urls,
+    clusterName: cluster.cluster.name,
+    clusterEndpoint: cluster.endpoint,
+    kubeconfig: cluster.kubeconfig,
+    gatewayIp: lb.address,
+    registryPath: registry.path,
+    workloadIdentityProvider: ci.providerName,
+    ciDeployerServiceAccount: ci.deployerEmail,
+    ciPusherServiceAccount: ci.pusherEmail,
+  };
+}
