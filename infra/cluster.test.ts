@@ -16,12 +16,8 @@ import {
   type GkeClusterArgs,
 } from './cluster';
 import { loadEnvironment } from './config';
-import { recordResources, settle, type RecordedResource, type Recording } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource, type Recording } from './testing/recorder';
 
-// Typed boundary: the SDK's settings module has no exports map; waitForRPCs resolves once
-// every pending registration and invoke has finished.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
 const COMPONENT = 'platform:gke:Cluster';
 const CLUSTER = 'gcp:container/cluster:Cluster';
@@ -50,7 +46,7 @@ function buildStack(stack: string, extra: () => void = () => undefined) {
     state.component = new GkeCluster('gke', argsFor(stack));
     extra();
     state.kubeconfig = await settle(state.component.kubeconfig);
-    await waitForRPCs();
+    await registered();
   });
   return {
     get recording() { return state.recording; },

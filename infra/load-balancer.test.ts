@@ -1,5 +1,5 @@
 import * as gcp from '@pulumi/gcp';
-import { recordResources, settle, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
 import {
   DEFAULT_RULE_PRIORITY,
   LoadBalancer,
@@ -14,10 +14,6 @@ import { thrown } from '../test/fixtures/thrown';
 
 const recording = recordResources({ stack: 'dev' });
 
-// Typed boundary: the SDK's settings module has no exports map; waitForRPCs resolves once
-// every pending registration and invoke has finished (see the report on recorder.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
 const ZONES = ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'];
 const NEG = 'istio-ingress-443';
@@ -122,7 +118,7 @@ describe('LoadBalancer', () => {
     standIn = new gcp.compute.Network('gateway-release', {});
     // WHEN the load balancer is created across three zones
     lb = new LoadBalancer('edge', { project: 'mock-project', zones: ZONES, negName: NEG, domains: ['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'], negsReadyAfter: [standIn] });
-    await waitForRPCs();
+    await registered();
   });
 
   it('registers the component with its type token and parents every resource to it', () => {

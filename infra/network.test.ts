@@ -1,4 +1,4 @@
-import { recordResources, settle, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
 import {
   firewallRules,
   GATEWAY_POD_PORTS,
@@ -13,10 +13,6 @@ import {
 
 const recording = recordResources({ stack: 'dev' });
 
-// Typed boundary: the SDK's settings module has no exports map; waitForRPCs resolves once
-// every pending registration and invoke has finished (see the report on recorder.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
 const ARGS: NetworkArgs = {
   region: 'europe-west1',
@@ -72,7 +68,7 @@ describe('Network', () => {
   beforeAll(async () => {
     // GIVEN the default network plan WHEN the component is created
     network = new Network('net', ARGS);
-    await waitForRPCs();
+    await registered();
   });
 
   it('registers the component with its type token', () => {
