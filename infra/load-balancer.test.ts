@@ -1,6 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
 import {
+  certificateHostnames,
   DEFAULT_RULE_PRIORITY,
   LoadBalancer,
   loadBalancerProblems,
@@ -27,7 +28,10 @@ const T = {
   armor: 'gcp:compute/securityPolicy:SecurityPolicy',
   backend: 'gcp:compute/backendService:BackendService',
   urlMap: 'gcp:compute/uRLMap:URLMap',
-  cert: 'gcp:compute/managedSslCertificate:ManagedSslCertificate',
+  cert: 'gcp:certificatemanager/certificate:Certificate',
+  dnsAuth: 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization',
+  certMap: 'gcp:certificatemanager/certificateMap:CertificateMap',
+  certMapEntry: 'gcp:certificatemanager/certificateMapEntry:CertificateMapEntry',
   sslPolicy: 'gcp:compute/sSLPolicy:SSLPolicy',
   httpsProxy: 'gcp:compute/targetHttpsProxy:TargetHttpsProxy',
   httpProxy: 'gcp:compute/targetHttpProxy:TargetHttpProxy',
@@ -93,7 +97,7 @@ describe('load balancer decisions', () => {
     ['no zones', { zones: [] }, 'LoadBalancer "edge": zones [] is empty. Fix: pass the zones the ingress gateway runs in'],
     ['no NEG name', { negName: '' }, `LoadBalancer "edge": negName "" is empty. Fix: pass the name in the gateway Service's cloud.google.com/neg annotation`],
     ['no domains', { domains: [] }, 'LoadBalancer "edge": domains [] is empty. Fix: pass at least one domain for the managed certificate'],
-    ['a wildcard domain', { domains: ['a.example.com', '*.example.com'] }, 'LoadBalancer "edge": domains[1] "*.example.com" is a wildcard, which Google-managed certificates do not support. Fix: list each host name explicitly'],
+    ['a wildcard domain', { domains: ['a.example.com', '*.example.com'] }, 'LoadBalancer "edge": domains[1] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com'],
   ])('rejects %s', (_, override, message) => {
     expect(loadBalancerProblems('edge', { ...VALID, ...override }).map(formatProblem)).toEqual([message]);
   });
@@ -125,7 +129,9 @@ describe('LoadBalancer', () => {
     const component = one(T.component, 'edge');
     const children = recording.resources.filter((r) => r !== component && r.name !== 'gateway-release');
     expect(children.map((r) => r.name).sort()).toEqual([
-      'edge-address', 'edge-armor', 'edge-backend', 'edge-cert', 'edge-health', 'edge-http-proxy', 'edge-http-redirect-map', 'edge-http-rule', 'edge-https-map', 'edge-https-proxy', 'edge-https-rule', 'edge-tls',
+      'edge-address', 'edge-armor', 'edge-backend', 'edge-cert', 'edge-certs', 'edge-certs-0', 'edge-certs-1', 'edge-certs-2', 'edge-certs-3',
+      'edge-dns-auth-0', 'edge-dns-auth-1', 'edge-health', 'edge-http-proxy', 'edge-http-redirect-map', 'edge-http-rule', 'edge-https-map', 'edge-https-proxy',
+      'edge-https-rule', 'edge-tls',
     ]);
     expect(children.every((r) => r.parent === component.urn)).toBe(true);
   });
@@ -165,8 +171,19 @@ describe('LoadBalancer', () => {
     expect(one(T.armor).inputs).toMatchObject({ type: 'CLOUD_ARMOR', rules: securityPolicyRules(), adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } } });
   });
 
-  it('requests a Google-managed certificate for every domain', () => {
-    expect(one(T.cert).inputs.managed).toEqual({ domains: ['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'] });
+  it('requests a Google-managed certificate for every domain and its wildcard, authorized through DNS', () => {
+    const hosts = ['dev.bookinfo.example.com', '*.dev.bookinfo.example.com', 'www.dev.bookinfo.example.com', '*.www.dev.bookinfo.example.com'];
+    expect(certificateHostnames(['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'])).toEqual(hosts);
+    expect(recording.ofType(T.dnsAuth).map((r) => r.inputs.domain)).toEqual(['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com']);
+    expect(one(T.cert).inputs.managed).toEqual({ domains: hosts, dnsAuthorizations: ['edge-dns-auth-0-id', 'edge-dns-auth-1-id'] });
+    expect(recording.ofType(T.certMapEntry).map((r) => [r.inputs.hostname, r.inputs.certificates])).toEqual(hosts.map((h) => [h, ['edge-cert-id']]));
+  });
+
+  it('tells which CNAME records let Google issue the certificate', async () => {
+    expect(await settle(lb.certificateDnsRecords)).toEqual([
+      { name: '_acme-challenge.dev.bookinfo.example.com.', type: 'CNAME', data: 'edge-dns-auth-0.authorize.certificatemanager.goog.' },
+      { name: '_acme-challenge.www.dev.bookinfo.example.com.', type: 'CNAME', data: 'edge-dns-auth-1.authorize.certificatemanager.goog.' },
+    ]);
   });
 
   it('routes the HTTPS URL map to the backend service', () => {
@@ -174,7 +191,8 @@ describe('LoadBalancer', () => {
   });
 
   it('terminates TLS 1.2+ at the HTTPS proxy with the managed certificate', () => {
-    expect(one(T.httpsProxy).inputs).toEqual({ urlMap: 'edge-https-map-id', sslCertificates: ['edge-cert-id'], sslPolicy: 'edge-tls-id' });
+    expect(one(T.httpsProxy).inputs).toEqual({ urlMap: 'edge-https-map-id', certificateMap: '//certificatemanager.googleapis.com/edge-certs-id', sslPolicy: 'edge-tls-id' });
+    for (const entry of recording.ofType(T.certMapEntry)) expect(recording.dependsOn(one(T.httpsProxy), entry)).toBe(true);
     expect(one(T.sslPolicy).inputs).toEqual({ minTlsVersion: 'TLS_1_2', profile: 'MODERN' });
   });
 
@@ -209,7 +227,7 @@ describe('LoadBalancer', () => {
     expect(error.message).toBe([
       'LoadBalancer "bad": invalid arguments:',
       '  - LoadBalancer "bad": zones [] is empty. Fix: pass the zones the ingress gateway runs in',
-      '  - LoadBalancer "bad": domains[0] "*.example.com" is a wildcard, which Google-managed certificates do not support. Fix: list each host name explicitly',
+      '  - LoadBalancer "bad": domains[0] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com',
     ].join('\n'));
     expect(recording.resources.length).toBe(before);
   });

@@ -1,8 +1,9 @@
 /**
  * The edge: a global external Application Load Balancer in front of the Istio ingress
  * gateway, through the gateway's standalone zonal NEGs (the LB talks to the gateway pods
- * directly). HTTPS on 443 with a Google-managed certificate and Cloud Armor; HTTP on 80
- * only redirects to HTTPS.
+ * directly). HTTPS on 443 with a Google-managed certificate (Certificate Manager, covering
+ * each domain and its wildcard, so route hosts and pr-<N> previews under it are served)
+ * and Cloud Armor; HTTP on 80 only redirects to HTTPS.
  *
  * The decisions (Cloud Armor rules, health check, backends, URLs) are pure exports,
  * tested as tables; the component only wires them to resources.
@@ -91,7 +92,7 @@ export interface LoadBalancerArgs {
   readonly zones: string[];
   /** Name of the gateway Service's standalone NEG (its `cloud.google.com/neg` annotation). */
   readonly negName: string;
-  /** Domains of the managed certificate; Google-managed certificates take no wildcards. */
+  /** Domains of the managed certificate; each is covered with its wildcard (`*.<domain>`). */
   readonly domains: string[];
   /**
    * Resources after which the NEGs exist (the gateway's Helm release): the NEG lookups wait
@@ -110,15 +111,22 @@ export function loadBalancerProblems(name: string, args: Pick<LoadBalancerArgs, 
   if (args.domains.length === 0) problems.push({ where, field: 'domains', value: args.domains, problem: 'is empty', fix: 'pass at least one domain for the managed certificate' });
   args.domains.forEach((domain, i) => {
     if (domain.includes('*')) {
-      problems.push({ where, field: `domains[${i}]`, value: domain, problem: 'is a wildcard, which Google-managed certificates do not support', fix: 'list each host name explicitly' });
+      problems.push({ where, field: `domains[${i}]`, value: domain, problem: 'is a wildcard; the certificate adds one for each domain itself', fix: `list the domain without "*.", e.g. ${domain.replace(/^\*\./, '')}` });
     }
   });
   return problems;
 }
 
+/** Host names the certificate covers: every domain and its wildcard. */
+export function certificateHostnames(domains: readonly string[]): string[] {
+  return domains.flatMap((d) => [d, `*.${d}`]);
+}
+
 export class LoadBalancer extends pulumi.ComponentResource {
-  /** The global IPv4 address: point the domains' A records here. */
+  /** The global IPv4 address: point the domains' (and their wildcards') A records here. */
   readonly address: pulumi.Output<string>;
+  /** CNAME records to create in DNS so Google can issue the certificate (DNS authorization). */
+  readonly certificateDnsRecords: pulumi.Output<Array<{ name: string; type: string; data: string }>>;
   /** `https://<domain>/` for every domain. */
   readonly urls: string[];
 
@@ -170,17 +178,31 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     const urlMap = new gcp.compute.URLMap(`${name}-https-map`, { defaultService: backend.id }, child);
 
-    // Certificates are replaced (never updated) when domains change; auto-naming lets the
-    // new one be created and attached before the old one is deleted.
-    const certificate = new gcp.compute.ManagedSslCertificate(`${name}-cert`, { managed: { domains: args.domains } }, child);
+    // Wildcards need DNS authorization (one per domain): the CNAME records are an output.
+    const authorizations = args.domains.map((domain, i) => new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth-${i}`, {
+      project: args.project,
+      domain,
+      description: `Lets Google issue the certificate for ${domain} and *.${domain}`,
+    }, child));
+    const certificate = new gcp.certificatemanager.Certificate(`${name}-cert`, {
+      project: args.project,
+      managed: { domains: certificateHostnames(args.domains), dnsAuthorizations: authorizations.map((a) => a.id) },
+    }, child);
+    const certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-certs`, { project: args.project }, child);
+    const entries = certificateHostnames(args.domains).map((hostname, i) => new gcp.certificatemanager.CertificateMapEntry(`${name}-certs-${i}`, {
+      project: args.project,
+      map: certificateMap.name,
+      hostname,
+      certificates: [certificate.id],
+    }, child));
 
     const sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { minTlsVersion: 'TLS_1_2', profile: 'MODERN' }, child);
 
     const httpsProxy = new gcp.compute.TargetHttpsProxy(`${name}-https-proxy`, {
       urlMap: urlMap.id,
-      sslCertificates: [certificate.id],
+      certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${certificateMap.id}`,
       sslPolicy: sslPolicy.id,
-    }, child);
+    }, { ...child, dependsOn: entries });
 
     new gcp.compute.GlobalForwardingRule(`${name}-https-rule`, {
       loadBalancingScheme: LOAD_BALANCING_SCHEME,
@@ -205,6 +227,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }, child);
 
     this.address = address.address;
+    this.certificateDnsRecords = pulumi
+      .all(authorizations.map((a) => a.dnsResourceRecords))
+      // Known only once the authorizations exist (unknown during a first preview).
+      .apply((records) => records.flat().filter((r) => r !== undefined).map((r) => ({ name: r.name, type: r.type, data: r.data })));
     this.urls = urlsFor(args.domains);
     this.registerOutputs({ address: this.address, urls: this.urls });
   }

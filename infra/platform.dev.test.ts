@@ -64,6 +64,9 @@ describe('the dev platform', () => {
     expect(outputs.urls).toEqual(publicUrls(catalogue, 'dev.bookinfo.example.com'));
     expect(outputs.urls).toContain('https://dev.bookinfo.example.com/productpage');
     expect(await settle(outputs.gatewayIp as never)).toBe('198.51.100.7');
+    expect(await settle(outputs.certificateDnsRecords as never)).toEqual([
+      { name: '_acme-challenge.dev.bookinfo.example.com.', type: 'CNAME', data: 'dev-lb-dns-auth-0.authorize.certificatemanager.goog.' },
+    ]);
     expect(await settle(outputs.registryPath as never)).toBe('europe-west1-docker.pkg.dev/replace-me-platform-dev/images');
     expect(await settle(outputs.ciDeployerServiceAccount as never)).toBe('ci-deployer@replace-me-platform-dev.iam.gserviceaccount.com');
     expect(await settle(outputs.workloadIdentityProvider as never)).toMatch(/workloadIdentityPools\/github-actions\/providers\//);

@@ -33,6 +33,7 @@ describe('a pr-<N> preview stack', () => {
       spec: { selector: { istio: 'ingress' }, servers: [{ hosts: ['pr-7.dev.bookinfo.example.com'] }, { hosts: ['pr-7.dev.bookinfo.example.com'] }] },
     });
     expect(outputs.urls).toContain('https://pr-7.dev.bookinfo.example.com/productpage');
+    // The dev load balancer's certificate covers *.dev.bookinfo.example.com (see load-balancer.ts).
   });
 
   it('has nothing deletion-protected, so the stack can be destroyed', () => {

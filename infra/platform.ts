@@ -34,6 +34,8 @@ export interface PlatformOutputs {
   readonly clusterEndpoint?: pulumi.Input<string>;
   readonly kubeconfig?: pulumi.Input<string>;
   readonly gatewayIp?: pulumi.Input<string>;
+  /** CNAME records to create so Google can issue the (wildcard) certificate. */
+  readonly certificateDnsRecords?: pulumi.Input<Array<{ name: string; type: string; data: string }>>;
   readonly registryPath?: pulumi.Input<string>;
   readonly workloadIdentityProvider?: pulumi.Input<string>;
   readonly ciDeployerServiceAccount?: pulumi.Input<string>;
@@ -113,6 +115,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     clusterEndpoint: cluster.endpoint,
     kubeconfig: cluster.kubeconfig,
     gatewayIp: lb.address,
+    certificateDnsRecords: lb.certificateDnsRecords,
     registryPath: registry.path,
     workloadIdentityProvider: ci.providerName,
     ciDeployerServiceAccount: ci.deployerEmail,

@@ -74,6 +74,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   switch (type) {
     case 'gcp:container/cluster:Cluster':
       return { ...state, endpoint: '203.0.113.10', masterAuth: { clusterCaCertificate: Buffer.from('mock-ca').toString('base64') }, selfLink: `projects/${project}/locations/${String(inputs.location)}/clusters/${String(state.name)}` };
+    case 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization':
+      return { ...state, dnsResourceRecords: [{ name: `_acme-challenge.${String(inputs.domain)}.`, type: 'CNAME', data: `${name}.authorize.certificatemanager.goog.` }] };
     case 'gcp:compute/globalAddress:GlobalAddress':
       return { ...state, address: '198.51.100.7' };
     case 'gcp:serviceaccount/account:Account':
