@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize, toYaml, type Synthesis } from '../charts';
-import { loadEnvironment, repoRoot, type EnvironmentConfig } from '../infra/config';
+import { repoRoot, type EnvironmentConfig } from '../infra/config';
+import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
-import { loadReleases, releasesFile } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 
 export { DEFAULT_CATALOGUE, loadCatalogue };
@@ -33,13 +33,8 @@ export interface SynthOutcome {
 
 /** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */
 export function render(options: SynthOptions): { synthesis: Synthesis; catalogue: Catalogue; environment: EnvironmentConfig; rendered: Map<string, string> } {
-  const root = options.root ?? repoRoot();
-  const environment = loadEnvironment(options.env, root);
-  const catalogue = loadCatalogue(options.catalogue ?? DEFAULT_CATALOGUE, root);
-  const file = releasesFile(root, environment.releases);
-  const releasesDisplay = path.relative(root, file).split(path.sep).join('/');
-  const releases = loadReleases(file, releasesDisplay);
-  const synthesis = synthesize({ ...environment, releasesFile: releasesDisplay }, catalogue, releases);
+  const { config: environment, catalogue, releases, releasesFile } = stackInputs(options.env, options.root ?? repoRoot(), options.catalogue ?? DEFAULT_CATALOGUE);
+  const synthesis = synthesize({ ...environment, releasesFile }, catalogue, releases);
   const rendered = new Map(synthesis.files.map((f) => [f.name, toYaml(f.objects)]));
   return { synthesis, catalogue, environment, rendered };
 }
