@@ -25,16 +25,11 @@ function options(environment: string, root: string, date: string) {
   return { environment, exceptions: loadExceptions(exceptionsFile(root), ruleIds(), 'policies/exceptions.yaml'), today: date };
 }
 
-/** Image prefixes allowed for an environment: the upstream sample's and the stack's own registry. */
-export function allowedRegistries(gcpRegion: string, gcpProject: string): string[] {
-  return ['docker.io/istio/', `${gcpRegion}-docker.pkg.dev/${gcpProject}/`];
-}
-
 /** The manifests `synth` would write for an environment, checked. */
 export function checkEnvironment(env: string, root = repoRoot(), date = today()): Report {
   const { synthesis, environment } = render({ env, root });
   const objects = synthesis.files.flatMap((f) => f.objects);
-  return evaluate(RULES, { manifests: { objects, profile: environment.profile, allowedRegistries: allowedRegistries(environment.gcpRegion, environment.gcpProject) } }, options(env, root, date));
+  return evaluate(RULES, { manifests: { objects, profile: environment.profile, allowedRegistries: environment.allowedRegistries } }, options(env, root, date));
 }
 
 /** Every `*.yaml`/`*.yml` under a directory, multi-document files included. */

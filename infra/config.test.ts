@@ -85,6 +85,7 @@ describe('the repository stacks', () => {
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
       ciRepositories: ['your-org/platform', 'your-org/bookinfo'],
+      allowedRegistries: ['docker.io/istio/', `europe-west1-docker.pkg.dev/${expected.gcpProject}/`],
       ...INFRA_DEFAULTS,
       ...expected,
     });
@@ -127,6 +128,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       tlsCredential: 'shop-qa-tls',
       controlPlaneNamespace: 'istio-system',
       ciRepositories: ['shop-org/platform'],
+      allowedRegistries: ['docker.io/istio/', 'europe-west1-docker.pkg.dev/my-platform-qa/'],
       ...INFRA_DEFAULTS,
       // The staging profile's defaults.
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
@@ -323,6 +325,11 @@ describe('loadEnvironment with a crafted stack file', () => {
     writeStack('dev', stackYaml({ 'platform:profile': 'dev' }));
     expect(() => loadEnvironment('pr-0', root)).toThrow('Pulumi.pr-0.yaml: (file) "pr-0" is not a stack of this repository');
     expect(() => loadEnvironment('pr-x', root)).toThrow('is not a stack of this repository');
+  });
+
+  it('reads allowed registries, each a prefix ending in "/"', () => {
+    expect(load({ 'platform:allowedRegistries': '[ghcr.io/acme/]' }).allowedRegistries).toEqual(['ghcr.io/acme/']);
+    expect(problemsOf({ 'platform:allowedRegistries': '[ghcr.io/acme]' })[0]).toMatchObject({ field: 'config.platform:allowedRegistries', problem: 'must be a YAML list of image prefixes ending in "/"' });
   });
 
   it('suggests nothing for an unknown key far from every setting', () => {

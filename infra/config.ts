@@ -61,6 +61,8 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   /** CIDRs allowed to reach the control plane's IP endpoint; empty = DNS endpoint with IAM only. */
   readonly authorizedNetworks: readonly string[];
   readonly binaryAuthorization: boolean;
+  /** Image prefixes workloads may pull from (policy IM02). */
+  readonly allowedRegistries: readonly string[];
   /** Start of the maintenance window, UTC `HH:MM`; it lasts 6 hours on weekend days (GKE needs 48 h per 32 days). */
   readonly maintenanceStart: string;
 }
@@ -93,6 +95,7 @@ interface FallbackContext {
   readonly stack: string;
   readonly profile: EnvironmentProfile;
   readonly gcpRegion: string;
+  readonly gcpProject: string;
 }
 
 type Reader<T> = (raw: unknown) => T | { problem: string; fix: string };
@@ -183,6 +186,12 @@ const KEYS = {
     read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform/dev'),
     fallback: () => `organization/${PROJECT}/dev`,
   },
+  allowedRegistries: {
+    key: `${PROJECT}:allowedRegistries`,
+    read: list(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/$/, 'image prefixes ending in "/"', 'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/'),
+    // Istio's sample images and this environment's own Artifact Registry.
+    fallback: ({ gcpRegion, gcpProject }) => ['docker.io/istio/', `${gcpRegion}-docker.pkg.dev/${gcpProject}/`],
+  },
   maintenanceStart: { key: `${PROJECT}:maintenanceStart`, read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'), fallback: () => '02:00' },
 } satisfies Record<string, KeySpec<unknown>>;
 
@@ -215,7 +224,12 @@ export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentCo
   for (const [name, spec] of Object.entries(KEYS) as [string, KeySpec<unknown>][]) {
     const raw = (config as Record<string, unknown>)[spec.key];
     if (raw === undefined) {
-      const ctx = { stack, profile: (values.profile ?? 'dev') as EnvironmentProfile, gcpRegion: (values.gcpRegion ?? 'europe-west1') as string };
+      const ctx = {
+        stack,
+        profile: (values.profile ?? 'dev') as EnvironmentProfile,
+        gcpRegion: (values.gcpRegion ?? 'europe-west1') as string,
+        gcpProject: (values.gcpProject ?? 'project') as string,
+      };
       if (spec.fallback !== undefined) values[name] = spec.fallback(ctx);
       else if (spec.optional !== true) problems.push({ where: display, field: `config.${spec.key}`, problem: 'is required', fix: `add \`${spec.key}: <value>\` under config:` });
       continue;
