@@ -54,8 +54,17 @@ export function readManifests(dir: string): ManifestObject[] {
   return objects;
 }
 
-export function checkDirectory(dir: string, profile: EnvironmentProfile, root = repoRoot(), date = today()): Report {
-  return evaluate(RULES, { manifests: { objects: readManifests(dir), profile, allowedRegistries: [] } }, options(`dir:${dir}`, root, date));
+export interface DirectorySettings {
+  readonly profile: EnvironmentProfile;
+  readonly allowedRegistries: readonly string[];
+  /** Exceptions of this environment apply; `dir` when the directory belongs to none. */
+  readonly environment: string;
+}
+
+/** Any directory of YAML, checked as the manifests of an environment with these settings. */
+export function checkDirectory(dir: string, settings: DirectorySettings, root = repoRoot(), date = today()): Report {
+  const manifests = { objects: readManifests(dir), profile: settings.profile, allowedRegistries: settings.allowedRegistries };
+  return evaluate(RULES, { manifests }, options(settings.environment, root, date));
 }
 
 /** The GCP rules over what a stack's Pulumi program declares under mocks. */
