@@ -3,11 +3,14 @@
  * --policy-pack policies` enforces the same catalogue as `npm run policy`. Kubernetes
  * rules see the Kubernetes resources the program creates, GCP rules the GCP resources.
  *
- * Which environment the stack is (for profile rules and exceptions) comes from the policy
- * config: `--policy-pack-config policies/config.<env>.json`; dev when none is given.
+ * Which environment the stack is (for profile rules and exceptions) is the policy config's
+ * `environment`, else `PLATFORM_ENVIRONMENT` (the deploy workflow sets it next to `--stack`),
+ * else dev. Its profile and allowed registries come from `Pulumi.<environment>.yaml`, read
+ * by the same loader as the program, unless the policy config overrides them.
  */
 import type { PolicyResource as CrossGuardResource, StackValidationPolicy } from '@pulumi/policy';
 import type { ManifestObject } from '../charts/schema';
+import { loadEnvironment } from '../infra/config';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import { evaluate } from './engine';
 import type { PolicyException } from './exceptions';
@@ -21,11 +24,23 @@ export interface PackSettings {
 
 const CONFIG_SCHEMA = {
   properties: {
-    environment: { type: 'string' as const, default: 'dev' },
-    profile: { type: 'string' as const, enum: [...ENVIRONMENT_PROFILES], default: 'dev' },
-    allowedRegistries: { type: 'array' as const, items: { type: 'string' as const }, default: [] as string[] },
+    environment: { type: 'string' as const },
+    profile: { type: 'string' as const, enum: [...ENVIRONMENT_PROFILES] },
+    allowedRegistries: { type: 'array' as const, items: { type: 'string' as const } },
   },
 };
+
+/** The settings a policy runs with: explicit config first, then the stack's own file. */
+export function packSettings(config: Partial<PackSettings>, env: NodeJS.ProcessEnv = process.env): PackSettings {
+  const environment = config.environment ?? env.PLATFORM_ENVIRONMENT ?? 'dev';
+  const needStack = config.profile === undefined || config.allowedRegistries === undefined;
+  const stack = needStack ? loadEnvironment(environment) : undefined;
+  return {
+    environment,
+    profile: config.profile ?? stack?.profile ?? 'dev',
+    allowedRegistries: config.allowedRegistries ?? stack?.allowedRegistries ?? [],
+  };
+}
 
 /** Kubernetes resources as manifest objects (their inputs are the manifests). */
 export function manifestsOf(resources: readonly { type: string; props: Record<string, unknown> }[]): ManifestObject[] {
@@ -44,9 +59,12 @@ export function stackPolicies(rules: readonly Rule[], exceptions: readonly Polic
     name: rule.id.toLowerCase(),
     description: rule.description,
     enforcementLevel: rule.enforcement,
+    severity: rule.severity,
+    remediationSteps: rule.fix,
+    tags: [...rule.catalogue],
     configSchema: CONFIG_SCHEMA,
     validateStack: (args, reportViolation) => {
-      const settings = args.getConfig<PackSettings>();
+      const settings = packSettings(args.getConfig<Partial<PackSettings>>());
       const resources = args.resources.map((r: CrossGuardResource) => ({ type: r.type, name: r.name, props: r.props as Record<string, unknown> }));
       const input = rule.target === 'manifests'
         ? { manifests: { objects: manifestsOf(resources), profile: settings.profile, allowedRegistries: settings.allowedRegistries } }
