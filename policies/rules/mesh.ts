@@ -160,7 +160,8 @@ function workloadsIn(index: MeshIndex, ns: string): readonly Workload[] {
 function selectedWorkloads(index: MeshIndex, o: ManifestObject): Workload[] {
   const selector = istioSelector(o);
   const ns = namespaceOf(o);
-  const scope = ns === MESH_ROOT_NAMESPACE ? index.workloads : workloadsIn(index, ns);
+  // A root-namespace Sidecar with a selector applies to its own namespace only.
+  const scope = ns === MESH_ROOT_NAMESPACE && o.kind !== 'Sidecar' ? index.workloads : workloadsIn(index, ns);
   return scope.filter((w) => labelsMatch(selector, w.podLabels));
 }
 
@@ -299,7 +300,8 @@ function splitGatewayHost(h: string): { readonly namespace?: string; readonly ho
 function gatewayServes(gw: ManifestObject, vsNs: string, host: string): boolean {
   return servers(gw).some((s) => strings(s.hosts).map(splitGatewayHost).some((g) => {
     const nsOk = g.namespace === undefined || g.namespace === '*' || (g.namespace === '.' ? namespaceOf(gw) === vsNs : g.namespace === vsNs);
-    return nsOk && hostCovers(g.host, host);
+    // Istio binds when the names overlap in either direction (`*.example.com` on a Gateway for `shop.example.com`, or the reverse).
+    return nsOk && (hostCovers(g.host, host) || hostCovers(host, g.host));
   }));
 }
 
@@ -334,7 +336,8 @@ function policyTypes(np: ManifestObject): Direction[] {
   const declared = strings(spec.policyTypes).filter((t): t is Direction => t === 'Ingress' || t === 'Egress');
   if (declared.length > 0) return declared;
   const defaults: Direction[] = ['Ingress'];
-  if (spec.egress !== undefined && spec.egress !== null) defaults.push('Egress');
+  // Kubernetes adds Egress only for a non-empty egress list: `egress: []` isolates nothing.
+  if (Array.isArray(spec.egress) && spec.egress.length > 0) defaults.push('Egress');
   return defaults;
 }
 
@@ -719,7 +722,8 @@ const nm09SidecarEgress: ManifestRule = {
   enforcement: 'advisory',
   catalogue: ['NM09'],
   check(ctx) {
-    return meshIndex(ctx).workloads.flatMap((w) => {
+    // Gateway proxies take no Sidecar: Istio scopes them by the routes bound to them.
+    return meshIndex(ctx).workloads.filter((w) => !isGatewayWorkload(w)).flatMap((w) => {
       const sidecars = sidecarsFor(ctx, w);
       if (sidecars.length === 0) return [finding(w.id, 'no Sidecar applies to the pods: their proxy reaches every service of the mesh')];
       return sidecars.flatMap((s) => {
@@ -747,11 +751,13 @@ const nm10Injection: ManifestRule = {
       if (w.pod.hostNetwork === true) return [];
       const ns = namespaceOf(w.object);
       const nsLabels = namespaces.get(ns);
-      const podInject = w.podLabels['sidecar.istio.io/inject'] ?? labelMap(podMetadata(w).annotations)['sidecar.istio.io/inject'];
+      // The webhook selects pods by the label; the (deprecated) annotation can still opt out.
+      const podLabel = w.podLabels['sidecar.istio.io/inject'];
+      const podAnnotation = labelMap(podMetadata(w).annotations)['sidecar.istio.io/inject'];
       if (nsLabels?.['istio-injection'] === 'disabled') return [finding(w.id, `namespace '${ns}' is labelled istio-injection=disabled`)];
-      if (podInject === 'false') return [finding(w.id, 'the pod template sets sidecar.istio.io/inject=false')];
+      if (podLabel === 'false' || podAnnotation === 'false') return [finding(w.id, 'the pod template sets sidecar.istio.io/inject=false')];
       const nsOn = nsLabels !== undefined && (nsLabels['istio-injection'] === 'enabled' || nsLabels['istio.io/rev'] !== undefined);
-      if (nsOn || podInject === 'true' || w.podLabels['istio.io/rev'] !== undefined) return [];
+      if (nsOn || podLabel === 'true' || w.podLabels['istio.io/rev'] !== undefined) return [];
       return [finding(w.id, nsLabels === undefined
         ? `namespace '${ns}' is not in the set and the pods do not set sidecar.istio.io/inject=true: injection is not enabled`
         : `namespace '${ns}' has neither istio-injection=enabled nor istio.io/rev, and the pods do not set sidecar.istio.io/inject=true`)];
