@@ -90,7 +90,8 @@ const exec = roleRule({
   enforcement: 'mandatory',
   catalogue: ['PS11'],
 }, ['Role', 'ClusterRole'], (rule) => {
-  const hit = EXEC_RESOURCES.filter((r) => rule.resources.includes(r) && rule.verbs.some((v) => v === '*' || v === 'create' || v === 'get'));
+  // `*/exec` is the exec subresource of every resource, pods included.
+  const hit = rule.resources.filter((r) => (EXEC_RESOURCES.includes(r) || r === '*/exec' || r === '*/attach') && rule.verbs.some((v) => v === '*' || v === 'create' || v === 'get'));
   return hit.length === 0 ? undefined : `grants ${rule.verbs.join(', ')} on ${hit.join(', ')}`;
 });
 

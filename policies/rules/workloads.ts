@@ -934,7 +934,8 @@ function canonicalImage(image: string): string {
   const parts = image.split('/');
   const first = parts[0];
   if (parts.length === 1) return `docker.io/library/${image}`;
-  if (first === 'index.docker.io') return ['docker.io', ...parts.slice(1)].join('/');
+  const dockerHub = first === 'docker.io' || first === 'index.docker.io';
+  if (dockerHub) return ['docker.io', ...(parts.length === 2 ? ['library'] : []), ...parts.slice(1)].join('/');
   return first.includes('.') || first.includes(':') || first === 'localhost' ? image : `docker.io/${image}`;
 }
 
@@ -983,8 +984,8 @@ const pullPolicy = manifestRule({
   catalogue: ['IM01'],
 }, perContainer(ALL_CONTAINERS, (c) => imagesOf(c).flatMap((image) => {
   const ref = parseImage(image);
-  const floating = ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest');
-  const defaulted = floating ? 'Always' : 'IfNotPresent';
+  // Kubernetes defaults from the tag alone: latest (or no tag and no digest) means Always, digest or not.
+  const defaulted = ref.tag === 'latest' || (ref.tag === undefined && ref.digest === undefined) ? 'Always' : 'IfNotPresent';
   const policy = c.imagePullPolicy ?? defaulted;
   const shown = c.imagePullPolicy === undefined ? `unset (defaults to ${defaulted})` : show(c.imagePullPolicy);
   if (policy === 'Never') return [`imagePullPolicy is Never for image ${image}: it only runs on nodes that already have it`];
