@@ -1,0 +1,209 @@
+/**
+ * `release`: sets one image pin in `services/releases/<env>.yaml`, the step an app
+ * repository's workflow runs after it pushes an image. The edit goes through the YAML
+ * document, so the file's comments and layout stay as they were, and the file is replaced
+ * atomically only when the result validates. Also holds the releases-file plumbing that
+ * `promote` shares.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument, type Document, type ToStringOptions } from 'yaml';
+import { loadEnvironment, PREVIEW_STACK, repoRoot, stackFile, type EnvironmentConfig } from '../infra/config';
+import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
+import { assertNoProblems, type Problem } from '../services/problems';
+import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
+import type { Catalogue } from '../services/spec';
+import { requiredImageKeys } from '../services/validate';
+
+export interface ReleaseOptions {
+  /** Environment whose pins change: `dev`, `staging` or `prod` (a stack with its own `Pulumi.<env>.yaml`). */
+  readonly env: string;
+  readonly service: string;
+  /** Image key under the service (the version name unless the spec sets `image`). */
+  readonly version: string;
+  readonly image: string;
+  /** Where `Pulumi.<env>.yaml` and `services/releases/` are read and written. @default the repository root */
+  readonly root?: string;
+  /**
+   * Catalogue module, resolved against the repository root as `synth --catalogue` does, or a
+   * catalogue already loaded.
+   * @default the BookInfo sample
+   */
+  readonly catalogue?: string | Catalogue;
+}
+
+export interface ReleaseOutcome {
+  /** The releases file, relative to the root. */
+  readonly file: string;
+  /** The pin before the run; absent when the version was not pinned. */
+  readonly previous?: string;
+  readonly changed: boolean;
+  /** The line to print. */
+  readonly message: string;
+  /** Other versions of the catalogue still unpinned in the file (synth refuses it until they are). */
+  readonly unpinned: readonly string[];
+}
+
+/** An environment's releases file and the rules its pins follow. */
+export interface ReleasesTarget {
+  readonly environment: EnvironmentConfig;
+  readonly path: string;
+  /** Root-relative, `/`-separated: the name messages use. */
+  readonly file: string;
+  readonly rules: ReleaseRules;
+}
+
+/** Serialization options: no folding, so a long reference stays on its line. */
+const YAML_OUTPUT: ToStringOptions = { lineWidth: 0 };
+
+export function runRelease(options: ReleaseOptions): ReleaseOutcome {
+  const root = options.root ?? repoRoot();
+  const target = releasesTarget(options.env, root);
+  const catalogue = resolveCatalogue(options.catalogue);
+  const current = loadReleases(target.path, target.file);
+  assertNoProblems(releaseArgumentProblems(options, catalogue, target));
+
+  const { service, version, image } = options;
+  const previous = current[service]?.[version];
+  if (previous === image) {
+    return { file: target.file, previous, changed: false, message: `${target.file}: ${service} ${version} = ${image} (unchanged)`, unpinned: [] };
+  }
+  const doc = openReleasesDocument(target.path, target.file);
+  doc.setIn([service, version], image);
+  let unpinned: string[] = [];
+  replaceFileAtomically(target.path, serializeReleases(doc), (written) => {
+    const problems = validateReleases(loadReleases(written, target.file), catalogue, target.rules);
+    // A new service or version is pinned one release at a time; the gaps are synth's to refuse.
+    const missing = problems.filter((p) => p.problem === 'is not pinned');
+    assertNoProblems(problems.filter((p) => !missing.includes(p)), `${target.file} would be invalid after setting ${service}.${version}`);
+    unpinned = missing.map((p) => p.field);
+  });
+  return {
+    file: target.file,
+    ...(previous !== undefined && { previous }),
+    changed: true,
+    message: `${target.file}: ${service} ${version} = ${image} (was ${previous ?? 'unpinned'})`,
+    unpinned,
+  };
+}
+
+/** What is wrong with `--service`, `--version` and `--image`, all at once. */
+export function releaseArgumentProblems(options: Pick<ReleaseOptions, 'service' | 'version' | 'image'>, catalogue: Catalogue, target: Pick<ReleasesTarget, 'file' | 'rules'>): Problem[] {
+  const where = target.file;
+  const problems: Problem[] = [];
+  const names = catalogue.services.map((d) => d.spec.name).sort();
+  const spec = catalogue.services.find((d) => d.spec.name === options.service)?.spec;
+  if (spec === undefined) {
+    const closest = closestName(options.service, names);
+    problems.push({ where, field: '--service', value: options.service, problem: `is not a service of the catalogue ${catalogue.name}`,
+      fix: `${closest === undefined ? 'use' : `did you mean "${closest}"? Use`} one of: ${names.join(', ')}` });
+  } else {
+    const keys = requiredImageKeys(spec);
+    if (!keys.includes(options.version)) {
+      problems.push({ where, field: '--version', value: options.version, problem: `is not a version of ${spec.name} in the catalogue ${catalogue.name}`,
+        fix: `use one of: ${keys.join(', ')}, or add the version to the service's spec first` });
+    }
+  }
+  const ref = parseImageReference(options.image);
+  if (ref === undefined || (ref.tag === undefined && ref.digest === undefined)) {
+    problems.push({ where, field: '--image', value: options.image, problem: 'is not an image reference with a tag or digest',
+      fix: 'pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both' });
+  } else if (target.rules.requireDigests && ref.digest === undefined) {
+    problems.push({ where, field: '--image', value: options.image, problem: 'has no digest; this environment requires immutable pins',
+      fix: `pass <image>:<tag>@sha256:<64 hex> (crane digest ${options.image}), or promote it from the previous environment` });
+  } else if (ref.digest === undefined && ref.tag === 'latest') {
+    problems.push({ where, field: '--image', value: options.image, problem: 'uses the mutable "latest" tag', fix: 'pass a version tag or a digest so a rollout is repeatable' });
+  }
+  return problems;
+}
+
+/**
+ * The releases file of a full environment. Preview stacks (`pr-<N>`) have no pins of
+ * their own: they deploy dev's, as changed by the pull request.
+ */
+export function releasesTarget(env: string, root: string): ReleasesTarget {
+  if (PREVIEW_STACK.test(env) && !fs.existsSync(stackFile(env, root))) {
+    assertNoProblems([{ where: `Pulumi.${env}.yaml`, field: '--env', value: env, problem: 'is a preview stack, which has no releases file of its own (it runs dev\'s pins)',
+      fix: 'release to dev, or change services/releases/dev.yaml in the pull request' }]);
+  }
+  const environment = loadEnvironment(env, root);
+  const file = releasesFile(root, environment.releases);
+  return { environment, path: file, file: displayPath(root, file), rules: { requireDigests: environment.requireDigests, file: displayPath(root, file) } };
+}
+
+export function resolveCatalogue(catalogue: string | Catalogue | undefined): Catalogue {
+  return typeof catalogue === 'object' ? catalogue : loadCatalogue(catalogue ?? DEFAULT_CATALOGUE, repoRoot());
+}
+
+/**
+ * The file as an editable document. Refuses a file the YAML writer would lay out
+ * differently even without an edit (4-space indents, comments after a map key...), since
+ * writing it would rewrite lines nobody asked to change.
+ */
+export function openReleasesDocument(file: string, display: string): Document {
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const rewritten = serializeReleases(doc);
+  if (rewritten !== text) {
+    const before = text.split('\n');
+    const after = rewritten.split('\n');
+    const line = before.findIndex((l, i) => l !== after[i]);
+    const at = line === -1 ? before.length : line;
+    assertNoProblems([{ where: display, field: `line ${at + 1}`, value: before[at] ?? '(end of file)',
+      problem: `is laid out differently from what the YAML writer produces (${JSON.stringify(after[at] ?? '(end of file)')}), so an automated edit would rewrite lines it did not change`,
+      fix: 'write the file as 2-space block maps (`service:` then `  version: image`), comments on their own lines, ending in one newline' }]);
+  }
+  return doc;
+}
+
+export function serializeReleases(doc: Document): string {
+  return doc.toString(YAML_OUTPUT);
+}
+
+/** Every pin as [service, key, image], in file order. */
+export function pinsOf(releases: Releases): Array<[string, string, string]> {
+  return Object.entries(releases).flatMap(([service, pins]) => Object.entries(pins).map(([key, image]): [string, string, string] => [service, key, image]));
+}
+
+/**
+ * Writes beside the file, lets `check` read the bytes that would land (it throws to
+ * abort), then renames over the original: readers see the old file or the new one, and a
+ * failed check leaves the original untouched. The original's permissions carry over.
+ */
+export function replaceFileAtomically(file: string, text: string, check: (written: string) => void = () => undefined): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, text, { mode: fs.statSync(file).mode & 0o777 });
+    check(temp);
+    fs.renameSync(temp, file);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+/** The candidate nearest to `name` (edit distance at most a third of its length, and 3), if any. */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+function displayPath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
