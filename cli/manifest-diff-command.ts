@@ -1,0 +1,349 @@
+/**
+ * `npm run manifest-diff`: what a pull request changes in the rendered manifests, as
+ * Markdown for a PR comment. Compares two trees that `npm run synth -- --env <env> --out <dir>`
+ * wrote (base and head: one directory per environment), object by object on the parsed YAML,
+ * so formatting never shows up as a change.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { assertNoProblems, type Problem } from '../services/problems';
+import { byEnvironmentOrder } from './stacks-command';
+
+export const MARKER = '<!-- platform:manifest-diff -->';
+/** Changed field paths shown per object; the rest are counted. */
+export const MAX_PATHS = 5;
+/** Objects listed per environment; a comment holds 65,536 characters. */
+export const MAX_OBJECTS_LISTED = 100;
+const SHARED = '_shared';
+
+/** A parsed Kubernetes object with its identity. */
+export interface ManifestEntry {
+  /** `group|kind|namespace|name`: the same object across apiVersion versions. */
+  readonly id: string;
+  /** `Kind namespace/name` (`Kind name` when cluster-scoped). */
+  readonly display: string;
+  readonly object: Readonly<Record<string, unknown>>;
+}
+
+/** service (file name without `.yaml`) -> its objects. */
+export type EnvironmentManifests = ReadonlyMap<string, readonly ManifestEntry[]>;
+/** environment directory -> its services. */
+export type ManifestTree = ReadonlyMap<string, EnvironmentManifests>;
+
+export type ObjectChange =
+  | { readonly kind: 'added' | 'removed'; readonly service: string; readonly display: string }
+  | { readonly kind: 'changed'; readonly service: string; readonly display: string; readonly paths: readonly string[] };
+
+export interface ServiceDiff {
+  readonly service: string;
+  /** The file exists on one side only. */
+  readonly presence: 'both' | 'new' | 'removed';
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  /** Sorted by object. */
+  readonly objects: readonly ObjectChange[];
+}
+
+export interface EnvironmentDiff {
+  readonly env: string;
+  /** The environment directory exists on one side only. */
+  readonly presence: 'both' | 'new' | 'removed' | 'neither';
+  /** Every service of either side, sorted. */
+  readonly services: readonly ServiceDiff[];
+}
+
+export interface PolicyResult {
+  readonly env: string;
+  readonly verdict: 'PASS' | 'FAIL' | 'unknown';
+  /** The report's verdict lines (one per `Policy check ...` section). */
+  readonly lines: readonly string[];
+  readonly file: string;
+}
+
+const hasChanges = (s: ServiceDiff): boolean => s.objects.length > 0;
+export const environmentChanged = (e: EnvironmentDiff): boolean => e.services.some(hasChanges);
+
+/** Code-point order, the same on every machine (unlike localeCompare). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Relative to the working directory when inside it, absolute otherwise. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}
+
+/** Subdirectories that hold an environment (temp directories of an interrupted synth start with a dot). */
+function subdirectories(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+}
+
+function requireDirectory(dir: string, flag: string, fix: string): void {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    assertNoProblems([{ where: shown(dir), field: flag, problem: 'is not a directory', fix }]);
+  }
+}
+
+/** Objects of one multi-document YAML file; bad documents become problems. */
+export function parseManifests(text: string, file: string, problems: Problem[]): ManifestEntry[] {
+  const entries: ManifestEntry[] = [];
+  const fix = 'regenerate the directory with npm run synth -- --env <env> --out <dir>, or fix the file';
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  docs.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0];
+      problems.push({ where: file, field: `line ${error.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${error.message.split('\n')[0].replace(/:$/, '')})`, fix });
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    const metadata = isRecord(value) ? value.metadata : undefined;
+    if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || !isRecord(metadata) || typeof metadata.name !== 'string') {
+      problems.push({ where: file, field: `document ${index + 1}`, problem: 'is not a Kubernetes object (it needs apiVersion, kind and metadata.name)', fix });
+      return;
+    }
+    const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+    const slash = value.apiVersion.lastIndexOf('/');
+    const group = slash === -1 ? '' : value.apiVersion.slice(0, slash);
+    const display = `${value.kind} ${namespace === '' ? '' : `${namespace}/`}${metadata.name}`;
+    const id = [group, value.kind, namespace, metadata.name].join('|');
+    if (entries.some((e) => e.id === id)) {
+      problems.push({ where: file, field: `document ${index + 1}`, value: display, problem: 'repeats an object of the same file', fix: 'keep one document per object' });
+      return;
+    }
+    entries.push({ id, display, object: value });
+  });
+  return entries;
+}
+
+const yamlFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort(compare);
+
+/**
+ * Where an environment's files are: `<dir>/<env>/`, or `<dir>/<env>/<env>/`, which is what
+ * `npm run synth -- --env <env> --out <dir>/<env>` writes (synth appends the environment).
+ */
+function environmentDirectory(dir: string, env: string): string | undefined {
+  const direct = path.join(dir, env);
+  if (yamlFiles(direct).length > 0) return direct;
+  const nested = path.join(direct, env);
+  return fs.existsSync(nested) && fs.statSync(nested).isDirectory() && yamlFiles(nested).length > 0 ? nested : undefined;
+}
+
+/**
+ * Reads `<dir>/<env>/<service>.yaml` (or `<dir>/<env>/<env>/<service>.yaml`). Every problem
+ * of every file is reported at once; an environment directory without manifests is one,
+ * since synth always writes at least `_shared.yaml`.
+ * @param flag the option that named the directory, for messages
+ */
+export function readManifestTree(dir: string, flag: string): ManifestTree {
+  const commit = flag === '--base' ? 'base' : 'head';
+  requireDirectory(dir, flag, `synthesize the ${commit} commit first (for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done) and pass that <dir>`);
+  const problems: Problem[] = [];
+  const tree = new Map<string, Map<string, ManifestEntry[]>>();
+  for (const env of subdirectories(dir)) {
+    const envDir = environmentDirectory(dir, env);
+    if (envDir === undefined) {
+      problems.push({ where: shown(path.join(dir, env)), field: flag, problem: 'holds no manifests (*.yaml), neither directly nor in a sub-directory of the same name',
+        fix: `synthesize it (npm run synth -- --env ${env} --out <dir>) or remove the directory` });
+      continue;
+    }
+    const services = new Map<string, ManifestEntry[]>();
+    for (const file of yamlFiles(envDir)) {
+      const full = path.join(envDir, file);
+      services.set(file.replace(/\.ya?ml$/, ''), parseManifests(fs.readFileSync(full, 'utf8'), shown(full), problems));
+    }
+    tree.set(env, services);
+  }
+  assertNoProblems(problems, `${flag} ${shown(dir)}: unreadable manifests`);
+  return tree;
+}
+
+/** Verdict lines of `npm run policy -- <env>` output (npm's own `> script` header is skipped). */
+export function parsePolicyReport(text: string, env: string, file: string): PolicyResult {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const verdicts = lines.filter((l) => /^Policy check .*: (PASS|FAIL)\b/.test(l));
+  if (verdicts.length === 0) {
+    const first = lines.find((l) => l !== '' && !l.startsWith('> '));
+    return { env, verdict: 'unknown', lines: first === undefined ? [] : [first], file };
+  }
+  return { env, verdict: verdicts.some((l) => /: FAIL\b/.test(l)) ? 'FAIL' : 'PASS', lines: verdicts, file };
+}
+
+/** `<dir>/<env>.txt` files, each holding the output of `npm run policy -- <env>`. */
+export function readPolicyReports(dir: string): PolicyResult[] {
+  requireDirectory(dir, '--policy', 'pass the directory holding <env>.txt files written by npm run policy -- <env> > <dir>/<env>.txt');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => parsePolicyReport(fs.readFileSync(path.join(dir, f), 'utf8'), f.slice(0, -'.txt'.length), shown(path.join(dir, f))))
+    .sort((a, b) => byEnvironmentOrder(a.env, b.env));
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparing
+
+/** `a.b`, or `a["app.kubernetes.io/name"]` for keys a dotted path would misread. */
+function pathKey(at: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${at}[${JSON.stringify(key)}]`;
+  return at === '' ? key : `${at}.${key}`;
+}
+
+/**
+ * The shallowest paths at which two parsed values differ, in key order: a field added or
+ * removed as a whole is one path, not one per leaf.
+ */
+export function changedPaths(before: unknown, after: unknown, at = ''): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compare);
+    return keys.flatMap((k) => changedPaths(before[k], after[k], pathKey(at, k)));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const length = Math.max(before.length, after.length);
+    return Array.from({ length }, (_, i) => changedPaths(before[i], after[i], `${at}[${i}]`)).flat();
+  }
+  return [at === '' ? '(whole object)' : at];
+}
+
+/** Added, changed and removed objects of one service; display names gain the API group when two kinds share a name. */
+export function diffService(service: string, base: readonly ManifestEntry[] | undefined, head: readonly ManifestEntry[] | undefined): ServiceDiff {
+  const before = new Map((base ?? []).map((e) => [e.id, e]));
+  const after = new Map((head ?? []).map((e) => [e.id, e]));
+  const all = [...new Map([...before, ...after]).values()];
+  const label = (e: ManifestEntry): string => {
+    const group = e.id.split('|')[0];
+    const clash = all.some((o) => o.display === e.display && o.id !== e.id);
+    return clash ? `${e.display} (${group === '' ? 'core' : group})` : e.display;
+  };
+  const objects: ObjectChange[] = [];
+  for (const id of [...new Set([...before.keys(), ...after.keys()])]) {
+    const b = before.get(id);
+    const a = after.get(id);
+    if (b === undefined && a !== undefined) objects.push({ kind: 'added', service, display: label(a) });
+    else if (a === undefined && b !== undefined) objects.push({ kind: 'removed', service, display: label(b) });
+    else if (a !== undefined && b !== undefined && !isDeepStrictEqual(a.object, b.object)) {
+      objects.push({ kind: 'changed', service, display: label(a), paths: changedPaths(b.object, a.object) });
+    }
+  }
+  objects.sort((x, y) => compare(x.display, y.display));
+  const count = (kind: ObjectChange['kind']): number => objects.filter((o) => o.kind === kind).length;
+  const presence = base === undefined ? 'new' : head === undefined ? 'removed' : 'both';
+  return { service, presence, added: count('added'), changed: count('changed'), removed: count('removed'), objects };
+}
+
+/** Every environment of either tree (and of `extraEnvs`), in environment order. */
+export function diffTrees(base: ManifestTree, head: ManifestTree, extraEnvs: readonly string[] = []): EnvironmentDiff[] {
+  const envs = [...new Set([...base.keys(), ...head.keys(), ...extraEnvs])].sort(byEnvironmentOrder);
+  return envs.map((env) => {
+    const b = base.get(env);
+    const h = head.get(env);
+    const names = [...new Set([...(b?.keys() ?? []), ...(h?.keys() ?? [])])].sort(compare);
+    const presence = b === undefined ? (h === undefined ? 'neither' : 'new') : h === undefined ? 'removed' : 'both';
+    return { env, presence, services: names.map((s) => diffService(s, b?.get(s), h?.get(s))) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+const serviceName = (service: string): string => (service === SHARED ? '(shared)' : service);
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+
+function policySummary(envs: readonly EnvironmentDiff[], policy: readonly PolicyResult[]): string {
+  const failing = policy.filter((p) => p.verdict !== 'PASS').map((p) => p.env);
+  if (failing.length > 0) return `Policy: FAIL in ${failing.join(', ')}`;
+  const reported = new Set(policy.map((p) => p.env));
+  const missing = envs.filter((e) => (e.presence === 'both' || e.presence === 'new') && !reported.has(e.env)).map((e) => e.env);
+  if (missing.length === 0) return 'Policy: PASS in all environments';
+  return `Policy: PASS in ${policy.map((p) => p.env).join(', ') || 'no environment'}; no report for ${missing.join(', ')}`;
+}
+
+function policyLines(env: EnvironmentDiff, policy: readonly PolicyResult[] | undefined): string[] {
+  if (policy === undefined) return [];
+  const result = policy.find((p) => p.env === env.env);
+  if (result === undefined) return env.presence === 'removed' ? [] : [`> Policy: no report (no ${env.env}.txt in the policy directory)`];
+  if (result.verdict === 'unknown') {
+    return [`> Policy: no verdict in ${result.file}${result.lines.length > 0 ? ` (it starts: ${code(result.lines[0])})` : ' (it is empty)'}; the policy run may have crashed, see its log`];
+  }
+  return result.lines.map((l) => `> ${l}`);
+}
+
+function objectLine(o: ObjectChange): string {
+  if (o.kind !== 'changed') return `- ${o.kind} ${code(o.display)}`;
+  const more = o.paths.length > MAX_PATHS ? ` and ${o.paths.length - MAX_PATHS} more` : '';
+  return `- changed ${code(o.display)}: ${o.paths.slice(0, MAX_PATHS).map(code).join(', ')}${more}`;
+}
+
+function environmentSection(env: EnvironmentDiff, policy: readonly PolicyResult[] | undefined): string[] {
+  const policyText = policyLines(env, policy);
+  if (!environmentChanged(env)) return [`### ${env.env}: no change`, ...(policyText.length > 0 ? ['', ...policyText] : []), ''];
+  const note = env.presence === 'new' ? ' (new environment)' : env.presence === 'removed' ? ' (removed)' : '';
+  const changed = env.services.filter(hasChanges);
+  const unchanged = env.services.filter((s) => !hasChanges(s));
+  const total = (k: 'added' | 'changed' | 'removed'): number => changed.reduce((n, s) => n + s[k], 0);
+  const lines = [`### ${env.env}${note}: ${total('added')} added, ${total('changed')} changed, ${total('removed')} removed`, ''];
+  if (policyText.length > 0) lines.push(...policyText, '');
+  lines.push('| service | added | changed | removed |', '| --- | ---: | ---: | ---: |');
+  for (const s of changed) {
+    const presence = s.presence === 'both' || env.presence !== 'both' ? '' : ` (${s.presence})`;
+    lines.push(`| ${cell(serviceName(s.service))}${presence} | ${s.added} | ${s.changed} | ${s.removed} |`);
+  }
+  lines.push('');
+  if (unchanged.length > 0) lines.push(`No change: ${unchanged.map((s) => serviceName(s.service)).join(', ')}`, '');
+  const objects = changed.flatMap((s) => s.objects);
+  lines.push('<details>', `<summary>Objects of ${env.env} (${objects.length})</summary>`, '');
+  let listed = 0;
+  for (const s of changed) {
+    if (listed >= MAX_OBJECTS_LISTED) break;
+    const shownObjects = s.objects.slice(0, MAX_OBJECTS_LISTED - listed);
+    listed += shownObjects.length;
+    lines.push(`**${serviceName(s.service)}**`, '', ...shownObjects.map(objectLine), '');
+  }
+  if (objects.length > listed) lines.push(`... and ${objects.length - listed} more objects`, '');
+  lines.push('</details>', '');
+  return lines;
+}
+
+/** The PR comment: the marker first, then the policy summary and one section per environment. */
+export function formatManifestDiff(envs: readonly EnvironmentDiff[], policy?: readonly PolicyResult[]): string {
+  const lines = [MARKER, '## Manifest diff', ''];
+  if (policy !== undefined) lines.push(policySummary(envs, policy), '');
+  if (!envs.some(environmentChanged)) {
+    lines.push(`No manifest changes in ${envs.map((e) => e.env).join(', ')}.`, '');
+    if (policy !== undefined) lines.push(...envs.flatMap((env) => policyLines(env, policy)));
+    return `${lines.join('\n').trimEnd()}\n`;
+  }
+  for (const env of envs) lines.push(...environmentSection(env, policy));
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+export interface ManifestDiffOptions {
+  /** Synth output of the pull request's base: `<base>/<env>/<service>.yaml`. */
+  readonly base: string;
+  /** Synth output of the pull request's head. */
+  readonly head: string;
+  /** `<env>.txt` files with `npm run policy -- <env>` output. @default no policy lines */
+  readonly policy?: string;
+}
+
+export function runManifestDiff(options: ManifestDiffOptions): { markdown: string; envs: EnvironmentDiff[] } {
+  const base = readManifestTree(options.base, '--base');
+  const head = readManifestTree(options.head, '--head');
+  if (base.size === 0 && head.size === 0) {
+    assertNoProblems([{ where: shown(options.head), field: '--head', problem: 'holds no environment directory, and neither does --base',
+      fix: 'write them first: for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done' }]);
+  }
+  const policy = options.policy === undefined ? undefined : readPolicyReports(options.policy);
+  const envs = diffTrees(base, head, policy?.map((p) => p.env));
+  return { markdown: formatManifestDiff(envs, policy), envs };
+}

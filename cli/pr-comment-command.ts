@@ -1,0 +1,233 @@
+/**
+ * `npm run pr-comment`: one comment per pull request and topic, kept up to date. The comment
+ * carries a hidden marker (`<!-- platform:<key> -->`); a later run edits the comment with
+ * that marker instead of adding another, so a pull request shows the latest result once.
+ */
+import * as fs from 'node:fs';
+import { UsageError } from './args';
+
+/** GitHub refuses comments over 65,536 characters; the rest of the room is for the note. */
+export const MAX_BODY_CHARS = 65000;
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+/** The part of a fetch Response this module reads, so tests can fake it. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export interface FetchInit {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** The global `fetch` satisfies this. */
+export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+export interface UpsertOptions {
+  /** Pull request number. */
+  readonly pr: number;
+  /** Marker key: the comment is found by `<!-- platform:<marker> -->`. */
+  readonly marker: string;
+  /** Markdown body; the marker is prepended when absent. */
+  readonly body: string;
+  /** `owner/repo`. */
+  readonly repo: string;
+  /** Sent as a bearer token, never printed. */
+  readonly token: string;
+  /** @default https://api.github.com (GitHub Enterprise Server: `https://<host>/api/v3`) */
+  readonly apiUrl?: string;
+  /** @default the global fetch */
+  readonly fetch?: Fetch;
+}
+
+export interface UpsertOutcome {
+  readonly action: 'created' | 'updated';
+  readonly id: number;
+}
+
+/**
+ * A GitHub API call that failed. Extends UsageError so `main` prints the message and exits 1:
+ * the fix is in the workflow's settings, not in this code.
+ */
+export class GitHubError extends UsageError {}
+
+export function markerComment(key: string): string {
+  return `<!-- platform:${key} -->`;
+}
+
+/** Keys end up inside an HTML comment and in file names: keep them plain. */
+export function checkMarkerKey(key: string): void {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(key)) {
+    throw new UsageError(`--marker "${key}" must be lower-case letters, digits, ".", "_" or "-", e.g. manifest-diff`);
+  }
+}
+
+/**
+ * The body as posted: with the marker (prepended when absent) and at most MAX_BODY_CHARS
+ * characters, cut at a line end with a note, and any `<details>` or code fence left open closed.
+ */
+export function prepareBody(body: string, key: string): string {
+  const marker = markerComment(key);
+  const withMarker = body.includes(marker) ? body : `${marker}\n${body}`;
+  if (withMarker.length <= MAX_BODY_CHARS) return withMarker;
+  const note = `\n\n**Truncated**: the full text has ${withMarker.length} characters, more than a comment holds. See the workflow run's log for the rest.\n`;
+  // Room for the note, the closing tags and the marker should the cut remove it.
+  const room = MAX_BODY_CHARS - note.length - marker.length - 200;
+  const cut = withMarker.slice(0, room);
+  let kept = cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0));
+  if ((kept.match(/^```/gm) ?? []).length % 2 === 1) kept += '\n```';
+  const open = (kept.match(/<details>/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open; i++) kept += '\n</details>';
+  const truncated = `${kept}${note}`;
+  return truncated.includes(marker) ? truncated : `${marker}\n${truncated}`;
+}
+
+/** The `next` page of a `Link` header, if any. */
+export function nextLink(link: string | null): string | undefined {
+  if (link === null) return undefined;
+  for (const part of link.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (match !== null && match[2].split(/\s+/).includes('next')) return match[1];
+  }
+  return undefined;
+}
+
+function hint(status: number): string {
+  if (status === 401) return 'GITHUB_TOKEN is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step';
+  if (status === 403) {
+    return 'the job needs `permissions: pull-requests: write`; pull requests from forks get a read-only token, so skip this step for them (if: github.event.pull_request.head.repo.full_name == github.repository)';
+  }
+  if (status === 404) return 'check GITHUB_REPOSITORY (owner/repo) and --pr, and that the token can see the repository';
+  if (status === 422) return 'GitHub refused the comment body; check the body file';
+  if (status === 429 || status >= 500) return 'GitHub is rate-limiting or unavailable; re-run the job';
+  return 'see the GitHub REST API documentation for this status';
+}
+
+interface Comment {
+  readonly id: number;
+  readonly body: string;
+}
+
+function isCommentList(value: unknown): value is Comment[] {
+  return Array.isArray(value) && value.every((c) => typeof c === 'object' && c !== null && typeof (c as Comment).id === 'number');
+}
+
+/** Creates the pull request's comment with the marker, or updates it when it exists. */
+export async function upsertComment(options: UpsertOptions): Promise<UpsertOutcome> {
+  checkMarkerKey(options.marker);
+  if (!Number.isSafeInteger(options.pr) || options.pr <= 0) throw new UsageError(`--pr must be a positive whole number, not ${options.pr}`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repo)) {
+    throw new UsageError(`GITHUB_REPOSITORY "${options.repo}" must be owner/repo; GitHub Actions sets it, set it by hand only when running locally`);
+  }
+  const api = apiBase(options.apiUrl ?? DEFAULT_API_URL);
+  const doFetch: Fetch = options.fetch ?? fetch;
+  const { token } = options;
+  const redact = (text: string): string => (token === '' ? text : text.split(token).join('***'));
+
+  const call = async (method: string, url: string, body?: unknown): Promise<{ data: unknown; response: FetchResponse }> => {
+    const where = `${method} ${new URL(url).pathname}`;
+    if (new URL(url).origin !== api.origin) {
+      throw new GitHubError(`${where}: GitHub sent a link to ${new URL(url).origin}, not ${api.origin}; refusing to send the token there`);
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/vnd.github+json',
+      authorization: `Bearer ${token}`,
+      'user-agent': 'platform-pr-comment',
+      'x-github-api-version': '2022-11-28',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: FetchResponse;
+    try {
+      response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (error) {
+      throw new GitHubError(redact(`${where}: could not reach ${api.origin} (${(error as Error).message}). Fix: check GITHUB_API_URL and the runner's network`));
+    }
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    if (response.status < 200 || response.status > 299) {
+      const message = typeof (data as { message?: unknown } | undefined)?.message === 'string' ? (data as { message: string }).message : text.slice(0, 200);
+      throw new GitHubError(redact(`${where} failed: ${response.status} ${response.statusText}: ${message}. Fix: ${hint(response.status)}`));
+    }
+    return { data, response };
+  };
+
+  const marker = markerComment(options.marker);
+  const repoPath = `/repos/${options.repo}`;
+  let existing: Comment | undefined;
+  let url: string | undefined = `${api.href}${repoPath}/issues/${options.pr}/comments?per_page=100`;
+  while (url !== undefined && existing === undefined) {
+    const { data, response } = await call('GET', url);
+    if (!isCommentList(data)) throw new GitHubError(`GET ${new URL(url).pathname}: expected a list of comments from GitHub`);
+    existing = data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+    url = nextLink(response.headers.get('link'));
+  }
+
+  const body = prepareBody(options.body, options.marker);
+  const { data } = existing === undefined
+    ? await call('POST', `${api.href}${repoPath}/issues/${options.pr}/comments`, { body })
+    : await call('PATCH', `${api.href}${repoPath}/issues/comments/${existing.id}`, { body });
+  const id = (data as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'number') throw new GitHubError(`GitHub answered without a comment id`);
+  return { action: existing === undefined ? 'created' : 'updated', id };
+}
+
+/** The API root without a trailing slash; plain http only for a local test server. */
+function apiBase(apiUrl: string): { href: string; origin: string } {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new UsageError(`GITHUB_API_URL "${apiUrl}" is not a URL; leave it unset for github.com (${DEFAULT_API_URL})`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new UsageError(`GITHUB_API_URL "${apiUrl}" must be https (the token is sent to it); leave it unset for github.com`);
+  }
+  return { href: url.href.replace(/\/+$/, ''), origin: url.origin };
+}
+
+export interface PrCommentArgs {
+  readonly pr?: string;
+  readonly marker?: string;
+  readonly bodyFile?: string;
+}
+
+/** The command behind the entry point: options and environment in, one line out. */
+export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, usage: string, fetchImpl?: Fetch): Promise<string> {
+  for (const [flag, value] of [['--pr', args.pr], ['--marker', args.marker], ['--body-file', args.bodyFile]] as const) {
+    if (value === undefined) throw new UsageError(`${flag} is required\n${usage}`);
+  }
+  const pr = args.pr ?? '';
+  if (!/^[1-9]\d*$/.test(pr)) throw new UsageError(`--pr "${pr}" must be a positive whole number, the pull request's number`);
+  const token = env.GITHUB_TOKEN;
+  if (token === undefined || token === '') {
+    throw new UsageError('GITHUB_TOKEN is not set. Fix: pass it to the step: `env: GITHUB_TOKEN: ${{ github.token }}`');
+  }
+  const repo = env.GITHUB_REPOSITORY;
+  if (repo === undefined || repo === '') {
+    throw new UsageError('GITHUB_REPOSITORY is not set. Fix: GitHub Actions sets it; when running locally, set it to owner/repo');
+  }
+  const bodyFile = args.bodyFile ?? '';
+  if (!fs.existsSync(bodyFile) || !fs.statSync(bodyFile).isFile()) {
+    throw new UsageError(`${bodyFile}: --body-file is not a file. Fix: write the comment first, e.g. npm run manifest-diff -- ... --out ${bodyFile}`);
+  }
+  const outcome = await upsertComment({
+    pr: Number(pr),
+    marker: args.marker ?? '',
+    body: fs.readFileSync(bodyFile, 'utf8'),
+    repo,
+    token,
+    apiUrl: env.GITHUB_API_URL === undefined || env.GITHUB_API_URL === '' ? undefined : env.GITHUB_API_URL,
+    fetch: fetchImpl,
+  });
+  return `${outcome.action} comment ${outcome.id}`;
+}

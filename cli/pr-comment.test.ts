@@ -1,0 +1,244 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { MAX_BODY_CHARS, nextLink, prepareBody, runPrComment, upsertComment, type Fetch, type FetchInit, type FetchResponse } from './pr-comment-command';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const run = promisify(execFile);
+const TOKEN = 'ghs_TESTTOKEN0123456789abcdef';
+const API = 'https://api.github.com';
+const MARKER = '<!-- platform:manifest-diff -->';
+const USAGE = 'usage: test';
+
+interface Call {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: { body: string };
+}
+
+interface Reply {
+  readonly status?: number;
+  readonly json: unknown;
+  readonly link?: string;
+}
+
+/** A fetch that answers `METHOD url` from a table and records every call. */
+function fakeGitHub(replies: Record<string, Reply>): { fetch: Fetch; calls: Call[] } {
+  const calls: Call[] = [];
+  const fetch: Fetch = async (url: string, init: FetchInit): Promise<FetchResponse> => {
+    calls.push({ method: init.method, url, headers: init.headers, ...(init.body === undefined ? {} : { body: JSON.parse(init.body) as { body: string } }) });
+    const reply = replies[`${init.method} ${url}`];
+    if (reply === undefined) throw new Error(`unexpected ${init.method} ${url}`);
+    const status = reply.status ?? 200;
+    return {
+      status,
+      statusText: { 200: 'OK', 201: 'Created', 403: 'Forbidden', 404: 'Not Found' }[status] ?? '',
+      headers: { get: (name: string) => (name.toLowerCase() === 'link' ? reply.link ?? null : null) },
+      text: async () => JSON.stringify(reply.json),
+    };
+  };
+  return { fetch, calls };
+}
+
+const comments = (from: number, count: number, body = 'looks good') => Array.from({ length: count }, (_, i) => ({ id: from + i, body }));
+const LIST = `${API}/repos/acme/platform/issues/7/comments?per_page=100`;
+
+describe('upsertComment', () => {
+  it('creates a comment when none carries the marker', async () => {
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: comments(1, 3) },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 901 } },
+    });
+    const outcome = await upsertComment({ pr: 7, marker: 'manifest-diff', body: `${MARKER}\n## Diff\n`, repo: 'acme/platform', token: TOKEN, fetch: github.fetch });
+    expect(outcome).toEqual({ action: 'created', id: 901 });
+    expect(github.calls.map((c) => `${c.method} ${c.url}`)).toEqual([`GET ${LIST}`, `POST ${API}/repos/acme/platform/issues/7/comments`]);
+    expect(github.calls[1].body).toEqual({ body: `${MARKER}\n## Diff\n` });
+  });
+
+  it('follows Link rel="next" and updates the comment found on page 2', async () => {
+    const page2 = `${API}/repositories/1/issues/7/comments?per_page=100&page=2`;
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: comments(1, 100), link: `<${page2}>; rel="next", <${page2}>; rel="last"` },
+      [`GET ${page2}`]: { json: [{ id: 555, body: `${MARKER}\nold diff` }, { id: 556, body: 'later' }], link: `<${LIST}>; rel="prev", <${LIST}>; rel="first"` },
+      [`PATCH ${API}/repos/acme/platform/issues/comments/555`]: { json: { id: 555 } },
+    });
+    const outcome = await upsertComment({ pr: 7, marker: 'manifest-diff', body: 'new diff', repo: 'acme/platform', token: TOKEN, fetch: github.fetch });
+    expect(outcome).toEqual({ action: 'updated', id: 555 });
+    expect(github.calls.map((c) => `${c.method} ${c.url}`)).toEqual([`GET ${LIST}`, `GET ${page2}`, `PATCH ${API}/repos/acme/platform/issues/comments/555`]);
+  });
+
+  it('prepends the marker to a body without it', async () => {
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: [] },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 2 } },
+    });
+    await upsertComment({ pr: 7, marker: 'manifest-diff', body: '## Diff\n', repo: 'acme/platform', token: TOKEN, fetch: github.fetch });
+    expect(github.calls[1].body).toEqual({ body: `${MARKER}\n## Diff\n` });
+  });
+
+  it('sends the token as a bearer token with the GitHub API headers, to a GitHub Enterprise URL too', async () => {
+    const ghes = 'https://github.example.com/api/v3';
+    const github = fakeGitHub({
+      [`GET ${ghes}/repos/acme/platform/issues/7/comments?per_page=100`]: { json: [] },
+      [`POST ${ghes}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 3 } },
+    });
+    await upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, apiUrl: `${ghes}/`, fetch: github.fetch });
+    expect(github.calls[0].headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
+    expect(github.calls[1].headers).toMatchObject({ 'content-type': 'application/json' });
+  });
+
+  it('explains a 403 with GitHub\'s message and the permissions the job needs', async () => {
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: [] },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 403, json: { message: 'Resource not accessible by integration' } },
+    });
+    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, fetch: github.fetch })).rejects.toThrow(
+      'POST /repos/acme/platform/issues/7/comments failed: 403 Forbidden: Resource not accessible by integration. ' +
+        'Fix: the job needs `permissions: pull-requests: write`; pull requests from forks get a read-only token, ' +
+        'so skip this step for them (if: github.event.pull_request.head.repo.full_name == github.repository)',
+    );
+  });
+
+  it('explains a 404 on the listing', async () => {
+    const github = fakeGitHub({ [`GET ${LIST}`]: { status: 404, json: { message: 'Not Found' } } });
+    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, fetch: github.fetch })).rejects.toThrow(
+      'GET /repos/acme/platform/issues/7/comments failed: 404 Not Found: Not Found. Fix: check GITHUB_REPOSITORY (owner/repo) and --pr',
+    );
+  });
+
+  it('refuses to send the token to a next page on another host', async () => {
+    const github = fakeGitHub({ [`GET ${LIST}`]: { json: [], link: '<https://evil.example.com/page2>; rel="next"' } });
+    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, fetch: github.fetch })).rejects.toThrow(
+      'GitHub sent a link to https://evil.example.com, not https://api.github.com; refusing to send the token there',
+    );
+    expect(github.calls).toHaveLength(1);
+  });
+
+  it.each([
+    [{ marker: 'Bad Key -->' }, '--marker "Bad Key -->" must be lower-case letters, digits, ".", "_" or "-", e.g. manifest-diff'],
+    [{ repo: 'platform' }, 'GITHUB_REPOSITORY "platform" must be owner/repo'],
+    [{ apiUrl: 'http://api.example.com' }, 'GITHUB_API_URL "http://api.example.com" must be https (the token is sent to it)'],
+    [{ pr: 0 }, '--pr must be a positive whole number, not 0'],
+  ])('refuses %j before calling GitHub', async (override, message) => {
+    const github = fakeGitHub({});
+    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, fetch: github.fetch, ...override })).rejects.toThrow(message);
+    expect(github.calls).toEqual([]);
+  });
+});
+
+describe('prepareBody', () => {
+  it('keeps a body that already carries the marker as it is', () => {
+    expect(prepareBody(`intro\n${MARKER}\nrest`, 'manifest-diff')).toBe(`intro\n${MARKER}\nrest`);
+  });
+
+  it('cuts a body over 65000 characters at a line end, closes what the cut left open, and says so', () => {
+    const line = `${'x'.repeat(99)}\n`;
+    const body = `${MARKER}\n<details>\n\n${line.repeat(800)}</details>\n`;
+    const prepared = prepareBody(body, 'manifest-diff');
+    expect(prepared.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
+    expect(prepared.startsWith(`${MARKER}\n<details>\n`)).toBe(true);
+    const tail = "x\n</details>\n\n**Truncated**: the full text has 80054 characters, more than a comment holds. See the workflow run's log for the rest.\n";
+    expect(prepared.slice(-tail.length)).toBe(tail);
+  });
+
+  it('keeps the marker when the cut would remove it', () => {
+    const prepared = prepareBody(`${'y\n'.repeat(40000)}${MARKER}`, 'manifest-diff');
+    expect(prepared.startsWith(`${MARKER}\n`)).toBe(true);
+    expect(prepared.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
+  });
+});
+
+describe('nextLink', () => {
+  it.each([
+    [null, undefined],
+    ['<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"', 'https://api.github.com/x?page=2'],
+    ['<https://api.github.com/x?page=1>; rel="prev"', undefined],
+  ])('reads %j', (link, expected) => {
+    expect(nextLink(link)).toBe(expected);
+  });
+});
+
+describe('runPrComment', () => {
+  let tmp: string;
+  let bodyFile: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pr-comment-'));
+    bodyFile = path.join(tmp, 'body.md');
+    fs.writeFileSync(bodyFile, '## Diff\n');
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'acme/platform' };
+
+  it('prints which comment it created', async () => {
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: [] },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 42 } },
+    });
+    expect(await runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile }, env, USAGE, github.fetch)).toBe('created comment 42');
+  });
+
+  it.each([
+    ['without --body-file', { pr: '7', marker: 'manifest-diff' }, env, '--body-file is required\nusage: test'],
+    ['with a --pr that is not a number', { pr: '#7', marker: 'manifest-diff', bodyFile: 'b.md' }, env, '--pr "#7" must be a positive whole number'],
+    ['without GITHUB_TOKEN', { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' }, { GITHUB_REPOSITORY: 'acme/platform' }, 'GITHUB_TOKEN is not set. Fix: pass it to the step: `env: GITHUB_TOKEN: ${{ github.token }}`'],
+    ['without GITHUB_REPOSITORY', { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' }, { GITHUB_TOKEN: TOKEN }, 'GITHUB_REPOSITORY is not set. Fix: GitHub Actions sets it; when running locally, set it to owner/repo'],
+    ['with a --body-file that does not exist', { pr: '7', marker: 'manifest-diff', bodyFile: 'no/such/body.md' }, env, 'no/such/body.md: --body-file is not a file.'],
+  ])('refuses to run %s', async (_name, args, environment, message) => {
+    await expect(runPrComment(args, environment, USAGE, fakeGitHub({}).fetch)).rejects.toThrow(message);
+  });
+
+  it('never shows the token, even when GitHub echoes it back or the network fails', async () => {
+    const echo = fakeGitHub({ [`GET ${LIST}`]: { status: 401, json: { message: `Bad credentials for ${TOKEN}` } } });
+    const failing: Fetch = async () => {
+      throw new Error(`connect ECONNREFUSED (authorization: Bearer ${TOKEN})`);
+    };
+    const ok = fakeGitHub({ [`GET ${LIST}`]: { json: [] }, [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 1 } } });
+    const outputs = await Promise.all(
+      [echo.fetch, failing, ok.fetch].map((f) => runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile }, env, USAGE, f).catch((error: Error) => error.message)),
+    );
+    expect(outputs[0]).toContain('401');
+    expect(outputs[1]).toContain('could not reach https://api.github.com');
+    expect(outputs[2]).toBe('created comment 1');
+    for (const output of outputs) expect(output).not.toContain(TOKEN);
+  });
+});
+
+describe('npm run pr-comment', () => {
+  // Both runs start at once: each spends most of its time starting tsx.
+  let results: Array<{ code: number; stdout: string; stderr: string }>;
+  beforeAll(async () => {
+    const body = path.join(os.tmpdir(), `pr-comment-cli-${process.pid}.md`);
+    fs.writeFileSync(body, 'x');
+    const spawn = async (env: NodeJS.ProcessEnv) => {
+      try {
+        const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'pr-comment.ts'), '--pr', '7', '--marker', 'manifest-diff', '--body-file', body], { cwd: ROOT, env });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const base = { PATH: process.env.PATH, HOME: process.env.HOME };
+    results = await Promise.all([
+      spawn({ ...base, GITHUB_REPOSITORY: 'acme/platform' }),
+      // Port 9 (discard) on the loopback: refused at once, no network involved.
+      spawn({ ...base, GITHUB_REPOSITORY: 'acme/platform', GITHUB_TOKEN: TOKEN, GITHUB_API_URL: 'http://127.0.0.1:9' }),
+    ]);
+    fs.rmSync(body, { force: true });
+  });
+
+  it('exits 1 and names the missing GITHUB_TOKEN', () => {
+    expect(results[0]).toMatchObject({ code: 1, stdout: '' });
+    expect(results[0].stderr).toContain('error: GITHUB_TOKEN is not set.');
+  });
+
+  it('exits 1 when GitHub cannot be reached, without printing the token', () => {
+    expect(results[1]).toMatchObject({ code: 1, stdout: '' });
+    expect(results[1].stderr).toContain('error: GET /repos/acme/platform/issues/7/comments: could not reach http://127.0.0.1:9');
+    expect(results[1].stderr).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { PREVIEW_STACK } from '../infra/config';
+import { thrown } from '../test/fixtures/thrown';
+import { affectedInRepository, affectedStacks, byEnvironmentOrder, longLivedStacks, previewStackName, readChangedPaths } from './stacks-command';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const run = promisify(execFile);
+const STACKS = ['dev', 'staging', 'prod'];
+const ALL = STACKS;
+const NONE: string[] = [];
+
+async function stacks(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'stacks.ts'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let tmp: string;
+let changedFile: string;
+// Every CLI run starts at once: each spends most of its time starting tsx.
+const RUNS = {
+  prName: ['pr-name', '--pr', '42', '--format', 'github'],
+  badPr: ['pr-name', '--pr', '12345678'],
+  affected: ['affected', '--changed', '<changed>', '--format', 'github'],
+  missingChanged: ['affected', '--changed', 'no/such/changed.txt'],
+} as const;
+let results: Record<keyof typeof RUNS, Awaited<ReturnType<typeof stacks>>>;
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-'));
+  changedFile = path.join(tmp, 'changed.txt');
+  fs.writeFileSync(changedFile, 'README.md\nservices/releases/staging.yaml\n');
+  const entries = await Promise.all(
+    Object.entries(RUNS).map(async ([name, args]) => [name, await stacks(...args.map((a) => (a === '<changed>' ? changedFile : a)))] as const),
+  );
+  results = Object.fromEntries(entries) as typeof results;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('previewStackName', () => {
+  it.each(['1', '42', '9999999'])('names pull request %s pr-<N>, which matches PREVIEW_STACK', (pr) => {
+    expect(previewStackName(pr)).toBe(`pr-${pr}`);
+    expect(previewStackName(pr)).toMatch(PREVIEW_STACK);
+  });
+
+  it.each([
+    ['0', 'must be positive'],
+    ['000', 'must be positive'],
+    ['-3', 'is not a positive whole number'],
+    ['1.5', 'is not a positive whole number'],
+    ['1e3', 'is not a positive whole number'],
+    ['abc', 'is not a positive whole number'],
+    ['', 'is not a positive whole number'],
+    [' 7', 'is not a positive whole number'],
+    ['007', 'has leading zeros'],
+    ['12345678', 'has 8 digits; preview stack names (pr-<N>) allow at most 7'],
+  ])('refuses %j: %s', (pr, problem) => {
+    expect(thrown(() => previewStackName(pr)).problems).toEqual([
+      {
+        where: '--pr',
+        field: 'pull request number',
+        value: pr,
+        problem,
+        fix: 'pass the number GitHub gives the pull request, e.g. --pr "${{ github.event.pull_request.number }}"',
+      },
+    ]);
+  });
+});
+
+describe('affectedStacks', () => {
+  it.each<[string, string[], string[]]>([
+    // Pulumi.<env>.yaml: that stack only.
+    ['a stack file affects its stack', ['Pulumi.staging.yaml'], ['staging']],
+    ['two stack files affect both, in stack order', ['Pulumi.prod.yaml', 'Pulumi.dev.yaml'], ['dev', 'prod']],
+    ['a preview stack file affects no long-lived stack', ['Pulumi.pr-7.yaml'], NONE],
+    ['a stack file of an unknown stack affects none', ['Pulumi.qa.yaml'], NONE],
+    // services/releases/<env>.yaml: that stack only.
+    ['a releases file affects its stack', ['services/releases/prod.yaml'], ['prod']],
+    ['releases and a stack file add up', ['services/releases/dev.yaml', 'Pulumi.staging.yaml'], ['dev', 'staging']],
+    ['a releases file no stack uses affects all (fail safe)', ['services/releases/qa.yaml'], ALL],
+    // Project-wide files and folders: every stack.
+    ['Pulumi.yaml affects all', ['Pulumi.yaml'], ALL],
+    ['package.json affects all', ['package.json'], ALL],
+    ['package-lock.json affects all', ['package-lock.json'], ALL],
+    ['tsconfig.json affects all', ['tsconfig.json'], ALL],
+    ['infra/ affects all', ['infra/cluster.ts'], ALL],
+    ['infra/ values files affect all', ['infra/istio/istiod.yaml'], ALL],
+    ['charts/ affects all', ['charts/mesh/traffic.ts'], ALL],
+    ['services/ other than releases affects all', ['services/bookinfo/reviews.ts'], ALL],
+    ['a file beside the releases folder affects all', ['services/releases.ts'], ALL],
+    ['a nested file under releases affects all', ['services/releases/old/dev.yaml'], ALL],
+    ['imports/ affects all', ['imports/networking.istio.io.ts'], ALL],
+    ['policies/ affects all', ['policies/rules/images.ts'], ALL],
+    ['one project-wide file among stack files affects all', ['Pulumi.dev.yaml', 'charts/workload.ts'], ALL],
+    // Documentation, tests, CI definitions, the benchmark: none.
+    ['a Markdown file affects none', ['README.md'], NONE],
+    ['a Markdown file inside infra/ affects none', ['infra/README.md'], NONE],
+    ['docs/ affects none', ['docs/architecture.png'], NONE],
+    ['a test file affects none', ['charts/workload.test.ts'], NONE],
+    ['test/ affects none', ['test/golden/dev/reviews.yaml'], NONE],
+    ['.github/ affects none', ['.github/workflows/pr.yml'], NONE],
+    ['bench/ affects none', ['bench/synth.bench.ts'], NONE],
+    ['no change affects none', [], NONE],
+    ['blank lines are ignored', ['', '  '], NONE],
+    // Anything else: every stack (fail safe).
+    ['cli/ affects all', ['cli/synth.ts'], ALL],
+    ['an unknown top-level file affects all', ['.gitignore'], ALL],
+    ['a test-looking name that is not a test affects all', ['charts/test.ts'], ALL],
+    ['a git-quoted path affects all', ['"charts/wei\\tght.ts"'], ALL],
+  ])('%s', (_name, changed, expected) => {
+    expect(affectedStacks(changed, STACKS)).toEqual(expected);
+  });
+
+  it('follows a stack that pins its images from another releases file', () => {
+    const releasesOf = new Map([['staging', 'prod']]);
+    expect(affectedStacks(['services/releases/prod.yaml'], STACKS, releasesOf)).toEqual(['staging', 'prod']);
+    expect(affectedStacks(['services/releases/staging.yaml'], STACKS, releasesOf)).toEqual(ALL);
+  });
+
+  it('trims whitespace, carriage returns and a leading ./', () => {
+    expect(affectedStacks(['  ./Pulumi.dev.yaml\r'], STACKS)).toEqual(['dev']);
+  });
+
+  it('keeps the order of the stacks it is given', () => {
+    expect(affectedStacks(['package.json'], ['prod', 'dev'])).toEqual(['prod', 'dev']);
+  });
+});
+
+describe('the repository', () => {
+  it('has the long-lived stacks dev, staging, prod, in promotion order', () => {
+    expect(longLivedStacks()).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('maps each releases file to its own stack', () => {
+    expect(affectedInRepository(['services/releases/staging.yaml'])).toEqual(['staging']);
+  });
+
+  it('orders environments dev, staging, prod, then the others by name', () => {
+    expect(['qa', 'prod', 'alpha', 'dev', 'staging'].sort(byEnvironmentOrder)).toEqual(['dev', 'staging', 'prod', 'alpha', 'qa']);
+  });
+
+  it('reads a changed-paths file, one path a line, without blank lines', () => {
+    const file = path.join(tmp, 'crlf.txt');
+    fs.writeFileSync(file, 'a.md\r\n\r\nb.ts\r\n');
+    expect(readChangedPaths(file)).toEqual(['a.md', 'b.ts']);
+  });
+});
+
+describe('npm run stacks', () => {
+  it('pr-name --format github prints the stack for $GITHUB_OUTPUT', () => {
+    expect(results.prName).toEqual({ code: 0, stdout: 'stack=pr-42\n', stderr: '' });
+  });
+
+  it('pr-name refuses a number over 7 digits with the value and the fix', () => {
+    expect(results.badPr.code).toBe(1);
+    expect(results.badPr.stderr).toBe(
+      'error: not a pull request number:\n' +
+        '  - --pr: pull request number "12345678" has 8 digits; preview stack names (pr-<N>) allow at most 7. ' +
+        'Fix: pass the number GitHub gives the pull request, e.g. --pr "${{ github.event.pull_request.number }}"\n',
+    );
+  });
+
+  it('affected --format github prints the JSON array for $GITHUB_OUTPUT', () => {
+    expect(results.affected).toEqual({ code: 0, stdout: 'stacks=["staging"]\n', stderr: '' });
+  });
+
+  it('affected names a changed-paths file that does not exist, and how to write it', () => {
+    expect(results.missingChanged.code).toBe(1);
+    expect(results.missingChanged.stderr).toContain('no/such/changed.txt: --changed is not a file. Fix: write the changed paths first');
+  });
+});
