@@ -10,7 +10,7 @@
  */
 import type { ManifestObject } from '../../charts/schema';
 import { objectId, type Finding, type ManifestContext, type ManifestRule } from '../types';
-import { valueAt, workloads, type Workload } from './pods';
+import { labelSelectorMatches, podMetadata, workloads, type Workload } from './pods';
 
 /** Namespace of objects that name none. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -75,24 +75,6 @@ function ofKind(ctx: ManifestContext, group: string, kind: string): ManifestObje
 /** Istio's selectors (`matchLabels`, a Sidecar's `labels`): every pair is on the pod. */
 function labelsMatch(selector: Record<string, string>, pod: Record<string, string>): boolean {
   return Object.entries(selector).every(([k, v]) => pod[k] === v);
-}
-
-/** A Kubernetes LabelSelector (`matchLabels` and `matchExpressions`); an empty one selects every pod. */
-function labelSelectorMatches(selector: unknown, pod: Record<string, string>): boolean {
-  const s = obj(selector);
-  if (!labelsMatch(labelMap(s.matchLabels), pod)) return false;
-  return items(s.matchExpressions).every((e) => {
-    const key = str(e.key) ?? '';
-    const has = Object.prototype.hasOwnProperty.call(pod, key);
-    const values = strings(e.values);
-    switch (e.operator) {
-      case 'In': return has && values.includes(pod[key] as string);
-      case 'NotIn': return !has || !values.includes(pod[key] as string);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return false;
-    }
-  });
 }
 
 function isEmptyLabelSelector(selector: unknown): boolean {
@@ -317,11 +299,6 @@ function isGatewayWorkload(w: Workload): boolean {
     || (w.pod.containers ?? []).some((c) => /\/proxyv2(:|@|$)/.test(c.image ?? ''));
 }
 
-function podMetadata(w: Workload): Json {
-  const o = w.object;
-  const path = o.kind === 'Pod' ? ['metadata'] : o.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : ['spec', 'template', 'metadata'];
-  return obj(valueAt(o, path));
-}
 
 // ---------------------------------------------------------------------------------------
 // NetworkPolicy
@@ -479,7 +456,7 @@ const nm01PodCoverage: ManifestRule = {
   check(ctx) {
     const policies = ofKind(ctx, 'networking.k8s.io', 'NetworkPolicy');
     return meshIndex(ctx).workloads.flatMap((w) => {
-      const selecting = policies.filter((p) => namespaceOf(p) === namespaceOf(w.object) && labelSelectorMatches(specOf(p).podSelector, w.podLabels));
+      const selecting = policies.filter((p) => namespaceOf(p) === namespaceOf(w.object) && labelSelectorMatches(specOf(p).podSelector ?? {}, w.podLabels));
       const missing = DIRECTIONS.filter((d) => !selecting.some((p) => isolates(p, d)));
       return missing.length === 0 ? [] : [finding(w.id, `pods (${formatLabels(w.podLabels) || 'no labels'}) are selected by no NetworkPolicy for ${missing.join(' and ')}`)];
     });

@@ -76,4 +76,35 @@ export function allContainers(pod: PodSpecLike): ContainerLike[] {
   return [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
 }
 
+/** The pod template's metadata (labels, annotations), or the Pod's own. */
+export function podMetadata(w: Workload): Record<string, unknown> {
+  const path = w.object.kind === 'Pod' ? ['metadata'] : [...(TEMPLATE_PATHS[w.object.kind] ?? []).slice(0, -1), 'metadata'];
+  const meta = at(w.object, path);
+  return typeof meta === 'object' && meta !== null ? meta as Record<string, unknown> : {};
+}
+
+/**
+ * A Kubernetes LabelSelector (matchLabels and matchExpressions). An empty selector selects
+ * every pod; a missing one (not an object) selects none. YAML scalars compare as strings.
+ */
+export function labelSelectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (typeof selector !== 'object' || selector === null || Array.isArray(selector)) return false;
+  const { matchLabels, matchExpressions } = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  const pairs = typeof matchLabels === 'object' && matchLabels !== null ? Object.entries(matchLabels) : [];
+  if (!pairs.every(([k, v]) => labels[k] === String(v))) return false;
+  const expressions = Array.isArray(matchExpressions) ? matchExpressions.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null) : [];
+  return expressions.every((e) => {
+    const key = String(e.key);
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case 'In': return has && values.includes(labels[key]);
+      case 'NotIn': return !has || !values.includes(labels[key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false;
+    }
+  });
+}
+
 export { at as valueAt };

@@ -5,7 +5,7 @@
  */
 import type { ManifestObject } from '../../charts/schema';
 import { objectId, type Finding, type ManifestContext, type ManifestRule, type RuleInfo } from '../types';
-import { valueAt, workloads, type ContainerLike, type PodSpecLike, type Workload } from './pods';
+import { labelSelectorMatches, podMetadata, valueAt, workloads, type ContainerLike, type PodSpecLike, type Workload } from './pods';
 
 // ---------------------------------------------------------------------------------------
 // Reading helpers: input is any YAML, so every field is checked for its type before use.
@@ -96,31 +96,6 @@ function perContainer(
 const LONG_RUNNING = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 /** Kinds an HPA and a PDB are about: replicated, evictable, scaled. */
 const REPLICATED = new Set(['Deployment', 'StatefulSet']);
-
-function podMetadata(w: Workload): Obj {
-  const path = w.object.kind === 'Pod' ? ['metadata']
-    : w.object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata']
-      : ['spec', 'template', 'metadata'];
-  return obj(valueAt(w.object, path));
-}
-
-/** A LabelSelector (matchLabels/matchExpressions). An empty one selects everything, none selects nothing. */
-function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (!isObj(selector)) return false;
-  const matchLabels = obj(selector.matchLabels);
-  if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
-  return list(selector.matchExpressions).filter(isObj).every((e) => {
-    const key = String(e.key);
-    const values = list(e.values).map(String);
-    switch (e.operator) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
-    }
-  });
-}
 
 /** A Service selector (a plain map): a Service without one selects no pods. */
 function serviceSelects(service: ManifestObject, labels: Readonly<Record<string, string>>): boolean {
@@ -705,7 +680,7 @@ const fixedReplicasWithHpa = manifestRule({
 }));
 
 function pdbsSelecting(w: Workload, objects: readonly ManifestObject[]): ManifestObject[] {
-  return ofKind(objects, 'PodDisruptionBudget').filter((p) => namespaceOf(p) === namespaceOf(w.object) && selects(valueAt(p, ['spec', 'selector']), w.podLabels));
+  return ofKind(objects, 'PodDisruptionBudget').filter((p) => namespaceOf(p) === namespaceOf(w.object) && labelSelectorMatches(valueAt(p, ['spec', 'selector']), w.podLabels));
 }
 
 const pdbPresent = manifestRule({
@@ -739,7 +714,7 @@ const pdbAllowsEviction = manifestRule({
   const spec = obj((pdb as Obj).spec);
   const say = (message: string): Finding[] => [{ object: objectId(pdb), message }];
   if (spec.maxUnavailable === undefined && spec.minAvailable === undefined) return say('sets neither maxUnavailable nor minAvailable');
-  const selected = workloads(ctx.objects).filter((w) => namespaceOf(w.object) === namespaceOf(pdb) && selects(spec.selector, w.podLabels));
+  const selected = workloads(ctx.objects).filter((w) => namespaceOf(w.object) === namespaceOf(pdb) && labelSelectorMatches(spec.selector, w.podLabels));
   const floors = selected.map((w) => replicaFloor(w, ctx.objects).count);
   const total = floors.reduce((a, b) => a + b, 0);
   if (spec.maxUnavailable !== undefined) {
@@ -792,13 +767,13 @@ const topologySpread = manifestRule({
   catalogue: ['RR06'],
 }, perWorkload((w) => {
   const spreads = list(w.pod.topologySpreadConstraints).filter(isObj)
-    .some((t) => SPREAD_KEYS.includes(String(t.topologyKey)) && selects(t.labelSelector, w.podLabels));
+    .some((t) => SPREAD_KEYS.includes(String(t.topologyKey)) && labelSelectorMatches(t.labelSelector, w.podLabels));
   const anti = obj(obj(w.pod.affinity).podAntiAffinity);
   const terms = [
     ...list(anti.requiredDuringSchedulingIgnoredDuringExecution),
     ...list(anti.preferredDuringSchedulingIgnoredDuringExecution).filter(isObj).map((p) => p.podAffinityTerm),
   ].filter(isObj);
-  const antiAffine = terms.some((t) => SPREAD_KEYS.includes(String(t.topologyKey)) && selects(t.labelSelector, w.podLabels));
+  const antiAffine = terms.some((t) => SPREAD_KEYS.includes(String(t.topologyKey)) && labelSelectorMatches(t.labelSelector, w.podLabels));
   return spreads || antiAffine ? [] : [`has no topologySpreadConstraints or podAntiAffinity on ${SPREAD_KEYS.join(' or ')} that selects its own pods`];
 }, REPLICATED));
 
@@ -815,7 +790,7 @@ const selectorMatches = manifestRule({
 }, perWorkload((w) => {
   const selector = valueAt(w.object, ['spec', 'selector']);
   if (selector === undefined) return ['spec.selector is unset'];
-  return selects(selector, w.podLabels) ? [] : [`spec.selector ${labelsText(obj(obj(selector).matchLabels))} does not select the template labels ${labelsText(w.podLabels)}`];
+  return labelSelectorMatches(selector, w.podLabels) ? [] : [`spec.selector ${labelsText(obj(obj(selector).matchLabels))} does not select the template labels ${labelsText(w.podLabels)}`];
 }, SELECTOR_KINDS));
 
 const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
