@@ -30,11 +30,21 @@ const CONFIG_SCHEMA = {
   },
 };
 
+/** The stack file is read once per environment, not once per policy (the pack has one per rule). */
+const stacks = new Map<string, ReturnType<typeof loadEnvironment>>();
+function stackSettings(environment: string): ReturnType<typeof loadEnvironment> {
+  const cached = stacks.get(environment);
+  if (cached !== undefined) return cached;
+  const loaded = loadEnvironment(environment);
+  stacks.set(environment, loaded);
+  return loaded;
+}
+
 /** The settings a policy runs with: explicit config first, then the stack's own file. */
 export function packSettings(config: Partial<PackSettings>, env: NodeJS.ProcessEnv = process.env): PackSettings {
   const environment = config.environment ?? env.PLATFORM_ENVIRONMENT ?? 'dev';
   const needStack = config.profile === undefined || config.allowedRegistries === undefined;
-  const stack = needStack ? loadEnvironment(environment) : undefined;
+  const stack = needStack ? stackSettings(environment) : undefined;
   return {
     environment,
     profile: config.profile ?? stack?.profile ?? 'dev',
