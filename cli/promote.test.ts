@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import bookinfo from '../services/bookinfo';
@@ -10,6 +9,8 @@ import { formatProblem, ValidationError } from '../services/problems';
 import type { Catalogue } from '../services/spec';
 import { pinChanges, promote, promotionRouteProblems, type PromoteOptions } from './promote-command';
 import { RegistryError, type DigestResolver } from './registry-digest';
+import { releasesFile } from '../services/releases';
+import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -18,16 +19,11 @@ const SERVICES = [['productpage', 'v1'], ['details', 'v1'], ['reviews', 'v1'], [
 
 let root: string;
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'promote-'));
-  for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) fs.copyFileSync(path.join(ROOT, file), path.join(root, file));
-  fs.mkdirSync(path.join(root, 'services', 'releases'), { recursive: true });
-  for (const env of ['dev', 'staging', 'prod']) fs.copyFileSync(releases(ROOT, env), releases(root, env));
+  root = copyReleasesRoot('promote-');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function releases(dir: string, env: string): string {
-  return path.join(dir, 'services', 'releases', `${env}.yaml`);
-}
+const releases = releasesFile;
 
 const read = (env: string): string => fs.readFileSync(releases(root, env), 'utf8');
 const write = (env: string, text: string): void => fs.writeFileSync(releases(root, env), text);

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import bookinfo from '../services/bookinfo';
@@ -9,6 +8,8 @@ import { formatProblem } from '../services/problems';
 import type { Catalogue, VersionSpec } from '../services/spec';
 import { thrown } from '../test/fixtures/thrown';
 import { closestName, runRelease, type ReleaseOptions } from './release-command';
+import { releasesFile } from '../services/releases';
+import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -17,16 +18,11 @@ const HUB = 'docker.io/istio/examples-bookinfo';
 
 let root: string;
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'release-'));
-  for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) fs.copyFileSync(path.join(ROOT, file), path.join(root, file));
-  fs.mkdirSync(path.join(root, 'services', 'releases'), { recursive: true });
-  for (const env of ['dev', 'staging', 'prod']) fs.copyFileSync(releases(ROOT, env), releases(root, env));
+  root = copyReleasesRoot('release-');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function releases(dir: string, env: string): string {
-  return path.join(dir, 'services', 'releases', `${env}.yaml`);
-}
+const releases = releasesFile;
 
 const read = (env: string): string => fs.readFileSync(releases(root, env), 'utf8');
 const original = (env: string): string => fs.readFileSync(releases(ROOT, env), 'utf8');
