@@ -1,8 +1,5 @@
 import { planStack } from '../cli/plan-command';
-import { RULES } from '../policies/catalogue';
-import { blocking, evaluate } from '../policies/engine';
-import { stackPolicies } from '../policies/pack';
-import { loadEnvironment } from './config';
+import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
 import type { Recording } from './testing/recorder';
 
 // GIVEN the prod stack WHEN the whole program runs under mocks
@@ -49,22 +46,14 @@ describe('the prod platform, where it differs from dev', () => {
 });
 
 describe('the prod program against the policy catalogue', () => {
-  const resources = () => recording.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
-
   it('passes every mandatory rule through the CrossGuard pack, on its GCP and Kubernetes resources', () => {
-    const config = { environment: 'prod', profile: 'prod', allowedRegistries: loadEnvironment('prod').allowedRegistries };
-    const violations: string[] = [];
-    for (const policy of stackPolicies(RULES.filter((r) => r.enforcement === 'mandatory'), [], '2026-11-23')) {
-      const validate = policy.validateStack as (args: unknown, report: (message: string) => void) => void;
-      validate({ resources: resources(), stackTags: new Map(), getConfig: () => config }, (m) => violations.push(`${policy.name}: ${m}`));
-    }
-    expect(violations).toEqual([]);
+    expect(mandatoryPackViolations(recording, 'prod', 'prod')).toEqual([]);
   });
 
   it('reports only the known advisory gaps on its GCP resources', () => {
-    const report = evaluate(RULES, { resources: { resources: resources().filter((r) => r.type.startsWith('gcp:')), profile: 'prod' } }, { environment: 'prod', exceptions: [], today: '2026-11-23' });
-    expect(blocking(report)).toEqual([]);
-    expect(report.violations.map((v) => `${v.rule.id} ${v.object}`)).toEqual([
+    const { blocking, findings } = gcpFindings(recording, 'prod', 'prod');
+    expect(blocking).toEqual([]);
+    expect(findings).toEqual([
       // Secrets are encrypted with Google's keys only; a KMS key is still to be added.
       'GK07-secrets-encryption platform-prod-cluster',
       // The deployer's project-wide actAs (infra/ci-identity.ts); it only needs it on the node service account.
