@@ -1,28 +1,36 @@
 /**
  * The policy pack served the way `pulumi preview --policy-pack policies` serves it: the
- * analyzer process prints its gRPC port, the engine asks for its policies, then sends the
- * stack's resources. No Pulumi CLI here, so this test plays the engine's part with the
- * client and messages of @pulumi/pulumi's own protocol.
+ * CLI's nodejs language host starts @pulumi/pulumi's cmd/run-policy-pack in the pack
+ * directory, which compiles the pack with ts-node, type checking on, using
+ * policies/tsconfig.json; the analyzer prints its gRPC port, the engine asks for its
+ * policies, then sends the stack's resources. No Pulumi CLI here, so this test starts the
+ * runner with the CLI's arguments (test/language-host.ts) and plays the engine's part with
+ * the client and messages of @pulumi/pulumi's own protocol.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Struct, type JavaScriptValue } from 'google-protobuf/google/protobuf/struct_pb';
+import * as ts from 'typescript';
 import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
 import { AnalyzeStackRequest, AnalyzerResource, AnalyzerResourceOptions, EnforcementLevel, type AnalyzeResponse, type AnalyzerInfo } from '@pulumi/pulumi/proto/analyzer_pb';
+import { policyPackLaunch } from '../test/language-host';
 import { RULES } from './catalogue';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// The runner ignores the engine address (cmd/run-policy-pack/index.js drops it); nothing listens here.
+const ENGINE = '127.0.0.1:1';
+const launch = policyPackLaunch(__dirname, ENGINE);
 
 let pack: ChildProcess;
 let client: AnalyzerClient;
 let stderr = '';
 
 beforeAll(async () => {
-  // The CLI starts the pack in its own directory (policies/package.json gives the version).
-  pack = spawn(TSX, ['index.ts'], { cwd: __dirname, env: { ...process.env, PLATFORM_ENVIRONMENT: 'prod' } });
+  // TS_NODE_CACHE=false: ts-node's disk cache returns an earlier output without type-checking it.
+  const env = { ...process.env, ...launch.env, TS_NODE_CACHE: 'false', PLATFORM_ENVIRONMENT: 'prod' };
+  pack = spawn(process.execPath, [...launch.args], { cwd: launch.cwd, env });
   pack.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -60,6 +68,29 @@ function analyzeStack(resources: AnalyzerResource[]): Promise<AnalyzeResponse> {
 }
 
 describe('the CrossGuard policy pack', () => {
+  it('is started by the CLI with run-policy-pack in policies/, compiled as TypeScript', () => {
+    expect(launch).toEqual({
+      cwd: __dirname,
+      args: [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), ENGINE, __dirname],
+      env: { PULUMI_NODEJS_TYPESCRIPT: 'true' },
+    });
+  });
+
+  it('compiles with the compiler options of the repo tsconfig.json', () => {
+    // What the runner spreads over its defaults: this file's own compilerOptions (the SDK's reader).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tsutils = require('@pulumi/pulumi/tsutils') as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
+    const own = tsutils.loadTypeScriptCompilerOptions(path.join(__dirname, 'tsconfig.json'));
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
+    for (const key of ['target', 'module', 'moduleResolution']) expect([key, own[key]]).toEqual([key, root.compilerOptions[key]]);
+    // What ts-node reads from the file, extends resolved: the repo's options.
+    const parsed = (file: string): ts.CompilerOptions => {
+      const { configFilePath: _ignored, ...options } = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })?.options ?? {};
+      return options;
+    };
+    expect(parsed(path.join(__dirname, 'tsconfig.json'))).toEqual(parsed(path.join(ROOT, 'tsconfig.json')));
+  });
+
   it('loads and declares one policy per rule, with its enforcement level', async () => {
     const policies = (await info()).getPoliciesList();
     expect(policies.map((p) => p.getName())).toEqual(RULES.map((r) => r.id.toLowerCase()));

@@ -51,6 +51,8 @@ function roleRule(info: RuleInfo, kinds: readonly string[], check: (rule: Policy
   };
 }
 
+const WILDCARD_FIELDS = ['verbs', 'resources', 'apiGroups'] as const;
+
 const wildcards = roleRule({
   id: 'PS11-rbac-wildcards',
   description: 'Roles and ClusterRoles name their verbs and resources, never `*`',
@@ -60,7 +62,7 @@ const wildcards = roleRule({
   enforcement: 'mandatory',
   catalogue: ['PS11'],
 }, ['Role', 'ClusterRole'], (rule) => {
-  const fields = [rule.verbs.includes('*') && 'verbs', rule.resources.includes('*') && 'resources', rule.apiGroups.includes('*') && 'apiGroups'].filter((f): f is string => f !== false);
+  const fields = WILDCARD_FIELDS.filter((field) => rule[field].includes('*'));
   return fields.length === 0 ? undefined : `uses * in ${fields.join(', ')}`;
 });
 
