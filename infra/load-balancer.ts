@@ -127,6 +127,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly address: pulumi.Output<string>;
   /** CNAME records to create in DNS so Google can issue the certificate (DNS authorization). */
   readonly certificateDnsRecords: pulumi.Output<Array<{ name: string; type: string; data: string }>>;
+  /** The managed certificate's name (global), to watch it become ACTIVE. */
+  readonly certificateName: pulumi.Output<string>;
   /** `https://<domain>/` for every domain. */
   readonly urls: string[];
 
@@ -227,6 +229,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }, child);
 
     this.address = address.address;
+    this.certificateName = certificate.name;
     this.certificateDnsRecords = pulumi
       .all(authorizations.map((a) => a.dnsResourceRecords))
       // Known only once the authorizations exist (unknown during a first preview).

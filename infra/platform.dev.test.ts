@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
 import type { Recording } from './testing/recorder';
@@ -73,6 +75,13 @@ describe('the dev platform', () => {
     expect(await settle(outputs.workloadIdentityProvider as never)).toMatch(/workloadIdentityPools\/github-actions\/providers\//);
     expect(await settle(outputs.kubeconfig as never)).toContain('gke-gcloud-auth-plugin');
     expect(clusterName('dev')).toBe('platform-dev');
+  });
+
+  it('exports every DNS record to create and the certificate they unlock, as the dns-records fixture has them', async () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'stack-outputs', 'dev.json'), 'utf8')) as Record<string, unknown>;
+    expect(await settle(outputs.dnsRecords as never)).toEqual(fixture.dnsRecords);
+    expect(await settle(outputs.certificate as never)).toEqual(fixture.certificate);
+    expect(await settle(outputs.certificateDnsRecords as never)).toEqual(fixture.certificateDnsRecords);
   });
 });
 

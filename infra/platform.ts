@@ -13,6 +13,7 @@ import { Apps } from './apps';
 import { CiIdentity } from './ci-identity';
 import { GkeCluster } from './cluster';
 import type { EnvironmentConfig } from './config';
+import { dnsRecords, type DnsRecord } from './dns-records';
 import { Istio, negName } from './istio';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
@@ -36,6 +37,10 @@ export interface PlatformOutputs {
   readonly gatewayIp?: pulumi.Input<string>;
   /** CNAME records to create so Google can issue the (wildcard) certificate. */
   readonly certificateDnsRecords?: pulumi.Input<Array<{ name: string; type: string; data: string }>>;
+  /** Every DNS record to create, CNAMEs and A records (`npm run dns-records`, docs/deploy.md). */
+  readonly dnsRecords?: pulumi.Input<DnsRecord[]>;
+  /** The managed certificate those records let Google issue: where to watch its state. */
+  readonly certificate?: pulumi.Input<{ name: string; project: string; location: string }>;
   readonly registryPath?: pulumi.Input<string>;
   readonly workloadIdentityProvider?: pulumi.Input<string>;
   readonly ciDeployerServiceAccount?: pulumi.Input<string>;
@@ -116,6 +121,8 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     kubeconfig: cluster.kubeconfig,
     gatewayIp: lb.address,
     certificateDnsRecords: lb.certificateDnsRecords,
+    dnsRecords: pulumi.all([lb.address, lb.certificateDnsRecords]).apply(([address, records]) => dnsRecords([config.domain], address, records)),
+    certificate: lb.certificateName.apply((name) => ({ name, project: config.gcpProject, location: 'global' })),
     registryPath: registry.path,
     workloadIdentityProvider: ci.providerName,
     ciDeployerServiceAccount: ci.deployerEmail,
