@@ -150,6 +150,7 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
   trimPrefix: ([p, s]) => { const prefix = str(p()); const value = str(s()); return value.startsWith(prefix) ? value.slice(prefix.length) : value; },
   contains: ([sub, s]) => str(s()).includes(str(sub())),
   toYaml: ([v]) => stringify(v(), { lineWidth: 0 }).replace(/\n$/, ''),
+  trim: ([s]) => str(s()).trim(),
   indent: ([n, s]) => indent(Number(n()), str(s())),
   nindent: ([n, s]) => `\n${indent(Number(n()), str(s()))}`,
 };
