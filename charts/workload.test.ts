@@ -102,8 +102,13 @@ describe('BookInfo dev synthesis', () => {
     ]);
   });
 
-  it('labels the namespace for Istio sidecar injection', () => {
-    expect(find(dev, 'Namespace', 'bookinfo').metadata.labels).toMatchObject({ 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'baseline' });
+  it('labels the namespace for Istio sidecar injection and enforces Pod Security restricted', () => {
+    expect(find(dev, 'Namespace', 'bookinfo').metadata.labels).toMatchObject({
+      'istio-injection': 'enabled',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
   });
 });
 

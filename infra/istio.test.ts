@@ -97,6 +97,23 @@ describe('readValuesFile', () => {
 describe('istioValues', () => {
   it('keeps the repository files as the base of every chart', () => {
     expect(istioValues('base', SETTINGS)).toEqual({ defaultRevision: 'default', global: { istioNamespace: 'istio-system' } });
+    expect(istioValues('cni', SETTINGS)).toEqual(readValuesFile('cni'));
+  });
+
+  it('installs the CNI agent with the GKE platform profile and GKE\'s CNI binary directory', () => {
+    expect(istioValues('cni', SETTINGS)).toEqual({ global: { platform: 'gke' }, cni: { cniBinDir: '/home/kubernetes/bin' } });
+  });
+
+  it('tells istiod the CNI agent redirects traffic, so the injector adds no privileged init container', () => {
+    expect(istioValues('istiod', SETTINGS)).toMatchObject({ cni: { enabled: true } });
+  });
+
+  it('runs istiod and the gateway under the RuntimeDefault seccomp profile', () => {
+    expect(istioValues('istiod', SETTINGS).seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(istioValues('gateway', SETTINGS).securityContext).toEqual({
+      seccompProfile: { type: 'RuntimeDefault' },
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+    });
   });
 
   it('runs istiod with the configured replicas as the autoscaling minimum', () => {
@@ -165,6 +182,12 @@ describe('istioProblems', () => {
     );
   });
 
+  it('refuses a CNI namespace shared with istiod or the gateway, since it must be privileged', () => {
+    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-ingress' }).map((p) => [p.field, p.value])).toEqual([['cniNamespace', 'istio-ingress']]);
+    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-system' })[0].problem).toBe('is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"');
+    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'Kube_System' }).map((p) => p.field)).toEqual(['cniNamespace']);
+  });
+
   it('refuses an unpinned chart version', () => {
     expect(istioProblems('istio', { ...ARGS, version: '1.30' })).toEqual([
       { where: 'Istio "istio"', field: 'version', value: '1.30', problem: 'must be a pinned chart version x.y.z', fix: 'set platform:istioVersion to e.g. 1.30.3' },
@@ -184,16 +207,29 @@ describe('Istio', () => {
     await registered();
   });
 
-  it('creates the control plane namespace', () => {
-    expect(recording.one(NAMESPACE, 'istio-control-plane').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
+  const podSecurity = (level: string) => ({
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/warn': level,
+    'pod-security.kubernetes.io/audit': level,
   });
 
-  it('creates the gateway namespace with sidecar injection on', () => {
-    expect(recording.one(NAMESPACE, 'istio-gateway-namespace').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-ingress', labels: { 'istio-injection': 'enabled' } } });
+  it('creates the control plane namespace, enforcing Pod Security restricted', () => {
+    expect(recording.one(NAMESPACE, 'istio-control-plane').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: podSecurity('restricted') } });
+  });
+
+  it('creates the gateway namespace with sidecar injection on, enforcing Pod Security restricted', () => {
+    expect(recording.one(NAMESPACE, 'istio-gateway-namespace').inputs).toEqual({
+      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-ingress', labels: { 'istio-injection': 'enabled', ...podSecurity('restricted') } },
+    });
+  });
+
+  it('creates the CNI agent\'s own namespace, Pod Security privileged for its hostPath volumes', () => {
+    expect(recording.one(NAMESPACE, 'istio-cni-namespace').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-cni', labels: podSecurity('privileged') } });
   });
 
   it.each([
     ['istio-base', 'base', 'istio-base', 'istio-system'],
+    ['istio-cni', 'cni', 'istio-cni', 'istio-cni'],
     ['istio-istiod', 'istiod', 'istiod', 'istio-system'],
     ['istio-gateway', 'gateway', 'istio-ingress', 'istio-ingress'],
   ])('installs %s from the Istio chart %s, pinned, as release %s in %s', (resource, chart, name, namespace) => {
@@ -203,6 +239,7 @@ describe('Istio', () => {
 
   it('passes each chart its values from istioValues', () => {
     expect(release('istio-base').inputs.values).toEqual(istioValues('base', SETTINGS));
+    expect(release('istio-cni').inputs.values).toEqual(istioValues('cni', SETTINGS));
     expect(release('istio-istiod').inputs.values).toEqual(istioValues('istiod', SETTINGS));
     expect(release('istio-gateway').inputs.values).toEqual(istioValues('gateway', SETTINGS));
   });
@@ -210,6 +247,13 @@ describe('Istio', () => {
   it('installs istiod after the CRDs of base', () => {
     expect(recording.dependsOn(release('istio-istiod'), release('istio-base'))).toBe(true);
     expect(recording.dependsOn(release('istio-base'), release('istio-istiod'))).toBe(false);
+  });
+
+  it('installs the CNI agent after base and before istiod, so no injected pod starts without it', () => {
+    expect(recording.dependsOn(release('istio-cni'), release('istio-base'))).toBe(true);
+    expect(recording.dependsOn(release('istio-istiod'), release('istio-cni'))).toBe(true);
+    expect(recording.dependsOn(release('istio-gateway'), release('istio-cni'))).toBe(true);
+    expect(recording.dependsOn(release('istio-cni'), release('istio-istiod'))).toBe(false);
   });
 
   it('installs the gateway after istiod, whose injector its pods need', () => {
@@ -222,22 +266,24 @@ describe('Istio', () => {
     expect(recording.dependsOn(release('istio-base'), controlPlane)).toBe(true);
     expect(recording.dependsOn(release('istio-istiod'), controlPlane)).toBe(true);
     expect(recording.dependsOn(release('istio-gateway'), recording.one(NAMESPACE, 'istio-gateway-namespace'))).toBe(true);
+    expect(recording.dependsOn(release('istio-cni'), recording.one(NAMESPACE, 'istio-cni-namespace'))).toBe(true);
   });
 
   it('installs every namespace and release with the provider passed in', async () => {
     const reference = `${await settle(provider.urn)}::${await settle(provider.id)}`;
-    const installed = ['istio-control-plane', 'istio-gateway-namespace', 'istio-base', 'istio-istiod', 'istio-gateway'];
+    const installed = ['istio-control-plane', 'istio-cni-namespace', 'istio-gateway-namespace', 'istio-base', 'istio-cni', 'istio-istiod', 'istio-gateway'];
     expect(installed.map((name) => [name, providerOf.get(name)])).toEqual(installed.map((name) => [name, reference]));
   });
 
   it('parents every namespace and release to the component', () => {
     const component = recording.one('platform:istio:Istio', 'istio');
     const children = recording.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
-    expect(children).toEqual(['istio-base', 'istio-control-plane', 'istio-gateway', 'istio-gateway-namespace', 'istio-istiod']);
+    expect(children).toEqual(['istio-base', 'istio-cni', 'istio-cni-namespace', 'istio-control-plane', 'istio-gateway', 'istio-gateway-namespace', 'istio-istiod']);
   });
 
-  it('exposes the three releases for others to depend on', async () => {
+  it('exposes the four releases for others to depend on', async () => {
     expect(await settle(istio.base.urn)).toBe(release('istio-base').urn);
+    expect(await settle(istio.cni.urn)).toBe(release('istio-cni').urn);
     expect(await settle(istio.istiod.urn)).toBe(release('istio-istiod').urn);
     expect(await settle(istio.gateway.urn)).toBe(release('istio-gateway').urn);
   });

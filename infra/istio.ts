@@ -1,18 +1,32 @@
 /**
- * Istio from its Helm charts: `base` (CRDs), `istiod`, and the ingress `gateway`, in that
- * order, at one pinned version. Values live in `infra/istio/<chart>.yaml`; only what
- * differs per environment is merged over them here (`istioValues`).
+ * Istio from its Helm charts: `base` (CRDs), `cni` (the node agent that sets up each injected
+ * pod's traffic redirection), `istiod`, and the ingress `gateway`, in that order, at one
+ * pinned version. Values live in `infra/istio/<chart>.yaml`; only what differs per
+ * environment is merged over them here (`istioValues`). docs/istio.md has the why, and the
+ * upstream facts each choice rests on (tested in istio.upstream.test.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { parseDocument } from 'yaml';
+import { podSecurityLabels } from '../charts/namespace';
 import { assertNoProblems, type Problem } from '../services/problems';
 
 export const ISTIO_CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
 
-export type IstioChart = 'base' | 'istiod' | 'gateway';
+export type IstioChart = 'base' | 'cni' | 'istiod' | 'gateway';
+
+/** The charts in install order. */
+export const ISTIO_CHARTS: readonly IstioChart[] = ['base', 'cni', 'istiod', 'gateway'];
+
+/**
+ * Namespace of the CNI node agent unless told otherwise. Its own: the agent needs hostPath
+ * volumes and node capabilities, so the namespace is Pod Security `privileged`, and nothing
+ * else runs there. (The chart's GKE profile adds the ResourceQuota GKE requires for its
+ * system-node-critical pods outside kube-system.)
+ */
+export const DEFAULT_CNI_NAMESPACE = 'istio-cni';
 
 /** Where the charts' values files are kept. */
 export const ISTIO_VALUES_DIR = path.join(__dirname, 'istio');
@@ -96,6 +110,8 @@ function overrides(chart: IstioChart, s: IstioSettings, file: Values): Values {
   switch (chart) {
     case 'base':
       return { global: { istioNamespace: s.controlPlaneNamespace } };
+    case 'cni':
+      return {};
     case 'istiod':
       return { replicaCount: s.replicas, autoscaleMin: s.replicas, autoscaleMax: maxOf(file.autoscaleMax), global: { istioNamespace: s.controlPlaneNamespace } };
     case 'gateway': {
@@ -124,7 +140,7 @@ export function istioValues(chart: IstioChart, settings: IstioSettings, dir = IS
 }
 
 export interface IstioArgs {
-  /** Version of the three charts, pinned (`platform:istioVersion`). */
+  /** Version of the four charts, pinned (`platform:istioVersion`). */
   readonly version: string;
   /** Replicas of istiod and the gateway (`platform:meshReplicas`). */
   readonly replicas: number;
@@ -134,6 +150,11 @@ export interface IstioArgs {
   readonly gatewayName: string;
   /** Namespace of istiod and the CRDs' release. */
   readonly controlPlaneNamespace: string;
+  /**
+   * Namespace of the Istio CNI node agent; Pod Security `privileged`, so nothing else may share it.
+   * @default DEFAULT_CNI_NAMESPACE ('istio-cni')
+   */
+  readonly cniNamespace?: string;
   /** Name of the gateway Service's standalone NEG (`negName(stack)`). */
   readonly negName: string;
   /** The cluster's provider; every chart and namespace is installed with it. */
@@ -145,8 +166,13 @@ export function istioProblems(name: string, args: Omit<IstioArgs, 'provider'>): 
   const where = `Istio "${name}"`;
   const problems: Problem[] = [];
   if (!SEMVER.test(args.version)) problems.push({ where, field: 'version', value: args.version, problem: 'must be a pinned chart version x.y.z', fix: 'set platform:istioVersion to e.g. 1.30.3' });
-  for (const field of ['gatewayNamespace', 'gatewayName', 'controlPlaneNamespace'] as const) {
-    if (!DNS_LABEL.test(args[field]) || args[field].length > 63) problems.push({ where, field, value: args[field], problem: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and "-"' });
+  const cniNamespace = args.cniNamespace ?? DEFAULT_CNI_NAMESPACE;
+  const names = { gatewayNamespace: args.gatewayNamespace, gatewayName: args.gatewayName, controlPlaneNamespace: args.controlPlaneNamespace, cniNamespace };
+  for (const [field, value] of Object.entries(names)) {
+    if (!DNS_LABEL.test(value) || value.length > 63) problems.push({ where, field, value, problem: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and "-"' });
+  }
+  if (cniNamespace === args.controlPlaneNamespace || cniNamespace === args.gatewayNamespace) {
+    problems.push({ where, field: 'cniNamespace', value: cniNamespace, problem: 'is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"', fix: `leave cniNamespace unset ('${DEFAULT_CNI_NAMESPACE}') or give it a namespace of its own` });
   }
   if (args.gatewayNamespace === args.controlPlaneNamespace) {
     problems.push({ where, field: 'gatewayNamespace', value: args.gatewayNamespace, problem: 'is the control plane namespace, which must not get sidecar injection', fix: "give the gateway its own namespace, e.g. 'istio-ingress'" });
@@ -157,6 +183,8 @@ export function istioProblems(name: string, args: Omit<IstioArgs, 'provider'>): 
 export class Istio extends pulumi.ComponentResource {
   /** The CRDs: anything that creates Istio objects must depend on this. */
   readonly base: k8s.helm.v3.Release;
+  /** The CNI node agent: injected pods (the gateway's and the apps') need it on their node. */
+  readonly cni: k8s.helm.v3.Release;
   readonly istiod: k8s.helm.v3.Release;
   /** The ingress gateway; its NEGs exist once it is installed. */
   readonly gateway: k8s.helm.v3.Release;
@@ -168,10 +196,17 @@ export class Istio extends pulumi.ComponentResource {
     const childOpts = { provider: args.provider, parent: this };
     const settings: IstioSettings = { replicas: args.replicas, controlPlaneNamespace: args.controlPlaneNamespace, gatewayName: args.gatewayName, negName: args.negName };
 
-    const controlPlane = new k8s.core.v1.Namespace(`${name}-control-plane`, { metadata: { name: args.controlPlaneNamespace } }, childOpts);
+    // Pod Security levels: the strictest each namespace's pods meet, per the charts and
+    // injection templates at the pinned version (istio.upstream.test.ts proves each).
+    const controlPlane = new k8s.core.v1.Namespace(`${name}-control-plane`, {
+      metadata: { name: args.controlPlaneNamespace, labels: podSecurityLabels('restricted') },
+    }, childOpts);
+    const cniNamespace = new k8s.core.v1.Namespace(`${name}-cni-namespace`, {
+      metadata: { name: args.cniNamespace ?? DEFAULT_CNI_NAMESPACE, labels: podSecurityLabels('privileged') },
+    }, childOpts);
     // The gateway chart's pods are injected with the gateway proxy template.
     const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-namespace`, {
-      metadata: { name: args.gatewayNamespace, labels: { 'istio-injection': 'enabled' } },
+      metadata: { name: args.gatewayNamespace, labels: { 'istio-injection': 'enabled', ...podSecurityLabels('restricted') } },
     }, childOpts);
 
     // Release names are explicit: without `name`, Pulumi would add a random suffix, and the
@@ -187,8 +222,11 @@ export class Istio extends pulumi.ComponentResource {
       }, { ...childOpts, dependsOn });
 
     this.base = release('base', 'istio-base', controlPlane.metadata.name, []);
+    // The CNI agent before any injected pod: without it on the node, a pod's istio-validation
+    // init container finds no traffic redirection and fails.
+    this.cni = release('cni', 'istio-cni', cniNamespace.metadata.name, [this.base]);
     // istiod validates Istio objects with the CRDs, and the gateway's pods need istiod's injector.
-    this.istiod = release('istiod', 'istiod', controlPlane.metadata.name, [this.base]);
+    this.istiod = release('istiod', 'istiod', controlPlane.metadata.name, [this.base, this.cni]);
     this.gateway = release('gateway', args.gatewayName, gatewayNamespace.metadata.name, [this.istiod]);
     this.registerOutputs({});
   }

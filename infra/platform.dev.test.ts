@@ -39,9 +39,9 @@ describe('the dev platform', () => {
     });
   });
 
-  it('installs Istio through the cluster’s provider, and applies the apps after all three Istio releases', () => {
+  it('installs Istio through the cluster’s provider, and applies the apps after all four Istio releases (base, cni, istiod, gateway)', () => {
     const releases = recording.ofType('kubernetes:helm.sh/v3:Release');
-    expect(releases.map((r) => r.name).sort()).toEqual(['dev-istio-base', 'dev-istio-gateway', 'dev-istio-istiod']);
+    expect(releases.map((r) => r.name).sort()).toEqual(['dev-istio-base', 'dev-istio-cni', 'dev-istio-gateway', 'dev-istio-istiod']);
     const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2');
     for (const release of releases) expect(recording.dependsOn(deployment, release)).toBe(true);
     const gateway = recording.one('kubernetes:networking.istio.io/v1:Gateway', 'bookinfo/bookinfo-gateway');

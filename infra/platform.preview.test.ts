@@ -20,7 +20,7 @@ describe('a pr-<N> preview stack', () => {
 
   it('deploys the apps into namespace pr-7 on the dev cluster, through a provider built from the dev stack’s kubeconfig', () => {
     expect(recording.one('pulumi:providers:kubernetes').inputs).toMatchObject({ namespace: 'pr-7', kubeconfig: 'apiVersion: v1\nkind: Config\n' });
-    expect(recording.one('kubernetes:core/v1:Namespace', 'pr-7')).toBeDefined();
+    expect(recording.one('kubernetes:core/v1:Namespace', 'pr-7').inputs.metadata).toMatchObject({ labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
     const objects = recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
     expect(objects).toHaveLength(56);
     for (const o of objects.filter((x) => x.type !== 'kubernetes:core/v1:Namespace')) {

@@ -112,7 +112,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     domains: [config.domain],
     negsReadyAfter: [istio.gateway],
   });
-  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.istiod, istio.gateway] });
+  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway] });
   return {
     namespace: config.namespace,
     urls,
