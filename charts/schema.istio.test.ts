@@ -285,7 +285,7 @@ describe('validateObject with Istio kinds', () => {
   it.each([
     ['networking.istio.io/v1beta1', 'Gateway'],
     ['security.istio.io/v1beta1', 'AuthorizationPolicy'],
-    ['networking.istio.io/v1', 'ServiceEntry'],
+    ['networking.istio.io/v1', 'WorkloadEntry'],
   ])('refuses %s %s as a kind with no registered schema', (apiVersion, kind) => {
     expect(validateObject({ ...gateway, apiVersion, kind }, 'gw.yaml')).toEqual([
       {
