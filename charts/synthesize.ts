@@ -36,7 +36,7 @@ export interface SynthEnvironment {
   readonly gatewayNamespace: string;
   /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
   readonly gatewayName: string;
-  /** Secret (in the gateway namespace) holding the gateway's TLS certificate. */
+  /** Secret (in the gateway namespace) the platform creates for the load balancer hop's certificate (docs/edge.md). */
   readonly tlsCredential: string;
   /** Namespace of istiod, which every sidecar must reach. */
   readonly controlPlaneNamespace: string;
@@ -138,7 +138,7 @@ function sharedObjects(environment: SynthEnvironment, partOf: string, mesh: Mesh
 export function addSharedConstructs(cluster: Chart, chart: Chart, environment: SynthEnvironment, partOf: string, mesh: MeshIndex): void {
   new AppNamespace(cluster, 'Namespace', { name: environment.namespace, partOf });
   const labels = { 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': MANAGED_BY };
-  new Edge(chart, 'Edge', { catalogue: partOf, env: environment, tlsCredential: environment.tlsCredential, routes: mesh.routes, labels });
+  new Edge(chart, 'Edge', { catalogue: partOf, env: environment, routes: mesh.routes, labels });
   new NamespaceSecurity(chart, 'Security', { labels });
   new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
 }

@@ -28,14 +28,12 @@ export function principal(namespace: string, serviceAccount: string): string {
  * The Helm `gateway` chart names the ServiceAccount after the release and labels pods
  * `istio: <release without "istio-">` (release `istio-ingress` -> `istio: ingress`).
  */
-export function gatewayIdentity(env: MeshEnvironment): { selector: Record<string, string>; principal: string } {
+export function gatewayIdentity(env: Pick<MeshEnvironment, 'gatewayNamespace' | 'gatewayName'>): { selector: Record<string, string>; principal: string } {
   return {
     selector: { istio: env.gatewayName.replace(/^istio-/, '') },
     principal: principal(env.gatewayNamespace, env.gatewayName),
   };
 }
-
-export const gatewayObjectName = (catalogue: string): string => `${catalogue}-gateway`;
 
 /** For each service, the services that declare it as a dependency, sorted by name. */
 export function callersOf(catalogue: Catalogue): ReadonlyMap<string, readonly ServiceSpec[]> {
@@ -134,7 +132,7 @@ function resolveRoute(spec: ServiceSpec, r: PublicRoute, domain: string): Resolv
   };
 }
 
-/** Hosts the gateway serves: the domain plus any route hosts, sorted. */
+/** Hosts of a catalogue's public routes: the domain plus any route hosts, sorted. */
 export function gatewayHosts(routes: readonly ResolvedRoute[], domain: string): string[] {
   return [...new Set([domain, ...routes.map((r) => r.host)])].sort(compare);
 }

@@ -8,6 +8,7 @@
  * names no namespace is in `default` (where `kubectl apply` would put it), and a reference
  * resolves only to an object of the same set.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ManifestObject } from '../../charts/schema';
 import { objectId, type Finding, type ManifestContext, type ManifestRule } from '../types';
 import { labelSelectorMatches, podMetadata, workloads, type Workload } from './pods';
@@ -289,6 +290,14 @@ function gatewayServes(gw: ManifestObject, vsNs: string, host: string): boolean 
 
 function gatewayHostList(gw: ManifestObject): string[] {
   return [...new Set(servers(gw).flatMap((s) => strings(s.hosts)))];
+}
+
+/**
+ * Whether an object of the set is one the platform itself deploys, exactly as the platform
+ * synthesizes it (same apiVersion, id and spec): only then do its documented exceptions apply.
+ */
+function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boolean {
+  return (ctx.platformObjects ?? []).some((p) => p.apiVersion === o.apiVersion && objectId(p) === objectId(o) && isDeepStrictEqual(p.spec, o.spec));
 }
 
 /** Istio gateway proxies, told apart from application pods by how they are injected or labelled. */
@@ -579,7 +588,9 @@ const nm06ScopedGatewayHosts: ManifestRule = {
   enforcement: 'mandatory',
   catalogue: ['NM06'],
   check(ctx) {
-    return ofKind(ctx, NETWORKING, 'Gateway').flatMap((gw) =>
+    // The documented exception (docs/edge.md): the platform's load balancer hop accepts any
+    // SNI, because the load balancer sends none; apps' routes keep their own hosts.
+    return ofKind(ctx, NETWORKING, 'Gateway').filter((gw) => !isPlatformObject(ctx, gw)).flatMap((gw) =>
       servers(gw).flatMap((s, i) => strings(s.hosts)
         .filter((h) => { const { host } = splitGatewayHost(h); return host === '*' || /^\*\.[^.]+$/.test(host); })
         .map((h) => finding(gw, `${serverLabel(s, i)} host '${h}' accepts any hostname${h.endsWith('/*') || h === '*' ? '' : ' under a top-level domain'}`))),
