@@ -1,4 +1,4 @@
-import { edgeGateway } from '../charts/mesh/edge-gateway';
+import { edgeGateway, edgeTlsSecret } from '../charts/mesh/edge-gateway';
 import type { ManifestObject } from '../charts/schema';
 import { environmentContext } from './platform';
 import { objectId } from './types';
@@ -13,15 +13,16 @@ const route: ManifestObject = {
 };
 
 describe('environmentContext', () => {
-  it('adds the edge Gateway the routes bind to, and names it as the platform object', () => {
+  it('adds the edge Gateway the routes bind to and its Secret, and names them as the platform objects', () => {
     const ctx = environmentContext([route], ENV, SETTINGS);
-    expect(ctx.objects.map(objectId)).toEqual(['Gateway/istio-ingress/edge', 'VirtualService/shop/shop-public']);
-    expect(ctx.platformObjects).toEqual([edgeGateway(ENV)]);
+    expect(ctx.objects.map(objectId)).toEqual(['Secret/istio-ingress/edge-tls', 'Gateway/istio-ingress/edge', 'VirtualService/shop/shop-public']);
+    expect(ctx.platformObjects).toEqual([edgeTlsSecret(ENV), edgeGateway(ENV)]);
     expect(ctx).toMatchObject(SETTINGS);
   });
 
   it('does not add it again when the set already holds it (a full stack applies it)', () => {
     const applied = edgeGateway(ENV);
-    expect(environmentContext([applied, route], ENV, SETTINGS).objects).toEqual([applied, route]);
+    const secret = { ...edgeTlsSecret(ENV), stringData: { 'tls.crt': 'generated', 'tls.key': 'generated' } };
+    expect(environmentContext([secret, applied, route], ENV, SETTINGS).objects).toEqual([secret, applied, route]);
   });
 });

@@ -1,4 +1,4 @@
-import { EDGE_GATEWAY_HOSTS, edgeGateway, edgeGatewayRef, platformObjects } from './edge-gateway';
+import { EDGE_GATEWAY_HOSTS, edgeGateway, edgeGatewayRef, edgeTlsSecret, platformObjects } from './edge-gateway';
 import { thrown } from '../../test/fixtures/thrown';
 
 const ENV = { gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', tlsCredential: 'edge-tls' };
@@ -62,8 +62,29 @@ describe('edgeGateway', () => {
   });
 });
 
+describe('edgeTlsSecret', () => {
+  it('is the kubernetes.io/tls Secret the Gateway names, without data (generated at deploy time)', () => {
+    expect(edgeTlsSecret(ENV)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'edge-tls',
+        namespace: 'istio-ingress',
+        labels: { 'app.kubernetes.io/managed-by': 'platform-cdk8s', 'app.kubernetes.io/component': 'load-balancer-hop' },
+      },
+      type: 'kubernetes.io/tls',
+    });
+  });
+
+  it('is named by the Gateway server', () => {
+    const server = (edgeGateway(ENV).spec as { servers: Array<{ tls: { credentialName: string } }> }).servers[0];
+    expect(server.tls.credentialName).toBe(edgeTlsSecret(ENV).metadata.name);
+    expect(edgeTlsSecret(ENV).metadata.namespace).toBe(edgeGateway(ENV).metadata.namespace);
+  });
+});
+
 describe('platformObjects', () => {
-  it('is the edge Gateway, in the gateway namespace', () => {
-    expect(platformObjects(ENV).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['Gateway/istio-ingress/edge']);
+  it('are the Secret and the edge Gateway, in the gateway namespace', () => {
+    expect(platformObjects(ENV).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['Secret/istio-ingress/edge-tls', 'Gateway/istio-ingress/edge']);
   });
 });

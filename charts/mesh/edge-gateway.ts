@@ -85,10 +85,32 @@ export function edgeGateway(env: EdgeGatewayEnvironment): ManifestObject {
   return gateway;
 }
 
+/** Keys of a kubernetes.io/tls Secret, which Istio reads for a credentialName (pilot/pkg/credentials/kube/secrets.go). */
+export const TLS_SECRET_KEYS: readonly string[] = ['tls.crt', 'tls.key'];
+
+/**
+ * The hop certificate's Secret without its data: the key and certificate are generated
+ * when the stack is deployed (infra/edge-hop.ts) and never exist in a manifest or in git.
+ */
+export function edgeTlsSecret(env: EdgeGatewayEnvironment): ManifestObject {
+  const secret: ManifestObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: env.tlsCredential,
+      namespace: env.gatewayNamespace,
+      labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'load-balancer-hop' },
+    },
+    type: 'kubernetes.io/tls',
+  };
+  assertNoProblems(validateObject(secret, 'the platform edge TLS Secret'), 'the platform edge TLS Secret failed validation');
+  return secret;
+}
+
 /**
  * What the platform itself deploys into the mesh of an environment (full stacks apply it;
  * `pr-<N>` previews bind to dev's): the policy runs check these next to the apps'.
  */
 export function platformObjects(env: EdgeGatewayEnvironment): ManifestObject[] {
-  return [edgeGateway(env)];
+  return [edgeTlsSecret(env), edgeGateway(env)];
 }

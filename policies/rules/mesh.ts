@@ -8,8 +8,8 @@
  * names no namespace is in `default` (where `kubectl apply` would put it), and a reference
  * resolves only to an object of the same set.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { ManifestObject } from '../../charts/schema';
+import { isPlatformObject } from '../platform';
 import { objectId, type Finding, type ManifestContext, type ManifestRule } from '../types';
 import { labelSelectorMatches, podMetadata, workloads, type Workload } from './pods';
 
@@ -290,14 +290,6 @@ function gatewayServes(gw: ManifestObject, vsNs: string, host: string): boolean 
 
 function gatewayHostList(gw: ManifestObject): string[] {
   return [...new Set(servers(gw).flatMap((s) => strings(s.hosts)))];
-}
-
-/**
- * Whether an object of the set is one the platform itself deploys, exactly as the platform
- * synthesizes it (same apiVersion, id and spec): only then do its documented exceptions apply.
- */
-function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boolean {
-  return (ctx.platformObjects ?? []).some((p) => p.apiVersion === o.apiVersion && objectId(p) === objectId(o) && isDeepStrictEqual(p.spec, o.spec));
 }
 
 /** Istio gateway proxies, told apart from application pods by how they are injected or labelled. */
