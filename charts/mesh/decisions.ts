@@ -73,6 +73,8 @@ export interface MeshIndex {
   readonly callers: ReadonlyMap<string, readonly ServiceSpec[]>;
   readonly ports: ReadonlyMap<string, number>;
   readonly routes: readonly ResolvedRoute[];
+  /** Some service has `gcp` access: the namespace gets the Google Cloud ServiceEntries. */
+  readonly googleCloud: boolean;
 }
 
 export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
@@ -80,6 +82,7 @@ export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
     callers: callersOf(catalogue),
     ports: new Map(catalogue.services.map((d) => [d.spec.name, d.spec.port])),
     routes: publicRoutes(catalogue, domain),
+    googleCloud: catalogue.services.some((d) => d.spec.gcp !== undefined),
   };
 }
 
