@@ -6,3 +6,4 @@ export * from './autoscaling';
 export * from './config-map';
 export * from './namespace';
 export * from './labels';
+export * from './mesh/edge-gateway';

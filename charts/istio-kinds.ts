@@ -6,6 +6,7 @@ export const ISTIO_KINDS = [
   { group: 'networking.istio.io', kind: 'VirtualService' },
   { group: 'networking.istio.io', kind: 'DestinationRule' },
   { group: 'networking.istio.io', kind: 'Sidecar' },
+  { group: 'networking.istio.io', kind: 'ServiceEntry' },
   { group: 'security.istio.io', kind: 'PeerAuthentication' },
   { group: 'security.istio.io', kind: 'AuthorizationPolicy' },
   { group: 'security.istio.io', kind: 'RequestAuthentication' },

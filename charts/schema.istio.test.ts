@@ -69,6 +69,19 @@ const sidecar: ManifestObject = {
   },
 };
 
+const serviceEntry: ManifestObject = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'ServiceEntry',
+  metadata: { name: 'google-apis', namespace: NS },
+  spec: {
+    hosts: ['*.googleapis.com'],
+    exportTo: ['.'],
+    location: 'MESH_EXTERNAL',
+    resolution: 'NONE',
+    ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+  },
+};
+
 const peerAuthentication = (mode: string): ManifestObject => ({
   apiVersion: 'security.istio.io/v1',
   kind: 'PeerAuthentication',
@@ -110,6 +123,7 @@ describe('validateObject with Istio kinds', () => {
     expect(Object.keys(istioSchemas.schemas).sort()).toEqual([
       'networking.istio.io/v1/DestinationRule',
       'networking.istio.io/v1/Gateway',
+      'networking.istio.io/v1/ServiceEntry',
       'networking.istio.io/v1/Sidecar',
       'networking.istio.io/v1/VirtualService',
       'security.istio.io/v1/AuthorizationPolicy',
@@ -123,6 +137,7 @@ describe('validateObject with Istio kinds', () => {
     ['VirtualService', virtualService()],
     ['Gateway', gateway],
     ['Sidecar', sidecar],
+    ['ServiceEntry', serviceEntry],
     ['PeerAuthentication', peerAuthentication('STRICT')],
     ['AuthorizationPolicy', authorizationPolicy],
     ['RequestAuthentication', requestAuthentication],
@@ -270,7 +285,7 @@ describe('validateObject with Istio kinds', () => {
   it.each([
     ['networking.istio.io/v1beta1', 'Gateway'],
     ['security.istio.io/v1beta1', 'AuthorizationPolicy'],
-    ['networking.istio.io/v1', 'ServiceEntry'],
+    ['networking.istio.io/v1', 'WorkloadEntry'],
   ])('refuses %s %s as a kind with no registered schema', (apiVersion, kind) => {
     expect(validateObject({ ...gateway, apiVersion, kind }, 'gw.yaml')).toEqual([
       {

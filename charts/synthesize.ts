@@ -14,6 +14,7 @@ import { VersionAutoscaling } from './autoscaling';
 import { MANAGED_BY, serviceLabels, versionLabels, versionSelector } from './labels';
 import { meshIndex, type MeshIndex } from './mesh/decisions';
 import { Edge } from './mesh/edge';
+import { DEFAULT_DATAPLANE, GoogleCloudAccess, type Dataplane } from './mesh/google-apis';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
 import { ServiceTraffic } from './mesh/traffic';
@@ -36,7 +37,7 @@ export interface SynthEnvironment {
   readonly gatewayNamespace: string;
   /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
   readonly gatewayName: string;
-  /** Secret (in the gateway namespace) holding the gateway's TLS certificate. */
+  /** Secret (in the gateway namespace) the platform creates for the load balancer hop's certificate (docs/edge.md). */
   readonly tlsCredential: string;
   /** Namespace of istiod, which every sidecar must reach. */
   readonly controlPlaneNamespace: string;
@@ -52,6 +53,13 @@ export interface SynthEnvironment {
   readonly releasesFile: string;
   /** GCP project: names the Google service accounts of services with `gcp.roles`. */
   readonly gcpProject?: string;
+  /**
+   * The cluster's dataplane, which decides the metadata server egress of services with
+   * `gcp` (charts/mesh/google-apis.ts). Not a config key: infra/cluster.ts always creates
+   * Dataplane V2 clusters.
+   * @default 'v2'
+   */
+  readonly dataplane?: Dataplane;
 }
 
 export interface ManifestFile {
@@ -75,7 +83,7 @@ export const SHARED_FILE = '_shared.yaml';
 /** Order of kinds within a file: identity and config before what uses them. */
 export const KIND_ORDER: readonly string[] = [
   'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget',
-  'Gateway', 'DestinationRule', 'VirtualService', 'PeerAuthentication', 'RequestAuthentication', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
+  'Gateway', 'ServiceEntry', 'DestinationRule', 'VirtualService', 'PeerAuthentication', 'RequestAuthentication', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
 ];
 
 export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
@@ -138,9 +146,10 @@ function sharedObjects(environment: SynthEnvironment, partOf: string, mesh: Mesh
 export function addSharedConstructs(cluster: Chart, chart: Chart, environment: SynthEnvironment, partOf: string, mesh: MeshIndex): void {
   new AppNamespace(cluster, 'Namespace', { name: environment.namespace, partOf });
   const labels = { 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': MANAGED_BY };
-  new Edge(chart, 'Edge', { catalogue: partOf, env: environment, tlsCredential: environment.tlsCredential, routes: mesh.routes, labels });
+  new Edge(chart, 'Edge', { catalogue: partOf, env: environment, routes: mesh.routes, labels });
   new NamespaceSecurity(chart, 'Security', { labels });
   new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
+  if (mesh.googleCloud) new GoogleCloudAccess(chart, 'GoogleCloud', { labels });
 }
 
 function serviceObjects(
@@ -189,7 +198,9 @@ export function addServiceConstructs(
     authRoutes: mesh.routes.filter((r) => r.service === spec.name && r.authRequired),
     ...(jwt !== undefined && { jwt }),
   });
-  new ServiceNetworkPolicy(chart, `${spec.name}-network`, { spec, callers, ports: mesh.ports, env: environment, labels });
+  new ServiceNetworkPolicy(chart, `${spec.name}-network`, {
+    spec, callers, ports: mesh.ports, env: environment, labels, dataplane: environment.dataplane ?? DEFAULT_DATAPLANE,
+  });
 }
 
 function ordered(objects: unknown[]): ManifestObject[] {

@@ -82,7 +82,7 @@ describe('BookInfo dev synthesis', () => {
     expect(text).not.toContain('cdk8s.io/metadata.addr');
     const names = [...new Set(all(dev).map((o) => o.metadata.name))].sort();
     expect(names).toEqual([
-      'allow-dns-and-istiod', 'allow-nothing', 'bookinfo', 'bookinfo-details', 'bookinfo-gateway', 'bookinfo-productpage', 'bookinfo-public',
+      'allow-dns-and-istiod', 'allow-nothing', 'bookinfo', 'bookinfo-details', 'bookinfo-productpage', 'bookinfo-public',
       'bookinfo-ratings', 'bookinfo-reviews', 'default', 'default-deny', 'details', 'details-v1', 'productpage', 'productpage-config',
       'productpage-jwt', 'productpage-require-jwt', 'productpage-v1', 'ratings', 'ratings-v1', 'reviews', 'reviews-v1', 'reviews-v2', 'reviews-v3',
     ]);
@@ -91,7 +91,7 @@ describe('BookInfo dev synthesis', () => {
   it('writes a shared file with the namespace and mesh-wide objects, then one file per service', () => {
     expect(dev.files.map((f) => f.name)).toEqual(['_shared.yaml', 'productpage.yaml', 'details.yaml', 'reviews.yaml', 'ratings.yaml']);
     expect(dev.files[0].objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/bookinfo', 'Gateway/bookinfo-gateway', 'VirtualService/bookinfo-public', 'PeerAuthentication/default',
+      'Namespace/bookinfo', 'VirtualService/bookinfo-public', 'PeerAuthentication/default',
       'AuthorizationPolicy/allow-nothing', 'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns-and-istiod',
     ]);
     expect(dev.files[3].objects.map((o) => o.kind)).toEqual([

@@ -12,6 +12,7 @@ import { RULES, ruleIds } from '../policies/catalogue';
 import { evaluate, today, type Report } from '../policies/engine';
 import { loadExceptions } from '../policies/exceptions';
 import { gcpResourcesOf } from '../policies/pack';
+import { environmentContext } from '../policies/platform';
 import { assertNoProblems } from '../services/problems';
 import type { EnvironmentProfile } from '../services/spec';
 import type { Recording } from '../infra/testing/recorder';
@@ -25,11 +26,11 @@ function options(environment: string, root: string, date: string) {
   return { environment, exceptions: loadExceptions(exceptionsFile(root), ruleIds(), 'policies/exceptions.yaml'), today: date };
 }
 
-/** The manifests `synth` would write for an environment, checked. */
+/** The manifests `synth` would write for an environment, with the platform's edge Gateway they bind to, checked. */
 export function checkEnvironment(env: string, root = repoRoot(), date = today()): Report {
   const { synthesis, environment } = render({ env, root });
   const objects = synthesis.files.flatMap((f) => f.objects);
-  return evaluate(RULES, { manifests: { objects, profile: environment.profile, allowedRegistries: environment.allowedRegistries } }, options(env, root, date));
+  return evaluate(RULES, { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
 }
 
 /** Every `*.yaml`/`*.yml` under a directory, multi-document files included. */

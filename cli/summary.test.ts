@@ -9,7 +9,7 @@ describe('npm start summary', () => {
 
   it('names the environment and counts services and objects', () => {
     expect(text).toContain('Environment dev (profile dev, namespace bookinfo, domain dev.bookinfo.example.com)');
-    expect(text).toContain('Catalogue bookinfo: 4 services, 56 objects, all valid against the Kubernetes OpenAPI schema and the Istio CRD schemas');
+    expect(text).toContain('Catalogue bookinfo: 4 services, 55 objects, all valid against the Kubernetes OpenAPI schema and the Istio CRD schemas');
   });
 
   it('lists each service with its deployments and replica range', () => {

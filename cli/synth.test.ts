@@ -38,7 +38,7 @@ describe('npm run synth', () => {
   it('writes one file per service plus the shared file, identical bytes on every run', async () => {
     const first = await synth('--env', 'dev', '--out', out);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(/^wrote 56 objects in 5 files to /);
+    expect(first.stdout).toMatch(/^wrote 55 objects in 5 files to /);
     const before = readTree(path.join(out, 'dev'));
     expect(Object.keys(before)).toEqual(['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml']);
 

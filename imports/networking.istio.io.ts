@@ -4860,6 +4860,375 @@ export function toJson_GatewaySpecServersTlsTlsCertificates(obj: GatewaySpecServ
 /**
  *
  *
+ * @schema ServiceEntry
+ */
+export class ServiceEntry extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ServiceEntry"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ServiceEntry".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ServiceEntryProps): any {
+    return {
+      ...ServiceEntry.GVK,
+      ...toJson_ServiceEntryProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ServiceEntry" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
+    super(scope, id, {
+      ...ServiceEntry.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ServiceEntry.GVK,
+      ...toJson_ServiceEntryProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ServiceEntry
+ */
+export interface ServiceEntryProps {
+  /**
+   * @schema ServiceEntry#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting service registry. See more details at: https://istio.io/docs/reference/config/networking/service-entry.html
+   *
+   * @schema ServiceEntry#spec
+   */
+  readonly spec: ServiceEntrySpec;
+}
+
+/**
+ * Converts an object of type 'ServiceEntryProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryProps(obj: ServiceEntryProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ServiceEntrySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting service registry. See more details at: https://istio.io/docs/reference/config/networking/service-entry.html
+ *
+ * @schema ServiceEntrySpec
+ */
+export interface ServiceEntrySpec {
+  /**
+   * The virtual IP addresses associated with the service.
+   *
+   * @schema ServiceEntrySpec#addresses
+   */
+  readonly addresses?: string[];
+
+  /**
+   * One or more endpoints associated with the service.
+   *
+   * @schema ServiceEntrySpec#endpoints
+   */
+  readonly endpoints?: ServiceEntrySpecEndpoints[];
+
+  /**
+   * A list of namespaces to which this service is exported.
+   *
+   * @schema ServiceEntrySpec#exportTo
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * The hosts associated with the ServiceEntry.
+   *
+   * @schema ServiceEntrySpec#hosts
+   */
+  readonly hosts: string[];
+
+  /**
+   * Specify whether the service should be considered external to the mesh or part of the mesh.
+   *
+   * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+   *
+   * @schema ServiceEntrySpec#location
+   */
+  readonly location?: ServiceEntrySpecLocation;
+
+  /**
+   * The ports associated with the external service.
+   *
+   * @schema ServiceEntrySpec#ports
+   */
+  readonly ports?: ServiceEntrySpecPorts[];
+
+  /**
+   * Service resolution mode for the hosts.
+   *
+   * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+   *
+   * @schema ServiceEntrySpec#resolution
+   */
+  readonly resolution?: ServiceEntrySpecResolution;
+
+  /**
+   * If specified, the proxy will verify that the server certificate's subject alternate name matches one of the specified values.
+   *
+   * @schema ServiceEntrySpec#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+
+  /**
+   * Applicable only for MESH_INTERNAL services.
+   *
+   * @schema ServiceEntrySpec#workloadSelector
+   */
+  readonly workloadSelector?: ServiceEntrySpecWorkloadSelector;
+}
+
+/**
+ * Converts an object of type 'ServiceEntrySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntrySpec(obj: ServiceEntrySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addresses': obj.addresses?.map(y => y),
+    'endpoints': obj.endpoints?.map(y => toJson_ServiceEntrySpecEndpoints(y)),
+    'exportTo': obj.exportTo?.map(y => y),
+    'hosts': obj.hosts?.map(y => y),
+    'location': obj.location,
+    'ports': obj.ports?.map(y => toJson_ServiceEntrySpecPorts(y)),
+    'resolution': obj.resolution,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'workloadSelector': toJson_ServiceEntrySpecWorkloadSelector(obj.workloadSelector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ServiceEntrySpecEndpoints
+ */
+export interface ServiceEntrySpecEndpoints {
+  /**
+   * Address associated with the network endpoint without the port.
+   *
+   * @schema ServiceEntrySpecEndpoints#address
+   */
+  readonly address?: string;
+
+  /**
+   * One or more labels associated with the endpoint.
+   *
+   * @schema ServiceEntrySpecEndpoints#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * The locality associated with the endpoint.
+   *
+   * @schema ServiceEntrySpecEndpoints#locality
+   */
+  readonly locality?: string;
+
+  /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
+   * @schema ServiceEntrySpecEndpoints#network
+   */
+  readonly network?: string;
+
+  /**
+   * Set of ports associated with the endpoint.
+   *
+   * @schema ServiceEntrySpecEndpoints#ports
+   */
+  readonly ports?: { [key: string]: number };
+
+  /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
+   * @schema ServiceEntrySpecEndpoints#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * The load balancing weight associated with the endpoint.
+   *
+   * @schema ServiceEntrySpecEndpoints#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'ServiceEntrySpecEndpoints' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntrySpecEndpoints(obj: ServiceEntrySpecEndpoints | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'locality': obj.locality,
+    'network': obj.network,
+    'ports': ((obj.ports) === undefined) ? undefined : (Object.entries(obj.ports).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'serviceAccount': obj.serviceAccount,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify whether the service should be considered external to the mesh or part of the mesh.
+ *
+ * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+ *
+ * @schema ServiceEntrySpecLocation
+ */
+export enum ServiceEntrySpecLocation {
+  /** MESH_EXTERNAL */
+  MESH_UNDERSCORE_EXTERNAL = "MESH_EXTERNAL",
+  /** MESH_INTERNAL */
+  MESH_UNDERSCORE_INTERNAL = "MESH_INTERNAL",
+}
+
+/**
+ * @schema ServiceEntrySpecPorts
+ */
+export interface ServiceEntrySpecPorts {
+  /**
+   * Label assigned to the port.
+   *
+   * @schema ServiceEntrySpecPorts#name
+   */
+  readonly name: string;
+
+  /**
+   * A valid non-negative integer port number.
+   *
+   * @schema ServiceEntrySpecPorts#number
+   */
+  readonly number: number;
+
+  /**
+   * The protocol exposed on the port.
+   *
+   * @schema ServiceEntrySpecPorts#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * The port number on the endpoint where the traffic will be received.
+   *
+   * @schema ServiceEntrySpecPorts#targetPort
+   */
+  readonly targetPort?: number;
+}
+
+/**
+ * Converts an object of type 'ServiceEntrySpecPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntrySpecPorts(obj: ServiceEntrySpecPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'number': obj.number,
+    'protocol': obj.protocol,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Service resolution mode for the hosts.
+ *
+ * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+ *
+ * @schema ServiceEntrySpecResolution
+ */
+export enum ServiceEntrySpecResolution {
+  /** NONE */
+  NONE = "NONE",
+  /** STATIC */
+  STATIC = "STATIC",
+  /** DNS */
+  DNS = "DNS",
+  /** DNS_ROUND_ROBIN */
+  DNS_UNDERSCORE_ROUND_UNDERSCORE_ROBIN = "DNS_ROUND_ROBIN",
+  /** DYNAMIC_DNS */
+  DYNAMIC_UNDERSCORE_DNS = "DYNAMIC_DNS",
+}
+
+/**
+ * Applicable only for MESH_INTERNAL services.
+ *
+ * @schema ServiceEntrySpecWorkloadSelector
+ */
+export interface ServiceEntrySpecWorkloadSelector {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
+   * @schema ServiceEntrySpecWorkloadSelector#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ServiceEntrySpecWorkloadSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntrySpecWorkloadSelector(obj: ServiceEntrySpecWorkloadSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema Sidecar
  */
 export class Sidecar extends ApiObject {

@@ -37,7 +37,7 @@ describe('Apps', () => {
       'kubernetes:core/v1:Service',
       'kubernetes:core/v1:ServiceAccount',
       'kubernetes:networking.istio.io/v1:DestinationRule',
-      'kubernetes:networking.istio.io/v1:Gateway',
+      'kubernetes:networking.istio.io/v1:ServiceEntry',
       'kubernetes:networking.istio.io/v1:Sidecar',
       'kubernetes:networking.istio.io/v1:VirtualService',
       'kubernetes:networking.k8s.io/v1:NetworkPolicy',
@@ -46,7 +46,8 @@ describe('Apps', () => {
       'kubernetes:security.istio.io/v1:PeerAuthentication',
       'kubernetes:security.istio.io/v1:RequestAuthentication',
     ]);
-    expect(k8sObjects()).toHaveLength(56);
+    // No per-catalogue Gateway any more (the platform owns it), and two Google Cloud ServiceEntries for the gcp service.
+    expect(k8sObjects()).toHaveLength(57);
     expect(recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2').inputs).toMatchObject({ metadata: { name: 'reviews-v2', namespace: 'bookinfo' } });
   });
 

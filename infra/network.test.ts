@@ -78,7 +78,10 @@ describe('Network', () => {
   it('parents every resource to the component and names it after its role', () => {
     const component = recording.one('platform:network:Network', 'net');
     const children = recording.resources.filter((r) => r !== component);
-    expect(children.map((r) => r.name).sort()).toEqual(['net-allow-lb-to-gateway', 'net-allow-master-to-istiod', 'net-nat', 'net-router', 'net-subnet', 'net-vpc']);
+    expect(children.map((r) => r.name).sort()).toEqual([
+      'net-allow-lb-to-gateway', 'net-allow-master-to-istiod', 'net-googleapis', 'net-googleapis-private', 'net-googleapis-wildcard',
+      'net-nat', 'net-router', 'net-subnet', 'net-vpc',
+    ]);
     expect(children.every((r) => r.parent === component.urn)).toBe(true);
   });
 
@@ -101,6 +104,19 @@ describe('Network', () => {
 
   it('turns on flow logs for the subnet', () => {
     expect(recording.one('gcp:compute/subnetwork:Subnetwork').inputs.logConfig).toEqual({ aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' });
+  });
+
+  it('resolves *.googleapis.com to private.googleapis.com inside the VPC only (Private Google Access)', () => {
+    expect(recording.one('gcp:dns/managedZone:ManagedZone').inputs).toMatchObject({
+      dnsName: 'googleapis.com.',
+      visibility: 'private',
+      privateVisibilityConfig: { networks: [{ networkUrl: 'net-vpc-id' }] },
+    });
+    const records = recording.ofType('gcp:dns/recordSet:RecordSet').map((r) => [r.inputs.managedZone, r.inputs.name, r.inputs.type, r.inputs.rrdatas]);
+    expect(records.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['net-googleapis', '*.googleapis.com.', 'CNAME', ['private.googleapis.com.']],
+      ['net-googleapis', 'private.googleapis.com.', 'A', ['199.36.153.8', '199.36.153.9', '199.36.153.10', '199.36.153.11']],
+    ]);
   });
 
   it('puts a Cloud Router on the VPC in the region', () => {

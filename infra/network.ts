@@ -7,6 +7,7 @@
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { GOOGLE_APIS_HOST, PRIVATE_GOOGLE_APIS_HOST, privateGoogleApisAddresses } from '../charts/mesh/google-apis';
 
 /** Secondary range of the subnet that GKE gives to pods (`ipAllocationPolicy.clusterSecondaryRangeName`). */
 export const POD_RANGE_NAME = 'pods';
@@ -95,12 +96,36 @@ export function firewallRules(args: Pick<NetworkArgs, 'podsCidr' | 'masterCidr'>
   ];
 }
 
+/** One record of the private `googleapis.com.` zone. */
+export interface DnsRecordSpec {
+  readonly role: string;
+  readonly name: string;
+  readonly type: 'A' | 'CNAME';
+  readonly rrdatas: readonly string[];
+}
+
+/**
+ * Private Google Access with the `private.googleapis.com` domain: every `*.googleapis.com`
+ * name in the VPC resolves to its four addresses, so pods with `gcp` access reach Google
+ * APIs through one /30 their NetworkPolicy can name (charts/mesh/google-apis.ts).
+ * @see https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain
+ */
+export const GOOGLE_APIS_ZONE = 'googleapis.com.';
+export function privateGoogleApisRecords(): DnsRecordSpec[] {
+  return [
+    { role: 'private', name: `${PRIVATE_GOOGLE_APIS_HOST}.`, type: 'A', rrdatas: privateGoogleApisAddresses() },
+    { role: 'wildcard', name: `${GOOGLE_APIS_HOST}.`, type: 'CNAME', rrdatas: [`${PRIVATE_GOOGLE_APIS_HOST}.`] },
+  ];
+}
+
 export class Network extends pulumi.ComponentResource {
   readonly vpc: gcp.compute.Network;
   readonly subnet: gcp.compute.Subnetwork;
   readonly router: gcp.compute.Router;
   readonly nat: gcp.compute.RouterNat;
   readonly firewalls: readonly gcp.compute.Firewall[];
+  /** Private `googleapis.com.` zone on the VPC (Private Google Access through private.googleapis.com). */
+  readonly googleApisZone: gcp.dns.ManagedZone;
   /** Secondary range names for the cluster's IP allocation policy. */
   readonly podRangeName = POD_RANGE_NAME;
   readonly serviceRangeName = SERVICE_RANGE_NAME;
@@ -152,6 +177,22 @@ export class Network extends pulumi.ComponentResource {
       destinationRanges: [...rule.destinationRanges],
       allows: [{ protocol: rule.protocol, ports: rule.ports.map(String) }],
     }, child));
+
+    this.googleApisZone = new gcp.dns.ManagedZone(`${name}-googleapis`, {
+      dnsName: GOOGLE_APIS_ZONE,
+      description: 'Private Google Access: *.googleapis.com resolves to private.googleapis.com (199.36.153.8/30)',
+      visibility: 'private',
+      privateVisibilityConfig: { networks: [{ networkUrl: this.vpc.id }] },
+    }, child);
+    for (const record of privateGoogleApisRecords()) {
+      new gcp.dns.RecordSet(`${name}-googleapis-${record.role}`, {
+        managedZone: this.googleApisZone.name,
+        name: record.name,
+        type: record.type,
+        ttl: 300,
+        rrdatas: [...record.rrdatas],
+      }, child);
+    }
 
     this.registerOutputs({ vpcId: this.vpc.id, subnetId: this.subnet.id });
   }

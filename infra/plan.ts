@@ -37,7 +37,7 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Modules in the order the platform is built. */
-const MODULE_ORDER = ['network', 'gke', 'registry', 'ci', 'istio', 'lb', 'apps'];
+const MODULE_ORDER = ['network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
 
 function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);

@@ -22,6 +22,7 @@ describe('the dev platform', () => {
     expect(components().sort()).toEqual([
       'platform:apps:Apps dev',
       'platform:ci:Identity dev-ci',
+      'platform:edge:EdgeHop dev-edge',
       'platform:gke:Cluster platform-dev',
       'platform:istio:Istio dev-istio',
       'platform:lb:LoadBalancer dev-lb',
@@ -44,8 +45,23 @@ describe('the dev platform', () => {
     expect(releases.map((r) => r.name).sort()).toEqual(['dev-istio-base', 'dev-istio-cni', 'dev-istio-gateway', 'dev-istio-istiod']);
     const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2');
     for (const release of releases) expect(recording.dependsOn(deployment, release)).toBe(true);
-    const gateway = recording.one('kubernetes:networking.istio.io/v1:Gateway', 'bookinfo/bookinfo-gateway');
+    const route = recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'bookinfo/bookinfo-public');
+    expect(recording.dependsOn(route, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-base'))).toBe(true);
+  });
+
+  it('creates the load balancer hop: the edge Gateway and its Secret in the gateway namespace, before the apps bind to it', () => {
+    expect(recording.ofType('kubernetes:networking.istio.io/v1:Gateway').map((r) => r.name)).toEqual(['dev-edge-gateway']);
+    const gateway = recording.one('kubernetes:networking.istio.io/v1:Gateway', 'dev-edge-gateway');
+    expect(gateway.inputs).toMatchObject({
+      metadata: { name: 'edge', namespace: 'istio-ingress' },
+      spec: { servers: [{ hosts: ['*/*'], tls: { mode: 'SIMPLE', credentialName: 'bookinfo-dev-tls' } }] },
+    });
+    const secret = recording.one('kubernetes:core/v1:Secret', 'dev-edge-tls');
+    expect(secret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { name: 'bookinfo-dev-tls', namespace: 'istio-ingress' } });
     expect(recording.dependsOn(gateway, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-base'))).toBe(true);
+    const route = recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'bookinfo/bookinfo-public');
+    expect(route.inputs).toMatchObject({ spec: { gateways: ['istio-ingress/edge'], hosts: ['dev.bookinfo.example.com'] } });
+    expect(recording.dependsOn(route, gateway)).toBe(true);
   });
 
   it('points the load balancer at the gateway’s NEG once the gateway is installed', () => {

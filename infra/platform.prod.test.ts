@@ -39,7 +39,7 @@ describe('the prod platform, where it differs from dev', () => {
 
   it('prints the plan grouped by module in build order', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
-    expect(modules).toEqual(['network', 'gke', 'registry', 'ci', 'istio', 'lb', 'apps']);
+    expect(modules).toEqual(['network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });

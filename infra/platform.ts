@@ -14,6 +14,7 @@ import { CiIdentity } from './ci-identity';
 import { GkeCluster } from './cluster';
 import type { EnvironmentConfig } from './config';
 import { dnsRecords, type DnsRecord } from './dns-records';
+import { EdgeHop } from './edge-hop';
 import { Istio, negName } from './istio';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
@@ -112,7 +113,9 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     domains: [config.domain],
     negsReadyAfter: [istio.gateway],
   });
-  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway] });
+  // The load balancer hop's Gateway and certificate (docs/edge.md); previews bind to dev's.
+  const edge = new EdgeHop(`${stack}-edge`, { env: config, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway] });
+  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway] });
   return {
     namespace: config.namespace,
     urls,

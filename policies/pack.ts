@@ -14,12 +14,18 @@ import { loadEnvironment } from '../infra/config';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import { evaluate } from './engine';
 import type { PolicyException } from './exceptions';
+import { environmentContext } from './platform';
 import type { PolicyResource, Rule } from './types';
 
 export interface PackSettings {
   readonly environment: string;
   readonly profile: EnvironmentProfile;
   readonly allowedRegistries: readonly string[];
+}
+
+/** Where the environment's platform objects live, from its stack file (dev's for `pr-<N>`). */
+function platformSettings(environment: string): Pick<ReturnType<typeof loadEnvironment>, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'> {
+  return stackSettings(environment);
 }
 
 const CONFIG_SCHEMA = {
@@ -77,7 +83,7 @@ export function stackPolicies(rules: readonly Rule[], exceptions: readonly Polic
       const settings = packSettings(args.getConfig<Partial<PackSettings>>());
       const resources = args.resources.map((r: CrossGuardResource) => ({ type: r.type, name: r.name, props: r.props as Record<string, unknown> }));
       const input = rule.target === 'manifests'
-        ? { manifests: { objects: manifestsOf(resources), profile: settings.profile, allowedRegistries: settings.allowedRegistries } }
+        ? { manifests: environmentContext(manifestsOf(resources), platformSettings(settings.environment), settings) }
         : { resources: { resources: gcpResourcesOf(resources), profile: settings.profile } };
       const report = evaluate([rule], input, { environment: settings.environment, exceptions, today });
       for (const v of report.violations) {

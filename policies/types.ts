@@ -38,6 +38,13 @@ export interface ManifestContext {
   readonly profile: EnvironmentProfile;
   /** Image prefixes images may come from. */
   readonly allowedRegistries: readonly string[];
+  /**
+   * The objects the platform itself deploys for this environment (charts `platformObjects`:
+   * the load balancer hop's edge Gateway). A rule's documented exception for one of them
+   * applies only to an object of the set that is exactly it (same id and spec).
+   * @default - none: no exception applies
+   */
+  readonly platformObjects?: readonly ManifestObject[];
 }
 
 export interface ManifestRule extends RuleInfo {

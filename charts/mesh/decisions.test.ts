@@ -7,7 +7,6 @@ import {
   callersOf,
   gatewayHosts,
   gatewayIdentity,
-  gatewayObjectName,
   isPublic,
   principal,
   publicRoutes,
@@ -98,15 +97,6 @@ describe('gatewayIdentity', () => {
     ],
   ])('%s', (_name, overrides, expected) => {
     expect(gatewayIdentity({ ...ENV, ...overrides })).toEqual(expected);
-  });
-});
-
-describe('gatewayObjectName', () => {
-  it.each([
-    ['bookinfo', 'bookinfo-gateway'],
-    ['shop', 'shop-gateway'],
-  ])('%s -> %s', (catalogue, expected) => {
-    expect(gatewayObjectName(catalogue)).toBe(expected);
   });
 });
 

@@ -28,14 +28,12 @@ export function principal(namespace: string, serviceAccount: string): string {
  * The Helm `gateway` chart names the ServiceAccount after the release and labels pods
  * `istio: <release without "istio-">` (release `istio-ingress` -> `istio: ingress`).
  */
-export function gatewayIdentity(env: MeshEnvironment): { selector: Record<string, string>; principal: string } {
+export function gatewayIdentity(env: Pick<MeshEnvironment, 'gatewayNamespace' | 'gatewayName'>): { selector: Record<string, string>; principal: string } {
   return {
     selector: { istio: env.gatewayName.replace(/^istio-/, '') },
     principal: principal(env.gatewayNamespace, env.gatewayName),
   };
 }
-
-export const gatewayObjectName = (catalogue: string): string => `${catalogue}-gateway`;
 
 /** For each service, the services that declare it as a dependency, sorted by name. */
 export function callersOf(catalogue: Catalogue): ReadonlyMap<string, readonly ServiceSpec[]> {
@@ -75,6 +73,8 @@ export interface MeshIndex {
   readonly callers: ReadonlyMap<string, readonly ServiceSpec[]>;
   readonly ports: ReadonlyMap<string, number>;
   readonly routes: readonly ResolvedRoute[];
+  /** Some service has `gcp` access: the namespace gets the Google Cloud ServiceEntries. */
+  readonly googleCloud: boolean;
 }
 
 export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
@@ -82,6 +82,7 @@ export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
     callers: callersOf(catalogue),
     ports: new Map(catalogue.services.map((d) => [d.spec.name, d.spec.port])),
     routes: publicRoutes(catalogue, domain),
+    googleCloud: catalogue.services.some((d) => d.spec.gcp !== undefined),
   };
 }
 
@@ -134,7 +135,7 @@ function resolveRoute(spec: ServiceSpec, r: PublicRoute, domain: string): Resolv
   };
 }
 
-/** Hosts the gateway serves: the domain plus any route hosts, sorted. */
+/** Hosts of a catalogue's public routes: the domain plus any route hosts, sorted. */
 export function gatewayHosts(routes: readonly ResolvedRoute[], domain: string): string[] {
   return [...new Set([domain, ...routes.map((r) => r.host)])].sort(compare);
 }

@@ -1,53 +1,36 @@
 /**
- * The edge (API gateway): an Istio Gateway bound to the platform's ingress gateway, HTTPS
- * with the environment's credential and HTTP redirected to HTTPS, and one VirtualService
- * holding the public routes of every service.
+ * The edge (API gateway) of a catalogue: one VirtualService holding the public routes of
+ * every service, bound to the platform's edge Gateway (`edge-gateway.ts`) and keeping the
+ * catalogue's own hosts. The Gateway and its certificate belong to the platform.
  */
 import { Construct } from 'constructs';
 import { trafficFor } from '../../services/defaults';
-import {
-  Gateway,
-  GatewaySpecServersTlsMode,
-  VirtualService,
-  type VirtualServiceSpecHttp,
-} from '../../imports/networking.istio.io';
-import { gatewayHosts, gatewayIdentity, gatewayObjectName, serviceHost, weightedVersions, type MeshEnvironment, type ResolvedRoute } from './decisions';
+import { VirtualService, type VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
+import { gatewayHosts, serviceHost, weightedVersions, type MeshEnvironment, type ResolvedRoute } from './decisions';
+import { edgeGatewayRef } from './edge-gateway';
 
 export interface EdgeProps {
   readonly catalogue: string;
   readonly env: MeshEnvironment;
-  readonly tlsCredential: string;
   /** Public routes in match order (see `publicRoutes`). */
   readonly routes: readonly ResolvedRoute[];
   readonly labels: Record<string, string>;
 }
 
 export class Edge extends Construct {
-  public readonly gateway: Gateway;
   public readonly virtualService?: VirtualService;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
     const { env, labels } = props;
-    const hosts = gatewayHosts(props.routes, env.domain);
-    const name = gatewayObjectName(props.catalogue);
-    this.gateway = new Gateway(this, 'Gateway', {
-      metadata: { name, labels },
-      spec: {
-        selector: gatewayIdentity(env).selector,
-        // Service ports of the Helm gateway chart; Istio maps them to the pod's 8443/8080.
-        servers: [
-          { name: 'https', port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts, tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.tlsCredential } },
-          { name: 'http', port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } },
-        ],
-      },
-    });
     if (props.routes.length === 0) return;
 
+    // The edge Gateway accepts any host; these hosts are what this catalogue answers for.
+    const hosts = gatewayHosts(props.routes, env.domain);
     const byHost = hosts.length > 1;
     this.virtualService = new VirtualService(this, 'VirtualService', {
       metadata: { name: `${props.catalogue}-public`, labels },
-      spec: { hosts, gateways: [name], http: props.routes.map((r) => httpRoute(r, env, byHost)) },
+      spec: { hosts, gateways: [edgeGatewayRef(env)], http: props.routes.map((r) => httpRoute(r, env, byHost)) },
     });
   }
 }

@@ -24,23 +24,19 @@ function synth(specs: ServiceSpec[], profile: 'dev' | 'prod' = 'dev', overrides:
 const svc = (name: string, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ name, description: 'x', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }], ...extra });
 
 describe('edge', () => {
-  it('binds a Gateway to the platform ingress gateway with HTTPS and an HTTP redirect', () => {
-    expect(get(dev, 'Gateway', 'bookinfo-gateway')).toMatchObject({
-      apiVersion: 'networking.istio.io/v1',
-      metadata: { namespace: 'bookinfo' },
-      spec: {
-        selector: { istio: 'ingress' },
-        servers: [
-          { name: 'https', port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['dev.bookinfo.example.com'], tls: { mode: 'SIMPLE', credentialName: 'bookinfo-dev-tls' } },
-          { name: 'http', port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['dev.bookinfo.example.com'], tls: { httpsRedirect: true } },
-        ],
-      },
-    });
+  it('emits no Gateway: the public routes bind to the platform edge Gateway with their own hosts', () => {
+    expect(kinds(dev, 'Gateway')).toEqual([]);
+    expect(get(dev, 'VirtualService', 'bookinfo-public').spec).toMatchObject({ hosts: ['dev.bookinfo.example.com'], gateways: ['istio-ingress/edge'] });
+  });
+
+  it('names the edge Gateway in the configured gateway namespace', () => {
+    const s = synth([svc('web', { routes: [{ path: '/' }] })], 'dev', { gatewayNamespace: 'gateways' });
+    expect(get(s, 'VirtualService', 'shop-public').spec.gateways).toEqual(['gateways/edge']);
   });
 
   it('routes the five BookInfo paths to productpage:9080 in first-match order', () => {
     const vs = get(dev, 'VirtualService', 'bookinfo-public');
-    expect(vs.spec).toMatchObject({ hosts: ['dev.bookinfo.example.com'], gateways: ['bookinfo-gateway'] });
+    expect(vs.spec).toMatchObject({ hosts: ['dev.bookinfo.example.com'], gateways: ['istio-ingress/edge'] });
     const http = vs.spec.http as Array<{ match: Array<{ uri: Record<string, string> }>; route: Array<{ destination: { host: string; port: { number: number } } }> }>;
     expect(http.map((h) => h.match[0].uri)).toEqual([
       { exact: '/productpage' }, { exact: '/logout' }, { exact: '/login' }, { prefix: '/api/v1/products' }, { prefix: '/static' },
@@ -69,7 +65,7 @@ describe('edge', () => {
 
   it('serves extra hosts under the domain and matches each route on its host', () => {
     const s = synth([svc('api', { routes: [{ path: '/', host: 'api.dev.bookinfo.example.com' }] }), svc('web', { routes: [{ path: '/' }] })]);
-    expect((get(s, 'Gateway', 'shop-gateway').spec.servers as Json[])[0]).toMatchObject({ hosts: ['api.dev.bookinfo.example.com', 'dev.bookinfo.example.com'] });
+    expect(get(s, 'VirtualService', 'shop-public').spec.hosts).toEqual(['api.dev.bookinfo.example.com', 'dev.bookinfo.example.com']);
     const http = get(s, 'VirtualService', 'shop-public').spec.http as Json[];
     expect(http.map((h) => h.match)).toEqual([
       [{ uri: { prefix: '/' }, authority: { exact: 'api.dev.bookinfo.example.com' } }],
@@ -77,9 +73,9 @@ describe('edge', () => {
     ]);
   });
 
-  it('emits a Gateway but no public VirtualService when nothing is public', () => {
+  it('emits no public VirtualService when nothing is public', () => {
     const s = synth([svc('worker')]);
-    expect(kinds(s, 'Gateway')).toHaveLength(1);
+    expect(kinds(s, 'Gateway')).toEqual([]);
     expect(kinds(s, 'VirtualService').map((v) => (v.metadata as { name: string }).name)).toEqual(['worker']);
   });
 });

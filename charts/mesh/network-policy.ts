@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { ServiceSpec } from '../../services/spec';
 import { gatewayIdentity, isPublic, type MeshEnvironment } from './decisions';
+import { DEFAULT_DATAPLANE, googleCloudEgress, type Dataplane } from './google-apis';
 
 /** istiod's xDS and certificate port: every sidecar needs it. */
 export const ISTIOD_XDS_PORT = 15012;
@@ -54,9 +55,17 @@ export interface ServiceNetworkPolicyProps {
   readonly ports: ReadonlyMap<string, number>;
   readonly env: MeshEnvironment;
   readonly labels: Record<string, string>;
+  /**
+   * The cluster's dataplane: where a service with `gcp` reaches the metadata server.
+   * @default 'v2'
+   */
+  readonly dataplane?: Dataplane;
 }
 
-/** Ingress from the service's callers (and the gateway if public); egress to its dependencies. */
+/**
+ * Ingress from the service's callers (and the gateway if public); egress to its
+ * dependencies, and for a service with `gcp` to the metadata server and Google APIs.
+ */
 export class ServiceNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ServiceNetworkPolicyProps) {
     super(scope, id);
@@ -70,6 +79,9 @@ export class ServiceNetworkPolicy extends Construct {
       to: [{ podSelector: { matchLabels: { app: dep } } }],
       ports: [tcp(props.ports.get(dep) ?? 0)],
     }));
+    if (spec.gcp !== undefined) {
+      for (const { cidr, port } of googleCloudEgress(props.dataplane ?? DEFAULT_DATAPLANE)) egress.push({ to: [{ ipBlock: { cidr } }], ports: [tcp(port)] });
+    }
 
     new KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: spec.name, labels: props.labels },

@@ -15,6 +15,7 @@ import {
   RequestAuthentication,
 } from '../../imports/security.istio.io';
 import { allowedPrincipals, authorizationPath, gatewayIdentity, serviceHost, type MeshEnvironment, type ResolvedRoute } from './decisions';
+import { googleCloudSidecarHosts } from './google-apis';
 
 export interface NamespaceSecurityProps {
   readonly labels: Record<string, string>;
@@ -69,7 +70,7 @@ export class ServiceSecurity extends Construct {
       metadata: { name: spec.name, labels },
       spec: {
         workloadSelector: { labels: { app: spec.name } },
-        egress: [{ hosts: [...(spec.dependencies ?? []).map((d) => `./${serviceHost(d, env.namespace)}`).sort(), `${env.controlPlaneNamespace}/*`] }],
+        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace), `${env.controlPlaneNamespace}/*`] }],
         outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
       },
     });
@@ -96,3 +97,9 @@ export class ServiceSecurity extends Construct {
   }
 }
 
+
+/** Hosts a service's proxy may reach (besides istiod): its dependencies, and Google Cloud for a service with `gcp`. */
+export function sidecarEgressHosts(spec: ServiceSpec, namespace: string): string[] {
+  const dependencies = (spec.dependencies ?? []).map((d) => `./${serviceHost(d, namespace)}`);
+  return [...dependencies, ...(spec.gcp !== undefined ? googleCloudSidecarHosts() : [])].sort();
+}

@@ -80,6 +80,10 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ...state, address: '198.51.100.7' };
     case 'gcp:serviceaccount/account:Account':
       return { ...state, email: `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${String(inputs.accountId)}@${project}.iam.gserviceaccount.com` };
+    case 'tls:index/privateKey:PrivateKey':
+      return { ...state, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock ${name}\n-----END PRIVATE KEY-----\n` };
+    case 'tls:index/selfSignedCert:SelfSignedCert':
+      return { ...state, certPem: `-----BEGIN CERTIFICATE-----\nmock ${name}\n-----END CERTIFICATE-----\n` };
     case 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool':
       return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}` };
     case 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider':

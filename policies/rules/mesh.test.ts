@@ -2,6 +2,7 @@ import type { ManifestObject } from '../../charts/schema';
 import { evaluate } from '../engine';
 import { objectId, type Finding } from '../types';
 import { meshRules } from './mesh';
+import { edgeGateway, platformObjects } from '../../charts/mesh/edge-gateway';
 
 // GIVEN a hardened mesh shaped like what charts/ synthesizes (a `shop` namespace with two
 // versions of `web` and one of `api`, the platform's ingress gateway in `istio-ingress`),
@@ -1235,6 +1236,41 @@ describe('mesh rules', () => {
     const objects = add(networking('Sidecar', 'istio-system', 'web', { workloadSelector: { labels: { app: 'web' } }, egress: [{ hosts: ['istio-system/*'] }] }))(compliant());
     expect(findings('MC08-selector-matches', objects)).toEqual([
       { object: 'Sidecar/istio-system/web', message: expect.stringContaining('app=web') },
+    ]);
+  });
+});
+
+describe('NM06-gateway-hosts and the platform edge Gateway (docs/edge.md)', () => {
+  const ENV = { gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', tlsCredential: 'edge-tls' };
+  const edge = edgeGateway(ENV);
+  const platform = platformObjects(ENV);
+  const ANY_HOST = "servers[0] 'https-load-balancer' (HTTPS 443) host '*/*' accepts any hostname";
+
+  function nm06(objects: readonly ManifestObject[], platformObjects?: readonly ManifestObject[]): Finding[] {
+    const manifests = { objects, profile: 'dev' as const, allowedRegistries: [], ...(platformObjects !== undefined && { platformObjects }) };
+    return evaluate(meshRules, { manifests }, { environment: 'dev', exceptions: [], today: '2026-11-23' }).violations
+      .filter((v) => v.rule.id === 'NM06-gateway-hosts').map((v) => ({ object: v.object, message: v.message }));
+  }
+
+  it("accepts the load balancer hop's any-SNI server in an environment run, which knows it as the platform's", () => {
+    expect(nm06([edge], platform)).toEqual([]);
+  });
+
+  it('rejects the same Gateway in a run that knows no platform objects (a directory of YAML)', () => {
+    expect(nm06([edge])).toEqual([{ object: 'Gateway/istio-ingress/edge', message: ANY_HOST }]);
+  });
+
+  it('rejects a Gateway of an app that copies the platform one under another name', () => {
+    const copy = { ...edge, metadata: { ...edge.metadata, name: 'shop-edge', namespace: 'shop' } };
+    expect(nm06([edge, copy], platform)).toEqual([{ object: 'Gateway/shop/shop-edge', message: ANY_HOST }]);
+  });
+
+  it('rejects the platform Gateway once its spec is not exactly the platform one (a server added)', () => {
+    const spec = edge.spec as { servers: unknown[] };
+    const changed = { ...edge, spec: { ...spec, servers: [...spec.servers, { port: { number: 8443, name: 'https-admin', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'x' } }] } };
+    expect(nm06([changed], platform)).toEqual([
+      { object: 'Gateway/istio-ingress/edge', message: ANY_HOST },
+      { object: 'Gateway/istio-ingress/edge', message: "servers[1] 'https-admin' (HTTPS 8443) host '*' accepts any hostname" },
     ]);
   });
 });

@@ -9,6 +9,7 @@
  * resolves only to an object of the same set.
  */
 import type { ManifestObject } from '../../charts/schema';
+import { isPlatformObject } from '../platform';
 import { objectId, type Finding, type ManifestContext, type ManifestRule } from '../types';
 import { labelSelectorMatches, podMetadata, workloads, type Workload } from './pods';
 
@@ -579,7 +580,9 @@ const nm06ScopedGatewayHosts: ManifestRule = {
   enforcement: 'mandatory',
   catalogue: ['NM06'],
   check(ctx) {
-    return ofKind(ctx, NETWORKING, 'Gateway').flatMap((gw) =>
+    // The documented exception (docs/edge.md): the platform's load balancer hop accepts any
+    // SNI, because the load balancer sends none; apps' routes keep their own hosts.
+    return ofKind(ctx, NETWORKING, 'Gateway').filter((gw) => !isPlatformObject(ctx, gw)).flatMap((gw) =>
       servers(gw).flatMap((s, i) => strings(s.hosts)
         .filter((h) => { const { host } = splitGatewayHost(h); return host === '*' || /^\*\.[^.]+$/.test(host); })
         .map((h) => finding(gw, `${serverLabel(s, i)} host '${h}' accepts any hostname${h.endsWith('/*') || h === '*' ? '' : ' under a top-level domain'}`))),

@@ -3,6 +3,7 @@ import type { EnvironmentProfile } from '../../services/spec';
 import { evaluate } from '../engine';
 import type { Finding } from '../types';
 import { workloadRules } from './workloads';
+import { edgeTlsSecret, platformObjects } from '../../charts/mesh/edge-gateway';
 
 // GIVEN a small manifest set shaped like what charts/ synthesizes, which every rule accepts
 // in every profile, WHEN one field is changed, THEN the rule about that field (and only that
@@ -1067,5 +1068,38 @@ describe('workload rules', () => {
       'RR07-recommended-labels',
       'IM01-pull-policy',
     ]);
+  });
+});
+
+describe('PS10-secret-literals and the platform-generated hop certificate (docs/edge.md)', () => {
+  const ENV = { gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', tlsCredential: 'edge-tls' };
+  const platform = platformObjects(ENV);
+  const generated = { ...edgeTlsSecret(ENV), stringData: { 'tls.crt': '-----BEGIN CERTIFICATE-----', 'tls.key': '-----BEGIN PRIVATE KEY-----' } };
+
+  function ps10(objects: readonly ManifestObject[], platformObjects?: readonly ManifestObject[]): Finding[] {
+    const manifests = { objects, profile: 'prod' as const, allowedRegistries: REGISTRIES, ...(platformObjects !== undefined && { platformObjects }) };
+    return evaluate(workloadRules, { manifests }, { environment: 'prod', exceptions: [], today: '2026-11-23' }).violations
+      .filter((v) => v.rule.id === 'PS10-secret-literals').map((v) => ({ object: v.object, message: v.message }));
+  }
+
+  it('accepts the Secret the program fills at deploy time, in a run that knows it as the platform one', () => {
+    expect(ps10([generated], platform)).toEqual([]);
+  });
+
+  it('rejects the same Secret in a run that knows no platform objects', () => {
+    expect(ps10([generated])).toEqual([{ object: 'Secret/istio-ingress/edge-tls', message: 'carries secret data in the manifests (keys tls.crt, tls.key)' }]);
+  });
+
+  it('rejects other keys in it, and a Secret of another name with the same data', () => {
+    const extra = { ...generated, stringData: { ...generated.stringData, password: 'hunter2' } };
+    const other = { ...generated, metadata: { ...generated.metadata, name: 'shop-tls', namespace: 'shop' } };
+    expect(ps10([extra, other], platform)).toEqual([
+      { object: 'Secret/istio-ingress/edge-tls', message: 'carries secret data in the manifests (keys tls.crt, tls.key, password)' },
+      { object: 'Secret/shop/shop-tls', message: 'carries secret data in the manifests (keys tls.crt, tls.key)' },
+    ]);
+  });
+
+  it('rejects it when its type is not the platform one', () => {
+    expect(ps10([{ ...generated, type: 'Opaque' }], platform)).toEqual([{ object: 'Secret/istio-ingress/edge-tls', message: 'carries secret data in the manifests (keys tls.crt, tls.key)' }]);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * The load balancer -> gateway hop (docs/edge.md): the platform's edge Gateway and the
+ * certificate it serves, both created by the program, so no one creates a Secret by hand.
+ *
+ * The load balancer encrypts to the gateway pods (backend protocol HTTPS) but does not
+ * validate their certificate, so a self-signed one is enough; it keeps the hop encrypted
+ * end to end. The private key lives in the Pulumi state (encrypted with the stack's
+ * secrets provider) and in the Secret.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as tls from '@pulumi/tls';
+import { edgeGateway, edgeTlsSecret, type EdgeGatewayEnvironment } from '../charts/mesh/edge-gateway';
+
+/**
+ * The certificate's key and lifetime. RSA 2048 is what every TLS client (the load
+ * balancer's included) accepts. Five years, renewed by `pulumi up` in its last 90 days:
+ * nothing checks the expiry, but a certificate that never expires is a bad habit to copy.
+ */
+export const EDGE_CERTIFICATE = {
+  algorithm: 'RSA',
+  rsaBits: 2048,
+  validityPeriodHours: 5 * 365 * 24,
+  earlyRenewalHours: 90 * 24,
+  allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
+} as const;
+
+/** The name the certificate is issued to: the gateway Service's in-cluster name (the hop has no public name). */
+export function edgeCertificateName(env: Pick<EdgeGatewayEnvironment, 'gatewayName' | 'gatewayNamespace'>): string {
+  return `${env.gatewayName}.${env.gatewayNamespace}.svc`;
+}
+
+export interface EdgeHopArgs {
+  readonly env: EdgeGatewayEnvironment;
+  /** The cluster's provider. */
+  readonly provider: k8s.Provider;
+  /**
+   * What must exist first: the Istio releases (the CRDs, istiod's validation, and the
+   * gateway release, after which the gateway namespace exists).
+   */
+  readonly after: readonly pulumi.Resource[];
+}
+
+export class EdgeHop extends pulumi.ComponentResource {
+  /** The kubernetes.io/tls Secret the Gateway's credentialName names. */
+  readonly secret: k8s.core.v1.Secret;
+  /** The edge Gateway every app's public routes bind to. */
+  readonly gateway: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: EdgeHopArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Built (and validated) before anything is registered.
+    const object = edgeGateway(args.env);
+    const secretShape = edgeTlsSecret(args.env);
+    super('platform:edge:EdgeHop', name, {}, opts);
+    const child = { parent: this };
+    const { env } = args;
+
+    const key = new tls.PrivateKey(`${name}-key`, { algorithm: EDGE_CERTIFICATE.algorithm, rsaBits: EDGE_CERTIFICATE.rsaBits }, child);
+    const certificate = new tls.SelfSignedCert(`${name}-certificate`, {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: edgeCertificateName(env), organization: 'platform load balancer hop' },
+      dnsNames: [edgeCertificateName(env)],
+      validityPeriodHours: EDGE_CERTIFICATE.validityPeriodHours,
+      earlyRenewalHours: EDGE_CERTIFICATE.earlyRenewalHours,
+      allowedUses: [...EDGE_CERTIFICATE.allowedUses],
+    }, child);
+
+    const k8sChild = { ...child, provider: args.provider };
+    // The gateway pods do not read the Secret at start: istiod serves it to them over SDS
+    // once a Gateway names it, so it only has to exist before the Gateway.
+    this.secret = new k8s.core.v1.Secret(`${name}-tls`, {
+      metadata: secretShape.metadata,
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': certificate.certPem, 'tls.key': key.privateKeyPem },
+    }, { ...k8sChild, dependsOn: [...args.after] });
+
+    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: object.metadata,
+      spec: object.spec,
+    }, { ...k8sChild, dependsOn: [...args.after, this.secret] });
+
+    this.registerOutputs({});
+  }
+}

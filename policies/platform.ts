@@ -1,0 +1,48 @@
+/**
+ * The platform's own objects in a policy run. An environment's policy check covers what
+ * the environment deploys: the apps' manifests and the objects the platform applies for
+ * them (the load balancer hop's edge Gateway), which the apps' routes refer to. A
+ * `pr-<N>` preview binds to dev's edge Gateway, so its run includes that Gateway too.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { platformObjects } from '../charts/mesh/edge-gateway';
+import type { ManifestObject } from '../charts/schema';
+import type { SynthEnvironment } from '../charts/synthesize';
+import { objectId, type ManifestContext } from './types';
+
+/**
+ * A manifest context for an environment: the given objects plus each platform object the
+ * set does not already hold (a full stack's CrossGuard run sees the applied Gateway itself).
+ */
+export function environmentContext(
+  objects: readonly ManifestObject[],
+  environment: Pick<SynthEnvironment, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'>,
+  settings: Pick<ManifestContext, 'profile' | 'allowedRegistries'>,
+): ManifestContext {
+  const platform = platformObjects(environment);
+  const present = new Set(objects.map(objectId));
+  return {
+    objects: [...platform.filter((o) => !present.has(objectId(o))), ...objects],
+    profile: settings.profile,
+    allowedRegistries: settings.allowedRegistries,
+    platformObjects: platform,
+  };
+}
+
+/**
+ * Whether an object of the set is one the platform itself deploys, exactly as the platform
+ * synthesizes it (same apiVersion, id and spec): only then do its documented exceptions apply.
+ */
+export function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boolean {
+  return (ctx.platformObjects ?? []).some((p) => p.apiVersion === o.apiVersion && objectId(p) === objectId(o) && isDeepStrictEqual(p.spec, o.spec));
+}
+
+/**
+ * Whether a Secret of the set is one whose data the platform generates when it deploys
+ * (same id and type as a platform Secret, and only the keys of that type): its data is in
+ * the encrypted Pulumi state and the cluster, never in a committed manifest.
+ */
+export function isPlatformGeneratedSecret(ctx: ManifestContext, s: ManifestObject, keys: readonly string[], allowedKeys: readonly string[]): boolean {
+  return (ctx.platformObjects ?? []).some((p) => p.kind === 'Secret' && p.apiVersion === s.apiVersion && objectId(p) === objectId(s) && p.type === s.type)
+    && keys.every((k) => allowedKeys.includes(k));
+}
