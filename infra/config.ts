@@ -103,7 +103,9 @@ function readProjectConfig(root: string, problems: Problem[]): { values: Record<
     const add = (problem: string, fix: string, value?: unknown) => problems.push({ where: display, field: `config.${name}`, ...(value !== undefined && { value }), problem, fix });
     // The shorthand: a plain value or a list is the key's default (ours) or value (another namespace's).
     if (!isMap(declared)) {
+      // Pulumi.yaml's schema allows a string, an integer, a boolean or a list here, nothing else.
       if (declared === null) add('is empty', 'give it a value, or remove the line');
+      else if (typeof declared === 'number' && !Number.isInteger(declared)) add('is not a string, integer, boolean or list (Pulumi.yaml\'s schema)', 'quote it', declared);
       else values[key] = declared;
       continue;
     }
