@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatProblem } from '../services/problems';
 import {
-  availableStacks, cliText, loadEnvironment, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, previewOf, previewSettings, PROJECT, readStackFiles, repoRoot, stackFile, stackOutputSource,
+  availableStacks, cliText, CONFIG_KEYS, loadEnvironment, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, previewOf, previewSettings, PROJECT, readStackFiles, repoRoot, stackFile, stackOutputSource,
 } from './config';
 import { thrown } from '../test/fixtures/thrown';
 
@@ -58,6 +58,13 @@ describe('the repository stacks', () => {
       expect(readStackFiles(stack).origins).toEqual({ 'platform:istioVersion': 'Pulumi.yaml' });
     }
     expect(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8').match(/istioVersion/g)).toHaveLength(2);
+  });
+
+  it('documents every setting in docs/environments.md, and no other', () => {
+    const docs = fs.readFileSync(path.join(ROOT, 'docs', 'environments.md'), 'utf8');
+    const table = docs.slice(docs.indexOf('## Every setting'), docs.indexOf('## Preview stacks'));
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1].matchAll(/`((?:platform|gcp):\w+)`/g)].map((k) => k[1]));
+    expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
   it('lists the available stacks, sorted', () => {
