@@ -25,6 +25,13 @@ describe('npm run plan', () => {
     expect(result.stdout).toContain('GlobalForwardingRule staging-lb-https-rule  loadBalancingScheme=EXTERNAL_MANAGED  portRange=443');
   });
 
+  it("plans a pull request's preview stack pr-7, which has no stack file, from dev's settings", async () => {
+    const result = await plan('--stack', 'pr-7');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Plan for stack pr-7: \d+ resources \(offline, under mocks\)\n/);
+    expect(result.stdout).toContain('kubernetes pr-7-dev-cluster  enableServerSideApply=true  namespace=pr-7');
+  });
+
   it('rejects an unknown stack with the available ones, and a missing --stack with usage', async () => {
     const unknown = await plan('--stack', 'qa');
     expect(unknown.code).toBe(1);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document, type ToStringOptions } from 'yaml';
-import { loadEnvironment, PREVIEW_STACK, repoRoot, stackFile, type EnvironmentConfig } from '../infra/config';
+import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../infra/config';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import { assertNoProblems, type Problem } from '../services/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
@@ -122,7 +122,8 @@ export function releaseArgumentProblems(options: Pick<ReleaseOptions, 'service' 
  * their own: they deploy dev's, as changed by the pull request.
  */
 export function releasesTarget(env: string, root: string): ReleasesTarget {
-  if (PREVIEW_STACK.test(env) && !fs.existsSync(stackFile(env, root))) {
+  // Whether or not its stack file exists (it may hold only the secrets provider).
+  if (PREVIEW_STACK.test(env)) {
     assertNoProblems([{ where: `Pulumi.${env}.yaml`, field: '--env', value: env, problem: 'is a preview stack, which has no releases file of its own (it runs dev\'s pins)',
       fix: 'release to dev, or change services/releases/dev.yaml in the pull request' }]);
   }

@@ -151,6 +151,13 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
     expect(read(env)).toBe(original(env));
   });
 
+  it('refuses a preview stack whose file holds only the secrets provider too', () => {
+    fs.writeFileSync(path.join(root, 'Pulumi.pr-7.yaml'), 'encryptionsalt: v1:abc:def\n');
+    expect(thrown(() => release({ env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` })).problems[0].problem)
+      .toBe("is a preview stack, which has no releases file of its own (it runs dev's pins)");
+    expect(read('dev')).toBe(original('dev'));
+  });
+
   it('reports every bad argument at once', () => {
     const error = thrown(() => release({ env: 'prod', service: 'reviews', version: 'v9', image: 'nginx:latest' }));
     expect(error.problems.map((p) => p.field)).toEqual(['--version', '--image']);

@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatProblem } from '../services/problems';
-import { availableStacks, loadEnvironment, PROJECT, repoRoot, stackFile } from './config';
+import {
+  availableStacks, cliText, CONFIG_KEYS, loadEnvironment, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, previewOf, previewSettings, PROJECT, readStackFiles, repoRoot, stackFile, stackOutputSource,
+} from './config';
 import { thrown } from '../test/fixtures/thrown';
 
 const ROOT = path.resolve(__dirname, '..');
-
 
 /** A valid stack's settings, as raw YAML scalars (so tests can write quoted or odd values). */
 const BASE: Readonly<Record<string, string>> = {
@@ -49,6 +50,21 @@ describe('the repository stacks', () => {
     expect(PROJECT).toBe('platform');
     // Config keys are namespaced by the Pulumi project name.
     expect(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')).toMatch(/^name: platform$/m);
+  });
+
+  it('pins istioVersion once, in Pulumi.yaml, for every stack: a version bump is one line', () => {
+    for (const stack of ['dev', 'staging', 'prod']) {
+      expect(fs.readFileSync(stackFile(stack), 'utf8')).not.toContain('istioVersion');
+      expect(readStackFiles(stack).origins).toEqual({ 'platform:istioVersion': 'Pulumi.yaml' });
+    }
+    expect(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8').match(/istioVersion/g)).toHaveLength(2);
+  });
+
+  it('documents every setting in docs/environments.md, and no other', () => {
+    const docs = fs.readFileSync(path.join(ROOT, 'docs', 'environments.md'), 'utf8');
+    const table = docs.slice(docs.indexOf('## Every setting'), docs.indexOf('## Preview stacks'));
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1].matchAll(/`((?:platform|gcp):\w+)`/g)].map((k) => k[1]));
+    expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
   it('lists the available stacks, sorted', () => {
@@ -264,7 +280,7 @@ describe('loadEnvironment with a crafted stack file', () => {
     ['platform:jwksUri', 'http://insecure.example.com/jwks', 'http://insecure.example.com/jwks', 'must be an https:// JWKS URL', 'set it to e.g. https://www.googleapis.com/oauth2/v3/certs'],
     ['platform:profile', 'Prod', 'Prod', 'must be one of dev, staging, prod', 'set it to one of dev, staging, prod'],
     ['platform:namespace', 'Book_Info', 'Book_Info', 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
-    ['platform:namespace', '123', 123, 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
+    ['platform:namespace', '-shop', '-shop', 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
     ['platform:domain', 'Shop.Example.COM', 'Shop.Example.COM', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
     ['platform:domain', 'localhost', 'localhost', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
     ['platform:domain', 'https://shop.example.com', 'https://shop.example.com', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
@@ -284,9 +300,9 @@ describe('loadEnvironment with a crafted stack file', () => {
       {
         where: display('qa'),
         field: 'config.platform:requireDigest',
-        value: true,
+        value: 'true',
         problem: 'is not a setting of this project',
-        fix: "did you mean platform:requireDigests? (every setting is listed in the README's Environments section)",
+        fix: 'did you mean platform:requireDigests? (every setting is listed in docs/environments.md)',
       },
     ]);
   });
@@ -300,14 +316,15 @@ describe('loadEnvironment with a crafted stack file', () => {
     ['deletion protection off in prod', { 'platform:profile': 'prod', 'platform:deletionProtection': 'false' }, 'config.platform:deletionProtection', false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true'],
     ['zones not a list', { 'platform:zones': 'europe-west1-b' }, 'config.platform:zones', 'europe-west1-b', 'must be a YAML list of zones (at least one)', 'write it as a list, e.g. [europe-west1-b, europe-west1-c]'],
     ['an empty repository list', { 'platform:ciRepositories': '[]' }, 'config.platform:ciRepositories', [], 'must be a YAML list of GitHub owner/repo names (at least one)', 'write it as a list, e.g. [my-org/platform, my-org/reviews]'],
-    ['a node count out of range', { 'platform:nodeMaxCount': '0' }, 'config.platform:nodeMaxCount', 0, 'must be a whole number from 1 to 1000', 'set it to a number from 1 to 1000'],
+    ['a node count out of range', { 'platform:nodeMaxCount': '0' }, 'config.platform:nodeMaxCount', '0', 'must be a whole number from 1 to 1000', 'set it to a number from 1 to 1000'],
     ['a master range that is not a /28', { 'platform:masterCidr': '172.16.0.0/24' }, 'config.platform:masterCidr', '172.16.0.0/24', 'must be a /28 IPv4 CIDR', 'set it to e.g. 172.16.0.0/28'],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {
     expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
   });
 
-  it('derives a pull request preview stack from dev', () => {
-    writeStack('dev', stackYaml({ 'platform:profile': 'dev', 'platform:devStackReference': 'acme/platform/dev' }));
+  it('derives a pull request preview stack from dev, with the dev stack named in Pulumi.yaml', () => {
+    fs.appendFileSync(path.join(root, 'Pulumi.yaml'), 'config:\n  platform:devStackReference: acme/platform/dev\n');
+    writeStack('dev', stackYaml({ 'platform:profile': 'dev' }));
     const dev = loadEnvironment('dev', root);
     expect(loadEnvironment('pr-42', root)).toEqual({
       ...dev,
@@ -317,6 +334,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       domain: 'pr-42.qa.shop.example.com',
       releases: 'dev',
       deletionProtection: false,
+      devStackReference: 'acme/platform/dev',
     });
     expect(dev.devStackReference).toBe('acme/platform/dev');
   });
@@ -333,7 +351,7 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('suggests nothing for an unknown key far from every setting', () => {
-    expect(problemsOf({ 'platform:colour': 'blue' })[0].fix).toBe("remove it (every setting is listed in the README's Environments section)");
+    expect(problemsOf({ 'platform:colour': 'blue' })[0].fix).toBe('remove it (every setting is listed in docs/environments.md)');
   });
 
   it('reports every problem of the file at once', () => {
@@ -346,5 +364,169 @@ describe('loadEnvironment with a crafted stack file', () => {
     ]);
     expect(error.message.split('\n')[0]).toBe(`${display('qa')}: invalid environment settings:`);
     expect(error.message.split('\n')).toHaveLength(5);
+  });
+
+  it('reads a YAML number as its text, as the Pulumi CLI passes it', () => {
+    expect(load({ 'platform:namespace': '123', 'platform:nodeMaxCount': '"4"' })).toMatchObject({ namespace: '123', nodeMaxCount: 4 });
+  });
+
+  it('reports a secure: value, which cannot be decrypted offline, naming the file and key', () => {
+    expect(problemsOf({ 'platform:domain': '{ secure: "v1:AAAA" }' })).toEqual([{
+      where: display('qa'), field: 'config.platform:domain', problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
+      fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`',
+    }]);
+  });
+
+  it("ignores a secure: value of another namespace's key, which only providers read", () => {
+    expect(load({ 'gcp:credentials': '{ secure: "v1:AAAA" }' }).gcpProject).toBe('my-platform-qa');
+  });
+
+  it('still reports a misspelt key whose value is secure:', () => {
+    expect(problemsOf({ 'platform:tlsCredentail': '{ secure: "v1:AAAA" }' })).toEqual([{
+      where: display('qa'), field: 'config.platform:tlsCredentail', problem: 'is not a setting of this project',
+      fix: 'did you mean platform:tlsCredential? (every setting is listed in docs/environments.md)',
+    }]);
+  });
+
+  it.each<[string, string, string, string]>([
+    ['a key without a namespace', 'domain', 'is not a configuration key of the form `<namespace>:<name>`', 'write it as platform:domain'],
+    ['an empty value', 'platform:defaultTier', 'is empty', 'give it a value, or remove the line'],
+  ])('reports %s in the stack file', (_title, key, problem, fix) => {
+    writeStack('qa', `${stackYaml()}  ${key}:\n`);
+    expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([{ where: display('qa'), field: `config.${key}`, problem, fix }]);
+  });
+
+  it('names the ESC environments a stack imports when a key is missing (only the CLI can read them)', () => {
+    writeStack('qa', `environment:\n  - platform/shared\n${stackYaml({ 'platform:domain': null })}`);
+    expect(thrown(() => loadEnvironment('qa', root)).problems[0].fix).toBe(
+      `add \`platform:domain: <value>\` under config: (${display('qa')} imports ESC environments, whose values only the Pulumi CLI can read: run this through \`pulumi preview\`)`,
+    );
+  });
+
+  describe('with project config in Pulumi.yaml', () => {
+    const project = (config: string) => fs.writeFileSync(path.join(root, 'Pulumi.yaml'), `name: platform\nruntime: nodejs\nconfig:\n${config}`);
+    const projectDisplay = () => path.relative(process.cwd(), path.join(root, 'Pulumi.yaml'));
+
+    it('gives every stack a key the stack does not set', () => {
+      project('  platform:istioVersion: 1.31.0\n');
+      expect(load({ 'platform:istioVersion': null }).istioVersion).toBe('1.31.0');
+    });
+
+    it('lets the stack override it, key by key', () => {
+      project('  platform:istioVersion: 1.31.0\n  platform:defaultTier: large\n');
+      expect(load({ 'platform:istioVersion': '1.30.3' })).toMatchObject({ istioVersion: '1.30.3', defaultTier: 'large' });
+    });
+
+    it.each([
+      ['a bare key, namespaced by the project', '  istioVersion: 1.31.0\n', 'platform:istioVersion', '1.31.0'],
+      ["another namespace's shorthand, its value", '  gcp:region: europe-west4\n', 'gcp:region', 'europe-west4'],
+      ['the long form with a default', '  platform:istioVersion:\n    description: Istio release\n    default: 1.31.0\n', 'platform:istioVersion', '1.31.0'],
+      ['the long form with a value', '  gcp:region:\n    value: europe-west4\n', 'gcp:region', 'europe-west4'],
+      ['a list, as JSON', '  platform:authorizedNetworks: [203.0.113.0/24]\n', 'platform:authorizedNetworks', '["203.0.113.0/24"]'],
+      ['a number, as its text', '  platform:nodeMinCount: 2\n', 'platform:nodeMinCount', '2'],
+    ])('reads %s', (_title, config, key, text) => {
+      project(config);
+      writeStack('qa', stackYaml({ [key]: null, 'platform:zones': '[europe-west4-a]' }));
+      expect(readStackFiles('qa', root).values[key]).toBe(text);
+      expect(readStackFiles('qa', root).origins).toEqual({ [key]: projectDisplay() });
+    });
+
+    it('names Pulumi.yaml when its value is wrong', () => {
+      project('  platform:istioVersion: latest\n');
+      expect(problemsOf({ 'platform:istioVersion': null })).toEqual([{
+        where: projectDisplay(), field: 'config.platform:istioVersion', value: 'latest', problem: 'must be an Istio release (x.y.z)', fix: 'set it to e.g. 1.30.3',
+      }]);
+    });
+
+    it.each([
+      ['both a default and a value', '  platform:istioVersion:\n    default: 1.31.0\n    value: 1.31.0\n', 'config.platform:istioVersion', "cannot have both a 'default' and 'value' attribute", 'keep one'],
+      ["a default for another namespace's key", '  gcp:region:\n    default: europe-west4\n', 'config.gcp:region', "is not namespaced by the project and cannot have a 'default'", 'use `value:` instead'],
+      ["no value for another namespace's key", '  gcp:region:\n    description: region\n', 'config.gcp:region', "is not namespaced by the project and must provide a 'value'", 'add `value: <value>`'],
+      ['a typed declaration', '  platform:nodeMinCount:\n    type: integer\n    default: 2\n', 'config.platform:nodeMinCount',
+        'uses type, which this repository does not use (infra/config-schema.ts types every setting)', 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)'],
+      ['an empty value', '  platform:istioVersion:\n', 'config.platform:istioVersion', 'is empty', 'give it a value, or remove the line'],
+    ])('reports %s', (_title, config, field, problem, fix) => {
+      project(config);
+      writeStack('qa', stackYaml());
+      expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([{ where: projectDisplay(), field, ...(problem.startsWith('uses') && { value: ['type', 'default'] }), problem, fix }]);
+    });
+
+    it('reports a project whose name is not platform, which namespaces every key', () => {
+      fs.writeFileSync(path.join(root, 'Pulumi.yaml'), 'name: shop\nruntime: nodejs\n');
+      writeStack('qa', stackYaml());
+      expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
+        { where: projectDisplay(), field: 'name', value: 'shop', problem: 'must be platform, which namespaces every setting', fix: 'set `name: platform`' },
+      ]);
+    });
+  });
+
+  describe('a preview stack pr-<N>', () => {
+    beforeEach(() => writeStack('dev', stackYaml({ 'platform:profile': 'dev' })));
+    const preview = () => previewOf(loadEnvironment('dev', root), 'pr-7');
+
+    it('needs no stack file', () => {
+      expect(loadEnvironment('pr-7', root)).toEqual(preview());
+    });
+
+    it('works with the file `pulumi stack select --create` writes: only the secrets provider', () => {
+      writeStack('pr-7', 'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n');
+      expect(loadEnvironment('pr-7', root)).toEqual(preview());
+      writeStack('pr-7', 'encryptionsalt: v1:abc:def\n');
+      expect(loadEnvironment('pr-7', root)).toEqual(preview());
+    });
+
+    it('reports a misspelt key in its own file', () => {
+      writeStack('pr-7', 'config:\n  platform:devStackRefrence: acme/platform/dev\n');
+      expect(thrown(() => loadEnvironment('pr-7', root)).problems).toEqual([{
+        where: display('pr-7'), field: 'config.platform:devStackRefrence', value: 'acme/platform/dev', problem: 'is not a setting of this project',
+        fix: 'did you mean platform:devStackReference? (every setting is listed in docs/environments.md)',
+      }]);
+    });
+  });
+});
+
+describe('the values as the Pulumi CLI passes them', () => {
+  it.each<[unknown, string]>([
+    ['europe-west1', 'europe-west1'],
+    [2, '2'],
+    [true, 'true'],
+    [1.5, '1.5'],
+    [['a', 'b'], '["a","b"]'],
+    [{ a: 1 }, '{"a":1}'],
+  ])('%p arrives as %p', (value, text) => {
+    expect(cliText(value)).toBe(text);
+  });
+});
+
+describe("dev's settings for preview stacks", () => {
+  const REF = 'organization/platform/dev';
+
+  it('survive the round trip through the previewSettings output unchanged', () => {
+    for (const stack of ['dev', 'staging', 'prod']) {
+      const config = loadEnvironment(stack);
+      const settings = previewSettings(config);
+      expect(Object.values(settings).every((v) => typeof v === 'string')).toBe(true);
+      expect(parseEnvironment(stack, stackOutputSource(REF, settings))).toEqual({ ...config, file: `stack ${REF} output previewSettings` });
+    }
+  });
+
+  it('are re-validated, naming the output', () => {
+    const settings = { ...previewSettings(loadEnvironment('dev')), 'platform:domain': 'Dev.Example' };
+    expect(thrown(() => parseEnvironment('dev', stackOutputSource(REF, settings))).problems).toEqual([{
+      where: `stack ${REF} output previewSettings`, field: 'config.platform:domain', value: 'Dev.Example', problem: 'must be a lower-case DNS domain', fix: 'set it to e.g. dev.bookinfo.example.com',
+    }]);
+  });
+
+  it('ignore keys this version does not know (written by another version of the program)', () => {
+    const settings = { ...previewSettings(loadEnvironment('dev')), 'platform:retiredSetting': 'x' };
+    expect(parseEnvironment('dev', stackOutputSource(REF, settings)).domain).toBe('dev.bookinfo.example.com');
+  });
+
+  it('report a dev stack that does not export them yet', () => {
+    expect(thrown(() => stackOutputSource(REF, undefined)).problems).toEqual([{
+      where: `stack ${REF} output ${PREVIEW_SETTINGS_OUTPUT}`, field: PREVIEW_SETTINGS_OUTPUT, problem: 'is missing',
+      fix: 'deploy dev with this version (`pulumi up --stack dev`): it exports previewSettings for preview stacks',
+    }]);
+    expect(thrown(() => stackOutputSource(REF, ['x'])).problems[0]).toMatchObject({ value: ['x'], problem: 'is not a map of settings' });
   });
 });

@@ -1,9 +1,8 @@
 /**
- * The Pulumi program (`Pulumi.yaml` main). Thin on purpose: load this stack's inputs,
- * compose the platform, export the outputs. `pulumi up --stack dev|staging|prod|pr-<N>`.
+ * The Pulumi program (`Pulumi.yaml` main). Thin on purpose: `program` reads this stack's
+ * configuration through the Pulumi runtime, composes the platform and returns the outputs.
+ * `pulumi up --stack dev|staging|prod|pr-<N>`.
  */
-import * as pulumi from '@pulumi/pulumi';
-import { stackInputs } from './inputs';
-import { definePlatform } from './platform';
+import { program } from './program';
 
-export = definePlatform(stackInputs(pulumi.getStack()));
+export = () => program();

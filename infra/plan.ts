@@ -33,6 +33,7 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'gcp:compute/uRLMap:URLMap': ['defaultUrlRedirect'],
   // Never the kubeconfig: it is a secret.
   'pulumi:providers:kubernetes': ['enableServerSideApply', 'namespace'],
+  'pulumi:providers:gcp': ['project', 'region'],
   'pulumi:pulumi:StackReference': ['name'],
 };
 

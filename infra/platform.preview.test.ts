@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { planStack } from '../cli/plan-command';
+import { copyReleasesRoot } from '../test/fixtures/releases-root';
+import { loadEnvironment, previewSettings } from './config';
 import type { Recording } from './testing/recorder';
 import type { PlatformOutputs } from './platform';
 
@@ -11,6 +15,16 @@ beforeAll(async () => {
 });
 
 describe('a pr-<N> preview stack', () => {
+  it("reads dev's settings through a StackReference to dev, from its previewSettings output", () => {
+    expect(recording.stackReferences).toEqual(['organization/platform/dev']);
+    // Offline, dev's stack files stand in for that output (cli/plan-command.ts).
+    expect(previewSettings(loadEnvironment('dev'))).toMatchObject({ 'platform:domain': 'dev.bookinfo.example.com', 'gcp:project': 'replace-me-platform-dev' });
+  });
+
+  it("puts its Google resources in dev's project, through a provider of its own", () => {
+    expect(recording.one('pulumi:providers:gcp', 'pr-7-dev-project').inputs).toMatchObject({ project: 'replace-me-platform-dev', region: 'europe-west1' });
+  });
+
   it('creates no cluster, network, load balancer, registry, CI identity or Istio', () => {
     const gcpTypes = recording.resources.filter((r) => r.type.startsWith('gcp:'));
     expect(gcpTypes).toEqual([]);
@@ -44,8 +58,27 @@ describe('a pr-<N> preview stack', () => {
   });
 
   it('prints a plan of only the apps', () => {
-    expect(text).toMatch(/^Plan for stack pr-7: 56 resources \(offline, under mocks\)\n/);
+    expect(text).toMatch(/^Plan for stack pr-7: 57 resources \(offline, under mocks\)\n/);
+    expect(text).toContain('gcp pr-7-dev-project  project=replace-me-platform-dev  region=europe-west1');
     expect(text).toContain('apps  (platform:apps:Apps "pr-7")');
     expect(text).not.toContain('platform:gke');
+  });
+});
+
+describe('npm run plan -- --stack pr-7 in a repository whose pr-7 stack has', () => {
+  let root: string;
+  beforeEach(() => {
+    root = copyReleasesRoot('plan-pr-');
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const plan = () => planStack('pr-7', { root, catalogue: path.resolve(__dirname, '..', 'services', 'bookinfo') });
+
+  it('no stack file', async () => {
+    expect((await plan()).text).toBe(text);
+  });
+
+  it('only the lines `pulumi stack select --create` writes (the secrets provider)', async () => {
+    fs.writeFileSync(path.join(root, 'Pulumi.pr-7.yaml'), 'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n');
+    expect((await plan()).text).toBe(text);
   });
 });

@@ -3,6 +3,7 @@
  * or for a pull request's `pr-<N>` stack, only the apps on the dev cluster. Called by
  * `infra/index.ts` under the Pulumi engine and by `npm run plan` under mocks.
  */
+import type * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { synthesize, type Synthesis } from '../charts';
@@ -58,23 +59,31 @@ export function publicUrls(catalogue: Catalogue, domain: string): string[] {
   return [...new Set(publicRoutes(catalogue, domain).map((r) => `https://${r.host}${r.path}`))].sort();
 }
 
-export function definePlatform(inputs: PlatformInputs): PlatformOutputs {
+/** What a preview stack deploys onto: the dev stack (its kubeconfig output) and dev's GCP project. */
+export interface PreviewTarget {
+  readonly devStack: pulumi.StackReference;
+  /** Provider for the preview's Google resources, in dev's project. */
+  readonly gcpProvider?: gcp.Provider;
+}
+
+export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget): PlatformOutputs {
   const { config, catalogue } = inputs;
   // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
   const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
   const urls = publicUrls(catalogue, config.domain);
-  return config.kind === 'preview' ? definePreview(config, catalogue, synthesis, urls) : defineFull(config, catalogue, synthesis, urls);
+  if (config.kind === 'preview') return definePreview(config, catalogue, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
+  return defineFull(config, catalogue, synthesis, urls);
 }
 
 /** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
-function definePreview(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
-  const dev = new pulumi.StackReference(config.devStackReference);
+function definePreview(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[], target: PreviewTarget): PlatformOutputs {
   const provider = new k8s.Provider(`${config.stack}-dev-cluster`, {
-    kubeconfig: dev.requireOutput('kubeconfig') as pulumi.Output<string>,
+    kubeconfig: target.devStack.requireOutput('kubeconfig') as pulumi.Output<string>,
     enableServerSideApply: true,
     namespace: config.namespace,
   });
-  new Apps(config.stack, { synthesis, catalogue, project: config.gcpProject, provider, after: [] });
+  new Apps(config.stack, { synthesis, catalogue, project: config.gcpProject, provider, after: [] },
+    target.gcpProvider === undefined ? undefined : { providers: [target.gcpProvider] });
   return { namespace: config.namespace, urls };
 }
 

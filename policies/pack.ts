@@ -5,8 +5,9 @@
  *
  * Which environment the stack is (for profile rules and exceptions) is the policy config's
  * `environment`, else `PLATFORM_ENVIRONMENT` (the deploy workflow sets it next to `--stack`),
- * else dev. Its profile and allowed registries come from `Pulumi.<environment>.yaml`, read
- * by the same loader as the program, unless the policy config overrides them.
+ * else dev. Its profile and allowed registries come from its stack files (`Pulumi.yaml` and
+ * `Pulumi.<environment>.yaml`), read through the program's schema, unless the policy config
+ * overrides them.
  */
 import type { PolicyResource as CrossGuardResource, StackValidationPolicy } from '@pulumi/policy';
 import type { ManifestObject } from '../charts/schema';

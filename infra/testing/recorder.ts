@@ -12,7 +12,7 @@ import * as pulumi from '@pulumi/pulumi';
 const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require('@pulumi/pulumi/runtime/settings') as {
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
 
@@ -22,6 +22,7 @@ interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
   getCustom(): boolean;
+  getProvider(): string;
 }
 interface MonitorLike {
   registerResource(req: RegisterRequest, callback: (...args: unknown[]) => void): Promise<void>;
@@ -37,12 +38,16 @@ export interface RecordedResource {
   readonly dependencies: readonly string[];
   readonly inputs: Record<string, unknown>;
   readonly custom: boolean;
+  /** Reference (`<urn>::<id>`) of the explicit or inherited provider, if any. */
+  readonly provider?: string;
 }
 
 export class Recording {
   readonly resources: RecordedResource[] = [];
   /** Data-source lookups (invokes): their token and arguments. */
   readonly calls: Array<{ token: string; inputs: Record<string, unknown> }> = [];
+  /** Stacks read through a StackReference (reads, not registrations), by fully qualified name. */
+  readonly stackReferences: string[] = [];
 
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
@@ -97,7 +102,15 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
  * Installs the mocks for a stack and returns the recording. Call it before creating
  * resources (importing our modules creates nothing, so imports may come first).
  */
-export function recordResources(options: { project?: string; stack: string; gcpProject?: string; stackOutputs?: Record<string, Record<string, unknown>> }): Recording {
+export function recordResources(options: {
+  project?: string;
+  stack: string;
+  gcpProject?: string;
+  /** Outputs of the stacks the program references, by fully qualified name. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** @default `organization`, a self-managed backend's */
+  organization?: string;
+}): Recording {
   const recording = new Recording();
   const gcpProject = options.gcpProject ?? 'mock-project';
   const mocks: pulumi.runtime.Mocks = {
@@ -105,6 +118,7 @@ export function recordResources(options: { project?: string; stack: string; gcpP
       const inputs = args.inputs as Record<string, unknown>;
       if (args.type === 'pulumi:pulumi:StackReference') {
         const stack = String(inputs.name ?? args.name);
+        recording.stackReferences.push(stack);
         return { id: stack, state: { ...inputs, outputs: options.stackOutputs?.[stack] ?? {} } };
       }
       return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs, gcpProject) };
@@ -120,7 +134,8 @@ export function recordResources(options: { project?: string; stack: string; gcpP
     },
   };
   const project = options.project ?? 'platform';
-  pulumi.runtime.setMocks(mocks, project, options.stack, false);
+  const organization = options.organization ?? 'organization';
+  pulumi.runtime.setMocks(mocks, project, options.stack, false, organization);
 
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);
@@ -139,10 +154,11 @@ export function recordResources(options: { project?: string; stack: string; gcpP
       dependencies: req.getDependenciesList(),
       inputs,
       custom: req.getCustom(),
+      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
     });
     return register(req, callback);
   };
-  settings.setMockOptions(monitor, project, options.stack, false);
+  settings.setMockOptions(monitor, project, options.stack, false, organization);
   return recording;
 }
 

@@ -1,0 +1,401 @@
+/**
+ * The one typed schema of an environment's settings, over a raw key -> value map. Two
+ * sources feed it the same map: the Pulumi program reads its stack's configuration
+ * through the Pulumi runtime (`infra/program.ts`: `pulumi config set`, `secure:` values,
+ * project config and ESC environments all arrive there), and the offline tools read the
+ * same stack files (`infra/config.ts`), turned into the map the Pulumi CLI would hand the
+ * program: every value as text, lists as JSON.
+ *
+ * Pure on purpose (no @pulumi/pulumi import, no file system): the policy pack and the
+ * offline tools run it without the Pulumi engine.
+ */
+import { assertNoProblems, type Problem } from '../services/problems';
+import { cidrRange, cidrsOverlap, isNetworkAddress } from './cidr';
+import type { SynthEnvironment } from '../charts/synthesize';
+import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';
+
+/** The Pulumi project name (`Pulumi.yaml`), which namespaces our config keys. */
+export const PROJECT = 'platform';
+
+/** Everything the environment's settings say; synthesis reads the `SynthEnvironment` part. */
+export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'> {
+  /**
+   * `platform`: a full stack (network, cluster, Istio, load balancer, apps).
+   * `preview`: a pull request's `pr-<N>` stack: only the apps, on the dev cluster.
+   */
+  readonly kind: 'platform' | 'preview';
+  /** Where the settings came from, for messages: the stack file, `pulumi config`, or dev's stack output. */
+  readonly file: string;
+  /** Fully qualified name of the dev stack, which preview stacks deploy onto. */
+  readonly devStackReference: string;
+  /** Which `services/releases/<name>.yaml` holds this environment's pins. */
+  readonly releases: string;
+  /** GCP project id (`gcp:project`). */
+  readonly gcpProject: string;
+  /** GCP region (`gcp:region`). */
+  readonly gcpRegion: string;
+  /** Zones of the regional cluster's node pools (all in the region). */
+  readonly zones: readonly string[];
+  /** Primary range of the subnet (nodes). */
+  readonly subnetCidr: string;
+  /** Secondary range for pods. */
+  readonly podsCidr: string;
+  /** Secondary range for Services. */
+  readonly servicesCidr: string;
+  /** /28 for the private control plane. */
+  readonly masterCidr: string;
+  readonly nodeMachineType: string;
+  /** Autoscaling bounds per zone. */
+  readonly nodeMinCount: number;
+  readonly nodeMaxCount: number;
+  readonly nodeDiskSizeGb: number;
+  /** Spot VMs: cheap, preemptible; dev only by default. */
+  readonly nodeSpot: boolean;
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  /** Istio Helm chart version (base, istiod, gateway), pinned. */
+  readonly istioVersion: string;
+  /** Replicas of istiod and the ingress gateway (at least 2 outside dev). */
+  readonly meshReplicas: number;
+  /** GitHub `owner/repo`s whose workflows may deploy and push images (Workload Identity Federation). */
+  readonly ciRepositories: readonly string[];
+  readonly deletionProtection: boolean;
+  /** CIDRs allowed to reach the control plane's IP endpoint; empty = DNS endpoint with IAM only. */
+  readonly authorizedNetworks: readonly string[];
+  readonly binaryAuthorization: boolean;
+  /** Image prefixes workloads may pull from (policy IM02). */
+  readonly allowedRegistries: readonly string[];
+  /** Start of the maintenance window, UTC `HH:MM`; it lasts 6 hours on weekend days (GKE needs 48 h per 32 days). */
+  readonly maintenanceStart: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
+const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GCP_REGION = /^[a-z]+-[a-z]+[0-9]$/;
+const HTTPS_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
+
+/**
+ * One stack's configuration as the Pulumi CLI hands it to the program: `<namespace>:<name>`
+ * -> text. Scalars arrive as their text (`2`, `true`), lists and maps as JSON.
+ */
+export type RawConfig = Readonly<Record<string, string>>;
+
+/** A raw map and what messages need to say where each value came from. */
+export interface ConfigSource {
+  /**
+   * `files`: `Pulumi.yaml` and `Pulumi.<stack>.yaml`, read offline. `pulumi`: the program's
+   * configuration from the Pulumi runtime. `stack-output`: dev's `previewSettings` output,
+   * which a preview stack reads (written by a program, so unknown keys are ignored there).
+   */
+  readonly kind: 'files' | 'pulumi' | 'stack-output';
+  readonly values: RawConfig;
+  /** How messages name the source of a key that is not set: the stack file, `pulumi config`... */
+  readonly where: string;
+  /** Where each set key came from, when that is not `where` (project config in `Pulumi.yaml`). */
+  readonly origins?: Readonly<Record<string, string>>;
+  /** Keys whose value is `secure:` (encrypted), which cannot be read here. */
+  readonly encrypted?: readonly string[];
+  /** Added to the fix of a missing key (e.g. that ESC environments are invisible offline). */
+  readonly missingHint?: string;
+}
+
+/** The Pulumi organization and project the program runs in (the dev stack reference's default). */
+export interface ProgramContext {
+  readonly organization: string;
+  readonly project: string;
+}
+
+/** What the offline tools assume: a self-managed (DIY) backend, whose organization is always `organization`. */
+export const OFFLINE_CONTEXT: ProgramContext = { organization: 'organization', project: PROJECT };
+
+interface FallbackContext extends ProgramContext {
+  readonly stack: string;
+  readonly profile: EnvironmentProfile;
+  readonly gcpRegion: string;
+  readonly gcpProject: string;
+}
+
+type Failure = { problem: string; fix: string; value?: unknown };
+type Reader<T> = (raw: string) => T | Failure;
+
+interface KeySpec<T> {
+  readonly key: string;
+  readonly read: Reader<T>;
+  /** Used when the key is absent; sees the stack and the keys read before it. */
+  readonly fallback?: (ctx: FallbackContext) => T;
+  /** Absent is fine (the value stays undefined). */
+  readonly optional?: true;
+}
+
+const isFailure = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'problem' in v && 'fix' in v;
+
+const pattern =
+  (re: RegExp, what: string, example: string): Reader<string> =>
+  (raw) =>
+    re.test(raw) ? raw : { problem: `must be ${what}`, fix: `set it to e.g. ${example}` };
+
+const oneOf =
+  <T extends string>(values: readonly T[]): Reader<T> =>
+  (raw) =>
+    values.includes(raw as T) ? (raw as T) : { problem: `must be one of ${values.join(', ')}`, fix: `set it to one of ${values.join(', ')}` };
+
+/** As `pulumi.Config.getBoolean` reads it: the text "true" or "false". */
+const boolean: Reader<boolean> = (raw) =>
+  raw === 'true' || raw === 'false' ? raw === 'true' : { problem: 'must be true or false', fix: 'set it to true or false' };
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+
+const integer =
+  (min: number, max: number): Reader<number> =>
+  (raw) => {
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    return n >= min && n <= max ? n : { problem: `must be a whole number from ${min} to ${max}`, fix: `set it to a number from ${min} to ${max}` };
+  };
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/** A list arrives as JSON text (a YAML list in the stack file, or `pulumi config set --path 'key[0]'`). */
+const list =
+  (re: RegExp, what: string, example: string, allowEmpty = true): Reader<string[]> =>
+  (raw) => {
+    const value = parseJson(raw);
+    return Array.isArray(value) && value.every((x) => typeof x === 'string' && re.test(x)) && (allowEmpty || value.length > 0)
+      ? (value as string[])
+      : { value, problem: `must be a YAML list of ${what}${allowEmpty ? '' : ' (at least one)'}`, fix: `write it as a list, e.g. [${example}]` };
+  };
+
+// Keys are read in this order; `profile` and `gcp:region` first, as fallbacks depend on them.
+const KEYS = {
+  profile: { key: `${PROJECT}:profile`, read: oneOf(ENVIRONMENT_PROFILES) },
+  gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
+  namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo') },
+  domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
+  defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' as ResourceTier },
+  releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: ({ stack }) => stack },
+  // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
+  requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, fallback: ({ profile }) => profile !== 'dev' },
+  gatewayNamespace: { key: `${PROJECT}:gatewayNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-ingress'), fallback: () => 'istio-ingress' },
+  gatewayName: { key: `${PROJECT}:gatewayName`, read: pattern(DNS_LABEL, 'the Helm release name of the gateway', 'istio-ingress'), fallback: () => 'istio-ingress' },
+  tlsCredential: { key: `${PROJECT}:tlsCredential`, read: pattern(DNS_LABEL, 'the name of a TLS Secret in the gateway namespace', 'bookinfo-dev-tls') },
+  controlPlaneNamespace: { key: `${PROJECT}:controlPlaneNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-system'), fallback: () => 'istio-system' },
+  jwtIssuer: { key: `${PROJECT}:jwtIssuer`, read: pattern(HTTPS_URL, 'an https:// issuer URL', 'https://accounts.google.com'), optional: true },
+  jwksUri: { key: `${PROJECT}:jwksUri`, read: pattern(HTTPS_URL, 'an https:// JWKS URL', 'https://www.googleapis.com/oauth2/v3/certs'), optional: true },
+  gcpProject: { key: 'gcp:project', read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev') },
+  zones: { key: `${PROJECT}:zones`, read: list(/^[a-z]+-[a-z]+\d-[a-z]$/, 'zones', 'europe-west1-b, europe-west1-c', false), fallback: ({ gcpRegion }) => ['b', 'c', 'd'].map((z) => `${gcpRegion}-${z}`) },
+  subnetCidr: { key: `${PROJECT}:subnetCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.10.0.0/20'), fallback: () => '10.10.0.0/20' },
+  podsCidr: { key: `${PROJECT}:podsCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.20.0.0/14'), fallback: () => '10.20.0.0/14' },
+  servicesCidr: { key: `${PROJECT}:servicesCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.24.0.0/20'), fallback: () => '10.24.0.0/20' },
+  masterCidr: { key: `${PROJECT}:masterCidr`, read: pattern(/^.+\/28$/, 'a /28 IPv4 CIDR', '172.16.0.0/28'), fallback: () => '172.16.0.0/28' },
+  nodeMachineType: { key: `${PROJECT}:nodeMachineType`, read: pattern(/^[a-z0-9]+-[a-z0-9-]+$/, 'a Compute Engine machine type', 'e2-standard-4'), fallback: () => 'e2-standard-4' },
+  nodeMinCount: { key: `${PROJECT}:nodeMinCount`, read: integer(0, 100), fallback: () => 1 },
+  nodeMaxCount: { key: `${PROJECT}:nodeMaxCount`, read: integer(1, 1000), fallback: ({ profile }) => ({ dev: 2, staging: 3, prod: 5 })[profile] },
+  nodeDiskSizeGb: { key: `${PROJECT}:nodeDiskSizeGb`, read: integer(20, 2000), fallback: () => 50 },
+  nodeSpot: { key: `${PROJECT}:nodeSpot`, read: boolean, fallback: ({ profile }) => profile === 'dev' },
+  releaseChannel: { key: `${PROJECT}:releaseChannel`, read: oneOf(['RAPID', 'REGULAR', 'STABLE'] as const), fallback: ({ profile }) => (profile === 'prod' ? 'STABLE' : 'REGULAR') },
+  istioVersion: { key: `${PROJECT}:istioVersion`, read: pattern(SEMVER, 'an Istio release (x.y.z)', '1.30.3') },
+  meshReplicas: { key: `${PROJECT}:meshReplicas`, read: integer(1, 20), fallback: ({ profile }) => (profile === 'dev' ? 1 : 2) },
+  ciRepositories: { key: `${PROJECT}:ciRepositories`, read: list(REPOSITORY, 'GitHub owner/repo names', 'my-org/platform, my-org/reviews', false) },
+  deletionProtection: { key: `${PROJECT}:deletionProtection`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
+  authorizedNetworks: { key: `${PROJECT}:authorizedNetworks`, read: list(CIDR, 'IPv4 CIDRs', '203.0.113.0/24'), fallback: () => [] },
+  binaryAuthorization: { key: `${PROJECT}:binaryAuthorization`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
+  devStackReference: {
+    key: `${PROJECT}:devStackReference`,
+    read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform/dev'),
+    // The dev stack of this organization and project (a self-managed backend's organization is `organization`).
+    fallback: ({ organization, project }) => `${organization}/${project}/dev`,
+  },
+  allowedRegistries: {
+    key: `${PROJECT}:allowedRegistries`,
+    read: list(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/$/, 'image prefixes ending in "/"', 'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/'),
+    // Istio's sample images and this environment's own Artifact Registry.
+    fallback: ({ gcpRegion, gcpProject }) => ['docker.io/istio/', `${gcpRegion}-docker.pkg.dev/${gcpProject}/`],
+  },
+  maintenanceStart: { key: `${PROJECT}:maintenanceStart`, read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'), fallback: () => '02:00' },
+} satisfies Record<string, KeySpec<unknown>>;
+
+type SettingName = keyof typeof KEYS;
+
+/** Every setting's config key, in reading order (for docs and the did-you-mean check). */
+export const CONFIG_KEYS: readonly string[] = Object.values(KEYS).map((k) => k.key);
+
+/** Preview stacks: one per pull request, `pr-<number>`. */
+export const PREVIEW_STACK = /^pr-([1-9]\d{0,6})$/;
+
+/** The dev stack output that carries its settings to preview stacks (see `previewSettings`). */
+export const PREVIEW_SETTINGS_OUTPUT = 'previewSettings';
+
+function missingFix(key: string, source: ConfigSource): string {
+  const fix = {
+    files: `add \`${key}: <value>\` under config:`,
+    pulumi: `run \`pulumi config set ${key} <value>\` (or add it under config: in Pulumi.<stack>.yaml)`,
+    'stack-output': `deploy dev with this version (\`pulumi up --stack dev\`), so its ${PREVIEW_SETTINGS_OUTPUT} output has it`,
+  }[source.kind];
+  return source.missingHint === undefined ? fix : `${fix}${source.missingHint}`;
+}
+
+/** The problems of an unreadable (`secure:`) key and of `platform:` keys no setting has. */
+function sourceProblems(source: ConfigSource, read: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  const where = (key: string) => source.origins?.[key] ?? source.where;
+  const known = new Set(CONFIG_KEYS);
+  for (const key of source.encrypted ?? []) {
+    if (!read.has(key)) continue;
+    problems.push({ where: where(key), field: `config.${key}`, problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
+      fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`' });
+  }
+  if (source.kind === 'stack-output') return problems;
+  const present = [...Object.keys(source.values), ...(source.encrypted ?? [])];
+  for (const key of present) {
+    if (!key.startsWith(`${PROJECT}:`) || known.has(key)) continue;
+    const closest = closestKey(key, CONFIG_KEYS);
+    problems.push({ where: where(key), field: `config.${key}`, ...(key in source.values && { value: source.values[key] }), problem: 'is not a setting of this project',
+      fix: `${closest === undefined ? 'remove it' : `did you mean ${closest}?`} (every setting is listed in docs/environments.md)` });
+  }
+  return problems;
+}
+
+/** Reads the named settings (in KEYS order), with their fallbacks. */
+function readSettings(stack: string, source: ConfigSource, context: ProgramContext, names: readonly SettingName[]): { values: Record<string, unknown>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const values: Record<string, unknown> = {};
+  const where = (key: string) => source.origins?.[key] ?? source.where;
+  const encrypted = new Set(source.encrypted ?? []);
+  for (const name of names) {
+    const spec: KeySpec<unknown> = KEYS[name];
+    if (encrypted.has(spec.key)) continue;
+    const raw = source.values[spec.key];
+    if (raw === undefined) {
+      const ctx = {
+        ...context,
+        stack,
+        profile: (values.profile ?? 'dev') as EnvironmentProfile,
+        gcpRegion: (values.gcpRegion ?? 'europe-west1') as string,
+        gcpProject: (values.gcpProject ?? 'project') as string,
+      };
+      if (spec.fallback !== undefined) values[name] = spec.fallback(ctx);
+      else if (spec.optional !== true) problems.push({ where: where(spec.key), field: `config.${spec.key}`, problem: 'is required', fix: missingFix(spec.key, source) });
+      continue;
+    }
+    const result = spec.read(raw);
+    if (isFailure(result)) {
+      const { value, ...rest } = result;
+      problems.push({ where: where(spec.key), field: `config.${spec.key}`, value: 'value' in result ? value : raw, ...rest });
+    } else values[name] = result;
+  }
+  return { values, problems: [...problems, ...sourceProblems(source, new Set(names.map((n) => KEYS[n].key)))] };
+}
+
+/**
+ * Validates one stack's settings. Every problem names where the value came from (a file,
+ * `pulumi config`, dev's stack output), the key, the value and the fix; all are reported at once.
+ */
+export function parseEnvironment(stack: string, source: ConfigSource, context: ProgramContext = OFFLINE_CONTEXT): EnvironmentConfig {
+  const { values, problems } = readSettings(stack, source, context, Object.keys(KEYS) as SettingName[]);
+  if ((values.jwtIssuer === undefined) !== (values.jwksUri === undefined) && !problems.some((p) => /jwt|jwks/i.test(p.field))) {
+    const missing = values.jwtIssuer === undefined ? `${PROJECT}:jwtIssuer` : `${PROJECT}:jwksUri`;
+    problems.push({ where: source.origins?.[missing] ?? source.where, field: `config.${missing}`, problem: 'is required with the other JWT setting', fix: `set both ${PROJECT}:jwtIssuer and ${PROJECT}:jwksUri, or neither` });
+  }
+  if (problems.length === 0) problems.push(...crossChecks(values as unknown as EnvironmentConfig, (key) => source.origins?.[key] ?? source.where));
+  assertNoProblems(problems, `${source.where}: invalid environment settings`);
+  return { stack, kind: 'platform', file: source.where, ...values } as EnvironmentConfig;
+}
+
+/**
+ * The dev stack a preview stack deploys onto: the one setting a `pr-<N>` stack reads from
+ * its own configuration (set it in `Pulumi.yaml`, so every preview stack has it). Every
+ * other setting comes from dev; a misspelt `platform:` key is still an error.
+ */
+export function previewReference(stack: string, source: ConfigSource, context: ProgramContext = OFFLINE_CONTEXT): string {
+  const { values, problems } = readSettings(stack, source, context, ['devStackReference']);
+  assertNoProblems(problems, `${source.where}: invalid preview stack settings`);
+  return values.devStackReference as string;
+}
+
+/**
+ * A pull request's preview: dev's settings, its own namespace `pr-<N>` and host
+ * `pr-<N>.<dev domain>` on the dev cluster and gateway, dev's pins as changed by the PR.
+ * It owns no cluster, so nothing in it is deletion-protected.
+ */
+export function previewOf(dev: EnvironmentConfig, stack: string, devStackReference = dev.devStackReference): EnvironmentConfig {
+  return { ...dev, stack, kind: 'preview', namespace: stack, domain: `${stack}.${dev.domain}`, releases: dev.releases, deletionProtection: false, devStackReference };
+}
+
+/**
+ * What a platform stack exports for preview stacks: every resolved setting, as the raw map
+ * the schema reads (text, lists as JSON), so a preview re-validates it with `parseEnvironment`.
+ */
+export function previewSettings(config: EnvironmentConfig): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(KEYS)) {
+    const value: unknown = config[name as SettingName];
+    if (value === undefined) continue;
+    settings[spec.key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return settings;
+}
+
+/** The source a preview stack reads dev's settings from: dev's `previewSettings` output. */
+export function stackOutputSource(devStackReference: string, output: unknown): ConfigSource {
+  const where = `stack ${devStackReference} output ${PREVIEW_SETTINGS_OUTPUT}`;
+  const isMap = typeof output === 'object' && output !== null && !Array.isArray(output) && Object.values(output).every((v) => typeof v === 'string');
+  if (!isMap) {
+    assertNoProblems([{ where, field: PREVIEW_SETTINGS_OUTPUT, ...(output !== undefined && { value: output }), problem: output === undefined ? 'is missing' : 'is not a map of settings',
+      fix: `deploy dev with this version (\`pulumi up --stack dev\`): it exports ${PREVIEW_SETTINGS_OUTPUT} for preview stacks` }]);
+  }
+  return { kind: 'stack-output', values: output as RawConfig, where };
+}
+
+/** The known key within two edits of a typo, if any. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Rules between keys: zones in the region, ranges that do not collide, production safety. */
+function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Problem[] {
+  const problems: Problem[] = [];
+  const add = (key: string, value: unknown, problem: string, fix: string) => problems.push({ where: where(key), field: `config.${key}`, value, problem, fix });
+  for (const zone of c.zones) {
+    if (!zone.startsWith(`${c.gcpRegion}-`)) add(`${PROJECT}:zones`, zone, `is not in the region ${c.gcpRegion}`, `use zones of ${c.gcpRegion}, e.g. ${c.gcpRegion}-b`);
+  }
+  const ranges = { subnetCidr: c.subnetCidr, podsCidr: c.podsCidr, servicesCidr: c.servicesCidr, masterCidr: c.masterCidr };
+  for (const [key, cidr] of Object.entries(ranges)) {
+    if (!isNetworkAddress(cidr)) add(`${PROJECT}:${key}`, cidr, 'has host bits set', `use the network address, e.g. ${cidrRange(cidr).map(formatIp)[0]}/${cidr.split('/')[1]}`);
+  }
+  const entries = Object.entries(ranges);
+  entries.forEach(([k1, a], i) => entries.slice(i + 1).forEach(([k2, b]) => {
+    if (cidrsOverlap(a, b)) add(`${PROJECT}:${k2}`, b, `overlaps ${PROJECT}:${k1} (${a})`, 'give the subnet, pods, services and control plane disjoint ranges');
+  }));
+  if (c.nodeMaxCount < c.nodeMinCount) add(`${PROJECT}:nodeMaxCount`, c.nodeMaxCount, `is below ${PROJECT}:nodeMinCount (${c.nodeMinCount})`, 'raise nodeMaxCount or lower nodeMinCount');
+  if (c.profile !== 'dev' && c.meshReplicas < 2) add(`${PROJECT}:meshReplicas`, c.meshReplicas, `leaves istiod and the gateway without redundancy in a ${c.profile} environment`, 'use 2 or more');
+  if (c.profile === 'prod' && !c.deletionProtection) add(`${PROJECT}:deletionProtection`, false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true');
+  return problems;
+}
+
+function formatIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
