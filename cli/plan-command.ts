@@ -2,6 +2,7 @@
  * The offline plan: runs the Pulumi program for a stack under mocks and returns what it
  * declares, without the Pulumi CLI, credentials or a cluster.
  */
+import { bootstrapStackReference, offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
 import { stackInputs } from '../infra/inputs';
 import { recordResources, registered, type Recording } from '../infra/testing/recorder';
@@ -13,8 +14,12 @@ export async function planStack(stack: string): Promise<{ recording: Recording; 
   const recording = recordResources({
     stack,
     gcpProject: inputs.config.gcpProject,
-    // A preview stack reads the dev cluster's kubeconfig from the dev stack.
-    stackOutputs: { [inputs.config.devStackReference]: { kubeconfig: 'apiVersion: v1\nkind: Config\n' } },
+    stackOutputs: {
+      // A preview stack reads the dev cluster's kubeconfig from the dev stack.
+      [inputs.config.devStackReference]: { kubeconfig: 'apiVersion: v1\nkind: Config\n' },
+      // A platform stack reads its accounts and keys from its bootstrap stack.
+      [bootstrapStackReference(stack)]: { ...offlineBootstrapOutputs({ stack, project: inputs.config.gcpProject, region: inputs.config.gcpRegion }) },
+    },
   });
   const outputs = definePlatform(inputs);
   await registered();

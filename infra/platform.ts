@@ -3,6 +3,7 @@
  * or for a pull request's `pr-<N>` stack, only the apps on the dev cluster. Called by
  * `infra/index.ts` under the Pulumi engine and by `npm run plan` under mocks.
  */
+import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { synthesize, type Synthesis } from '../charts';
@@ -10,8 +11,9 @@ import { publicRoutes } from '../charts/mesh/decisions';
 import type { Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { Apps } from './apps';
-import { CiIdentity } from './ci-identity';
-import { GkeCluster } from './cluster';
+import { readBootstrap } from './bootstrap-outputs';
+import { PUSHER_ROLE } from './ci-identity';
+import { clusterName, GkeCluster } from './cluster';
 import type { EnvironmentConfig } from './config';
 import { Istio, negName } from './istio';
 import { LoadBalancer } from './load-balancer';
@@ -37,15 +39,9 @@ export interface PlatformOutputs {
   /** CNAME records to create so Google can issue the (wildcard) certificate. */
   readonly certificateDnsRecords?: pulumi.Input<Array<{ name: string; type: string; data: string }>>;
   readonly registryPath?: pulumi.Input<string>;
-  readonly workloadIdentityProvider?: pulumi.Input<string>;
-  readonly ciDeployerServiceAccount?: pulumi.Input<string>;
-  readonly ciPusherServiceAccount?: pulumi.Input<string>;
 }
 
-/** GKE cluster name of a platform stack (also its node service account's prefix, so short). */
-export function clusterName(stack: string): string {
-  return `platform-${stack}`;
-}
+export { clusterName };
 
 /** Public URLs of the catalogue: one per public path (prefixes as written). */
 export function publicUrls(catalogue: Catalogue, domain: string): string[] {
@@ -57,23 +53,25 @@ export function definePlatform(inputs: PlatformInputs): PlatformOutputs {
   // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
   const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
   const urls = publicUrls(catalogue, config.domain);
-  return config.kind === 'preview' ? definePreview(config, catalogue, synthesis, urls) : defineFull(config, catalogue, synthesis, urls);
+  return config.kind === 'preview' ? definePreview(config, synthesis, urls) : defineFull(config, synthesis, urls);
 }
 
 /** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
-function definePreview(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+function definePreview(config: EnvironmentConfig, synthesis: Synthesis, urls: string[]): PlatformOutputs {
   const dev = new pulumi.StackReference(config.devStackReference);
   const provider = new k8s.Provider(`${config.stack}-dev-cluster`, {
     kubeconfig: dev.requireOutput('kubeconfig') as pulumi.Output<string>,
     enableServerSideApply: true,
     namespace: config.namespace,
   });
-  new Apps(config.stack, { synthesis, catalogue, project: config.gcpProject, provider, after: [] });
+  new Apps(config.stack, { synthesis, provider, after: [] });
   return { namespace: config.namespace, urls };
 }
 
-function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: string[]): PlatformOutputs {
   const { stack } = config;
+  // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
+  const bootstrap = readBootstrap(stack);
   const network = new Network(`${stack}-network`, {
     region: config.gcpRegion,
     subnetCidr: config.subnetCidr,
@@ -87,9 +85,18 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     subnetwork: network.subnet.id,
     podRangeName: network.podRangeName,
     serviceRangeName: network.serviceRangeName,
+    nodeServiceAccount: bootstrap.nodeServiceAccount,
+    secretsEncryptionKey: bootstrap.gkeSecretsKey,
   });
   const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
-  const ci = new CiIdentity(`${stack}-ci`, { project: config.gcpProject, repositories: config.ciRepositories, registry: registry.repository });
+  // The app repositories' pusher writes to this repository only (IAM on the repository, not the project).
+  new gcp.artifactregistry.RepositoryIamMember(`${stack}-registry-pusher`, {
+    project: config.gcpProject,
+    location: registry.repository.location,
+    repository: registry.repository.repositoryId,
+    role: PUSHER_ROLE,
+    member: pulumi.interpolate`serviceAccount:${bootstrap.pusherServiceAccount}`,
+  }, { parent: registry });
   const neg = negName(stack);
   const istio = new Istio(`${stack}-istio`, {
     version: config.istioVersion,
@@ -107,7 +114,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     domains: [config.domain],
     negsReadyAfter: [istio.gateway],
   });
-  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.istiod, istio.gateway] });
+  new Apps(stack, { synthesis, provider: cluster.provider, after: [istio.base, istio.istiod, istio.gateway] });
   return {
     namespace: config.namespace,
     urls,
@@ -117,8 +124,5 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     gatewayIp: lb.address,
     certificateDnsRecords: lb.certificateDnsRecords,
     registryPath: registry.path,
-    workloadIdentityProvider: ci.providerName,
-    ciDeployerServiceAccount: ci.deployerEmail,
-    ciPusherServiceAccount: ci.pusherEmail,
   };
 }
