@@ -5,6 +5,7 @@
  * CLI would pass, and the program reads it through `pulumi.Config`. For a `pr-<N>` stack,
  * dev's files stand in for dev's `previewSettings` output, behind the mocked StackReference.
  */
+import { bootstrapStackReference, offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
 import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../infra/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
@@ -28,7 +29,15 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   // Settings first, offline: bad ones fail here naming the file, before any mock is installed.
   const environment = loadEnvironment(stack, root);
   const files = readStackFiles(stack, root);
-  const recording = recordResources({ stack, gcpProject: environment.gcpProject, stackOutputs: devStackOutputs(environment, root) });
+  const recording = recordResources({
+    stack,
+    gcpProject: environment.gcpProject,
+    stackOutputs: {
+      ...devStackOutputs(environment, root),
+      // A platform stack reads its accounts and keys from its bootstrap stack.
+      [bootstrapStackReference(stack)]: { ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }) },
+    },
+  });
   setProgramConfig(files.values);
   const outputs = await program({ root, ...(options.catalogue !== undefined && { catalogue: options.catalogue }) });
   await registered();

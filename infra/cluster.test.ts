@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { thrown } from '../test/fixtures/thrown';
@@ -7,6 +8,8 @@ import {
   controlPlaneAddress,
   GkeCluster,
   kubeconfigFor,
+  NodeServiceAccount,
+  nodeServiceAccountEmail,
   MAINTENANCE_WINDOW_HOURS,
   maintenanceWindow,
   NODE_OAUTH_SCOPES,
@@ -33,8 +36,17 @@ const NETWORK = {
   serviceRangeName: 'services',
 };
 
+/** What the bootstrap stack provides: the node account and the secrets key. */
+function bootstrapOf(stack: string) {
+  const { gcpProject } = loadEnvironment(stack);
+  return {
+    nodeServiceAccount: nodeServiceAccountEmail('gke', gcpProject),
+    secretsEncryptionKey: `projects/${gcpProject}/locations/europe-west1/keyRings/platform/cryptoKeys/gke-secrets`,
+  };
+}
+
 function argsFor(stack: string, overrides: Partial<GkeClusterArgs> = {}): GkeClusterArgs {
-  return { ...loadEnvironment(stack), ...NETWORK, ...overrides };
+  return { ...loadEnvironment(stack), ...NETWORK, ...bootstrapOf(stack), ...overrides };
 }
 
 /** Records one stack: the component `gke` built from the stack file, plus any extra components. */
@@ -44,6 +56,7 @@ function buildStack(stack: string, extra: () => void = () => undefined) {
   beforeAll(async () => {
     state.recording = recordResources({ stack, gcpProject: env.gcpProject });
     state.component = new GkeCluster('gke', argsFor(stack));
+    new NodeServiceAccount('gke', { project: env.gcpProject });
     extra();
     state.kubeconfig = await settle(state.component.kubeconfig);
     await registered();
@@ -188,25 +201,14 @@ describe('GkeCluster on the dev stack', () => {
 
     it('parents every resource to the component and names it after its role', () => {
       const component = dev.recording.one(COMPONENT, 'gke');
-      const children = dev.recording.resources.filter((r) => r !== component && r.name.startsWith('gke-'));
+      const children = dev.recording.resources.filter((r) => r !== component && r.name.startsWith('gke-') && !r.name.startsWith('gke-nodes'));
       expect(children.every((r) => r.parent === component.urn)).toBe(true);
-      expect(children.map((r) => r.name).sort()).toEqual([
-        'gke-cluster',
-        'gke-k8s',
-        'gke-nodes',
-        'gke-nodes-artifactregistry-reader',
-        'gke-nodes-autoscaling-metricswriter',
-        'gke-nodes-logging-logwriter',
-        'gke-nodes-monitoring-metricwriter',
-        'gke-nodes-monitoring-viewer',
-        'gke-nodes-stackdriver-resourcemetadata-writer',
-        'gke-pool',
-      ]);
+      expect(children.filter((r) => r.parent === component.urn).map((r) => r.name).sort()).toEqual(['gke-cluster', 'gke-k8s', 'gke-pool']);
     });
 
     it('exposes its name and resources', () => {
       expect(dev.component.name).toBe('gke');
-      expect([dev.component.cluster, dev.component.nodePool, dev.component.nodeServiceAccount, dev.component.provider].every((r) => pulumi.Resource.isInstance(r))).toBe(true);
+      expect([dev.component.cluster, dev.component.nodePool, dev.component.provider].every((r) => pulumi.Resource.isInstance(r))).toBe(true);
     });
   });
 
@@ -302,7 +304,30 @@ describe('GkeCluster on the dev stack', () => {
     });
   });
 
-  describe('the node service account', () => {
+  describe('secrets encryption', () => {
+    it('encrypts Kubernetes Secrets with the Cloud KMS key from bootstrap', () => {
+      expect(dev.cluster().inputs.databaseEncryption).toEqual({ state: 'ENCRYPTED', keyName: bootstrapOf('dev').secretsEncryptionKey });
+    });
+  });
+
+  describe('the default node pool', () => {
+    it('runs its one node as the dedicated node account with the hardened metadata and boot settings, not the Compute Engine default', () => {
+      expect(dev.cluster().inputs.nodeConfig).toEqual({
+        serviceAccount: 'gke-nodes@replace-me-platform-dev.iam.gserviceaccount.com',
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      });
+    });
+
+    it('is what the cluster\'s nodeConfig configures, per @pulumi/gcp\'s own documentation of the field', () => {
+      const types = fs.readFileSync(require.resolve('@pulumi/gcp/container/cluster.d.ts'), 'utf8');
+      const doc = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*nodeConfig\?: pulumi\.Input<inputs\.container\.ClusterNodeConfig/.exec(types);
+      expect(doc?.[1]).toContain('Parameters used in creating the default node pool.');
+    });
+  });
+
+  describe('the node service account (NodeServiceAccount, created by bootstrap)', () => {
     it('is a dedicated account, not the Compute Engine default', () => {
       const { serviceAccount } = dev.pool().inputs.nodeConfig as { serviceAccount: string };
       expect(dev.recording.one(ACCOUNT, 'gke-nodes').inputs).toMatchObject({ accountId: 'gke-nodes', project: 'replace-me-platform-dev' });
@@ -336,12 +361,6 @@ describe('GkeCluster on the dev stack', () => {
 
     it('depends on the cluster', () => {
       expect(dev.recording.dependsOn(dev.pool(), dev.cluster())).toBe(true);
-    });
-
-    it('waits for every role grant of its service account', () => {
-      const grants = dev.recording.ofType(IAM_MEMBER).filter((r) => r.name.startsWith('gke-nodes-'));
-      expect(grants).toHaveLength(NODE_SERVICE_ACCOUNT_ROLES.length);
-      expect(grants.every((g) => dev.recording.dependsOn(dev.pool(), g))).toBe(true);
     });
 
     it('repairs and upgrades its nodes automatically', () => {

@@ -1,7 +1,10 @@
 /**
- * The GKE cluster: regional, private nodes, hardened control plane, one autoscaling node
- * pool on a least-privilege service account, and the Kubernetes provider every in-cluster
- * resource must be given explicitly.
+ * The GKE cluster: regional, private nodes, hardened control plane, Secrets encrypted
+ * with a Cloud KMS key, one autoscaling node pool on a least-privilege service account,
+ * and the Kubernetes provider every in-cluster resource must be given explicitly.
+ *
+ * The node service account and its project roles are IAM, which CI may not grant: the
+ * bootstrap stack creates them with {@link NodeServiceAccount}; the cluster takes its email.
  *
  * The decisions (names, roles, maintenance window, control-plane address, kubeconfig) are
  * pure exports, tested as tables; the component only wires them to resources.
@@ -11,6 +14,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { stringify } from 'yaml';
 import { assertNoProblems, type Problem } from '../services/problems';
+import { roleSlug, serviceAccountEmail } from './iam-names';
 import type { EnvironmentConfig } from './config';
 
 /**
@@ -76,6 +80,10 @@ export interface GkeClusterArgs
   readonly podRangeName: string;
   /** Secondary range of the subnet for Services. */
   readonly serviceRangeName: string;
+  /** Email of the nodes' service account (bootstrap's {@link NodeServiceAccount}), used by every pool, the default one included. */
+  readonly nodeServiceAccount: pulumi.Input<string>;
+  /** Cloud KMS key (`projects/.../cryptoKeys/...`, in the cluster's region) that encrypts Kubernetes Secrets. */
+  readonly secretsEncryptionKey: pulumi.Input<string>;
 }
 
 /** Problems with a component name, which is also the GKE cluster name and the node service account's prefix. */
@@ -96,9 +104,11 @@ export function nodeServiceAccountId(name: string): string {
   return `${name}-nodes`;
 }
 
-/** Resource name suffix of a role grant: `roles/logging.logWriter` -> `logging-logwriter`. */
-export function roleSlug(role: string): string {
-  return role.replace(/^roles\//, '').replace(/\./g, '-').toLowerCase();
+export { roleSlug };
+
+/** GKE cluster name of a platform stack (also its node service account's prefix, so short). */
+export function clusterName(stack: string): string {
+  return `platform-${stack}`;
 }
 
 /** Labels on the cluster and the nodes: which environment, and that Pulumi owns them. */
@@ -192,10 +202,45 @@ export function kubeconfigFor(name: string, endpoint: string, caCertificate?: st
   }, { lineWidth: 0 });
 }
 
+/** The node service account's email in a project. */
+export function nodeServiceAccountEmail(name: string, project: string): string {
+  return serviceAccountEmail(nodeServiceAccountId(name), project);
+}
+
+export interface NodeServiceAccountArgs {
+  readonly project: string;
+}
+
+/**
+ * The nodes' dedicated least-privilege service account and its project roles (never the
+ * Compute Engine default account, which has Editor). Named after the cluster it serves.
+ */
+export class NodeServiceAccount extends pulumi.ComponentResource {
+  readonly account: gcp.serviceaccount.Account;
+  readonly roleGrants: readonly gcp.projects.IAMMember[];
+
+  constructor(clusterName: string, args: NodeServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    assertNoProblems(clusterNameProblems(clusterName));
+    super('platform:gke:NodeServiceAccount', `${clusterName}-nodes`, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
+    this.account = new gcp.serviceaccount.Account(`${clusterName}-nodes`, {
+      project: args.project,
+      accountId: nodeServiceAccountId(clusterName),
+      displayName: `GKE nodes of ${clusterName}`,
+      description: 'Least-privilege identity of the GKE nodes (logging, monitoring, image pulls); never the Compute default account.',
+    }, child);
+    this.roleGrants = NODE_SERVICE_ACCOUNT_ROLES.map((role) => new gcp.projects.IAMMember(`${clusterName}-nodes-${roleSlug(role)}`, {
+      project: args.project,
+      role,
+      member: this.account.member,
+    }, child));
+    this.registerOutputs({ email: this.account.email });
+  }
+}
+
 export class GkeCluster extends pulumi.ComponentResource {
   /** The component name, which is also the GKE cluster name. */
   readonly name: string;
-  readonly nodeServiceAccount: gcp.serviceaccount.Account;
   readonly cluster: gcp.container.Cluster;
   readonly nodePool: gcp.container.NodePool;
   /** The API server's host (the DNS endpoint), without scheme. */
@@ -213,18 +258,13 @@ export class GkeCluster extends pulumi.ComponentResource {
     const labels = clusterLabels(args.profile);
     this.name = name;
 
-    this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
-      project: args.gcpProject,
-      accountId: nodeServiceAccountId(name),
-      displayName: `GKE nodes of ${name}`,
-      description: 'Least-privilege identity of the GKE nodes (logging, monitoring, image pulls); never the Compute default account.',
-    }, child);
-
-    const roleGrants = NODE_SERVICE_ACCOUNT_ROLES.map((role) => new gcp.projects.IAMMember(`${name}-nodes-${roleSlug(role)}`, {
-      project: args.gcpProject,
-      role,
-      member: this.nodeServiceAccount.member,
-    }, child));
+    // The identity every node runs as, the default pool's included (see nodeConfig below).
+    const nodeIdentity = {
+      serviceAccount: args.nodeServiceAccount,
+      oauthScopes: [...NODE_OAUTH_SCOPES],
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    };
 
     this.cluster = new gcp.container.Cluster(`${name}-cluster`, {
       project: args.gcpProject,
@@ -238,6 +278,9 @@ export class GkeCluster extends pulumi.ComponentResource {
       // so it gets one node and is deleted straight away.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
+      // `nodeConfig` is the default pool's: set, its one node runs as the dedicated
+      // account too, never as the Compute Engine default account (Editor).
+      nodeConfig: nodeIdentity,
       networkingMode: 'VPC_NATIVE',
       ipAllocationPolicy: { clusterSecondaryRangeName: args.podRangeName, servicesSecondaryRangeName: args.serviceRangeName },
       privateClusterConfig: {
@@ -267,6 +310,9 @@ export class GkeCluster extends pulumi.ComponentResource {
       loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },
       // Workload metrics come from Managed Prometheus; the monitoring `WORKLOADS` component was removed in GKE 1.24.
       monitoringConfig: { enableComponents: ['SYSTEM_COMPONENTS'], managedPrometheus: { enabled: true } },
+      // Application-layer secrets encryption: Secrets in etcd are envelope-encrypted with
+      // this KMS key (bootstrap grants GKE's service agent Encrypter/Decrypter on it).
+      databaseEncryption: { state: 'ENCRYPTED', keyName: args.secretsEncryptionKey },
       securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
       maintenancePolicy: { recurringWindow: maintenanceWindow(args.maintenanceStart) },
       deletionProtection: args.deletionProtection,
@@ -299,18 +345,13 @@ export class GkeCluster extends pulumi.ComponentResource {
         diskSizeGb: args.nodeDiskSizeGb,
         diskType: 'pd-balanced',
         spot: args.nodeSpot,
-        serviceAccount: this.nodeServiceAccount.email,
-        oauthScopes: [...NODE_OAUTH_SCOPES],
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        ...nodeIdentity,
         metadata: { 'disable-legacy-endpoints': 'true' },
         labels,
         resourceLabels: labels,
       },
     }, {
       ...child,
-      // Nodes log, report metrics and pull images from their first boot.
-      dependsOn: roleGrants,
       // The autoscaler owns the size after creation; a new minimum must not replace the pool.
       ignoreChanges: ['initialNodeCount'],
     });
@@ -339,7 +380,6 @@ export class GkeCluster extends pulumi.ComponentResource {
       name,
       endpoint: this.endpoint,
       kubeconfig: this.kubeconfig,
-      nodeServiceAccount: this.nodeServiceAccount.email,
     });
   }
 }

@@ -13,13 +13,19 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'gcp:compute/firewall:Firewall': ['direction', 'sourceRanges', 'allows'],
   'gcp:container/cluster:Cluster': [
     'location', 'releaseChannel.channel', 'datapathProvider', 'privateClusterConfig.enablePrivateNodes', 'workloadIdentityConfig.workloadPool',
-    'binaryAuthorization.evaluationMode', 'deletionProtection', 'masterAuthorizedNetworksConfig.cidrBlocks',
+    'binaryAuthorization.evaluationMode', 'deletionProtection', 'masterAuthorizedNetworksConfig.cidrBlocks', 'databaseEncryption.state',
+    'nodeConfig.serviceAccount',
   ],
   'gcp:container/nodePool:NodePool': [
     'nodeLocations', 'autoscaling', 'nodeConfig.machineType', 'nodeConfig.spot', 'nodeConfig.workloadMetadataConfig.mode',
     'nodeConfig.shieldedInstanceConfig', 'management',
   ],
   'gcp:serviceaccount/account:Account': ['accountId'],
+  'gcp:serviceaccount/iAMMember:IAMMember': ['role', 'member'],
+  'gcp:projects/service:Service': ['service', 'disableOnDestroy'],
+  'gcp:kms/cryptoKey:CryptoKey': ['name', 'rotationPeriod'],
+  'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember': ['role', 'member'],
+  'gcp:storage/bucketIAMMember:BucketIAMMember': ['role', 'member', 'condition.title'],
   'gcp:projects/iAMMember:IAMMember': ['role'],
   'gcp:artifactregistry/repository:Repository': ['location', 'format', 'repositoryId'],
   'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': ['attributeCondition', 'oidc.issuerUri'],
@@ -38,7 +44,7 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Modules in the order the platform is built. */
-const MODULE_ORDER = ['network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
+const MODULE_ORDER = ['project', 'kms', 'network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
 
 function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);

@@ -6,6 +6,7 @@ import type { Recording } from './testing/recorder';
 import { settle } from './testing/recorder';
 import type { PlatformOutputs } from './platform';
 import { clusterName, publicUrls } from './platform';
+import { offlineBootstrapOutputs } from './bootstrap-outputs';
 import catalogue from '../services/bookinfo';
 
 // GIVEN the dev stack WHEN the whole program runs under mocks
@@ -18,10 +19,9 @@ beforeAll(async () => {
 const components = () => recording.resources.filter((r) => !r.custom && r.type.startsWith('platform:')).map((r) => `${r.type} ${r.name}`);
 
 describe('the dev platform', () => {
-  it('builds every module: network, GKE, registry, CI identity, Istio, load balancer, apps', () => {
+  it('builds every module: network, GKE, registry, Istio, load balancer, apps (CI identity is bootstrap\'s)', () => {
     expect(components().sort()).toEqual([
       'platform:apps:Apps dev',
-      'platform:ci:Identity dev-ci',
       'platform:edge:EdgeHop dev-edge',
       'platform:gke:Cluster platform-dev',
       'platform:istio:Istio dev-istio',
@@ -87,8 +87,6 @@ describe('the dev platform', () => {
       { name: '_acme-challenge.dev.bookinfo.example.com.', type: 'CNAME', data: 'dev-lb-dns-auth-0.authorize.certificatemanager.goog.' },
     ]);
     expect(await settle(outputs.registryPath as never)).toBe('europe-west1-docker.pkg.dev/replace-me-platform-dev/images');
-    expect(await settle(outputs.ciDeployerServiceAccount as never)).toBe('ci-deployer@replace-me-platform-dev.iam.gserviceaccount.com');
-    expect(await settle(outputs.workloadIdentityProvider as never)).toMatch(/workloadIdentityPools\/github-actions\/providers\//);
     expect(await settle(outputs.kubeconfig as never)).toContain('gke-gcloud-auth-plugin');
     expect(clusterName('dev')).toBe('platform-dev');
   });
@@ -101,19 +99,35 @@ describe('the dev platform', () => {
   });
 });
 
+describe('the dev platform and its bootstrap stack', () => {
+  const bootstrap = offlineBootstrapOutputs({ stack: 'dev', project: 'replace-me-platform-dev', region: 'europe-west1' });
+
+  it('encrypts Secrets with the GKE key of organization/platform-bootstrap/dev and runs every node pool, the default one included, as the bootstrap node account', () => {
+    expect(recording.one('gcp:container/cluster:Cluster').inputs).toMatchObject({
+      databaseEncryption: { state: 'ENCRYPTED', keyName: 'projects/replace-me-platform-dev/locations/europe-west1/keyRings/platform/cryptoKeys/gke-secrets' },
+      nodeConfig: { serviceAccount: 'platform-dev-nodes@replace-me-platform-dev.iam.gserviceaccount.com' },
+    });
+    expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({ nodeConfig: { serviceAccount: bootstrap.nodeServiceAccount } });
+  });
+
+  it('grants the pusher writer on the image repository, and grants nothing on the project nor on any service account', () => {
+    expect(recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember').inputs).toEqual({
+      project: 'replace-me-platform-dev', location: 'europe-west1', repository: 'images', role: 'roles/artifactregistry.writer',
+      member: 'serviceAccount:ci-image-pusher@replace-me-platform-dev.iam.gserviceaccount.com',
+    });
+    expect(recording.resources.filter((r) => /^gcp:(projects|serviceaccount|organizations|folder)\//.test(r.type))).toEqual([]);
+  });
+});
+
 describe('the dev program against the policy catalogue', () => {
   it('passes every mandatory rule through the CrossGuard pack, on its GCP and Kubernetes resources', () => {
     expect(mandatoryPackViolations(recording, 'dev', 'dev')).toEqual([]);
   });
 
-  it('reports only the known advisory gaps on its GCP resources', () => {
+  it('reports no advisory finding on its GCP resources either', () => {
     const { blocking, findings } = gcpFindings(recording, 'dev', 'dev');
     expect(blocking).toEqual([]);
-    expect(findings).toEqual([
-      // Secrets are encrypted with Google's keys only; a KMS key is still to be added.
-      'GK07-secrets-encryption platform-dev-cluster',
-      // The deployer's project-wide actAs (infra/ci-identity.ts); it only needs it on the node service account.
-      'GK08-project-impersonation dev-ci-deployer-iam-serviceAccountUser',
-    ]);
+    // Secrets are KMS-encrypted (GK07) and no IAM is granted on the project (GK08): none left.
+    expect(findings).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('the prod platform, where it differs from dev', () => {
 
   it('prints the plan grouped by module in build order', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
-    expect(modules).toEqual(['network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps']);
+    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });
@@ -50,14 +50,10 @@ describe('the prod program against the policy catalogue', () => {
     expect(mandatoryPackViolations(recording, 'prod', 'prod')).toEqual([]);
   });
 
-  it('reports only the known advisory gaps on its GCP resources', () => {
+  it('reports no advisory finding on its GCP resources either', () => {
     const { blocking, findings } = gcpFindings(recording, 'prod', 'prod');
     expect(blocking).toEqual([]);
-    expect(findings).toEqual([
-      // Secrets are encrypted with Google's keys only; a KMS key is still to be added.
-      'GK07-secrets-encryption platform-prod-cluster',
-      // The deployer's project-wide actAs (infra/ci-identity.ts); it only needs it on the node service account.
-      'GK08-project-impersonation prod-ci-deployer-iam-serviceAccountUser',
-    ]);
+    // Secrets are KMS-encrypted (GK07) and no IAM is granted on the project (GK08): none left.
+    expect(findings).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * or for a pull request's `pr-<N>` stack, only the apps on the dev cluster. Called by
  * `infra/index.ts` under the Pulumi engine and by `npm run plan` under mocks.
  */
-import type * as gcp from '@pulumi/gcp';
+import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { synthesize, type Synthesis } from '../charts';
@@ -11,8 +11,9 @@ import { publicRoutes } from '../charts/mesh/decisions';
 import type { Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { Apps } from './apps';
-import { CiIdentity } from './ci-identity';
-import { GkeCluster } from './cluster';
+import { readBootstrap } from './bootstrap-outputs';
+import { PUSHER_ROLE } from './ci-identity';
+import { clusterName, GkeCluster } from './cluster';
 import type { EnvironmentConfig } from './config';
 import { dnsRecords, type DnsRecord } from './dns-records';
 import { EdgeHop } from './edge-hop';
@@ -44,15 +45,9 @@ export interface PlatformOutputs {
   /** The managed certificate those records let Google issue: where to watch its state. */
   readonly certificate?: pulumi.Input<{ name: string; project: string; location: string }>;
   readonly registryPath?: pulumi.Input<string>;
-  readonly workloadIdentityProvider?: pulumi.Input<string>;
-  readonly ciDeployerServiceAccount?: pulumi.Input<string>;
-  readonly ciPusherServiceAccount?: pulumi.Input<string>;
 }
 
-/** GKE cluster name of a platform stack (also its node service account's prefix, so short). */
-export function clusterName(stack: string): string {
-  return `platform-${stack}`;
-}
+export { clusterName };
 
 /** Public URLs of the catalogue: one per public path (prefixes as written). */
 export function publicUrls(catalogue: Catalogue, domain: string): string[] {
@@ -62,8 +57,6 @@ export function publicUrls(catalogue: Catalogue, domain: string): string[] {
 /** What a preview stack deploys onto: the dev stack (its kubeconfig output) and dev's GCP project. */
 export interface PreviewTarget {
   readonly devStack: pulumi.StackReference;
-  /** Provider for the preview's Google resources, in dev's project. */
-  readonly gcpProvider?: gcp.Provider;
 }
 
 export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget): PlatformOutputs {
@@ -71,24 +64,25 @@ export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget):
   // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
   const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
   const urls = publicUrls(catalogue, config.domain);
-  if (config.kind === 'preview') return definePreview(config, catalogue, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
-  return defineFull(config, catalogue, synthesis, urls);
+  if (config.kind === 'preview') return definePreview(config, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
+  return defineFull(config, synthesis, urls);
 }
 
 /** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
-function definePreview(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[], target: PreviewTarget): PlatformOutputs {
+function definePreview(config: EnvironmentConfig, synthesis: Synthesis, urls: string[], target: PreviewTarget): PlatformOutputs {
   const provider = new k8s.Provider(`${config.stack}-dev-cluster`, {
     kubeconfig: target.devStack.requireOutput('kubeconfig') as pulumi.Output<string>,
     enableServerSideApply: true,
     namespace: config.namespace,
   });
-  new Apps(config.stack, { synthesis, catalogue, project: config.gcpProject, provider, after: [] },
-    target.gcpProvider === undefined ? undefined : { providers: [target.gcpProvider] });
+  new Apps(config.stack, { synthesis, provider, after: [] });
   return { namespace: config.namespace, urls };
 }
 
-function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: string[]): PlatformOutputs {
   const { stack } = config;
+  // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
+  const bootstrap = readBootstrap(stack);
   const network = new Network(`${stack}-network`, {
     region: config.gcpRegion,
     subnetCidr: config.subnetCidr,
@@ -102,9 +96,18 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     subnetwork: network.subnet.id,
     podRangeName: network.podRangeName,
     serviceRangeName: network.serviceRangeName,
+    nodeServiceAccount: bootstrap.nodeServiceAccount,
+    secretsEncryptionKey: bootstrap.gkeSecretsKey,
   });
   const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
-  const ci = new CiIdentity(`${stack}-ci`, { project: config.gcpProject, repositories: config.ciRepositories, registry: registry.repository });
+  // The app repositories' pusher writes to this repository only (IAM on the repository, not the project).
+  new gcp.artifactregistry.RepositoryIamMember(`${stack}-registry-pusher`, {
+    project: config.gcpProject,
+    location: registry.repository.location,
+    repository: registry.repository.repositoryId,
+    role: PUSHER_ROLE,
+    member: pulumi.interpolate`serviceAccount:${bootstrap.pusherServiceAccount}`,
+  }, { parent: registry });
   const neg = negName(stack);
   const istio = new Istio(`${stack}-istio`, {
     version: config.istioVersion,
@@ -124,7 +127,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
   });
   // The load balancer hop's Gateway and certificate (docs/edge.md); previews bind to dev's.
   const edge = new EdgeHop(`${stack}-edge`, { env: config, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway] });
-  new Apps(stack, { synthesis, catalogue, project: config.gcpProject, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway] });
+  new Apps(stack, { synthesis, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway] });
   return {
     namespace: config.namespace,
     urls,
@@ -136,8 +139,5 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     dnsRecords: pulumi.all([lb.address, lb.certificateDnsRecords]).apply(([address, records]) => dnsRecords([config.domain], address, records)),
     certificate: lb.certificateName.apply((name) => ({ name, project: config.gcpProject, location: 'global' })),
     registryPath: registry.path,
-    workloadIdentityProvider: ci.providerName,
-    ciDeployerServiceAccount: ci.deployerEmail,
-    ciPusherServiceAccount: ci.pusherEmail,
   };
 }

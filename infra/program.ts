@@ -7,7 +7,6 @@
  * secrets provider): it reads dev's through a StackReference, from the `previewSettings`
  * output every platform stack exports, and re-validates them.
  */
-import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 import { ValidationError } from '../services/problems';
@@ -79,10 +78,8 @@ async function build(root: string, catalogue: string): Promise<ProgramOutputs> {
     const dev = new pulumi.StackReference(reference);
     const details = await dev.getOutputDetails(PREVIEW_SETTINGS_OUTPUT);
     const config = previewOf(parseEnvironment('dev', stackOutputSource(reference, details.value ?? details.secretValue), context), stack, reference);
-    // Google resources of the preview (service accounts of apps with `gcp`) go to dev's project,
-    // through a provider of their own, not the preview stack's empty gcp config.
-    const devProject = new gcp.Provider(`${stack}-dev-project`, { project: config.gcpProject, region: config.gcpRegion });
-    return definePlatform(inputsFor(config, root, catalogue), { devStack: dev, gcpProvider: devProject });
+    // A preview creates no Google resources: the bootstrap stack owns every Google account.
+    return definePlatform(inputsFor(config, root, catalogue), { devStack: dev });
   }
   const config = parseEnvironment(stack, source, context);
   const outputs = definePlatform(inputsFor(config, root, catalogue));

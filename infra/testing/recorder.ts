@@ -98,6 +98,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   }
 }
 
+/** Ids a real provider would assign where other resources reference them by id (KMS keys). */
+function computedId(type: string, name: string, inputs: Record<string, unknown>, project: string): string {
+  switch (type) {
+    case 'gcp:kms/keyRing:KeyRing':
+      return `projects/${String(inputs.project ?? project)}/locations/${String(inputs.location)}/keyRings/${String(inputs.name)}`;
+    case 'gcp:kms/cryptoKey:CryptoKey':
+      return `${String(inputs.keyRing)}/cryptoKeys/${String(inputs.name)}`;
+    default:
+      return `${name}-id`;
+  }
+}
+
 /**
  * Installs the mocks for a stack and returns the recording. Call it before creating
  * resources (importing our modules creates nothing, so imports may come first).
@@ -121,7 +133,7 @@ export function recordResources(options: {
         recording.stackReferences.push(stack);
         return { id: stack, state: { ...inputs, outputs: options.stackOutputs?.[stack] ?? {} } };
       }
-      return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs, gcpProject) };
+      return { id: computedId(args.type, args.name, inputs, gcpProject), state: computedState(args.type, args.name, inputs, gcpProject) };
     },
     call: (args) => {
       const inputs = args.inputs as Record<string, unknown>;

@@ -1,0 +1,54 @@
+/**
+ * The bootstrap stack of one environment: everything that needs project-level IAM or
+ * comes before the platform stack, so that CI needs no IAM administration. An
+ * administrator runs it once per environment, and again when IAM changes (a new app
+ * repository, a service with new `gcp.roles`). See docs/identity.md.
+ *
+ * APIs first; then the KMS keys, the node service account, the CI accounts bound to
+ * their GitHub environments, and the services' Google accounts, each waiting for them.
+ */
+import type { Catalogue } from '../services/spec';
+import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
+import { CiIdentity } from '../infra/ci-identity';
+import { clusterName, NodeServiceAccount } from '../infra/cluster';
+import { PlatformKeys } from '../infra/kms';
+import { ProjectServices } from '../infra/project-services';
+import { WorkloadAccounts } from '../infra/workload-accounts';
+import type { BootstrapConfig } from './config';
+import type * as pulumi from '@pulumi/pulumi';
+
+/** The stack outputs, by the names of {@link BootstrapOutputs}. */
+export type BootstrapStackOutputs = { readonly [K in keyof BootstrapOutputs]: pulumi.Input<BootstrapOutputs[K]> };
+
+export function defineBootstrap(config: BootstrapConfig, catalogue: Catalogue): BootstrapStackOutputs {
+  const { stack, gcpProject: project } = config;
+  const services = new ProjectServices(`${stack}-apis`, { project });
+  const afterApis = { dependsOn: [...services.all] };
+  const keys = new PlatformKeys(`${stack}-keys`, { project, location: config.gcpRegion }, afterApis);
+  const nodes = new NodeServiceAccount(clusterName(stack), { project }, afterApis);
+  const ci = new CiIdentity(`${stack}-ci`, {
+    project,
+    stack,
+    repository: config.repository,
+    appRepositories: config.appRepositories,
+    previews: config.previews,
+    stateBucket: config.stateBucket,
+    secretsKey: keys.stackSecretsKey.id,
+    nodeServiceAccount: nodes.account.name,
+  }, afterApis);
+  const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, namespace: config.namespace, catalogue }, afterApis);
+  const { deployer, plan, preview } = ci.accountEmails;
+  return {
+    workloadIdentityProvider: ci.providerName,
+    githubEnvironments: ci.environments,
+    deployerServiceAccount: deployer as pulumi.Output<string>,
+    planServiceAccount: plan as pulumi.Output<string>,
+    ...(preview === undefined ? {} : { previewServiceAccount: preview }),
+    pusherServiceAccount: ci.pusherEmail,
+    nodeServiceAccount: nodes.account.email,
+    gkeSecretsKey: keys.gkeSecretsKey.id,
+    secretsProvider: keys.secretsProvider,
+    stateBucket: config.stateBucket,
+    workloadServiceAccounts: workloads.emails,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The Google APIs the platform's two programs use, enabled by the bootstrap stack before
+ * anything else, and never disabled when a stack is destroyed (other stacks and people
+ * use the same project).
+ */
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+/** Each API, and which resource of the programs needs it. Sorted by name. */
+export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
+  'artifactregistry.googleapis.com': 'the image repository (infra/registry.ts)',
+  'binaryauthorization.googleapis.com': 'Binary Authorization of the cluster (enforced in prod)',
+  'certificatemanager.googleapis.com': "the load balancer's certificate, map and DNS authorizations (infra/load-balancer.ts)",
+  'cloudkms.googleapis.com': 'the stack secrets and GKE secrets-encryption keys (infra/kms.ts)',
+  'cloudresourcemanager.googleapis.com': 'project IAM grants and project lookups',
+  'compute.googleapis.com': 'network, firewall, NAT, load balancer (infra/network.ts, infra/load-balancer.ts)',
+  'container.googleapis.com': 'the GKE cluster and node pool (infra/cluster.ts)',
+  'iam.googleapis.com': 'service accounts and the Workload Identity pool (infra/ci-identity.ts)',
+  'iamcredentials.googleapis.com': "CI's service account tokens after the federation exchange",
+  'logging.googleapis.com': "the cluster's system and workload logs",
+  'monitoring.googleapis.com': "the cluster's metrics and Managed Prometheus",
+  'storage.googleapis.com': "IAM on the Pulumi state bucket",
+  'sts.googleapis.com': "Workload Identity Federation's token exchange for GitHub's OIDC tokens",
+};
+
+/** Resource name of an API's Service: `compute.googleapis.com` -> `<name>-compute`. */
+export function serviceSlug(api: string): string {
+  return api.replace(/\.googleapis\.com$/, '');
+}
+
+export interface ProjectServicesArgs {
+  readonly project: string;
+  /** @default REQUIRED_SERVICES' keys */
+  readonly services?: readonly string[];
+}
+
+export class ProjectServices extends pulumi.ComponentResource {
+  /** Every enabled API, for `dependsOn`. */
+  readonly all: readonly gcp.projects.Service[];
+
+  constructor(name: string, args: ProjectServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('platform:project:Services', name, {}, opts);
+    const apis = [...(args.services ?? Object.keys(REQUIRED_SERVICES))].sort();
+    this.all = apis.map((api) => new gcp.projects.Service(`${name}-${serviceSlug(api)}`, {
+      project: args.project,
+      service: api,
+      // Destroying the stack leaves the APIs on: other stacks' resources still use them.
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }, { parent: this }));
+    this.registerOutputs({});
+  }
+}

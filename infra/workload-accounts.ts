@@ -1,0 +1,74 @@
+/**
+ * The Google service accounts of the services that declare `gcp.roles`, with exactly those
+ * project roles and the Workload Identity binding to their Kubernetes ServiceAccount.
+ *
+ * Project roles are project IAM, which CI may not grant, so the bootstrap stack creates
+ * these from the catalogue: adding a service with `gcp` access, or changing its roles,
+ * needs an administrator's `pulumi up` of bootstrap before the platform deploys it.
+ * Preview stacks (`pr-<N>`) get no Google account: their pods run without Google access.
+ */
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+import { workloadIdentityMember, workloadServiceAccountId } from '../charts/workload-identity';
+import { serviceAccountFor } from '../services/defaults';
+import type { Catalogue, ServiceSpec } from '../services/spec';
+import { roleSlug } from './iam-names';
+
+/** One service's Google identity: its account id, its roles and the Kubernetes ServiceAccount it is bound to. */
+export interface WorkloadAccountPlan {
+  readonly service: string;
+  readonly accountId: string;
+  readonly roles: readonly string[];
+  /** `serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>]`. */
+  readonly member: string;
+}
+
+/** The Google identities a catalogue needs in one stack, in catalogue order. */
+export function workloadAccountPlans(catalogue: Catalogue, stack: string, project: string, namespace: string): WorkloadAccountPlan[] {
+  return catalogue.services
+    .map(({ spec }) => spec)
+    .filter((spec): spec is ServiceSpec & { gcp: NonNullable<ServiceSpec['gcp']> } => spec.gcp !== undefined)
+    .map((spec) => ({
+      service: spec.name,
+      accountId: workloadServiceAccountId(spec.name, stack),
+      roles: [...new Set(spec.gcp.roles)].sort(),
+      member: workloadIdentityMember(project, namespace, serviceAccountFor(spec)),
+    }));
+}
+
+export interface WorkloadAccountsArgs {
+  readonly project: string;
+  readonly stack: string;
+  /** The apps' namespace in this stack (the platform's `platform:namespace`). */
+  readonly namespace: string;
+  readonly catalogue: Catalogue;
+}
+
+export class WorkloadAccounts extends pulumi.ComponentResource {
+  /** Service name -> email of its Google service account. */
+  readonly emails: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: WorkloadAccountsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('platform:apps:WorkloadAccounts', name, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
+    const plans = workloadAccountPlans(args.catalogue, args.stack, args.project, args.namespace);
+    const emails = plans.map((plan) => {
+      const account = new gcp.serviceaccount.Account(`${name}-${plan.service}`, {
+        project: args.project,
+        accountId: plan.accountId,
+        displayName: `${plan.service} (${args.stack}) workload identity`,
+      }, child);
+      for (const role of plan.roles) {
+        new gcp.projects.IAMMember(`${name}-${plan.service}-${roleSlug(role)}`, { project: args.project, role, member: account.member }, child);
+      }
+      new gcp.serviceaccount.IAMMember(`${name}-${plan.service}-workload-identity`, {
+        serviceAccountId: account.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: plan.member,
+      }, child);
+      return account.email;
+    });
+    this.emails = pulumi.all(emails).apply((all) => Object.fromEntries(plans.map((p, i) => [p.service, all[i]])));
+    this.registerOutputs({ emails: this.emails });
+  }
+}
