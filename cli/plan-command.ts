@@ -5,7 +5,7 @@
  * CLI would pass, and the program reads it through `pulumi.Config`. For a `pr-<N>` stack,
  * dev's files stand in for dev's `previewSettings` output, behind the mocked StackReference.
  */
-import { bootstrapStackReference, offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
+import { offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
 import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../infra/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
@@ -35,7 +35,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     stackOutputs: {
       ...devStackOutputs(environment, root),
       // A platform stack reads its accounts and keys from its bootstrap stack.
-      [bootstrapStackReference(stack)]: { ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }) },
+      [environment.bootstrapStackReference]: { ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }) },
     },
   });
   setProgramConfig(files.values);

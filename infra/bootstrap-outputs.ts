@@ -8,17 +8,17 @@ import * as pulumi from '@pulumi/pulumi';
 import { ciAccounts, PUSHER_ACCOUNT_ID } from './ci-identity';
 import { clusterName, nodeServiceAccountEmail } from './cluster';
 import { serviceAccountEmail } from './iam-names';
+import { BOOTSTRAP_PROJECT } from './config-schema';
 import { cryptoKeyId, GKE_SECRETS_KEY, secretsProviderUrl, STACK_SECRETS_KEY } from './kms';
 
-/** The bootstrap program's Pulumi project name (`bootstrap/Pulumi.yaml`). */
-export const BOOTSTRAP_PROJECT = 'platform-bootstrap';
+export { BOOTSTRAP_PROJECT };
 
 /**
- * The bootstrap stack of a platform stack, as a DIY (`gs://`) backend names it; the
- * platform reads its outputs. To become the config key `platform:bootstrapStackReference`.
+ * The bootstrap stack of a platform stack as a DIY (`gs://`) backend names it, whose
+ * organization is always `organization`: the default of `platform:bootstrapStackReference`.
  */
-export function bootstrapStackReference(stack: string): string {
-  return `organization/${BOOTSTRAP_PROJECT}/${stack}`;
+export function bootstrapStackReference(stack: string, organization = 'organization'): string {
+  return `${organization}/${BOOTSTRAP_PROJECT}/${stack}`;
 }
 
 /** Bootstrap's stack outputs, by exact name (docs/identity.md lists them for the setup). */
@@ -52,8 +52,8 @@ export interface BootstrapRefs {
 }
 
 /** Reads the bootstrap stack's outputs the platform needs; a missing output fails the run, naming it. */
-export function readBootstrap(stack: string): BootstrapRefs {
-  const ref = new pulumi.StackReference(bootstrapStackReference(stack));
+export function readBootstrap(reference: string): BootstrapRefs {
+  const ref = new pulumi.StackReference(reference);
   // Typed boundary: stack outputs are untyped; these are strings by the contract above.
   const text = (name: keyof BootstrapOutputs) => ref.requireOutput(name) as pulumi.Output<string>;
   return { nodeServiceAccount: text('nodeServiceAccount'), gkeSecretsKey: text('gkeSecretsKey'), pusherServiceAccount: text('pusherServiceAccount') };

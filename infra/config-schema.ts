@@ -28,6 +28,8 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly file: string;
   /** Fully qualified name of the dev stack, which preview stacks deploy onto. */
   readonly devStackReference: string;
+  /** Fully qualified name of this environment's bootstrap stack (accounts, node account, keys). */
+  readonly bootstrapStackReference: string;
   /** Which `services/releases/<name>.yaml` holds this environment's pins. */
   readonly releases: string;
   /** GCP project id (`gcp:project`). */
@@ -56,8 +58,6 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly istioVersion: string;
   /** Replicas of istiod and the ingress gateway (at least 2 outside dev). */
   readonly meshReplicas: number;
-  /** GitHub `owner/repo`s whose workflows may deploy and push images (Workload Identity Federation). */
-  readonly ciRepositories: readonly string[];
   readonly deletionProtection: boolean;
   /** CIDRs allowed to reach the control plane's IP endpoint; empty = DNS endpoint with IAM only. */
   readonly authorizedNetworks: readonly string[];
@@ -144,7 +144,6 @@ const boolean: Reader<boolean> = (raw) =>
   raw === 'true' || raw === 'false' ? raw === 'true' : { problem: 'must be true or false', fix: 'set it to true or false' };
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
 const integer =
@@ -202,7 +201,6 @@ const KEYS = {
   releaseChannel: { key: `${PROJECT}:releaseChannel`, read: oneOf(['RAPID', 'REGULAR', 'STABLE'] as const), fallback: ({ profile }) => (profile === 'prod' ? 'STABLE' : 'REGULAR') },
   istioVersion: { key: `${PROJECT}:istioVersion`, read: pattern(SEMVER, 'an Istio release (x.y.z)', '1.30.3') },
   meshReplicas: { key: `${PROJECT}:meshReplicas`, read: integer(1, 20), fallback: ({ profile }) => (profile === 'dev' ? 1 : 2) },
-  ciRepositories: { key: `${PROJECT}:ciRepositories`, read: list(REPOSITORY, 'GitHub owner/repo names', 'my-org/platform, my-org/reviews', false) },
   deletionProtection: { key: `${PROJECT}:deletionProtection`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
   authorizedNetworks: { key: `${PROJECT}:authorizedNetworks`, read: list(CIDR, 'IPv4 CIDRs', '203.0.113.0/24'), fallback: () => [] },
   binaryAuthorization: { key: `${PROJECT}:binaryAuthorization`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
@@ -211,6 +209,12 @@ const KEYS = {
     read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform/dev'),
     // The dev stack of this organization and project (a self-managed backend's organization is `organization`).
     fallback: ({ organization, project }) => `${organization}/${project}/dev`,
+  },
+  bootstrapStackReference: {
+    key: `${PROJECT}:bootstrapStackReference`,
+    read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform-bootstrap/dev'),
+    // This environment's bootstrap stack (bootstrap/, docs/identity.md): its accounts, node account and keys.
+    fallback: ({ organization, stack }) => `${organization}/${BOOTSTRAP_PROJECT}/${stack}`,
   },
   allowedRegistries: {
     key: `${PROJECT}:allowedRegistries`,
@@ -225,6 +229,9 @@ type SettingName = keyof typeof KEYS;
 
 /** Every setting's config key, in reading order (for docs and the did-you-mean check). */
 export const CONFIG_KEYS: readonly string[] = Object.values(KEYS).map((k) => k.key);
+
+/** The bootstrap program's Pulumi project name (`bootstrap/Pulumi.yaml`). */
+export const BOOTSTRAP_PROJECT = 'platform-bootstrap';
 
 /** Preview stacks: one per pull request, `pr-<number>`. */
 export const PREVIEW_STACK = /^pr-([1-9]\d{0,6})$/;

@@ -18,7 +18,6 @@ const BASE: Readonly<Record<string, string>> = {
   'platform:domain': 'qa.shop.example.com',
   'platform:tlsCredential': 'shop-qa-tls',
   'platform:istioVersion': '1.30.3',
-  'platform:ciRepositories': '[shop-org/platform]',
 };
 
 /** What the infrastructure keys resolve to when a stack file leaves them out. */
@@ -100,7 +99,7 @@ describe('the repository stacks', () => {
       jwtIssuer: 'https://accounts.google.com',
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
-      ciRepositories: ['your-org/platform', 'your-org/bookinfo'],
+      bootstrapStackReference: `organization/platform-bootstrap/${stack}`,
       allowedRegistries: ['docker.io/istio/', `europe-west1-docker.pkg.dev/${expected.gcpProject}/`],
       ...INFRA_DEFAULTS,
       ...expected,
@@ -143,7 +142,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       gatewayName: 'istio-ingress',
       tlsCredential: 'shop-qa-tls',
       controlPlaneNamespace: 'istio-system',
-      ciRepositories: ['shop-org/platform'],
+      bootstrapStackReference: 'organization/platform-bootstrap/qa',
       allowedRegistries: ['docker.io/istio/', 'europe-west1-docker.pkg.dev/my-platform-qa/'],
       ...INFRA_DEFAULTS,
       // The staging profile's defaults.
@@ -239,7 +238,7 @@ describe('loadEnvironment with a crafted stack file', () => {
   it('reports invalid YAML with its line', () => {
     writeStack('qa', `${stackYaml()}  platform:profile: prod\n`);
     expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-      { where: display('qa'), field: 'line 11', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
+      { where: display('qa'), field: 'line 10', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
     ]);
   });
 
@@ -269,7 +268,6 @@ describe('loadEnvironment with a crafted stack file', () => {
       `${display('qa')} config.platform:tlsCredential is required`,
       `${display('qa')} config.gcp:project is required`,
       `${display('qa')} config.platform:istioVersion is required`,
-      `${display('qa')} config.platform:ciRepositories is required`,
     ]);
   });
 
@@ -315,7 +313,7 @@ describe('loadEnvironment with a crafted stack file', () => {
     ['one mesh replica in staging', { 'platform:meshReplicas': '1' }, 'config.platform:meshReplicas', 1, 'leaves istiod and the gateway without redundancy in a staging environment', 'use 2 or more'],
     ['deletion protection off in prod', { 'platform:profile': 'prod', 'platform:deletionProtection': 'false' }, 'config.platform:deletionProtection', false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true'],
     ['zones not a list', { 'platform:zones': 'europe-west1-b' }, 'config.platform:zones', 'europe-west1-b', 'must be a YAML list of zones (at least one)', 'write it as a list, e.g. [europe-west1-b, europe-west1-c]'],
-    ['an empty repository list', { 'platform:ciRepositories': '[]' }, 'config.platform:ciRepositories', [], 'must be a YAML list of GitHub owner/repo names (at least one)', 'write it as a list, e.g. [my-org/platform, my-org/reviews]'],
+    ['a bootstrap stack reference that is not <organization>/<project>/<stack>', { 'platform:bootstrapStackReference': 'platform-bootstrap/dev' }, 'config.platform:bootstrapStackReference', 'platform-bootstrap/dev', 'must be a stack reference <organization>/<project>/<stack>', 'set it to e.g. organization/platform-bootstrap/dev'],
     ['a node count out of range', { 'platform:nodeMaxCount': '0' }, 'config.platform:nodeMaxCount', '0', 'must be a whole number from 1 to 1000', 'set it to a number from 1 to 1000'],
     ['a master range that is not a /28', { 'platform:masterCidr': '172.16.0.0/24' }, 'config.platform:masterCidr', '172.16.0.0/24', 'must be a /28 IPv4 CIDR', 'set it to e.g. 172.16.0.0/28'],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {

@@ -82,7 +82,7 @@ function definePreview(config: EnvironmentConfig, synthesis: Synthesis, urls: st
 function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: string[]): PlatformOutputs {
   const { stack } = config;
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
-  const bootstrap = readBootstrap(stack);
+  const bootstrap = readBootstrap(config.bootstrapStackReference);
   const network = new Network(`${stack}-network`, {
     region: config.gcpRegion,
     subnetCidr: config.subnetCidr,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { bootstrapStackReference, offlineBootstrapOutputs } from './bootstrap-outputs';
 import { parseEnvironment, previewSettings, readStackFiles } from './config';
 import { program, pulumiConfigSource, setProgramConfig, type ProgramOutputs } from './program';
 import { recordResources, registered, settle, type Recording } from './testing/recorder';
@@ -27,7 +28,6 @@ const QA: Record<string, string> = {
   'platform:tlsCredential': 'shop-qa-tls',
   'platform:istioVersion': '1.30.3',
   'platform:releases': 'dev',
-  'platform:ciRepositories': '["shop-org/platform"]',
   'platform:zones': '["europe-west4-a","europe-west4-b"]',
   'platform:nodeMaxCount': '4',
   'platform:jwtIssuer': 'https://accounts.google.com',
@@ -61,7 +61,9 @@ describe('the program reads its configuration from the Pulumi runtime', () => {
     let outputs: ProgramOutputs;
     beforeAll(async () => {
       cliConfig(QA, ['platform:tlsCredential']);
-      ({ recording, outputs } = await run('qa'));
+      // A platform stack reads its accounts and keys from its bootstrap stack.
+      const bootstrap = offlineBootstrapOutputs({ stack: 'qa', project: 'shop-qa-1234', region: 'europe-west4' });
+      ({ recording, outputs } = await run('qa', { [bootstrapStackReference('qa')]: { ...bootstrap } }));
     });
 
     it('builds the platform from those settings', () => {
@@ -115,12 +117,8 @@ describe("a preview stack reads dev's settings from dev's previewSettings output
     expect(outputs.previewSettings).toBeUndefined();
   });
 
-  it("creates the Google service accounts of apps with gcp in dev's project, through the preview's own provider", () => {
-    const provider = recording.one('pulumi:providers:gcp', 'pr-3-dev-project');
-    expect(provider.inputs).toMatchObject({ project: 'shop-qa-1234', region: 'europe-west4' });
-    const google = recording.resources.filter((r) => r.type.startsWith('gcp:'));
-    expect(google.map((r) => r.type).sort()).toEqual(['gcp:projects/iAMMember:IAMMember', 'gcp:serviceaccount/account:Account', 'gcp:serviceaccount/iAMMember:IAMMember']);
-    for (const r of google) expect(r.provider).toBe(`${provider.urn}::pr-3-dev-project-id`);
+  it('creates no Google resource, not even for apps with gcp: their accounts are the bootstrap stack\'s', () => {
+    expect(recording.resources.filter((r) => r.type.startsWith('gcp:') || r.type === 'pulumi:providers:gcp')).toEqual([]);
   });
 
   it('ends with a RunError when dev does not export its settings yet', async () => {
