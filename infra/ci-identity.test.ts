@@ -40,6 +40,7 @@ const READ_ONLY_ROLES = [
   'roles/cloudkms.cryptoKeyDecrypter',
   'roles/compute.viewer',
   'roles/container.viewer',
+  'roles/dns.reader',
   'roles/serviceusage.serviceUsageConsumer',
   'roles/storage.objectViewer',
 ];

@@ -62,6 +62,8 @@ export const DEPLOYER_PROJECT_ROLES: readonly string[] = [
   'roles/certificatemanager.admin',
   // The image repository and its IAM policy (the pusher's writer role on it).
   'roles/artifactregistry.admin',
+  // The private googleapis.com zone and its records (Private Google Access, infra/network.ts).
+  'roles/dns.admin',
   // Using the project's APIs as the quota and billing project of the calls.
   'roles/serviceusage.serviceUsageConsumer',
 ];
@@ -80,6 +82,7 @@ export const PLAN_PROJECT_ROLES: readonly string[] = [
   'roles/certificatemanager.viewer',
   // The image repository, and image digests for promotions.
   'roles/artifactregistry.reader',
+  'roles/dns.reader',
   'roles/serviceusage.serviceUsageConsumer',
 ];
 

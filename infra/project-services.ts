@@ -15,6 +15,7 @@ export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
   'cloudresourcemanager.googleapis.com': 'project IAM grants and project lookups',
   'compute.googleapis.com': 'network, firewall, NAT, load balancer (infra/network.ts, infra/load-balancer.ts)',
   'container.googleapis.com': 'the GKE cluster and node pool (infra/cluster.ts)',
+  'dns.googleapis.com': 'the private googleapis.com zone for Private Google Access (infra/network.ts)',
   'iam.googleapis.com': 'service accounts and the Workload Identity pool (infra/ci-identity.ts)',
   'iamcredentials.googleapis.com': "CI's service account tokens after the federation exchange",
   'logging.googleapis.com': "the cluster's system and workload logs",
