@@ -41,7 +41,13 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'pulumi:providers:kubernetes': ['enableServerSideApply', 'namespace'],
   'pulumi:providers:gcp': ['project', 'region'],
   'pulumi:pulumi:StackReference': ['name'],
+  // Never the key material: the private key is a secret, the certificate is noise.
+  'tls:index/privateKey:PrivateKey': ['algorithm', 'rsaBits'],
+  'tls:index/selfSignedCert:SelfSignedCert': ['validityPeriodHours', 'earlyRenewalHours', 'allowedUses'],
 };
+
+/** Inputs never printed by the fallback, whatever the type: credentials and key material. */
+const SECRET_INPUT = /pem|key|secret|password|token|credential|kubeconfig|cert/i;
 
 /** Modules in the order the platform is built. */
 const MODULE_ORDER = ['project', 'kms', 'network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
@@ -61,7 +67,9 @@ function brief(value: unknown): string {
 }
 
 export function keySettings(r: RecordedResource): string {
-  const paths = KEY_SETTINGS[r.type] ?? Object.keys(r.inputs).filter((k) => ['string', 'number', 'boolean'].includes(typeof r.inputs[k]) && k !== 'name' && k !== 'project').slice(0, 3);
+  const paths = KEY_SETTINGS[r.type] ?? Object.keys(r.inputs)
+    .filter((k) => ['string', 'number', 'boolean'].includes(typeof r.inputs[k]) && k !== 'name' && k !== 'project' && !SECRET_INPUT.test(k))
+    .slice(0, 3);
   return paths
     .map((p) => [p, at(r.inputs, p)] as const)
     .filter(([, v]) => v !== undefined)
