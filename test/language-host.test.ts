@@ -1,6 +1,6 @@
 /** The Pulumi CLI's way of starting Node.js code (test/language-host.ts), as tables. */
 import * as path from 'node:path';
-import { pwdMain, runtimeEnv } from './language-host';
+import { programLaunch, pwdMain, runtimeEnv } from './language-host';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -25,5 +25,16 @@ describe('runtimeEnv (language host parseOptions and execRuntime)', () => {
 
   it('rejects a typescript option that is not a boolean, as the language host does', () => {
     expect(() => runtimeEnv({ typescript: 'yes' })).toThrow('typescript option must be a boolean');
+  });
+});
+
+describe('the two Pulumi programs of this repository', () => {
+  it.each([
+    ['the platform (Pulumi.yaml)', ROOT, path.join(ROOT, 'infra'), '.'],
+    ['the bootstrap (bootstrap/Pulumi.yaml)', path.join(ROOT, 'bootstrap'), path.join(ROOT, 'bootstrap'), 'index.ts'],
+  ])('%s is compiled by the CLI with the repository tsconfig.json', (_case, projectDir, cwd, entryPoint) => {
+    const launch = programLaunch(projectDir);
+    expect(launch).toMatchObject({ cwd, entryPoint, env: { PULUMI_NODEJS_TYPESCRIPT: 'true' } });
+    expect(path.resolve(launch.cwd, launch.env.PULUMI_NODEJS_TSCONFIG_PATH ?? 'tsconfig.json')).toBe(path.join(ROOT, 'tsconfig.json'));
   });
 });
