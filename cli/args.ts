@@ -18,21 +18,35 @@ export function parseOptions<K extends string>(argv: string[], names: readonly K
 
 export class UsageError extends Error {}
 
+/** What a command gets from the process: its output streams and its working directory. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Relative paths in the arguments are relative to it. */
+  readonly cwd: string;
+}
+
+/** A command: the arguments after the script's name in, the exit code out (none: 0). */
+export type Command = (argv: string[], io: Io) => number | void | Promise<number | void>;
+
 /** Runs a command: bad input prints its message and exits 1, bugs print a stack and exit 2. */
-export function main(run: () => void | Promise<void>): void {
-  const fail = (error: unknown): void => {
-    if (error instanceof ValidationError || error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    process.stderr.write(`internal error (please report): ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 2;
-  };
+export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
   try {
-    const result = run();
-    if (result instanceof Promise) result.catch(fail);
+    return (await command(argv, io)) ?? 0;
   } catch (error) {
-    fail(error);
+    if (error instanceof ValidationError || error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return 1;
+    }
+    io.err(`internal error (please report): ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
   }
+}
+
+/** The entry point of `cli/<name>.ts`: runs the command on the process's arguments and streams. */
+export function main(command: Command): void {
+  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), cwd: process.cwd() };
+  void runCommand(command, process.argv.slice(2), io).then((code) => {
+    if (code !== 0) process.exitCode = code;
+  });
 }

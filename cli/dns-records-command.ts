@@ -4,8 +4,10 @@
  * stdin), and prints the DNS records to create (`dnsRecords`) and the command that shows
  * when the certificate they unlock is issued (`certificate`).
  */
+import * as fs from 'node:fs';
 import type { DnsRecord, DnsRecordPurpose } from '../infra/dns-records';
 import { assertNoProblems, ValidationError, type Problem } from '../services/problems';
+import { parseOptions, UsageError, type Io } from './args';
 
 export interface CertificateRef {
   readonly name: string;
@@ -99,4 +101,37 @@ export function formatDnsStep(stack: string, step: DnsStep): string {
     `  gcloud certificate-manager certificates describe ${name} --project=${project} --location=${location} --format="get(managed.state)"`,
     '',
   ].join('\n');
+}
+
+export const DNS_RECORDS_USAGE = [
+  'usage: pulumi stack output --json --stack <stack> | npm run dns-records -- --stack <stack>',
+  '       npm run dns-records -- --stack <stack> --file <outputs.json>',
+].join('\n');
+
+/** Standard input: whether it is a terminal (nothing piped in), and all of its text. */
+export interface Stdin {
+  readonly isTTY: boolean;
+  read(): string;
+}
+
+const processStdin: Stdin = {
+  get isTTY() {
+    return process.stdin.isTTY === true;
+  },
+  read: () => fs.readFileSync(0, 'utf8'),
+};
+
+/** `npm run dns-records -- <argv>`: prints the DNS step for the stack outputs on stdin or in `--file`. */
+export function dnsRecordsCli(argv: string[], io: Io, stdin: Stdin = processStdin): void {
+  const args = parseOptions(argv, ['stack', 'file'], DNS_RECORDS_USAGE);
+  if (args.stack === undefined) throw new UsageError(`--stack is required\n${DNS_RECORDS_USAGE}`);
+  if (args.file === undefined && stdin.isTTY) throw new UsageError(`pipe the stack outputs in, or pass --file\n${DNS_RECORDS_USAGE}`);
+  const where = args.file ?? 'stdin';
+  let text: string;
+  try {
+    text = args.file === undefined ? stdin.read() : fs.readFileSync(args.file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${where}: ${(error as Error).message}\n${DNS_RECORDS_USAGE}`);
+  }
+  io.out(formatDnsStep(args.stack, dnsStep(text, where, args.stack)));
 }

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ROOT, runCli, spawnTsx } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
-import { dnsStep, formatDnsStep } from './dns-records-command';
+import { dnsRecordsCli, dnsStep, formatDnsStep } from './dns-records-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'stack-outputs', 'dev.json');
 
 const EXPECTED = [
@@ -23,13 +21,10 @@ const EXPECTED = [
   '',
 ].join('\n');
 
-async function dnsRecordsCli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(TSX, [path.join(ROOT, 'cli', 'dns-records.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number((error as { code?: number }).code), stdout, stderr });
-    });
-    child.stdin?.end(input ?? '');
-  });
+/** In-process, with `input` piped to stdin, or a terminal there without it. */
+function dnsRecords(args: string[], input?: string) {
+  const stdin = { isTTY: input === undefined, read: () => input ?? '' };
+  return runCli((argv, io) => dnsRecordsCli(argv, io, stdin), args);
 }
 
 describe('dnsStep', () => {
@@ -71,10 +66,15 @@ describe('formatDnsStep', () => {
 });
 
 describe('npm run dns-records', () => {
+  it('runs from the command line: prints the step for the stack outputs piped in', async () => {
+    const piped = await spawnTsx('cli/dns-records.ts', ['--stack', 'dev'], { input: fs.readFileSync(FIXTURE, 'utf8') });
+    expect(piped).toEqual({ code: 0, stdout: EXPECTED, stderr: '' });
+  });
+
   it('prints the step for the stack outputs piped in, or given with --file', async () => {
     const [piped, file] = await Promise.all([
-      dnsRecordsCli(['--stack', 'dev'], fs.readFileSync(FIXTURE, 'utf8')),
-      dnsRecordsCli(['--stack', 'dev', '--file', FIXTURE]),
+      dnsRecords(['--stack', 'dev'], fs.readFileSync(FIXTURE, 'utf8')),
+      dnsRecords(['--stack', 'dev', '--file', FIXTURE]),
     ]);
     expect(piped).toEqual({ code: 0, stdout: EXPECTED, stderr: '' });
     expect(file).toEqual({ code: 0, stdout: EXPECTED, stderr: '' });
@@ -82,8 +82,8 @@ describe('npm run dns-records', () => {
 
   it('exits 1 with the problem when the outputs are not a platform stack, and when --stack is missing', async () => {
     const [preview, noStack] = await Promise.all([
-      dnsRecordsCli(['--stack', 'pr-7'], '{"namespace":"pr-7"}'),
-      dnsRecordsCli(['--file', FIXTURE]),
+      dnsRecords(['--stack', 'pr-7'], '{"namespace":"pr-7"}'),
+      dnsRecords(['--file', FIXTURE], ''),
     ]);
     expect(preview.code).toBe(1);
     expect(preview.stderr).toContain('error: stdin: not the outputs of a platform stack:\n  - stdin: dnsRecords is missing.');

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { ROOT, spawnTsx } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
 import { changedPaths, MARKER, parsePolicyReport, runManifestDiff } from './manifest-diff-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'dev');
-const run = promisify(execFile);
 
 type Obj = Record<string, unknown>;
 
@@ -310,15 +306,7 @@ describe('npm run manifest-diff', () => {
     const base = write('base', standard());
     const headDir = write('head', head);
     const out = path.join(tmp, 'out', 'diff.md');
-    const cli = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'manifest-diff.ts'), ...args], { cwd: ROOT });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const cli = (...args: string[]) => spawnTsx('cli/manifest-diff.ts', args);
     // Both runs start at once: each spends most of its time starting tsx.
     const [ok, missing] = await Promise.all([cli('--base', base, '--head', headDir, '--out', out), cli('--base', path.join(tmp, 'nope'), '--head', headDir)]);
     expect(ok).toEqual({ code: 0, stdout: `wrote ${out}: changes in prod\n`, stderr: '' });

@@ -5,11 +5,13 @@
  * CLI would pass, and the program reads it through `pulumi.Config`. For a `pr-<N>` stack,
  * dev's files stand in for dev's `previewSettings` output, behind the mocked StackReference.
  */
+import { planBootstrap } from '../bootstrap/plan';
 import { offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
 import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../infra/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
 import { recordResources, registered, type Recording } from '../infra/testing/recorder';
+import { parseOptions, UsageError, type Io } from './args';
 
 export interface PlanOptions {
   /** @default the repository root */
@@ -42,4 +44,15 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   const outputs = await program({ root, ...(options.catalogue !== undefined && { catalogue: options.catalogue }) });
   await registered();
   return { recording, outputs, text: formatPlan(stack, recording) };
+}
+
+export const PLAN_USAGE = 'usage: npm run plan -- --stack <dev|staging|prod|pr-<N>> [--program platform|bootstrap]';
+
+/** `npm run plan -- <argv>`: prints the offline plan of a stack's platform or bootstrap program. */
+export async function planCli(argv: string[], io: Io): Promise<void> {
+  const args = parseOptions(argv, ['stack', 'program'], PLAN_USAGE);
+  if (args.stack === undefined) throw new UsageError(`--stack is required\n${PLAN_USAGE}`);
+  const program = args.program ?? 'platform';
+  if (program !== 'platform' && program !== 'bootstrap') throw new UsageError(`--program must be platform or bootstrap, not ${program}\n${PLAN_USAGE}`);
+  io.out((program === 'bootstrap' ? await planBootstrap(args.stack) : await planStack(args.stack)).text);
 }

@@ -1,19 +1,13 @@
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli, spawnTsx, type CliResult } from '../test/cli';
+import { planCli } from './plan-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const run = promisify(execFile);
+const plan = (...args: string[]) => runCli(planCli, args);
 
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'cli', 'plan.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return e;
-  }
-}
+// The spawned run starts tsx while the in-process runs go on.
+let spawned: Promise<CliResult>;
+beforeAll(() => {
+  spawned = spawnTsx('cli/plan.ts', ['--stack', 'staging']);
+});
 
 describe('npm run plan', () => {
   it('prints the plan of a stack as a tree with key settings', async () => {
@@ -39,5 +33,12 @@ describe('npm run plan', () => {
     const missing = await plan();
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('usage: npm run plan -- --stack <dev|staging|prod|pr-<N>>');
+  });
+
+  it('runs from the command line: prints the plan of a stack and exits 0', async () => {
+    const result = await spawned;
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Plan for stack staging: \d+ resources \(offline, under mocks\)\n/);
+    expect(result.stdout).toContain('Cluster platform-staging-cluster  location=europe-west1  releaseChannel.channel=REGULAR');
   });
 });

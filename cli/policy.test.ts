@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { RULES } from '../policies/catalogue';
 import { blocking, passed } from '../policies/engine';
-import { checkDirectory, checkEnvironment } from './policy-command';
+import { ROOT, runCli, spawnTsx, type CliResult } from '../test/cli';
+import { checkDirectory, checkEnvironment, policyCli } from './policy-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const BAD = path.join('test', 'fixtures', 'policy', 'bad');
-const run = promisify(execFile);
 
-async function policy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'policy.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const policy = (...args: string[]) => runCli(policyCli, args);
 
 /** Rule ids the report names, in order of first appearance. */
 function rulesNamed(report: string): string[] {
@@ -27,7 +15,6 @@ function rulesNamed(report: string): string[] {
 
 const manifestRuleIds = RULES.filter((r) => r.target === 'manifests').map((r) => r.id).sort();
 
-// Every CLI run starts at once: each spends most of its time starting tsx.
 const RUNS = {
   dev: ['dev', '--infra'],
   unknownEnv: ['qa'],
@@ -39,10 +26,24 @@ const RUNS = {
   badProfile: ['--dir', BAD, '--profile', 'production'],
 } as const;
 type Run = keyof typeof RUNS;
-let results: Record<Run, Awaited<ReturnType<typeof policy>>>;
+let results: Record<Run, CliResult>;
+let spawned: CliResult;
 beforeAll(async () => {
-  const entries = await Promise.all(Object.entries(RUNS).map(async ([name, args]) => [name, await policy(...args)] as const));
+  // The spawned run starts tsx while the in-process runs go on.
+  const spawn = spawnTsx('cli/policy.ts', RUNS.bad);
+  const entries: Array<readonly [Run, CliResult]> = [];
+  for (const [name, args] of Object.entries(RUNS) as Array<[Run, readonly string[]]>) entries.push([name, await policy(...args)]);
   results = Object.fromEntries(entries) as typeof results;
+  spawned = await spawn;
+});
+
+describe('npm run policy from the command line', () => {
+  it('parses the arguments, prints the report and exits 1 on a mandatory violation', () => {
+    const result = spawned;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(results.bad.stdout);
+  });
 });
 
 describe('npm run policy -- <env>', () => {

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { spawnTsx, type CliResult } from '../test/cli';
 import { MAX_BODY_CHARS, nextLink, prepareBody, runPrComment, upsertComment, type Fetch, type FetchInit, type FetchResponse } from './pr-comment-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const run = promisify(execFile);
 const TOKEN = 'ghs_TESTTOKEN0123456789abcdef';
 const API = 'https://api.github.com';
 const MARKER = '<!-- platform:manifest-diff -->';
@@ -209,19 +205,11 @@ describe('runPrComment', () => {
 
 describe('npm run pr-comment', () => {
   // Both runs start at once: each spends most of its time starting tsx.
-  let results: Array<{ code: number; stdout: string; stderr: string }>;
+  let results: CliResult[];
   beforeAll(async () => {
     const body = path.join(os.tmpdir(), `pr-comment-cli-${process.pid}.md`);
     fs.writeFileSync(body, 'x');
-    const spawn = async (env: NodeJS.ProcessEnv) => {
-      try {
-        const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'pr-comment.ts'), '--pr', '7', '--marker', 'manifest-diff', '--body-file', body], { cwd: ROOT, env });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const spawn = (env: NodeJS.ProcessEnv) => spawnTsx('cli/pr-comment.ts', ['--pr', '7', '--marker', 'manifest-diff', '--body-file', body], { env });
     const base = { PATH: process.env.PATH, HOME: process.env.HOME };
     results = await Promise.all([
       spawn({ ...base, GITHUB_REPOSITORY: 'acme/platform' }),

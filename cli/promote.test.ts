@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import bookinfo from '../services/bookinfo';
 import { defineCatalogue, defineService } from '../services/define';
 import { formatProblem, ValidationError } from '../services/problems';
@@ -10,10 +7,9 @@ import type { Catalogue } from '../services/spec';
 import { pinChanges, promote, promotionRouteProblems, type PromoteOptions } from './promote-command';
 import { RegistryError, type DigestResolver } from './registry-digest';
 import { releasesFile } from '../services/releases';
+import { ROOT, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const HUB = 'docker.io/istio/examples-bookinfo';
 const SERVICES = [['productpage', 'v1'], ['details', 'v1'], ['reviews', 'v1'], ['reviews', 'v2'], ['reviews', 'v3'], ['ratings', 'v1']] as const;
 
@@ -237,16 +233,7 @@ describe('pinChanges', () => {
 });
 
 describe('npm run promote', () => {
-  const exec = promisify(execFile);
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(TSX, [path.join(ROOT, 'cli', 'promote.ts'), '--root', root, ...args], { cwd: ROOT });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = (...args: string[]) => spawnTsx('cli/promote.ts', ['--root', root, ...args]);
 
   it('staging -> prod with digest pins needs no registry and reports the files in sync', async () => {
     const result = await cli('--from', 'staging', '--to', 'prod');

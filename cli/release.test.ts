@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import bookinfo from '../services/bookinfo';
 import { defineCatalogue, defineService } from '../services/define';
 import { formatProblem } from '../services/problems';
@@ -9,10 +7,9 @@ import type { Catalogue, VersionSpec } from '../services/spec';
 import { thrown } from '../test/fixtures/thrown';
 import { closestName, runRelease, type ReleaseOptions } from './release-command';
 import { releasesFile } from '../services/releases';
+import { ROOT, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const HUB = 'docker.io/istio/examples-bookinfo';
 
@@ -213,16 +210,7 @@ describe('closestName', () => {
 });
 
 describe('npm run release', () => {
-  const run = promisify(execFile);
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'release.ts'), '--root', root, ...args], { cwd: ROOT });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = (...args: string[]) => spawnTsx('cli/release.ts', ['--root', root, ...args]);
 
   it('prints the pin it set', async () => {
     const result = await cli('--env', 'dev', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { availableStacks, loadEnvironment, PREVIEW_STACK, repoRoot } from '../infra/config';
 import { assertNoProblems, ValidationError } from '../services/problems';
 import { ENVIRONMENT_PROFILES } from '../services/spec';
+import { parseOptions, UsageError, type Io } from './args';
 
 /** Longest pull request number a preview stack name allows (`PREVIEW_STACK`). */
 const MAX_PR_DIGITS = 7;
@@ -117,4 +118,34 @@ export function affectedInRepository(changedPaths: readonly string[], root = rep
   const stacks = longLivedStacks(root);
   const releasesOf = new Map(stacks.map((s) => [s, loadEnvironment(s, root).releases]));
   return affectedStacks(changedPaths, stacks, releasesOf);
+}
+
+export const STACKS_USAGE = [
+  'usage: npm run stacks -- pr-name --pr <N> [--format text|github]',
+  '       npm run stacks -- affected --changed <file> [--format json|github]',
+].join('\n');
+
+/** `github` writes `key=value`, to append to "$GITHUB_OUTPUT". */
+function format(value: string | undefined, allowed: readonly string[]): string {
+  const chosen = value ?? allowed[0];
+  if (!allowed.includes(chosen)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${chosen}"\n${STACKS_USAGE}`);
+  return chosen;
+}
+
+/** `npm run stacks -- <argv>`: prints the preview stack of a pull request, or the stacks its changes affect. */
+export function stacksCli(argv: string[], io: Io): void {
+  const [command, ...rest] = argv;
+  if (command === 'pr-name') {
+    const args = parseOptions(rest, ['pr', 'format'], STACKS_USAGE);
+    if (args.pr === undefined) throw new UsageError(`--pr is required\n${STACKS_USAGE}`);
+    const name = previewStackName(args.pr);
+    io.out(format(args.format, ['text', 'github']) === 'github' ? `stack=${name}\n` : `${name}\n`);
+  } else if (command === 'affected') {
+    const args = parseOptions(rest, ['changed', 'format'], STACKS_USAGE);
+    if (args.changed === undefined) throw new UsageError(`--changed is required\n${STACKS_USAGE}`);
+    const json = JSON.stringify(affectedInRepository(readChangedPaths(args.changed)));
+    io.out(format(args.format, ['json', 'github']) === 'github' ? `stacks=${json}\n` : `${json}\n`);
+  } else {
+    throw new UsageError(`${command === undefined ? 'a subcommand is required' : `unknown subcommand "${command}"`}\n${STACKS_USAGE}`);
+  }
 }

@@ -1,47 +1,35 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { PREVIEW_STACK } from '../infra/config';
+import { runCli, spawnTsx, type CliResult } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
-import { affectedInRepository, affectedStacks, byEnvironmentOrder, longLivedStacks, previewStackName, readChangedPaths } from './stacks-command';
+import { affectedInRepository, affectedStacks, byEnvironmentOrder, longLivedStacks, previewStackName, readChangedPaths, stacksCli } from './stacks-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const run = promisify(execFile);
 const STACKS = ['dev', 'staging', 'prod'];
 const ALL = STACKS;
 const NONE: string[] = [];
 
-async function stacks(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'stacks.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 let tmp: string;
 let changedFile: string;
-// Every CLI run starts at once: each spends most of its time starting tsx.
 const RUNS = {
   prName: ['pr-name', '--pr', '42', '--format', 'github'],
   badPr: ['pr-name', '--pr', '12345678'],
   affected: ['affected', '--changed', '<changed>', '--format', 'github'],
   missingChanged: ['affected', '--changed', 'no/such/changed.txt'],
 } as const;
-let results: Record<keyof typeof RUNS, Awaited<ReturnType<typeof stacks>>>;
+let results: Record<keyof typeof RUNS, CliResult>;
+let spawned: CliResult;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-'));
   changedFile = path.join(tmp, 'changed.txt');
   fs.writeFileSync(changedFile, 'README.md\nservices/releases/staging.yaml\n');
-  const entries = await Promise.all(
-    Object.entries(RUNS).map(async ([name, args]) => [name, await stacks(...args.map((a) => (a === '<changed>' ? changedFile : a)))] as const),
-  );
+  const argv = (args: readonly string[]) => args.map((a) => (a === '<changed>' ? changedFile : a));
+  // The spawned run starts tsx while the in-process runs go on.
+  const spawn = spawnTsx('cli/stacks.ts', argv(RUNS.affected));
+  const entries = await Promise.all(Object.entries(RUNS).map(async ([name, args]) => [name, await runCli(stacksCli, argv(args))] as const));
   results = Object.fromEntries(entries) as typeof results;
+  spawned = await spawn;
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -155,6 +143,10 @@ describe('the repository', () => {
 });
 
 describe('npm run stacks', () => {
+  it('runs from the command line: affected --format github prints the JSON array and exits 0', () => {
+    expect(spawned).toEqual({ code: 0, stdout: 'stacks=["staging"]\n', stderr: '' });
+  });
+
   it('pr-name --format github prints the stack for $GITHUB_OUTPUT', () => {
     expect(results.prName).toEqual({ code: 0, stdout: 'stack=pr-42\n', stderr: '' });
   });

@@ -9,6 +9,7 @@ import { repoRoot, type EnvironmentConfig } from '../infra/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import type { Catalogue } from '../services/spec';
+import { parseOptions, UsageError, type Io } from './args';
 
 export { DEFAULT_CATALOGUE, loadCatalogue };
 
@@ -46,6 +47,17 @@ export function runSynth(options: SynthOptions): SynthOutcome {
   writeDirectoryAtomically(dir, rendered);
   const written = [...rendered].map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) }));
   return { synthesis, catalogue, environment, dir, written };
+}
+
+export const SYNTH_USAGE = 'usage: npm run synth -- --env <env> [--catalogue <module>] [--out <dir>]';
+
+/** `npm run synth -- <argv>`: writes the manifests and says how many, where. */
+export function synthCli(argv: string[], io: Io): void {
+  const args = parseOptions(argv, ['env', 'catalogue', 'out'], SYNTH_USAGE);
+  if (args.env === undefined) throw new UsageError(`--env is required\n${SYNTH_USAGE}`);
+  const outcome = runSynth({ env: args.env, catalogue: args.catalogue, out: args.out && path.resolve(io.cwd, args.out) });
+  const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
+  io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
 }
 
 /**

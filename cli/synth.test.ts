@@ -1,28 +1,10 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { ROOT, runCli, spawnTsx } from '../test/cli';
+import { synthCli } from './synth-command';
 
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const run = promisify(execFile);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function synth(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'cli', 'synth.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const synth = (...args: string[]) => runCli(synthCli, args);
 
 function readTree(dir: string): Record<string, string> {
   return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
@@ -35,6 +17,12 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
 describe('npm run synth', () => {
+  it('runs from the command line: writes the files and says where, relative to the working directory', async () => {
+    const result = await spawnTsx('cli/synth.ts', ['--env', 'dev', '--out', out]);
+    expect(result).toEqual({ code: 0, stdout: `wrote 55 objects in 5 files to ${path.relative(ROOT, path.join(out, 'dev'))}\n`, stderr: '' });
+    expect(fs.readdirSync(path.join(out, 'dev'))).toEqual(['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml']);
+  });
+
   it('writes one file per service plus the shared file, identical bytes on every run', async () => {
     const first = await synth('--env', 'dev', '--out', out);
     expect(first).toMatchObject({ code: 0, stderr: '' });

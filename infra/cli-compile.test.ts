@@ -7,18 +7,15 @@
  * ts-node, registered as run.js registers it, type-check infra/index.ts and every file it
  * imports, plus a probe with errors that only the strict settings report.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as ts from 'typescript';
+import { spawnTsx } from '../test/cli';
 import type { CompileReport } from '../test/cli-compile';
 import { programLaunch } from '../test/language-host';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const run = promisify(execFile);
 const launch = programLaunch(ROOT);
 
 let report: CompileReport;
@@ -32,7 +29,8 @@ beforeAll(async () => {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PULUMI_NODEJS_') && !k.startsWith('TS_NODE_')));
   // TS_NODE_CACHE=false: ts-node's disk cache returns an earlier output without type-checking it.
   const env = { ...inherited, ...launch.env, TS_NODE_CACHE: 'false' };
-  const { stdout } = await run(TSX, [path.join(ROOT, 'test', 'cli-compile.ts'), launch.entryPoint, probe], { cwd: launch.cwd, env });
+  const { code, stdout, stderr } = await spawnTsx('test/cli-compile.ts', [launch.entryPoint, probe], { cwd: launch.cwd, env });
+  if (code !== 0) throw new Error(`test/cli-compile.ts exited ${code}:\n${stderr}`);
   report = JSON.parse(stdout) as CompileReport;
   fs.rmSync(dir, { recursive: true, force: true });
 });
