@@ -4,6 +4,7 @@
  * that marker instead of adding another, so a pull request shows the latest result once.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from './args';
 
 /** GitHub refuses comments over 65,536 characters; the rest of the room is for the note. */
@@ -197,15 +198,39 @@ function apiBase(apiUrl: string): { href: string; origin: string } {
 
 export interface PrCommentArgs {
   readonly pr?: string;
+  /** One comment: its marker key. */
   readonly marker?: string;
+  /** The comment's Markdown file; with `each`, the file's name inside each directory. */
   readonly bodyFile?: string;
+  /** One comment per subdirectory of this directory that holds `bodyFile`, the subdirectory's name as the marker (downloaded artifacts). */
+  readonly each?: string;
+  /** `fail` (default): a missing body file is an error. `note`: comment that the result is missing, with the run's link. */
+  readonly ifMissing?: string;
 }
 
-/** The command behind the entry point: options and environment in, one line out. */
+/**
+ * The comment posted when the job that writes the body failed before it did: it replaces
+ * the previous result, which no longer describes the pull request's head.
+ */
+export function missingNote(env: NodeJS.ProcessEnv): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  const link = server !== undefined && repo !== undefined && run !== undefined ? `[the workflow run](${server}/${repo}/actions/runs/${run})` : 'the workflow run';
+  return `**No result for this commit**: the job that writes it failed before it did. See ${link}.\n`;
+}
+
+const isFile = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).isFile();
+
+/** The command behind the entry point: options and environment in, one line per comment out. */
 export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, usage: string, fetchImpl?: Fetch): Promise<string> {
-  for (const [flag, value] of [['--pr', args.pr], ['--marker', args.marker], ['--body-file', args.bodyFile]] as const) {
+  const required: Array<readonly [string, string | undefined]> = args.each === undefined
+    ? [['--pr', args.pr], ['--marker', args.marker], ['--body-file', args.bodyFile]]
+    : [['--pr', args.pr], ['--body-file', args.bodyFile]];
+  for (const [flag, value] of required) {
     if (value === undefined) throw new UsageError(`${flag} is required\n${usage}`);
   }
+  if (args.each !== undefined && args.marker !== undefined) throw new UsageError(`--each takes each directory's name as the marker: leave out --marker\n${usage}`);
+  const ifMissing = args.ifMissing ?? 'fail';
+  if (ifMissing !== 'fail' && ifMissing !== 'note') throw new UsageError(`--if-missing must be fail or note, not "${ifMissing}"\n${usage}`);
   const pr = args.pr ?? '';
   if (!/^[1-9]\d*$/.test(pr)) throw new UsageError(`--pr "${pr}" must be a positive whole number, the pull request's number`);
   const token = env.GITHUB_TOKEN;
@@ -217,17 +242,33 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
     throw new UsageError('GITHUB_REPOSITORY is not set. Fix: GitHub Actions sets it; when running locally, set it to owner/repo');
   }
   const bodyFile = args.bodyFile ?? '';
-  if (!fs.existsSync(bodyFile) || !fs.statSync(bodyFile).isFile()) {
-    throw new UsageError(`${bodyFile}: --body-file is not a file. Fix: write the comment first, e.g. npm run manifest-diff -- ... --out ${bodyFile}`);
+  let comments: Array<{ marker: string; body: string }>;
+  if (args.each !== undefined) {
+    if (bodyFile.includes('/') || bodyFile.includes(path.sep)) throw new UsageError(`--body-file "${bodyFile}" must be a file name with --each, e.g. pulumi-output.md`);
+    // No directory or no file: the jobs that write them were skipped or failed first.
+    const dirs = fs.existsSync(args.each) ? fs.readdirSync(args.each, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+    comments = dirs.filter((d) => isFile(path.join(args.each ?? '', d, bodyFile))).map((d) => ({ marker: d, body: fs.readFileSync(path.join(args.each ?? '', d, bodyFile), 'utf8') }));
+    for (const { marker } of comments) checkMarkerKey(marker);
+    if (comments.length === 0) return `no ${bodyFile} under ${args.each}: nothing to comment`;
+  } else if (isFile(bodyFile)) {
+    comments = [{ marker: args.marker ?? '', body: fs.readFileSync(bodyFile, 'utf8') }];
+  } else if (ifMissing === 'note') {
+    comments = [{ marker: args.marker ?? '', body: missingNote(env) }];
+  } else {
+    throw new UsageError(`${bodyFile}: --body-file is not a file. Fix: write the comment first, e.g. npm run manifest-diff -- ... --out ${bodyFile}, or pass --if-missing note`);
   }
-  const outcome = await upsertComment({
-    pr: Number(pr),
-    marker: args.marker ?? '',
-    body: fs.readFileSync(bodyFile, 'utf8'),
-    repo,
-    token,
-    apiUrl: env.GITHUB_API_URL === undefined || env.GITHUB_API_URL === '' ? undefined : env.GITHUB_API_URL,
-    fetch: fetchImpl,
-  });
-  return `${outcome.action} comment ${outcome.id}`;
+  const lines: string[] = [];
+  for (const { marker, body } of comments) {
+    const outcome = await upsertComment({
+      pr: Number(pr),
+      marker,
+      body,
+      repo,
+      token,
+      apiUrl: env.GITHUB_API_URL === undefined || env.GITHUB_API_URL === '' ? undefined : env.GITHUB_API_URL,
+      fetch: fetchImpl,
+    });
+    lines.push(`${outcome.action} comment ${outcome.id}${args.each === undefined ? '' : ` (${marker})`}`);
+  }
+  return lines.join('\n');
 }

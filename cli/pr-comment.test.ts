@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnTsx, type CliResult } from '../test/cli';
-import { MAX_BODY_CHARS, nextLink, prepareBody, runPrComment, upsertComment, type Fetch, type FetchInit, type FetchResponse } from './pr-comment-command';
+import { MAX_BODY_CHARS, missingNote, nextLink, prepareBody, runPrComment, upsertComment, type Fetch, type FetchInit, type FetchResponse } from './pr-comment-command';
 
 const TOKEN = 'ghs_TESTTOKEN0123456789abcdef';
 const API = 'https://api.github.com';
@@ -185,6 +185,37 @@ describe('runPrComment', () => {
     ['with a --body-file that does not exist', { pr: '7', marker: 'manifest-diff', bodyFile: 'no/such/body.md' }, env, 'no/such/body.md: --body-file is not a file.'],
   ])('refuses to run %s', async (_name, args, environment, message) => {
     await expect(runPrComment(args, environment, USAGE, fakeGitHub({}).fetch)).rejects.toThrow(message);
+  });
+
+  it('comments a note with the run\'s link when the body file is missing and --if-missing note', async () => {
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: [{ id: 5, body: `${MARKER}\nold diff` }] },
+      [`PATCH ${API}/repos/acme/platform/issues/comments/5`]: { json: { id: 5 } },
+    });
+    const runEnv = { ...env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '99' };
+    expect(await runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile: path.join(tmp, 'none.md'), ifMissing: 'note' }, runEnv, USAGE, github.fetch)).toBe('updated comment 5');
+    expect(github.calls[1].body?.body).toBe(`${MARKER}\n**No result for this commit**: the job that writes it failed before it did. See [the workflow run](https://github.com/acme/platform/actions/runs/99).\n`);
+    expect(missingNote({})).toContain('See the workflow run.');
+    await expect(runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile, ifMissing: 'skip' }, env, USAGE)).rejects.toThrow('--if-missing must be fail or note, not "skip"');
+  });
+
+  it('comments once per downloaded artifact with --each, the directory\'s name as the marker', async () => {
+    const dir = path.join(tmp, 'pulumi');
+    for (const name of ['pulumi-up-pr-7', 'pulumi-preview-dev', 'pulumi-preview-prod']) fs.mkdirSync(path.join(dir, name), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'pulumi-preview-dev', 'pulumi-output.md'), 'dev preview');
+    fs.writeFileSync(path.join(dir, 'pulumi-up-pr-7', 'pulumi-output.md'), 'pr-7 up');
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: { json: [] },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 8 } },
+    });
+    // pulumi-preview-prod has no file (its job failed before writing it): no comment, no error.
+    expect(await runPrComment({ pr: '7', each: dir, bodyFile: 'pulumi-output.md' }, env, USAGE, github.fetch)).toBe('created comment 8 (pulumi-preview-dev)\ncreated comment 8 (pulumi-up-pr-7)');
+    expect(github.calls.filter((c) => c.method === 'POST').map((c) => c.body?.body)).toEqual(['<!-- platform:pulumi-preview-dev -->\ndev preview', '<!-- platform:pulumi-up-pr-7 -->\npr-7 up']);
+  });
+
+  it('has nothing to comment with --each when no artifact was downloaded', async () => {
+    expect(await runPrComment({ pr: '7', each: path.join(tmp, 'no-such-dir'), bodyFile: 'pulumi-output.md' }, env, USAGE, fakeGitHub({}).fetch)).toMatch(/nothing to comment$/);
+    await expect(runPrComment({ pr: '7', each: tmp, marker: 'x', bodyFile: 'pulumi-output.md' }, env, USAGE)).rejects.toThrow('--each takes each directory\'s name as the marker');
   });
 
   it('never shows the token, even when GitHub echoes it back or the network fails', async () => {

