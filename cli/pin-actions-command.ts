@@ -16,6 +16,7 @@ function options(argv: string[]): { check: boolean; root: string | undefined } {
   }
 }
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const describe = (c: PinChange): string => `${c.file}:${c.line} ${c.from} -> ${c.to}\n`;
 
 /**
@@ -34,10 +35,11 @@ export function pinActionsCli(argv: string[], io: Io): number {
   const changed = results.filter(({ result }) => result.changes.length > 0);
   for (const { result } of changed) for (const c of result.changes) io.out(describe(c));
   if (o.check) {
-    if (changed.length > 0) io.err(`${changed.length} file${changed.length === 1 ? '' : 's'} not pinned as ${PIN_TABLE} says. Fix: npm run pin-actions\n`);
+    if (changed.length > 0) io.err(`${plural(changed.length, 'file')} not pinned as ${PIN_TABLE} says. Fix: npm run pin-actions\n`);
     return changed.length > 0 ? 1 : 0;
   }
   for (const { file, result } of changed) fs.writeFileSync(path.join(root, file), result.text);
-  io.out(`${changed.length === 0 ? 'every uses: line is pinned already' : `re-pinned ${changed.reduce((n, c) => n + c.result.changes.length, 0)} uses: lines in ${changed.length} files`}\n`);
+  const lines = changed.reduce((n, c) => n + c.result.changes.length, 0);
+  io.out(`${lines === 0 ? 'every uses: line is pinned already' : `re-pinned ${plural(lines, 'uses: line')} in ${plural(changed.length, 'file')}`}\n`);
   return 0;
 }
