@@ -146,6 +146,20 @@ describe('the actions the workflows use', () => {
   });
 });
 
+describe('Dependabot', () => {
+  const config = parse(read('.github/dependabot.yml'), 'dependabot.yml').toJS() as { version: number; updates: Array<Json & { 'package-ecosystem': string }> };
+
+  it('updates the actions of the workflows and of every composite action, and the npm dependencies, weekly and grouped', () => {
+    expect(config.version).toBe(2);
+    expect(config.updates).toEqual([
+      { 'package-ecosystem': 'github-actions', directories: ['/', '/.github/actions/*'], schedule: { interval: 'weekly' }, groups: { actions: { patterns: ['*'] } } },
+      { 'package-ecosystem': 'npm', directory: '/', schedule: { interval: 'weekly' }, groups: { 'npm-minor-and-patch': { 'update-types': ['minor', 'patch'] } } },
+    ]);
+    // Every composite action is one level under .github/actions/, which the glob covers.
+    for (const file of filesWithUses().filter((f) => f.startsWith('.github/actions/'))) expect(file).toMatch(/^\.github\/actions\/[^/]+\/action\.yml$/);
+  });
+});
+
 describe('npm run pin-actions', () => {
   const pin = (action: string): ActionPin => PINS.get(action) as ActionPin;
   const checkout = pin('actions/checkout');
@@ -261,7 +275,7 @@ function appTokenProblems(w: Workflow): string[] {
     const given = s.with ?? {};
     const permissions = Object.fromEntries(Object.entries(given).filter(([k]) => k.startsWith('permission-')));
     const problems: string[] = [];
-    if (given.owner === undefined) problems.push(`${name}: no owner (the app repository's owner is assumed)`);
+    if (given.owner === undefined) problems.push(`${name}: no owner`);
     if (typeof given.repositories !== 'string' || /[,\n]/.test(given.repositories.trim())) problems.push(`${name}: not scoped to one repository`);
     if (JSON.stringify(permissions) !== JSON.stringify({ 'permission-contents': 'write', 'permission-pull-requests': 'write' })) problems.push(`${name}: permissions ${JSON.stringify(permissions)}`);
     return problems;
@@ -309,6 +323,7 @@ describe('the app pipeline (issue 11)', () => {
     expect(appTokenProblems(app)).toEqual([]);
     expect(appTokenProblems(workflowAt(PROMOTE))).toEqual([]);
     expect(appTokenProblems(old)).toEqual(['pin: not scoped to one repository', 'pin: permissions {}']);
+    expect(appTokenProblems(workflowAt(before('promote')))).toEqual(['promote: no owner', 'promote: not scoped to one repository', 'promote: permissions {}']);
     const steps = app.jobs.pin.steps ?? [];
     expect(steps.find((s) => usesAction(s, 'actions/create-github-app-token'))?.with).toMatchObject({
       owner: '${{ steps.manifest.outputs.owner }}', repositories: '${{ steps.manifest.outputs.name }}',
