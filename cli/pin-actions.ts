@@ -1,0 +1,4 @@
+import { main } from './args';
+import { pinActionsCli } from './pin-actions-command';
+
+main(pinActionsCli);
