@@ -49,6 +49,8 @@ export interface BootstrapRefs {
   readonly nodeServiceAccount: pulumi.Output<string>;
   readonly gkeSecretsKey: pulumi.Output<string>;
   readonly pusherServiceAccount: pulumi.Output<string>;
+  /** The read-only plan account: its drift check refreshes the hop's Secret (infra/edge-hop.ts). */
+  readonly planServiceAccount: pulumi.Output<string>;
 }
 
 /** Reads the bootstrap stack's outputs the platform needs; a missing output fails the run, naming it. */
@@ -56,7 +58,12 @@ export function readBootstrap(reference: string): BootstrapRefs {
   const ref = new pulumi.StackReference(reference);
   // Typed boundary: stack outputs are untyped; these are strings by the contract above.
   const text = (name: keyof BootstrapOutputs) => ref.requireOutput(name) as pulumi.Output<string>;
-  return { nodeServiceAccount: text('nodeServiceAccount'), gkeSecretsKey: text('gkeSecretsKey'), pusherServiceAccount: text('pusherServiceAccount') };
+  return {
+    nodeServiceAccount: text('nodeServiceAccount'),
+    gkeSecretsKey: text('gkeSecretsKey'),
+    pusherServiceAccount: text('pusherServiceAccount'),
+    planServiceAccount: text('planServiceAccount'),
+  };
 }
 
 /** Project number the mocks report (infra/testing/recorder.ts answers getProject with it). */

@@ -416,7 +416,7 @@ describe('GkeCluster on the dev stack', () => {
       const provider = dev.recording.one(K8S_PROVIDER, 'gke-k8s');
       expect(provider.parent).toBe(dev.recording.one(COMPONENT, 'gke').urn);
       // Provider inputs reach the engine as strings.
-      expect(provider.inputs).toEqual({ kubeconfig: dev.kubeconfig, enableServerSideApply: 'true' });
+      expect(provider.inputs).toEqual({ kubeconfig: dev.kubeconfig, enableServerSideApply: 'true', helmReleaseSettings: JSON.stringify({ driver: 'configmap' }) });
     });
 
     it('makes the provider wait for the node pool, so workloads have nodes to run on', () => {

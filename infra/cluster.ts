@@ -171,6 +171,9 @@ export function controlPlaneAddress(endpoints: ControlPlaneEndpoints): ControlPl
   throw new Error('controlPlaneAddress: the cluster reports neither a DNS nor an IP endpoint; enable controlPlaneEndpointsConfig.dnsEndpointConfig');
 }
 
+/** Where Helm stores release records (see the provider below). */
+export const HELM_STORAGE_DRIVER = 'configmap';
+
 /** Printed by kubectl when the credential plugin is missing. */
 export const AUTH_PLUGIN_INSTALL_HINT =
   'Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin), see https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin';
@@ -370,6 +373,11 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(`${name}-k8s`, {
       kubeconfig: this.kubeconfig,
       enableServerSideApply: true,
+      // Helm keeps its release records in ConfigMaps, not Secrets: the read-only plan account
+      // (container.viewer, no Secrets) can then refresh the Istio releases in the drift check,
+      // and nothing in our charts' values is secret. Choose it before the first install: Helm
+      // does not find records a different driver wrote.
+      helmReleaseSettings: { driver: HELM_STORAGE_DRIVER },
     }, {
       ...child,
       // Workloads and Helm releases need nodes to schedule on, not just an API server.

@@ -19,7 +19,7 @@ let releases: RecordedResource[];
 beforeAll(async () => {
   const provider = new k8s.Provider('cluster', { kubeconfig: 'apiVersion: v1\nkind: Config\n' });
   const after = [new Release('istio-base'), new Release('istio-istiod'), new Release('istio-gateway')];
-  new EdgeHop('dev-edge', { env: ENV, provider, after });
+  new EdgeHop('dev-edge', { env: ENV, provider, after, readers: ['ci-plan@shop-dev.iam.gserviceaccount.com'] });
   await registered();
   releases = recording.ofType('kubernetes:helm.sh/v3:Release');
 });
@@ -64,10 +64,24 @@ describe('EdgeHop', () => {
     expect(recording.dependsOn(secret, gateway)).toBe(false);
   });
 
+  it('lets the readers get that one Secret and nothing else, by their Google email as RBAC user', () => {
+    expect(one('kubernetes:rbac.authorization.k8s.io/v1:Role').inputs).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'edge-hop-secret-reader', namespace: 'istio-ingress' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['edge-tls'], verbs: ['get'] }],
+    });
+    expect(one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').inputs).toMatchObject({
+      metadata: { name: 'edge-hop-secret-readers', namespace: 'istio-ingress' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'edge-hop-secret-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ci-plan@shop-dev.iam.gserviceaccount.com' }],
+    });
+  });
+
   it('groups its resources under one component', () => {
     const component = recording.one('platform:edge:EdgeHop', 'dev-edge');
     const children = recording.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
-    expect(children).toEqual(['dev-edge-certificate', 'dev-edge-gateway', 'dev-edge-key', 'dev-edge-tls']);
+    expect(children).toEqual(['dev-edge-certificate', 'dev-edge-gateway', 'dev-edge-key', 'dev-edge-secret-reader', 'dev-edge-secret-readers', 'dev-edge-tls']);
   });
 });
 

@@ -39,6 +39,19 @@ export interface EdgeHopArgs {
    * gateway release, after which the gateway namespace exists).
    */
   readonly after: readonly pulumi.Resource[];
+  /**
+   * Google accounts that may read the Secret, by email (GKE maps a Google identity to the
+   * Kubernetes RBAC user of that name): the read-only plan account, whose drift check
+   * refreshes the Secret. Its key protects nothing the load balancer does not already give
+   * up by accepting any certificate (docs/edge.md), so reading it grants no new power.
+   * @default - no one beyond the cluster's administrators
+   */
+  readonly readers?: readonly pulumi.Input<string>[];
+}
+
+/** The Role that lets `readers` get exactly the hop's Secret, and nothing else. */
+export function edgeSecretReaderRole(secretName: string): { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }[] {
+  return [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get'] }];
 }
 
 export class EdgeHop extends pulumi.ComponentResource {
@@ -74,6 +87,17 @@ export class EdgeHop extends pulumi.ComponentResource {
       stringData: { 'tls.crt': certificate.certPem, 'tls.key': key.privateKeyPem },
     }, { ...k8sChild, dependsOn: [...args.after] });
 
+    if (args.readers !== undefined && args.readers.length > 0) {
+      const role = new k8s.rbac.v1.Role(`${name}-secret-reader`, {
+        metadata: { name: 'edge-hop-secret-reader', namespace: secretShape.metadata.namespace },
+        rules: edgeSecretReaderRole(secretShape.metadata.name),
+      }, { ...k8sChild, dependsOn: [...args.after] });
+      new k8s.rbac.v1.RoleBinding(`${name}-secret-readers`, {
+        metadata: { name: 'edge-hop-secret-readers', namespace: secretShape.metadata.namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+        subjects: args.readers.map((user) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user })),
+      }, k8sChild);
+    }
     this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
       apiVersion: object.apiVersion,
       kind: object.kind,

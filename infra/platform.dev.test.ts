@@ -110,6 +110,12 @@ describe('the dev platform and its bootstrap stack', () => {
     expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({ nodeConfig: { serviceAccount: bootstrap.nodeServiceAccount } });
   });
 
+  it("lets the bootstrap's plan account read the hop's Secret, so its drift check can refresh it", () => {
+    expect(recording.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').inputs).toMatchObject({
+      subjects: [{ kind: 'User', name: bootstrap.planServiceAccount }],
+    });
+  });
+
   it('grants the pusher writer on the image repository, and grants nothing on the project nor on any service account', () => {
     expect(recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember').inputs).toEqual({
       project: 'replace-me-platform-dev', location: 'europe-west1', repository: 'images', role: 'roles/artifactregistry.writer',

@@ -126,7 +126,13 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
     negsReadyAfter: [istio.gateway],
   });
   // The load balancer hop's Gateway and certificate (docs/edge.md); previews bind to dev's.
-  const edge = new EdgeHop(`${stack}-edge`, { env: config, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway] });
+  const edge = new EdgeHop(`${stack}-edge`, {
+    env: config,
+    provider: cluster.provider,
+    after: [istio.base, istio.cni, istio.istiod, istio.gateway],
+    // The drift check (plan account, `preview --refresh`) reads every resource, this Secret included.
+    readers: [bootstrap.planServiceAccount],
+  });
   new Apps(stack, { synthesis, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway] });
   return {
     namespace: config.namespace,
