@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SynthEnvironment } from '../charts/synthesize';
 
-export type Mode = 'ours' | 'naive';
-export const MODES: readonly Mode[] = ['ours', 'naive'];
+export type Mode = 'ours' | 'naive' | 'gate';
+export const MODES: readonly Mode[] = ['ours', 'naive', 'gate'];
 
 /** What a worker prints, as one JSON line, on stdout. */
 export interface WorkerResult {
@@ -32,6 +32,22 @@ export interface WorkerResult {
   readonly objects: number;
   /** Bytes of YAML produced. */
   readonly yamlBytes: number;
+  /** `gate` only: the pull-request gate's steps, seconds each. */
+  readonly gate?: GateSeconds;
+}
+
+/**
+ * The pull-request gate in its steps. `synthesize` validates every object against its schema
+ * before it returns, so `synth` includes it; `validation` is that schema validation run again
+ * alone over the same objects, to show its share; `policy` is `evaluate` over every rule.
+ */
+export interface GateSeconds {
+  readonly synth: number;
+  readonly validation: number;
+  readonly policy: number;
+  /** Policy rules run and findings (a sanity check that the rules did run). */
+  readonly rules: number;
+  readonly findings: number;
 }
 
 export const BENCH_ENVIRONMENT: SynthEnvironment = {
@@ -49,7 +65,53 @@ export const BENCH_ENVIRONMENT: SynthEnvironment = {
 };
 
 export async function runWorker(mode: Mode, services: number): Promise<WorkerResult> {
+  if (mode === 'gate') return runGate(services);
   return mode === 'ours' ? runOurs(services) : runNaive(services);
+}
+
+async function runGate(services: number): Promise<WorkerResult> {
+  let t = performance.now();
+  const [{ syntheticCatalogue, SYNTHETIC_REGISTRY }, { synthesize }, { validateObject }, { RULES }, { evaluate }, { environmentContext }] = await Promise.all([
+    import('./catalogue'),
+    import('../charts/synthesize'),
+    import('../charts/schema'),
+    import('../policies/catalogue'),
+    import('../policies/engine'),
+    import('../policies/platform'),
+  ]);
+  const loadSeconds = seconds(t);
+
+  t = performance.now();
+  const { catalogue, releases } = syntheticCatalogue(services);
+  const catalogueSeconds = seconds(t);
+
+  t = performance.now();
+  const synthesis = synthesize(BENCH_ENVIRONMENT, catalogue, releases);
+  const synth = seconds(t);
+  const objects = synthesis.files.flatMap((f) => f.objects);
+
+  t = performance.now();
+  let problems = 0;
+  for (const file of synthesis.files) for (const o of file.objects) problems += validateObject(o, file.name).length;
+  const validation = seconds(t);
+  if (problems > 0) throw new Error(`${problems} schema problems in the synthesized objects`);
+
+  t = performance.now();
+  const manifests = environmentContext(objects, BENCH_ENVIRONMENT, { profile: BENCH_ENVIRONMENT.profile, allowedRegistries: [SYNTHETIC_REGISTRY] });
+  const report = evaluate(RULES, { manifests }, { environment: BENCH_ENVIRONMENT.stack, exceptions: [], today: '2026-01-01' });
+  const policy = seconds(t);
+
+  return {
+    mode: 'gate',
+    services,
+    loadSeconds,
+    catalogueSeconds,
+    seconds: synth + policy,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    objects: objects.length,
+    yamlBytes: 0,
+    gate: { synth, validation, policy, rules: report.rulesRun, findings: report.violations.length },
+  };
 }
 
 async function runOurs(services: number): Promise<WorkerResult> {
