@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { synthesize, type ManifestObject } from '../charts';
 import { gatewayIdentity } from '../charts/mesh/decisions';
 import { evaluate } from '../policies/engine';
-import { workloadRules } from '../policies/rules/workloads';
+import { podSecurityRules } from '../policies/rules/pod-security';
 import catalogue from '../services/bookinfo';
 import { environment, repoReleases } from '../test/fixtures/environments';
 import { availableStacks, loadEnvironment, repoRoot } from './config';
@@ -175,7 +175,7 @@ function injected(deployment: ManifestObject, values: Values): ManifestObject {
 }
 
 /** The Pod Security Standards `restricted` controls among the repository's rules (PS01-PS08). */
-const RESTRICTED_RULES = workloadRules.filter((r) => /^PS0[1-8]-/.test(r.id) && r.id !== 'PS06-run-as-user');
+const RESTRICTED_RULES = podSecurityRules.filter((r) => /^PS0[1-8]-/.test(r.id) && r.id !== 'PS06-run-as-user');
 
 /** Violations of `restricted` as "rule: object: message", plus root UIDs (restricted forbids runAsUser 0). */
 function restrictedViolations(objects: readonly ManifestObject[]): string[] {
@@ -344,7 +344,7 @@ describe('the sidecar injector, with the CNI enabled', () => {
   });
 
   it('gives containers that only the repository\'s stricter UID rule flags, for the proxy UID by design', () => {
-    const rule = workloadRules.filter((r) => r.id === 'PS06-run-as-user');
+    const rule = podSecurityRules.filter((r) => r.id === 'PS06-run-as-user');
     const report = evaluate(rule, { manifests: { objects: injectedPods.slice(0, 1), profile: 'dev', allowedRegistries: [] } }, { environment: 'dev', exceptions: [], today: '2026-01-01' });
     expect(report.violations.map((v) => v.message)).toEqual([
       'init container "istio-validation": securityContext.runAsUser is 1337 (Istio\'s proxy UID: its traffic bypasses the sidecar)',

@@ -9,7 +9,7 @@
  * `@pulumi/gcp`'s type definitions.
  */
 import type { Finding, PolicyResource, ResourceContext, ResourceRule } from '../types';
-import { valueAt } from './pods';
+import { valueAt } from '../objects';
 
 type Props = Record<string, unknown>;
 

@@ -2,7 +2,11 @@ import type { ManifestObject } from '../../charts/schema';
 import type { EnvironmentProfile } from '../../services/spec';
 import { evaluate } from '../engine';
 import type { Finding } from '../types';
-import { workloadRules } from './workloads';
+import { imageRules } from './images';
+import { networkRules } from './network';
+import { podIdentityRules } from './pod-identity';
+import { podSecurityRules } from './pod-security';
+import { reliabilityRules } from './reliability';
 import { edgeTlsSecret, platformObjects } from '../../charts/mesh/edge-gateway';
 
 // GIVEN a small manifest set shaped like what charts/ synthesizes, which every rule accepts
@@ -10,6 +14,9 @@ import { edgeTlsSecret, platformObjects } from '../../charts/mesh/edge-gateway';
 // rule is looked at) reports it. Every run goes through `evaluate`, the path the runners use.
 
 type Json = Record<string, unknown>;
+
+/** The rules over workloads and their Services, run together as the runners run them. */
+const workloadRules = [...podSecurityRules, ...podIdentityRules, ...reliabilityRules, ...imageRules, ...networkRules.filter((r) => r.id === 'NM02-service-type')];
 
 const PROFILES: readonly EnvironmentProfile[] = ['dev', 'staging', 'prod'];
 const REGISTRIES: readonly string[] = ['europe-docker.pkg.dev/proj/apps'];
