@@ -1110,3 +1110,35 @@ describe('PS10-secret-literals and the platform-generated hop certificate (docs/
     expect(ps10([{ ...generated, type: 'Opaque' }], platform)).toEqual([{ object: 'Secret/istio-ingress/edge-tls', message: 'carries secret data in the manifests (keys tls.crt, tls.key)' }]);
   });
 });
+
+describe('an object that names no namespace is in default, for every rule', () => {
+  // The API server puts an object without metadata.namespace in `default`: a Deployment that
+  // names none and a PDB, HPA, Service and ServiceAccount in `default` are in one namespace.
+  const RELATED = ['RR03-min-replicas', 'RR03-no-fixed-replicas-with-hpa', 'RR04-pdb', 'RR04-pdb-allows-eviction', 'RR05-hpa-target', 'MC09-deployment-has-service', 'PS10-token-automount'];
+
+  function split(unnamed: (kind: string) => boolean): ManifestObject[] {
+    return mutated((o) => {
+      for (const x of o) {
+        if (x.kind === 'Namespace') continue;
+        if (unnamed(x.kind)) delete x.metadata.namespace;
+        else x.metadata.namespace = 'default';
+      }
+    });
+  }
+
+  it.each(PROFILES)('finds the PDB, HPA, Service and ServiceAccount in default of a Deployment that names no namespace (%s)', (profile) => {
+    const objects = split((kind) => kind === 'Deployment');
+    expect(RELATED.flatMap((id) => findings(id, objects, profile))).toEqual([]);
+  });
+
+  it.each(PROFILES)('finds the PDB, HPA, Service and ServiceAccount that name no namespace of a Deployment in default (%s)', (profile) => {
+    const objects = split((kind) => kind !== 'Deployment');
+    expect(RELATED.flatMap((id) => findings(id, objects, profile))).toEqual([]);
+  });
+
+  it('names default in the finding when the PDB is in another namespace', () => {
+    const objects = split((kind) => kind === 'Deployment');
+    at(one(objects, 'PodDisruptionBudget'), 'metadata').namespace = 'other';
+    expect(findings('RR04-pdb', objects, 'prod')).toEqual(on('Deployment/web-v1', `no PodDisruptionBudget in namespace default selects its pod labels ${POD_LABELS}`));
+  });
+});
