@@ -1,13 +1,15 @@
 /**
- * Synthesis benchmark: `npm run bench [-- --quick] [-- --sizes 100,500]`.
+ * Synthesis and pull-request gate benchmark: `npm run bench [-- --quick] [-- --sizes 100,500]`.
  *
  * For each catalogue size, runs each measurement in a fresh child process (so peak RSS
  * is per run) and prints ours (`synthesize` + `toYaml`) next to the naive cdk8s pattern
- * (one App, one Chart per service, `app.synth()`). A report, not a test: the target is
- * printed, not asserted. Exits non-zero only if a child process fails.
+ * (one App, one Chart per service, `app.synth()`), then the pull-request gate in its steps
+ * (synth, schema validation, policy evaluation) with milliseconds per service, so growth
+ * is visible. A report, not a test: the targets are printed, not asserted. Exits non-zero
+ * only if a child process fails.
  *
- *   --sizes 100,500,1000   catalogue sizes (default 100,500,1000)
- *   --quick                skip naive runs above 500 services
+ *   --sizes 100,1000,5000  catalogue sizes (default 100,1000,5000)
+ *   --quick                skip naive runs above 500 services (else above 1000)
  *   --runs N               runs of ours per size, best time reported (default 2)
  *   --worker <mode> <n>    internal: run one measurement and print it as JSON
  */
@@ -15,11 +17,16 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MODES, runWorker, type Mode, type WorkerResult } from './worker';
+import { MODES, runWorker, type GateSeconds, type Mode, type WorkerResult } from './worker';
 
-const DEFAULT_SIZES: readonly number[] = [100, 500, 1000];
+const DEFAULT_SIZES: readonly number[] = [100, 1000, 5000];
 const QUICK_NAIVE_LIMIT = 500;
+/** The naive pattern grows faster than linearly: above this it only makes the benchmark slow. */
+const NAIVE_LIMIT = 1000;
 const TARGET = { services: 1000, seconds: 5, rssMiB: 1024 };
+/** Policy evaluation: 1000 services in 1 s, 5000 in 5 s; the whole gate for 1000 in 5 s (issue 12). */
+const POLICY_TARGETS: ReadonlyArray<{ readonly services: number; readonly seconds: number }> = [{ services: 1000, seconds: 1 }, { services: 5000, seconds: 5 }];
+const GATE_TARGET = { services: 1000, seconds: 5 };
 const ROOT = path.resolve(__dirname, '..');
 
 interface Options {
@@ -34,6 +41,8 @@ interface Row {
   /** Peak RSS over all runs of ours, KiB (the time is the best run's). */
   readonly oursMaxRssKiB: number;
   readonly naive?: WorkerResult;
+  /** The gate's best run (lowest synth + policy). */
+  readonly gate: WorkerResult & { readonly gate: GateSeconds };
 }
 
 class UsageError extends Error {}
@@ -53,7 +62,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--sizes') sizes = value().split(',').map((s) => positiveInt(s, '--sizes'));
     else if (arg.startsWith('--sizes=')) sizes = arg.slice('--sizes='.length).split(',').map((s) => positiveInt(s, '--sizes'));
     else if (arg === '--runs') runs = positiveInt(value(), '--runs');
-    else throw new UsageError(`unknown argument ${arg} (use --sizes 100,500,1000, --quick, --runs N)`);
+    else throw new UsageError(`unknown argument ${arg} (use --sizes 100,1000,5000, --quick, --runs N)`);
   }
   return { sizes, quick, runs };
 }
@@ -130,6 +139,40 @@ function report(rows: readonly Row[], options: Options): string {
     `ours: best of ${options.runs} fresh processes, time = synthesize (validation included) + toYaml, ` +
       'peak RSS = highest of the runs (whole process, module load included); naive: 1 run, App + Charts + app.synth() to a temp dir.',
   );
+  out.push('');
+  out.push(gateReport(rows));
+  return out.join('\n');
+}
+
+function gateReport(rows: readonly Row[]): string {
+  const out: string[] = [];
+  const perService = (seconds: number, services: number) => fmt((seconds * 1000) / services, 2);
+  const body = rows.map(({ services, gate: { objects, gate } }) => {
+    const total = gate.synth + gate.policy;
+    return [
+      String(services), String(objects),
+      fmt(gate.synth, 2), fmt(gate.validation, 2), fmt(gate.policy, 2), fmt(total, 2),
+      perService(gate.synth, services), perService(gate.validation, services), perService(gate.policy, services), perService(total, services),
+      `${gate.rules}/${gate.findings}`,
+    ];
+  });
+  out.push('pull-request gate (prod profile; best run): seconds, then milliseconds per service');
+  out.push(table([
+    'services', 'objects', 'synth (s)', 'validation (s)', 'policy (s)', 'gate (s)',
+    'synth ms/svc', 'validation ms/svc', 'policy ms/svc', 'gate ms/svc', 'rules/findings',
+  ], body));
+  const verdict = (seconds: number, limit: number) => `${fmt(seconds, 2)} s (target < ${limit} s: ${seconds < limit ? 'met' : 'NOT met'})`;
+  for (const t of POLICY_TARGETS) {
+    const row = rows.find((r) => r.services === t.services);
+    if (row !== undefined) out.push(`policy, ${t.services} services: ${verdict(row.gate.gate.policy, t.seconds)}`);
+  }
+  const gateRow = rows.find((r) => r.services === GATE_TARGET.services);
+  if (gateRow !== undefined) out.push(`whole gate, ${GATE_TARGET.services} services: ${verdict(gateRow.gate.gate.synth + gateRow.gate.gate.policy, GATE_TARGET.seconds)}`);
+  out.push(
+    'synth = synthesize() with its schema validation of every object (what `npm run synth` does); validation = that schema validation ' +
+      'run again alone over the same objects, to show its share (it is inside synth, not added to the gate); policy = evaluate() of every rule ' +
+      'over the objects and the platform edge Gateway; gate = synth + policy.',
+  );
   return out.join('\n');
 }
 
@@ -151,7 +194,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const options = parseOptions(argv);
   const started = performance.now();
-  console.log(`synth benchmark: sizes ${options.sizes.join(', ')}${options.quick ? ` (quick: naive only up to ${QUICK_NAIVE_LIMIT})` : ''}`);
+  console.log(`synth and gate benchmark: sizes ${options.sizes.join(', ')} (naive only up to ${options.quick ? QUICK_NAIVE_LIMIT : NAIVE_LIMIT})`);
   const rows: Row[] = [];
   for (const services of options.sizes) {
     const runs: WorkerResult[] = [];
@@ -163,11 +206,20 @@ async function main(argv: readonly string[]): Promise<number> {
     const ours = runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
     const oursMaxRssKiB = Math.max(...runs.map((r) => r.maxRssKiB));
     let naive: WorkerResult | undefined;
-    if (!options.quick || services <= QUICK_NAIVE_LIMIT) {
+    if (services <= (options.quick ? QUICK_NAIVE_LIMIT : NAIVE_LIMIT)) {
       naive = await runChild('naive', services);
       console.log(`  naive ${String(services).padStart(5)}:        ${fmt(naive.seconds, 2)} s, ${fmt(mib(naive.maxRssKiB), 0)} MiB, ${naive.objects} objects`);
     }
-    rows.push({ services, ours, oursMaxRssKiB, ...(naive !== undefined && { naive }) });
+    let gate: Row['gate'] | undefined;
+    for (let r = 0; r < options.runs; r++) {
+      const result = await runChild('gate', services);
+      if (result.gate === undefined) throw new Error(`worker gate ${services} printed no gate timings`);
+      const g = result.gate;
+      console.log(`  gate  ${String(services).padStart(5)}  run ${r + 1}: synth ${fmt(g.synth, 2)} s, validation ${fmt(g.validation, 2)} s, policy ${fmt(g.policy, 2)} s`);
+      if (gate === undefined || g.synth + g.policy < gate.gate.synth + gate.gate.policy) gate = { ...result, gate: g };
+    }
+    if (gate === undefined) throw new Error('--runs must be at least 1');
+    rows.push({ services, ours, oursMaxRssKiB, gate, ...(naive !== undefined && { naive }) });
   }
   console.log('');
   console.log(report(rows, options));

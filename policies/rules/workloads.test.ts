@@ -1117,13 +1117,11 @@ describe('an object that names no namespace is in default, for every rule', () =
   const RELATED = ['RR03-min-replicas', 'RR03-no-fixed-replicas-with-hpa', 'RR04-pdb', 'RR04-pdb-allows-eviction', 'RR05-hpa-target', 'MC09-deployment-has-service', 'PS10-token-automount'];
 
   function split(unnamed: (kind: string) => boolean): ManifestObject[] {
-    return mutated((o) => {
-      for (const x of o) {
-        if (x.kind === 'Namespace') continue;
-        if (unnamed(x.kind)) delete x.metadata.namespace;
-        else x.metadata.namespace = 'default';
-      }
-    });
+    return mutated((o) => o.forEach((x, i) => {
+      if (x.kind === 'Namespace') return;
+      const { namespace: _, ...metadata } = x.metadata;
+      o[i] = { ...x, metadata: unnamed(x.kind) ? metadata : { ...metadata, namespace: 'default' } };
+    }));
   }
 
   it.each(PROFILES)('finds the PDB, HPA, Service and ServiceAccount in default of a Deployment that names no namespace (%s)', (profile) => {
@@ -1138,7 +1136,7 @@ describe('an object that names no namespace is in default, for every rule', () =
 
   it('names default in the finding when the PDB is in another namespace', () => {
     const objects = split((kind) => kind === 'Deployment');
-    at(one(objects, 'PodDisruptionBudget'), 'metadata').namespace = 'other';
+    objects.splice(objects.findIndex((x) => x.kind === 'PodDisruptionBudget'), 1, { ...one(objects, 'PodDisruptionBudget'), metadata: { name: 'web', namespace: 'other' } } as ManifestObject);
     expect(findings('RR04-pdb', objects, 'prod')).toEqual(on('Deployment/web-v1', `no PodDisruptionBudget in namespace default selects its pod labels ${POD_LABELS}`));
   });
 });
