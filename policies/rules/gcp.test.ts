@@ -1,7 +1,12 @@
 import { evaluate } from '../engine';
 import type { Finding, PolicyResource } from '../types';
 import type { EnvironmentProfile } from '../../services/spec';
-import { gcpRules, iamGrants, isWorldRange, portRangeIncludes, refersTo, resolveReference } from './gcp';
+import { gcpRules as projectRules } from './gcp';
+import { iamGrants, isWorldRange, portRangeIncludes, refersTo, resolveReference } from './gcp-resources';
+import { gkeRules } from './gke';
+
+/** The GKE and GCP rules, run together as the runners run them. */
+const gcpRules = [...gkeRules, ...projectRules];
 
 // GIVEN a hardened stack shaped like the mock recording of infra/ (ids are `<name>-id`),
 // each rule is run through `evaluate`, the path the runners use.

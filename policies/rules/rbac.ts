@@ -4,7 +4,9 @@
  * operator's install YAML is where cluster takeovers start.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { objectId, type Finding, type ManifestContext, type ManifestRule, type RuleInfo } from '../types';
+import { isJson, list, strings } from '../objects';
+import { objectId, type ManifestRule, type RuleInfo } from '../types';
+import { manifestRule } from './define';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -16,19 +18,13 @@ interface PolicyRule {
   readonly resourceNames: readonly string[];
 }
 
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
-}
-
 function isRbac(o: ManifestObject, kinds: readonly string[]): boolean {
   return kinds.includes(o.kind) && o.apiVersion.startsWith(`${RBAC_GROUP}/`);
 }
 
 function rulesOf(role: ManifestObject): PolicyRule[] {
-  const rules = (role as { rules?: unknown }).rules;
-  return (Array.isArray(rules) ? rules : []).flatMap((r: unknown, index) => {
-    if (typeof r !== 'object' || r === null) return [];
-    const rule = r as Record<string, unknown>;
+  return list((role as { rules?: unknown }).rules).flatMap((rule, index) => {
+    if (!isJson(rule)) return [];
     return [{ index, apiGroups: strings(rule.apiGroups), resources: strings(rule.resources), verbs: strings(rule.verbs), resourceNames: strings(rule.resourceNames) }];
   });
 }
@@ -41,14 +37,10 @@ function grants(rule: PolicyRule, resource: string, verbs: readonly string[]): b
 }
 
 function roleRule(info: RuleInfo, kinds: readonly string[], check: (rule: PolicyRule, role: ManifestObject) => string | undefined): ManifestRule {
-  return {
-    ...info,
-    target: 'manifests',
-    check: (ctx: ManifestContext): Finding[] => ctx.objects.filter((o) => isRbac(o, kinds)).flatMap((role) => rulesOf(role).flatMap((rule) => {
-      const message = check(rule, role);
-      return message === undefined ? [] : [{ object: objectId(role), message: `rules[${rule.index}] ${message}` }];
-    })),
-  };
+  return manifestRule(info, (ctx) => ctx.objects.filter((o) => isRbac(o, kinds)).flatMap((role) => rulesOf(role).flatMap((rule) => {
+    const message = check(rule, role);
+    return message === undefined ? [] : [{ object: objectId(role), message: `rules[${rule.index}] ${message}` }];
+  })));
 }
 
 const WILDCARD_FIELDS = ['verbs', 'resources', 'apiGroups'] as const;
@@ -111,7 +103,7 @@ const readSecrets = roleRule({
 
 const ADMIN_ROLES = ['cluster-admin', 'admin'];
 
-const clusterAdmin: ManifestRule = {
+const clusterAdmin = manifestRule({
   id: 'PS11-rbac-cluster-admin',
   description: 'No RoleBinding or ClusterRoleBinding grants the cluster-admin or admin ClusterRole',
   why: 'cluster-admin is every permission on every object; admin is nearly the same within a namespace (RBAC, Secrets and exec included): one stolen token of the subject is the cluster, or the namespace',
@@ -119,13 +111,11 @@ const clusterAdmin: ManifestRule = {
   severity: 'critical',
   enforcement: 'mandatory',
   catalogue: ['PS11'],
-  target: 'manifests',
-  check: (ctx) => ctx.objects.filter((o) => isRbac(o, ['RoleBinding', 'ClusterRoleBinding'])).flatMap((b) => {
-    const ref = (b as { roleRef?: { kind?: unknown; name?: unknown } }).roleRef;
-    const role = ref?.name;
-    return ref?.kind === 'ClusterRole' && typeof role === 'string' && ADMIN_ROLES.includes(role) ? [{ object: objectId(b), message: `roleRef is ClusterRole ${role}` }] : [];
-  }),
-};
+}, (ctx) => ctx.objects.filter((o) => isRbac(o, ['RoleBinding', 'ClusterRoleBinding'])).flatMap((b) => {
+  const ref = (b as { roleRef?: { kind?: unknown; name?: unknown } }).roleRef;
+  const role = ref?.name;
+  return ref?.kind === 'ClusterRole' && typeof role === 'string' && ADMIN_ROLES.includes(role) ? [{ object: objectId(b), message: `roleRef is ClusterRole ${role}` }] : [];
+}));
 
 /** RBAC rules, in report order. */
 export const rbacRules: readonly ManifestRule[] = [wildcards, escalation, exec, readSecrets, clusterAdmin];
