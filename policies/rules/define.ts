@@ -72,10 +72,10 @@ export function perWorkload(check: WorkloadCheck, kinds?: ReadonlySet<string>) {
 /** Findings from a check of each container of each workload, prefixed with the container. */
 export function perContainer(
   fields: readonly ContainerField[],
-  check: (c: ContainerLike, w: Workload, ctx: ManifestContext) => readonly string[],
+  check: (c: ContainerLike, w: Workload, ctx: ManifestContext, index: ObjectIndex) => readonly string[],
   kinds?: ReadonlySet<string>,
 ) {
-  return perWorkload((w, ctx) => containersOf(w.pod, fields).flatMap(({ c, label }) => check(c, w, ctx).map((m) => `${label}: ${m}`)), kinds);
+  return perWorkload((w, ctx, index) => containersOf(w.pod, fields).flatMap(({ c, label }) => check(c, w, ctx, index).map((m) => `${label}: ${m}`)), kinds);
 }
 
 /** Rules that only hold in the environments users depend on. */

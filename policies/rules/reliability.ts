@@ -6,7 +6,7 @@
 import type { ManifestObject } from '../../charts/schema';
 import { isJson, labelSelectorMatches, labelsText, namespaceOf, list, obj, show, valueAt, workloadsSelectedBy, type Json, type ObjectIndex, type Workload } from '../objects';
 import { objectId, type Finding, type ManifestRule } from '../types';
-import { DECLARED_CONTAINERS, manifestRule, perContainer, perWorkload, stagingOrProd } from './define';
+import { DECLARED_CONTAINERS, containersOf, manifestRule, perContainer, perWorkload, stagingOrProd } from './define';
 
 /** Kinds whose pods serve continuously: probes, replicas, PDBs and spreading apply to them. */
 const LONG_RUNNING = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -83,23 +83,23 @@ const memoryLimit = manifestRule({
 
 const readinessProbe = manifestRule({
   id: 'RR02-readiness-probe',
-  description: 'Serving containers have a readiness probe',
+  description: 'Containers of serving workloads (a container declares a port, or a Service selects the pods) have a readiness probe',
   why: 'without one a pod receives traffic as soon as its process starts and keeps receiving it while broken: every rollout and every hang becomes failed requests',
   fix: 'add a readinessProbe that checks the container can serve (in the ServiceSpec, probes.readiness)',
   severity: 'medium',
   enforcement: 'mandatory',
   catalogue: ['RR02'],
-}, perContainer(['containers'], (c) => (isJson(c.readinessProbe) ? [] : ['has no readinessProbe']), LONG_RUNNING));
+}, perContainer(['containers'], (c, w, _ctx, index) => (isJson(c.readinessProbe) || !serves(w, index) ? [] : ['has no readinessProbe']), LONG_RUNNING));
 
 const livenessProbe = manifestRule({
   id: 'RR02-liveness-probe',
-  description: 'Serving containers have a liveness probe',
+  description: 'Containers of serving workloads (a container declares a port, or a Service selects the pods) have a liveness probe',
   why: 'without one a deadlocked process stays up forever, holding its share of traffic and capacity, until someone restarts it by hand',
   fix: 'add a livenessProbe that checks only the process itself, not its dependencies (in the ServiceSpec, probes.liveness)',
   severity: 'medium',
   enforcement: 'mandatory',
   catalogue: ['RR02'],
-}, perContainer(['containers'], (c) => (isJson(c.livenessProbe) ? [] : ['has no livenessProbe']), LONG_RUNNING));
+}, perContainer(['containers'], (c, w, _ctx, index) => (isJson(c.livenessProbe) || !serves(w, index) ? [] : ['has no livenessProbe']), LONG_RUNNING));
 
 /** The check a probe performs, without its timing: identical handlers fail together. */
 function probeHandler(probe: Json): string {
@@ -348,6 +348,20 @@ const apiVersions = manifestRule({
   return problem === undefined ? [] : [{ object: objectId(o), message: problem }];
 }));
 
+/** Whether a container of the pod declares a port it listens on. */
+function declaresPorts(w: Workload): boolean {
+  return containersOf(w.pod, ['containers']).some(({ c }) => list(c.ports).length > 0);
+}
+
+/**
+ * Whether the workload serves: a container declares a port, or a Service selects its pods.
+ * A worker (a queue consumer, a load generator) does neither: nothing routes traffic to it,
+ * so readiness gates nothing, and its liveness and Service rules have no port to act on.
+ */
+function serves(w: Workload, index: ObjectIndex): boolean {
+  return declaresPorts(w) || selectedByServices(index).has(w);
+}
+
 const serviceCoverage = new WeakMap<ObjectIndex, ReadonlySet<Workload>>();
 
 /** The workloads some Service of their namespace selects, built once per run. */
@@ -365,7 +379,7 @@ function selectedByServices(index: ObjectIndex): ReadonlySet<Workload> {
 
 const serviceForDeployment = manifestRule({
   id: 'MC09-deployment-has-service',
-  description: 'A Service selects the pods of each Deployment',
+  description: 'A Service selects the pods of each Deployment that declares a container port (workers without ports need none)',
   why: 'a Deployment no Service selects receives no traffic: usually a label drifted between the Service and a new version, and the version is dark while looking deployed (and Istio subsets routing to it fail with 503s)',
   fix: 'make the Service\'s spec.selector a subset of the Deployment\'s pod template labels (usually app=<service>)',
   severity: 'medium',
@@ -373,7 +387,7 @@ const serviceForDeployment = manifestRule({
   catalogue: ['MC09'],
 }, perWorkload((w, _ctx, index) => {
   const found = selectedByServices(index).has(w);
-  return found ? [] : [`no Service in namespace ${w.namespace} selects its pod labels ${labelsText(w.podLabels)}`];
+  return found || !declaresPorts(w) ? [] : [`no Service in namespace ${w.namespace} selects its pod labels ${labelsText(w.podLabels)}`];
 }, new Set(['Deployment'])));
 
 

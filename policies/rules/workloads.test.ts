@@ -183,6 +183,21 @@ function barePod(extra: Json = {}): ManifestObject {
   };
 }
 
+/** A queue consumer: a Deployment with no container port, no probe and no Service. */
+function worker(ports: readonly Json[] = []): ManifestObject {
+  const workerLabels = { ...labels(), app: 'worker', 'app.kubernetes.io/name': 'worker' };
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'worker', namespace: 'shop', labels: workerLabels },
+    spec: {
+      selector: { matchLabels: { app: 'worker' } },
+      template: {
+        metadata: { labels: workerLabels },
+        spec: { serviceAccountName: 'shop-web', containers: [{ name: 'worker', image: IMAGE, ...(ports.length > 0 && { ports }) }] },
+      },
+    },
+  };
+}
+
 function cronJob(podSpec: Json): ManifestObject {
   return {
     apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'shop', labels: labels() },
@@ -579,6 +594,16 @@ const rejected: Rejection[] = [
     expected: on(DEPLOYMENT, 'container "web": has no livenessProbe'),
   },
   {
+    rule: 'RR02-readiness-probe', what: 'no readiness probe on a Deployment that declares no port but a Service selects',
+    mutate: (o) => { delete container(o).readinessProbe; delete container(o).ports; },
+    expected: on(DEPLOYMENT, 'container "web": has no readinessProbe'),
+  },
+  {
+    rule: 'RR02-liveness-probe', what: 'no liveness probe on a worker that declares a port (it serves, metrics or otherwise)',
+    mutate: (o) => { o.push(worker([{ name: 'metrics', containerPort: 9090 }])); },
+    expected: on('Deployment/shop/worker', 'container "worker": has no livenessProbe'),
+  },
+  {
     rule: 'RR02-distinct-probes', what: 'liveness running the readiness check (other timing, other key order)',
     mutate: (o) => { container(o).livenessProbe = { periodSeconds: 20, httpGet: { port: 8080, path: '/ready' } }; },
     expected: on(DEPLOYMENT, 'container "web": livenessProbe and readinessProbe both run {"httpGet":{"path":"/ready","port":8080}}'),
@@ -771,6 +796,11 @@ const rejected: Rejection[] = [
     rule: 'MC09-deployment-has-service', what: 'a Service selecting other pods',
     mutate: (o) => { at(service(o), 'spec').selector = { app: 'api' }; },
     expected: on(DEPLOYMENT, `no Service in namespace shop selects its pod labels ${POD_LABELS}`),
+  },
+  {
+    rule: 'MC09-deployment-has-service', what: 'a Deployment that declares a port no Service selects',
+    mutate: (o) => { o.push(worker([{ name: 'http', containerPort: 8080 }])); },
+    expected: on('Deployment/shop/worker', `no Service in namespace shop selects its pod labels ${POD_LABELS.replace('app=web', 'app=worker').replace('name=web', 'name=worker')}`),
   },
   {
     rule: 'MC09-deployment-has-service', what: 'a Service without a selector',
@@ -1007,6 +1037,9 @@ const accepted: Case[] = [
       o.push({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'web', namespace: 'shop' } });
     },
   },
+  { rule: 'RR02-readiness-probe', what: 'a worker Deployment with no container port and no Service (a queue consumer)', mutate: (o) => { o.push(worker()); } },
+  { rule: 'RR02-liveness-probe', what: 'a worker Deployment with no container port and no Service (a load generator)', mutate: (o) => { o.push(worker()); } },
+  { rule: 'MC09-deployment-has-service', what: 'a worker Deployment with no container port', mutate: (o) => { o.push(worker()); } },
   { rule: 'MC09-deployment-has-service', what: 'a Service selecting app and version', mutate: (o) => { at(service(o), 'spec').selector = { app: 'web', version: 'v1' }; } },
   { rule: 'IM01-image-tag', what: 'a tag-pinned image', mutate: (o) => { container(o).image = TAGGED; } },
   { rule: 'IM01-image-tag', what: 'a digest-only image', mutate: (o) => { container(o).image = `${REPOSITORY}@sha256:${HEX}`; } },
