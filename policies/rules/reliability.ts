@@ -9,7 +9,7 @@ import { objectId, type Finding, type ManifestRule } from '../types';
 import { DECLARED_CONTAINERS, containersOf, manifestRule, perContainer, perWorkload, stagingOrProd } from './define';
 
 /** Kinds whose pods serve continuously: probes, replicas, PDBs and spreading apply to them. */
-const LONG_RUNNING = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const LONG_RUNNING = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 /** Kinds an HPA and a PDB are about: replicated, evictable, scaled. */
 const REPLICATED = new Set(['Deployment', 'StatefulSet']);
 
