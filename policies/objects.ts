@@ -2,11 +2,12 @@
  * The one set of readers every manifest rule uses, and the per-run indexes they look
  * objects up in. Input can be any YAML, so every field is type-checked before use.
  *
- * One rule for namespaces: an object that names none is in `default`, where the API
- * server (and `kubectl apply` without a context namespace) puts it. Reports still name
- * objects as written (`objectId`), so exceptions keep matching.
+ * One rule for namespaces: an object that names none is in `default`, where `kubectl apply`
+ * with a context that sets no namespace, and the Pulumi Kubernetes provider without a
+ * default namespace, create it. Reports still name objects as written (`objectId`), so
+ * exceptions keep matching.
  *
- * Indexes are built once per set of objects (`indexOf`, memoised on `ctx.objects`), so a
+ * Indexes are built once per run (`indexOf`, memoised on the context), so a
  * rule that relates objects (a PDB and its pods, a Service and its Deployment) looks them
  * up instead of scanning the set once per object: every rule stays linear.
  */
@@ -73,7 +74,7 @@ export function labelsText(labels: Readonly<Record<string, unknown>>): string {
 // ---------------------------------------------------------------------------------------
 // Objects
 
-/** Namespace of an object that names none: the API server puts it there. */
+/** Namespace of an object that names none (see the top of this file). */
 export const DEFAULT_NAMESPACE = 'default';
 
 export function namespaceOf(o: ManifestObject): string {
@@ -294,14 +295,18 @@ function buildIndex(objects: readonly ManifestObject[]): ObjectIndex {
   };
 }
 
-const indexes = new WeakMap<readonly ManifestObject[], ObjectIndex>();
+const indexes = new WeakMap<Pick<ManifestContext, 'objects'>, ObjectIndex>();
 
-/** The indexes of the context's objects, built on first use and shared by every rule of the run. */
+/**
+ * The indexes of the context's objects, built on first use and shared by every rule run on
+ * that context (`evaluate` runs all rules on one). Keyed by the context, not the objects: a
+ * new context (a new run) after the objects changed gets fresh indexes.
+ */
 export function indexOf(ctx: Pick<ManifestContext, 'objects'>): ObjectIndex {
-  const cached = indexes.get(ctx.objects);
+  const cached = indexes.get(ctx);
   if (cached !== undefined) return cached;
   const index = buildIndex(ctx.objects);
-  indexes.set(ctx.objects, index);
+  indexes.set(ctx, index);
   return index;
 }
 
