@@ -1,6 +1,6 @@
 import type { ManifestObject } from '../charts/schema';
 import {
-  DEFAULT_NAMESPACE, apiGroupOf, indexOf, labelSelectorMatches, labelsMatch, namespaceOf, workloadOf, workloads, workloadsSelectedBy, type Workload,
+  DEFAULT_NAMESPACE, apiGroupOf, indexOf, labelSelectorMatches, labelsMatch, namespaceOf, selectsEveryPod, workloadOf, workloads, workloadsSelectedBy, type Workload,
 } from './objects';
 
 function deployment(ns: string | undefined, name: string, labels: Record<string, string>): ManifestObject {
@@ -117,6 +117,11 @@ describe('the per-run index', () => {
       const scanned = index.workloadsIn(ns).filter((w) => labelSelectorMatches(selector, w.podLabels));
       expect(ids(workloadsSelectedBy(index, ns, selector))).toEqual(ids(scanned));
     }
+  });
+
+  it.each(selectors)('knows when a selector selects every pod, as a scan does: %s', (_what, selector) => {
+    // No selector of the table but `{}` happens to match every pod of the fixture.
+    expect(selectsEveryPod(selector)).toBe(index.workloads.every((w) => labelSelectorMatches(selector, w.podLabels)));
   });
 
   it.each([

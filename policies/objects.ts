@@ -126,6 +126,14 @@ export function labelSelectorMatches(selector: unknown, labels: Readonly<Record<
   });
 }
 
+/** Whether a LabelSelector selects every pod (`{}`), exactly as `labelSelectorMatches` reads it. */
+export function selectsEveryPod(selector: unknown): boolean {
+  if (!isJson(selector)) return false;
+  const { matchLabels } = selector;
+  const pairs = typeof matchLabels === 'object' && matchLabels !== null ? Object.keys(matchLabels).length : 0;
+  return pairs === 0 && items(selector.matchExpressions).length === 0;
+}
+
 /** A plain map selector (Istio `matchLabels`, a Sidecar's `labels`): every pair is on the pod; `{}` selects every pod. */
 export function labelsMatch(selector: Readonly<Record<string, string>>, pod: Readonly<Record<string, string>>): boolean {
   return Object.entries(selector).every(([k, v]) => pod[k] === v);

@@ -4,7 +4,7 @@
  * way in beside the gateway.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { formatLabels, namespaceId, push, namespaceOf, specOf, strings, valueAt, workloadsSelectedBy, type Workload } from '../objects';
+import { formatLabels, namespaceId, push, selectsEveryPod, namespaceOf, specOf, strings, valueAt, workloadsSelectedBy, type Workload } from '../objects';
 import { objectId, type ManifestRule } from '../types';
 import { isEmptyLabelSelector } from './istio';
 import { finding, manifestRule } from './define';
@@ -62,18 +62,21 @@ const nm01PodCoverage = manifestRule({
   enforcement: 'mandatory',
   catalogue: ['NM01'],
 }, (_ctx, index) => {
-  // Each policy adds its directions to the workloads it selects: one pass over the policies.
-  const isolated = new Map<Workload, Set<Direction>>();
+  // Each policy adds its directions to the workloads it selects, or to its whole namespace
+  // when it selects every pod: one pass over the policies, none over the pods per policy.
+  const isolated = new Map<Workload | string, Set<Direction>>();
+  const add = (key: Workload | string, directions: readonly Direction[]) => {
+    const set = isolated.get(key) ?? new Set<Direction>();
+    for (const d of directions) set.add(d);
+    isolated.set(key, set);
+  };
   for (const p of index.ofKind('NetworkPolicy', 'networking.k8s.io')) {
-    const directions = policyTypes(p);
-    for (const w of workloadsSelectedBy(index, namespaceOf(p), specOf(p).podSelector ?? {})) {
-      const set = isolated.get(w) ?? new Set<Direction>();
-      for (const d of directions) set.add(d);
-      isolated.set(w, set);
-    }
+    const selector = specOf(p).podSelector ?? {};
+    if (selectsEveryPod(selector)) add(namespaceOf(p), policyTypes(p));
+    else for (const w of workloadsSelectedBy(index, namespaceOf(p), selector)) add(w, policyTypes(p));
   }
   return index.workloads.flatMap((w) => {
-    const missing = DIRECTIONS.filter((d) => !(isolated.get(w)?.has(d) ?? false));
+    const missing = DIRECTIONS.filter((d) => !(isolated.get(w)?.has(d) ?? false) && !(isolated.get(w.namespace)?.has(d) ?? false));
     return missing.length === 0 ? [] : [finding(w.id, `pods (${formatLabels(w.podLabels) || 'no labels'}) are selected by no NetworkPolicy for ${missing.join(' and ')}`)];
   });
 });
