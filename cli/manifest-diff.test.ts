@@ -300,7 +300,7 @@ describe('manifest-diff errors', () => {
 });
 
 describe('npm run manifest-diff', () => {
-  it('writes the comment to --out and exits 1 with the message on a missing directory', async () => {
+  it('writes the comment to --out and exits 2 with the message on a missing directory', async () => {
     const head = standard();
     head.prod.reviews[1] = deployment('reviews-v1', 'reviews:1.1');
     const base = write('base', standard());
@@ -311,7 +311,7 @@ describe('npm run manifest-diff', () => {
     const [ok, missing] = await Promise.all([cli('--base', base, '--head', headDir, '--out', out), cli('--base', path.join(tmp, 'nope'), '--head', headDir)]);
     expect(ok).toEqual({ code: 0, stdout: `wrote ${out}: changes in prod\n`, stderr: '' });
     expect(fs.readFileSync(out, 'utf8')).toContain('- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[0].image`');
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: 1 problem found:\n {2}- .*nope: --base is not a directory\. Fix: /);
   });
 });

@@ -56,13 +56,13 @@ describe('npm run policy -- <env>', () => {
 
   it('rejects an unknown environment with the file it looked for', () => {
     const result = results.unknownEnv;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Pulumi\.qa\.yaml/);
   });
 
   it('rejects mixing an environment with --dir, with the usage', () => {
     const result = results.mixed;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('usage: npm run policy -- <env> [--infra]');
   });
 });
@@ -98,13 +98,13 @@ describe('npm run policy -- --dir', () => {
 
   it('names a directory that does not exist', () => {
     const result = results.missingDir;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no\/such\/dir: --dir .*is not a directory/);
   });
 
   it('rejects an unknown profile', () => {
     const result = results.badProfile;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('--profile must be one of dev, staging, prod, not "production"');
   });
 });

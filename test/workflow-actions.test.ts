@@ -213,14 +213,14 @@ describe('npm run pin-actions', () => {
     it('names the SOURCE file and the fix when a pinned release is not vendored', async () => {
       fs.rmSync(path.join(root, 'vendor', 'actions', 'actions', 'checkout'), { recursive: true });
       const result = await runCli(pinActionsCli, ['--check'], root);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain('vendor/actions/actions/checkout/v7.0.1/SOURCE: (file) is missing: actions/checkout v7.0.1 is not vendored. Fix: run scripts/vendor-actions.sh <mirrors-dir>');
     });
 
-    it('runs as a command (cli/pin-actions.ts), with usage on a bad option', async () => {
+    it('runs as a command (cli/pin-actions.ts): exit 1 when a line differs, 2 and the usage on a bad option', async () => {
       expect((await spawnTsx('cli/pin-actions.ts', ['--root', root, '--check'])).code).toBe(1);
       const bad = await spawnTsx('cli/pin-actions.ts', ['--frobnicate']);
-      expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('usage: npm run pin-actions -- [--check] [--root <dir>]')]);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('usage: npm run pin-actions -- [--check] [--root <dir>]')]);
     });
   });
 });
