@@ -5,7 +5,7 @@ import { RULES } from './catalogue';
 import { evaluate } from './engine';
 import { locationsById, readManifestDirectory } from './manifest-input';
 import type { PolicyCheck } from './report';
-import { ruleAnchor, SARIF_SCHEMA, sarifLog, SECURITY_SEVERITY, type SarifLog } from './sarif';
+import { FINGERPRINT, ruleAnchor, SARIF_SCHEMA, sarifLog, SECURITY_SEVERITY, type SarifLog } from './sarif';
 import type { ManifestRule } from './types';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,6 +99,10 @@ describe('the SARIF report', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: 'test/fixtures/policy/bad/workloads.yaml' }, region: { startLine: 2 } }, logicalLocations: [{ fullyQualifiedName: 'Deployment/default/legacy', kind: 'resource' }] }],
     });
     expect(privileged?.message.text).toMatch(/^Deployment\/default\/legacy: container "app": securityContext\.privileged is true\. Fix: /);
+    // one fingerprint per finding (rule, object, message), whatever line the object is on
+    const prints = run.results.map((r) => r.partialFingerprints[FINGERPRINT]);
+    expect(prints.every((p) => /^[0-9a-f]{64}$/.test(p))).toBe(true);
+    expect(new Set(prints).size).toBe(new Set(run.results.map((r) => `${r.ruleId} ${r.message.text}`)).size);
     // every result names a rule of the driver, at its index
     const ids = (run.tool.driver.rules as Array<{ id: string }>).map((r) => r.id);
     for (const r of run.results) expect(ids[r.ruleIndex ?? -1]).toBe(r.ruleId);

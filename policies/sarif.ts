@@ -5,6 +5,7 @@
  * line the object was read from. Held to the OASIS schema vendored under
  * vendor/sarif/2.1.0/ by policies/sarif.test.ts.
  */
+import { createHash } from 'node:crypto';
 import type { Violation } from './engine';
 import type { PolicyException } from './exceptions';
 import type { SourceLocation } from './manifest-input';
@@ -26,6 +27,13 @@ export const ruleAnchor = (id: string): string => id.toLowerCase();
 export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
 type Level = 'error' | 'warning' | 'note';
+
+/**
+ * Code scanning matches a result to the alert of an earlier run by its fingerprints. Ours is
+ * the rule and the object (not the line: an object that moves in its file is the same finding).
+ */
+export const FINGERPRINT = 'platformPolicyFinding/v1';
+const fingerprint = (...parts: string[]): Record<string, string> => ({ [FINGERPRINT]: createHash('sha256').update(parts.join('\n')).digest('hex') });
 const levelOf = (rule: RuleInfo): Level => (rule.enforcement === 'mandatory' ? 'error' : 'warning');
 
 /** The SARIF types this module writes (a subset of the schema's). */
@@ -40,6 +48,7 @@ export interface SarifResult {
   readonly message: { readonly text: string };
   readonly locations: readonly SarifLocation[];
   readonly suppressions?: ReadonlyArray<{ readonly kind: 'external'; readonly status: 'accepted'; readonly justification: string }>;
+  readonly partialFingerprints: Readonly<Record<string, string>>;
 }
 export interface SarifRun {
   readonly tool: { readonly driver: { readonly name: string; readonly informationUri: string; readonly rules: readonly unknown[] } };
@@ -87,7 +96,10 @@ function exceptionResult(e: PolicyException, expired: boolean, file: string, ind
   const text = expired
     ? `the exception for ${e.rule} on ${e.object} (${e.environment}) expired on ${e.expires}: it waives nothing any more. Fix the object or renew the exception with a new reason.`
     : `the exception for ${e.rule} on ${e.object} (${e.environment}) matched nothing: delete it.`;
-  return { ruleId: e.rule, ...(index.has(e.rule) && { ruleIndex: index.get(e.rule) }), level: expired ? 'error' : 'note', message: { text }, locations: [{ physicalLocation: physical(file) }] };
+  return {
+    ruleId: e.rule, ...(index.has(e.rule) && { ruleIndex: index.get(e.rule) }), level: expired ? 'error' : 'note', message: { text }, locations: [{ physicalLocation: physical(file) }],
+    partialFingerprints: fingerprint(e.rule, e.object, e.environment, expired ? 'expired' : 'unused'),
+  };
 }
 
 /**
@@ -110,6 +122,7 @@ export function sarifLog(checks: readonly PolicyCheck[], options: SarifOptions):
         message: { text: `${v.object}: ${v.message}. Fix: ${v.rule.fix}` },
         locations: violationLocations(v, check.locations?.get(v.object) ?? [], fallback),
         ...(v.waivedBy !== undefined && { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: v.waivedBy.reason }] }),
+        partialFingerprints: fingerprint(v.rule.id, v.object, v.message),
       }));
       results.push(...check.report.expiredExceptions.map((e) => exceptionResult(e, true, options.exceptionsFile, index)));
       results.push(...check.report.unusedExceptions.map((e) => exceptionResult(e, false, options.exceptionsFile, index)));
