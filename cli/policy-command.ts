@@ -17,7 +17,7 @@ import { describeLocation, locationsById, readManifestDirectory, type SourceLoca
 import { formatJsonReport, formatReport, type PolicyCheck } from '../policies/report';
 import { formatSarif } from '../policies/sarif';
 import { objectId, type ManifestContext, type ManifestRule, type Rule } from '../policies/types';
-import { assertNoProblems } from '../services/problems';
+import { ValidationError } from '../services/problems';
 import { POLICY_DOCS } from '../policies/docs';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import type { Recording } from '../infra/testing/recorder';
@@ -50,7 +50,8 @@ export function environmentCheck(env: string, root = repoRoot(), date = today())
   const { synthesis, environment, rendered } = render({ env, root });
   const objects = synthesis.files.flatMap((f) => f.objects);
   const locations = synthesis.files.flatMap((f) => renderedLocations(`dist/${env}/${f.name}`, rendered.get(f.name) ?? '', f.objects));
-  const report = evaluate(guarded(RULES), { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
+  // A rule that throws on synthesized objects is a bug (exit 3, with its own stack), not bad input.
+  const report = evaluate(RULES, { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
   return { title: `Policy check of the ${env} manifests`, target: 'manifests', report, locations: locationsById(objects, locations), source: `Pulumi.${env}.yaml` };
 }
 
@@ -95,12 +96,12 @@ function malformedObject(crash: RuleCrash, ctx: ManifestContext, locations: read
   });
   if (index === -1) throw crash.cause;
   const o = ctx.objects[index];
-  return assertNoProblems([{
+  throw new ValidationError([{
     where: describeLocation(locations[index]),
     field: objectId(o),
     problem: `has a field of an unexpected type or shape, which rule ${crash.rule.id} cannot read (${(crash.cause as Error).message})`,
     fix: `check the object against its schema (kubectl apply --dry-run=server -f ${locations[index].file}), or move the file out of the directory`,
-  }]) as never;
+  }]);
 }
 
 export interface DirectorySettings {
