@@ -91,12 +91,15 @@ export function readPins(root: string): ActionPin[] {
   return pins.sort((a, b) => a.action.localeCompare(b.action));
 }
 
-/** The vendored metadata file (`action.yml`, or `action.yaml` where upstream names it so) of an action release. */
-export function readVendoredAction(root: string, action: string, version: string): ActionMetadata {
-  const dir = vendorDir(root, action, version);
+/**
+ * The vendored metadata file (`action.yml`, or `action.yaml` where upstream names it so) of an
+ * action release; `subpath` (`/upload-sarif`) for an action in a directory of the repository.
+ */
+export function readVendoredAction(root: string, action: string, version: string, subpath = ''): ActionMetadata {
+  const dir = path.join(vendorDir(root, action, version), ...subpath.split('/').filter(Boolean));
   const file = ['action.yml', 'action.yaml'].map((name) => path.join(dir, name)).find((f) => fs.existsSync(f));
   if (file === undefined) {
-    assertNoProblems([{ where: path.relative(root, dir), field: 'action.yml', problem: `is missing: ${action} ${version} is not vendored`, fix: `add it to ${PIN_TABLE} and ${REFRESH}` }]);
+    assertNoProblems([{ where: path.relative(root, dir), field: 'action.yml', problem: `is missing: ${action}${subpath} ${version} is not vendored`, fix: `add it to ${PIN_TABLE} and ${REFRESH}` }]);
   }
   const metadata = parse(fs.readFileSync(file as string, 'utf8')) as { inputs?: Record<string, ActionInput> | null; runs: { using: string } };
   return { inputs: metadata.inputs ?? {}, runs: metadata.runs };

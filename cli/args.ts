@@ -29,17 +29,24 @@ export interface Io {
 /** A command: the arguments after the script's name in, the exit code out (none: 0). */
 export type Command = (argv: string[], io: Io) => number | void | Promise<number | void>;
 
-/** Runs a command: bad input prints its message and exits 1, bugs print a stack and exit 2. */
+/**
+ * The exit codes of every command: 0 done (or check passed), 1 a check failed (the command
+ * returns it: policy violations, `--check` found a difference), 2 bad usage or unreadable
+ * input (the message names the file and the fix), 3 an internal error (a bug: please report).
+ */
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const;
+
+/** Runs a command: bad usage or input prints its message and exits 2, bugs print a stack and exit 3. */
 export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
   try {
-    return (await command(argv, io)) ?? 0;
+    return (await command(argv, io)) ?? EXIT.ok;
   } catch (error) {
     if (error instanceof ValidationError || error instanceof UsageError) {
       io.err(`error: ${error.message}\n`);
-      return 1;
+      return EXIT.badInput;
     }
     io.err(`internal error (please report): ${(error as Error).stack ?? String(error)}\n`);
-    return 2;
+    return EXIT.internal;
   }
 }
 

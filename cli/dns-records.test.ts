@@ -80,14 +80,14 @@ describe('npm run dns-records', () => {
     expect(file).toEqual({ code: 0, stdout: EXPECTED, stderr: '' });
   });
 
-  it('exits 1 with the problem when the outputs are not a platform stack, and when --stack is missing', async () => {
+  it('exits 2 with the problem when the outputs are not a platform stack, and when --stack is missing', async () => {
     const [preview, noStack] = await Promise.all([
       dnsRecords(['--stack', 'pr-7'], '{"namespace":"pr-7"}'),
       dnsRecords(['--file', FIXTURE], ''),
     ]);
-    expect(preview.code).toBe(1);
+    expect(preview.code).toBe(2);
     expect(preview.stderr).toContain('error: stdin: not the outputs of a platform stack:\n  - stdin: dnsRecords is missing.');
-    expect(noStack).toMatchObject({ code: 1, stdout: '' });
+    expect(noStack).toMatchObject({ code: 2, stdout: '' });
     expect(noStack.stderr).toContain('error: --stack is required\nusage: pulumi stack output --json --stack <stack> | npm run dns-records -- --stack <stack>');
   });
 });

@@ -2,12 +2,14 @@
  * `npm run manifest-diff`: what a pull request changes in the rendered manifests, as
  * Markdown for a PR comment. Compares two trees that `npm run synth -- --env <env> --out <dir>`
  * wrote (base and head: one directory per environment), object by object on the parsed YAML,
- * so formatting never shows up as a change.
+ * so formatting never shows up as a change. With `--policy`, the verdicts (and the first
+ * mandatory violations) come from `npm run policy -- <env> --format json` reports.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { JSON_REPORT_VERSION, type JsonCheck, type JsonReport } from '../policies/report';
 import { assertNoProblems, type Problem } from '../services/problems';
 import { byEnvironmentOrder } from './stacks-command';
 
@@ -58,9 +60,11 @@ export interface EnvironmentDiff {
 export interface PolicyResult {
   readonly env: string;
   readonly verdict: 'PASS' | 'FAIL' | 'unknown';
-  /** The report's verdict lines (one per `Policy check ...` section). */
+  /** The report's verdict lines (one per check), then its first mandatory violations. */
   readonly lines: readonly string[];
   readonly file: string;
+  /** Why the file holds no verdict (verdict `unknown`). */
+  readonly problem?: string;
 }
 
 const hasChanges = (s: ServiceDiff): boolean => s.objects.length > 0;
@@ -167,24 +171,54 @@ export function readManifestTree(dir: string, flag: string): ManifestTree {
   return tree;
 }
 
-/** Verdict lines of `npm run policy -- <env>` output (npm's own `> script` header is skipped). */
-export function parsePolicyReport(text: string, env: string, file: string): PolicyResult {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  const verdicts = lines.filter((l) => /^Policy check .*: (PASS|FAIL)\b/.test(l));
-  if (verdicts.length === 0) {
-    const first = lines.find((l) => l !== '' && !l.startsWith('> '));
-    return { env, verdict: 'unknown', lines: first === undefined ? [] : [first], file };
-  }
-  return { env, verdict: verdicts.some((l) => /: FAIL\b/.test(l)) ? 'FAIL' : 'PASS', lines: verdicts, file };
+/** Mandatory violations quoted per environment; the rest are counted. */
+export const MAX_VIOLATIONS_QUOTED = 5;
+
+function isJsonCheck(value: unknown): value is JsonCheck {
+  if (!isRecord(value) || !isRecord(value.counts) || !Array.isArray(value.violations)) return false;
+  return typeof value.title === 'string' && (value.verdict === 'PASS' || value.verdict === 'FAIL') && typeof value.rulesRun === 'number';
 }
 
-/** `<dir>/<env>.txt` files, each holding the output of `npm run policy -- <env>`. */
+/** The report, or why it is not one; npm's own `> script` header lines before the JSON are skipped. */
+function readJsonReport(text: string): JsonReport | string {
+  const start = text.search(/^\{/m);
+  if (start === -1) return 'no JSON object';
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(start));
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+  if (!isRecord(value) || value.version !== JSON_REPORT_VERSION || !Array.isArray(value.checks) || !value.checks.every(isJsonCheck)) {
+    return `not a policy report of version ${JSON_REPORT_VERSION} (npm run policy -- <env> --format json)`;
+  }
+  return value as unknown as JsonReport;
+}
+
+/** The verdict line of one check, as the text report prints it. */
+const verdictLine = (c: JsonCheck): string =>
+  `${c.title}: ${c.verdict} (${c.rulesRun} rules; ${c.counts.mandatory} mandatory violations, ${c.counts.advisory} advisory, ${c.counts.waived} waived)`;
+
+/** The verdicts and the first mandatory violations of `npm run policy -- <env> --format json` output. */
+export function parsePolicyReport(text: string, env: string, file: string): PolicyResult {
+  const report = readJsonReport(text);
+  if (typeof report === 'string') {
+    const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('> '));
+    return { env, verdict: 'unknown', lines: first === undefined ? [] : [first], file, problem: report };
+  }
+  const blocking = report.checks.flatMap((c) => c.violations.filter((v) => v.enforcement === 'mandatory' && v.waiver === null));
+  const quoted = blocking.slice(0, MAX_VIOLATIONS_QUOTED).map((v) => `- \`${v.rule}\` ${v.object}: ${v.message}`);
+  const more = blocking.length > MAX_VIOLATIONS_QUOTED ? [`- ... and ${blocking.length - MAX_VIOLATIONS_QUOTED} more`] : [];
+  return { env, verdict: report.verdict, lines: [...report.checks.map(verdictLine), ...quoted, ...more], file };
+}
+
+/** `<dir>/<env>.json` files, each holding the output of `npm run policy -- <env> --format json`. */
 export function readPolicyReports(dir: string): PolicyResult[] {
-  requireDirectory(dir, '--policy', 'pass the directory holding <env>.txt files written by npm run policy -- <env> > <dir>/<env>.txt');
+  requireDirectory(dir, '--policy', 'pass the directory holding <env>.json files written by npm run -s policy -- <env> --format json > <dir>/<env>.json');
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => parsePolicyReport(fs.readFileSync(path.join(dir, f), 'utf8'), f.slice(0, -'.txt'.length), shown(path.join(dir, f))))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => parsePolicyReport(fs.readFileSync(path.join(dir, f), 'utf8'), f.slice(0, -'.json'.length), shown(path.join(dir, f))))
     .sort((a, b) => byEnvironmentOrder(a.env, b.env));
 }
 
@@ -271,9 +305,9 @@ function policySummary(envs: readonly EnvironmentDiff[], policy: readonly Policy
 function policyLines(env: EnvironmentDiff, policy: readonly PolicyResult[] | undefined): string[] {
   if (policy === undefined) return [];
   const result = policy.find((p) => p.env === env.env);
-  if (result === undefined) return env.presence === 'removed' ? [] : [`> Policy: no report (no ${env.env}.txt in the policy directory)`];
+  if (result === undefined) return env.presence === 'removed' ? [] : [`> Policy: no report (no ${env.env}.json in the policy directory)`];
   if (result.verdict === 'unknown') {
-    return [`> Policy: no verdict in ${result.file}${result.lines.length > 0 ? ` (it starts: ${code(result.lines[0])})` : ' (it is empty)'}; the policy run may have crashed, see its log`];
+    return [`> Policy: no verdict in ${result.file}${result.lines.length > 0 ? ` (${result.problem ?? 'unreadable'}; it starts: ${code(result.lines[0].slice(0, 80))})` : ' (it is empty)'}; the policy run may have crashed, see its log`];
   }
   return result.lines.map((l) => `> ${l}`);
 }
@@ -332,7 +366,7 @@ export interface ManifestDiffOptions {
   readonly base: string;
   /** Synth output of the pull request's head. */
   readonly head: string;
-  /** `<env>.txt` files with `npm run policy -- <env>` output. @default no policy lines */
+  /** `<env>.json` files with `npm run policy -- <env> --format json` output. @default no policy lines */
   readonly policy?: string;
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT, spawnTsx } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
+import type { JsonCheck, JsonReport, JsonViolation } from '../policies/report';
 import { changedPaths, MARKER, parsePolicyReport, runManifestDiff } from './manifest-diff-command';
 
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'dev');
@@ -59,13 +60,24 @@ function write(name: string, tree: Tree): string {
 function writePolicy(reports: Record<string, string>): string {
   const dir = path.join(tmp, 'policy');
   fs.mkdirSync(dir);
-  for (const [env, text] of Object.entries(reports)) fs.writeFileSync(path.join(dir, `${env}.txt`), text);
+  for (const [env, text] of Object.entries(reports)) fs.writeFileSync(path.join(dir, `${env}.json`), text);
   return dir;
 }
 
-const pass = (env: string): string => `Policy check of the ${env} manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)\n`;
-const fail = (env: string): string =>
-  `Policy check of the ${env} manifests: FAIL (78 rules; 1 mandatory violations, 0 advisory, 0 waived)\nDeployment/bookinfo/reviews-v1\n  [FAIL] IM01-image-digest (high): ...\n`;
+/** A check of `npm run policy -- <env> --format json`, with the given mandatory violations. */
+function check(title: string, env: string, violations: JsonViolation[]): JsonCheck {
+  return {
+    title, target: 'manifests', environment: env, verdict: violations.length === 0 ? 'PASS' : 'FAIL', rulesRun: 78,
+    counts: { mandatory: violations.length, advisory: 0, waived: 0 }, violations, notes: [], exceptions: { expired: [], unused: [] },
+  };
+}
+const violation = (n: number): JsonViolation => ({
+  rule: 'IM01-image-digest', severity: 'high', enforcement: 'mandatory', object: `Deployment/bookinfo/reviews-v${n}`, message: 'image reviews:1 is not pinned by digest',
+  fix: 'pin it', waiver: null, locations: [],
+});
+const report = (...checks: JsonCheck[]): string => `${JSON.stringify({ version: 1, verdict: checks.every((c) => c.verdict === 'PASS') ? 'PASS' : 'FAIL', checks } satisfies JsonReport, null, 2)}\n`;
+const pass = (env: string): string => report(check(`Policy check of the ${env} manifests`, env, []));
+const fail = (env: string, count = 1): string => report(check(`Policy check of the ${env} manifests`, env, Array.from({ length: count }, (_, i) => violation(i + 1))));
 
 function diff(base: Tree, head: Tree, policy?: Record<string, string>): string {
   return runManifestDiff({ base: write('base', base), head: write('head', head), policy: policy === undefined ? undefined : writePolicy(policy) }).markdown;
@@ -226,20 +238,39 @@ describe('manifest-diff --policy', () => {
     expect(markdown).toContain('> Policy check of the prod manifests: FAIL (78 rules; 1 mandatory violations, 0 advisory, 0 waived)');
   });
 
+  it('quotes the first mandatory violations of a failing environment', () => {
+    const markdown = diff(standard(), standard(), { dev: pass('dev'), staging: pass('staging'), prod: fail('prod', 7) });
+    expect(markdown).toContain([
+      '> Policy check of the prod manifests: FAIL (78 rules; 7 mandatory violations, 0 advisory, 0 waived)',
+      ...[1, 2, 3, 4, 5].map((n) => `> - \`IM01-image-digest\` Deployment/bookinfo/reviews-v${n}: image reviews:1 is not pinned by digest`),
+      '> - ... and 2 more',
+    ].join('\n'));
+  });
+
   it('counts a report without a verdict as a failure, and says which environment has no report', () => {
     const markdown = diff(standard(), standard(), { dev: '', staging: pass('staging') });
     expect(markdown).toContain('Policy: FAIL in dev\n');
     expect(markdown).toContain('> Policy: no verdict in ');
-    expect(markdown).toContain('> Policy: no report (no prod.txt in the policy directory)');
+    expect(markdown).toContain('> Policy: no report (no prod.json in the policy directory)');
+  });
+
+  it('says why a report holds no verdict: text output, or JSON of another shape', () => {
+    const text = diff(standard(), standard(), { dev: 'Policy check of the dev manifests: PASS (78 rules)\n', staging: pass('staging'), prod: '{"version": 2, "checks": []}\n' });
+    expect(text).toMatch(/> Policy: no verdict in \S*dev\.json \(no JSON object; it starts: `Policy check of the dev manifests: PASS \(78 rules\)`\); the policy run may have crashed, see its log/);
+    expect(text).toMatch(/> Policy: no verdict in \S*prod\.json \(not a policy report of version 1 \(npm run policy -- <env> --format json\); it starts: `\{"version": 2, "checks": \[\]\}`\)/);
   });
 
   it('says which environment has no report when the others pass', () => {
     expect(diff(standard(), standard(), { dev: pass('dev'), staging: pass('staging') })).toContain('Policy: PASS in dev, staging; no report for prod\n');
   });
 
-  it('reads every verdict of a report with --infra, failing on any', () => {
-    const text = `${pass('dev')}Policy check of the dev infrastructure (offline): FAIL (30 rules; 1 mandatory violations, 0 advisory, 0 waived)\n`;
-    expect(parsePolicyReport(text, 'dev', 'dev.txt')).toMatchObject({ verdict: 'FAIL', lines: [pass('dev').trim(), expect.stringContaining('infrastructure (offline): FAIL')] });
+  it('reads every check of a report with --infra, failing on any', () => {
+    const text = report(check('Policy check of the dev manifests', 'dev', []), { ...check('Policy check of the dev infrastructure (offline)', 'dev', [violation(1)]), target: 'resources', rulesRun: 30 });
+    expect(parsePolicyReport(text, 'dev', 'dev.json')).toEqual({ env: 'dev', verdict: 'FAIL', file: 'dev.json', lines: [
+      'Policy check of the dev manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)',
+      'Policy check of the dev infrastructure (offline): FAIL (30 rules; 1 mandatory violations, 0 advisory, 0 waived)',
+      '- `IM01-image-digest` Deployment/bookinfo/reviews-v1: image reviews:1 is not pinned by digest',
+    ] });
   });
 });
 
@@ -300,7 +331,7 @@ describe('manifest-diff errors', () => {
 });
 
 describe('npm run manifest-diff', () => {
-  it('writes the comment to --out and exits 1 with the message on a missing directory', async () => {
+  it('writes the comment to --out and exits 2 with the message on a missing directory', async () => {
     const head = standard();
     head.prod.reviews[1] = deployment('reviews-v1', 'reviews:1.1');
     const base = write('base', standard());
@@ -311,7 +342,7 @@ describe('npm run manifest-diff', () => {
     const [ok, missing] = await Promise.all([cli('--base', base, '--head', headDir, '--out', out), cli('--base', path.join(tmp, 'nope'), '--head', headDir)]);
     expect(ok).toEqual({ code: 0, stdout: `wrote ${out}: changes in prod\n`, stderr: '' });
     expect(fs.readFileSync(out, 'utf8')).toContain('- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[0].image`');
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: 1 problem found:\n {2}- .*nope: --base is not a directory\. Fix: /);
   });
 });

@@ -28,10 +28,10 @@ describe('npm run plan', () => {
 
   it('rejects an unknown stack with the available ones, and a missing --stack with usage', async () => {
     const unknown = await plan('--stack', 'qa');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
     const missing = await plan();
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('usage: npm run plan -- --stack <dev|staging|prod|pr-<N>>');
   });
 

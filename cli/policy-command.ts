@@ -3,10 +3,9 @@
  * directory of Kubernetes/Istio YAML (`--dir`), and over the infrastructure a stack
  * declares (offline, under mocks). Exceptions from policies/exceptions.yaml apply.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAll } from 'js-yaml';
+import { pathToFileURL } from 'node:url';
 import type { ManifestObject } from '../charts/schema';
 import { loadEnvironment, repoRoot } from '../infra/config';
 import { RULES, ruleIds } from '../policies/catalogue';
@@ -14,11 +13,15 @@ import { evaluate, passed, today, type Report } from '../policies/engine';
 import { loadExceptions } from '../policies/exceptions';
 import { gcpResourcesOf } from '../policies/pack';
 import { environmentContext } from '../policies/platform';
-import { formatReport } from '../policies/report';
-import { assertNoProblems } from '../services/problems';
+import { describeLocation, locationsById, readManifestDirectory, type SourceLocation } from '../policies/manifest-input';
+import { formatJsonReport, formatReport, type PolicyCheck } from '../policies/report';
+import { formatSarif } from '../policies/sarif';
+import { objectId, type ManifestContext, type ManifestRule, type Rule } from '../policies/types';
+import { ValidationError } from '../services/problems';
+import { POLICY_DOCS } from '../policies/docs';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import type { Recording } from '../infra/testing/recorder';
-import { UsageError, type Io } from './args';
+import { EXIT, UsageError, type Io } from './args';
 import { planStack } from './plan-command';
 import { render } from './synth-command';
 
@@ -30,33 +33,75 @@ function options(environment: string, root: string, date: string) {
   return { environment, exceptions: loadExceptions(exceptionsFile(root), ruleIds(), 'policies/exceptions.yaml'), today: date };
 }
 
-/** The manifests `synth` would write for an environment, with the platform's edge Gateway they bind to, checked. */
-export function checkEnvironment(env: string, root = repoRoot(), date = today()): Report {
-  const { synthesis, environment } = render({ env, root });
-  const objects = synthesis.files.flatMap((f) => f.objects);
-  return evaluate(RULES, { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
+/**
+ * Where each object of rendered YAML starts: synth writes one `---` line before each
+ * object (charts/yaml.ts), so the n-th such line starts the n-th object. Linear, no parse.
+ */
+function renderedLocations(file: string, text: string, objects: readonly ManifestObject[]): SourceLocation[] {
+  const starts: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '---') starts.push(i + 2);
+  });
+  return objects.map((_, i) => ({ file, document: i + 1, line: starts[i] ?? 1 }));
 }
 
-/** Every `*.yaml`/`*.yml` under a directory, multi-document files included. */
-export function readManifests(dir: string): ManifestObject[] {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    assertNoProblems([{ where: dir, field: '--dir', value: dir, problem: 'is not a directory', fix: 'pass a directory of Kubernetes/Istio YAML files' }]);
+/** The manifests `synth` would write for an environment, with the platform's edge Gateway they bind to, checked. */
+export function environmentCheck(env: string, root = repoRoot(), date = today()): PolicyCheck {
+  const { synthesis, environment, rendered } = render({ env, root });
+  const objects = synthesis.files.flatMap((f) => f.objects);
+  const locations = synthesis.files.flatMap((f) => renderedLocations(`dist/${env}/${f.name}`, rendered.get(f.name) ?? '', f.objects));
+  // A rule that throws on synthesized objects is a bug (exit 3, with its own stack), not bad input.
+  const report = evaluate(RULES, { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
+  return { title: `Policy check of the ${env} manifests`, target: 'manifests', report, locations: locationsById(objects, locations), source: `Pulumi.${env}.yaml` };
+}
+
+export function checkEnvironment(env: string, root = repoRoot(), date = today()): Report {
+  return environmentCheck(env, root, date).report;
+}
+
+/** A rule that threw on the input: the runner finds the object that makes it throw. */
+class RuleCrash extends Error {
+  constructor(readonly rule: ManifestRule, override readonly cause: unknown) {
+    super(`${rule.id}: ${(cause as Error).message}`);
   }
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const objects: ManifestObject[] = [];
-  for (const file of files) {
-    let docs: unknown[];
+}
+
+/** The rules, each throwing a RuleCrash that names it instead of a bare TypeError. */
+function guarded(rules: readonly Rule[]): Rule[] {
+  return rules.map((rule) => (rule.target === 'resources' ? rule : {
+    ...rule,
+    check: (ctx: ManifestContext) => {
+      try {
+        return rule.check(ctx);
+      } catch (error) {
+        throw new RuleCrash(rule, error);
+      }
+    },
+  }));
+}
+
+/**
+ * A rule threw on a directory's objects: the object that makes it throw on its own is
+ * malformed input (a field of the wrong type the API server would refuse): name its file
+ * and line. When no single object does, it is a bug of the rule: rethrow.
+ */
+function malformedObject(crash: RuleCrash, ctx: ManifestContext, locations: readonly SourceLocation[]): never {
+  const index = ctx.objects.findIndex((o) => {
     try {
-      docs = loadAll(fs.readFileSync(path.join(dir, file), 'utf8'));
-    } catch (error) {
-      assertNoProblems([{ where: path.join(dir, file), field: '(file)', problem: `is not valid YAML (${(error as Error).message.split('\n')[0]})`, fix: 'fix the YAML syntax' }]);
-      throw error;
+      crash.rule.check({ ...ctx, objects: [o] });
+      return false;
+    } catch {
+      return true;
     }
-    for (const doc of docs) {
-      if (typeof doc === 'object' && doc !== null && typeof (doc as ManifestObject).kind === 'string') objects.push(doc as ManifestObject);
-    }
-  }
-  return objects;
+  });
+  if (index === -1) throw crash.cause;
+  const o = ctx.objects[index];
+  throw new ValidationError([{
+    where: describeLocation(locations[index]),
+    field: objectId(o),
+    problem: `has a field of an unexpected type or shape, which rule ${crash.rule.id} cannot read (${(crash.cause as Error).message})`,
+    fix: `check the object against its schema (kubectl apply --dry-run=server -f ${locations[index].file}), or move the file out of the directory`,
+  }]);
 }
 
 export interface DirectorySettings {
@@ -67,9 +112,28 @@ export interface DirectorySettings {
 }
 
 /** Any directory of YAML, checked as the manifests of an environment with these settings. */
+export function directoryCheck(dir: string, settings: DirectorySettings, shown = dir, root = repoRoot(), date = today()): PolicyCheck {
+  const input = readManifestDirectory(dir, shown);
+  const manifests: ManifestContext = { objects: input.objects, profile: settings.profile, allowedRegistries: settings.allowedRegistries };
+  let report: Report;
+  try {
+    report = evaluate(guarded(RULES), { manifests }, options(settings.environment, root, date));
+  } catch (error) {
+    if (error instanceof RuleCrash) malformedObject(error, manifests, input.locations);
+    throw error;
+  }
+  const registries = settings.allowedRegistries.length === 0 ? 'no allowed registries: pass --env or --registry' : `registries ${settings.allowedRegistries.join(' ')}`;
+  return {
+    title: `Policy check of ${shown} (profile ${settings.profile}, ${registries})`,
+    target: 'manifests',
+    report,
+    notes: input.notes,
+    locations: locationsById(input.objects, input.locations),
+  };
+}
+
 export function checkDirectory(dir: string, settings: DirectorySettings, root = repoRoot(), date = today()): Report {
-  const manifests = { objects: readManifests(dir), profile: settings.profile, allowedRegistries: settings.allowedRegistries };
-  return evaluate(RULES, { manifests }, options(settings.environment, root, date));
+  return directoryCheck(dir, settings, dir, root, date).report;
 }
 
 /** The GCP rules over what a stack's Pulumi program declares under mocks. */
@@ -78,10 +142,33 @@ export function checkInfrastructure(stack: string, profile: EnvironmentProfile, 
   return evaluate(RULES, { resources: { resources, profile } }, options(stack, root, date));
 }
 
+export const POLICY_FORMATS = ['text', 'json', 'sarif'] as const;
+export type PolicyFormat = (typeof POLICY_FORMATS)[number];
+
 export const POLICY_USAGE = [
-  'usage: npm run policy -- <env> [--infra]',
-  '       npm run policy -- --dir <path> [--env <env>] [--profile dev|staging|prod] [--registry <prefix>]...',
+  'usage: npm run policy -- <env> [--infra] [--format text|json|sarif] [--docs-url <url>]',
+  '       npm run policy -- --dir <path> [--env <env>] [--profile dev|staging|prod] [--registry <prefix>]... [--format text|json|sarif] [--docs-url <url>]',
+  'exit code: 0 pass, 1 a mandatory rule fails or an exception expired, 2 bad usage or unreadable input, 3 internal error',
 ].join('\n');
+
+/**
+ * Where SARIF help links point: docs/policies.md of this commit on GitHub in a workflow
+ * (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA), the local file otherwise.
+ */
+export function defaultDocsUrl(env: NodeJS.ProcessEnv, root = repoRoot()): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+  if (server && repository && sha) return `${server}/${repository}/blob/${sha}/${POLICY_DOCS}`;
+  return pathToFileURL(path.join(root, POLICY_DOCS)).href;
+}
+
+/** The reports in the format asked for. */
+export function formatChecks(checks: readonly PolicyCheck[], format: PolicyFormat, docsUrl: string): string {
+  if (format === 'json') return formatJsonReport(checks);
+  if (format === 'sarif') {
+    return formatSarif(checks, { docsUrl, exceptionsFile: 'policies/exceptions.yaml', rulesOf: (check) => RULES.filter((r) => r.target === check.target) });
+  }
+  return checks.map((c) => formatReport(c.report, c.title, c)).join('');
+}
 
 /** `--env` takes profile, allowed registries and exceptions from the stack; flags override. */
 function directorySettings(env: string | undefined, profile: string | undefined, registries: readonly string[] | undefined): DirectorySettings {
@@ -103,29 +190,37 @@ export async function policyCli(argv: string[], io: Io): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { dir: { type: 'string' }, env: { type: 'string' }, profile: { type: 'string' }, registry: { type: 'string', multiple: true }, infra: { type: 'boolean' } },
+      options: {
+        dir: { type: 'string' }, env: { type: 'string' }, profile: { type: 'string' }, registry: { type: 'string', multiple: true }, infra: { type: 'boolean' },
+        format: { type: 'string' }, 'docs-url': { type: 'string' },
+      },
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${POLICY_USAGE}`);
   }
   const { values, positionals } = parsed;
-  const reports: Array<{ title: string; report: Report }> = [];
+  const format = values.format ?? 'text';
+  if (!(POLICY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${POLICY_FORMATS.join(', ')}, not "${format}"\n${POLICY_USAGE}`);
+  const checks: PolicyCheck[] = [];
   if (values.dir !== undefined && positionals.length === 0 && values.infra !== true) {
     const settings = directorySettings(values.env, values.profile, values.registry);
     const dir = path.resolve(io.cwd, values.dir);
-    const shown = path.relative(io.cwd, dir) || '.';
-    const registries = settings.allowedRegistries.length === 0 ? 'no allowed registries: pass --env or --registry' : `registries ${settings.allowedRegistries.join(' ')}`;
-    reports.push({ title: `Policy check of ${shown} (profile ${settings.profile}, ${registries})`, report: checkDirectory(dir, settings) });
+    checks.push(directoryCheck(dir, settings, path.relative(io.cwd, dir).split(path.sep).join('/') || '.'));
   } else if (positionals.length === 1 && values.dir === undefined && values.env === undefined && values.profile === undefined && values.registry === undefined) {
     const env = positionals[0];
-    reports.push({ title: `Policy check of the ${env} manifests`, report: checkEnvironment(env) });
+    checks.push(environmentCheck(env));
     if (values.infra === true) {
       const { recording } = await planStack(env);
-      reports.push({ title: `Policy check of the ${env} infrastructure (offline)`, report: checkInfrastructure(env, loadEnvironment(env).profile, recording) });
+      checks.push({
+        title: `Policy check of the ${env} infrastructure (offline)`,
+        target: 'resources',
+        report: checkInfrastructure(env, loadEnvironment(env).profile, recording),
+        source: `Pulumi.${env}.yaml`,
+      });
     }
   } else {
     throw new UsageError(POLICY_USAGE);
   }
-  for (const { title, report } of reports) io.out(formatReport(report, title));
-  return reports.every(({ report }) => passed(report)) ? 0 : 1;
+  io.out(formatChecks(checks, format as PolicyFormat, values['docs-url'] ?? defaultDocsUrl(process.env)));
+  return checks.every(({ report }) => passed(report)) ? EXIT.ok : EXIT.checkFailed;
 }

@@ -51,7 +51,7 @@ export interface UpsertOutcome {
 }
 
 /**
- * A GitHub API call that failed. Extends UsageError so `main` prints the message and exits 1:
+ * A GitHub API call that failed. Extends UsageError so `main` prints the message and exits 2:
  * the fix is in the workflow's settings, not in this code.
  */
 export class GitHubError extends UsageError {}

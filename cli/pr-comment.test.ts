@@ -250,13 +250,13 @@ describe('npm run pr-comment', () => {
     fs.rmSync(body, { force: true });
   });
 
-  it('exits 1 and names the missing GITHUB_TOKEN', () => {
-    expect(results[0]).toMatchObject({ code: 1, stdout: '' });
+  it('exits 2 and names the missing GITHUB_TOKEN', () => {
+    expect(results[0]).toMatchObject({ code: 2, stdout: '' });
     expect(results[0].stderr).toContain('error: GITHUB_TOKEN is not set.');
   });
 
-  it('exits 1 when GitHub cannot be reached, without printing the token', () => {
-    expect(results[1]).toMatchObject({ code: 1, stdout: '' });
+  it('exits 2 when GitHub cannot be reached, without printing the token', () => {
+    expect(results[1]).toMatchObject({ code: 2, stdout: '' });
     expect(results[1].stderr).toContain('error: GET /repos/acme/platform/issues/7/comments: could not reach http://127.0.0.1:9');
     expect(results[1].stderr).not.toContain(TOKEN);
   });

@@ -241,9 +241,9 @@ describe('npm run promote', () => {
     expect(read('prod')).toBe(original('prod'));
   });
 
-  it('exits 1 with the allowed routes on stderr for a skipped environment', async () => {
+  it('exits 2 with the allowed routes on stderr for a skipped environment', async () => {
     const result = await cli('--from', 'dev', '--to', 'prod');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: 1 problem found:\n  - npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time');
     expect(read('prod')).toBe(original('prod'));
   });

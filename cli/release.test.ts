@@ -217,9 +217,9 @@ describe('npm run release', () => {
     expect(result).toEqual({ code: 0, stdout: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (was ${HUB}-reviews-v2:1.20.3)\n`, stderr: '' });
   });
 
-  it('exits 1 with the problem on stderr and leaves the file as it was', async () => {
+  it('exits 2 with the problem on stderr and leaves the file as it was', async () => {
     const result = await cli('--env', 'prod', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`error: 1 problem found:\n  - services/releases/prod.yaml: --image "${HUB}-reviews-v2:1.21.0" has no digest; this environment requires immutable pins.`);
     expect(read('prod')).toBe(original('prod'));
   });

@@ -152,7 +152,7 @@ describe('npm run stacks', () => {
   });
 
   it('pr-name refuses a number over 7 digits with the value and the fix', () => {
-    expect(results.badPr.code).toBe(1);
+    expect(results.badPr.code).toBe(2);
     expect(results.badPr.stderr).toBe(
       'error: not a pull request number:\n' +
         '  - --pr: pull request number "12345678" has 8 digits; preview stack names (pr-<N>) allow at most 7. ' +
@@ -165,7 +165,7 @@ describe('npm run stacks', () => {
   });
 
   it('affected names a changed-paths file that does not exist, and how to write it', () => {
-    expect(results.missingChanged.code).toBe(1);
+    expect(results.missingChanged.code).toBe(2);
     expect(results.missingChanged.stderr).toContain('no/such/changed.txt: --changed is not a file. Fix: write the changed paths first');
   });
 });

@@ -44,7 +44,7 @@ describe('npm run synth', () => {
 
   it('rejects a bad catalogue with the file, field, value and fix, and writes nothing', async () => {
     const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/unknown-dependency.ts');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'test/fixtures/catalogues/unknown-dependency.ts (service "frontend"): dependencies[0] "checkout" is not a service of this catalogue. Fix: use one of: frontend, or add the missing service to the catalogue',
     );
@@ -55,7 +55,7 @@ describe('npm run synth', () => {
     expect((await synth('--env', 'dev', '--out', out)).code).toBe(0);
     const before = readTree(path.join(out, 'dev'));
     const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/bad-weights.ts');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('versions[].weight 90 is the sum of the weights; it must be 100');
     expect(readTree(path.join(out, 'dev'))).toEqual(before);
     expect(fs.readdirSync(out)).toEqual(['dev']);
@@ -63,14 +63,14 @@ describe('npm run synth', () => {
 
   it('reports missing pins of another catalogue against the releases file', async () => {
     const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/single.ts');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('services/releases/dev.yaml: frontend.v1 is not pinned.');
     expect(result.stderr).toContain('services/releases/dev.yaml: productpage is not a service of the catalogue.');
   });
 
   it('rejects a module that does not export a catalogue', async () => {
     const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/not-a-catalogue.ts');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('test/fixtures/catalogues/not-a-catalogue.ts: exports ["services"] include no catalogue (a default export or one named "catalogue").');
   });
 
@@ -84,7 +84,7 @@ describe('npm run synth', () => {
       ['bad-weights', 'test/fixtures/catalogues/bad-weights.ts (service "cart"): versions[].weight 90 is the sum of the weights; it must be 100'],
     ])('%s', async (fixture, message) => {
       const result = await synth('--env', 'dev', '--out', out, '--catalogue', `test/fixtures/catalogues/${fixture}.ts`);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain(message);
       expect(fs.readdirSync(out)).toEqual([]);
     });
@@ -93,7 +93,7 @@ describe('npm run synth', () => {
       expect((await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts')).code).toBe(0);
       expect(fs.readFileSync(path.join(out, 'dev', 'ratings.yaml'), 'utf8')).toContain('httpStatus: 503');
       const prod = await synth('--env', 'prod', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts');
-      expect(prod.code).toBe(1);
+      expect(prod.code).toBe(2);
       expect(prod.stderr).toContain('services/bookinfo/ratings.ts (service "ratings"): traffic.faults {"abort":{"httpStatus":503,"percent":50}} injects faults, which production environments refuse.');
       expect(fs.readdirSync(out)).toEqual(['dev']);
     });
@@ -101,18 +101,18 @@ describe('npm run synth', () => {
 
   it('names the available stacks when the environment does not exist', async () => {
     const result = await synth('--env', 'qa', '--out', out);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
   it('prints usage for a missing --env or an unknown option', async () => {
     const missing = await synth('--out', out);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--env is required');
     expect(missing.stderr).toContain('usage: npm run synth -- --env <env>');
     const unknown = await synth('--env', 'dev', '--colour');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--colour'");
   });
 });

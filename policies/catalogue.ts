@@ -3,13 +3,14 @@
  * table is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP); before the rules were split by group, NM02
+ * security, edge, mesh consistency, GKE, GCP, input); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { edgeRules } from './rules/edge';
 import { gcpRules } from './rules/gcp';
 import { gkeRules } from './rules/gke';
 import { imageRules } from './rules/images';
+import { inputRules } from './rules/input';
 import { meshConsistencyRules } from './rules/mesh-consistency';
 import { meshSecurityRules } from './rules/mesh-security';
 import { networkRules } from './rules/network';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   ...meshConsistencyRules,
   ...gkeRules,
   ...gcpRules,
+  ...inputRules,
 ];
 
 export function ruleIds(): ReadonlySet<string> {

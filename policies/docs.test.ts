@@ -1,22 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from './catalogue';
-import { END, rulesTable, START, withRulesTable } from './docs';
+import { END, POLICY_DOCS, rulesReference, START, withRulesReference } from './docs';
 
-describe('the README policy table', () => {
-  it('is the table generated from the catalogue (run `npm run docs:policies` after changing a rule)', () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
-    expect(withRulesTable(readme, RULES)).toBe(readme);
+const ROOT = path.resolve(__dirname, '..');
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+describe('docs/policies.md', () => {
+  it('holds the rule reference generated from the catalogue (run `npm run docs:policies` after changing a rule)', () => {
+    const doc = read(POLICY_DOCS);
+    expect(withRulesReference(doc, RULES)).toBe(doc);
   });
 
-  it('has one row per rule with its id, enforcement and fix', () => {
-    const table = rulesTable(RULES);
-    for (const rule of RULES) expect(table).toContain(`| \`${rule.id}\` |`);
-    expect(table.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(RULES.length);
+  it('has one heading per rule, the rule id, so a finding can link to #<id in lower case>', () => {
+    const headings = rulesReference(RULES).split('\n').filter((l) => l.startsWith('### ')).map((l) => l.slice(4));
+    expect(headings).toEqual(RULES.map((r) => r.id));
+    // GitHub's anchor of a heading: lower case, spaces to -, punctuation other than - and _ dropped.
+    for (const id of headings) expect(id.toLowerCase()).toBe(id.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-'));
+    for (const rule of RULES) expect(rulesReference(RULES)).toContain(`- fix: ${rule.fix.replace(/\s*\n\s*/g, ' ')}`);
   });
 
-  it('refuses a README without the markers', () => {
-    expect(() => withRulesTable('# nothing', RULES)).toThrow(`README.md has no ${START} ... ${END} section`);
+  it('refuses a document without the markers', () => {
+    expect(() => withRulesReference('# nothing', RULES)).toThrow(`${POLICY_DOCS} has no ${START} ... ${END} section`);
+  });
+
+  it('is where the README sends readers: the README keeps no rule table', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('(docs/policies.md)');
+    expect(readme).not.toContain(START);
+    for (const rule of RULES) expect(readme).not.toContain(`| \`${rule.id}\` |`);
+    expect(Buffer.byteLength(readme)).toBeLessThan(40_000);
   });
 });
 

@@ -35,7 +35,7 @@ export function loadExceptions(file: string, knownRules: ReadonlySet<string>, di
   (list as unknown[]).forEach((raw, i) => {
     const e = (raw ?? {}) as Record<string, unknown>;
     const field = (k: string) => `exceptions[${i}].${k}`;
-    if (typeof e.rule !== 'string' || !knownRules.has(e.rule)) problems.push({ where: display, field: field('rule'), value: e.rule, problem: 'is not a rule of the catalogue', fix: 'use a rule id from the README\'s policy table' });
+    if (typeof e.rule !== 'string' || !knownRules.has(e.rule)) problems.push({ where: display, field: field('rule'), value: e.rule, problem: 'is not a rule of the catalogue', fix: 'use a rule id from docs/policies.md' });
     if (typeof e.object !== 'string' || e.object === '') problems.push({ where: display, field: field('object'), value: e.object, problem: 'must name one object', fix: 'write it as the report does, e.g. Deployment/bookinfo/details-v1' });
     if (typeof e.environment !== 'string' || e.environment === '') problems.push({ where: display, field: field('environment'), value: e.environment, problem: 'must name an environment', fix: 'write the stack, e.g. dev' });
     if (typeof e.reason !== 'string' || e.reason.trim().length < 10) problems.push({ where: display, field: field('reason'), value: e.reason, problem: 'must explain in words why the rule does not apply', fix: 'write a reason a reviewer can check' });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Re-copies the metadata file (action.yml) of every action in .github/action-pins.yml, at the
 # pinned release tag, from git mirrors of the actions' repositories into
-# vendor/actions/<owner>/<repo>/<version>/, with a SOURCE file giving the repository, the tag
+# vendor/actions/<owner>/<repo>/<version>/ (and the action.yml of each top-level directory that
+# has one, for repositories of several actions used as owner/repo/<dir>@sha, such as
+# github/codeql-action/upload-sarif, into .../<version>/<dir>/), with a SOURCE file giving the repository, the tag
 # and the commit the tag points to (annotated tags peeled). The commit is what
 # `npm run pin-actions` writes into the workflows; test/workflow-actions.test.ts checks every
 # `with:` against the vendored inputs. Versions no longer in the table are removed.
@@ -55,6 +57,11 @@ while IFS= read -r line || [[ -n "$line" ]]; do
   rm -rf "$dest"
   mkdir -p "$dest"
   git -C "$git_dir" show "$commit:$file" > "$dest/$file"
+  # Actions in top-level directories (owner/repo/<dir>@sha).
+  while IFS= read -r sub; do
+    mkdir -p "$dest/$(dirname "$sub")"
+    git -C "$git_dir" show "$commit:$sub" > "$dest/$sub"
+  done < <(git -C "$git_dir" ls-tree -r --name-only "$commit" | grep -E '^[^/.][^/]*/action\.ya?ml$' | sort)
   printf 'repo: https://github.com/%s/%s\ntag: %s\ncommit: %s\n' "$owner" "$repo" "$tag" "$commit" > "$dest/SOURCE"
   kept+=("$owner/$repo/$tag")
   count=$((count + 1))

@@ -76,21 +76,22 @@ function actionUseProblems(use: ActionUse, pins: ReadonlyMap<string, ActionPin>)
   const at = `${use.where} ${use.uses}`;
   const pin = pins.get(ref.action);
   if (pin === undefined) return [`${at}: ${ref.action} is not in ${PIN_TABLE}`];
-  if (ref.subpath !== '') return [`${at}: actions in a sub-directory are not vendored`];
   if (!SHA.test(ref.ref)) return [`${at}: ref "${ref.ref}" is not a full commit SHA`];
   if (!VERSION.test(use.comment)) return [`${at}: comment "${use.comment}" is not the release version (# vX.Y.Z)`];
   if (use.comment !== pin.version) return [`${at}: comment says ${use.comment}, ${PIN_TABLE} pins ${pin.version}`];
   if (ref.ref !== pin.commit) return [`${at}: ${ref.ref} is not the commit of ${ref.action} ${pin.version}, ${pin.commit} (${path.relative(ROOT, vendorDir(ROOT, ref.action, pin.version))}/SOURCE)`];
-  const { inputs } = readVendoredAction(ROOT, ref.action, pin.version);
+  const name = `${ref.action}${ref.subpath}`;
+  if (ref.subpath !== '' && !fs.existsSync(path.join(vendorDir(ROOT, ref.action, pin.version), ref.subpath, 'action.yml'))) return [`${at}: ${name} ${pin.version} is not vendored (no ${ref.subpath.slice(1)}/action.yml)`];
+  const { inputs } = readVendoredAction(ROOT, ref.action, pin.version, ref.subpath);
   const problems: string[] = [];
   for (const key of Object.keys(use.with)) {
     const input = inputs[key];
-    if (input === undefined) problems.push(`${at}: with: ${key} is not an input of ${ref.action} ${pin.version}`);
-    else if (input.deprecationMessage !== undefined) problems.push(`${at}: with: ${key} is deprecated in ${ref.action} ${pin.version}: ${input.deprecationMessage}`);
+    if (input === undefined) problems.push(`${at}: with: ${key} is not an input of ${name} ${pin.version}`);
+    else if (input.deprecationMessage !== undefined) problems.push(`${at}: with: ${key} is deprecated in ${name} ${pin.version}: ${input.deprecationMessage}`);
   }
   for (const [key, input] of Object.entries(inputs)) {
     const required = input.required === true || input.required === 'true';
-    if (required && input.default === undefined && !(key in use.with)) problems.push(`${at}: misses the required input ${key} of ${ref.action} ${pin.version}`);
+    if (required && input.default === undefined && !(key in use.with)) problems.push(`${at}: misses the required input ${key} of ${name} ${pin.version}`);
   }
   return problems;
 }
@@ -133,6 +134,22 @@ describe('the actions the workflows use', () => {
       `w.yml jobs.a.steps[2] actions/checkout@${v422}: comment says v4.2.2, ${PIN_TABLE} pins v7.0.1`,
       `w.yml jobs.a.steps[3] octo/unknown@${v422}: octo/unknown is not in ${PIN_TABLE}`,
     ]);
+  });
+
+  it('in a directory of their repository (github/codeql-action/upload-sarif) are checked against that directory\'s action.yml', () => {
+    const codeql = PINS.get('github/codeql-action');
+    const step = (uses: string, input: string): string => `      - uses: ${uses}\n        with:\n          ${input}: x\n`;
+    const text = `jobs:\n  a:\n    steps:\n${step(`github/codeql-action/upload-sarif@${codeql?.commit} # v4.36.2`, 'sarif_fil')}${step(`github/codeql-action/nope@${codeql?.commit} # v4.36.2`, 'x')}`;
+    expect(problemsOf(text, 'w.yml')).toEqual([
+      `w.yml jobs.a.steps[0] github/codeql-action/upload-sarif@${codeql?.commit}: with: sarif_fil is not an input of github/codeql-action/upload-sarif v4.36.2`,
+      `w.yml jobs.a.steps[1] github/codeql-action/nope@${codeql?.commit}: github/codeql-action/nope v4.36.2 is not vendored (no nope/action.yml)`,
+    ]);
+    const used = filesWithUses().flatMap((f) => actionUses(read(f), f)).map((u) => parseUsesRef(u.uses)).filter((r) => r !== undefined && r.subpath !== '' && !isWorkflowRef(r));
+    expect(used.map((r) => `${r?.action}${r?.subpath}`)).toContain('github/codeql-action/upload-sarif');
+    for (const ref of used) {
+      const pin = PINS.get(ref?.action ?? '') as ActionPin;
+      expect([ref?.subpath, readVendoredAction(ROOT, pin.action, pin.version, ref?.subpath).runs.using]).toEqual([ref?.subpath, 'node24']);
+    }
   });
 
   it('are vendored exactly as the table says, one release each, each running on Node 24 (or composite, or Docker)', () => {
@@ -213,14 +230,14 @@ describe('npm run pin-actions', () => {
     it('names the SOURCE file and the fix when a pinned release is not vendored', async () => {
       fs.rmSync(path.join(root, 'vendor', 'actions', 'actions', 'checkout'), { recursive: true });
       const result = await runCli(pinActionsCli, ['--check'], root);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain('vendor/actions/actions/checkout/v7.0.1/SOURCE: (file) is missing: actions/checkout v7.0.1 is not vendored. Fix: run scripts/vendor-actions.sh <mirrors-dir>');
     });
 
-    it('runs as a command (cli/pin-actions.ts), with usage on a bad option', async () => {
+    it('runs as a command (cli/pin-actions.ts): exit 1 when a line differs, 2 and the usage on a bad option', async () => {
       expect((await spawnTsx('cli/pin-actions.ts', ['--root', root, '--check'])).code).toBe(1);
       const bad = await spawnTsx('cli/pin-actions.ts', ['--frobnicate']);
-      expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('usage: npm run pin-actions -- [--check] [--root <dir>]')]);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('usage: npm run pin-actions -- [--check] [--root <dir>]')]);
     });
   });
 });

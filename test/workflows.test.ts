@@ -108,7 +108,7 @@ describe('the workflows', () => {
     for (const [file, w] of all()) expect([file, w.permissions]).toEqual([file, { contents: 'read' }]);
   });
 
-  it('grant id-token: write only to jobs that authenticate to Google, and pull-requests: write only to jobs that comment', () => {
+  it('grant id-token: write only to jobs that authenticate to Google, pull-requests: write only to jobs that comment, security-events: write only to jobs that upload SARIF', () => {
     for (const [file, w] of all()) {
       for (const [name, job] of Object.entries(w.jobs)) {
         const permissions = (typeof job.permissions === 'object' ? job.permissions : {}) as Json;
@@ -118,6 +118,8 @@ describe('the workflows', () => {
         const comments = steps.some((s) => s.run?.includes('npm run -s pr-comment') === true);
         expect([file, name, 'id-token', permissions['id-token'] === 'write']).toEqual([file, name, 'id-token', authenticates]);
         expect([file, name, 'pull-requests', permissions['pull-requests'] === 'write']).toEqual([file, name, 'pull-requests', comments]);
+        const uploadsSarif = steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@') === true);
+        expect([file, name, 'security-events', permissions['security-events'] === 'write']).toEqual([file, name, 'security-events', uploadsSarif]);
         expect(Object.values(permissions).filter((v) => v === 'write-all' || v === 'read-all')).toEqual([]);
       }
     }
@@ -155,6 +157,21 @@ describe('pull requests', () => {
     expect(pr.on).toEqual({ pull_request: { branches: ['main'], types: ['opened', 'synchronize', 'reopened'] } });
     const runs = (pr.jobs.checks.steps ?? []).map((s) => s.run ?? '').join('\n');
     for (const command of ['npm test', 'npm run -s synth -- --env', 'npm run -s policy --', 'npm run -s synth-base', 'npm run -s manifest-diff', 'npm run -s stacks -- affected']) expect(runs).toContain(command);
+  });
+
+  it('upload the policy findings as SARIF to code scanning, from a job that runs none of the pull request\'s code, never for forks', () => {
+    const runs = (pr.jobs.checks.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('npm run -s policy -- "$env" --format json > "$RUNNER_TEMP/policy/$env.json"');
+    expect(runs).toContain('npm run -s policy -- "$env" --format sarif > "$RUNNER_TEMP/sarif/policy-$env.sarif"');
+    expect((pr.jobs.checks.steps ?? []).some((s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.name === 'policy-sarif')).toBe(true);
+    const job = pr.jobs['code-scanning'];
+    expect(job).toMatchObject({ needs: 'checks', permissions: { 'security-events': 'write' } });
+    expect(Object.keys(job.permissions as Json)).toEqual(['security-events']);
+    expect(conjuncts(job.if)).toEqual(['!cancelled()', FORK_GUARD]);
+    const steps = job.steps ?? [];
+    expect(steps.map((s) => s.uses?.split('@')[0] ?? 'run')).toEqual(['actions/download-artifact', 'run', 'github/codeql-action/upload-sarif']);
+    expect(steps[0].with).toMatchObject({ pattern: 'policy-sarif', path: '${{ runner.temp }}/sarif' });
+    expect(steps[2]).toMatchObject({ if: "${{ steps.sarif.outputs.found == 'true' }}", with: { sarif_file: '${{ runner.temp }}/sarif' } });
   });
 
   it('cancel stale checks of the same pull request', () => {
