@@ -151,6 +151,29 @@ const rejected: Rejection[] = [
     expected: on(HPA, 'scaleTargetRef StatefulSet/web-v1 is not in namespace shop'),
   },
   {
+    rule: 'RR05-hpa-target', what: 'a Service of the target\'s name (no scale subresource)',
+    mutate: (o) => { at(hpa(o), 'scaleTargetRef').apiVersion = 'v1'; at(hpa(o), 'scaleTargetRef').kind = 'Service'; at(hpa(o), 'scaleTargetRef').name = 'web'; },
+    expected: on(HPA, 'scaleTargetRef Service/web is a Service, which has no scale subresource'),
+  },
+  {
+    rule: 'RR05-hpa-target', what: 'a DaemonSet (runs one pod per node, cannot be scaled)',
+    mutate: (o) => {
+      o.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'shop' }, spec: {} });
+      Object.assign(at(hpa(o), 'scaleTargetRef'), { kind: 'DaemonSet', name: 'agent' });
+    },
+    expected: on(HPA, 'scaleTargetRef DaemonSet/agent is a DaemonSet, which has no scale subresource'),
+  },
+  {
+    rule: 'RR05-hpa-target', what: 'a target whose apiVersion names another API group than the object of the set',
+    mutate: (o) => { at(hpa(o), 'scaleTargetRef').apiVersion = 'argoproj.io/v1alpha1'; },
+    expected: on(HPA, 'scaleTargetRef Deployment/web-v1 names apiVersion argoproj.io/v1alpha1 but Deployment/shop/web-v1 is apps/v1'),
+  },
+  {
+    rule: 'RR04-pdb-allows-eviction', what: 'both minAvailable and maxUnavailable (the API server rejects it)',
+    mutate: (o) => { pdb(o).minAvailable = 1; },
+    expected: on(PDB, 'sets both minAvailable 1 and maxUnavailable 1: the API server rejects it'),
+  },
+  {
     rule: 'RR05-hpa-range', what: 'maxReplicas equal to minReplicas',
     mutate: (o) => { hpa(o).maxReplicas = 2; },
     expected: on(HPA, 'maxReplicas 2 is not above minReplicas 2'),
@@ -284,6 +307,15 @@ const accepted: Case[] = [
   { rule: 'RR04-pdb-allows-eviction', what: 'minAvailable 50% of 2', mutate: (o) => { delete pdb(o).maxUnavailable; pdb(o).minAvailable = '50%'; } },
   { rule: 'RR04-pdb-allows-eviction', what: 'maxUnavailable 10% (rounds up to one pod)', mutate: (o) => { pdb(o).maxUnavailable = '10%'; } },
   { rule: 'RR04-pdb-allows-eviction', what: 'a high minAvailable on a budget that selects no pods', mutate: (o) => { delete pdb(o).maxUnavailable; pdb(o).minAvailable = 5; pdb(o).selector = { matchLabels: { app: 'api' } }; } },
+  { rule: 'RR05-hpa-target', what: 'a target without apiVersion', mutate: (o) => { delete at(hpa(o), 'scaleTargetRef').apiVersion; } },
+  { rule: 'RR05-hpa-target', what: 'a StatefulSet', mutate: (o) => { o.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'shop' }, spec: {} }); Object.assign(at(hpa(o), 'scaleTargetRef'), { kind: 'StatefulSet', name: 'db' }); } },
+  {
+    rule: 'RR05-hpa-target', what: 'a custom resource of the set (an Argo Rollout, which has a scale subresource)',
+    mutate: (o) => {
+      o.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: 'shop' }, spec: {} });
+      Object.assign(at(hpa(o), 'scaleTargetRef'), { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'web' });
+    },
+  },
   {
     rule: 'RR06-topology-spread', what: 'a preferred podAntiAffinity on the hostname instead of constraints',
     mutate: (o) => {

@@ -4,7 +4,7 @@
  * versions), and MC09's "a Service selects each Deployment".
  */
 import type { ManifestObject } from '../../charts/schema';
-import { isJson, labelSelectorMatches, labelsText, namespaceOf, list, obj, show, valueAt, workloadsSelectedBy, type Json, type ObjectIndex, type Workload } from '../objects';
+import { apiGroupOf, isJson, labelSelectorMatches, labelsText, namespaceOf, list, obj, show, valueAt, workloadsSelectedBy, type Json, type ObjectIndex, type Workload } from '../objects';
 import { objectId, type Finding, type ManifestRule } from '../types';
 import { DECLARED_CONTAINERS, containersOf, manifestRule, perContainer, perWorkload, stagingOrProd } from './define';
 
@@ -182,7 +182,7 @@ const pdbAllowsEviction = manifestRule({
   id: 'RR04-pdb-allows-eviction',
   description: 'Every PodDisruptionBudget sets a policy that still allows one eviction',
   why: 'maxUnavailable 0, or minAvailable as high as the replica count, blocks every voluntary eviction: node drains hang, and GKE upgrades stall or force-delete the pods after an hour, which is worse than the disruption the PDB was meant to bound',
-  fix: 'use maxUnavailable: 1 (or minAvailable below the HPA minReplicas)',
+  fix: 'use maxUnavailable: 1 alone (or minAvailable below the HPA minReplicas, never both)',
   severity: 'high',
   enforcement: 'mandatory',
   catalogue: ['RR04'],
@@ -190,6 +190,10 @@ const pdbAllowsEviction = manifestRule({
   const spec = obj((pdb as Json).spec);
   const say = (message: string): Finding[] => [{ object: objectId(pdb), message }];
   if (spec.maxUnavailable === undefined && spec.minAvailable === undefined) return say('sets neither maxUnavailable nor minAvailable');
+  // The API server rejects the object (policy validation: "minAvailable and maxUnavailable cannot be both set").
+  if (spec.maxUnavailable !== undefined && spec.minAvailable !== undefined) {
+    return say(`sets both minAvailable ${show(spec.minAvailable)} and maxUnavailable ${show(spec.maxUnavailable)}: the API server rejects it`);
+  }
   const selected = workloadsSelectedBy(index, namespaceOf(pdb), spec.selector);
   const floors = selected.map((w) => replicaFloor(w, index).count);
   const total = floors.reduce((a, b) => a + b, 0);
@@ -203,18 +207,40 @@ const pdbAllowsEviction = manifestRule({
   return say(`minAvailable ${show(spec.minAvailable)} allows no eviction: the pods it selects (${selected.map((w) => w.id).join(', ')}) run ${total} at minimum`);
 }));
 
+/** Kubernetes' own kinds that have a scale subresource, with their API group. */
+const SCALABLE_GROUPS: Readonly<Record<string, string>> = { Deployment: 'apps', StatefulSet: 'apps', ReplicaSet: 'apps', ReplicationController: '' };
+
+/** Kubernetes' own API groups (core, `apps`, `batch`, ..., `*.k8s.io`): a kind of these outside SCALABLE_GROUPS cannot be scaled. */
+function isKubernetesGroup(group: string): boolean {
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/** Why an HPA's scaleTargetRef does not name a scalable object of the set, or undefined when it does. */
+function hpaTargetProblem(hpa: ManifestObject, index: ObjectIndex): string | undefined {
+  const ref = obj(valueAt(hpa, ['spec', 'scaleTargetRef']));
+  const namespace = namespaceOf(hpa);
+  const what = `scaleTargetRef ${show(ref.kind)}/${show(ref.name)}`;
+  const target = typeof ref.kind === 'string' && typeof ref.name === 'string' ? index.find(ref.kind, namespace, ref.name) : undefined;
+  if (target === undefined) return `${what} is not in namespace ${namespace}`;
+  const group = apiGroupOf(target);
+  if (typeof ref.apiVersion === 'string' && ref.apiVersion.split('/').slice(0, -1).join('/') !== group) {
+    return `${what} names apiVersion ${ref.apiVersion} but ${objectId(target)} is ${target.apiVersion}`;
+  }
+  if (isKubernetesGroup(group) && SCALABLE_GROUPS[target.kind] !== group) return `${what} is a ${target.kind}, which has no scale subresource`;
+  return undefined;
+}
+
 const hpaTarget = manifestRule({
   id: 'RR05-hpa-target',
-  description: 'Every HorizontalPodAutoscaler targets a workload that exists',
-  why: 'an HPA whose target is misspelt or gone scales nothing, silently: the workload runs at its fixed size through every peak',
-  fix: 'point spec.scaleTargetRef at the Deployment (kind, name) in the same namespace, or delete the HPA',
+  description: 'Every HorizontalPodAutoscaler targets a workload of the set that can be scaled',
+  why: 'an HPA whose target is misspelt, gone or not scalable (a Service, a DaemonSet) scales nothing, silently: the workload runs at its fixed size through every peak',
+  fix: 'point spec.scaleTargetRef at the Deployment or StatefulSet (apiVersion, kind, name) in the same namespace, or delete the HPA',
   severity: 'high',
   enforcement: 'mandatory',
   catalogue: ['RR05', 'MC09'],
 }, (_ctx, index) => index.ofKind('HorizontalPodAutoscaler').flatMap((hpa) => {
-  const ref = obj(valueAt(hpa, ['spec', 'scaleTargetRef']));
-  const found = typeof ref.kind === 'string' && typeof ref.name === 'string' && index.find(ref.kind, namespaceOf(hpa), ref.name) !== undefined;
-  return found ? [] : [{ object: objectId(hpa), message: `scaleTargetRef ${show(ref.kind)}/${show(ref.name)} is not in namespace ${namespaceOf(hpa)}` }];
+  const problem = hpaTargetProblem(hpa, index);
+  return problem === undefined ? [] : [{ object: objectId(hpa), message: problem }];
 }));
 
 const hpaRange = manifestRule({
