@@ -105,6 +105,52 @@ const rejected: Rejection[] = [
     mutate: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' }, stringData: { token: 't' } }); },
     expected: on('Secret/shop/web-db', 'carries secret data in the manifests (keys password, token)'),
   },
+  // Cloud provider key names and values, and private keys with a mangled PEM header.
+  {
+    rule: 'PS10-secret-literals', what: 'cloud provider key names with literal values',
+    mutate: (o) => {
+      env(o).push(
+        { name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+        { name: 'AZURE_CLIENT_SECRET', value: 'Qx8Q~abcdefghijklmnop' },
+        { name: 'AZURE_STORAGE_ACCOUNT_KEY', value: 'Eby8vdM02xNOcqFeqCnf2w==' },
+        { name: 'AZURE_STORAGE_CONNECTION_STRING', value: 'DefaultEndpointsProtocol=https;AccountName=shop' },
+        { name: 'GITLAB_TOKEN', value: 'glpat-abcdefghij' },
+        { name: 'DB_PASS', value: 'hunter2' },
+        { name: 'redisPwd', value: 'hunter2' },
+        { name: 'JWT_SIGNING_KEY', value: 'c2lnbmluZy1rZXk' },
+      );
+    },
+    expected: on(DEPLOYMENT, ...['AWS_SECRET_ACCESS_KEY', 'AZURE_CLIENT_SECRET', 'AZURE_STORAGE_ACCOUNT_KEY', 'AZURE_STORAGE_CONNECTION_STRING', 'GITLAB_TOKEN', 'DB_PASS', 'redisPwd', 'JWT_SIGNING_KEY']
+      .map((name) => `container "web": env ${name} has a literal value and its name says it is a secret`)),
+  },
+  {
+    rule: 'PS10-secret-literals', what: 'cloud provider credentials under innocent names',
+    mutate: (o) => {
+      env(o).push(
+        { name: 'UPLOADER', value: 'ASIAIOSFODNN7EXAMPLE' },
+        { name: 'BLOBS', value: 'DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=Eby8vdM02xNOcqFeqCnf2w==;EndpointSuffix=core.windows.net' },
+        { name: 'OAUTH', value: 'GOCSPX-1a2B3c4D5e6F7g8H9i0J' },
+      );
+      o.push(configMap({ 'adc.json': '{"client_id": "1.apps.googleusercontent.com", "refresh_token": "1//0g", "type": "authorized_user"}' }));
+    },
+    expected: [
+      ...on(DEPLOYMENT, 'container "web": env UPLOADER holds what looks like an AWS access key', 'container "web": env BLOBS holds what looks like an Azure storage account key', 'container "web": env OAUTH holds what looks like a Google OAuth client secret'),
+      ...on('ConfigMap/shop/web-config', 'data key "adc.json" holds what looks like a Google user credential'),
+    ],
+  },
+  {
+    rule: 'PS10-secret-literals', what: 'private keys whose PEM header is mangled or not PEM',
+    mutate: (o) => {
+      o.push(configMap({
+        'four-dashes.key': '-----BEGIN RSA PRIVATE KEY----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n',
+        'spaced.key': '----- BEGIN EC  PRIVATE KEY -----\nMHcCAQEEIBkg\n',
+        'no-dashes.key': 'BEGIN PRIVATE KEY\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n',
+        'pgp.asc': '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF\n',
+        'putty.ppk': 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n',
+      }));
+    },
+    expected: on('ConfigMap/shop/web-config', ...['four-dashes.key', 'spaced.key', 'no-dashes.key', 'pgp.asc'].map((k) => `data key "${k}" holds what looks like a private key`), 'data key "putty.ppk" holds what looks like a PuTTY private key'),
+  },
 ];
 
 const accepted: Case[] = [
@@ -138,6 +184,22 @@ const accepted: Case[] = [
         'secret.name': 'web-db',
         'application.yaml': 'server:\n  port: 8080\ndb:\n  password: ${DB_PASSWORD}\n  password_file: /secrets/db\n',
       }));
+    },
+  },
+  {
+    rule: 'PS10-secret-literals', what: 'camelCase pointers, file paths and key settings that are not keys',
+    mutate: (o) => {
+      env(o).push(
+        { name: 'dbPasswordFile', value: '/run/secrets/db-password' },
+        { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/secrets/google/key.json' },
+        { name: 'clientSecretName', value: 'oauth-client' },
+        { name: 'SESSION_KEY_PREFIX', value: 'sess:' },
+        { name: 'TOKEN_TTL', value: '86400s' },
+        { name: 'PARTITION_KEY', value: 'tenant_id' },
+        { name: 'BYPASS', value: 'cache' },
+        { name: 'PASSWORD_MIN_LENGTH', value: '12' },
+      );
+      o.push(configMap({ 'app.yaml': 'db:\n  passwordFile: /run/secrets/db\n  user: shop\n', 'README': 'Run ssh-keygen to create the BEGIN OPENSSH PRIVATE KEY file.\nNever commit it.\n' }));
     },
   },
   { rule: 'PS10-secret-literals', what: 'a Secret manifest without data (filled by External Secrets)', mutate: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db', namespace: 'shop' }, type: 'Opaque' }); } },

@@ -66,18 +66,35 @@ const defaultNamespace = manifestRule({
   return [];
 }));
 
-/** Names that say they hold a secret... */
-const SECRET_NAME = /passw(or)?d|secret|token|api[_.-]?key|private[_.-]?key|access[_.-]?key|credential/i;
-/** ...unless they only point at one (`DB_PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`). */
-const SECRET_POINTER = /[_.-](file|path|url|uri|endpoint|host|name|ref|dir|id)$/i;
-/** Values that are not the secret itself: substitutions, booleans, small numbers. */
-const NOT_A_SECRET_VALUE = /^\s*(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|<.*>|true|false|yes|no|on|off|\d{1,4})?\s*$/i;
+/**
+ * Names that say they hold a secret: passwords, tokens, secrets, credentials, and the key
+ * names of the cloud providers and libraries (`AZURE_STORAGE_ACCOUNT_KEY`, `SIGNING_KEY`,
+ * `AZURE_STORAGE_CONNECTION_STRING`, `DB_PASS`)...
+ */
+const SECRET_NAME = /passw(or)?d|secret|token|credential|(api|private|access|account|signing|encryption|master|client|shared|hmac|session|auth|storage|sas)[_.-]?key|conn(ection)?[_.-]?str(ing)?|(^|[_.-])(pass|pwd)$/i;
+/** `dbPass`, `redisPwd`: case-sensitive, so `BYPASS` is not one. */
+const CAMEL_SECRET_NAME = /[a-z0-9](Pass|Pwd)$/;
+/**
+ * ...unless they only point at one or describe it (`DB_PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`,
+ * `dbPasswordFile`, `SESSION_KEY_PREFIX`, `TOKEN_TTL`).
+ */
+const SECRET_POINTER = /[_.-](file|path|url|uri|endpoint|host|name|ref|dir|id|prefix|header|length|size|type|format|field|algorithm|ttl|timeout|issuer|audience)$/i;
+const CAMEL_POINTER = /[a-z0-9](File|Path|Url|URL|Uri|URI|Endpoint|Host|Name|Ref|Dir|Id|ID|Prefix|Header|Length|Size|Type|Format|Field|Algorithm|Ttl|TTL|Timeout|Issuer|Audience)$/;
+/** Values that are not the secret itself: substitutions, booleans, small numbers, and file paths (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`). */
+const NOT_A_SECRET_VALUE = /^\s*(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|<.*>|true|false|yes|no|on|off|\d{1,4}|(\/[\w.@-]+){2,}\/?)?\s*$/i;
+/** A PEM private key header, also when its dashes or spacing are mangled (`-----BEGIN RSA PRIVATE KEY----`, `BEGIN PGP PRIVATE KEY BLOCK`). */
+const PRIVATE_KEY_HEADER = /-{2,}\s*BEGIN\s+([A-Z0-9]+\s+)*PRIVATE\s+KEY|(^|\n)\s*BEGIN\s+([A-Z0-9]+\s+)*PRIVATE\s+KEY[ A-Z-]*\r?\n\s*[A-Za-z0-9+/=]{32,}/;
 /** Values that are secrets whatever their name. Messages name the kind, never the value. */
 const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [PRIVATE_KEY_HEADER, 'a private key'],
+  [/PuTTY-User-Key-File-\d+:/, 'a PuTTY private key'],
   [/"type"\s*:\s*"service_account"/, 'a Google service account key'],
+  [/"type"\s*:\s*"authorized_user"/, 'a Google user credential'],
   [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key'],
+  [/\bGOCSPX-[0-9A-Za-z_-]{20,}/, 'a Google OAuth client secret'],
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key'],
+  [/AccountKey=[A-Za-z0-9+/]{20,}={0,2}/, 'an Azure storage account key'],
+  [/SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}/, 'an Azure shared access key'],
   [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JWT'],
@@ -86,17 +103,21 @@ const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
 /** `password = hunter2` / `apiKey: abc` lines inside a config file held in a ConfigMap. */
 const SECRET_LINE = /^\s*["']?([\w.-]+)["']?\s*[:=]\s*["']?([^"'\s#]+)/;
 
+function secretNamed(name: string): boolean {
+  return (SECRET_NAME.test(name) || CAMEL_SECRET_NAME.test(name)) && !SECRET_POINTER.test(name) && !CAMEL_POINTER.test(name);
+}
+
 function looksSecret(name: string, value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const kind = SECRET_VALUES.find(([re]) => re.test(value));
   if (kind !== undefined) return `holds what looks like ${kind[1]}`;
-  if (SECRET_NAME.test(name) && !SECRET_POINTER.test(name) && !value.includes('\n') && !NOT_A_SECRET_VALUE.test(value)) {
+  if (secretNamed(name) && !value.includes('\n') && !NOT_A_SECRET_VALUE.test(value)) {
     return 'has a literal value and its name says it is a secret';
   }
   const lines = value.split('\n');
   for (let i = 0; i < lines.length && lines.length > 1; i++) {
     const m = SECRET_LINE.exec(lines[i]);
-    if (m !== null && SECRET_NAME.test(m[1]) && !SECRET_POINTER.test(m[1]) && !NOT_A_SECRET_VALUE.test(m[2])) {
+    if (m !== null && secretNamed(m[1]) && !NOT_A_SECRET_VALUE.test(m[2])) {
       return `sets ${m[1]} to a literal value on line ${i + 1}`;
     }
   }
