@@ -322,3 +322,18 @@ export function indexOf(ctx: Pick<ManifestContext, 'objects'>): ObjectIndex {
 export function workloadsSelectedBy(index: ObjectIndex, namespace: string, selector: unknown): Workload[] {
   return index.selectWorkloads(namespace, obj(obj(selector).matchLabels), (w) => labelSelectorMatches(selector, w.podLabels));
 }
+
+/**
+ * A view derived from the index (routes by parent Gateway, ...), built on first use and shared
+ * by every rule of the run: a rule file keeps its own derived lookups without scanning per object.
+ */
+export function perRun<T>(build: (index: ObjectIndex) => T): (index: ObjectIndex) => T {
+  const cache = new WeakMap<ObjectIndex, T>();
+  return (index) => {
+    const cached = cache.get(index);
+    if (cached !== undefined) return cached;
+    const built = build(index);
+    cache.set(index, built);
+    return built;
+  };
+}
