@@ -337,3 +337,13 @@ export function perRun<T>(build: (index: ObjectIndex) => T): (index: ObjectIndex
     return built;
   };
 }
+
+const namespaceLabelMaps = perRun((index) => new Map(index.ofKind('Namespace', '').map((n) => [n.metadata.name, labelMap(n.metadata.labels)])));
+
+/**
+ * The labels a namespaceSelector sees on a namespace: those of its Namespace in the set, plus
+ * `kubernetes.io/metadata.name`, which the API server sets on every namespace.
+ */
+export function namespaceLabelsOf(index: ObjectIndex, namespace: string): Record<string, string> {
+  return { ...namespaceLabelMaps(index).get(namespace), 'kubernetes.io/metadata.name': namespace };
+}
