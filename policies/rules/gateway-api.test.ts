@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'fs';
 import { load } from 'js-yaml';
 import path from 'path';
-import type { ManifestObject } from '../../charts/schema';
+import { strictCrdSchema, type ManifestObject } from '../../charts/schema';
 import { evaluate } from '../engine';
 import type { Finding } from '../types';
 import { gatewayApiRules } from './gateway-api';
@@ -22,8 +22,9 @@ function crdSchema(file: string): Json {
 }
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const validators: Record<string, ReturnType<typeof ajv.compile>> = {
-  Gateway: ajv.compile(crdSchema('gateway.networking.k8s.io_gateways.yaml')),
-  HTTPRoute: ajv.compile(crdSchema('gateway.networking.k8s.io_httproutes.yaml')),
+  // Strict: a field the CRD does not declare (a misspelt one the API server would prune) fails.
+  Gateway: ajv.compile(strictCrdSchema(crdSchema('gateway.networking.k8s.io_gateways.yaml'))),
+  HTTPRoute: ajv.compile(strictCrdSchema(crdSchema('gateway.networking.k8s.io_httproutes.yaml'))),
 };
 
 function set(): Json[] {
@@ -128,6 +129,14 @@ describe('Gateway API rules', () => {
       const validate = validators[o.kind as string];
       expect([o.kind, validate(o) ? [] : validate.errors]).toEqual([o.kind, []]);
     }
+  });
+
+  it('rejects a misspelt field the rules would not read (the validation can fail)', () => {
+    const o = set();
+    listener(o, 'https').tls.certificateRef = listener(o, 'https').tls.certificateRefs;
+    delete listener(o, 'https').tls.certificateRefs;
+    expect(validators.Gateway(gateway(o))).toBe(false);
+    expect(validators.Gateway.errors?.map((e) => [e.instancePath, e.params])).toContainEqual(['/spec/listeners/0/tls', { additionalProperty: 'certificateRef' }]);
   });
 
   it('validates the bad fixture of the --dir run against the CRDs', () => {
