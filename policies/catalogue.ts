@@ -7,6 +7,7 @@
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { edgeRules } from './rules/edge';
+import { gatewayApiRules } from './rules/gateway-api';
 import { gcpRules } from './rules/gcp';
 import { gkeRules } from './rules/gke';
 import { imageRules } from './rules/images';
@@ -17,6 +18,7 @@ import { networkRules } from './rules/network';
 import { podIdentityRules } from './rules/pod-identity';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
+import { referenceRules } from './rules/references';
 import { reliabilityRules } from './rules/reliability';
 import type { Rule } from './types';
 
@@ -33,6 +35,8 @@ export const RULES: readonly Rule[] = [
   ...gkeRules,
   ...gcpRules,
   ...inputRules,
+  ...referenceRules,
+  ...gatewayApiRules,
 ];
 
 export function ruleIds(): ReadonlySet<string> {

@@ -322,3 +322,28 @@ export function indexOf(ctx: Pick<ManifestContext, 'objects'>): ObjectIndex {
 export function workloadsSelectedBy(index: ObjectIndex, namespace: string, selector: unknown): Workload[] {
   return index.selectWorkloads(namespace, obj(obj(selector).matchLabels), (w) => labelSelectorMatches(selector, w.podLabels));
 }
+
+/**
+ * A view derived from the index (routes by parent Gateway, ...), built on first use and shared
+ * by every rule of the run: a rule file keeps its own derived lookups without scanning per object.
+ */
+export function perRun<T>(build: (index: ObjectIndex) => T): (index: ObjectIndex) => T {
+  const cache = new WeakMap<ObjectIndex, T>();
+  return (index) => {
+    const cached = cache.get(index);
+    if (cached !== undefined) return cached;
+    const built = build(index);
+    cache.set(index, built);
+    return built;
+  };
+}
+
+const namespaceLabelMaps = perRun((index) => new Map(index.ofKind('Namespace', '').map((n) => [n.metadata.name, labelMap(n.metadata.labels)])));
+
+/**
+ * The labels a namespaceSelector sees on a namespace: those of its Namespace in the set, plus
+ * `kubernetes.io/metadata.name`, which the API server sets on every namespace.
+ */
+export function namespaceLabelsOf(index: ObjectIndex, namespace: string): Record<string, string> {
+  return { ...namespaceLabelMaps(index).get(namespace), 'kubernetes.io/metadata.name': namespace };
+}

@@ -1,0 +1,146 @@
+import Ajv from 'ajv';
+import { readFileSync } from 'fs';
+import { load } from 'js-yaml';
+import path from 'path';
+import { strictCrdSchema, type ManifestObject } from '../../charts/schema';
+import { evaluate } from '../engine';
+import type { Finding } from '../types';
+import { gatewayApiRules } from './gateway-api';
+
+// GIVEN a Gateway with an HTTPS listener and an HTTP listener whose only route redirects to
+// HTTPS, and a route serving on the HTTPS listener, WHEN one field is changed, THEN the rule
+// about it reports exactly that. Every fixture is validated against the vendored CRDs.
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixtures are edited freely
+
+const VENDOR = path.join(__dirname, '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
+const GATEWAY = 'Gateway/edge/public';
+
+function crdSchema(file: string): Json {
+  const crd = load(readFileSync(path.join(VENDOR, file), 'utf8')) as Json;
+  return (crd.spec.versions as Json[]).find((v) => v.name === 'v1')?.schema.openAPIV3Schema as Json;
+}
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validators: Record<string, ReturnType<typeof ajv.compile>> = {
+  // Strict: a field the CRD does not declare (a misspelt one the API server would prune) fails.
+  Gateway: ajv.compile(strictCrdSchema(crdSchema('gateway.networking.k8s.io_gateways.yaml'))),
+  HTTPRoute: ajv.compile(strictCrdSchema(crdSchema('gateway.networking.k8s.io_httproutes.yaml'))),
+};
+
+function set(): Json[] {
+  const meta = (kind: string, name: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace: 'edge' } });
+  return [
+    {
+      ...meta('Gateway', 'public'),
+      spec: {
+        gatewayClassName: 'gke-l7-global-external-managed',
+        listeners: [
+          { name: 'https', protocol: 'HTTPS', port: 443, hostname: 'shop.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'shop-tls' }] } },
+          { name: 'http', protocol: 'HTTP', port: 80, hostname: 'shop.example.com' },
+        ],
+      },
+    },
+    { ...meta('HTTPRoute', 'redirect'), spec: { parentRefs: [{ name: 'public', sectionName: 'http' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }] } },
+    { ...meta('HTTPRoute', 'shop'), spec: { parentRefs: [{ name: 'public', sectionName: 'https' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] } },
+  ];
+}
+
+const gateway = (o: Json[]): Json => o[0];
+const listener = (o: Json[], name: string): Json => (gateway(o).spec.listeners as Json[]).find((l) => l.name === name) as Json;
+const route = (o: Json[], name: string): Json => o.find((x) => x.metadata.name === name) as Json;
+
+function findings(rule: string, objects: Json[]): Finding[] {
+  const report = evaluate(gatewayApiRules, { manifests: { objects: objects as ManifestObject[], profile: 'prod', allowedRegistries: [] } }, { environment: 'prod', exceptions: [], today: '2026-11-30' });
+  return report.violations.filter((v) => v.rule.id === rule).map((v) => ({ object: v.object, message: v.message }));
+}
+
+interface Case {
+  readonly rule: string;
+  readonly what: string;
+  readonly mutate: (objects: Json[]) => void;
+  readonly expected?: Finding[];
+}
+
+const rejected: Case[] = [
+  { rule: 'NM06-gateway-api-hosts', what: 'an HTTP listener with no hostname (any host)', mutate: (o) => { delete listener(o, 'http').hostname; },
+    expected: [{ object: GATEWAY, message: "listener 'http' (HTTP port 80) has no hostname: it accepts any hostname" }] },
+  { rule: 'NM06-gateway-api-hosts', what: 'a wildcard over a top-level domain', mutate: (o) => { listener(o, 'https').hostname = '*.com'; },
+    expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) hostname '*.com' accepts any hostname under a top-level domain" }] },
+  { rule: 'NM07-gateway-api-certificate', what: 'an HTTPS listener without certificateRefs', mutate: (o) => { delete listener(o, 'https').tls.certificateRefs; },
+    expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) has no tls.certificateRefs" }] },
+  { rule: 'NM07-gateway-api-certificate', what: 'an HTTPS listener without tls', mutate: (o) => { delete listener(o, 'https').tls; },
+    expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) has no tls settings" }] },
+  { rule: 'NM07-gateway-api-http-redirect', what: 'an HTTP listener with no route attached', mutate: (o) => { o.splice(o.indexOf(route(o, 'redirect')), 1); },
+    expected: [{ object: GATEWAY, message: "listener 'http' (HTTP port 80) has no HTTPRoute attached that redirects to HTTPS" }] },
+  { rule: 'NM07-gateway-api-http-redirect', what: 'a serving route attached to every listener (no sectionName)', mutate: (o) => { delete route(o, 'shop').spec.parentRefs[0].sectionName; },
+    expected: [{ object: GATEWAY, message: "listener 'http' (HTTP port 80) serves plaintext: HTTPRoute/edge/shop has a rule without a RequestRedirect to scheme https" }] },
+  { rule: 'NM07-gateway-api-http-redirect', what: 'a redirect route in a namespace the listener does not admit (from defaults to Same)', mutate: (o) => { route(o, 'redirect').metadata.namespace = 'apps'; route(o, 'redirect').spec.parentRefs[0].namespace = 'edge'; },
+    expected: [{ object: GATEWAY, message: "listener 'http' (HTTP port 80) has no HTTPRoute attached that redirects to HTTPS" }] },
+  { rule: 'MC03-httproute-parent', what: 'a parentRef naming a Gateway not in the set', mutate: (o) => { route(o, 'shop').spec.parentRefs[0].name = 'retired'; },
+    expected: [{ object: 'HTTPRoute/edge/shop', message: "parentRef Gateway 'retired' (namespace 'edge') is not in the set" }] },
+];
+
+const accepted: Case[] = [
+  { rule: 'NM06-gateway-api-hosts', what: 'a wildcard under an owned domain', mutate: (o) => { listener(o, 'https').hostname = '*.example.com'; } },
+  { rule: 'NM07-gateway-api-certificate', what: 'a TLS passthrough listener without certificates', mutate: (o) => { gateway(o).spec.listeners.push({ name: 'tls', protocol: 'TLS', port: 8443, hostname: 'db.example.com', tls: { mode: 'Passthrough' } }); } },
+  { rule: 'NM07-gateway-api-http-redirect', what: 'a redirect route from an admitted namespace', mutate: (o) => {
+    listener(o, 'http').allowedRoutes = { namespaces: { from: 'All' } };
+    route(o, 'redirect').metadata.namespace = 'apps';
+    route(o, 'redirect').spec.parentRefs[0].namespace = 'edge';
+  } },
+  { rule: 'MC03-httproute-parent', what: 'a parentRef to a Gateway of another namespace in the set', mutate: (o) => {
+    gateway(o).metadata.namespace = 'gw';
+    for (const r of o.slice(1)) r.spec.parentRefs[0].namespace = 'gw';
+    listener(o, 'http').allowedRoutes = { namespaces: { from: 'All' } };
+  } },
+];
+
+describe('Gateway API rules', () => {
+  it('accept the compliant set with no finding at all', () => {
+    expect(gatewayApiRules.flatMap((r) => findings(r.id, set()))).toEqual([]);
+  });
+
+  it.each(rejected)('$rule rejects $what', ({ rule, mutate, expected }) => {
+    const objects = set();
+    mutate(objects);
+    expect(findings(rule, objects)).toEqual(expected);
+  });
+
+  it.each(accepted)('$rule accepts $what', ({ rule, mutate }) => {
+    const objects = set();
+    mutate(objects);
+    expect(objects).not.toEqual(set());
+    expect(findings(rule, objects)).toEqual([]);
+  });
+
+  it('has a rejecting and an accepting case for every rule', () => {
+    for (const r of gatewayApiRules) {
+      expect(rejected.some((c) => c.rule === r.id)).toBe(true);
+      expect(accepted.some((c) => c.rule === r.id)).toBe(true);
+    }
+  });
+
+  // Every case is an object the API server would accept, so a bump that renames or retypes a
+  // field the rules read fails here.
+  it.each([...rejected, ...accepted])('uses only CRD-valid objects ($rule, $what)', ({ mutate }) => {
+    const objects = set();
+    mutate(objects);
+    for (const o of objects) {
+      const validate = validators[o.kind as string];
+      expect([o.kind, validate(o) ? [] : validate.errors]).toEqual([o.kind, []]);
+    }
+  });
+
+  it('rejects a misspelt field the rules would not read (the validation can fail)', () => {
+    const o = set();
+    listener(o, 'https').tls.certificateRef = listener(o, 'https').tls.certificateRefs;
+    delete listener(o, 'https').tls.certificateRefs;
+    expect(validators.Gateway(gateway(o))).toBe(false);
+    expect(validators.Gateway.errors?.map((e) => [e.instancePath, e.params])).toContainEqual(['/spec/listeners/0/tls', { additionalProperty: 'certificateRef' }]);
+  });
+
+  it('validates the bad fixture of the --dir run against the CRDs', () => {
+    const docs = (readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'policy', 'bad', 'gateway-api.yaml'), 'utf8').split(/^---$/m)).map((d) => load(d) as Json);
+    expect(docs.map((o) => validators[o.kind as string](o) ? o.kind : validators[o.kind as string].errors)).toEqual(['Gateway', 'HTTPRoute']);
+  });
+});
