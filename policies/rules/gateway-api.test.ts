@@ -11,14 +11,36 @@ import { gatewayApiRules } from './gateway-api';
 // HTTPS, and a route serving on the HTTPS listener, WHEN one field is changed, THEN the rule
 // about it reports exactly that. Every fixture is validated against the vendored CRDs.
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixtures are edited freely
+// The fixtures' shapes: the fields these tests set, read or delete, not the whole Gateway API.
+type JsonSchema = Record<string, unknown>;
+interface Crd { spec: { versions: { name: string; schema?: { openAPIV3Schema?: JsonSchema } }[] } }
+type Metadata = { name: string; namespace?: string };
+type ListenerTls = { mode: 'Terminate' | 'Passthrough'; certificateRefs?: { name: string }[] };
+type Listener = {
+  name: string;
+  protocol: 'HTTP' | 'HTTPS' | 'TLS';
+  port: number;
+  hostname?: string;
+  tls?: ListenerTls;
+  allowedRoutes?: { namespaces: { from: 'All' | 'Same' } };
+};
+type ParentRef = { name: string; namespace?: string; sectionName?: string };
+type RouteRule = {
+  filters?: { type: 'RequestRedirect'; requestRedirect: { scheme: string; statusCode: number } }[];
+  backendRefs?: { name: string; port: number }[];
+};
+type Gateway = { apiVersion: string; kind: 'Gateway'; metadata: Metadata; spec: { gatewayClassName: string; listeners: Listener[] } };
+type HTTPRoute = { apiVersion: string; kind: 'HTTPRoute'; metadata: Metadata; spec: { parentRefs: ParentRef[]; hostnames?: string[]; rules: RouteRule[] } };
+type GatewayApiObject = Gateway | HTTPRoute;
 
 const VENDOR = path.join(__dirname, '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
 const GATEWAY = 'Gateway/edge/public';
 
-function crdSchema(file: string): Json {
-  const crd = load(readFileSync(path.join(VENDOR, file), 'utf8')) as Json;
-  return (crd.spec.versions as Json[]).find((v) => v.name === 'v1')?.schema.openAPIV3Schema as Json;
+function crdSchema(file: string): JsonSchema {
+  const crd = load(readFileSync(path.join(VENDOR, file), 'utf8')) as Crd;
+  const schema = crd.spec.versions.find((v) => v.name === 'v1')?.schema?.openAPIV3Schema;
+  if (!schema) throw new Error(`${file}: no v1 openAPIV3Schema`);
+  return schema;
 }
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const validators: Record<string, ReturnType<typeof ajv.compile>> = {
@@ -27,8 +49,8 @@ const validators: Record<string, ReturnType<typeof ajv.compile>> = {
   HTTPRoute: ajv.compile(strictCrdSchema(crdSchema('gateway.networking.k8s.io_httproutes.yaml'))),
 };
 
-function set(): Json[] {
-  const meta = (kind: string, name: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace: 'edge' } });
+function set(): GatewayApiObject[] {
+  const meta = <K extends GatewayApiObject['kind']>(kind: K, name: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace: 'edge' } });
   return [
     {
       ...meta('Gateway', 'public'),
@@ -45,19 +67,25 @@ function set(): Json[] {
   ];
 }
 
-const gateway = (o: Json[]): Json => o[0];
-const listener = (o: Json[], name: string): Json => (gateway(o).spec.listeners as Json[]).find((l) => l.name === name) as Json;
-const route = (o: Json[], name: string): Json => o.find((x) => x.metadata.name === name) as Json;
+const isRoute = (x: GatewayApiObject): x is HTTPRoute => x.kind === 'HTTPRoute';
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`fixture has no ${what}`);
+  return value;
+}
+const gateway = (o: GatewayApiObject[]): Gateway => { const g = o[0]; if (g.kind !== 'Gateway') throw new Error('fixture has no Gateway first'); return g; };
+const listener = (o: GatewayApiObject[], name: string): Listener => found(gateway(o).spec.listeners.find((l) => l.name === name), `listener ${name}`);
+const tls = (o: GatewayApiObject[], name: string): ListenerTls => found(listener(o, name).tls, `tls on listener ${name}`);
+const route = (o: GatewayApiObject[], name: string): HTTPRoute => found(o.filter(isRoute).find((x) => x.metadata.name === name), `HTTPRoute ${name}`);
 
-function findings(rule: string, objects: Json[]): Finding[] {
-  const report = evaluate(gatewayApiRules, { manifests: { objects: objects as ManifestObject[], profile: 'prod', allowedRegistries: [] } }, { environment: 'prod', exceptions: [], today: '2026-11-30' });
+function findings(rule: string, objects: GatewayApiObject[]): Finding[] {
+  const report = evaluate(gatewayApiRules, { manifests: { objects, profile: 'prod', allowedRegistries: [] } }, { environment: 'prod', exceptions: [], today: '2026-11-30' });
   return report.violations.filter((v) => v.rule.id === rule).map((v) => ({ object: v.object, message: v.message }));
 }
 
 interface Case {
   readonly rule: string;
   readonly what: string;
-  readonly mutate: (objects: Json[]) => void;
+  readonly mutate: (objects: GatewayApiObject[]) => void;
   readonly expected?: Finding[];
 }
 
@@ -66,7 +94,7 @@ const rejected: Case[] = [
     expected: [{ object: GATEWAY, message: "listener 'http' (HTTP port 80) has no hostname: it accepts any hostname" }] },
   { rule: 'NM06-gateway-api-hosts', what: 'a wildcard over a top-level domain', mutate: (o) => { listener(o, 'https').hostname = '*.com'; },
     expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) hostname '*.com' accepts any hostname under a top-level domain" }] },
-  { rule: 'NM07-gateway-api-certificate', what: 'an HTTPS listener without certificateRefs', mutate: (o) => { delete listener(o, 'https').tls.certificateRefs; },
+  { rule: 'NM07-gateway-api-certificate', what: 'an HTTPS listener without certificateRefs', mutate: (o) => { delete tls(o, 'https').certificateRefs; },
     expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) has no tls.certificateRefs" }] },
   { rule: 'NM07-gateway-api-certificate', what: 'an HTTPS listener without tls', mutate: (o) => { delete listener(o, 'https').tls; },
     expected: [{ object: GATEWAY, message: "listener 'https' (HTTPS port 443) has no tls settings" }] },
@@ -90,7 +118,7 @@ const accepted: Case[] = [
   } },
   { rule: 'MC03-httproute-parent', what: 'a parentRef to a Gateway of another namespace in the set', mutate: (o) => {
     gateway(o).metadata.namespace = 'gw';
-    for (const r of o.slice(1)) r.spec.parentRefs[0].namespace = 'gw';
+    for (const r of o.slice(1).filter(isRoute)) r.spec.parentRefs[0].namespace = 'gw';
     listener(o, 'http').allowedRoutes = { namespaces: { from: 'All' } };
   } },
 ];
@@ -126,21 +154,22 @@ describe('Gateway API rules', () => {
     const objects = set();
     mutate(objects);
     for (const o of objects) {
-      const validate = validators[o.kind as string];
+      const validate = validators[o.kind];
       expect([o.kind, validate(o) ? [] : validate.errors]).toEqual([o.kind, []]);
     }
   });
 
   it('rejects a misspelt field the rules would not read (the validation can fail)', () => {
     const o = set();
-    listener(o, 'https').tls.certificateRef = listener(o, 'https').tls.certificateRefs;
-    delete listener(o, 'https').tls.certificateRefs;
+    // The misspelling is deliberately not in ListenerTls: add it beside the declared fields.
+    Object.assign(tls(o, 'https'), { certificateRef: tls(o, 'https').certificateRefs });
+    delete tls(o, 'https').certificateRefs;
     expect(validators.Gateway(gateway(o))).toBe(false);
     expect(validators.Gateway.errors?.map((e) => [e.instancePath, e.params])).toContainEqual(['/spec/listeners/0/tls', { additionalProperty: 'certificateRef' }]);
   });
 
   it('validates the bad fixture of the --dir run against the CRDs', () => {
-    const docs = (readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'policy', 'bad', 'gateway-api.yaml'), 'utf8').split(/^---$/m)).map((d) => load(d) as Json);
-    expect(docs.map((o) => validators[o.kind as string](o) ? o.kind : validators[o.kind as string].errors)).toEqual(['Gateway', 'HTTPRoute']);
+    const docs = (readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'policy', 'bad', 'gateway-api.yaml'), 'utf8').split(/^---$/m)).map((d) => load(d) as ManifestObject);
+    expect(docs.map((o) => validators[o.kind](o) ? o.kind : validators[o.kind].errors)).toEqual(['Gateway', 'HTTPRoute']);
   });
 });

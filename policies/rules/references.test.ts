@@ -1,4 +1,3 @@
-import type { ManifestObject } from '../../charts/schema';
 import { evaluate } from '../engine';
 import type { Finding } from '../types';
 import { referenceRules } from './references';
@@ -6,13 +5,41 @@ import { referenceRules } from './references';
 // GIVEN a namespace whose Deployment, Service, NetworkPolicy and referenced objects all
 // exist, WHEN one field is changed, THEN the reference rule about it reports exactly that.
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixtures are edited freely
+// The fixtures' shapes: the fields these tests set, read or delete, not the whole Kubernetes API.
+type Metadata = { name: string; namespace?: string; labels?: Record<string, string> };
+type LabelSelector = { matchLabels?: Record<string, string> };
+type AntiAffinityTerm = { topologyKey: string; labelSelector: LabelSelector; namespaces?: string[]; namespaceSelector?: LabelSelector };
+type PodAntiAffinity = {
+  requiredDuringSchedulingIgnoredDuringExecution?: AntiAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: AntiAffinityTerm }[];
+};
+type Container = {
+  name: string;
+  image: string;
+  ports?: { name: string; containerPort: number }[];
+  env: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[];
+  envFrom?: { secretRef: { name: string; optional?: boolean } }[];
+  readinessProbe: { httpGet: { path: string; port: string | number } };
+  livenessProbe: { tcpSocket: { port: string | number } };
+};
+type PodSpec = {
+  serviceAccountName: string;
+  affinity: { podAntiAffinity: PodAntiAffinity };
+  volumes: { name: string; configMap: { name: string } }[];
+  containers: Container[];
+};
+type Base<K extends string> = { apiVersion: string; kind: K; metadata: Metadata };
+type Deployment = Base<'Deployment'> & { spec: { selector: LabelSelector; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+type Service = Base<'Service'> & { spec: { selector: Record<string, string>; ports: { name: string; port: number; targetPort?: string | number }[] } };
+type NetworkPolicy = Base<'NetworkPolicy'> & { spec: { podSelector: LabelSelector; policyTypes: string[] } };
+type K8sObject = Base<'Namespace' | 'ServiceAccount' | 'Secret' | 'ConfigMap'> | Deployment | Service | NetworkPolicy;
+type Kind = K8sObject['kind'];
 
 const DEPLOYMENT = 'Deployment/shop/web';
 const SERVICE = 'Service/shop/web';
 
-function set(): Json[] {
-  const meta = (kind: string, name: string, apiVersion = 'v1') => ({ apiVersion, kind, metadata: { name, namespace: 'shop' } });
+function set(): K8sObject[] {
+  const meta = <K extends Kind>(kind: K, name: string, apiVersion = 'v1') => ({ apiVersion, kind, metadata: { name, namespace: 'shop' } });
   return [
     { ...meta('Namespace', 'shop'), metadata: { name: 'shop', labels: { team: 'shop' } } },
     meta('ServiceAccount', 'web'),
@@ -45,26 +72,30 @@ function set(): Json[] {
   ];
 }
 
-function podSpec(objects: Json[]): Json {
-  return objects.find((o) => o.kind === 'Deployment')?.spec.template.spec as Json;
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`fixture has no ${what}`);
+  return value;
 }
-const container = (objects: Json[]): Json => podSpec(objects).containers[0] as Json;
-const antiTerm = (objects: Json[]): Json => podSpec(objects).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0] as Json;
-const named = (objects: Json[], kind: string): Json => objects.find((o) => o.kind === kind) as Json;
+const named = <K extends Kind>(objects: K8sObject[], kind: K): Extract<K8sObject, { kind: K }> =>
+  found(objects.find((o): o is Extract<K8sObject, { kind: K }> => o.kind === kind), kind);
+const podSpec = (objects: K8sObject[]): PodSpec => named(objects, 'Deployment').spec.template.spec;
+const container = (objects: K8sObject[]): Container => podSpec(objects).containers[0];
+const antiTerm = (objects: K8sObject[]): AntiAffinityTerm =>
+  found(podSpec(objects).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution?.[0], 'required anti-affinity term');
 
-function findings(rule: string, objects: Json[]): Finding[] {
-  const report = evaluate(referenceRules, { manifests: { objects: objects as ManifestObject[], profile: 'prod', allowedRegistries: [] } }, { environment: 'prod', exceptions: [], today: '2026-11-30' });
+function findings(rule: string, objects: K8sObject[]): Finding[] {
+  const report = evaluate(referenceRules, { manifests: { objects, profile: 'prod', allowedRegistries: [] } }, { environment: 'prod', exceptions: [], today: '2026-11-30' });
   return report.violations.filter((v) => v.rule.id === rule).map((v) => ({ object: v.object, message: v.message }));
 }
 
 interface Case {
   readonly rule: string;
   readonly what: string;
-  readonly mutate: (objects: Json[]) => Json[] | void;
+  readonly mutate: (objects: K8sObject[]) => K8sObject[] | void;
   readonly expected?: Finding[];
 }
 
-const without = (kind: string) => (objects: Json[]) => objects.filter((o) => o.kind !== kind);
+const without = (kind: Kind) => (objects: K8sObject[]) => objects.filter((o) => o.kind !== kind);
 
 const rejected: Case[] = [
   { rule: 'MC09-pod-references', what: 'a ServiceAccount that is not in the set', mutate: without('ServiceAccount'),
