@@ -1,6 +1,6 @@
 /**
- * Every rule, in report order: the groups below, each in its own order. The README's policy
- * table is generated from this list.
+ * Every rule, in report order: the groups below, each in its own order. The rule reference of
+ * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
  * security, edge, mesh consistency, GKE, GCP, input); before the rules were split by group, NM02

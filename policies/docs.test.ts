@@ -29,7 +29,7 @@ describe('docs/policies.md', () => {
     expect(readme).toContain('(docs/policies.md)');
     expect(readme).not.toContain(START);
     for (const rule of RULES) expect(readme).not.toContain(`| \`${rule.id}\` |`);
-    expect(Buffer.byteLength(readme)).toBeLessThan(40_000);
+    expect(Buffer.byteLength(readme)).toBeLessThan(15_360);
   });
 });
 

@@ -14,7 +14,7 @@ export interface RuleInfo {
   readonly id: string;
   /** One line: what the rule requires. */
   readonly description: string;
-  /** Why it matters (for the report and the README). */
+  /** Why it matters (for the report and docs/policies.md). */
   readonly why: string;
   /** How to fix a violation. */
   readonly fix: string;
