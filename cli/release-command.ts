@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseDocument, type Document, type ToStringOptions } from 'yaml';
 import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../infra/config';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, closestMatch, type Problem } from '../services/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { requiredImageKeys } from '../services/validate';
@@ -184,25 +184,7 @@ export function replaceFileAtomically(file: string, text: string, check: (writte
 
 /** The candidate nearest to `name` (edit distance at most a third of its length, and 3), if any. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return closestMatch(name, candidates, Math.min(3, Math.max(1, Math.floor(name.length / 3))));
 }
 
 function displayPath(root: string, file: string): string {

@@ -9,7 +9,7 @@
  * Pure on purpose (no @pulumi/pulumi import, no file system): the policy pack and the
  * offline tools run it without the Pulumi engine.
  */
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, closestMatch, type Problem } from '../services/problems';
 import { cidrRange, cidrsOverlap, isNetworkAddress } from './cidr';
 import type { SynthEnvironment } from '../charts/synthesize';
 import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';
@@ -362,24 +362,7 @@ export function stackOutputSource(devStackReference: string, output: unknown): C
 
 /** The known key within two edits of a typo, if any. */
 function closestKey(key: string, known: readonly string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return closestMatch(key, known, 2);
 }
 
 /** Rules between keys: zones in the region, ranges that do not collide, production safety. */

@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * One problem in user input, with everything needed to fix it. Every validator in the
  * repo (specs, releases, stack config, manifests) reports these, so errors read the same
@@ -42,4 +44,17 @@ export class ValidationError extends Error {
 /** Throws a ValidationError when there is anything to report. */
 export function assertNoProblems(problems: readonly Problem[], heading?: string): void {
   if (problems.length > 0) throw new ValidationError(problems, heading);
+}
+
+/**
+ * The candidate nearest to `name` (case-insensitive edit distance at most `maxDistance`), for
+ * "did you mean" fixes; the first candidate wins a tie.
+ */
+export function closestMatch(name: string, candidates: readonly string[], maxDistance: number): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (d <= maxDistance && (best === undefined || d < best.distance)) best = { candidate, distance: d };
+  }
+  return best?.candidate;
 }
