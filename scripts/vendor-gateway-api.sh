@@ -7,6 +7,8 @@
 #
 #   scripts/vendor-gateway-api.sh <gateway-api-git-dir> <tag>
 set -euo pipefail
+# shellcheck source=lib/vendor.sh
+source "$(dirname "$0")/lib/vendor.sh"
 
 if [[ $# -ne 2 ]]; then
   echo "usage: $0 <gateway-api-git-dir> <tag>" >&2
@@ -18,10 +20,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dest=$root/vendor/gateway-api/$tag
 files=(config/crd/standard/gateway.networking.k8s.io_gateways.yaml config/crd/standard/gateway.networking.k8s.io_httproutes.yaml)
 
-commit=$(git --git-dir="$git_dir" rev-parse --verify --quiet "$tag^{commit}") || {
-  echo "$0: '$tag' is not a tag of $git_dir. Fix: pass a release tag of github.com/kubernetes-sigs/gateway-api (v1.6.1)" >&2
-  exit 1
-}
+commit=$(resolve_commit "$git_dir" "$tag" "a release tag of github.com/kubernetes-sigs/gateway-api (v1.6.1)") || exit 1
 mkdir -p "$dest"
 for file in "${files[@]}"; do
   git --git-dir="$git_dir" show "$commit:$file" > "$dest/$(basename "$file")"

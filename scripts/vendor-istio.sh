@@ -9,6 +9,8 @@
 # <istio-git-dir> may be a bare repository. out-root defaults to vendor/istio of this repository;
 # pass another directory to try a candidate version without touching the vendored one.
 set -euo pipefail
+# shellcheck source=lib/vendor.sh
+source "$(dirname "$0")/lib/vendor.sh"
 
 if [[ $# -lt 2 || $# -gt 3 ]]; then
   echo "usage: $0 <istio-git-dir> <tag> [out-root]" >&2
@@ -19,10 +21,7 @@ tag=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 out_root=${3:-$root/vendor/istio}
 
-commit=$(git --git-dir="$git_dir" rev-parse --verify --quiet "refs/tags/$tag^{commit}") || {
-  echo "$0: tag '$tag' not found in $git_dir (git --git-dir=$git_dir tag -l)" >&2
-  exit 1
-}
+commit=$(resolve_commit "$git_dir" "refs/tags/$tag" "a release tag of github.com/istio/istio (git --git-dir=$git_dir tag -l)") || exit 1
 
 # The list the tests rely on; infra/istio.upstream.test.ts checks the vendored directory holds exactly these.
 FILES=(
@@ -59,10 +58,7 @@ FILES=(
 
 dest=$out_root/$tag
 rm -rf "$dest"
-for f in "${FILES[@]}"; do
-  mkdir -p "$dest/$(dirname "$f")"
-  git --git-dir="$git_dir" show "$commit:$f" > "$dest/$f"
-done
+copy_paths "$git_dir" "$commit" "$dest" "${FILES[@]}"
 # Every values.schema.json of the four charts is vendored: fail if upstream adds one we would miss.
 for chart in base istio-cni istio-control/istio-discovery gateway; do
   schema=manifests/charts/$chart/values.schema.json

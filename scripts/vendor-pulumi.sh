@@ -8,6 +8,8 @@
 #
 # <tag> is the SDK's release tag (v3.248.0 for @pulumi/pulumi 3.248.0); <pulumi-git-dir> may be bare.
 set -euo pipefail
+# shellcheck source=lib/vendor.sh
+source "$(dirname "$0")/lib/vendor.sh"
 
 if [[ $# -lt 2 || $# -gt 3 ]]; then
   echo "usage: $0 <pulumi-git-dir> <tag> [out-root]" >&2
@@ -18,10 +20,7 @@ tag=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 out_root=${3:-$root/vendor/pulumi}
 
-commit=$(git --git-dir="$git_dir" rev-parse --verify --quiet "refs/tags/$tag^{commit}") || {
-  echo "$0: tag '$tag' not found in $git_dir (git --git-dir=$git_dir tag -l 'v3.*')" >&2
-  exit 1
-}
+commit=$(resolve_commit "$git_dir" "refs/tags/$tag" "the SDK's release tag of github.com/pulumi/pulumi (git --git-dir=$git_dir tag -l 'v3.*')") || exit 1
 
 FILES=(
   # The JSON schema the CLI validates Pulumi.yaml with (project.go embeds it), config: forms included.
@@ -30,9 +29,6 @@ FILES=(
 
 dest=$out_root/${tag#v}
 rm -rf "$dest"
-for f in "${FILES[@]}"; do
-  mkdir -p "$dest/$(dirname "$f")"
-  git --git-dir="$git_dir" show "$commit:$f" > "$dest/$f"
-done
+copy_paths "$git_dir" "$commit" "$dest" "${FILES[@]}"
 printf 'repo: https://github.com/pulumi/pulumi\ntag: %s\ncommit: %s\n' "$tag" "$commit" > "$dest/SOURCE"
 echo "vendored ${#FILES[@]} files of pulumi $tag ($commit) into $dest"

@@ -9,6 +9,8 @@
 # The spec repository has no tag for 2.1.0: <commit> defaults to the clone's HEAD; SOURCE also
 # records the last commit that changed the schema.
 set -euo pipefail
+# shellcheck source=lib/vendor.sh
+source "$(dirname "$0")/lib/vendor.sh"
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
   echo "usage: $0 <sarif-spec-git-dir> [commit]" >&2
@@ -20,10 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 file=sarif-2.1/schema/sarif-schema-2.1.0.json
 dest=$root/vendor/sarif/2.1.0
 
-commit=$(git --git-dir="$git_dir" rev-parse --verify --quiet "$ref^{commit}") || {
-  echo "$0: '$ref' is not a commit of $git_dir. Fix: pass a commit of github.com/oasis-tcs/sarif-spec" >&2
-  exit 1
-}
+commit=$(resolve_commit "$git_dir" "$ref" "a commit of github.com/oasis-tcs/sarif-spec") || exit 1
 changed=$(git --git-dir="$git_dir" log -1 --format=%H "$commit" -- "$file")
 if [[ -z "$changed" ]]; then
   echo "$0: $file is not in $git_dir at $commit" >&2
