@@ -6,7 +6,7 @@
  * object naming it, and a reference resolves only to an object of the same set.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { items, labelMap, push, labelsMatch, namespaceOf, obj, specOf, str, strings, type Json, type ObjectIndex, type Workload } from '../objects';
+import { items, labelMap, push, labelsMatch, namespaceOf, obj, specOf, str, strings, perRun, type Json, type ObjectIndex, type Workload } from '../objects';
 
 /** Istio's default `meshConfig.rootNamespace`: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -118,11 +118,7 @@ export interface HostIndex {
   serviceEntryFor(name: string): ManifestObject | undefined;
 }
 
-const hostIndexes = new WeakMap<ObjectIndex, HostIndex>();
-
-export function hostIndex(index: ObjectIndex): HostIndex {
-  const cached = hostIndexes.get(index);
-  if (cached !== undefined) return cached;
+export const hostIndex = perRun((index): HostIndex => {
   const services = new Map<string, ManifestObject>();
   for (const s of index.ofKind('Service', '')) {
     const key = `${s.metadata.name}.${namespaceOf(s)}`;
@@ -153,9 +149,8 @@ export function hostIndex(index: ObjectIndex): HostIndex {
     return best?.entry;
   };
   const built: HostIndex = { services, serviceEntryFor };
-  hostIndexes.set(index, built);
   return built;
-}
+});
 
 // ---------------------------------------------------------------------------------------
 // VirtualServices and Gateways
@@ -221,19 +216,14 @@ export function findGateway(index: ObjectIndex, ref: GatewayRef): ManifestObject
   return gatewaysByName(index).get(`${ref.namespace}/${ref.name}`);
 }
 
-const gatewayIndexes = new WeakMap<ObjectIndex, ReadonlyMap<string, ManifestObject>>();
-
-function gatewaysByName(index: ObjectIndex): ReadonlyMap<string, ManifestObject> {
-  const cached = gatewayIndexes.get(index);
-  if (cached !== undefined) return cached;
+const gatewaysByName = perRun((index): ReadonlyMap<string, ManifestObject> => {
   const byName = new Map<string, ManifestObject>();
   for (const g of index.ofKind('Gateway', NETWORKING)) {
     const key = `${namespaceOf(g)}/${g.metadata.name}`;
     if (!byName.has(key)) byName.set(key, g);
   }
-  gatewayIndexes.set(index, byName);
   return byName;
-}
+});
 
 export function servers(gw: ManifestObject): Json[] {
   return items(specOf(gw).servers);
@@ -283,12 +273,8 @@ export interface SidecarView {
   namespaceWide(namespace: string): readonly ManifestObject[];
 }
 
-const sidecarViews = new WeakMap<ObjectIndex, SidecarView>();
-
 /** Which Sidecars apply to what, built once per run by one pass over the Sidecars. */
-export function sidecarView(index: ObjectIndex): SidecarView {
-  const cached = sidecarViews.get(index);
-  if (cached !== undefined) return cached;
+export const sidecarView = perRun((index): SidecarView => {
   const selecting = new Map<Workload, ManifestObject[]>();
   const wide = new Map<string, ManifestObject[]>();
   for (const s of index.ofKind('Sidecar', NETWORKING)) {
@@ -302,9 +288,8 @@ export function sidecarView(index: ObjectIndex): SidecarView {
     }
   }
   const view: SidecarView = { selecting: (w) => selecting.get(w) ?? [], namespaceWide: (ns) => wide.get(ns) ?? [] };
-  sidecarViews.set(index, view);
   return view;
-}
+});
 
 /** The Sidecar a workload's proxy uses: one selecting it, else its namespace's, else the mesh default. */
 export function sidecarsFor(index: ObjectIndex, w: Workload): readonly ManifestObject[] {

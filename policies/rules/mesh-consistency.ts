@@ -4,7 +4,7 @@
  * anything is applied. A reference resolves only to an object of the same set.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { formatLabels, isJson, items, labelMap, obj, push, labelsMatch, namespaceOf, specOf, str, strings, workloadsSelectedBy, type Json, type ObjectIndex, type Workload } from '../objects';
+import { formatLabels, isJson, items, labelMap, obj, push, labelsMatch, namespaceOf, specOf, str, strings, workloadsSelectedBy, perRun, type Json, type Workload } from '../objects';
 import { objectId, type Finding, type ManifestRule } from '../types';
 import { finding, manifestRule } from './define';
 import {
@@ -19,19 +19,14 @@ function jwtFields(rule: Json): string[] {
   return [...new Set([...fields, ...claims])];
 }
 
-const authentications = new WeakMap<ObjectIndex, ReadonlySet<Workload>>();
-
 /** The workloads some RequestAuthentication applies to (its namespace's, or mesh-wide from the root namespace), once per run. */
-function authenticatedWorkloads(index: ObjectIndex): ReadonlySet<Workload> {
-  const cached = authentications.get(index);
-  if (cached !== undefined) return cached;
+const authenticatedWorkloads = perRun((index): ReadonlySet<Workload> => {
   const selected = new Set(index.ofKind('RequestAuthentication', SECURITY).flatMap((ra) => {
     const ns = namespaceOf(ra);
     return workloadsMatching(index, ns === MESH_ROOT_NAMESPACE ? undefined : ns, istioSelector(ra));
   }));
-  authentications.set(index, selected);
   return selected;
-}
+});
 
 const mc01DestinationHosts = manifestRule({
   id: 'MC01-destination-hosts',

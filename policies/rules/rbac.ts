@@ -4,7 +4,7 @@
  * operator's install YAML is where cluster takeovers start.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { isJson, list, namespaceOf, obj, show, str, strings, type ObjectIndex } from '../objects';
+import { isJson, list, namespaceOf, obj, show, str, strings, perRun } from '../objects';
 import { objectId, type Finding, type ManifestRule, type RuleInfo } from '../types';
 import { finding, manifestRule } from './define';
 
@@ -276,12 +276,8 @@ interface Binding {
   readonly role: ManifestObject | 'built-in' | undefined;
 }
 
-const bindingIndexes = new WeakMap<ObjectIndex, readonly Binding[]>();
-
 /** Every binding with its role resolved through a map of the set's roles, built once per run. */
-function bindingsOf(index: ObjectIndex): readonly Binding[] {
-  const cached = bindingIndexes.get(index);
-  if (cached !== undefined) return cached;
+const bindingsOf = perRun((index): readonly Binding[] => {
   const roles = new Map<string, ManifestObject>();
   const key = (kind: string, namespace: string, name: string) => `${kind}\u0000${namespace}\u0000${name}`;
   for (const r of index.ofKind('Role', RBAC_GROUP)) if (!roles.has(key('Role', namespaceOf(r), r.metadata.name))) roles.set(key('Role', namespaceOf(r), r.metadata.name), r);
@@ -296,9 +292,8 @@ function bindingsOf(index: ObjectIndex): readonly Binding[] {
     else if (roleName !== undefined && roleKind === 'Role' && namespace !== undefined) role = roles.get(key('Role', namespace, roleName));
     return { object, namespace, roleKind, roleName, role };
   });
-  bindingIndexes.set(index, bindings);
   return bindings;
-}
+});
 
 function roleRefText(b: Binding): string {
   return `${show(b.roleKind ?? '(no kind)')} ${show(b.roleName ?? '(no name)')}`;

@@ -4,7 +4,7 @@
  * versions), and MC09's "a Service selects each Deployment".
  */
 import type { ManifestObject } from '../../charts/schema';
-import { apiGroupOf, isJson, labelSelectorMatches, labelsText, namespaceOf, list, obj, show, valueAt, workloadsSelectedBy, type Json, type ObjectIndex, type Workload } from '../objects';
+import { apiGroupOf, isJson, labelSelectorMatches, labelsText, namespaceOf, list, obj, show, valueAt, workloadsSelectedBy, perRun, type Json, type ObjectIndex, type Workload } from '../objects';
 import { objectId, type Finding, type ManifestRule } from '../types';
 import { DECLARED_CONTAINERS, containersOf, manifestRule, perContainer, perWorkload, stagingOrProd } from './define';
 
@@ -20,12 +20,8 @@ function serviceSelects(service: ManifestObject, labels: Readonly<Record<string,
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
-const hpaIndexes = new WeakMap<ObjectIndex, ReadonlyMap<string, ManifestObject>>();
-
 /** The first HPA scaling each `namespace kind name`, built once per run. */
-function hpasByTarget(index: ObjectIndex): ReadonlyMap<string, ManifestObject> {
-  const cached = hpaIndexes.get(index);
-  if (cached !== undefined) return cached;
+const hpasByTarget = perRun((index): ReadonlyMap<string, ManifestObject> => {
   const byTarget = new Map<string, ManifestObject>();
   for (const h of index.ofKind('HorizontalPodAutoscaler')) {
     const ref = obj(valueAt(h, ['spec', 'scaleTargetRef']));
@@ -33,9 +29,8 @@ function hpasByTarget(index: ObjectIndex): ReadonlyMap<string, ManifestObject> {
     const key = `${namespaceOf(h)} ${ref.kind} ${ref.name}`;
     if (!byTarget.has(key)) byTarget.set(key, h);
   }
-  hpaIndexes.set(index, byTarget);
   return byTarget;
-}
+});
 
 function hpaFor(w: Workload, index: ObjectIndex): ManifestObject | undefined {
   return hpasByTarget(index).get(`${w.namespace} ${w.object.kind} ${w.object.metadata.name}`);
@@ -148,16 +143,11 @@ const fixedReplicasWithHpa = manifestRule({
   return replicas === undefined || hpa === undefined ? [] : [`sets spec.replicas ${show(replicas)} but ${objectId(hpa)} scales it`];
 }));
 
-const pdbCoverage = new WeakMap<ObjectIndex, ReadonlySet<Workload>>();
-
 /** The workloads some PodDisruptionBudget of their namespace selects, built once per run. */
-function selectedByPdbs(index: ObjectIndex): ReadonlySet<Workload> {
-  const cached = pdbCoverage.get(index);
-  if (cached !== undefined) return cached;
+const selectedByPdbs = perRun((index): ReadonlySet<Workload> => {
   const covered = new Set(index.ofKind('PodDisruptionBudget').flatMap((p) => workloadsSelectedBy(index, namespaceOf(p), valueAt(p, ['spec', 'selector']))));
-  pdbCoverage.set(index, covered);
   return covered;
-}
+});
 
 const pdbPresent = manifestRule({
   id: 'RR04-pdb',
@@ -388,20 +378,15 @@ function serves(w: Workload, index: ObjectIndex): boolean {
   return declaresPorts(w) || selectedByServices(index).has(w);
 }
 
-const serviceCoverage = new WeakMap<ObjectIndex, ReadonlySet<Workload>>();
-
 /** The workloads some Service of their namespace selects, built once per run. */
-function selectedByServices(index: ObjectIndex): ReadonlySet<Workload> {
-  const cached = serviceCoverage.get(index);
-  if (cached !== undefined) return cached;
+const selectedByServices = perRun((index): ReadonlySet<Workload> => {
   const covered = new Set(index.ofKind('Service').flatMap((s) => {
     const selector = obj(valueAt(s, ['spec', 'selector']));
     if (Object.keys(selector).length === 0) return [];
     return index.selectWorkloads(namespaceOf(s), selector, (w) => serviceSelects(s, w.podLabels));
   }));
-  serviceCoverage.set(index, covered);
   return covered;
-}
+});
 
 const serviceForDeployment = manifestRule({
   id: 'MC09-deployment-has-service',
