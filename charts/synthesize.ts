@@ -23,7 +23,7 @@ import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
 import { workloadServiceAccountEmail } from './workload-identity';
 
-/** What synthesis needs of an environment; `infra/config.ts` reads it from `Pulumi.<stack>.yaml`. */
+/** What synthesis needs of an environment; `config/config.ts` reads it from `Pulumi.<stack>.yaml`. */
 export interface SynthEnvironment {
   /** Stack name, e.g. `dev`. */
   readonly stack: string;

@@ -8,7 +8,7 @@
 import { planBootstrap } from '../bootstrap/plan';
 import { offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
-import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../infra/config';
+import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../config/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
 import { recordResources, registered, type Recording } from '../infra/testing/recorder';
 import { parseOptions, UsageError, type Io } from './args';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { ManifestObject } from '../charts/schema';
-import { loadEnvironment, repoRoot } from '../infra/config';
+import { loadEnvironment, repoRoot } from '../config/config';
 import { RULES, ruleIds } from '../policies/catalogue';
 import { evaluate, passed, today, type Report } from '../policies/engine';
 import { loadExceptions } from '../policies/exceptions';

@@ -14,7 +14,7 @@
  *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
  *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
  */
-import { PREVIEW_STACK } from '../infra/config';
+import { PREVIEW_STACK } from '../config/config';
 import { ValidationError } from '../services/problems';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document, type ToStringOptions } from 'yaml';
-import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../infra/config';
+import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../config/config';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import { assertNoProblems, closestMatch, type Problem } from '../services/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';

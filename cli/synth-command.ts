@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize, toYaml, type Synthesis } from '../charts';
-import { repoRoot, type EnvironmentConfig } from '../infra/config';
+import { repoRoot, type EnvironmentConfig } from '../config/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import type { Catalogue } from '../services/spec';

@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ciAccounts, PUSHER_ACCOUNT_ID } from './ci-identity';
 import { clusterName, nodeServiceAccountEmail } from './cluster';
 import { serviceAccountEmail } from './iam-names';
-import { BOOTSTRAP_PROJECT } from './config-schema';
+import { BOOTSTRAP_PROJECT } from '../config/schema';
 import { cryptoKeyId, GKE_SECRETS_KEY, secretsProviderUrl, STACK_SECRETS_KEY } from './kms';
 
 export { BOOTSTRAP_PROJECT };

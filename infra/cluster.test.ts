@@ -18,7 +18,7 @@ import {
   roleSlug,
   type GkeClusterArgs,
 } from './cluster';
-import { loadEnvironment } from './config';
+import { loadEnvironment } from '../config/config';
 import { recordResources, registered, settle, type RecordedResource, type Recording } from './testing/recorder';
 
 

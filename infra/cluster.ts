@@ -15,7 +15,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { stringify } from 'yaml';
 import { assertNoProblems, type Problem } from '../services/problems';
 import { roleSlug, serviceAccountEmail } from './iam-names';
-import type { EnvironmentConfig } from './config';
+import type { EnvironmentConfig } from '../config/config';
 
 /**
  * Project roles of the node service account: what the kubelet, logging and monitoring

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planStack } from '../cli/plan-command';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
-import { loadEnvironment, previewSettings } from './config';
+import { loadEnvironment, previewSettings } from '../config/config';
 import type { Recording } from './testing/recorder';
 import type { PlatformOutputs } from './platform';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { bootstrapStackReference, offlineBootstrapOutputs } from './bootstrap-outputs';
-import { parseEnvironment, previewSettings, readStackFiles } from './config';
+import { parseEnvironment, previewSettings, readStackFiles } from '../config/config';
 import { program, pulumiConfigSource, setProgramConfig, type ProgramOutputs } from './program';
 import { recordResources, registered, settle, type Recording } from './testing/recorder';
 

@@ -13,7 +13,7 @@ import { ValidationError } from '../services/problems';
 import {
   CONFIG_KEYS, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, PREVIEW_STACK, previewOf, previewReference, previewSettings, repoRoot, stackOutputSource,
   type ConfigSource, type ProgramContext, type RawConfig,
-} from './config';
+} from '../config/config';
 import { inputsFor } from './inputs';
 import { definePlatform, type PlatformOutputs } from './platform';
 // Typed boundary: which keys hold secrets is in the SDK's runtime config module, not its public API.

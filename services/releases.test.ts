@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEnvironment } from '../infra/config';
+import { loadEnvironment } from '../config/config';
 import bookinfo from './bookinfo';
 import { formatProblem, type Problem } from './problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ImageReference, type Releases } from './releases';

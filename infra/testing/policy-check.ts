@@ -3,7 +3,7 @@ import { RULES } from '../../policies/catalogue';
 import { blocking, evaluate, type Violation } from '../../policies/engine';
 import { stackPolicies } from '../../policies/pack';
 import type { EnvironmentProfile } from '../../services/spec';
-import { loadEnvironment } from '../config';
+import { loadEnvironment } from '../../config/config';
 import type { Recording } from './recorder';
 
 function resources(recording: Recording) {

@@ -3,7 +3,7 @@
  * sources feed it the same map: the Pulumi program reads its stack's configuration
  * through the Pulumi runtime (`infra/program.ts`: `pulumi config set`, `secure:` values,
  * project config and ESC environments all arrive there), and the offline tools read the
- * same stack files (`infra/config.ts`), turned into the map the Pulumi CLI would hand the
+ * same stack files (`config/config.ts`), turned into the map the Pulumi CLI would hand the
  * program: every value as text, lists as JSON.
  *
  * Pure on purpose (no @pulumi/pulumi import, no file system): the policy pack and the

@@ -1,5 +1,5 @@
 /**
- * Upstream contract: the Pulumi.yaml forms the offline reader (infra/config.ts) accepts are
+ * Upstream contract: the Pulumi.yaml forms the offline reader (config/config.ts) accepts are
  * the ones the Pulumi CLI accepts, checked against the JSON schema the CLI validates
  * Pulumi.yaml with (sdk/go/common/workspace/project.json, vendored by scripts/vendor-pulumi.sh
  * at the tag of the installed SDK).
@@ -73,7 +73,7 @@ describe('project config forms: the offline reader agrees with the CLI', () => {
   });
 });
 
-it('refuses, on purpose, the typed long form upstream accepts: infra/config-schema.ts types every setting', () => {
+it('refuses, on purpose, the typed long form upstream accepts: config/schema.ts types every setting', () => {
   const text = 'name: platform\nconfig:\n  platform:nodeMinCount:\n    type: integer\n    default: 2\n';
   expect(validate(parse(text))).toBe(true);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'config-upstream-'));
