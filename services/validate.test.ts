@@ -265,6 +265,13 @@ describe('validateService', () => {
     ['traffic.timeout: no unit', { traffic: { timeout: '10' } }, { field: 'traffic.timeout', value: '10', problem: 'is not a duration', fix: "'250ms', '5s', '1m'" }],
     ['traffic.timeout: days', { traffic: { timeout: '1d' } }, { field: 'traffic.timeout', value: '1d', problem: 'is not a duration', fix: 'a number and a unit' }],
     ['traffic.timeout: a number', { traffic: { timeout: 10 } }, { field: 'traffic.timeout', value: 10, problem: 'is not a duration', fix: 'a number and a unit' }],
+    ['traffic.timeout: 0s', { traffic: { timeout: '0s' } }, { field: 'traffic.timeout', value: '0s', problem: "is shorter than 1ms: Istio's CRD rejects it (must be a valid duration greater than 1ms)", fix: "use at least '1ms', or leave the field out" }],
+    ['traffic.retries.perTryTimeout: 0.5ms', { traffic: { retries: { perTryTimeout: '0.5ms' } } }, { field: 'traffic.retries.perTryTimeout', value: '0.5ms', problem: 'is shorter than 1ms', fix: "at least '1ms'" }],
+    ['traffic.circuitBreaker.interval: 0m', { traffic: { circuitBreaker: { interval: '0m' } } }, { field: 'traffic.circuitBreaker.interval', value: '0m', problem: 'is shorter than 1ms', fix: "at least '1ms'" }],
+    ['traffic.faults.delay.fixedDelay: 0s', { traffic: { faults: { delay: { fixedDelay: '0s', percent: 10 } } } }, { field: 'traffic.faults.delay.fixedDelay', value: '0s', problem: 'is shorter than 1ms', fix: "at least '1ms'" }],
+    ['route timeout: 0h', { routes: [{ path: '/api', timeout: '0h' }] }, { field: 'routes[0].timeout', value: '0h', problem: 'is shorter than 1ms', fix: "at least '1ms'" }],
+    ['route cors maxAge: 0s', { routes: [{ path: '/api', cors: { allowOrigins: ['https://a.example.com'], maxAge: '0s' } }] }, { field: 'routes[0].cors.maxAge', value: '0s', problem: 'is shorter than 1ms', fix: "at least '1ms'" }],
+    ['route cors maxAge: not a duration', { routes: [{ path: '/api', cors: { allowOrigins: ['https://a.example.com'], maxAge: 'a day' } }] }, { field: 'routes[0].cors.maxAge', value: 'a day', problem: 'is not a duration', fix: "'250ms', '5s', '1m'" }],
     ['traffic.retries.attempts: 11', { traffic: { retries: { attempts: 11 } } }, { field: 'traffic.retries.attempts', value: 11, problem: 'must be a whole number from 0 to 10', fix: 'use 0 (no retries) to 10' }],
     ['traffic.retries.attempts: -1', { traffic: { retries: { attempts: -1 } } }, { field: 'traffic.retries.attempts', value: -1, problem: 'from 0 to 10', fix: 'no retries' }],
     ['traffic.retries.perTryTimeout', { traffic: { retries: { perTryTimeout: 'fast' } } }, { field: 'traffic.retries.perTryTimeout', value: 'fast', problem: 'is not a duration', fix: "'5s'" }],
@@ -301,6 +308,12 @@ describe('validateService', () => {
 
   it.each(rows)('reports %s', (_title, overrides, expected) => {
     expect(problemsWith(overrides)).toEqual(only(expected));
+  });
+
+  it("reports both durations of the issue-13 example, which Istio's CRD rules reject", () => {
+    const problems = problemsWith({ traffic: { timeout: '0s', retries: { attempts: 0, perTryTimeout: '0s' } } });
+    expect(problems.map((p) => [p.field, p.value])).toEqual([['traffic.timeout', '0s'], ['traffic.retries.perTryTimeout', '0s']]);
+    expect(problemsWith({ traffic: { timeout: '1ms', retries: { attempts: 0, perTryTimeout: '1ms' } } })).toEqual([]);
   });
 
   it('reports a version whose Deployment name would be longer than 63 characters', () => {

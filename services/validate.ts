@@ -8,6 +8,7 @@ import {
   ENVIRONMENT_PROFILES,
   RESOURCE_TIERS_ORDER,
   type Catalogue,
+  type Duration,
   type EnvironmentProfile,
   type ResourceTier,
   type ServiceDefinition,
@@ -72,10 +73,18 @@ function requireField(p: ProblemList, field: string, value: unknown, fix: string
   if (value === undefined) p.missing(field, 'is required', fix);
 }
 
+/**
+ * Every duration of a spec lands in an Istio field whose CRD rule is
+ * `duration(self) >= duration('1ms')` (VirtualService timeout, perTryTimeout, fault delay,
+ * CORS maxAge; DestinationRule outlier detection): shorter values, `0s` included, are
+ * rejected by the API server, so they are rejected here first, in the spec's own words.
+ */
 function checkDuration(p: ProblemList, field: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'string' || !DURATION.test(value)) {
     p.add(field, value, 'is not a duration', "write it as a number and a unit: '250ms', '5s', '1m'");
+  } else if (durationMs(value as Duration) < 1) {
+    p.add(field, value, "is shorter than 1ms: Istio's CRD rejects it (must be a valid duration greater than 1ms)", "use at least '1ms', or leave the field out for the default");
   }
 }
 
@@ -241,7 +250,8 @@ function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
     p.add('traffic.retries.retryOn', t.retries.retryOn, 'is not a comma-separated list of Envoy retry conditions', "write e.g. 'connect-failure,refused-stream,5xx'");
   }
   const resolved = trafficFor(spec);
-  if (durationMs(resolved.retries.perTryTimeout) > durationMs(resolved.timeout)) {
+  // A timeout under 1ms is reported above; comparing against it would only add noise.
+  if (durationMs(resolved.timeout) >= 1 && durationMs(resolved.retries.perTryTimeout) > durationMs(resolved.timeout)) {
     p.add('traffic.retries.perTryTimeout', resolved.retries.perTryTimeout, `is longer than the whole-request timeout (${resolved.timeout}), so no retry could ever happen`,
       'lower perTryTimeout or raise traffic.timeout');
   }
@@ -297,6 +307,7 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
       p.add(`${field}.authRequired`, r.authRequired, 'must be true or false', 'write authRequired: true');
     }
     checkDuration(p, `${field}.timeout`, r.timeout);
+    if (isRecord(r.cors)) checkDuration(p, `${field}.cors.maxAge`, r.cors.maxAge);
     if (r.cors !== undefined && (!isRecord(r.cors) || !Array.isArray(r.cors.allowOrigins) || r.cors.allowOrigins.length === 0)) {
       p.add(`${field}.cors.allowOrigins`, isRecord(r.cors) ? r.cors.allowOrigins : r.cors, 'must list at least one origin', "write cors: { allowOrigins: ['https://app.example.com'] }");
     }
