@@ -37,28 +37,44 @@ export interface FieldError {
 const OMIT: unique symbol = Symbol('omit value');
 type BadValue = unknown | typeof OMIT;
 
-/** A field path, built the way upstream's `field.Path` is: `.child`, `[index]`, `[key]`. */
+/**
+ * A field path, built the way upstream's `field.Path` is: `.child`, `[index]`, `[key]`.
+ * Validators build one for every field they visit and almost never render it, so a path
+ * is a parent link and a segment; the text is joined only when an error is rendered.
+ */
 export class FieldPath {
-  private constructor(private readonly text: string) {}
+  private constructor(
+    private readonly parent: FieldPath | undefined,
+    /** `.name`, `[0]` or `[key]` (the root's own name has no dot). */
+    private readonly segment: string,
+  ) {}
 
   static root(name: string): FieldPath {
-    return new FieldPath(name);
+    return new FieldPath(undefined, name);
   }
 
   child(...names: string[]): FieldPath {
-    return new FieldPath([this.text, ...names].filter((s) => s !== '').join('.'));
+    let path: FieldPath = this;
+    for (const name of names) if (name !== '') path = new FieldPath(path, path.isEmpty() ? name : `.${name}`);
+    return path;
   }
 
   index(i: number): FieldPath {
-    return new FieldPath(`${this.text}[${i}]`);
+    return new FieldPath(this, `[${i}]`);
   }
 
   key(k: string): FieldPath {
-    return new FieldPath(`${this.text}[${k}]`);
+    return new FieldPath(this, `[${k}]`);
+  }
+
+  private isEmpty(): boolean {
+    return this.parent === undefined && this.segment === '';
   }
 
   toString(): string {
-    return this.text;
+    const parts: string[] = [];
+    for (let p: FieldPath | undefined = this; p !== undefined; p = p.parent) parts.push(p.segment);
+    return parts.reverse().join('');
   }
 }
 
