@@ -66,7 +66,7 @@ export const RESOURCE_FIELD_PATHS = [
   'requests.memory',
 ] as const;
 const HUGEPAGES_FIELD_PREFIXES = ['limits.hugepages-', 'requests.hugepages-'] as const;
-/** The field labels `ConvertDownwardAPIFieldLabel` (pkg/apis/core/pods/helpers.go) accepts for v1. */
+/** The field labels `ConvertDownwardAPIFieldLabel` (pkg/apis/core/pods/helpers.go, newest stored version) accepts for v1. */
 const CONVERTIBLE_FIELD_LABELS = new Set([
   'metadata.annotations',
   'metadata.labels',
@@ -82,6 +82,7 @@ const CONVERTIBLE_FIELD_LABELS = new Set([
   'status.hostIPs',
   'status.podIP',
   'status.podIPs',
+  'spec.terminationGracePeriodSeconds',
 ]);
 
 /** The valid volumes by name (only volumes without errors, as upstream's map), for the mounts. */
@@ -313,7 +314,7 @@ const qualifiedName = (value: string, path: FieldPath): FieldError[] =>
 function convertDownwardAPIFieldLabel(apiVersion: string, label: string): string | undefined {
   if (apiVersion !== 'v1') return `unsupported pod version: ${apiVersion}`;
   const sub = splitSubscriptedPath(label);
-  if (sub !== undefined && (sub.path === 'metadata.annotations' || sub.path === 'metadata.labels')) return undefined;
+  if (sub !== undefined) return sub.path === 'metadata.annotations' || sub.path === 'metadata.labels' ? undefined : `field label does not support subscript: ${label}`;
   if (CONVERTIBLE_FIELD_LABELS.has(label) || label === 'spec.host') return undefined;
   return `field label not supported: ${label}`;
 }
