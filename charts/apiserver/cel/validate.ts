@@ -47,10 +47,19 @@ const EVALUATOR_GAP = /^(unbound function|found no matching overload|unsupported
 const MEMO_LIMIT = 20_000;
 const memo = new Map<string, Outcome>();
 
+/**
+ * cel-go's wording of the data errors the API server reports (validation.go lists "no such key:
+ * {key}" among them); @bufbuild/cel words a missing field differently.
+ */
+function celGoText(message: string): string {
+  const missing = /^field not found: (.*)$/.exec(message);
+  return missing === null ? message : `no such key: ${missing[1]}`;
+}
+
 function evaluate(rule: CompiledRule, self: unknown): Outcome {
   const result = rule.program!(self);
   if (isCelError(result)) {
-    return EVALUATOR_GAP.test(result.message) ? { kind: 'unsupported', text: result.message } : { kind: 'error', text: result.message };
+    return EVALUATOR_GAP.test(result.message) ? { kind: 'unsupported', text: result.message } : { kind: 'error', text: celGoText(result.message) };
   }
   if (result === true) return PASS;
   if (rule.messageProgram !== undefined) {
