@@ -98,6 +98,22 @@ describe('celErrors', () => {
     expect(notChecked).toEqual([]);
   });
 
+  it('names the CRD, version, schema path and rule text of each error', () => {
+    const vs = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: [{ timeout: '0s' }] } };
+    expect(celErrors(vs)).toEqual({
+      errors: [
+        {
+          field: 'spec.http[0].timeout',
+          type: 'Invalid value',
+          value: '0s',
+          detail: 'must be a valid duration greater than 1ms',
+          rule: "x-kubernetes-validations (virtualservices.networking.istio.io v1beta1 spec.http[*].timeout): duration(self) >= duration('1ms')",
+        },
+      ],
+      notChecked: [],
+    });
+  });
+
   it('returns nothing for kinds with no known CRD', () => {
     expect(celErrors({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 0 }] } })).toEqual({ errors: [], notChecked: [] });
   });

@@ -60,7 +60,7 @@ export function ruleTree(cv: CrdVersion): RuleNode | undefined {
   const key = `${cv.crd.name}/${cv.version}`;
   let tree = trees.get(key);
   if (tree === undefined) {
-    tree = compileSchema(cv.crd.schemas[cv.crd.versions[cv.version]]) ?? null;
+    tree = compileSchema(cv.crd.schemas[cv.crd.versions[cv.version]], `${cv.crd.name} ${cv.version}`) ?? null;
     trees.set(key, tree);
   }
   return tree ?? undefined;

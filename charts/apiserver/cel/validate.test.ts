@@ -153,7 +153,7 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     const schema = spec({ x: { ...str, rules: [rule("self.find('[0-9]+') == ''", { message: 'no digits' })] } });
     expect(run(schema, { spec: { x: 'a1' } })).toEqual({
       errors: [],
-      notChecked: [{ rule: "self.find('[0-9]+') == ''", field: 'spec.x', reason: 'uses find(), not implemented by this evaluator' }],
+      notChecked: [{ rule: "self.find('[0-9]+') == ''", field: 'spec.x', reason: 'uses find(), not implemented by this evaluator (spec.x)' }],
     });
   });
 
@@ -167,7 +167,7 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   it('reports a rule over a string format the API server converts (date-time) as not checked', () => {
     const schema = spec({ at: { type: 'string', format: 'date-time', rules: [rule("self != ''")] } });
     expect(run(schema, { spec: { at: '2026-01-01T00:00:00Z' } }).notChecked.map((n) => n.reason)).toEqual([
-      'reads a string of format date-time, which the API server converts before a rule sees it (not ported)',
+      'reads a string of format date-time, which the API server converts before a rule sees it (not ported) (spec.at)',
     ]);
   });
 
@@ -175,6 +175,17 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     const schema = spec({ port: { ...int, rules: [rule('self > 0')] }, hosts: { type: 'array', items: { ...str, rules: [rule("self != '*'")] } } });
     expect(rendered(schema, { spec: { port: 'eighty', hosts: 'x' } })).toEqual([]);
     expect(rendered(schema, { spec: 'nonsense' })).toEqual([]);
+    const parent = spec({ port: int }, [rule('self.port > 0')]);
+    expect(rendered(parent, { spec: { port: 'eighty' } })).toEqual([]);
+    expect(rendered(parent, { spec: { port: 0 } })).toEqual(['spec: Invalid value: bad']);
+  });
+
+  it('reads only the fields a rule touches (a wrong-typed field it does not read changes nothing)', () => {
+    const schema = spec({ a: str, b: int }, [rule('has(self.a)', { message: 'a required' })]);
+    expect(rendered(schema, { spec: { b: 'not an int' } })).toEqual(['spec: Invalid value: a required']);
+    const keys = spec({ a: str, b: int, c: str }, [rule('self.size() == 2 && self.all(k, k != "c")', { message: 'two fields, no c' })]);
+    expect(rendered(keys, { spec: { a: 'x', b: 1 } })).toEqual([]);
+    expect(rendered(keys, { spec: { a: 'x', c: 'y' } })).toEqual(['spec: Invalid value: two fields, no c']);
   });
 
   it('gives the same answer for a memoized scalar as for a fresh one', () => {

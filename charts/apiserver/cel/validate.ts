@@ -34,10 +34,12 @@ const ruleErrorString = (r: CompiledRule): string => (r.rule.message !== undefin
 const ruleMessageOrDefault = (r: CompiledRule): string =>
   r.rule.message !== undefined && r.rule.message !== '' ? r.rule.message.trim() : `failed rule: ${ruleErrorString(r)}`;
 
-const ruleName = (r: CompiledRule): string => `x-kubernetes-validations at ${r.schemaPath}: ${r.rule.rule}`;
+/** Where a rule comes from: `virtualservices.networking.istio.io v1 spec.http[*].timeout`. */
+const whereOf = (r: CompiledRule): string => (r.origin === '' ? r.schemaPath : `${r.origin} ${r.schemaPath}`);
+const ruleName = (r: CompiledRule): string => `x-kubernetes-validations (${whereOf(r)}): ${r.rule.rule}`;
 
 /** The outcome of one rule on one value: passed, failed, or an evaluation error (its text), or not runnable. */
-type Outcome = { readonly kind: 'pass' } | { readonly kind: 'fail'; readonly message?: string } | { readonly kind: 'error'; readonly text: string } | { readonly kind: 'unsupported'; readonly text: string };
+type Outcome = { readonly kind: 'pass' } | { readonly kind: 'skip' } | { readonly kind: 'fail'; readonly message?: string } | { readonly kind: 'error'; readonly text: string } | { readonly kind: 'unsupported'; readonly text: string };
 const PASS: Outcome = { kind: 'pass' };
 
 /** Evaluator gaps (not data errors the API server would also hit): reported as not checked. */
@@ -56,9 +58,21 @@ function celGoText(message: string): string {
   return missing === null ? message : `no such key: ${missing[1]}`;
 }
 
+const SKIP: Outcome = { kind: 'skip' };
+/** Data of the wrong type met while a rule reads it lazily (values.ts InvalidData). */
+const INVALID_DATA = /^invalid (data|type|array type)/;
+
 function evaluate(rule: CompiledRule, self: unknown): Outcome {
-  const result = rule.program!(self);
+  let result;
+  try {
+    result = rule.program!(self);
+  } catch (e) {
+    // Wrong-typed data (the OpenAPI schema check reports it; the API server then runs no rule).
+    if (e instanceof InvalidData) return SKIP;
+    throw e;
+  }
   if (isCelError(result)) {
+    if (INVALID_DATA.test(result.message) || result.cause instanceof InvalidData) return SKIP;
     return EVALUATOR_GAP.test(result.message) ? { kind: 'unsupported', text: result.message } : { kind: 'error', text: celGoText(result.message) };
   }
   if (result === true) return PASS;
@@ -100,7 +114,7 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
   let converted = false;
   for (const rule of node.rules) {
     if (rule.notChecked !== undefined) {
-      out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: rule.notChecked });
+      out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `${rule.notChecked} (${whereOf(rule)})` });
       continue;
     }
     if (rule.transition) continue; // create: no old object, transition rules do not run
@@ -126,9 +140,10 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
     const type = node.schema.type ?? '';
     switch (outcome.kind) {
       case 'pass':
+      case 'skip':
         break;
       case 'unsupported':
-        out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `evaluator error: ${outcome.text}` });
+        out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `evaluator error: ${outcome.text} (${whereOf(rule)})` });
         break;
       case 'error':
         out.errors.push(fieldError('Invalid value', shown(path), { v: type }, `${outcome.text} evaluating rule: ${ruleErrorString(rule)}`, ruleName(rule)));
@@ -140,7 +155,7 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
       }
     }
   }
-  for (const rule of node.nested) out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: rule.notChecked! });
+  for (const rule of node.nested) out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `${rule.notChecked!} (${whereOf(rule)})` });
 }
 
 /** Walks the present values under `node` (defaults applied), running each node's rules. */

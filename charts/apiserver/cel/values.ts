@@ -50,6 +50,91 @@ function untyped(v: unknown): unknown {
 
 const META_KEYS = ['name', 'generateName'];
 
+type Field = readonly [name: string, schema: CelSchemaNode];
+const fieldTables = new WeakMap<CelSchemaNode, ReadonlyMap<string, Field>>();
+/** A typed object's fields by the CEL identifier they are reachable by (unescapable names are unreachable). */
+function fieldsOf(schema: CelSchemaNode): ReadonlyMap<string, Field> {
+  let table = fieldTables.get(schema);
+  if (table === undefined) {
+    const t = new Map<string, Field>();
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      const id = escapeProperty(name);
+      if (id !== undefined) t.set(id, [name, prop]);
+    }
+    table = t;
+    fieldTables.set(schema, table);
+  }
+  return table;
+}
+
+/**
+ * A typed object as a CEL map that converts a field only when a rule reads it (as upstream's
+ * unstructuredMap does): a rule like `has(self.selector)` on `spec` costs one lookup, not a
+ * conversion of the whole spec. @bufbuild/cel reads maps through get/keys/entries/size.
+ */
+class LazyObject extends Map<string, unknown> {
+  private readonly cache = new Map<string, unknown>();
+  private readonly extra: ReadonlyMap<string, unknown>;
+
+  constructor(
+    private readonly json: Json,
+    private readonly fields: ReadonlyMap<string, Field>,
+    root: boolean,
+  ) {
+    super();
+    const extra = new Map<string, unknown>();
+    if (root) {
+      for (const k of ['apiVersion', 'kind']) if (typeof json[k] === 'string') extra.set(k, json[k]);
+      const meta = json.metadata;
+      if (isJsonObject(meta)) extra.set('metadata', new Map(META_KEYS.filter((k) => typeof meta[k] === 'string').map((k) => [k, meta[k]])));
+    }
+    this.extra = extra;
+  }
+
+  override get(id: string): unknown {
+    if (this.cache.has(id)) return this.cache.get(id);
+    const field = this.fields.get(id);
+    let v: unknown = this.extra.get(id);
+    if (field !== undefined) {
+      const raw = defaulted(this.json, field[0], field[1]);
+      v = raw === undefined ? undefined : toCel(raw, field[1]);
+    }
+    this.cache.set(id, v);
+    return v;
+  }
+
+  override has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  override *keys(): MapIterator<string> {
+    for (const id of this.fields.keys()) if (this.has(id)) yield id;
+    for (const id of this.extra.keys()) if (!this.fields.has(id)) yield id;
+  }
+
+  override *values(): MapIterator<unknown> {
+    for (const id of this.keys()) yield this.get(id);
+  }
+
+  override *entries(): MapIterator<[string, unknown]> {
+    for (const id of this.keys()) yield [id, this.get(id)];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, unknown]> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: unknown, key: string, map: Map<string, unknown>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+
+  override get size(): number {
+    let n = 0;
+    for (const _ of this.keys()) n++;
+    return n;
+  }
+}
+
 /** `UnstructuredToVal(value, schema)`; `root` adds `apiVersion`, `kind`, `metadata.{name,generateName}` as `WithTypeAndObjectMeta` does. */
 export function toCel(value: unknown, schema: CelSchemaNode, root = false): unknown {
   if (value === null || value === undefined) {
@@ -64,20 +149,9 @@ export function toCel(value: unknown, schema: CelSchemaNode, root = false): unkn
   switch (schema.type) {
     case 'object': {
       if (!isJsonObject(value)) throw new InvalidData('invalid data, expected a map for the provided schema with type=object');
+      const embedded = root || schema.embedded === true;
+      if (schema.properties !== undefined || embedded) return new LazyObject(value, fieldsOf(schema), embedded);
       const out = new Map<string, unknown>();
-      if (schema.properties !== undefined || root || schema.embedded === true) {
-        for (const [k, prop] of Object.entries(schema.properties ?? {})) {
-          const v = defaulted(value, k, prop);
-          const id = escapeProperty(k);
-          if (v !== undefined && id !== undefined) out.set(id, toCel(v, prop));
-        }
-        if (root || schema.embedded === true) {
-          for (const k of ['apiVersion', 'kind']) if (typeof value[k] === 'string') out.set(k, value[k]);
-          const meta = value.metadata;
-          if (isJsonObject(meta)) out.set('metadata', new Map(META_KEYS.filter((k) => typeof meta[k] === 'string').map((k) => [k, meta[k]])));
-        }
-        return out;
-      }
       if (schema.additionalProperties !== undefined) {
         const prop = schema.additionalProperties;
         for (const [k, v] of Object.entries(value)) out.set(k, toCel(v, prop));
