@@ -104,6 +104,13 @@ describe('Kubernetes lists library (apiserver pkg/cel/library/lists.go)', () => 
 describe('standard CEL and the strings extension the rules use', () => {
   it.each([
     ["self.substring(7, 8) == '/'", 'unix:///a', true],
+    ["self.substring(7, 8) == '/'", 'unix://', 'error: index out of range: 8'],
+    ['self.substring(2, 1)', 'abc', 'error: invalid substring range. start: 2, end: 1'],
+    ['self.substring(-1)', 'abc', 'error: index out of range: -1'],
+    ['self.substring(1)', 'héllo', 'éllo'],
+    ['int(self)', '+8080', 8080n],
+    ['int(self)', 'http', "error: type conversion error from 'string' to 'int'"],
+    ['int(self)', '9223372036854775808', "error: type conversion error from 'string' to 'int'"],
     ["self.split('/')[0].size() < 253", 'example.com/key', true],
     ["self.matches('^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$')", 'http-1', true],
     ['self.all(k, 0 < int(k) && int(k) <= 65535)', new Map([['8080', 'x']]), true],

@@ -117,6 +117,37 @@ const durations: CelFunc[] = [
   }),
 ];
 
+/**
+ * cel-go's strings extension `substring` (ext/strings.go substr/substrRange): rune indexes and its
+ * error texts, which the API server prints ("index out of range: 8 evaluating rule: ...").
+ */
+const substrings: CelFunc[] = [
+  celMethod('substring', CelScalar.STRING, [CelScalar.INT], CelScalar.STRING, function (start) {
+    const runes = [...this];
+    if (start < 0n || start > BigInt(runes.length)) throw new Error(`index out of range: ${start}`);
+    return runes.slice(Number(start)).join('');
+  }),
+  celMethod('substring', CelScalar.STRING, [CelScalar.INT, CelScalar.INT], CelScalar.STRING, function (start, end) {
+    const runes = [...this];
+    const l = BigInt(runes.length);
+    if (start > end) throw new Error(`invalid substring range. start: ${start}, end: ${end}`);
+    if (start < 0n || start > l) throw new Error(`index out of range: ${start}`);
+    if (end < 0n || end > l) throw new Error(`index out of range: ${end}`);
+    return runes.slice(Number(start), Number(end)).join('');
+  }),
+];
+
+const MIN_INT64 = -(1n << 63n);
+const MAX_INT64 = (1n << 63n) - 1n;
+/** cel-go `int(string)`: strconv.ParseInt(s, 10, 64), else its type conversion error (common/types/string.go). */
+const conversions: CelFunc[] = [
+  celFunc('int', [CelScalar.STRING], CelScalar.INT, (s) => {
+    const n = /^[+-]?[0-9]+$/.test(s) ? BigInt(s) : undefined;
+    if (n === undefined || n < MIN_INT64 || n > MAX_INT64) throw new Error("type conversion error from 'string' to 'int'");
+    return n;
+  }),
+];
+
 /** Names of the Kubernetes library functions registered here, by upstream library file. */
 export const KUBERNETES_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'urls.go': ['url', 'isURL', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery'],
@@ -128,6 +159,6 @@ export type RuleEnv = CelEnv<{ self: typeof CelScalar.DYN }>;
 let env: RuleEnv | undefined;
 /** The one environment every rule is planned in (built on first use). */
 export function ruleEnv(): RuleEnv {
-  env ??= celEnv({ funcs: [...strings, ...urls, ...lists, ...durations], variables: { self: CelScalar.DYN } });
+  env ??= celEnv({ funcs: [...strings, ...substrings, ...conversions, ...urls, ...lists, ...durations], variables: { self: CelScalar.DYN } });
   return env;
 }
