@@ -1,0 +1,67 @@
+/**
+ * The CRDs whose rules are evaluated: every Istio CRD of the bundle `npm run import:istio`
+ * reads (imports/istio-cel.json, generated), and the vendored Gateway API CRDs (read from
+ * vendor/gateway-api on first use, so a re-vendor is picked up with no generation step).
+ * Each served version's rule tree is compiled on first use of that kind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import istioCel from '../../../imports/istio-cel.json';
+import { compileSchema, type RuleNode } from './compile';
+import { celCrd, type CelCrd, type CrdDocument } from './schema';
+
+/** The vendored Gateway API release (scripts/vendor-gateway-api.sh). */
+export const GATEWAY_API_CRDS = path.resolve(__dirname, '..', '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
+
+export interface CrdVersion {
+  readonly crd: CelCrd;
+  readonly version: string;
+}
+
+let gatewayApi: CelCrd[] | undefined;
+function gatewayApiCrds(): CelCrd[] {
+  gatewayApi ??= fs
+    .readdirSync(GATEWAY_API_CRDS)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(GATEWAY_API_CRDS, f), 'utf8')).map((d) => celCrd(d.toJS() as CrdDocument)))
+    .filter((c) => c !== undefined);
+  return gatewayApi;
+}
+
+const ISTIO_CRDS = (istioCel as unknown as { crds: CelCrd[] }).crds;
+const ISTIO_GROUPS = new Set(ISTIO_CRDS.map((c) => c.group));
+
+/** Every known CRD (Istio first, then Gateway API), by CRD name. */
+export function knownCrds(): CelCrd[] {
+  return [...ISTIO_CRDS, ...gatewayApiCrds()];
+}
+
+const byKey = new Map<string, CrdVersion | null>();
+/** The CRD serving `apiVersion`/`kind`, if one is known; only groups we hold CRDs for are looked up. */
+export function crdFor(apiVersion: string, kind: string): CrdVersion | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const cached = byKey.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const pool = ISTIO_GROUPS.has(group) ? ISTIO_CRDS : group === 'gateway.networking.k8s.io' ? gatewayApiCrds() : [];
+  const crd = pool.find((c) => c.group === group && c.kind === kind && c.versions[version] !== undefined);
+  const found = crd === undefined ? null : { crd, version };
+  byKey.set(key, found);
+  return found ?? undefined;
+}
+
+const trees = new Map<string, RuleNode | null>();
+/** The compiled rule tree of one served version (undefined: no rules). */
+export function ruleTree(cv: CrdVersion): RuleNode | undefined {
+  const key = `${cv.crd.name}/${cv.version}`;
+  let tree = trees.get(key);
+  if (tree === undefined) {
+    tree = compileSchema(cv.crd.schemas[cv.crd.versions[cv.version]], `${cv.crd.name} ${cv.version}`) ?? null;
+    trees.set(key, tree);
+  }
+  return tree ?? undefined;
+}
