@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { strictCrdSchema, validateObject, type ManifestObject } from './schema';
 import istioSchemas from '../imports/istio-schemas.json';
 
-const FIX = 'the Istio CRD schema would reject this object: fix the construct or the spec value that produced it';
+const FIX = 'the CRD schema would reject this object: fix the construct or the spec value that produced it';
 const NS = 'bookinfo';
 
 const destinationRule = (spec: Record<string, unknown> = {}): ManifestObject => ({

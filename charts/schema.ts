@@ -2,9 +2,13 @@
  * Validation of every emitted object before anything is written: Kubernetes kinds
  * against the Kubernetes OpenAPI schema (kubernetes-models ships it as compiled
  * validators), Istio kinds against the `openAPIV3Schema` of their CRDs (extracted into
- * imports/istio-schemas.json by `npm run import:istio`) with ajv.
+ * imports/istio-schemas.json by `npm run import:istio`) and Gateway API kinds against the
+ * vendored CRDs (vendor/gateway-api), with ajv.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -16,6 +20,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { Problem } from '../services/problems';
 import istioSchemas from '../imports/istio-schemas.json';
+import { GATEWAY_API_CRDS } from './apiserver/cel/crds';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -104,20 +109,57 @@ function mapValues(o: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-const istioValidators = new Map<string, ValidateFunction>();
+const crdValidators = new Map<string, ValidateFunction>();
+
+interface CrdVersionDoc {
+  readonly name?: string;
+  readonly served?: boolean;
+  readonly schema?: { readonly openAPIV3Schema?: JsonSchema };
+}
+interface CrdDoc {
+  readonly kind?: string;
+  readonly spec?: { readonly group?: string; readonly names?: { readonly kind?: string }; readonly versions?: readonly CrdVersionDoc[] };
+}
+
+let gatewayApiSchemas: Map<string, JsonSchema> | undefined;
+/**
+ * The OpenAPI schemas of the vendored Gateway API CRDs (vendor/gateway-api), by
+ * `apiVersion/kind` of each served version: `npm run policy -- --dir` reads Gateway API
+ * objects, and the API server validates them against these before their CEL rules.
+ */
+function gatewayApiSchema(key: string): JsonSchema | undefined {
+  if (gatewayApiSchemas === undefined) {
+    gatewayApiSchemas = new Map();
+    for (const file of fs.readdirSync(GATEWAY_API_CRDS).filter((f) => f.endsWith('.yaml')).sort()) {
+      for (const doc of parseAllDocuments(fs.readFileSync(path.join(GATEWAY_API_CRDS, file), 'utf8'))) {
+        const crd = doc.toJS() as CrdDoc | null;
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        for (const v of crd.spec?.versions ?? []) {
+          const schema = v.schema?.openAPIV3Schema;
+          if (v.served === true && schema !== undefined) gatewayApiSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
+        }
+      }
+    }
+  }
+  return gatewayApiSchemas.get(key);
+}
+
+function crdSchema(key: string): JsonSchema | undefined {
+  return (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ?? (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined);
+}
 
 /** Compiled once per kind, on first use: compiling all of them costs ~1 s at start-up. */
-function istioValidator(key: string): ValidateFunction | undefined {
-  const cached = istioValidators.get(key);
+function crdValidator(key: string): ValidateFunction | undefined {
+  const cached = crdValidators.get(key);
   if (cached !== undefined) return cached;
-  const schema = (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key];
+  const schema = crdSchema(key);
   if (schema === undefined) return undefined;
   const validate = ajv.compile(strictCrdSchema(schema));
-  istioValidators.set(key, validate);
+  crdValidators.set(key, validate);
   return validate;
 }
 
-function istioProblems(obj: ManifestObject, where: string, errors: ErrorObject[]): Problem[] {
+function crdProblems(obj: ManifestObject, where: string, errors: ErrorObject[]): Problem[] {
   return errors.map((e) => {
     const extra = e.keyword === 'additionalProperties' ? ` ("${String(e.params.additionalProperty)}": the API server would drop it)` : '';
     const allowed = e.keyword === 'enum' ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
@@ -125,16 +167,22 @@ function istioProblems(obj: ManifestObject, where: string, errors: ErrorObject[]
       where,
       field: `${objectRef(obj)} ${e.instancePath === '' ? '/' : e.instancePath}`,
       problem: `${e.message ?? 'is invalid'}${extra}${allowed}`,
-      fix: 'the Istio CRD schema would reject this object: fix the construct or the spec value that produced it',
+      fix: 'the CRD schema would reject this object: fix the construct or the spec value that produced it',
     };
   });
+}
+
+/** Whether `validateObject` knows the kind's schema (a Kubernetes kind this repository emits, an Istio or Gateway API CRD). */
+export function hasSchema(apiVersion: string, kind: string): boolean {
+  const key = `${apiVersion}/${kind}`;
+  return MODELS[key] !== undefined || crdSchema(key) !== undefined;
 }
 
 /** Problems of one object; `where` names the output file it was going to. */
 export function validateObject(obj: ManifestObject, where: string): Problem[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
-  const istio = istioValidator(key);
-  if (istio !== undefined) return istio(obj) ? [] : istioProblems(obj, where, istio.errors ?? []);
+  const crd = crdValidator(key);
+  if (crd !== undefined) return crd(obj) ? [] : crdProblems(obj, where, crd.errors ?? []);
   const Model = MODELS[key];
   if (Model === undefined) {
     return [{ where, field: objectRef(obj), value: key, problem: 'is a kind with no registered schema', fix: 'register its schema in charts/schema.ts before emitting it' }];

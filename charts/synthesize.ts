@@ -19,6 +19,8 @@ import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-pol
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
 import { ServiceTraffic } from './mesh/traffic';
 import { AppNamespace } from './namespace';
+import { apiServerValidation, type NotChecked } from './apiserver';
+import { errorBody, type FieldError } from './apiserver/field';
 import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
 import { workloadServiceAccountEmail } from './workload-identity';
@@ -75,6 +77,8 @@ export interface Synthesis {
   readonly catalogue: string;
   /** Shared objects first, then one file per service in catalogue order. */
   readonly files: readonly ManifestFile[];
+  /** CRD rules that applied but could not be evaluated offline (named, never counted as passed). */
+  readonly notChecked: readonly UncheckedRule[];
 }
 
 /** Objects not owned by one service: the namespace, the edge, namespace-wide policy. */
@@ -109,11 +113,42 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
     files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh) });
   }
 
+  const { problems, notChecked } = checkObjects(files);
+  assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
+  return { environment, catalogue: catalogue.name, files, notChecked };
+}
+
+/** A CRD rule that applied to a synthesized object but could not be evaluated offline. */
+export interface UncheckedRule extends NotChecked {
+  readonly file: string;
+  readonly object: string;
+}
+
+/** `reviews.yaml VirtualService/reviews spec.http[0].timeout: CRD rule "..." (why)`: how the commands print one. */
+export function describeUnchecked(n: UncheckedRule): string {
+  return `${n.file} ${n.object} ${n.field}: CRD rule ${JSON.stringify(n.rule)} (${n.reason})`;
+}
+
+/**
+ * What `synthesize` checks of its output before returning it: each object against its
+ * OpenAPI schema, then (when the schema passes) against what the API server checks beyond
+ * it (charts/apiserver: CRD CEL rules, Kubernetes field validation), and every object name
+ * once. Exported so the corpus of API-server rejections (test/apiserver-corpus) runs
+ * through the very check synth uses.
+ */
+export function checkObjects(files: readonly ManifestFile[]): { problems: Problem[]; notChecked: UncheckedRule[] } {
   const problems: Problem[] = [];
+  const notChecked: UncheckedRule[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     for (const obj of file.objects) {
-      problems.push(...validateObject(obj, file.name));
+      const schema = validateObject(obj, file.name);
+      problems.push(...schema);
+      if (schema.length === 0) {
+        const api = apiServerValidation(obj);
+        for (const e of [...api.fieldErrors, ...api.celErrors]) problems.push(apiServerProblem(obj, file.name, e));
+        for (const n of api.notChecked) notChecked.push({ ...n, file: file.name, object: objectRef(obj) });
+      }
       const key = `${obj.apiVersion} ${objectRef(obj)}`;
       const other = seen.get(key);
       if (other !== undefined) {
@@ -122,8 +157,17 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
       seen.set(key, file.name);
     }
   }
-  assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
-  return { environment, catalogue: catalogue.name, files };
+  return { problems, notChecked };
+}
+
+function apiServerProblem(obj: ManifestObject, where: string, e: FieldError): Problem {
+  return {
+    where,
+    field: `${objectRef(obj)} ${e.field}`,
+    ...('value' in e && { value: e.value }),
+    problem: `${errorBody(e)} (the API server would reject it: ${e.rule})`,
+    fix: 'fix the spec value (or construct) that produced this field; docs/validation.md lists what the API server checks',
+  };
 }
 
 /**

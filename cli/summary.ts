@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
-import { KIND_ORDER } from '../charts/synthesize';
+import { describeUnchecked, KIND_ORDER } from '../charts/synthesize';
 import type { Catalogue } from '../services/spec';
 import type { SynthOutcome } from './synth-command';
 
@@ -10,7 +10,8 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   const lines: string[] = [];
   const all = synthesis.files.flatMap((f) => f.objects);
   lines.push(`Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`);
-  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the Kubernetes OpenAPI schema and the Istio CRD schemas`);
+  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)`);
+  for (const n of synthesis.notChecked) lines.push(`  not checked offline: ${describeUnchecked(n)}`);
   lines.push('');
   lines.push('Services');
   const rows = synthesis.files

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize, toYaml, type Synthesis } from '../charts';
+import { describeUnchecked } from '../charts/synthesize';
 import { repoRoot, type EnvironmentConfig } from '../config/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
@@ -58,6 +59,9 @@ export function synthCli(argv: string[], io: Io): void {
   const outcome = runSynth({ env: args.env, catalogue: args.catalogue, out: args.out && path.resolve(io.cwd, args.out) });
   const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
   io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
+  for (const n of outcome.synthesis.notChecked) {
+    io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
+  }
 }
 
 /**

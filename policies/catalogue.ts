@@ -3,9 +3,10 @@
  * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP, input); before the rules were split by group, NM02
+ * security, edge, mesh consistency, GKE, GCP, input, API server); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
+import { apiServerRules } from './rules/api-server';
 import { edgeRules } from './rules/edge';
 import { gatewayApiRules } from './rules/gateway-api';
 import { gcpRules } from './rules/gcp';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   ...gkeRules,
   ...gcpRules,
   ...inputRules,
+  ...apiServerRules,
   ...referenceRules,
   ...gatewayApiRules,
 ];

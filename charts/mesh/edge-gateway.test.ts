@@ -1,4 +1,6 @@
 import { EDGE_GATEWAY_HOSTS, edgeGateway, edgeGatewayRef, edgeTlsSecret, platformObjects } from './edge-gateway';
+import { apiServerValidation, render } from '../apiserver';
+import type { ManifestObject } from '../schema';
 import { thrown } from '../../test/fixtures/thrown';
 
 const ENV = { gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', tlsCredential: 'edge-tls' };
@@ -57,13 +59,13 @@ describe('edgeGateway', () => {
   it('refuses a credential name the Gateway schema would not take, naming the object', () => {
     expect(thrown(() => edgeGateway({ ...ENV, tlsCredential: 7 as unknown as string })).message).toBe([
       'the platform edge Gateway failed validation:',
-      '  - the platform edge Gateway: Gateway/edge /spec/servers/0/tls/credentialName must be string. Fix: the Istio CRD schema would reject this object: fix the construct or the spec value that produced it',
+      '  - the platform edge Gateway: Gateway/edge /spec/servers/0/tls/credentialName must be string. Fix: the CRD schema would reject this object: fix the construct or the spec value that produced it',
     ].join('\n'));
   });
 });
 
 describe('edgeTlsSecret', () => {
-  it('is the kubernetes.io/tls Secret the Gateway names, without data (generated at deploy time)', () => {
+  it('is the kubernetes.io/tls Secret the Gateway names, with its two keys and no key material (generated at deploy time)', () => {
     expect(edgeTlsSecret(ENV)).toEqual({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -73,7 +75,14 @@ describe('edgeTlsSecret', () => {
         labels: { 'app.kubernetes.io/managed-by': 'platform-cdk8s', 'app.kubernetes.io/component': 'load-balancer-hop' },
       },
       type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': '(generated when the stack is deployed: infra/edge-hop.ts)', 'tls.key': '(generated when the stack is deployed: infra/edge-hop.ts)' },
     });
+  });
+
+  it('passes the API server\'s Secret validation, which requires both keys of a kubernetes.io/tls Secret', () => {
+    expect(apiServerValidation(edgeTlsSecret(ENV)).fieldErrors).toEqual([]);
+    const { stringData: _keys, ...withoutKeys } = edgeTlsSecret(ENV);
+    expect(apiServerValidation(withoutKeys as ManifestObject).fieldErrors.map(render)).toEqual(['data[tls.crt]: Required value', 'data[tls.key]: Required value']);
   });
 
   it('is named by the Gateway server', () => {

@@ -88,9 +88,14 @@ export function edgeGateway(env: EdgeGatewayEnvironment): ManifestObject {
 /** Keys of a kubernetes.io/tls Secret, which Istio reads for a credentialName (pilot/pkg/credentials/kube/secrets.go). */
 export const TLS_SECRET_KEYS: readonly string[] = ['tls.crt', 'tls.key'];
 
+/** What the platform Secret's keys hold in the offline view: a note, never key material. */
+export const GENERATED_AT_DEPLOY = '(generated when the stack is deployed: infra/edge-hop.ts)';
+
 /**
- * The hop certificate's Secret without its data: the key and certificate are generated
- * when the stack is deployed (infra/edge-hop.ts) and never exist in a manifest or in git.
+ * The hop certificate's Secret as the policy runs see it: its keys, without their data. The
+ * key and certificate are generated when the stack is deployed (infra/edge-hop.ts) and never
+ * exist in a manifest or in git; the keys are there because the API server requires them of
+ * a `kubernetes.io/tls` Secret (ValidateSecret), as MC10-kubernetes-validation checks.
  */
 export function edgeTlsSecret(env: EdgeGatewayEnvironment): ManifestObject {
   const secret: ManifestObject = {
@@ -102,6 +107,7 @@ export function edgeTlsSecret(env: EdgeGatewayEnvironment): ManifestObject {
       labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'load-balancer-hop' },
     },
     type: 'kubernetes.io/tls',
+    stringData: Object.fromEntries(TLS_SECRET_KEYS.map((k) => [k, GENERATED_AT_DEPLOY])),
   };
   assertNoProblems(validateObject(secret, 'the platform edge TLS Secret'), 'the platform edge TLS Secret failed validation');
   return secret;
