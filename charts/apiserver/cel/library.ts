@@ -1,8 +1,8 @@
 /**
  * The CEL environment of a CRD rule: @bufbuild/cel's standard library, the strings extension,
- * and the Kubernetes libraries the rules here use, ported from apiserver pkg/cel/library
- * (vendor/kubernetes/apiserver): URLs (urls.go) and lists (lists.go). `duration(string)` is
- * replaced by Go's time.ParseDuration, which cel-go calls. Functions of
+ * and the Kubernetes libraries the rules here use, ported from apiserver v0.35.7 pkg/cel/library
+ * (facts in vendor/kubernetes/apiserver/v0.35.7/cel-facts.json): URLs (urls.go) and lists
+ * (lists.go). `duration(string)` is replaced by Go's time.ParseDuration, which cel-go calls. Functions of
  * pkg/cel/environment/base.go not registered here (quantity, ip, cidr, format, semver, authz,
  * regex find/findAll, sets, lists ext) make a rule "not checked", never passed.
  */
@@ -18,12 +18,17 @@ const URL_KEY = '\u0000kubernetes.URL';
 type UrlValue = ReadonlyMap<string, unknown>;
 const URL_TARGET = mapType(CelScalar.STRING, CelScalar.DYN);
 
+/** urls.go stringToUrl's error: `URL parse error during conversion from string: %v`. */
+export const urlParseError = (err: string): string => `URL parse error during conversion from string: ${err}`;
+/** lists.go's error for min()/max() of an empty list: `%s called on empty list`. */
+export const emptyListError = (op: string): string => `${op} called on empty list`;
+
 /** The parsed URL of a `kubernetes.URL` value (its text was checked by `url()`; parsing again is cheap). */
 function urlOf(v: UrlValue): GoUrl {
   const text = v.get(URL_KEY);
   if (typeof text !== 'string') throw new Error('no such overload');
   const parsed = parseUrl(text);
-  if ('error' in parsed) throw new Error(`URL parse error during conversion from string: ${parsed.error}`);
+  if ('error' in parsed) throw new Error(urlParseError(parsed.error));
   return parsed.url;
 }
 
@@ -35,9 +40,9 @@ const NANOS_PER_SECOND = 1_000_000_000n;
 const urls: CelFunc[] = [
   celFunc('url', [CelScalar.STRING], CelScalar.DYN, (s) => {
     const checked = parseRequestURI(s);
-    if ('error' in checked) throw new Error(`URL parse error during conversion from string: ${checked.error}`);
+    if ('error' in checked) throw new Error(urlParseError(checked.error));
     const parsed = parseUrl(s);
-    if ('error' in parsed) throw new Error(`URL parse error during conversion from string: ${parsed.error}`);
+    if ('error' in parsed) throw new Error(urlParseError(parsed.error));
     return new Map([[URL_KEY, s]]) as never;
   }),
   celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => 'url' in parseRequestURI(s)),
@@ -86,12 +91,12 @@ const lists: CelFunc[] = [
   }),
   celMethod('min', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
-    if (xs.length === 0) throw new Error('min called on empty list');
+    if (xs.length === 0) throw new Error(emptyListError('min'));
     return xs.reduce((a, b) => (compare(a, b) === 1 ? b : a)) as never;
   }),
   celMethod('max', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
-    if (xs.length === 0) throw new Error('max called on empty list');
+    if (xs.length === 0) throw new Error(emptyListError('max'));
     return xs.reduce((a, b) => (compare(a, b) === -1 ? b : a)) as never;
   }),
   celMethod('indexOf', DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (x) {

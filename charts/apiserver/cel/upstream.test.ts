@@ -1,138 +1,181 @@
 /**
- * The upstream facts charts/apiserver/cel relies on, read from the vendored Kubernetes sources
- * (vendor/kubernetes/<repo>/v0.35.7, scripts/vendor-kubernetes-cel.sh): a version bump that
- * changes one of them fails here.
+ * charts/apiserver/cel against the facts extracted from Kubernetes v0.35.7 (apiserver and
+ * apiextensions-apiserver; vendor/kubernetes/<repo>/v0.35.7/cel-facts.json, written by
+ * scripts/vendor-kubernetes.sh, which reads the Go source and commits only data). Names, values
+ * and message literals are compared with ours; facts about upstream code shape that our
+ * evaluator relies on must be present (by id) for the pinned commit, so a refresh that drops or
+ * changes one fails here.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { KUBERNETES_FUNCTIONS } from './library';
-import { CONVERTED_FORMATS, escapeProperty } from './values';
+import { KUBERNETES_TAG, goSprintf, upstreamFacts } from '../upstream-facts';
+import { allRules } from './compile';
+import { knownCrds, ruleTree } from './crds';
+import { KUBERNETES_FUNCTIONS, emptyListError, urlParseError } from './library';
+import { MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES, NIL_PATH, REASON_TYPES, defaultMessage, evaluationError } from './validate';
+import { CONVERTED_FORMATS, RESERVED_WORDS, escapeProperty } from './values';
 
-const VENDOR = path.resolve(__dirname, '..', '..', '..', 'vendor', 'kubernetes');
-const read = (repo: string, file: string): string => fs.readFileSync(path.join(VENDOR, repo, 'v0.35.7', file), 'utf8');
-const validation = read('apiextensions-apiserver', 'pkg/apiserver/schema/cel/validation.go');
-/** The text of one Go function (from its `func` line to the closing brace at column 0). */
-const goFunc = (src: string, signature: string): string => {
-  const start = src.indexOf(signature);
-  if (start < 0) throw new Error(`${signature} not found`);
-  return src.slice(start, src.indexOf('\n}\n', start));
-};
+const apiserver = upstreamFacts('apiserver', 'cel-facts.json');
+const apiextensions = upstreamFacts('apiextensions-apiserver', 'cel-facts.json');
+const field = upstreamFacts('apimachinery', 'field-facts.json');
 
-describe('vendored Kubernetes v0.35.7 sources', () => {
-  it('records the tag and full commit of each repository', () => {
-    for (const repo of ['apiextensions-apiserver', 'apiserver', 'apimachinery']) {
-      expect(read(repo, 'SOURCE')).toMatch(new RegExp(`^repo: https://github.com/kubernetes/${repo}\\ntag: v0\\.35\\.7\\ncommit: [0-9a-f]{40}\\n`));
-    }
+describe(`the facts files are those of the pinned ${KUBERNETES_TAG} commits`, () => {
+  it.each([
+    ['apiserver', apiserver],
+    ['apiextensions-apiserver', apiextensions],
+  ])('%s: tag, full commit as in SOURCE, and every file a fact names is listed as read', (repo, facts) => {
+    expect(facts.repo).toBe(`https://github.com/kubernetes/${repo}`);
+    expect(facts.tag).toBe(KUBERNETES_TAG);
+    expect(facts.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(facts.source).toMatch(new RegExp(`^repo: https://github.com/kubernetes/${repo}\\ntag: ${KUBERNETES_TAG}\\ncommit: ${facts.commit}\\n`));
+    for (const f of [...Object.values(facts.data).map((d) => d.file), ...facts.shape.map((s) => s.file)]) expect(facts.source).toContain(`\n  - ${f}\n`);
   });
 });
 
-describe('validation.go: how a rule is run and reported', () => {
-  const expressions = goFunc(validation, 'func (s *Validator) validateExpressions(');
-
-  it('skips transition rules when there is no old object (create)', () => {
-    expect(expressions).toContain('if compiled.UsesOldSelf && oldObj == nil {');
+describe('apiserver pkg/cel: the environment and values a rule sees', () => {
+  it.each(Object.entries(KUBERNETES_FUNCTIONS))('library/%s: we register exactly the function names its LibraryDecls declares', (file, ours) => {
+    expect([...ours].sort()).toEqual(apiserver.value<string[]>(`libraryFunctions.${file}`));
   });
 
-  it('reports an evaluation error as Invalid with the schema type, "<err> evaluating rule: <message or rule>", at the node path', () => {
-    expect(expressions).toContain('errs = append(errs, field.Invalid(fldPath, sts.Type, fmt.Sprintf("%v evaluating rule: %v", err, ruleErrorString(rule))))');
-    expect(validation).toContain('// no such key: {key}, index out of bounds: {index}, integer overflow, division by zero, ...');
+  it('environment/base.go registers these libraries (URLs and Lists are ported; a rule using another is "not checked")', () => {
+    expect(apiserver.value<string[]>('baseLibraries')).toEqual([
+      'URLs',
+      'Regex',
+      'Lists',
+      'Authz',
+      'Quantity',
+      'ext.Strings(0)',
+      'ext.Strings(2)',
+      'ext.Sets',
+      'IP',
+      'CIDR',
+      'Format',
+      'AuthzSelectors',
+      'ext.TwoVarComprehensions',
+      'SemverLib',
+      'ext.Lists(3)',
+    ]);
   });
 
-  it('reports a false rule with the value itself, omitted for objects and arrays, at the path plus fieldPath', () => {
-    expect(expressions).toContain('currentFldPath = currentFldPath.Child(compiled.NormalizedRuleFieldPath)');
-    expect(expressions).toMatch(/value := obj\n\s+if sts\.Type == "object" \|\| sts\.Type == "array" \{\n\s+value = field\.OmitValueType\{\}/);
-    expect(expressions).toContain('addErr(fieldErrorForReason(currentFldPath, value, detail, rule.Reason))');
+  it('regex.go declares find and findAll, which we do not register (rules using them are not checked)', () => {
+    const ours = new Set(Object.values(KUBERNETES_FUNCTIONS).flat());
+    const regex = apiserver.value<string[]>('libraryFunctions.regex.go');
+    expect(regex).toEqual(['find', 'findAll']);
+    for (const name of regex) expect(ours.has(name)).toBe(false);
   });
 
-  it('maps reason to the error type', () => {
-    const reason = goFunc(validation, 'func fieldErrorForReason(');
-    expect(reason).toContain('case apiextensions.FieldValueForbidden:\n\t\treturn field.Forbidden(fldPath, detail)');
-    expect(reason).toContain('case apiextensions.FieldValueRequired:\n\t\treturn field.Required(fldPath, detail)');
-    expect(reason).toContain('case apiextensions.FieldValueDuplicate:\n\t\treturn field.Duplicate(fldPath, value)');
-    expect(reason).toContain('return field.Invalid(fldPath, value, detail)');
+  it('valuesunstructured.go converts exactly the string formats CONVERTED_FORMATS names (such rules are not checked)', () => {
+    expect([...CONVERTED_FORMATS].sort()).toEqual(apiserver.value<string[]>('convertedFormats'));
   });
 
-  it('defaults the message to "failed rule: <rule>", trimmed', () => {
-    expect(goFunc(validation, 'func ruleMessageOrDefault(')).toContain('return fmt.Sprintf("failed rule: %s", ruleErrorString(rule))');
-    expect(goFunc(validation, 'func ruleErrorString(')).toContain('return strings.TrimSpace(rule.Message)');
-  });
-
-  it('rejects messageExpression results that are empty, multi-line or longer than the limit (then the message is used)', () => {
-    const msg = goFunc(validation, 'func evalMessageExpression(');
-    for (const s of ['messageExpression should not contain line breaks', 'messageExpression should evaluate to a non-empty string', 'celconfig.MaxEvaluatedMessageExpressionSizeBytes']) {
-      expect(msg).toContain(s);
-    }
-    expect(expressions).toContain('if !ok {\n\t\t\tdetail = ruleMessageOrDefault(rule)');
-  });
-
-  it('walks every map value and list item, and only non-null values', () => {
-    expect(goFunc(validation, 'func (s *Validator) validateMap(')).toContain('s.AdditionalProperties.validate(ctx, fldPath.Key(k), v,');
-    expect(goFunc(validation, 'func (s *Validator) validateArray(')).toContain('s.Items.validate(ctx, fldPath.Index(i), obj[i],');
-    expect(expressions).toContain('if obj == nil {');
-  });
-
-  it('starts custom resources at the nil path, which field.Path prints as <nil>', () => {
-    expect(read('apiextensions-apiserver', 'pkg/registry/customresource/strategy.go')).toContain(
-      'celValidator.Validate(ctx, nil, a.structuralSchema, u.Object, nil, celconfig.RuntimeCELCostBudget)',
-    );
-    expect(goFunc(read('apimachinery', 'pkg/util/validation/field/path.go'), 'func (p *Path) String()')).toContain('return "<nil>"');
-  });
-
-  it('prints an omitted value as just the error type', () => {
-    const errors = read('apimachinery', 'pkg/util/validation/field/errors.go');
-    expect(errors).toMatch(/if e\.BadValue == omitValue \{\n\s+s = e\.Type\.String\(\)/);
-  });
-});
-
-describe('values: what a rule sees', () => {
-  const values = read('apiserver', 'pkg/cel/common/valuesunstructured.go');
-
-  it('binds integer as int and number (even whole) as double', () => {
-    expect(values).toMatch(/if schema\.Type\(\) == "number" \{[\s\S]*?case int64:\n\s+return types\.Double\(v\)/);
-    expect(values).toMatch(/if schema\.Type\(\) == "integer" \{[\s\S]*?case int64:\n\s+return types\.Int\(v\)/);
-  });
-
-  it('converts exactly these string formats before a rule sees them (not ported: such rules are not checked)', () => {
-    const formats = [...values.matchAll(/case "([a-z-]+)":\n\s+(?:d|base64)/g)].map((m) => m[1]);
-    expect(new Set(formats)).toEqual(CONVERTED_FORMATS);
-  });
-
-  it('escapes the reserved words escapeProperty escapes', () => {
-    const escaping = read('apiserver', 'pkg/cel/escaping.go');
-    const block = /var celReservedSymbols = sets\.NewString\(([\s\S]*?)\)/.exec(escaping)![1];
-    const reserved = [...block.matchAll(/"([a-z]+)"/g)].map((m) => m[1]);
-    expect(reserved.length).toBeGreaterThan(15);
+  it('escaping.go: escapeProperty wraps exactly celReservedSymbols in __word__', () => {
+    const reserved = apiserver.value<string[]>('reservedSymbols');
+    expect([...RESERVED_WORDS].sort()).toEqual(reserved);
     for (const word of reserved) expect(escapeProperty(word)).toBe(`__${word}__`);
     expect(escapeProperty('notReserved')).toBe('notReserved');
   });
+
+  it('escaping.go: escapeProperty expands the escape sequences Escape does', () => {
+    for (const [seq, expanded] of Object.entries(apiserver.value<Record<string, string>>('escapes'))) expect(escapeProperty(`a${seq}b`)).toBe(`a${expanded}b`);
+  });
+
+  it('urls.go: url() fails with its "URL parse error during conversion from string" text', () => {
+    expect(urlParseError('parse "x": invalid URI for request')).toBe(goSprintf(apiserver.value('urlParseError'), 'parse "x": invalid URI for request'));
+  });
+
+  it('lists.go: min()/max() of an empty list fail with "<fn> called on empty list"', () => {
+    for (const op of ['min', 'max']) expect(emptyListError(op)).toBe(goSprintf(apiserver.value('emptyListError'), op));
+  });
+
+  it('apis/cel/config.go: MaxEvaluatedMessageExpressionSizeBytes', () => {
+    expect(MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES).toBe(apiserver.value<number>('MaxEvaluatedMessageExpressionSizeBytes'));
+  });
 });
 
-describe('the CEL environment of CRD rules (environment/base.go)', () => {
-  const baseGo = read('apiserver', 'pkg/cel/environment/base.go');
-  const base = baseGo.slice(baseGo.indexOf('var baseOpts = []VersionedOptions{'), baseGo.indexOf('\n}\n', baseGo.indexOf('var baseOpts')));
+describe('apiextensions-apiserver validation.go: how a rule is run and reported', () => {
+  it('a false rule without message says "failed rule: <rule>"', () => {
+    expect(defaultMessage('self > 0')).toBe(goSprintf(apiextensions.value('defaultMessageFormat'), 'self > 0'));
+  });
 
-  it('registers these libraries; the ported ones are URLs and Lists, the others make a rule "not checked"', () => {
-    const libs = [...base.matchAll(/UnversionedLib\(library\.([A-Za-z]+)\)|library\.(SemverLib)\(|ext\.([A-Za-z]+)\(ext\.[A-Za-z]+Version\((\d)\)\)|ext\.(Sets|TwoVarComprehensions)\(\)/g)].map(
-      (m) => m[1] ?? m[2] ?? (m[3] !== undefined ? `ext.${m[3]}(${m[4]})` : `ext.${m[5]}`),
+  it('an evaluation error says "<error> evaluating rule: <message or rule>"', () => {
+    expect(evaluationError('no such key: x', 'must be set')).toBe(goSprintf(apiextensions.value('evaluationErrorFormat'), 'no such key: x', 'must be set'));
+  });
+
+  it('a rule reason maps to the error type fieldErrorForReason builds (any other reason is Invalid)', () => {
+    const constructors = apiextensions.value<Record<string, string>>('reasons');
+    const types = field.value<Record<string, string>>('errorTypes');
+    expect(Object.fromEntries(Object.entries(constructors).map(([reason, ctor]) => [reason, types[`ErrorType${ctor}`]]))).toEqual(REASON_TYPES);
+  });
+
+  it('a messageExpression result is not used when not a string, too long, multi-line or empty (the message is)', () => {
+    const rejections = apiextensions.value<string[]>('messageExpressionRejections');
+    for (const r of [
+      'messageExpression failed to convert to string',
+      'messageExpression beyond allowable length of %d',
+      'messageExpression should not contain line breaks',
+      'messageExpression should evaluate to a non-empty string',
+    ]) {
+      expect(rejections).toContain(r);
+    }
+  });
+
+  it('a custom resource is validated from the nil path, which field.Path prints as <nil>', () => {
+    expect(NIL_PATH).toBe(field.value('nilPath'));
+  });
+});
+
+/** The code-shape facts our evaluator relies on, by id, and where it does. */
+const RELIED_ON: Record<'apiserver' | 'apiextensions-apiserver', Record<string, string>> = {
+  apiserver: {
+    'url-checks-parse-request-uri': 'library.ts url(): parseRequestURI',
+    'isurl-is-parse-request-uri': 'library.ts isURL(): parseRequestURI succeeds',
+    'number-binds-double': 'values.ts toCel: number -> double',
+    'integer-binds-int': 'values.ts toCel: integer -> bigint',
+    'reserved-words-wrapped': 'values.ts escapeProperty',
+  },
+  'apiextensions-apiserver': {
+    'null-values-not-validated': 'validate.ts walk: null/undefined skipped',
+    'transition-rules-skipped-on-create': 'validate.ts runRules: rule.transition skipped',
+    'optional-old-self-runs-on-create': 'guarded below: no known CRD rule sets optionalOldSelf',
+    'root-gets-type-and-object-meta': 'values.ts toCel(root): apiVersion, kind, metadata',
+    'evaluation-error-invalid-schema-type': 'validate.ts runRules: Invalid at the node path, value = schema type',
+    'true-passes': 'validate.ts evaluate: only true is PASS',
+    'field-path-appended-on-false': 'validate.ts failure: fieldPath appended; error branch uses the node path',
+    'message-expression-falls-back': 'validate.ts evaluate: { kind: fail } without message',
+    'message-expression-trimmed': 'validate.ts evaluate: m.trim()',
+    'message-expression-size-in-bytes': 'validate.ts evaluate: Buffer.byteLength',
+    'value-omitted-for-object-array': 'validate.ts runRules: shownValue undefined for object/array',
+    'false-rule-error-by-reason': 'validate.ts failure',
+    'no-reason-is-invalid': 'validate.ts failure default',
+    'rule-error-string': 'validate.ts ruleErrorString',
+    'default-message-when-empty': 'validate.ts ruleMessageOrDefault',
+    'map-values-walked': 'validate.ts walk: additionalProperties at [key]',
+    'properties-walked': 'validate.ts walk: properties at .name',
+    'array-items-walked': 'validate.ts walk: items at [index]',
+    'cr-validated-from-nil-path': 'validate.ts shown(): root is <nil>',
+    'defaults-absent-or-non-nullable-null': 'values.ts defaulted',
+  },
+};
+
+describe.each([
+  ['apiserver', apiserver],
+  ['apiextensions-apiserver', apiextensions],
+] as const)('%s: code-shape facts our evaluator relies on hold at the pinned commit', (repo, facts) => {
+  const byId = new Map(facts.shape.map((s) => [s.id, s]));
+  it.each(Object.entries(RELIED_ON[repo]))('%s (used by %s)', (id) => {
+    const fact = byId.get(id);
+    expect(fact).toBeDefined();
+    expect(fact!.pattern.length).toBeGreaterThan(0);
+    expect(fact!.pattern.length).toBeLessThanOrEqual(100);
+  });
+  it('the facts file holds no fact we do not rely on (each is listed above with its use)', () => {
+    expect([...byId.keys()].sort()).toEqual(Object.keys(RELIED_ON[repo]).sort());
+  });
+});
+
+describe('guards for upstream behaviour we do not port', () => {
+  it('no known CRD rule sets optionalOldSelf (upstream runs such transition rules on create; we skip every transition rule)', () => {
+    const withOptionalOldSelf = knownCrds().flatMap((crd) =>
+      Object.keys(crd.versions).flatMap((version) => allRules(ruleTree({ crd, version })).filter((r) => r.rule.optionalOldSelf === true).map((r) => `${crd.name} ${version}: ${r.rule.rule}`)),
     );
-    expect(libs).toEqual(['URLs', 'Regex', 'Lists', 'Authz', 'Quantity', 'ext.Strings(0)', 'ext.Strings(2)', 'ext.Sets', 'IP', 'CIDR', 'Format', 'AuthzSelectors', 'ext.TwoVarComprehensions', 'SemverLib', 'ext.Lists(3)']);
-  });
-
-  it.each(Object.entries(KUBERNETES_FUNCTIONS))('%s: we register exactly the functions upstream declares', (file, ours) => {
-    const src = read('apiserver', `pkg/cel/library/${file}`);
-    const decls = /LibraryDecls = map\[string\]\[\]cel\.FunctionOpt\{([\s\S]*?)\n\}\n/.exec(src)![1];
-    const names = [...decls.matchAll(/^\t"([A-Za-z]+)": /gm)].map((m) => m[1]);
-    expect([...ours].sort()).toEqual([...names].sort());
-  });
-
-  it('url() checks with ParseRequestURI and reports its error behind a fixed prefix; isURL is ParseRequestURI succeeding', () => {
-    const urls = read('apiserver', 'pkg/cel/library/urls.go');
-    expect(goFunc(urls, 'func stringToUrl(')).toContain('_, err := url.ParseRequestURI(s)');
-    expect(goFunc(urls, 'func stringToUrl(')).toContain('return types.NewErr("URL parse error during conversion from string: %v", err)');
-    expect(goFunc(urls, 'func isURL(')).toContain('_, err := url.ParseRequestURI(s)\n\treturn types.Bool(err == nil)');
-  });
-
-  it('min/max of an empty list are errors named after the function', () => {
-    expect(read('apiserver', 'pkg/cel/library/lists.go')).toContain('return types.NewErr("%s called on empty list", opName)');
+    expect(withOptionalOldSelf).toEqual([]);
   });
 });

@@ -24,15 +24,22 @@ export interface CelResultSet {
   readonly notChecked: NotChecked[];
 }
 
-/** Upstream field.Path String(): the root path (nil) prints as `<nil>`. */
-const shown = (path: string): string => (path === '' ? '<nil>' : path);
+/** Upstream field.Path String() of the nil path, where a custom resource's validation starts. */
+export const NIL_PATH = '<nil>';
+const shown = (path: string): string => (path === '' ? NIL_PATH : path);
 const child = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
 /** Upstream `ruleErrorString`: the message if set, else the rule. */
 const ruleErrorString = (r: CompiledRule): string => (r.rule.message !== undefined && r.rule.message.trim() !== '' ? r.rule.message.trim() : r.rule.rule.trim());
+/** Upstream's message of a false rule with no message: `failed rule: %s`. */
+export const defaultMessage = (ruleErrorString: string): string => `failed rule: ${ruleErrorString}`;
+/** Upstream's detail of an evaluation error: `%v evaluating rule: %v`. */
+export const evaluationError = (err: string, ruleErrorString: string): string => `${err} evaluating rule: ${ruleErrorString}`;
+/** Upstream `celconfig.MaxEvaluatedMessageExpressionSizeBytes`: a longer messageExpression result is not used. */
+export const MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES = 5 * 1024;
 /** Upstream `ruleMessageOrDefault`. */
 const ruleMessageOrDefault = (r: CompiledRule): string =>
-  r.rule.message !== undefined && r.rule.message !== '' ? r.rule.message.trim() : `failed rule: ${ruleErrorString(r)}`;
+  r.rule.message !== undefined && r.rule.message !== '' ? r.rule.message.trim() : defaultMessage(ruleErrorString(r));
 
 /** Where a rule comes from: `virtualservices.networking.istio.io v1 spec.http[*].timeout`. */
 const whereOf = (r: CompiledRule): string => (r.origin === '' ? r.schemaPath : `${r.origin} ${r.schemaPath}`);
@@ -79,7 +86,10 @@ function evaluate(rule: CompiledRule, self: unknown): Outcome {
   if (rule.messageProgram !== undefined) {
     const m = rule.messageProgram(self);
     // Upstream (evalMessageExpression): a non-string, empty, multi-line or failing message falls back to the message.
-    if (typeof m === 'string' && m.trim() !== '' && !m.includes('\n') && m.trim().length <= 5 * 1024) return { kind: 'fail', message: m.trim() };
+    if (typeof m === 'string') {
+      const t = m.trim();
+      if (t !== '' && !t.includes('\n') && Buffer.byteLength(t, 'utf8') <= MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES) return { kind: 'fail', message: t };
+    }
   }
   return { kind: 'fail' };
 }
@@ -93,17 +103,25 @@ function fieldError(type: FieldErrorType, field: string, value: { v: unknown } |
   return { field, type, ...(value !== undefined && { value: value.v }), detail, rule };
 }
 
+/** Upstream `fieldErrorForReason`: the error type a rule's `reason` names (field.Forbidden, field.Required, field.Duplicate); any other is Invalid. */
+export const REASON_TYPES: Readonly<Record<string, FieldErrorType>> = {
+  FieldValueDuplicate: 'Duplicate value',
+  FieldValueForbidden: 'Forbidden',
+  FieldValueRequired: 'Required value',
+};
+
 /** Upstream `fieldErrorForReason`. */
 function failure(rule: CompiledRule, path: string, value: { v: unknown } | undefined, detail: string): FieldError {
   const at = shown(rule.fieldPath === '' ? path : child(path, rule.fieldPath));
   const name = ruleName(rule);
-  switch (rule.rule.reason) {
-    case 'FieldValueForbidden':
-      return fieldError('Forbidden', at, undefined, detail, name);
-    case 'FieldValueRequired':
-      return fieldError('Required value', at, undefined, detail, name);
-    case 'FieldValueDuplicate':
-      return fieldError('Duplicate value', at, value, '', name);
+  const reason = rule.rule.reason;
+  const type = reason !== undefined && Object.hasOwn(REASON_TYPES, reason) ? REASON_TYPES[reason] : 'Invalid value';
+  switch (type) {
+    case 'Forbidden':
+    case 'Required value':
+      return fieldError(type, at, undefined, detail, name);
+    case 'Duplicate value':
+      return fieldError(type, at, value, '', name);
     default:
       return fieldError('Invalid value', at, value, detail, name);
   }
@@ -146,7 +164,7 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
         out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `evaluator error: ${outcome.text} (${whereOf(rule)})` });
         break;
       case 'error':
-        out.errors.push(fieldError('Invalid value', shown(path), { v: type }, `${outcome.text} evaluating rule: ${ruleErrorString(rule)}`, ruleName(rule)));
+        out.errors.push(fieldError('Invalid value', shown(path), { v: type }, evaluationError(outcome.text, ruleErrorString(rule)), ruleName(rule)));
         break;
       case 'fail': {
         const shownValue = type === 'object' || type === 'array' ? undefined : { v: value };

@@ -8,7 +8,8 @@
  */
 import type { CelSchemaNode } from './schema';
 
-const RESERVED = new Set([
+/** pkg/cel/escaping.go `celReservedSymbols`. */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
 ]);
 const EXPAND: Readonly<Record<string, string>> = { __: '__underscores__', '.': '__dot__', '-': '__dash__', '/': '__slash__' };
@@ -16,7 +17,7 @@ const EXPAND: Readonly<Record<string, string>> = { __: '__underscores__', '.': '
 /** pkg/cel/escaping.go `Escape`: the identifier a property is reachable by in CEL, or undefined when it is not reachable. */
 export function escapeProperty(name: string): string | undefined {
   if (name === '' || (name[0] >= '0' && name[0] <= '9')) return undefined;
-  if (RESERVED.has(name)) return `__${name}__`;
+  if (RESERVED_WORDS.has(name)) return `__${name}__`;
   if (/^[A-Za-z0-9_]*$/.test(name) && !name.includes('__')) return name;
   let ok = true;
   const out = name.replace(/(__|[-./]|[^a-zA-Z0-9\-./_])/g, (s) => {

@@ -1,9 +1,9 @@
 /**
  * The string checks Kubernetes builds its field validation from, ported from k8s.io/apimachinery
- * v0.35.7 (vendor/kubernetes/apimachinery/v0.35.7): `pkg/util/validation/validation.go`,
+ * v0.35.7 (facts in vendor/kubernetes/apimachinery/v0.35.7): `pkg/util/validation/validation.go`,
  * `pkg/util/validation/ip.go` and `pkg/api/validate/content/{dns,kube,identifier,errors}.go`.
  * Each `is*` returns upstream's messages (`[]` = valid); `primitives.upstream.test.ts` checks the
- * regex formats and message constants against the vendored Go text.
+ * regex formats and message constants against the constants extracted from it (constants.json).
  *
  * Exported: isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName (= content.IsLabelKey),
  * isValidLabelValue, isValidPortName, isValidPortNum, isInRange, isEnvVarName, isRelaxedEnvVarName,
