@@ -53,10 +53,16 @@ export class FieldPath {
     return new FieldPath(undefined, name);
   }
 
-  child(...names: string[]): FieldPath {
-    let path: FieldPath = this;
-    for (const name of names) if (name !== '') path = new FieldPath(path, path.isEmpty() ? name : `.${name}`);
+  /** Up to three names, no rest array: validators call this for every field they visit. */
+  child(name: string, name2?: string, name3?: string): FieldPath {
+    let path = this.step(name);
+    if (name2 !== undefined) path = path.step(name2);
+    if (name3 !== undefined) path = path.step(name3);
     return path;
+  }
+
+  private step(name: string): FieldPath {
+    return name === '' ? this : new FieldPath(this, this.isEmpty() ? name : `.${name}`);
   }
 
   index(i: number): FieldPath {

@@ -29,6 +29,25 @@ export function byteLength(s: string): number {
   return n;
 }
 
+/**
+ * The string checks are pure and see the same few values over and over (label keys, port
+ * names, env names of every Deployment of a catalogue): each keeps its answers for up to
+ * MEMO_LIMIT distinct values, then starts over. Answers are frozen arrays, safe to share.
+ */
+const MEMO_LIMIT = 10_000;
+function memoized(check: (value: string) => readonly string[]): (value: string) => readonly string[] {
+  const answers = new Map<string, readonly string[]>();
+  return (value) => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      if (answers.size >= MEMO_LIMIT) answers.clear();
+      answer = Object.freeze(check(value));
+      answers.set(value, answer);
+    }
+    return answer;
+  };
+}
+
 /** The regex formats, by upstream constant name. */
 export const FORMATS = {
   dns1123LabelFmt: '[a-z0-9]([-a-z0-9]*[a-z0-9])?',
@@ -115,7 +134,7 @@ const LABEL_KEY_REGEX_ERROR = regexError(MESSAGES.labelKeyErrMsg, FORMATS.labelK
 const LABEL_VALUE_REGEX_ERROR = regexError(MESSAGES.labelValueErrMsg, FORMATS.labelValueFmt, 'MyValue', 'my_value', '12345');
 
 /** `validation.IsDNS1123Label`. */
-export function isDNS1123Label(value: string): readonly string[] {
+export const isDNS1123Label = memoized(function isDNS1123Label(value: string): readonly string[] {
   const len = byteLength(value);
   const tooLong = len > DNS1123_LABEL_MAX;
   if (!tooLong && dns1123LabelRe.test(value)) return NONE;
@@ -125,12 +144,12 @@ export function isDNS1123Label(value: string): readonly string[] {
     errs.push(dns1123SubdomainRe.test(value) ? 'must not contain dots' : DNS1123_LABEL_REGEX_ERROR);
   }
   return errs;
-}
+});
 
 /** `validation.IsDNS1123Subdomain` (util/validation; "characters"). */
-export function isDNS1123Subdomain(value: string): readonly string[] {
+export const isDNS1123Subdomain = memoized(function isDNS1123Subdomain(value: string): readonly string[] {
   return dns1123Subdomain(value, 'characters');
-}
+});
 
 function dns1123Subdomain(value: string, unit: 'characters' | 'bytes'): readonly string[] {
   const tooLong = byteLength(value) > DNS1123_SUBDOMAIN_MAX;
@@ -143,7 +162,7 @@ function dns1123Subdomain(value: string, unit: 'characters' | 'bytes'): readonly
 }
 
 /** `validation.IsDNS1035Label`. */
-export function isDNS1035Label(value: string): readonly string[] {
+export const isDNS1035Label = memoized(function isDNS1035Label(value: string): readonly string[] {
   const tooLong = byteLength(value) > DNS1035_LABEL_MAX;
   const ok = dns1035LabelRe.test(value);
   if (!tooLong && ok) return NONE;
@@ -151,10 +170,10 @@ export function isDNS1035Label(value: string): readonly string[] {
   if (tooLong) errs.push(maxLenError(DNS1035_LABEL_MAX));
   if (!ok) errs.push(DNS1035_LABEL_REGEX_ERROR);
   return errs;
-}
+});
 
 /** `content.IsLabelKey` (= `validation.IsQualifiedName`): an optional DNS subdomain prefix and `/`, then a name. */
-export function isQualifiedName(value: string): readonly string[] {
+export const isQualifiedName = memoized(function isQualifiedName(value: string): readonly string[] {
   const slash = value.indexOf('/');
   if (slash < 0 && byteLength(value) <= LABEL_KEY_MAX && value !== '' && labelKeyRe.test(value)) return NONE;
   const parts = value.split('/');
@@ -176,10 +195,10 @@ export function isQualifiedName(value: string): readonly string[] {
   else if (byteLength(name) > LABEL_KEY_MAX) errs.push(`name part ${maxLenError(LABEL_KEY_MAX, 'bytes')}`);
   if (!labelKeyRe.test(name)) errs.push(`name part ${LABEL_KEY_REGEX_ERROR}`);
   return errs.length === 0 ? NONE : errs;
-}
+});
 
 /** `content.IsLabelValue` (= `validation.IsValidLabelValue`). */
-export function isValidLabelValue(value: string): readonly string[] {
+export const isValidLabelValue = memoized(function isValidLabelValue(value: string): readonly string[] {
   const tooLong = byteLength(value) > LABEL_VALUE_MAX_LENGTH;
   const ok = labelValueRe.test(value);
   if (!tooLong && ok) return NONE;
@@ -187,12 +206,12 @@ export function isValidLabelValue(value: string): readonly string[] {
   if (tooLong) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH, 'bytes'));
   if (!ok) errs.push(LABEL_VALUE_REGEX_ERROR);
   return errs;
-}
+});
 
 /** `content.IsCIdentifier`. */
-export function isCIdentifier(value: string): readonly string[] {
+export const isCIdentifier = memoized(function isCIdentifier(value: string): readonly string[] {
   return cIdentifierRe.test(value) ? NONE : [regexError(MESSAGES.identifierErrMsg, FORMATS.cIdentifierFmt, 'my_name', 'MY_NAME', 'MyName')];
-}
+});
 
 /** `validation.IsValidPortNum`: 1..65535. */
 export function isValidPortNum(port: number): readonly string[] {
@@ -251,7 +270,7 @@ function hasChDirPrefix(value: string): readonly string[] {
 }
 
 /** `validation.IsEnvVarName`. */
-export function isEnvVarName(value: string): readonly string[] {
+export const isEnvVarName = memoized(function isEnvVarName(value: string): readonly string[] {
   const ok = envVarNameRe.test(value);
   const chdir = hasChDirPrefix(value);
   if (ok && chdir.length === 0) return NONE;
@@ -259,10 +278,10 @@ export function isEnvVarName(value: string): readonly string[] {
   if (!ok) errs.push(regexError(MESSAGES.envVarNameFmtErrMsg, FORMATS.envVarNameFmt, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
   errs.push(...chdir);
   return errs;
-}
+});
 
 /** `validation.IsRelaxedEnvVarName` (the check used while RelaxedEnvironmentVariableValidation is on, GA in 1.34). */
-export function isRelaxedEnvVarName(value: string): readonly string[] {
+export const isRelaxedEnvVarName = memoized(function isRelaxedEnvVarName(value: string): readonly string[] {
   const errs: string[] = [];
   if (value.length === 0) errs.push(`environment variable name ${emptyError()}`);
   for (let i = 0; i < value.length; i++) {
@@ -273,10 +292,10 @@ export function isRelaxedEnvVarName(value: string): readonly string[] {
     }
   }
   return errs.length === 0 ? NONE : errs;
-}
+});
 
 /** `validation.IsConfigMapKey` (ConfigMap and Secret keys). */
-export function isConfigMapKey(value: string): readonly string[] {
+export const isConfigMapKey = memoized(function isConfigMapKey(value: string): readonly string[] {
   const tooLong = byteLength(value) > DNS1123_SUBDOMAIN_MAX;
   const ok = configMapKeyRe.test(value);
   const chdir = hasChDirPrefix(value);
@@ -286,7 +305,7 @@ export function isConfigMapKey(value: string): readonly string[] {
   if (!ok) errs.push(regexError(MESSAGES.configMapKeyErrMsg, FORMATS.configMapKeyFmt, 'key.name', 'KEY_NAME', 'key-name'));
   errs.push(...chdir);
   return errs;
-}
+});
 
 /** `content.IsDecimalInteger`. */
 export function isDecimalInteger(value: string): readonly string[] {

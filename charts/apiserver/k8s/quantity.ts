@@ -97,8 +97,24 @@ function gcd(a: bigint, b: bigint): bigint {
   return x === 0n ? 1n : x;
 }
 
-/** `resource.ParseQuantity`: the exact value, or upstream's error text. */
+const parsedQuantities = new Map<string, ParsedQuantity>();
+
+/**
+ * `resource.ParseQuantity`: the exact value, or upstream's error text. Manifests repeat the
+ * same few quantities (`100m`, `128Mi`) in every container: answers are kept (frozen) for up
+ * to 10,000 distinct texts, then the memory starts over.
+ */
 export function parseQuantity(text: string): ParsedQuantity {
+  let parsed = parsedQuantities.get(text);
+  if (parsed === undefined) {
+    if (parsedQuantities.size >= 10_000) parsedQuantities.clear();
+    parsed = Object.freeze(parseQuantityOnce(text));
+    parsedQuantities.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseQuantityOnce(text: string): ParsedQuantity {
   if (text.length === 0) return { error: QUANTITY_ERRORS.formatWrong };
   if (text === '0') return { quantity: { num: 0n, den: 1n } };
   const split = splitQuantity(text);
