@@ -5,7 +5,7 @@
  * formats of the constructors, and the code-shape facts render relies on.
  */
 import { FieldPath, duplicate, forbidden, invalid, notFound, notSupported, render, required, tooLong, tooMany, type FieldError, type FieldErrorType } from './field';
-import { KUBERNETES_TAG, goSprintf, upstreamFacts } from './upstream-facts';
+import { KUBERNETES_TAG, goSprintf, upstreamFacts } from '../../test/kubernetes-facts';
 
 const facts = upstreamFacts('apimachinery', 'field-facts.json');
 const errorTypes = facts.value<Record<string, string>>('errorTypes');

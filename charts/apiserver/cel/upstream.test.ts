@@ -6,7 +6,7 @@
  * evaluator relies on must be present (by id) for the pinned commit, so a refresh that drops or
  * changes one fails here.
  */
-import { KUBERNETES_TAG, goSprintf, upstreamFacts } from '../upstream-facts';
+import { KUBERNETES_TAG, goSprintf, upstreamFacts } from '../../../test/kubernetes-facts';
 import { allRules } from './compile';
 import { knownCrds, ruleTree } from './crds';
 import { KUBERNETES_FUNCTIONS, emptyListError, urlParseError } from './library';

@@ -4,8 +4,8 @@
  * vendor/kubernetes/<repo>/<tag>/*-facts.json. Data only: names, values, message literals, and
  * for facts about upstream code shape the short pattern the refresh script found.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const KUBERNETES_TAG = 'v0.35.7';
 
@@ -29,7 +29,7 @@ export interface UpstreamFacts {
   value<T>(id: string): T;
 }
 
-const VENDOR = join(__dirname, '..', '..', 'vendor', 'kubernetes');
+const VENDOR = join(__dirname, '..', 'vendor', 'kubernetes');
 
 export function upstreamFacts(repo: 'apimachinery' | 'apiserver' | 'apiextensions-apiserver', file: string): UpstreamFacts {
   const dir = join(VENDOR, repo, KUBERNETES_TAG);
