@@ -18,6 +18,16 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../services/problems';
 import istioSchemas from '../imports/istio-schemas.json';
 import { GATEWAY_API_CRDS } from './apiserver/cel/crds';
@@ -35,7 +45,11 @@ interface ValidatingModel {
 }
 type ModelClass = new (data: never) => ValidatingModel;
 
-/** Kinds this repository emits, by `apiVersion/kind`. Anything else is refused. */
+/**
+ * Kinds with a Kubernetes schema here, by `apiVersion/kind`: those this repository emits, and
+ * the workload and RBAC kinds `npm run policy -- --dir` reads (MC10-openapi-schema). Anything
+ * else is refused by synth.
+ */
 const MODELS: Readonly<Record<string, ModelClass>> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
@@ -46,6 +60,16 @@ const MODELS: Readonly<Record<string, ModelClass>> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'v1/Pod': Pod,
+  'apps/v1/StatefulSet': StatefulSet,
+  'apps/v1/DaemonSet': DaemonSet,
+  'apps/v1/ReplicaSet': ReplicaSet,
+  'batch/v1/Job': Job,
+  'batch/v1/CronJob': CronJob,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
 export function objectRef(obj: ManifestObject): string {

@@ -56,6 +56,8 @@ describe('the API-server corpus', () => {
       const line = lines.find((l) => l.startsWith(`${expected} (the API server would reject it: `));
       expect({ expected, found: line !== undefined, lines }).toMatchObject({ expected, found: true });
     }
+    // Exactly the listed rejections, no more: the file is the whole story of the object.
+    expect(lines.map((l) => l.slice(0, l.indexOf(' (the API server would reject it: '))).sort()).toEqual([...c.rejects].sort());
     for (const p of problems) expect(p.field.startsWith(`${refOf(c.object)} `)).toBe(true);
   });
 });
