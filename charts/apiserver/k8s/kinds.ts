@@ -36,6 +36,7 @@ import {
   isDNS1123Label,
   isDNS1123Subdomain,
   isQualifiedName,
+  isStrictCIDRSubset,
   isValidCIDRForLegacyField,
   isValidIP,
   isValidIPForLegacyField,
@@ -355,27 +356,6 @@ function validateNetworkPolicyPort(port: unknown, path: FieldPath): FieldError[]
   return errs;
 }
 
-/** Parsed CIDR as [network bytes (16), prefix bits over 128] for the subset check. */
-function cidrRange(value: string): { base: bigint; bits: number } | undefined {
-  const slash = value.indexOf('/');
-  if (slash < 0) return undefined;
-  const ip = value.slice(0, slash);
-  const bits = Number(value.slice(slash + 1));
-  if (!Number.isInteger(bits)) return undefined;
-  if (!ip.includes(':')) {
-    const parts = ip.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return undefined;
-    const v = (0xffffn << 32n) | BigInt(((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3]);
-    return { base: v, bits: bits + 96 };
-  }
-  const halves = ip.split('::');
-  const head = halves[0] === '' ? [] : halves[0].split(':');
-  const tail = halves.length > 1 && halves[1] !== '' ? halves[1].split(':') : [];
-  const words = [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
-  if (words.length !== 8 || words.some((w) => !/^[0-9a-fA-F]{1,4}$/.test(w))) return undefined;
-  return { base: words.reduce((acc, w) => (acc << 16n) | BigInt(parseInt(w, 16)), 0n), bits };
-}
-
 function validateIPBlock(block: unknown, path: FieldPath): FieldError[] {
   if (!isRecord(block)) return [];
   const rule = 'ValidateIPBlock';
@@ -384,17 +364,12 @@ function validateIPBlock(block: unknown, path: FieldPath): FieldError[] {
   // StrictIPCIDRValidation: treated as off for these legacy fields (unverified for 1.35, see report).
   const errs = isValidCIDRForLegacyField(path.child('cidr'), cidr, false, rule);
   if (errs.length > 0) return errs;
-  const outer = cidrRange(cidr);
   arr(block.except).forEach((e, i) => {
     if (typeof e !== 'string') return;
     const p = path.child('except').index(i);
     const eErrs = isValidCIDRForLegacyField(p, e, false, rule);
     errs.push(...eErrs);
-    const inner = cidrRange(e);
-    if (eErrs.length > 0 || inner === undefined || outer === undefined) return;
-    const mask = (bits: number): bigint => ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - bits)) - 1n);
-    const contains = (inner.base & mask(outer.bits)) === (outer.base & mask(outer.bits));
-    if (!contains || outer.bits >= inner.bits) errs.push(invalid(p, e, 'must be a strict subset of `cidr`', rule));
+    if (eErrs.length === 0 && isStrictCIDRSubset(cidr, e) === false) errs.push(invalid(p, e, 'must be a strict subset of `cidr`', rule));
   });
   return errs;
 }

@@ -484,6 +484,26 @@ function parseCIDRErrors(path: FieldPath, value: string, strict: boolean, rule: 
   return { cidr, errs };
 }
 
+/**
+ * Whether `inner` is a strict subset of `outer` (both CIDRs that parse), as NetworkPolicy's
+ * `ValidateIPBlock` requires of each `except`: a longer prefix whose first `outer` bits match.
+ * Undefined when either does not parse.
+ */
+export function isStrictCIDRSubset(outer: string, inner: string): boolean | undefined {
+  const o = parseCIDRSloppy(outer);
+  const i = parseCIDRSloppy(inner);
+  if (o === undefined || i === undefined) return undefined;
+  const outerBits = o.ip.v4 ? o.bits + 96 : o.bits;
+  const innerBits = i.ip.v4 ? i.bits + 96 : i.bits;
+  if (innerBits <= outerBits) return false;
+  // Both are 16 bytes (IPv4 mapped, as Go's net.IP): compare the outer prefix bit by bit.
+  for (let bit = 0; bit < outerBits; bit++) {
+    const mask = 0x80 >> (bit % 8);
+    if ((o.ip.bytes[bit >> 3] & mask) !== (i.ip.bytes[bit >> 3] & mask)) return false;
+  }
+  return true;
+}
+
 /** `validation.IsValidCIDRForLegacyField` (strict = the StrictIPCIDRValidation gate). */
 export function isValidCIDRForLegacyField(path: FieldPath, value: string, strict: boolean, rule: string): FieldError[] {
   return parseCIDRErrors(path, value, strict, rule).errs;
