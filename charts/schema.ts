@@ -30,7 +30,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../services/problems';
 import istioSchemas from '../imports/istio-schemas.json';
-import { GATEWAY_API_CRDS } from './apiserver/cel/crds';
+import { GATEWAY_API_CRDS } from './apiserver/crd-files';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {

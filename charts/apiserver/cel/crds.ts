@@ -8,11 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import istioCel from '../../../imports/istio-cel.json';
+import { GATEWAY_API_CRDS } from '../crd-files';
 import { compileSchema, type RuleNode } from './compile';
 import { celCrd, type CelCrd, type CrdDocument } from './schema';
 
-/** The vendored Gateway API release (scripts/vendor-gateway-api.sh). */
-export const GATEWAY_API_CRDS = path.resolve(__dirname, '..', '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
 
 export interface CrdVersion {
   readonly crd: CelCrd;
