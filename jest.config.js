@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/services', '<rootDir>/config', '<rootDir>/charts', '<rootDir>/infra', '<rootDir>/bootstrap', '<rootDir>/cli', '<rootDir>/bench', '<rootDir>/policies', '<rootDir>/test'],
+  roots: ['<rootDir>/services', '<rootDir>/core', '<rootDir>/charts', '<rootDir>/infra', '<rootDir>/bootstrap', '<rootDir>/cli', '<rootDir>/bench', '<rootDir>/policies', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking runs once in `npm run typecheck`; ts-jest only transpiles (tsconfig sets
   // isolatedModules, which puts ts-jest in transpile-only mode).

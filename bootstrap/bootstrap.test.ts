@@ -1,7 +1,7 @@
 import { thrown } from '../test/fixtures/thrown';
 import { bootstrapStackReference, offlineBootstrapOutputs, type BootstrapOutputs } from '../infra/bootstrap-outputs';
 import { REQUIRED_SERVICES } from '../infra/project-services';
-import { settle, type Recording } from '../infra/testing/recorder';
+import { settle, type Recording } from '../infra/offline/engine';
 import { workloadAccountPlans } from '../infra/workload-accounts';
 import catalogue from '../services/bookinfo';
 import { defineCatalogue } from '../services/define';

@@ -4,7 +4,7 @@
  * the value and the fix. The stack name is the environment: dev, staging or prod.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 /** The bootstrap program's Pulumi project name, which namespaces its config keys. */
 export const BOOTSTRAP_CONFIG = 'platform-bootstrap';

@@ -1,5 +1,5 @@
 import { validateObject, type ManifestObject } from './schema';
-import { formatProblem } from '../services/problems';
+import { formatProblem } from '../core/problems';
 
 const deployment = (podSpec: Record<string, unknown>): ManifestObject => ({
   apiVersion: 'apps/v1',

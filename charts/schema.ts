@@ -28,7 +28,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import type { Problem } from '../services/problems';
+import type { Problem } from '../core/problems';
 import istioSchemas from '../imports/istio-schemas.json';
 import { GATEWAY_API_CRDS } from './apiserver/crd-files';
 

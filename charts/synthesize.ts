@@ -6,7 +6,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { cpuTargetFor, replicasFor } from '../services/defaults';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 import { validateReleases, type Releases } from '../services/releases';
 import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '../services/spec';
 import { validateCatalogue, validateForEnvironment } from '../services/validate';
@@ -25,7 +25,7 @@ import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
 import { workloadServiceAccountEmail } from './workload-identity';
 
-/** What synthesis needs of an environment; `config/config.ts` reads it from `Pulumi.<stack>.yaml`. */
+/** What synthesis needs of an environment; `core/config.ts` reads it from `Pulumi.<stack>.yaml`. */
 export interface SynthEnvironment {
   /** Stack name, e.g. `dev`. */
   readonly stack: string;

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 export const PIN_TABLE = '.github/action-pins.yml';
 export const VENDOR_DIR = 'vendor/actions';

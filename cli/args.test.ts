@@ -1,4 +1,4 @@
-import { ValidationError } from '../services/problems';
+import { ValidationError } from '../core/problems';
 import { runCli } from '../test/cli';
 import { EXIT, UsageError, type Command } from './args';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ValidationError } from '../services/problems';
+import { ValidationError } from '../core/problems';
 
 /** Parses `--name value` options; unknown options are an error that lists the known ones. */
 export function parseOptions<K extends string>(argv: string[], names: readonly K[], usage: string): Partial<Record<K, string>> {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { DnsRecord, DnsRecordPurpose } from '../infra/dns-records';
-import { assertNoProblems, ValidationError, type Problem } from '../services/problems';
+import { assertNoProblems, ValidationError, type Problem } from '../core/problems';
 import { parseOptions, UsageError, type Io } from './args';
 
 export interface CertificateRef {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { JSON_REPORT_VERSION, type JsonCheck, type JsonReport } from '../policies/report';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 import { byEnvironmentOrder } from './stacks-command';
 
 export const MARKER = '<!-- platform:manifest-diff -->';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertNoProblems } from '../services/problems';
+import { assertNoProblems } from '../core/problems';
 import { PIN_TABLE, pinnedFiles, readPins, repinText, type PinChange } from './action-pins';
 import { UsageError, type Io } from './args';
 

@@ -8,9 +8,9 @@
 import { planBootstrap } from '../bootstrap/plan';
 import { offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
-import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../config/config';
+import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../core/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
-import { recordResources, registered, type Recording } from '../infra/testing/recorder';
+import { recordResources, registered, type Recording } from '../infra/offline/engine';
 import { parseOptions, UsageError, type Io } from './args';
 
 export interface PlanOptions {

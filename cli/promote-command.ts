@@ -5,8 +5,8 @@
  * comments; its set of pins becomes the source's (the catalogue decides which versions
  * exist, and the source was validated against it).
  */
-import { repoRoot } from '../config/config';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { repoRoot } from '../core/config';
+import { assertNoProblems, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, validateReleases, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { RegistryError, type DigestResolver } from './registry-digest';

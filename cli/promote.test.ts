@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import bookinfo from '../services/bookinfo';
 import { defineCatalogue, defineService } from '../services/define';
-import { formatProblem, ValidationError } from '../services/problems';
+import { formatProblem, ValidationError } from '../core/problems';
 import type { Catalogue } from '../services/spec';
 import { pinChanges, promote, promotionRouteProblems, type PromoteOptions } from './promote-command';
 import { RegistryError, type DigestResolver } from './registry-digest';

@@ -14,8 +14,8 @@
  *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
  *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
  */
-import { PREVIEW_STACK } from '../config/config';
-import { ValidationError } from '../services/problems';
+import { PREVIEW_STACK } from '../core/config';
+import { ValidationError } from '../core/problems';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;
 export type Operation = (typeof OPERATIONS)[number];

@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document, type ToStringOptions } from 'yaml';
-import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../config/config';
+import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../core/config';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
-import { assertNoProblems, closestMatch, type Problem } from '../services/problems';
+import { assertNoProblems, closestMatch, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { requiredImageKeys } from '../services/validate';

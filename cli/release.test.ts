@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import bookinfo from '../services/bookinfo';
 import { defineCatalogue, defineService } from '../services/define';
-import { formatProblem } from '../services/problems';
+import { formatProblem } from '../core/problems';
 import type { Catalogue, VersionSpec } from '../services/spec';
 import { thrown } from '../test/fixtures/thrown';
 import { closestName, runRelease, type ReleaseOptions } from './release-command';

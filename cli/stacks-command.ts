@@ -4,8 +4,8 @@
  * (`affected`), so the workflow previews only those.
  */
 import * as fs from 'node:fs';
-import { availableStacks, loadEnvironment, PREVIEW_STACK, repoRoot } from '../config/config';
-import { assertNoProblems, ValidationError } from '../services/problems';
+import { availableStacks, loadEnvironment, PREVIEW_STACK, repoRoot } from '../core/config';
+import { assertNoProblems, ValidationError } from '../core/problems';
 import { ENVIRONMENT_PROFILES } from '../services/spec';
 import { parseOptions, UsageError, type Io } from './args';
 
@@ -46,7 +46,7 @@ type Effect = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly 
 /** Repository files that shape every stack: the Pulumi project, the toolchain and its lock. */
 const EVERY_STACK_FILES = new Set(['Pulumi.yaml', 'package.json', 'package-lock.json', 'tsconfig.json']);
 /** Folders whose code or data goes into every stack's manifests or infrastructure. */
-const EVERY_STACK_FOLDERS = ['config/', 'infra/', 'charts/', 'services/', 'imports/', 'policies/'];
+const EVERY_STACK_FOLDERS = ['core/', 'infra/', 'charts/', 'services/', 'imports/', 'policies/'];
 /** Folders that never reach a stack: documentation, tests, CI definitions, the benchmark. */
 const NO_STACK_FOLDERS = ['docs/', 'test/', '.github/', 'bench/'];
 
@@ -60,7 +60,7 @@ const NO_STACK_FOLDERS = ['docs/', 'test/', '.github/', 'bench/'];
  * 3. `services/releases/<name>.yaml` affects the stacks whose pins it holds (`platform:releases`,
  *    which defaults to the stack's own name).
  * 4. `Pulumi.yaml`, `package.json`, `package-lock.json`, `tsconfig.json` and anything under
- *    `config/`, `infra/`, `charts/`, `services/`, `imports/` or `policies/` affect every stack.
+ *    `core/`, `infra/`, `charts/`, `services/`, `imports/` or `policies/` affect every stack.
  * 5. Anything else affects every stack: an unknown path is assumed to matter (fail safe),
  *    so a new folder has to be added to a rule above to be skipped.
  */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PREVIEW_STACK } from '../config/config';
+import { PREVIEW_STACK } from '../core/config';
 import { runCli, spawnTsx, type CliResult } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
 import { affectedInRepository, affectedStacks, byEnvironmentOrder, longLivedStacks, previewStackName, readChangedPaths, stacksCli } from './stacks-command';
@@ -79,7 +79,7 @@ describe('affectedStacks', () => {
     ['package.json affects all', ['package.json'], ALL],
     ['package-lock.json affects all', ['package-lock.json'], ALL],
     ['tsconfig.json affects all', ['tsconfig.json'], ALL],
-    ['config/ affects all', ['config/schema.ts'], ALL],
+    ['core/ affects all', ['core/config-schema.ts'], ALL],
     ['infra/ affects all', ['infra/cluster.ts'], ALL],
     ['infra/ values files affect all', ['infra/istio/istiod.yaml'], ALL],
     ['charts/ affects all', ['charts/mesh/traffic.ts'], ALL],

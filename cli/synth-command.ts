@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize, toYaml, type Synthesis } from '../charts';
 import { describeUnchecked } from '../charts/synthesize';
-import { repoRoot, type EnvironmentConfig } from '../config/config';
+import { repoRoot, type EnvironmentConfig } from '../core/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import type { Catalogue } from '../services/spec';

@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
-import { recordResources } from './testing/recorder';
+import { recordResources } from './offline/engine';
 import { synthesize } from '../charts';
 import catalogue from '../services/bookinfo';
 import { defineCatalogue } from '../services/define';

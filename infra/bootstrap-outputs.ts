@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ciAccounts, PUSHER_ACCOUNT_ID } from './ci-identity';
 import { clusterName, nodeServiceAccountEmail } from './cluster';
 import { serviceAccountEmail } from './iam-names';
-import { BOOTSTRAP_PROJECT } from '../config/schema';
+import { BOOTSTRAP_PROJECT } from '../core/config-schema';
 import { cryptoKeyId, GKE_SECRETS_KEY, secretsProviderUrl, STACK_SECRETS_KEY } from './kms';
 
 export { BOOTSTRAP_PROJECT };
@@ -66,7 +66,7 @@ export function readBootstrap(reference: string): BootstrapRefs {
   };
 }
 
-/** Project number the mocks report (infra/testing/recorder.ts answers getProject with it). */
+/** Project number the mocks report (infra/offline/engine.ts answers getProject with it). */
 export const OFFLINE_PROJECT_NUMBER = '123456789';
 
 export interface OfflineBootstrapArgs {

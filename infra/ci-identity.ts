@@ -13,7 +13,7 @@
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems, ValidationError, type Problem } from '../services/problems';
+import { assertNoProblems, ValidationError, type Problem } from '../core/problems';
 import { roleSlug } from './iam-names';
 
 /** Issuer of the tokens GitHub Actions mints for a job (`id-token: write`). */

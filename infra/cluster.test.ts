@@ -18,8 +18,8 @@ import {
   roleSlug,
   type GkeClusterArgs,
 } from './cluster';
-import { loadEnvironment } from '../config/config';
-import { recordResources, registered, settle, type RecordedResource, type Recording } from './testing/recorder';
+import { loadEnvironment } from '../core/config';
+import { recordResources, registered, settle, type RecordedResource, type Recording } from './offline/engine';
 
 
 const COMPONENT = 'platform:gke:Cluster';

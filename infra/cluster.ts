@@ -13,9 +13,9 @@ import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { stringify } from 'yaml';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 import { roleSlug, serviceAccountEmail } from './iam-names';
-import type { EnvironmentConfig } from '../config/config';
+import type { EnvironmentConfig } from '../core/config';
 
 /**
  * Project roles of the node service account: what the kubelet, logging and monitoring

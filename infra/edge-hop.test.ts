@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { EDGE_CERTIFICATE, edgeCertificateName, EdgeHop } from './edge-hop';
-import { recordResources, registered, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, type RecordedResource } from './offline/engine';
 import { edgeGateway } from '../charts/mesh/edge-gateway';
 
 // GIVEN the hop of an environment WHEN it is declared under mocks, after stand-ins for the

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
-import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource } from './offline/engine';
 import {
   gatewaySelector,
   Istio,

@@ -11,7 +11,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { parseDocument } from 'yaml';
 import { podSecurityLabels } from '../charts/namespace';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 export const ISTIO_CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
 

@@ -14,7 +14,7 @@ import { evaluate } from '../policies/engine';
 import { podSecurityRules } from '../policies/rules/pod-security';
 import catalogue from '../services/bookinfo';
 import { environment, repoReleases } from '../test/fixtures/environments';
-import { availableStacks, loadEnvironment, repoRoot } from '../config/config';
+import { availableStacks, loadEnvironment, repoRoot } from '../core/config';
 import { gatewaySelector, ISTIO_CHARTS, istioValues, mergeValues, negName, type IstioChart, type IstioSettings } from './istio';
 import { GATEWAY_HEALTH_CHECK } from './load-balancer';
 import { GATEWAY_POD_PORTS } from './network';

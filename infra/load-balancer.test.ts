@@ -1,5 +1,5 @@
 import * as gcp from '@pulumi/gcp';
-import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource } from './offline/engine';
 import {
   certificateHostnames,
   DEFAULT_RULE_PRIORITY,
@@ -10,7 +10,7 @@ import {
   urlsFor,
   type LoadBalancerArgs,
 } from './load-balancer';
-import { formatProblem } from '../services/problems';
+import { formatProblem } from '../core/problems';
 import { thrown } from '../test/fixtures/thrown';
 
 const recording = recordResources({ stack: 'dev' });

@@ -10,7 +10,7 @@
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 type SecurityPolicyRule = gcp.types.input.compute.SecurityPolicyRule;
 type BackendServiceBackend = gcp.types.input.compute.BackendServiceBackend;

@@ -1,4 +1,4 @@
-import { recordResources, registered, settle, type RecordedResource } from './testing/recorder';
+import { recordResources, registered, settle, type RecordedResource } from './offline/engine';
 import {
   firewallRules,
   GATEWAY_POD_PORTS,

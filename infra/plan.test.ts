@@ -1,5 +1,5 @@
 import { keySettings } from './plan';
-import type { RecordedResource } from './testing/recorder';
+import type { RecordedResource } from './offline/engine';
 
 const resource = (type: string, inputs: Record<string, unknown>): RecordedResource => ({ type, name: 'r', urn: `urn:${type}::r`, dependencies: [], inputs, custom: true });
 

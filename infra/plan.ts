@@ -3,7 +3,7 @@
  * tree grouped by module with each resource's key settings. A review aid for
  * `npm run plan` and `npm start`, not a JSON dump.
  */
-import type { Recording, RecordedResource } from './testing/recorder';
+import type { Recording, RecordedResource } from './offline/engine';
 
 /** The inputs worth reading per resource type, as dotted paths. */
 const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planStack } from '../cli/plan-command';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
-import { loadEnvironment, previewSettings } from '../config/config';
-import type { Recording } from './testing/recorder';
+import { loadEnvironment, previewSettings } from '../core/config';
+import type { Recording } from './offline/engine';
 import type { PlatformOutputs } from './platform';
 
 // GIVEN a pull request's preview stack WHEN the program runs under mocks

@@ -1,6 +1,6 @@
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
-import type { Recording } from './testing/recorder';
+import type { Recording } from './offline/engine';
 
 // GIVEN the prod stack WHEN the whole program runs under mocks
 let recording: Recording;

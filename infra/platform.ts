@@ -14,7 +14,7 @@ import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
 import { clusterName, GkeCluster } from './cluster';
-import type { EnvironmentConfig } from '../config/config';
+import type { EnvironmentConfig } from '../core/config';
 import { dnsRecords, type DnsRecord } from './dns-records';
 import { EdgeHop } from './edge-hop';
 import { Istio, negName } from './istio';

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { bootstrapStackReference, offlineBootstrapOutputs } from './bootstrap-outputs';
-import { parseEnvironment, previewSettings, readStackFiles } from '../config/config';
+import { parseEnvironment, previewSettings, readStackFiles } from '../core/config';
 import { program, pulumiConfigSource, setProgramConfig, type ProgramOutputs } from './program';
-import { recordResources, registered, settle, type Recording } from './testing/recorder';
+import { recordResources, registered, settle, type Recording } from './offline/engine';
 
 const ROOT = path.resolve(__dirname, '..');
 const WITH_GCP = path.join(ROOT, 'test', 'fixtures', 'catalogues', 'bookinfo-gcp');

@@ -9,11 +9,11 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
-import { ValidationError } from '../services/problems';
+import { ValidationError } from '../core/problems';
 import {
   CONFIG_KEYS, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, PREVIEW_STACK, previewOf, previewReference, previewSettings, repoRoot, stackOutputSource,
   type ConfigSource, type ProgramContext, type RawConfig,
-} from '../config/config';
+} from '../core/config';
 import { inputsFor } from './inputs';
 import { definePlatform, type PlatformOutputs } from './platform';
 // Typed boundary: which keys hold secrets is in the SDK's runtime config module, not its public API.

@@ -1,4 +1,4 @@
-import { recordResources, registered, settle } from './testing/recorder';
+import { recordResources, registered, settle } from './offline/engine';
 import { ArtifactRegistry, artifactRegistryProblems, registryPath } from './registry';
 import { thrown } from '../test/fixtures/thrown';
 

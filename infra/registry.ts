@@ -4,7 +4,7 @@
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 export interface ArtifactRegistryArgs {
   /** GCP project id of the repository. */

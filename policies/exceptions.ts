@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 
 export interface PolicyException {
   readonly rule: string;

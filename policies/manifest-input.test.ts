@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ValidationError, type Problem } from '../services/problems';
+import { ValidationError, type Problem } from '../core/problems';
 import { parseManifestText, readManifestDirectory } from './manifest-input';
 
 const parse = (text: string) => {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { ManifestObject } from '../charts/schema';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 import { objectId } from './types';
 
 /** Where a document (or an item of a `List`) was read. */

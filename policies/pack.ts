@@ -11,7 +11,7 @@
  */
 import type { PolicyResource as CrossGuardResource, StackValidationPolicy } from '@pulumi/policy';
 import type { ManifestObject } from '../charts/schema';
-import { loadEnvironment } from '../config/config';
+import { loadEnvironment } from '../core/config';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import { evaluate } from './engine';
 import type { PolicyException } from './exceptions';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-copies the Pulumi data files the config tests read (config/upstream.test.ts) from a git
+# Re-copies the Pulumi data files the config tests read (core/upstream.test.ts) from a git
 # clone of github.com/pulumi/pulumi, at a release tag, into vendor/pulumi/<version>/ with the upstream
 # relative paths, and records the commit in vendor/pulumi/<version>/SOURCE.
 # Data files only (JSON schemas): no Go code, no build.

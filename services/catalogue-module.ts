@@ -1,6 +1,6 @@
 /** Loading a catalogue from a TypeScript module, for `synth --catalogue` and the Pulumi program. */
 import * as path from 'node:path';
-import { assertNoProblems } from './problems';
+import { assertNoProblems } from '../core/problems';
 import type { Catalogue } from './spec';
 
 /** The sample catalogue, used when no other is named. */

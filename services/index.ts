@@ -1,5 +1,5 @@
 export * from './spec';
-export * from './problems';
+export * from '../core/problems';
 export * from './defaults';
 export * from './define';
 export * from './validate';

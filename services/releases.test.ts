@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEnvironment } from '../config/config';
+import { loadEnvironment } from '../core/config';
 import bookinfo from './bookinfo';
-import { formatProblem, type Problem } from './problems';
+import { formatProblem, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ImageReference, type Releases } from './releases';
 import type { Catalogue } from './spec';
 import { thrown } from '../test/fixtures/thrown';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { requiredImageKeys } from './validate';
-import { assertNoProblems, type Problem } from './problems';
+import { assertNoProblems, type Problem } from '../core/problems';
 import type { Catalogue } from './spec';
 
 export type Releases = Readonly<Record<string, Readonly<Record<string, string>>>>;

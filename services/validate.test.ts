@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import bookinfo from './bookinfo';
 import reviews from './bookinfo/reviews';
 import { defineCatalogue, defineService } from './define';
-import { formatProblem, type Problem } from './problems';
+import { formatProblem, type Problem } from '../core/problems';
 import type { Catalogue, ServiceDefinition, ServiceSpec } from './spec';
 import { specLocation, validateCatalogue, validateService } from './validate';
 

@@ -3,7 +3,7 @@
  * JavaScript catalogues, so nothing here trusts the static types.
  */
 import { deploymentNameFor, durationMs, imageKeyFor, resourcesFor, serviceAccountFor, trafficFor } from './defaults';
-import type { Problem } from './problems';
+import type { Problem } from '../core/problems';
 import {
   ENVIRONMENT_PROFILES,
   RESOURCE_TIERS_ORDER,

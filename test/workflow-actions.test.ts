@@ -16,7 +16,7 @@ import type { BootstrapStackOutputs } from '../bootstrap/bootstrap';
 import { isWorkflowRef, parseUsesRef, PIN_TABLE, readPins, readVendoredAction, repinText, vendorDir, type ActionPin } from '../cli/action-pins';
 import { pinActionsCli } from '../cli/pin-actions-command';
 import { PUSHER_ACCOUNT_ID } from '../infra/ci-identity';
-import { settle } from '../infra/testing/recorder';
+import { settle } from '../infra/offline/engine';
 import { ACTIONLINT_VERSION, bundledActionlintVersion, formatFinding, lint, lintText } from './actionlint';
 import { ROOT, runCli, spawnTsx } from './cli';
 

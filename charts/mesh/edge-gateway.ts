@@ -10,7 +10,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Gateway, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode } from '../../imports/networking.istio.io';
-import { assertNoProblems } from '../../services/problems';
+import { assertNoProblems } from '../../core/problems';
 import { MANAGED_BY } from '../labels';
 import { validateObject, type ManifestObject } from '../schema';
 import { gatewayIdentity, type MeshEnvironment } from './decisions';

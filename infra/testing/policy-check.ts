@@ -3,8 +3,8 @@ import { RULES } from '../../policies/catalogue';
 import { blocking, evaluate, type Violation } from '../../policies/engine';
 import { stackPolicies } from '../../policies/pack';
 import type { EnvironmentProfile } from '../../services/spec';
-import { loadEnvironment } from '../../config/config';
-import type { Recording } from './recorder';
+import { loadEnvironment } from '../../core/config';
+import type { Recording } from '../offline/engine';
 
 function resources(recording: Recording) {
   return recording.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));

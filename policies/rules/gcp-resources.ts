@@ -68,7 +68,7 @@ export function isAutopilot(cluster: PolicyResource): boolean {
  *
  * Assumption: a reference is compared with the resource's Pulumi name and with its
  * physical name (`props.name`, set by auto-naming under CrossGuard or by the program):
- * - under the repo's mocks (infra/testing/recorder.ts) a resource's id is `<name>-id`,
+ * - under the repo's mocks (infra/offline/engine.ts) a resource's id is `<name>-id`,
  *   so references read `prod-lb-http-proxy-id`;
  * - under CrossGuard, ids and self links end with `/<physical name>`
  *   (`projects/p/global/targetHttpProxies/prod-lb-http-proxy-1a2b3c4`);

@@ -1,5 +1,5 @@
 /**
- * Upstream contract: the Pulumi.yaml forms the offline reader (config/config.ts) accepts are
+ * Upstream contract: the Pulumi.yaml forms the offline reader (core/config.ts) accepts are
  * the ones the Pulumi CLI accepts, checked against the JSON schema the CLI validates
  * Pulumi.yaml with (sdk/go/common/workspace/project.json, vendored by scripts/vendor-pulumi.sh
  * at the tag of the installed SDK).
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { readStackFiles } from './config';
-import { ValidationError } from '../services/problems';
+import { ValidationError } from './problems';
 
 const ROOT = path.resolve(__dirname, '..');
 const SDK_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }).version;
@@ -73,7 +73,7 @@ describe('project config forms: the offline reader agrees with the CLI', () => {
   });
 });
 
-it('refuses, on purpose, the typed long form upstream accepts: config/schema.ts types every setting', () => {
+it('refuses, on purpose, the typed long form upstream accepts: core/config-schema.ts types every setting', () => {
   const text = 'name: platform\nconfig:\n  platform:nodeMinCount:\n    type: integer\n    default: 2\n';
   expect(validate(parse(text))).toBe(true);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'config-upstream-'));

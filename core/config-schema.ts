@@ -3,13 +3,13 @@
  * sources feed it the same map: the Pulumi program reads its stack's configuration
  * through the Pulumi runtime (`infra/program.ts`: `pulumi config set`, `secure:` values,
  * project config and ESC environments all arrive there), and the offline tools read the
- * same stack files (`config/config.ts`), turned into the map the Pulumi CLI would hand the
+ * same stack files (`core/config.ts`), turned into the map the Pulumi CLI would hand the
  * program: every value as text, lists as JSON.
  *
  * Pure on purpose (no @pulumi/pulumi import, no file system): the policy pack and the
  * offline tools run it without the Pulumi engine.
  */
-import { assertNoProblems, closestMatch, type Problem } from '../services/problems';
+import { assertNoProblems, closestMatch, type Problem } from './problems';
 import { cidrRange, cidrsOverlap, isNetworkAddress } from './cidr';
 import type { SynthEnvironment } from '../charts/synthesize';
 import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';

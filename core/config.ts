@@ -19,16 +19,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { assertNoProblems, type Problem } from '../services/problems';
+import { assertNoProblems, type Problem } from './problems';
 import {
   parseEnvironment, previewOf, previewReference, PREVIEW_STACK, PROJECT,
   type ConfigSource, type EnvironmentConfig,
-} from './schema';
+} from './config-schema';
 
 export {
   CONFIG_KEYS, OFFLINE_CONTEXT, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, PREVIEW_STACK, previewOf, previewReference, previewSettings, PROJECT, stackOutputSource,
   type ConfigSource, type EnvironmentConfig, type ProgramContext, type RawConfig,
-} from './schema';
+} from './config-schema';
 
 /** The repository root: where `Pulumi.yaml` lives. */
 export function repoRoot(): string {
@@ -111,7 +111,7 @@ function readProjectConfig(root: string, problems: Problem[]): { values: Record<
     }
     const unsupported = Object.keys(declared).filter((a) => !DECLARATION_ATTRIBUTES.includes(a));
     if (unsupported.length > 0) {
-      add(`uses ${unsupported.join(', ')}, which this repository does not use (config/schema.ts types every setting)`, 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)', Object.keys(declared));
+      add(`uses ${unsupported.join(', ')}, which this repository does not use (core/config-schema.ts types every setting)`, 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)', Object.keys(declared));
     } else if ('default' in declared && 'value' in declared) {
       add("cannot have both a 'default' and 'value' attribute", 'keep one');
     } else if (!ours && 'default' in declared) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatProblem } from '../services/problems';
+import { formatProblem } from './problems';
 import {
   availableStacks, cliText, CONFIG_KEYS, loadEnvironment, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, previewOf, previewSettings, PROJECT, readStackFiles, repoRoot, stackFile, stackOutputSource,
 } from './config';
@@ -441,7 +441,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       ["a default for another namespace's key", '  gcp:region:\n    default: europe-west4\n', 'config.gcp:region', "is not namespaced by the project and cannot have a 'default'", 'use `value:` instead'],
       ["no value for another namespace's key", '  gcp:region:\n    description: region\n', 'config.gcp:region', "is not namespaced by the project and must provide a 'value'", 'add `value: <value>`'],
       ['a typed declaration', '  platform:nodeMinCount:\n    type: integer\n    default: 2\n', 'config.platform:nodeMinCount',
-        'uses type, which this repository does not use (config/schema.ts types every setting)', 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)'],
+        'uses type, which this repository does not use (core/config-schema.ts types every setting)', 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)'],
       ['an empty value', '  platform:istioVersion:\n', 'config.platform:istioVersion', 'is empty', 'give it a value, or remove the line'],
     ])('reports %s', (_title, config, field, problem, fix) => {
       project(config);
