@@ -7,14 +7,15 @@
 import { App, Chart } from 'cdk8s';
 import { cpuTargetFor, replicasFor } from '../services/defaults';
 import { assertNoProblems, type Problem } from '../core/problems';
+import type { SynthEnvironment } from '../core/environment';
 import { validateReleases, type Releases } from '../services/releases';
-import type { Catalogue, EnvironmentProfile, ResourceTier, ServiceSpec } from '../services/spec';
+import type { Catalogue, ServiceSpec } from '../services/spec';
 import { validateCatalogue, validateForEnvironment } from '../services/validate';
 import { VersionAutoscaling } from './autoscaling';
 import { MANAGED_BY, serviceLabels, versionLabels, versionSelector } from './labels';
 import { meshIndex, type MeshIndex } from './mesh/decisions';
 import { Edge } from './mesh/edge';
-import { DEFAULT_DATAPLANE, GoogleCloudAccess, type Dataplane } from './mesh/google-apis';
+import { DEFAULT_DATAPLANE, GoogleCloudAccess } from './mesh/google-apis';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
 import { ServiceTraffic } from './mesh/traffic';
@@ -25,44 +26,7 @@ import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
 import { workloadServiceAccountEmail } from './workload-identity';
 
-/** What synthesis needs of an environment; `core/config.ts` reads it from `Pulumi.<stack>.yaml`. */
-export interface SynthEnvironment {
-  /** Stack name, e.g. `dev`. */
-  readonly stack: string;
-  /** Replica counts, resource tier defaults and digest rules follow the profile. */
-  readonly profile: EnvironmentProfile;
-  /** Namespace the catalogue is deployed to (labelled for Istio injection). */
-  readonly namespace: string;
-  /** Public DNS domain of the environment's gateway. */
-  readonly domain: string;
-  /** Namespace of the Istio ingress gateway installed by the platform. */
-  readonly gatewayNamespace: string;
-  /** Helm release name of the ingress gateway: its ServiceAccount, and `istio: <name without "istio-">` on its pods. */
-  readonly gatewayName: string;
-  /** Secret (in the gateway namespace) the platform creates for the load balancer hop's certificate (docs/edge.md). */
-  readonly tlsCredential: string;
-  /** Namespace of istiod, which every sidecar must reach. */
-  readonly controlPlaneNamespace: string;
-  /** JWT issuer for routes with `authRequired` (optional unless such a route exists). */
-  readonly jwtIssuer?: string;
-  /** JWKS URI of that issuer. */
-  readonly jwksUri?: string;
-  /** Resource tier of services that do not name one. */
-  readonly defaultTier: ResourceTier;
-  /** Digests (not tags) required for every image pin. */
-  readonly requireDigests: boolean;
-  /** Name of the releases file, for messages (`services/releases/dev.yaml`). */
-  readonly releasesFile: string;
-  /** GCP project: names the Google service accounts of services with `gcp.roles`. */
-  readonly gcpProject?: string;
-  /**
-   * The cluster's dataplane, which decides the metadata server egress of services with
-   * `gcp` (charts/mesh/google-apis.ts). Not a config key: infra/cluster.ts always creates
-   * Dataplane V2 clusters.
-   * @default 'v2'
-   */
-  readonly dataplane?: Dataplane;
-}
+export type { SynthEnvironment };
 
 export interface ManifestFile {
   /** File name inside the environment's output directory. */

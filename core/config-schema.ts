@@ -11,8 +11,7 @@
  */
 import { assertNoProblems, closestMatch, type Problem } from './problems';
 import { cidrRange, cidrsOverlap, isNetworkAddress } from './cidr';
-import type { SynthEnvironment } from '../charts/synthesize';
-import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../services/spec';
+import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type SynthEnvironment } from './environment';
 
 /** The Pulumi project name (`Pulumi.yaml`), which namespaces our config keys. */
 export const PROJECT = 'platform';
@@ -177,7 +176,7 @@ const KEYS = {
   gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
   namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo') },
   domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
-  defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' as ResourceTier },
+  defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' },
   releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: ({ stack }) => stack },
   // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
   requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, fallback: ({ profile }) => profile !== 'dev' },

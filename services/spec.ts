@@ -9,16 +9,10 @@
 /** Wire protocol of the service port. Istio picks its protocol from the port name. */
 export type Protocol = 'http' | 'grpc' | 'tcp';
 
-/**
- * Environment profile: how much of everything an environment gets. Chosen by the
- * stack file (`platform:profile`), never by the service.
- */
-export type EnvironmentProfile = 'dev' | 'staging' | 'prod';
-export const ENVIRONMENT_PROFILES: readonly EnvironmentProfile[] = ['dev', 'staging', 'prod'];
+import type { ResourceTier } from '../core/environment';
 
-/** Resource tier: a named size with requests and limits (see `RESOURCE_TIERS`). */
-export type ResourceTier = 'small' | 'medium' | 'large';
-export const RESOURCE_TIERS_ORDER: readonly ResourceTier[] = ['small', 'medium', 'large'];
+// The environment's own terms live in core/ (the config schema reads them); re-exported for catalogues.
+export { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type ResourceTier } from '../core/environment';
 
 /** A duration as Istio and Kubernetes write it: `250ms`, `5s`, `1m`, `1h`. */
 export type Duration = `${number}${'ms' | 's' | 'm' | 'h'}`;

@@ -20,11 +20,9 @@ import {
   ServiceEntrySpecResolution,
 } from '../../imports/networking.istio.io';
 
-/**
- * `v2`: GKE Dataplane V2 (eBPF; our clusters, `ADVANCED_DATAPATH` in infra/cluster.ts).
- * `legacy`: the iptables dataplane with Calico network policy.
- */
-export type Dataplane = 'v2' | 'legacy';
+import type { Dataplane } from '../../core/environment';
+
+export type { Dataplane };
 
 /** Every platform cluster runs Dataplane V2 (infra/cluster.ts). */
 export const DEFAULT_DATAPLANE: Dataplane = 'v2';
