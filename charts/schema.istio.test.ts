@@ -277,7 +277,7 @@ describe('validateObject with Istio kinds', () => {
 
   it('requires a spec', () => {
     const { spec: _spec, ...noSpec } = gateway;
-    expect(validateObject(noSpec as ManifestObject, 'gw.yaml')).toEqual([
+    expect(validateObject(noSpec, 'gw.yaml')).toEqual([
       { where: 'gw.yaml', field: 'Gateway/bookinfo-gateway /', problem: "must have required property 'spec'", fix: FIX },
     ]);
   });

@@ -147,7 +147,7 @@ function sharedObjects(environment: SynthEnvironment, partOf: string, mesh: Mesh
   const cluster = newChart(undefined);
   const chart = newChart(environment.namespace);
   addSharedConstructs(cluster, chart, environment, partOf, mesh);
-  return ordered([...cluster.toJson(), ...chart.toJson()]);
+  return ordered([...(cluster.toJson() as ManifestObject[]), ...(chart.toJson() as ManifestObject[])]);
 }
 
 /** The shared constructs: the namespace into a cluster-scoped chart, the rest into a namespaced one. */

@@ -87,8 +87,8 @@ const WHY: Record<DnsRecordPurpose, string> = {
 /** The step as text: a table of records, then the certificate check. */
 export function formatDnsStep(stack: string, step: DnsStep): string {
   const rows = [['NAME', 'TYPE', 'DATA', 'WHY'], ...step.records.map((r) => [r.name, r.type, r.data, WHY[r.purpose]])];
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => (row[c] as string).length)));
-  const table = rows.map((row) => `  ${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c] as number) : cell)).join('  ')}`.trimEnd());
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c].length)));
+  const table = rows.map((row) => `  ${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join('  ')}`.trimEnd());
   const { name, project, location } = step.certificate;
   return [
     `Stack ${stack}: create these DNS records in the domain's zone (TTL of your choice, e.g. 300):`,

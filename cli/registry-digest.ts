@@ -68,7 +68,7 @@ export function manifestLocation(image: string): ManifestLocation {
   if (ref === undefined) throw new RegistryError(image, 'is not an image reference (registry/repository:tag)');
   if (ref.tag === undefined) throw new RegistryError(image, 'has no tag to resolve');
   const dockerHub = ref.registry === undefined || ref.registry === 'docker.io' || ref.registry === 'index.docker.io';
-  const registry = dockerHub ? 'registry-1.docker.io' : (ref.registry as string);
+  const registry = dockerHub ? 'registry-1.docker.io' : ref.registry;
   const repository = dockerHub && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
   return { registry, repository, tag: ref.tag, url: `https://${registry}/v2/${repository}/manifests/${ref.tag}` };
 }

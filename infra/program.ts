@@ -16,9 +16,9 @@ import {
 } from '../core/config';
 import { inputsFor } from './inputs';
 import { definePlatform, type PlatformOutputs } from './platform';
-// Typed boundary: which keys hold secrets is in the SDK's runtime config module, not its public API.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { isConfigSecret } = require('@pulumi/pulumi/runtime/config') as { isConfigSecret(key: string): boolean };
+// Which keys hold secrets is in the SDK's runtime config module, not its public API.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- typed boundary: an internal SDK module
+const { isConfigSecret } = require('@pulumi/pulumi/runtime/config') as { isConfigSecret: (key: string) => boolean };
 
 export interface ProgramOptions {
   /** @default the repository root (catalogue modules and `services/releases/` are read from it) */

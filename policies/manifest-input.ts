@@ -54,7 +54,8 @@ const isStringMap = (value: unknown): boolean => isRecord(value) && Object.value
 function notAnObject(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'empty document';
   if (Array.isArray(value)) return 'a sequence, not a Kubernetes object';
-  if (!isRecord(value)) return `a ${typeof value} (${JSON.stringify(String(value).slice(0, 40))}), not a Kubernetes object`;
+  // Neither empty, nor a sequence, nor a mapping: a YAML scalar.
+  if (!isRecord(value)) return `a ${typeof value} (${JSON.stringify(`${value as string | number | boolean}`.slice(0, 40))}), not a Kubernetes object`;
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || value.kind === '') {
     return 'no apiVersion and kind: not a Kubernetes object';
   }

@@ -212,7 +212,7 @@ export function workloadOf(object: ManifestObject): Workload | undefined {
     object,
     id: objectId(object),
     namespace: namespaceOf(object),
-    pod: pod as PodSpecLike,
+    pod,
     podLabels: obj(metadata.labels) as Record<string, string>,
     podMetadata: metadata,
   };
@@ -225,7 +225,7 @@ export function workloads(objects: readonly ManifestObject[]): Workload[] {
 
 /** All containers of a pod, init and ephemeral ones included. */
 export function allContainers(pod: PodSpecLike): ContainerLike[] {
-  return [...list(pod.initContainers), ...list(pod.containers), ...list(pod.ephemeralContainers)].filter(isJson) as ContainerLike[];
+  return [...list(pod.initContainers), ...list(pod.containers), ...list(pod.ephemeralContainers)].filter(isJson);
 }
 
 // ---------------------------------------------------------------------------------------

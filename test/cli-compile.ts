@@ -57,7 +57,8 @@ export interface CompileReport {
   readonly errors: { readonly file: string; readonly message: string }[];
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+// Loads the SDK's internal tsutils and the TypeScript and ts-node its runner resolves, by the paths it gives, as run.js does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, typed by TsUtils above
 const tsutils = require('@pulumi/pulumi/tsutils') as TsUtils;
 
 function register(): { service: TsNodeService; ts: TypeScript; report: Omit<CompileReport, 'cwd' | 'files' | 'compiled' | 'errors'> } {
@@ -68,9 +69,11 @@ function register(): { service: TsNodeService; ts: TypeScript; report: Omit<Comp
   const transpileOnlyEnv = process.env['PULUMI_NODEJS_TRANSPILE_ONLY'];
   const transpileOnly = transpileOnlyEnv ? transpileOnlyEnv === 'true' : (compilerOptions['noCheck'] as boolean | undefined);
   const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known at run time
   const ts = require(typescriptRequire) as TypeScript;
   const [major = 0, minor = 0] = ts.version.split('.').map(Number);
   const useNodeNext = major > 4 || (major === 4 && minor >= 7);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known at run time
   const tsn = require(tsnodeRequire) as TsNode;
   const service = tsn.register({
     compiler: typescriptRequire,
@@ -115,7 +118,7 @@ function main(argv: string[]): void {
   const entry = createRequire(path.join(cwd, 'noop.js')).resolve(path.resolve(cwd, entryPoint));
   const queue = [entry];
   for (let next = 0; next < queue.length; next += 1) {
-    const file = queue[next] as string;
+    const file = queue[next];
     if (seen.has(file) || !file.endsWith('.ts') || file.split(path.sep).includes('node_modules')) continue;
     seen.add(file);
     const code = fs.readFileSync(file, 'utf8');

@@ -61,7 +61,7 @@ export function triggers(w: Workflow): string[] {
 
 export function workflowCall(w: Workflow): WorkflowCall | undefined {
   if (!triggers(w).includes('workflow_call')) return undefined;
-  return (typeof w.on === 'object' && !Array.isArray(w.on) ? w.on.workflow_call ?? {} : {}) as WorkflowCall;
+  return (typeof w.on === 'object' && !Array.isArray(w.on) ? w.on.workflow_call ?? {} : {});
 }
 
 /** Problems of one caller job against the workflow it calls. */

@@ -35,7 +35,8 @@ export interface FieldError {
 }
 
 const OMIT: unique symbol = Symbol('omit value');
-type BadValue = unknown | typeof OMIT;
+/** Any value, or `OMIT` for an error that shows none. */
+type BadValue = unknown;
 
 /**
  * A field path, built the way upstream's `field.Path` is: `.child`, `[index]`, `[key]`.
@@ -78,8 +79,8 @@ export class FieldPath {
   }
 
   toString(): string {
-    const parts: string[] = [];
-    for (let p: FieldPath | undefined = this; p !== undefined; p = p.parent) parts.push(p.segment);
+    const parts = [this.segment];
+    for (let p = this.parent; p !== undefined; p = p.parent) parts.push(p.segment);
     return parts.reverse().join('');
   }
 }

@@ -1,6 +1,5 @@
 import { EDGE_GATEWAY_HOSTS, edgeGateway, edgeGatewayRef, edgeTlsSecret, platformObjects } from './edge-gateway';
 import { apiServerValidation, render } from '../apiserver';
-import type { ManifestObject } from '../schema';
 import { thrown } from '../../test/fixtures/thrown';
 
 const ENV = { gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', tlsCredential: 'edge-tls' };
@@ -82,7 +81,7 @@ describe('edgeTlsSecret', () => {
   it('passes the API server\'s Secret validation, which requires both keys of a kubernetes.io/tls Secret', () => {
     expect(apiServerValidation(edgeTlsSecret(ENV)).fieldErrors).toEqual([]);
     const { stringData: _keys, ...withoutKeys } = edgeTlsSecret(ENV);
-    expect(apiServerValidation(withoutKeys as ManifestObject).fieldErrors.map(render)).toEqual(['data[tls.crt]: Required value', 'data[tls.key]: Required value']);
+    expect(apiServerValidation(withoutKeys).fieldErrors.map(render)).toEqual(['data[tls.crt]: Required value', 'data[tls.key]: Required value']);
   });
 
   it('is named by the Gateway server', () => {

@@ -7,10 +7,10 @@
  * dependencies are in the register request, so the monitor is wrapped to keep them.
  */
 import * as pulumi from '@pulumi/pulumi';
-// Typed boundary: the SDK's mock monitor and settings are internal modules without exports maps.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The SDK's mock monitor and settings are internal modules without exports maps.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- typed boundary: an internal SDK module
 const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- typed boundary: an internal SDK module
 const settings = require('@pulumi/pulumi/runtime/settings') as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
@@ -102,7 +102,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
 function computedId(type: string, name: string, inputs: Record<string, unknown>, project: string): string {
   switch (type) {
     case 'gcp:kms/keyRing:KeyRing':
-      return `projects/${String(inputs.project ?? project)}/locations/${String(inputs.location)}/keyRings/${String(inputs.name)}`;
+      return `projects/${typeof inputs.project === 'string' ? inputs.project : project}/locations/${String(inputs.location)}/keyRings/${String(inputs.name)}`;
     case 'gcp:kms/cryptoKey:CryptoKey':
       return `${String(inputs.keyRing)}/cryptoKeys/${String(inputs.name)}`;
     default:
@@ -129,7 +129,7 @@ export function recordResources(options: {
     newResource: (args) => {
       const inputs = args.inputs as Record<string, unknown>;
       if (args.type === 'pulumi:pulumi:StackReference') {
-        const stack = String(inputs.name ?? args.name);
+        const stack = typeof inputs.name === 'string' ? inputs.name : args.name;
         recording.stackReferences.push(stack);
         return { id: stack, state: { ...inputs, outputs: options.stackOutputs?.[stack] ?? {} } };
       }
@@ -147,7 +147,8 @@ export function recordResources(options: {
   };
   const project = options.project ?? 'platform';
   const organization = options.organization ?? 'organization';
-  pulumi.runtime.setMocks(mocks, project, options.stack, false, organization);
+  // Async only in its signature: setMocks has no await, so the mocks are installed when it returns (runtime/mocks.js).
+  void pulumi.runtime.setMocks(mocks, project, options.stack, false, organization);
 
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);

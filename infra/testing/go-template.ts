@@ -128,7 +128,13 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 type Fn = (args: ReadonlyArray<() => unknown>) => unknown;
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Go prints maps and slices in its own format (`map[a:1]`, `[a b]`), which is not emulated: refuse.
+  throw new TemplateError(`cannot print a ${Array.isArray(v) ? 'list' : typeof v} as text: Go's formatting of it is not emulated`);
+};
 const indent = (n: number, s: string): string => ' '.repeat(n) + s.replace(/\n/g, `\n${' '.repeat(n)}`);
 
 function comparable(a: unknown, b: unknown): boolean {

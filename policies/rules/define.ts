@@ -45,7 +45,7 @@ export interface ContainerRef {
 
 export function containersOf(pod: PodSpecLike, fields: readonly ContainerField[]): ContainerRef[] {
   return fields.flatMap((field) => list(pod[field]).filter(isJson).map((c) => ({
-    c: c as ContainerLike,
+    c,
     label: `${CONTAINER_LABEL[field]} "${typeof c.name === 'string' ? c.name : '?'}"`,
   })));
 }

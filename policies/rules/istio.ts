@@ -6,7 +6,7 @@
  * object naming it, and a reference resolves only to an object of the same set.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { items, labelMap, push, labelsMatch, namespaceOf, obj, specOf, str, strings, perRun, type Json, type ObjectIndex, type Workload } from '../objects';
+import { items, labelMap, push, labelsMatch, namespaceOf, obj, show, specOf, str, strings, perRun, type Json, type ObjectIndex, type Workload } from '../objects';
 
 /** Istio's default `meshConfig.rootNamespace`: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -232,7 +232,7 @@ export function servers(gw: ManifestObject): Json[] {
 export function serverLabel(server: Json, i: number): string {
   const port = obj(server.port);
   const name = str(server.name) ?? str(port.name);
-  return `servers[${i}]${name === undefined ? '' : ` '${name}'`} (${str(port.protocol) ?? '?'} ${String(port.number ?? '?')})`;
+  return `servers[${i}]${name === undefined ? '' : ` '${name}'`} (${str(port.protocol) ?? '?'} ${show(port.number ?? '?')})`;
 }
 
 /** A Gateway host, `[<namespace>/]<host>`: the namespace part limits which VirtualServices may bind. */

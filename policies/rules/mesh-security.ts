@@ -4,7 +4,7 @@
  * (NM09), and every workload in the mesh with ports Istio can read (NM10).
  */
 import type { ManifestObject } from '../../charts/schema';
-import { isJson, items, labelMap, namespaceId, push, namespaceOf, obj, specOf, str, strings, type Json } from '../objects';
+import { isJson, items, labelMap, namespaceId, push, namespaceOf, obj, show, specOf, str, strings, type Json } from '../objects';
 import { objectId, type Finding, type ManifestRule } from '../types';
 import { finding, manifestRule } from './define';
 import { MESH_ROOT_NAMESPACE, NETWORKING, SECURITY, hasTargetRef, isGatewayWorkload, istioSelector, quoted, sidecarsFor } from './istio';
@@ -258,7 +258,7 @@ const nm10PortProtocol = manifestRule({
   catalogue: ['NM10'],
 }, (_ctx, index) => {
   return index.ofKind('Service', '').filter((s) => specOf(s).type !== 'ExternalName').flatMap((s) =>
-    items(specOf(s).ports).filter((p) => !namedProtocol(p)).map((p) => finding(s, `port ${String(p.port ?? '?')} (name '${str(p.name) ?? ''}', appProtocol '${str(p.appProtocol) ?? ''}') declares no protocol Istio knows`)),
+    items(specOf(s).ports).filter((p) => !namedProtocol(p)).map((p) => finding(s, `port ${show(p.port ?? '?')} (name '${str(p.name) ?? ''}', appProtocol '${str(p.appProtocol) ?? ''}') declares no protocol Istio knows`)),
   );
 });
 

@@ -191,10 +191,10 @@ const seccomp = manifestRule({
 }, perWorkload((w) => {
   const podType = valueAt(podSc(w.pod), ['seccompProfile', 'type']);
   const out: string[] = [];
-  if (podType !== undefined && !SECCOMP_ALLOWED.includes(String(podType))) out.push(`securityContext.seccompProfile.type is ${show(podType)}`);
+  if (podType !== undefined && !SECCOMP_ALLOWED.includes(show(podType))) out.push(`securityContext.seccompProfile.type is ${show(podType)}`);
   for (const { c, label } of containersOf(w.pod, ALL_CONTAINERS)) {
     const type = valueAt(sc(c), ['seccompProfile', 'type']);
-    if (type !== undefined && !SECCOMP_ALLOWED.includes(String(type))) out.push(`${label}: securityContext.seccompProfile.type is ${show(type)}`);
+    if (type !== undefined && !SECCOMP_ALLOWED.includes(show(type))) out.push(`${label}: securityContext.seccompProfile.type is ${show(type)}`);
     else if (type === undefined && podType === undefined) out.push(`${label}: seccompProfile is unset on the container and on the pod`);
   }
   return out;
@@ -233,7 +233,7 @@ const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t',
 function seLinuxProblems(options: unknown, where: string): string[] {
   const o = obj(options);
   const out: string[] = [];
-  if (o.type !== undefined && !SELINUX_TYPES.includes(String(o.type))) out.push(`${where}seLinuxOptions.type is ${show(o.type)}`);
+  if (o.type !== undefined && !SELINUX_TYPES.includes(show(o.type))) out.push(`${where}seLinuxOptions.type is ${show(o.type)}`);
   for (const k of ['user', 'role'] as const) {
     if (o[k] !== undefined && o[k] !== '') out.push(`${where}seLinuxOptions.${k} is ${show(o[k])}`);
   }

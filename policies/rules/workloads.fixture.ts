@@ -140,7 +140,7 @@ export function at(root: unknown, ...path: ReadonlyArray<string | number>): Json
 export function one(objects: readonly ManifestObject[], kind: string): Json {
   const found = objects.filter((o) => o.kind === kind);
   if (found.length !== 1) throw new Error(`the fixture has ${found.length} ${kind} objects, expected one`);
-  return found[0] as Json;
+  return found[0];
 }
 
 export function remove(objects: ManifestObject[], kind: string): void {

@@ -150,7 +150,7 @@ describe('celCrdsFile (what import:istio writes to imports/istio-cel.json)', () 
 
   it('keeps served versions only, shares identical schemas, drops descriptions, and is byte-stable', () => {
     const text = celCrdsFile([crd(false), { kind: 'ConfigMap' }], 'bundle.yaml');
-    expect(JSON.parse(text).crds).toEqual([
+    expect((JSON.parse(text) as { crds: unknown }).crds).toEqual([
       {
         name: 'things.example.com',
         group: 'example.com',

@@ -43,7 +43,7 @@ const urls: CelFunc[] = [
     if ('error' in checked) throw new Error(urlParseError(checked.error));
     const parsed = parseUrl(s);
     if ('error' in parsed) throw new Error(urlParseError(parsed.error));
-    return new Map([[URL_KEY, s]]) as never;
+    return new Map([[URL_KEY, s]]);
   }),
   celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => 'url' in parseRequestURI(s)),
   celMethod('getScheme', URL_TARGET, [], CelScalar.STRING, function () {
@@ -62,7 +62,7 @@ const urls: CelFunc[] = [
     return escapedPath(urlOf(this as never));
   }),
   celMethod('getQuery', URL_TARGET, [], CelScalar.DYN, function () {
-    return new Map([...query(urlOf(this as never))]) as never;
+    return new Map([...query(urlOf(this as never))]);
   }),
 ];
 
@@ -87,17 +87,17 @@ const lists: CelFunc[] = [
   celMethod('sum', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
     if (xs.length === 0) return 0n; // upstream's zero value depends on the static element type; int is the common case
-    return xs.reduce((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : typeof a === 'number' && typeof b === 'number' ? a + b : fail())) as never;
+    return xs.reduce((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : typeof a === 'number' && typeof b === 'number' ? a + b : fail()));
   }),
   celMethod('min', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
     if (xs.length === 0) throw new Error(emptyListError('min'));
-    return xs.reduce((a, b) => (compare(a, b) === 1 ? b : a)) as never;
+    return xs.reduce((a, b) => (compare(a, b) === 1 ? b : a));
   }),
   celMethod('max', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
     if (xs.length === 0) throw new Error(emptyListError('max'));
-    return xs.reduce((a, b) => (compare(a, b) === -1 ? b : a)) as never;
+    return xs.reduce((a, b) => (compare(a, b) === -1 ? b : a));
   }),
   celMethod('indexOf', DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (x) {
     return BigInt(items(this).findIndex((v) => v === x));
@@ -118,7 +118,7 @@ const durations: CelFunc[] = [
     const nanos = parseGoDuration(s);
     if (nanos === undefined) throw new Error(DURATION_CONVERSION_ERROR);
     // google.protobuf.Duration: seconds and nanos carry the same sign.
-    return create(DurationSchema, { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) }) as never;
+    return create(DurationSchema, { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) });
   }),
 ];
 

@@ -71,7 +71,7 @@ export function celSchemaNode(schema: unknown): CelSchemaNode {
   if (rules.length > 0) node.rules = rules;
   const nested = ['allOf', 'anyOf', 'oneOf', 'not'].flatMap((k) => nestedRules(schema[k], k));
   if (nested.length > 0) node.nestedRules = nested;
-  return node as CelSchemaNode;
+  return node;
 }
 
 function nestedRules(v: unknown, where: string): { where: string; rule: CelRule }[] {

@@ -122,7 +122,7 @@ function getScheme(raw: string): [string, string] {
 }
 
 function parse(raw: string, viaRequest: boolean): GoUrl {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse rejects ASCII control characters, which is what this matches
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new UrlError('net/url: invalid control character in URL');
   if (raw === '' && viaRequest) throw new UrlError('empty url');
   if (raw === '*') return { scheme: '', opaque: '', host: '', path: '*', rawPath: '', rawQuery: '' };

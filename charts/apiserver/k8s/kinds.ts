@@ -127,9 +127,9 @@ function validateSecret(obj: ManifestObject): FieldError[] {
   // v1 -> internal conversion merges stringData into data (stringData wins).
   const sizes = new Map<string, number>();
   const data = isRecord(obj.data) ? obj.data : {};
-  for (const k of Object.keys(data)) sizes.set(k, typeof data[k] === 'string' ? base64Length(data[k] as string) : 0);
+  for (const k of Object.keys(data)) sizes.set(k, typeof data[k] === 'string' ? base64Length(data[k]) : 0);
   const stringData = isRecord(obj.stringData) ? obj.stringData : {};
-  for (const k of Object.keys(stringData)) sizes.set(k, typeof stringData[k] === 'string' ? byteLength(stringData[k] as string) : 0);
+  for (const k of Object.keys(stringData)) sizes.set(k, typeof stringData[k] === 'string' ? byteLength(stringData[k]) : 0);
   let total = 0;
   for (const [k, n] of sizes) {
     errs.push(...invalidEach(dataPath.key(k), k, isConfigMapKey(k), rule));

@@ -18,7 +18,7 @@
  * Input is plain parsed YAML: a field of the wrong type is skipped (the OpenAPI check reports it).
  * Go iterates maps in random order; we keep the object's key order, so messages are deterministic.
  */
-import { FieldPath, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../field';
+import { type FieldPath, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../field';
 import {
   byteLength,
   isDNS1035Label,
@@ -117,7 +117,7 @@ function validateOwnerReferences(refs: unknown, path: FieldPath): FieldError[] {
   let firstController = '';
   for (const ref of refs) {
     if (!isRecord(ref)) continue;
-    const str = (k: string): string => (typeof ref[k] === 'string' ? (ref[k] as string) : '');
+    const str = (k: string): string => (typeof ref[k] === 'string' ? ref[k] : '');
     const apiVersion = str('apiVersion');
     const kind = str('kind');
     // schema.FromAPIVersionAndKind: "group/version" or "version"; more slashes give an empty version.

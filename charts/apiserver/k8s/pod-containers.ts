@@ -6,7 +6,7 @@
  * Inputs are read after the API server's v1 defaults (protocol TCP, probe periods, handler
  * scheme and path, pull and termination-message policies).
  */
-import { FieldPath, duplicate, forbidden, invalid, notFound, notSupported, required, type FieldError } from '../field';
+import { type FieldPath, duplicate, forbidden, invalid, notFound, notSupported, required, type FieldError } from '../field';
 import {
   isDNS1123Label,
   isDNS1123Subdomain,

@@ -4,7 +4,7 @@
  * Paths, messages and upstream's quirks kept: `downwarAPI` in the "more than 1 volume type" path, the
  * downward API items and mount subPath errors reported on the list path, not the item.
  */
-import { FieldPath, forbidden, invalid, notFound, notSupported, required, tooLong, duplicate, type FieldError } from '../field';
+import { type FieldPath, forbidden, invalid, notFound, notSupported, required, tooLong, duplicate, type FieldError } from '../field';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './primitives';
 import { defaulted, int, isObj, list, obj, optStr, quantity, str, type Obj } from './pod-read';
 

@@ -5,7 +5,7 @@
  * (restartPolicy Always, dnsPolicy ClusterFirst, terminationGracePeriodSeconds 30, ...).
  * Containers live in pod-containers.ts, volumes and mounts in pod-volumes.ts.
  */
-import { FieldPath, duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../field';
+import { type FieldPath, duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../field';
 import { validateAnnotations, validateLabelName, validateLabelSelector, validateLabels } from './meta';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidGroupID, isValidIP, isValidLabelValue, isValidUserID } from './primitives';
 import {

@@ -14,7 +14,7 @@
  *
  * Lengths are in bytes (Go `len`), not UTF-16 code units.
  */
-import { FieldPath, invalid, type FieldError } from '../field';
+import { type FieldPath, invalid, type FieldError } from '../field';
 
 /** Go `len(s)`: the UTF-8 byte length. */
 export function byteLength(s: string): number {
