@@ -89,7 +89,7 @@ describe('npm run policy -- --dir', () => {
       '  [FAIL] PS11-rbac-cluster-admin (critical): roleRef is ClusterRole cluster-admin',
       '         fix: bind a Role with the permissions the subject needs instead',
     ].join('\n'));
-    expect(result.stdout).toMatch(/Deployment\/default\/legacy \(test\/fixtures\/policy\/bad\/workloads\.yaml:2\)\n(  .*\n)*  \[FAIL\] PS02-privileged \(critical\): container "app": securityContext.privileged is true\n {9}fix: /);
+    expect(result.stdout).toMatch(/Deployment\/default\/legacy \(test\/fixtures\/policy\/bad\/workloads\.yaml:2\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext.privileged is true\n {9}fix: /);
   });
 
   it('reads the profile and allowed registries from a stack with --env', () => {
@@ -119,7 +119,7 @@ describe('npm run policy -- --dir', () => {
       'ConfigMap/shop/settings (test/fixtures/policy/real-world/list.yaml:7, test/fixtures/policy/real-world/odd.yaml:9)',
       '  [FAIL] IN01-duplicate-object (high): copy 2 of ConfigMap shop/settings: only the last copy applied is kept',
     ].join('\n'));
-    expect(result.stdout).toMatch(/\nDeployment\/shop\/cart \(test\/fixtures\/policy\/real-world\/list\.yaml:14\)\n(  .*\n)*  \[FAIL\] PS02-privileged \(critical\): container "app": securityContext\.privileged is true\n/);
+    expect(result.stdout).toMatch(/\nDeployment\/shop\/cart \(test\/fixtures\/policy\/real-world\/list\.yaml:14\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext\.privileged is true\n/);
     expect(result.stdout).toContain([
       'Skipped 5 documents (not checked):',
       "  test/fixtures/policy/real-world/base/kustomization.yaml:2 (document 1): Kustomization (kustomize.config.k8s.io/v1beta1) has no metadata: not an object the API server stores (a kustomization or other tool's file)",

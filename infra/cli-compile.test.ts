@@ -48,7 +48,7 @@ describe('the program under the Pulumi CLI', () => {
   });
 
   it('compiles with the compiler options of tsconfig.json, strict included', () => {
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: Record<string, unknown> };
     expect(report.compilerOptions).toEqual(root.compilerOptions);
     expect(report.compilerOptions['strict']).toBe(true);
   });
@@ -64,7 +64,7 @@ describe('the program under the Pulumi CLI', () => {
     // Every imported file is under the root tsconfig.json that `npm run typecheck` checks, with
     // the very options ts-node used (asserted above), so compiling each again here adds nothing.
     expect(report.files).toEqual(expect.arrayContaining(['index.ts', 'platform.ts', 'load-balancer.ts', '../charts/synthesize.ts', '../charts/apiserver/index.ts', '../services/spec.ts']));
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as { include?: string[]; exclude?: string[] };
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { include?: string[]; exclude?: string[] };
     const checked = ts.parseJsonConfigFileContent(root, ts.sys, ROOT).fileNames.map((f) => path.resolve(f));
     const missing = report.files.map((f) => path.resolve(report.cwd, f)).filter((f) => !checked.includes(f));
     expect(missing).toEqual([]);

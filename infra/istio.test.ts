@@ -22,7 +22,7 @@ const recording = recordResources({ stack: 'dev' });
 // Typed boundary: the SDK's settings module is internal. getMonitor is the recorder's
 // monitor, wrapped once more to see the provider of each request, which the recording
 // leaves out.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- typed boundary: an internal SDK module
 const sdk = require('@pulumi/pulumi/runtime/settings') as {
   getMonitor(): { registerResource(req: { getName(): string; getProvider(): string }, callback: unknown): unknown };
 };

@@ -75,7 +75,7 @@ describe('the program reads its configuration from the Pulumi runtime', () => {
 
     it('exports its resolved settings for preview stacks, secret because one setting is', async () => {
       const output = outputs.previewSettings as pulumi.Output<Record<string, string>>;
-      expect(await output.isSecret).toBe(true);
+      expect(await pulumi.isSecret(output)).toBe(true);
       expect(await settle(output)).toEqual(previewSettings(parseEnvironment('qa', { kind: 'pulumi', values: QA, where: 'pulumi config (stack qa)' })));
     });
   });

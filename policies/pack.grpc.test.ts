@@ -78,10 +78,10 @@ describe('the CrossGuard policy pack', () => {
 
   it('compiles with the compiler options of the repo tsconfig.json', () => {
     // What the runner spreads over its defaults: this file's own compilerOptions (the SDK's reader).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's tsutils is an internal module, read as the runner reads it
     const tsutils = require('@pulumi/pulumi/tsutils') as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
     const own = tsutils.loadTypeScriptCompilerOptions(path.join(__dirname, 'tsconfig.json'));
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: Record<string, unknown> };
     for (const key of ['target', 'module', 'moduleResolution']) expect([key, own[key]]).toEqual([key, root.compilerOptions[key]]);
     // What ts-node reads from the file, extends resolved: the repo's options.
     const parsed = (file: string): ts.CompilerOptions => {

@@ -21,7 +21,7 @@ const WHERE = 'service "svc"';
 /** Specs may come from plain JavaScript, so tests pass values the types forbid. */
 type Overrides = Record<string, unknown>;
 
-const specWith = (overrides: Overrides): ServiceSpec => ({ ...base, ...overrides }) as unknown as ServiceSpec;
+const specWith = (overrides: Overrides): ServiceSpec => ({ ...base, ...overrides });
 const problemsWith = (overrides: Overrides): Problem[] => validateService({ spec: specWith(overrides) });
 
 /** A service of a catalogue, with its own name and optional source file. */

@@ -111,7 +111,7 @@ describe('the workflows', () => {
   it('grant id-token: write only to jobs that authenticate to Google, pull-requests: write only to jobs that comment, security-events: write only to jobs that upload SARIF', () => {
     for (const [file, w] of all()) {
       for (const [name, job] of Object.entries(w.jobs)) {
-        const permissions = (typeof job.permissions === 'object' ? job.permissions : {}) as Json;
+        const permissions = (typeof job.permissions === 'object' ? job.permissions : {});
         const steps = job.steps ?? [];
         const authenticates = job.uses === './.github/workflows/pulumi.yml' || job.uses?.includes('app-pipeline.yml') === true
           || steps.some((s) => s.uses?.startsWith('google-github-actions/auth@') === true);

@@ -1,9 +1,9 @@
 // GIVEN the hardened mesh of ./mesh.fixture.ts, WHEN one mutation breaks (or bends) it, THEN the rule under test reports
 // it (or does not); every case runs all the mesh rules, as the runners do.
 
-import { type ManifestObject } from '../../charts/schema';
+import type { ManifestObject } from '../../charts/schema';
 import { evaluate } from '../engine';
-import { type Finding } from '../types';
+import type { Finding } from '../types';
 import { edgeGateway, platformObjects } from '../../charts/mesh/edge-gateway';
 import { edgeRules } from './edge';
 import { describeCases, type Accepted, type Rejected, meshRules, patch } from './mesh.fixture';

@@ -1,9 +1,9 @@
 // GIVEN the compliant workload of ./workloads.fixture.ts, WHEN one field changes, THEN the rule about it reports it (or, for
 // the accepted cases, does not); every case runs all the workload rules, as the runners do.
 
-import { type ManifestObject } from '../../charts/schema';
+import type { ManifestObject } from '../../charts/schema';
 import { evaluate } from '../engine';
-import { type Finding } from '../types';
+import type { Finding } from '../types';
 import { edgeTlsSecret, platformObjects } from '../../charts/mesh/edge-gateway';
 import { podIdentityRules } from './pod-identity';
 import { describeCases, type Case, DEPLOYMENT, REGISTRIES, type Rejection, at, configMap, env, on, one, pod, remove, service, withInit, workloadRules } from './workloads.fixture';

@@ -229,7 +229,7 @@ const rejected: Rejection[] = [
   },
   {
     rule: 'PS11-rbac-role-ref', what: 'a ClusterRoleBinding to a Role',
-    mutate: (o) => { o.push({ ...clusterRoleBinding('ops-config', 'x'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web-config-reader' } } as ManifestObject); },
+    mutate: (o) => { o.push({ ...clusterRoleBinding('ops-config', 'x'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web-config-reader' } }); },
     expected: on('ClusterRoleBinding/ops-config', 'roleRef is Role web-config-reader: a ClusterRoleBinding can only name a ClusterRole'),
   },
   {
@@ -244,7 +244,7 @@ const rejected: Rejection[] = [
   },
   {
     rule: 'PS11-rbac-default-service-account', what: 'a ClusterRoleBinding to every service account of a namespace',
-    mutate: (o) => { o.push({ ...clusterRoleBinding('shop-viewers', 'view'), subjects: [{ kind: 'Group', name: 'system:serviceaccounts:shop', apiGroup: 'rbac.authorization.k8s.io' }] } as ManifestObject); },
+    mutate: (o) => { o.push({ ...clusterRoleBinding('shop-viewers', 'view'), subjects: [{ kind: 'Group', name: 'system:serviceaccounts:shop', apiGroup: 'rbac.authorization.k8s.io' }] }); },
     expected: on('ClusterRoleBinding/shop-viewers', 'subjects[0] Group system:serviceaccounts:shop (every service account of namespace shop, default included) is granted ClusterRole view'),
   },
 ];

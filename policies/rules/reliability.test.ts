@@ -1,7 +1,7 @@
 // GIVEN the compliant workload of ./workloads.fixture.ts, WHEN one field changes, THEN the rule about it reports it (or, for
 // the accepted cases, does not); every case runs all the workload rules, as the runners do.
 
-import { type ManifestObject } from '../../charts/schema';
+import type { ManifestObject } from '../../charts/schema';
 import { reliabilityRules } from './reliability';
 import { describeCases, type Case, DEPLOYMENT, HPA, IMAGE, PDB, POD_LABELS, PROFILES, type Rejection, at, barePod, container, cronJob, deployment, findings, hpa, mutated, on, one, pdb, pod, remove, service, spread, template, withInit, worker } from './workloads.fixture';
 

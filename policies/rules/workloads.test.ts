@@ -1,4 +1,4 @@
-import { type EnvironmentProfile } from '../../services/spec';
+import type { EnvironmentProfile } from '../../services/spec';
 import { evaluate } from '../engine';
 import { PROFILES, REGISTRIES, TAGGED, compliant, container, hpa, mutated, remove, workloadRules } from './workloads.fixture';
 
