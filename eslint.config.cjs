@@ -103,7 +103,7 @@ module.exports = defineConfig(
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: [...layerZones, testHelperZone] }],
-      'import-x/no-extraneous-dependencies': ['error', { packageDir: ROOT, devDependencies: DEV_FILES.map((glob) => `${ROOT}/${glob}`) }],
+      'import-x/no-extraneous-dependencies': ['error', { packageDir: ROOT, includeTypes: true, devDependencies: DEV_FILES.map((glob) => `${ROOT}/${glob}`) }],
     },
   },
   {

@@ -79,6 +79,12 @@ describe('declared packages', () => {
     ]);
   });
 
+  it('fails a type-only import of a devDependency too', async () => {
+    expect(await importErrors('cli/x.ts', "import type { Metadata } from '@grpc/grpc-js';\n")).toEqual([
+      "import-x/no-extraneous-dependencies: '@grpc/grpc-js' should be listed in the project's dependencies, not devDependencies.",
+    ]);
+  });
+
   it('lets tests, test helpers and bench/ import devDependencies', async () => {
     for (const file of ['policies/x.test.ts', 'test/x.ts', 'infra/testing/x.ts', 'bench/x.ts']) {
       expect([file, await importErrors(file, "import * as grpc from '@grpc/grpc-js';\n")]).toEqual([file, []]);
