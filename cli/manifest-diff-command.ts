@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { JSON_REPORT_VERSION, type JsonCheck, type JsonReport } from '../policies/report';
 import { assertNoProblems, type Problem } from '../core/problems';
 import { byEnvironmentOrder } from './stacks-command';
+import { isRecord } from '../core/json';
 
 export const MARKER = '<!-- platform:manifest-diff -->';
 /** Changed field paths shown per object; the rest are counted. */
@@ -75,10 +76,6 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------
 // Reading
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Relative to the working directory when inside it, absolute otherwise. */
 function shown(file: string): string {

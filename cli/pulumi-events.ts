@@ -13,7 +13,7 @@
  * (variables take the PULUMI_ prefix); pkg/resource/deploy/step.go (refresh steps and the
  * create/delete halves of a replacement are not `logical`).
  */
-import { isRecord } from '../core/json';
+import { asString as str, isRecord } from '../core/json';
 
 /** The environment that makes a preview stream events like the other operations. */
 export const STREAMING_PREVIEW_ENV: Readonly<Record<string, string>> = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' };
@@ -58,8 +58,6 @@ export interface EngineEvents {
   /** Lines of stdout that were not an event (none when Pulumi wrote only events). */
   readonly otherLines: number;
 }
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The last part of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): the resource's name. */
 export function urnName(urn: string): string {
