@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import type { DnsRecord, DnsRecordPurpose } from '../infra/dns-records';
 import { assertNoProblems, ValidationError, type Problem } from '../core/problems';
 import { parseOptions, UsageError, type Io } from './args';
+import { isRecord as isObject } from '../core/json';
 
 export interface CertificateRef {
   readonly name: string;
@@ -21,10 +22,6 @@ export interface DnsStep {
 }
 
 const PURPOSES: readonly DnsRecordPurpose[] = ['certificate-authorization', 'load-balancer'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The record and certificate outputs of a stack, every problem reported at once. */
 export function dnsStep(text: string, where: string, stack: string): DnsStep {

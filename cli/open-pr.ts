@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { main, parseOptions, UsageError } from './args';
 import { openPr, type Git } from './open-pr-command';
-import type { Fetch } from './pr-comment-command';
 
 const USAGE = 'usage: npm run open-pr -- --branch <name> --title <text> --body-file <file> --path <file> [--base main] [--repo owner/name]  (token in GH_TOKEN)';
 const exec = promisify(execFile);
@@ -17,7 +16,7 @@ main(async () => {
   if (token === undefined || token === '') throw new UsageError(`GH_TOKEN is not set. Fix: pass the GitHub App token in the step's env\n${USAGE}`);
   const outcome = await openPr({
     branch: o.branch, title: o.title, body: fs.readFileSync(o['body-file'], 'utf8'), path: o.path, base: o.base ?? 'main', token,
-    ...(o.repo !== undefined && { repo: o.repo }), git, fetch: fetch as unknown as Fetch,
+    ...(o.repo !== undefined && { repo: o.repo }), git,
   });
   process.stdout.write(outcome.action === 'unchanged' ? `${o.path} is unchanged: no pull request needed\n` : `${outcome.action} pull request ${outcome.url}\n`);
 });

@@ -9,11 +9,12 @@ const USAGE = `usage: npm run pulumi-step -- --command ${OPERATIONS.join('|')} -
 /** Streams to this process's output (the job log) and keeps a copy. */
 const runner: Runner = (command, args, env) => new Promise((resolve, reject) => {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => { process.stdout.write(d); output += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { process.stderr.write(d); output += d.toString(); });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { process.stdout.write(d); stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { process.stderr.write(d); stderr += d.toString(); });
   child.on('error', reject);
-  child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
 });
 
 main(async () => {

@@ -16,6 +16,7 @@ import {
   type ServiceDefinition,
   type ServiceSpec,
 } from './spec';
+import { isRecord } from '../core/json';
 
 const DNS_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -67,7 +68,6 @@ class ProblemList {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** An optional object-valued field: absent is fine, anything but an object is a problem. */
