@@ -59,7 +59,9 @@ export function readIstioBundle(file: string, shown = file): IstioBundle {
   const documents = Array.isArray(parsed) ? parsed : [];
   assertNoProblems(documents.flatMap((d, i) => d.errors.map((e) => {
     const at = e.linePos?.[0];
-    return problem(at === undefined ? `document ${i + 1}` : `line ${at.line}, column ${at.col}`, `is not valid YAML: ${e.message.split('\n')[0]}`);
+    // The message's first line, without the position it ends with (the field gives it).
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    return problem(at === undefined ? `document ${i + 1}` : `line ${at.line}, column ${at.col}`, `is not valid YAML: ${message}`);
   })));
   const docs = documents.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
   const wanted = new Set(ISTIO_KINDS.map((k) => `${k.group}/${k.kind}`));
