@@ -118,6 +118,10 @@ export interface ParsedArgs<O extends OptionSpecs> {
 
 /** A declared command: runs as a `Command`, and carries its declarations for `--help` and the docs. */
 export type DeclaredCommand<E extends unknown[] = []> = ((argv: string[], io: Io, ...extra: E) => Promise<number>) & {
+  /** The npm script that runs it. */
+  readonly script: string;
+  /** One line: what the command does. */
+  readonly summary: string;
   /** One declaration, or one per subcommand of a group. */
   readonly specs: readonly CommandSpec[];
   /** What `--help` prints. */
@@ -143,14 +147,14 @@ function parseConfig(spec: CommandSpec): Record<string, { type: 'string' | 'bool
   return Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple === true && { multiple: true }) }]));
 }
 
-/** node's message, with the nearest declared option for an unknown one. */
+/** node's message; for an unknown option, without its hint about positionals and with the nearest declared option. */
 function parseErrorMessage(error: Error & { code?: string }, argv: readonly string[], spec: CommandSpec): string {
   if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return error.message;
   const { tokens } = parseArgs({ args: [...argv], options: parseConfig(spec), strict: false, allowPositionals: true, tokens: true });
   const unknown = tokens.find((t) => t.kind === 'option' && t.name !== 'help' && !(t.name in spec.options));
-  const name = unknown?.kind === 'option' ? unknown.name : undefined;
-  const near = name === undefined ? undefined : closestMatch(name, Object.keys(spec.options), Math.max(1, Math.min(3, Math.floor(name.length / 3))));
-  return `${error.message}${near === undefined ? '' : ` (did you mean ${flag(near)}?)`}`;
+  if (unknown?.kind !== 'option') return error.message;
+  const near = closestMatch(unknown.name, Object.keys(spec.options), Math.max(1, Math.min(3, Math.floor(unknown.name.length / 3))));
+  return `Unknown option '${unknown.rawName}'${near === undefined ? '' : ` (did you mean ${flag(near)}?)`}`;
 }
 
 /** The form's distinguishing argument: its first required positional, or the first option it alone requires. */
@@ -239,9 +243,10 @@ export function command<const O extends OptionSpecs, E extends unknown[] = []>(
       io.out(help);
       return EXIT.ok;
     }
-    return (await run(args, io, ...extra)) ?? EXIT.ok;
+    const code = await run(args, io, ...extra);
+    return typeof code === 'number' ? code : EXIT.ok;
   };
-  return Object.assign(declared, { specs: [spec] as readonly CommandSpec[], help });
+  return Object.assign(declared, { script: spec.script, summary: spec.summary, specs: [spec] as readonly CommandSpec[], help });
 }
 
 /** A command whose first argument picks one of its subcommands (each declared with `subcommand` set). */
@@ -264,7 +269,7 @@ export function commandGroup(script: string, summary: string, subcommands: reado
     }
     return sub(rest, io);
   };
-  return Object.assign(declared, { specs, help });
+  return Object.assign(declared, { script, summary, specs, help });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -273,7 +278,8 @@ export function commandGroup(script: string, summary: string, subcommands: reado
 /** Runs a command: bad usage or input prints its message and exits 2, bugs print a stack and exit 3. */
 export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
   try {
-    return (await command(argv, io)) ?? EXIT.ok;
+    const code = await command(argv, io);
+    return typeof code === 'number' ? code : EXIT.ok;
   } catch (error) {
     if (error instanceof ValidationError || error instanceof UsageError) {
       io.err(`error: ${error.message}\n`);
