@@ -74,7 +74,7 @@ export function readIstioBundle(file: string, shown = file): IstioBundle {
   if (missing.length > 0) {
     assertNoProblems([problem(`CustomResourceDefinition ${ISTIO_VERSION}`, `is missing for ${missing.join(', ')} (${crds.length} of ${wanted.size} found)`, path.basename(file))]);
   }
-  return { docs: docs as CrdDocument[], crds };
+  return { docs, crds };
 }
 
 /** Writes imports/: the cdk8s constructs of the CRDs, their schemas, and the CEL rules of the whole bundle. */

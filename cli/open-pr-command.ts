@@ -91,7 +91,7 @@ export interface OpenPrDeps {
 }
 
 function processDeps(cwd: string): OpenPrDeps {
-  return { git: async (args, env) => (await exec('git', [...args], { cwd, env: { ...process.env, ...env } })).stdout, fetch: fetch as unknown as Fetch, env: process.env };
+  return { git: async (args, env) => (await exec('git', [...args], { cwd, env: { ...process.env, ...env } })).stdout, fetch, env: process.env };
 }
 
 /** `npm run open-pr -- <argv>`: commits the file, opens or updates the pull request, prints its URL. */
