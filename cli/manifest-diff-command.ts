@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { JSON_REPORT_VERSION, type JsonCheck, type JsonReport } from '../policies/report';
 import { assertNoProblems, type Problem } from '../core/problems';
+import { command } from './args';
 import { byEnvironmentOrder } from './stacks-command';
 import { isRecord } from '../core/json';
 
@@ -436,3 +437,26 @@ export function runManifestDiff(options: ManifestDiffOptions): { markdown: strin
   const envs = diffTrees(base, head, policy?.map((p) => p.env));
   return { markdown: formatManifestDiff(envs, policy), envs };
 }
+
+/** `npm run manifest-diff -- <argv>`: the Markdown on stdout, or written to `--out` with a one-line note. */
+export const manifestDiffCli = command({
+  script: 'manifest-diff',
+  summary: 'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, with the policy verdicts.',
+  options: {
+    base: { type: 'string', required: true, value: 'dir', description: 'synth output of the base: <dir>/<env>/<service>.yaml' },
+    head: { type: 'string', required: true, value: 'dir', description: 'synth output of the head, laid out the same' },
+    policy: { type: 'string', value: 'dir', description: '<env>.json reports of npm run policy -- <env> --format json', defaultText: 'no policy verdicts' },
+    out: { type: 'string', value: 'file', description: 'write the Markdown to this file', defaultText: 'stdout' },
+  },
+}, ({ values }, io) => {
+  const resolve = (p: string): string => path.resolve(io.cwd, p);
+  const { markdown, envs } = runManifestDiff({ base: resolve(values.base), head: resolve(values.head), policy: values.policy && resolve(values.policy) });
+  if (values.out === undefined) {
+    io.out(markdown);
+    return;
+  }
+  fs.mkdirSync(path.dirname(resolve(values.out)), { recursive: true });
+  fs.writeFileSync(resolve(values.out), markdown);
+  const changed = envs.filter(environmentChanged).map((e) => e.env);
+  io.out(`wrote ${values.out}: ${changed.length === 0 ? 'no manifest changes' : `changes in ${changed.join(', ')}`}\n`);
+});

@@ -3,6 +3,11 @@
  * request for it, with a token that is never printed nor put on a command line. Used by the
  * app pipeline (a new pin in dev) and by promotion (the pins of the next environment).
  */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { command, UsageError } from './args';
 import { explained, gitHub, GitHubError, type Hints } from './github';
 import type { Connection } from './pr-comment-command';
 
@@ -73,3 +78,42 @@ export async function openPr(options: OpenPrOptions): Promise<OpenPrOutcome> {
     return { action: 'created', url: created.html_url };
   }, options.token, PULL_HINTS);
 }
+
+const exec = promisify(execFile);
+
+/** What the command reaches outside the process; tests pass their own. */
+export interface OpenPrDeps {
+  readonly git: Git;
+  /** How the GitHub client reaches the API (tests pass a fake fetch and short waits). */
+  readonly connection: Connection;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function processDeps(cwd: string): OpenPrDeps {
+  return { git: async (args, env) => (await exec('git', [...args], { cwd, env: { ...process.env, ...env } })).stdout, connection: {}, env: process.env };
+}
+
+/** `npm run open-pr -- <argv>`: commits the file, opens or updates the pull request, prints its URL. */
+export const openPrCli = command({
+  script: 'open-pr',
+  summary: 'Commits one changed file to a branch and opens (or updates) its pull request, with a token that is never printed nor put on a command line.',
+  options: {
+    branch: { type: 'string', required: true, value: 'name', description: 'the branch, owned by this automation (force-pushed)' },
+    title: { type: 'string', required: true, value: 'text', description: 'the commit message and pull request title' },
+    'body-file': { type: 'string', required: true, value: 'file', description: 'the pull request description (Markdown)' },
+    path: { type: 'string', required: true, value: 'file', description: 'the changed file; only it is committed' },
+    base: { type: 'string', default: 'main', value: 'branch', description: 'the branch the pull request merges into' },
+    repo: { type: 'string', value: 'owner/name', description: 'the repository', defaultText: 'read from the origin remote' },
+  },
+  notes: ['environment: GH_TOKEN, a token with contents: write and pull-requests: write (a GitHub App\'s)'],
+}, async ({ values: o }, io, deps: OpenPrDeps = processDeps(io.cwd)) => {
+  const token = deps.env.GH_TOKEN;
+  if (token === undefined || token === '') throw new UsageError('GH_TOKEN is not set. Fix: pass the GitHub App token in the step\'s env');
+  const bodyFile = path.resolve(io.cwd, o['body-file']);
+  if (!fs.existsSync(bodyFile) || !fs.statSync(bodyFile).isFile()) throw new UsageError(`${o['body-file']}: --body-file is not a file. Fix: write the pull request description to it first`);
+  const outcome = await openPr({
+    branch: o.branch, title: o.title, body: fs.readFileSync(bodyFile, 'utf8'), path: o.path, base: o.base, token,
+    ...(o.repo !== undefined && { repo: o.repo }), git: deps.git, connection: deps.connection,
+  });
+  io.out(outcome.action === 'unchanged' ? `${o.path} is unchanged: no pull request needed\n` : `${outcome.action} pull request ${outcome.url}\n`);
+});

@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args';
+import { command, UsageError } from './args';
 import { explained, gitHub, type GitHubOptions, type Hints } from './github';
+import { usageText } from './help';
 
 /** GitHub refuses comments over 65,536 characters; the rest of the room is for the note. */
 export const MAX_BODY_CHARS = 65000;
@@ -179,3 +180,23 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
   }
   return lines.join('\n');
 }
+
+const PR_COMMENT = {
+  script: 'pr-comment',
+  summary: 'Creates or updates the pull-request comment of a topic (found by its hidden marker), so a pull request shows the latest result once.',
+  options: {
+    pr: { type: 'string', value: 'N', description: 'the pull request number' },
+    marker: { type: 'string', value: 'key', description: 'the topic: lower-case letters, digits, ".", "_" or "-" (e.g. manifest-diff)' },
+    'body-file': { type: 'string', value: 'file', description: 'the comment\'s Markdown; with --each, its file name inside each directory' },
+    each: { type: 'string', value: 'dir', description: 'one comment per subdirectory that holds --body-file, the subdirectory\'s name as the marker' },
+    'if-missing': { type: 'string', choices: ['fail', 'note'], default: 'fail', description: 'when --body-file is missing: fail, or comment that the result is missing' },
+  },
+  forms: [{ required: ['pr', 'marker', 'body-file'], optional: ['if-missing'] }, { required: ['pr', 'each', 'body-file'] }],
+  notes: ['environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/repo), optional GITHUB_API_URL; GITHUB_SERVER_URL and GITHUB_RUN_ID for the missing-result note'],
+} as const;
+
+/** `npm run pr-comment -- <argv>`: one line per comment created or updated. */
+export const prCommentCli = command(PR_COMMENT, async ({ values }, io) => {
+  const args = { pr: values.pr, marker: values.marker, bodyFile: values['body-file'], each: values.each, ifMissing: values['if-missing'] };
+  io.out(`${await runPrComment(args, process.env, usageText(PR_COMMENT))}\n`);
+});

@@ -14,9 +14,13 @@
  *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
  *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PREVIEW_STACK } from '../core/config';
 import { ValidationError } from '../core/problems';
 import { readEngineEvents, STREAMING_PREVIEW_ENV, urnName, type EngineEvents } from './pulumi-events';
+import { command, type Io } from './args';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -219,3 +223,40 @@ export async function runStep(operation: Operation, stack: string, run: Runner, 
   lines.push(...folded(noEvents ? both(result) : result.stderr, noEvents ? 'Output' : 'Pulumi\'s messages'));
   return { code: result.code, markdown: lines.join('\n') };
 }
+
+/** Runs the Pulumi CLI, streaming its output to the command's (the job log) and keeping a copy. */
+export function spawnRunner(io: Io): Runner {
+  return (command, args, env) => new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: io.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { io.out(d.toString()); stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { io.err(d.toString()); stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** `npm run pulumi-step -- <argv>`: runs the operation, writes its Markdown summary, exits with Pulumi's code. */
+export const pulumiStepCli = command({
+  script: 'pulumi-step',
+  summary: 'Runs one Pulumi operation on a stack as the workflows do (the stack selected the way its kind needs), streams its output, and writes a Markdown summary for the pull-request comment.',
+  options: {
+    command: { type: 'string', required: true, choices: OPERATIONS, description: 'the operation (drift: a refreshed preview that expects no changes)' },
+    stack: { type: 'string', required: true, description: 'the stack: dev, staging, prod or pr-<N>' },
+    out: { type: 'string', required: true, value: 'file.md', description: 'where the Markdown summary is written' },
+  },
+  failsWhen: 'the Pulumi operation failed, or drift found changes (any other code Pulumi exits with is passed on)',
+  notes: [`environment: ${SECRETS_PROVIDER_ENV}, dev's secrets provider (gcpkms://...), to create a new pr-<N> stack`],
+}, async ({ values }, io, runner: Runner = spawnRunner(io)) => {
+  const file = `Pulumi.${values.stack}.yaml`;
+  const at = path.resolve(io.cwd, file);
+  const problem = stackFileProblems(values.stack, file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
+  if (problem !== undefined) throw problem;
+  const secretsProvider = process.env[SECRETS_PROVIDER_ENV];
+  const result = await runStep(values.command, values.stack, runner, secretsProvider === undefined || secretsProvider === '' ? {} : { secretsProvider });
+  const out = path.resolve(io.cwd, values.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, result.markdown);
+  return result.code;
+});
