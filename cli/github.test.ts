@@ -87,6 +87,11 @@ describe('gitHub', () => {
     expect(await listComments(client(github.fetch, { throttle: true, warn: (m) => warnings.push(m) }))).toEqual([{ id: 4 }]);
     expect(github.calls).toHaveLength(2);
     expect(warnings).toEqual([expect.stringMatching(/^GET \/repos\/acme\/platform\/issues\/7\/comments: GitHub rate limit reached; retrying in \d+ s$/)]);
+    // The limit resets now: the wait is the plugin's one extra second, two if the clock ticked
+    // between the header and the check (a busy machine), never a long wait.
+    const wait = Number(/retrying in (\d+) s$/.exec(warnings[0])?.[1]);
+    expect(wait).toBeGreaterThanOrEqual(0);
+    expect(wait).toBeLessThanOrEqual(2);
   });
 
   it('gives up on a rate limit that resets too late, saying when to re-run', async () => {
