@@ -5,9 +5,12 @@
  * when the certificate they unlock is issued (`certificate`).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DnsRecord, DnsRecordPurpose } from '../infra/dns-records';
 import { assertNoProblems, ValidationError, type Problem } from '../core/problems';
-import { parseOptions, UsageError, type Io } from './args';
+import { isRecord as isObject } from '../core/json';
+import { command, UsageError } from './args';
+import { usageText } from './help';
 
 export interface CertificateRef {
   readonly name: string;
@@ -21,10 +24,6 @@ export interface DnsStep {
 }
 
 const PURPOSES: readonly DnsRecordPurpose[] = ['certificate-authorization', 'load-balancer'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The record and certificate outputs of a stack, every problem reported at once. */
 export function dnsStep(text: string, where: string, stack: string): DnsStep {
@@ -103,11 +102,6 @@ export function formatDnsStep(stack: string, step: DnsStep): string {
   ].join('\n');
 }
 
-export const DNS_RECORDS_USAGE = [
-  'usage: pulumi stack output --json --stack <stack> | npm run dns-records -- --stack <stack>',
-  '       npm run dns-records -- --stack <stack> --file <outputs.json>',
-].join('\n');
-
 /** Standard input: whether it is a terminal (nothing piped in), and all of its text. */
 export interface Stdin {
   readonly isTTY: boolean;
@@ -121,17 +115,25 @@ const processStdin: Stdin = {
   read: () => fs.readFileSync(0, 'utf8'),
 };
 
+const DNS_RECORDS = {
+  script: 'dns-records',
+  summary: 'Prints the DNS records to create for a stack (the certificate\'s CNAMEs, the A records of the domain and its wildcard) and the command that shows when the certificate is issued.',
+  options: {
+    stack: { type: 'string', required: true, description: 'the stack whose outputs these are (names the records and the commands)' },
+    file: { type: 'string', value: 'outputs.json', description: 'the stack outputs (pulumi stack output --json) in a file', defaultText: 'read from stdin' },
+  },
+  forms: [{ required: ['stack'], input: 'pulumi stack output --json --stack <stack>' }, { required: ['stack', 'file'] }],
+} as const;
+
 /** `npm run dns-records -- <argv>`: prints the DNS step for the stack outputs on stdin or in `--file`. */
-export function dnsRecordsCli(argv: string[], io: Io, stdin: Stdin = processStdin): void {
-  const args = parseOptions(argv, ['stack', 'file'], DNS_RECORDS_USAGE);
-  if (args.stack === undefined) throw new UsageError(`--stack is required\n${DNS_RECORDS_USAGE}`);
-  if (args.file === undefined && stdin.isTTY) throw new UsageError(`pipe the stack outputs in, or pass --file\n${DNS_RECORDS_USAGE}`);
-  const where = args.file ?? 'stdin';
+export const dnsRecordsCli = command(DNS_RECORDS, ({ values }, io, stdin: Stdin = processStdin) => {
+  if (values.file === undefined && stdin.isTTY) throw new UsageError(`pipe the stack outputs in, or pass --file\n${usageText(DNS_RECORDS)}`);
+  const where = values.file ?? 'stdin';
   let text: string;
   try {
-    text = args.file === undefined ? stdin.read() : fs.readFileSync(args.file, 'utf8');
+    text = values.file === undefined ? stdin.read() : fs.readFileSync(path.resolve(io.cwd, values.file), 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${where}: ${(error as Error).message}\n${DNS_RECORDS_USAGE}`);
+    throw new UsageError(`cannot read ${where}: ${(error as Error).message}`);
   }
-  io.out(formatDnsStep(args.stack, dnsStep(text, where, args.stack)));
-}
+  io.out(formatDnsStep(values.stack, dnsStep(text, where, values.stack)));
+});

@@ -11,7 +11,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { JSON_REPORT_VERSION, type JsonCheck, type JsonReport } from '../policies/report';
 import { assertNoProblems, type Problem } from '../core/problems';
+import { command } from './args';
 import { byEnvironmentOrder } from './stacks-command';
+import { isRecord } from '../core/json';
 
 export const MARKER = '<!-- platform:manifest-diff -->';
 /** Changed field paths shown per object; the rest are counted. */
@@ -75,10 +77,6 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------
 // Reading
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Relative to the working directory when inside it, absolute otherwise. */
 function shown(file: string): string {
@@ -232,18 +230,76 @@ function pathKey(at: string, key: string): string {
 }
 
 /**
- * The shallowest paths at which two parsed values differ, in key order: a field added or
- * removed as a whole is one path, not one per leaf.
+ * The key Kubernetes merges a list's entries on, by the list's field name: the
+ * `patchMergeKey` struct tags of k8s.io/api core/v1 types.go (kubernetes/api
+ * 3fed8b5a8558cb508dd58c8cfb228d04cc9a52a5: PodSpec.containers, initContainers,
+ * ephemeralContainers, volumes, imagePullSecrets `name`; Container.env `name`,
+ * volumeMounts `mountPath`, volumeDevices `devicePath`, ports `containerPort`;
+ * ServiceSpec.ports `port`), which the OpenAPI document publishes as
+ * `x-kubernetes-patch-merge-key`. The installed kubernetes-models and @pulumi/kubernetes
+ * typings do not carry these tags. `ports` holds container ports or Service ports: the
+ * first key every entry has.
  */
-export function changedPaths(before: unknown, after: unknown, at = ''): string[] {
+export const LIST_MERGE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  containers: ['name'],
+  initContainers: ['name'],
+  ephemeralContainers: ['name'],
+  volumes: ['name'],
+  imagePullSecrets: ['name'],
+  env: ['name'],
+  volumeMounts: ['mountPath'],
+  volumeDevices: ['devicePath'],
+  ports: ['containerPort', 'port'],
+};
+
+type Key = string | number;
+
+/**
+ * The key that identifies every entry of a list, unique within it: the field's merge key,
+ * else `name` (Istio's named routes, subsets and servers); undefined (compare by index)
+ * when some entry lacks it or two share it.
+ */
+function listKey(field: string, before: readonly unknown[], after: readonly unknown[]): string | undefined {
+  const entries = [...before, ...after];
+  const candidates = LIST_MERGE_KEYS[field] ?? ['name'];
+  const key = candidates.find((k) => entries.every((e) => isRecord(e) && (typeof e[k] === 'string' || typeof e[k] === 'number')));
+  if (key === undefined) return undefined;
+  const unique = (list: readonly unknown[]): boolean => new Set(list.map((e) => (e as Record<string, unknown>)[key])).size === list.length;
+  return unique(before) && unique(after) ? key : undefined;
+}
+
+/** `containers[name=app]`; a value that would misread is quoted: `env[name="A B"]`. */
+function entryPath(at: string, key: string, value: Key): string {
+  const shownValue = typeof value === 'number' || /^[\w./:-]+$/.test(value) ? String(value) : JSON.stringify(value);
+  return `${at}[${key}=${shownValue}]`;
+}
+
+/**
+ * The shallowest paths at which two parsed values differ, in key order: a field added or
+ * removed as a whole is one path, not one per leaf. List entries are matched by their
+ * merge key (LIST_MERGE_KEYS, else `name`), as Kubernetes merges them, so one env var
+ * added in the middle is one path (`env[name=NEW]`), not every later entry changed; a list
+ * whose entries only moved is one path, the list's. Lists without such a key compare by index.
+ */
+export function changedPaths(before: unknown, after: unknown, at = '', field = ''): string[] {
   if (isDeepStrictEqual(before, after)) return [];
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compare);
-    return keys.flatMap((k) => changedPaths(before[k], after[k], pathKey(at, k)));
+    return keys.flatMap((k) => changedPaths(before[k], after[k], pathKey(at, k), k));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) => changedPaths(before[i], after[i], `${at}[${i}]`)).flat();
+    const key = listKey(field, before, after);
+    if (key === undefined) {
+      const length = Math.max(before.length, after.length);
+      return Array.from({ length }, (_, i) => changedPaths(before[i], after[i], `${at}[${i}]`)).flat();
+    }
+    const byKey = (list: readonly unknown[]): Map<Key, unknown> => new Map(list.map((e) => [(e as Record<string, Key>)[key], e]));
+    const old = byKey(before);
+    const now = byKey(after);
+    // Entries in the order of the new list, then the removed ones in their old order.
+    const keys = [...new Set([...now.keys(), ...old.keys()])];
+    const paths = keys.flatMap((k) => changedPaths(old.get(k), now.get(k), entryPath(at, key, k)));
+    return paths.length > 0 ? paths : [at === '' ? '(whole object)' : at];
   }
   return [at === '' ? '(whole object)' : at];
 }
@@ -381,3 +437,26 @@ export function runManifestDiff(options: ManifestDiffOptions): { markdown: strin
   const envs = diffTrees(base, head, policy?.map((p) => p.env));
   return { markdown: formatManifestDiff(envs, policy), envs };
 }
+
+/** `npm run manifest-diff -- <argv>`: the Markdown on stdout, or written to `--out` with a one-line note. */
+export const manifestDiffCli = command({
+  script: 'manifest-diff',
+  summary: 'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, with the policy verdicts.',
+  options: {
+    base: { type: 'string', required: true, value: 'dir', description: 'synth output of the base: <dir>/<env>/<service>.yaml' },
+    head: { type: 'string', required: true, value: 'dir', description: 'synth output of the head, laid out the same' },
+    policy: { type: 'string', value: 'dir', description: '<env>.json reports of npm run policy -- <env> --format json', defaultText: 'no policy verdicts' },
+    out: { type: 'string', value: 'file', description: 'write the Markdown to this file', defaultText: 'stdout' },
+  },
+}, ({ values }, io) => {
+  const resolve = (p: string): string => path.resolve(io.cwd, p);
+  const { markdown, envs } = runManifestDiff({ base: resolve(values.base), head: resolve(values.head), policy: values.policy && resolve(values.policy) });
+  if (values.out === undefined) {
+    io.out(markdown);
+    return;
+  }
+  fs.mkdirSync(path.dirname(resolve(values.out)), { recursive: true });
+  fs.writeFileSync(resolve(values.out), markdown);
+  const changed = envs.filter(environmentChanged).map((e) => e.env);
+  io.out(`wrote ${values.out}: ${changed.length === 0 ? 'no manifest changes' : `changes in ${changed.join(', ')}`}\n`);
+});

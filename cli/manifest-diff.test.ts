@@ -118,7 +118,7 @@ describe('manifest-diff', () => {
         '**reviews**',
         '',
         '- added `ConfigMap bookinfo/reviews`',
-        '- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[0].image`',
+        '- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[name=app].image`',
         '- removed `Service bookinfo/reviews`',
         '',
         '</details>',
@@ -194,7 +194,7 @@ describe('manifest-diff', () => {
     });
     expect(diff(standard(), head)).toContain(
       '- changed `Deployment bookinfo/details-v1`: `metadata.annotations`, `metadata.labels.app`, `metadata.labels["app.kubernetes.io/version"]`, ' +
-        '`spec.replicas`, `spec.template.spec.containers[0].image` and 1 more',
+        '`spec.replicas`, `spec.template.spec.containers[name=app].image` and 1 more',
     );
   });
 
@@ -217,7 +217,7 @@ describe('manifest-diff', () => {
     fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('examples-bookinfo-reviews-v2:1.20.3', 'examples-bookinfo-reviews-v2:1.20.4'));
     const markdown = runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') }).markdown;
     expect(markdown).toContain('| reviews | 0 | 1 | 0 |');
-    expect(markdown).toContain('- changed `Deployment bookinfo/reviews-v2`: `spec.template.spec.containers[0].image`');
+    expect(markdown).toContain('- changed `Deployment bookinfo/reviews-v2`: `spec.template.spec.containers[name=reviews].image`');
   });
 });
 
@@ -289,6 +289,45 @@ describe('changedPaths', () => {
   });
 });
 
+describe('changedPaths matches list entries by their Kubernetes merge key', () => {
+  const env = (...names: string[]) => names.map((name) => ({ name, value: name.toLowerCase() }));
+  const pod = (containers: unknown[]) => ({ spec: { template: { spec: { containers } } } });
+
+  it('shows one env var added in the middle as one path, not every later entry changed', () => {
+    const before = pod([{ name: 'app', env: env('A', 'B', 'C') }]);
+    const after = pod([{ name: 'app', env: env('A', 'NEW', 'B', 'C') }]);
+    expect(changedPaths(before, after)).toEqual(['spec.template.spec.containers[name=app].env[name=NEW]']);
+  });
+
+  it('shows a removed env var and a changed one by name, the removed one last', () => {
+    const before = pod([{ name: 'app', env: env('A', 'B', 'C') }]);
+    const after = pod([{ name: 'app', env: [{ name: 'A', value: 'changed' }, ...env('C')] }]);
+    expect(changedPaths(before, after)).toEqual(['spec.template.spec.containers[name=app].env[name=A].value', 'spec.template.spec.containers[name=app].env[name=B]']);
+  });
+
+  it('matches containers by name when a sidecar is added in front', () => {
+    const before = pod([{ name: 'app', image: 'a:1' }]);
+    const after = pod([{ name: 'istio-proxy', image: 'proxy' }, { name: 'app', image: 'a:2' }]);
+    expect(changedPaths(before, after)).toEqual(['spec.template.spec.containers[name=istio-proxy]', 'spec.template.spec.containers[name=app].image']);
+  });
+
+  it('reports entries that only moved as one path, the list', () => {
+    expect(changedPaths({ env: env('A', 'B') }, { env: env('B', 'A') })).toEqual(['env']);
+  });
+
+  it.each<[string, unknown, unknown, string[]]>([
+    ['container ports by containerPort', { ports: [{ containerPort: 80 }, { containerPort: 9080 }] }, { ports: [{ containerPort: 9080, name: 'http' }] }, ['ports[containerPort=9080].name', 'ports[containerPort=80]']],
+    ['Service ports by port', { ports: [{ port: 9080, targetPort: 9080 }] }, { ports: [{ port: 15021 }, { port: 9080, targetPort: 8080 }] }, ['ports[port=15021]', 'ports[port=9080].targetPort']],
+    ['volumeMounts by mountPath', { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }, { volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }, { name: 'tmp', mountPath: '/tmp', readOnly: true }] }, ['volumeMounts[mountPath=/etc/app]', 'volumeMounts[mountPath=/tmp].readOnly']],
+    ['other lists of named entries by name (Istio subsets)', { subsets: [{ name: 'v1' }] }, { subsets: [{ name: 'v0' }, { name: 'v1' }] }, ['subsets[name=v0]']],
+    ['a name that would misread, quoted', { env: [{ name: 'A' }] }, { env: [{ name: 'A' }, { name: 'B C]' }] }, ['env[name="B C]"]']],
+    ['by index when two entries share the key', { env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }, { env: [{ name: 'A', value: '1' }, { name: 'A', value: '3' }] }, ['env[1].value']],
+    ['by index when an entry has no key', { args: ['--a', '--b'] }, { args: ['--a', '--c'] }, ['args[1]']],
+  ])('matches %s', (_name, before, after, expected) => {
+    expect(changedPaths(before, after)).toEqual(expected);
+  });
+});
+
 describe('manifest-diff errors', () => {
   it('names invalid YAML with the file, the line and the fix', () => {
     const base = write('base', standard());
@@ -341,7 +380,7 @@ describe('npm run manifest-diff', () => {
     // Both runs start at once: each spends most of its time starting tsx.
     const [ok, missing] = await Promise.all([cli('--base', base, '--head', headDir, '--out', out), cli('--base', path.join(tmp, 'nope'), '--head', headDir)]);
     expect(ok).toEqual({ code: 0, stdout: `wrote ${out}: changes in prod\n`, stderr: '' });
-    expect(fs.readFileSync(out, 'utf8')).toContain('- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[0].image`');
+    expect(fs.readFileSync(out, 'utf8')).toContain('- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[name=app].image`');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: 1 problem found:\n {2}- .*nope: --base is not a directory\. Fix: /);
   });

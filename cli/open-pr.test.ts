@@ -1,28 +1,33 @@
 import { authEnv, openPr, repoFromRemote, type Git, type OpenPrOptions } from './open-pr-command';
-import type { Fetch, FetchInit } from './pr-comment-command';
+import { fakeGitHub, type FakeReply } from '../test/fixtures/fake-github';
 
 const TOKEN = 'ghs_secretsecretsecret';
 
+const API = 'https://api.github.com/repos/my-org/platform';
+const LIST = `${API}/pulls?state=open&head=my-org%3Arelease%2Freviews-v2`;
+
 function fakes(status: string, pulls: unknown[], failWith?: number) {
   const gitCalls: Array<{ args: readonly string[]; env?: Record<string, string> }> = [];
-  const apiCalls: Array<{ url: string; init: FetchInit }> = [];
   const git: Git = async (args, env) => {
     gitCalls.push({ args, ...(env !== undefined && { env }) });
     if (args[0] === 'status') return status;
     if (args[0] === 'remote') return 'https://github.com/my-org/platform.git\n';
     return '';
   };
-  const fetch: Fetch = async (url, init) => {
-    apiCalls.push({ url, init });
-    const code = failWith ?? (init.method === 'POST' ? 201 : 200);
-    const body = init.method === 'GET' ? pulls : { html_url: 'https://github.com/my-org/platform/pull/42', message: 'Resource not accessible by integration' };
-    return { status: code, statusText: code === 403 ? 'Forbidden' : 'OK', headers: { get: () => null }, text: async () => JSON.stringify(body) };
-  };
-  return { git, fetch, gitCalls, apiCalls };
+  const reply = (code: number, json: unknown): FakeReply => (failWith === undefined ? { status: code, json } : { status: failWith, json: { message: 'Resource not accessible by integration' } });
+  const github = fakeGitHub({
+    [`GET ${LIST}`]: reply(200, pulls),
+    [`POST ${API}/pulls`]: reply(201, { number: 42, html_url: 'https://github.com/my-org/platform/pull/42' }),
+    [`PATCH ${API}/pulls/41`]: reply(200, { number: 41, html_url: 'https://github.com/my-org/platform/pull/41' }),
+  });
+  return { git, gitCalls, github, apiCalls: github.calls };
 }
 
 function options(f: ReturnType<typeof fakes>): OpenPrOptions {
-  return { branch: 'release/reviews-v2', title: 'Release reviews v2 to dev', body: 'pin', path: 'services/releases/dev.yaml', base: 'main', token: TOKEN, git: f.git, fetch: f.fetch };
+  return {
+    branch: 'release/reviews-v2', title: 'Release reviews v2 to dev', body: 'pin', path: 'services/releases/dev.yaml', base: 'main', token: TOKEN, git: f.git,
+    connection: { fetch: f.github.fetch, retryBaseMs: 1, throttle: false },
+  };
 }
 
 describe('open-pr', () => {
@@ -44,16 +49,15 @@ describe('open-pr', () => {
       '-c -c commit --message Release reviews v2 to dev -- services/releases/dev.yaml',
       'push --force origin HEAD:refs/heads/release/reviews-v2',
     ]);
-    const post = f.apiCalls[1];
-    expect(post.url).toBe('https://api.github.com/repos/my-org/platform/pulls');
-    expect(JSON.parse(post.init.body ?? '')).toEqual({ title: 'Release reviews v2 to dev', body: 'pin', head: 'release/reviews-v2', base: 'main' });
+    expect(f.github.requests()).toEqual([`GET ${LIST}`, `POST ${API}/pulls`]);
+    expect(f.apiCalls[1].body).toEqual({ title: 'Release reviews v2 to dev', body: 'pin', head: 'release/reviews-v2', base: 'main' });
   });
 
   it('updates the open pull request of the branch instead of opening another', async () => {
     const f = fakes(' M services/releases/dev.yaml\n', [{ number: 41, html_url: 'https://github.com/my-org/platform/pull/41' }]);
     await expect(openPr(options(f))).resolves.toEqual({ action: 'updated', url: 'https://github.com/my-org/platform/pull/41' });
-    expect(f.apiCalls[0].url).toBe('https://api.github.com/repos/my-org/platform/pulls?state=open&head=my-org%3Arelease%2Freviews-v2');
-    expect(f.apiCalls[1]).toMatchObject({ url: 'https://api.github.com/repos/my-org/platform/pulls/41', init: { method: 'PATCH' } });
+    expect(f.github.requests()).toEqual([`GET ${LIST}`, `PATCH ${API}/pulls/41`]);
+    expect(f.apiCalls[1].body).toEqual({ title: 'Release reviews v2 to dev', body: 'pin' });
   });
 
   it('keeps the token off every command line, passing it to git only through the environment', async () => {
@@ -68,7 +72,11 @@ describe('open-pr', () => {
   it('explains a 403 with the permission the token lacks, without the token', async () => {
     const f = fakes(' M services/releases/dev.yaml\n', [], 403);
     const error = await openPr(options(f)).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/GET \/repos\/my-org\/platform\/pulls.* failed with 403 Forbidden.*Fix: the token needs contents: write and pull-requests: write/);
+    expect(error?.message).toBe(
+      'GET /repos/my-org/platform/pulls failed: 403 Resource not accessible by integration. ' +
+        'Fix: the token needs contents: write and pull-requests: write on the repository (install the GitHub App on it)',
+    );
+    expect(f.apiCalls).toHaveLength(1);
     expect(error?.message).not.toContain(TOKEN);
   });
 

@@ -1,20 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { assertNoProblems } from '../core/problems';
 import { PIN_TABLE, pinnedFiles, readPins, repinText, type PinChange } from './action-pins';
-import { UsageError, type Io } from './args';
-
-export const PIN_ACTIONS_USAGE = 'usage: npm run pin-actions -- [--check] [--root <dir>]  (--check: change nothing, exit 1 when a uses: line differs from ' + PIN_TABLE + ')';
-
-function options(argv: string[]): { check: boolean; root: string | undefined } {
-  try {
-    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean' }, root: { type: 'string' } }, allowPositionals: false, strict: true });
-    return { check: values.check === true, root: values.root };
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${PIN_ACTIONS_USAGE}`);
-  }
-}
+import { command } from './args';
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const describe = (c: PinChange): string => `${c.file}:${c.line} ${c.from} -> ${c.to}\n`;
@@ -23,8 +11,15 @@ const describe = (c: PinChange): string => `${c.file}:${c.line} ${c.from} -> ${c
  * `npm run pin-actions`: writes the pinned commit and version of each action into every
  * `uses:` line under .github/ and examples/; with `--check`, only reports the lines that differ.
  */
-export function pinActionsCli(argv: string[], io: Io): number {
-  const o = options(argv);
+export const pinActionsCli = command({
+  script: 'pin-actions',
+  summary: `Writes the pinned commit and version of each action (${PIN_TABLE}) into every uses: line under .github/ and examples/.`,
+  options: {
+    check: { type: 'boolean', description: 'change nothing: list the uses: lines that differ, and exit 1 if any does' },
+    root: { type: 'string', value: 'dir', description: 'the repository', defaultText: 'the current directory' },
+  },
+  failsWhen: `with --check: a uses: line differs from ${PIN_TABLE}`,
+}, ({ values: o }, io) => {
   const root = path.resolve(io.cwd, o.root ?? '.');
   const pins = readPins(root);
   const results = pinnedFiles(root).map((file) => {
@@ -42,4 +37,4 @@ export function pinActionsCli(argv: string[], io: Io): number {
   const lines = changed.reduce((n, c) => n + c.result.changes.length, 0);
   io.out(`${lines === 0 ? 'every uses: line is pinned already' : `re-pinned ${plural(lines, 'uses: line')} in ${plural(changed.length, 'file')}`}\n`);
   return 0;
-}
+});

@@ -11,7 +11,7 @@ import { formatPlan } from '../infra/plan';
 import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../core/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
 import { recordResources, registered, type Recording } from '../infra/offline/engine';
-import { parseOptions, UsageError, type Io } from './args';
+import { command } from './args';
 
 export interface PlanOptions {
   /** @default the repository root */
@@ -46,13 +46,14 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   return { recording, outputs, text: formatPlan(stack, recording) };
 }
 
-export const PLAN_USAGE = 'usage: npm run plan -- --stack <dev|staging|prod|pr-<N>> [--program platform|bootstrap]';
-
 /** `npm run plan -- <argv>`: prints the offline plan of a stack's platform or bootstrap program. */
-export async function planCli(argv: string[], io: Io): Promise<void> {
-  const args = parseOptions(argv, ['stack', 'program'], PLAN_USAGE);
-  if (args.stack === undefined) throw new UsageError(`--stack is required\n${PLAN_USAGE}`);
-  const program = args.program ?? 'platform';
-  if (program !== 'platform' && program !== 'bootstrap') throw new UsageError(`--program must be platform or bootstrap, not ${program}\n${PLAN_USAGE}`);
-  io.out((program === 'bootstrap' ? await planBootstrap(args.stack) : await planStack(args.stack)).text);
-}
+export const planCli = command({
+  script: 'plan',
+  summary: 'Runs a stack\'s Pulumi program under mocks (no Pulumi CLI, no cloud) and prints every resource it declares, grouped by module, with its key settings.',
+  options: {
+    stack: { type: 'string', required: true, value: 'dev|staging|prod|pr-<N>', description: 'the stack: its settings are Pulumi.<stack>.yaml' },
+    program: { type: 'string', choices: ['platform', 'bootstrap'], default: 'platform', description: 'the Pulumi program: infra/ (platform) or bootstrap/' },
+  },
+}, async ({ values }, io) => {
+  io.out((values.program === 'bootstrap' ? await planBootstrap(values.stack) : await planStack(values.stack)).text);
+});

@@ -4,7 +4,6 @@
  * declares (offline, under mocks). Exceptions from policies/exceptions.yaml apply.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { ManifestObject } from '../charts/schema';
 import { loadEnvironment, repoRoot } from '../core/config';
@@ -21,7 +20,7 @@ import { ValidationError } from '../core/problems';
 import { POLICY_DOCS } from '../policies/docs';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import type { Recording } from '../infra/offline/engine';
-import { EXIT, UsageError, type Io } from './args';
+import { command, EXIT } from './args';
 import { planStack } from './plan-command';
 import { render } from './synth-command';
 
@@ -145,12 +144,6 @@ export function checkInfrastructure(stack: string, profile: EnvironmentProfile, 
 export const POLICY_FORMATS = ['text', 'json', 'sarif'] as const;
 export type PolicyFormat = (typeof POLICY_FORMATS)[number];
 
-export const POLICY_USAGE = [
-  'usage: npm run policy -- <env> [--infra] [--format text|json|sarif] [--docs-url <url>]',
-  '       npm run policy -- --dir <path> [--env <env>] [--profile dev|staging|prod] [--registry <prefix>]... [--format text|json|sarif] [--docs-url <url>]',
-  'exit code: 0 pass, 1 a mandatory rule fails or an exception expired, 2 bad usage or unreadable input, 3 internal error',
-].join('\n');
-
 /**
  * Where SARIF help links point: docs/policies.md of this commit on GitHub in a workflow
  * (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA), the local file otherwise.
@@ -171,45 +164,43 @@ export function formatChecks(checks: readonly PolicyCheck[], format: PolicyForma
 }
 
 /** `--env` takes profile, allowed registries and exceptions from the stack; flags override. */
-function directorySettings(env: string | undefined, profile: string | undefined, registries: readonly string[] | undefined): DirectorySettings {
-  if (profile !== undefined && !(ENVIRONMENT_PROFILES as readonly string[]).includes(profile)) {
-    throw new UsageError(`--profile must be one of ${ENVIRONMENT_PROFILES.join(', ')}, not "${profile}"\n${POLICY_USAGE}`);
-  }
+function directorySettings(env: string | undefined, profile: EnvironmentProfile | undefined, registries: readonly string[] | undefined): DirectorySettings {
   const stack = env === undefined ? undefined : loadEnvironment(env);
   return {
-    profile: (profile as EnvironmentProfile | undefined) ?? stack?.profile ?? 'prod',
+    profile: profile ?? stack?.profile ?? 'prod',
     allowedRegistries: registries ?? stack?.allowedRegistries ?? [],
     environment: env ?? 'dir',
   };
 }
 
 /** `npm run policy -- <argv>`: prints the reports; exit code 1 when a mandatory rule fails. */
-export async function policyCli(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string' }, env: { type: 'string' }, profile: { type: 'string' }, registry: { type: 'string', multiple: true }, infra: { type: 'boolean' },
-        format: { type: 'string' }, 'docs-url': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${POLICY_USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  const format = values.format ?? 'text';
-  if (!(POLICY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${POLICY_FORMATS.join(', ')}, not "${format}"\n${POLICY_USAGE}`);
+export const policyCli = command({
+  script: 'policy',
+  summary: 'The policy catalogue over an environment\'s manifests (and, with --infra, its infrastructure), or over any directory of Kubernetes/Istio YAML (--dir); exceptions from policies/exceptions.yaml apply.',
+  options: {
+    infra: { type: 'boolean', description: 'also check the GCP resources the stack\'s Pulumi program declares (offline, under mocks)' },
+    dir: { type: 'string', value: 'path', description: 'a directory of Kubernetes/Istio YAML to check instead of an environment' },
+    env: { type: 'string', description: 'with --dir: take the profile, allowed registries and exceptions of this stack' },
+    profile: { type: 'string', choices: ENVIRONMENT_PROFILES, description: 'with --dir: the environment profile the rules apply', defaultText: 'the --env stack\'s, else prod' },
+    registry: { type: 'string', multiple: true, value: 'prefix', description: 'with --dir: an allowed image registry prefix', defaultText: 'the --env stack\'s, else none' },
+    format: { type: 'string', choices: POLICY_FORMATS, default: 'text', description: 'the report format' },
+    'docs-url': { type: 'string', value: 'url', description: 'where SARIF help links point', defaultText: 'docs/policies.md of this commit on GitHub in a workflow, the local file otherwise' },
+  },
+  forms: [
+    { positionals: [{ name: 'env', description: 'the environment whose synthesized manifests are checked (Pulumi.<env>.yaml)' }], optional: ['infra', 'format', 'docs-url'] },
+    { required: ['dir'], optional: ['env', 'profile', 'registry', 'format', 'docs-url'] },
+  ],
+  failsWhen: 'a mandatory rule fails or an exception expired',
+}, async ({ values, positionals }, io) => {
   const checks: PolicyCheck[] = [];
-  if (values.dir !== undefined && positionals.length === 0 && values.infra !== true) {
+  if (values.dir !== undefined) {
     const settings = directorySettings(values.env, values.profile, values.registry);
     const dir = path.resolve(io.cwd, values.dir);
     checks.push(directoryCheck(dir, settings, path.relative(io.cwd, dir).split(path.sep).join('/') || '.'));
-  } else if (positionals.length === 1 && values.dir === undefined && values.env === undefined && values.profile === undefined && values.registry === undefined) {
+  } else {
     const env = positionals[0];
     checks.push(environmentCheck(env));
-    if (values.infra === true) {
+    if (values.infra) {
       const { recording } = await planStack(env);
       checks.push({
         title: `Policy check of the ${env} infrastructure (offline)`,
@@ -218,9 +209,7 @@ export async function policyCli(argv: string[], io: Io): Promise<number> {
         source: `Pulumi.${env}.yaml`,
       });
     }
-  } else {
-    throw new UsageError(POLICY_USAGE);
   }
-  io.out(formatChecks(checks, format as PolicyFormat, values['docs-url'] ?? defaultDocsUrl(process.env)));
+  io.out(formatChecks(checks, values.format, values['docs-url'] ?? defaultDocsUrl(process.env)));
   return checks.every(({ report }) => passed(report)) ? EXIT.ok : EXIT.checkFailed;
-}
+});

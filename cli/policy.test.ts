@@ -146,7 +146,7 @@ describe('npm run policy -- --dir', () => {
   it('rejects an unknown profile', () => {
     const result = results.badProfile;
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--profile must be one of dev, staging, prod, not "production"');
+    expect(result.stderr).toContain('--profile: "production" is not one of dev, staging, prod');
   });
 });
 
@@ -204,7 +204,7 @@ describe('npm run policy -- --format', () => {
   it('rejects an unknown format with exit 2 and the usage', () => {
     const result = results.badFormat;
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--format must be one of text, json, sarif, not "xml"');
+    expect(result.stderr).toContain('--format: "xml" is not one of text, json, sarif');
   });
 
   it('links SARIF help to docs/policies.md at the workflow\'s commit on GitHub, or to the local file', () => {

@@ -5,28 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args';
+import { command, UsageError } from './args';
+import { explained, gitHub, type GitHubOptions, type Hints } from './github';
+import { usageText } from './help';
 
 /** GitHub refuses comments over 65,536 characters; the rest of the room is for the note. */
 export const MAX_BODY_CHARS = 65000;
-export const DEFAULT_API_URL = 'https://api.github.com';
 
-/** The part of a fetch Response this module reads, so tests can fake it. */
-export interface FetchResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
-
-export interface FetchInit {
-  readonly method: string;
-  readonly headers: Record<string, string>;
-  readonly body?: string;
-}
-
-/** The global `fetch` satisfies this. */
-export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+/** How to reach GitHub beyond the token and URL: a fake fetch and short waits in tests. */
+export type Connection = Pick<GitHubOptions, 'fetch' | 'retryBaseMs' | 'throttle' | 'warn'>;
 
 export interface UpsertOptions {
   /** Pull request number. */
@@ -41,8 +28,8 @@ export interface UpsertOptions {
   readonly token: string;
   /** @default https://api.github.com (GitHub Enterprise Server: `https://<host>/api/v3`) */
   readonly apiUrl?: string;
-  /** @default the global fetch */
-  readonly fetch?: Fetch;
+  /** @default the global fetch, real waits */
+  readonly connection?: Connection;
 }
 
 export interface UpsertOutcome {
@@ -50,11 +37,13 @@ export interface UpsertOutcome {
   readonly id: number;
 }
 
-/**
- * A GitHub API call that failed. Extends UsageError so `main` prints the message and exits 2:
- * the fix is in the workflow's settings, not in this code.
- */
-export class GitHubError extends UsageError {}
+/** What to fix when a comment call fails, by status. */
+export const COMMENT_HINTS: Hints = {
+  401: 'GITHUB_TOKEN is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step',
+  403: 'the job needs `permissions: pull-requests: write`; pull requests from forks get a read-only token, so skip this step for them (if: github.event.pull_request.head.repo.full_name == github.repository)',
+  404: 'check GITHUB_REPOSITORY (owner/repo) and --pr, and that the token can see the repository',
+  422: 'GitHub refused the comment body; check the body file',
+};
 
 export function markerComment(key: string): string {
   return `<!-- platform:${key} -->`;
@@ -87,36 +76,6 @@ export function prepareBody(body: string, key: string): string {
   return truncated.includes(marker) ? truncated : `${marker}\n${truncated}`;
 }
 
-/** The `next` page of a `Link` header, if any. */
-export function nextLink(link: string | null): string | undefined {
-  if (link === null) return undefined;
-  for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
-    if (match !== null && match[2].split(/\s+/).includes('next')) return match[1];
-  }
-  return undefined;
-}
-
-function hint(status: number): string {
-  if (status === 401) return 'GITHUB_TOKEN is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step';
-  if (status === 403) {
-    return 'the job needs `permissions: pull-requests: write`; pull requests from forks get a read-only token, so skip this step for them (if: github.event.pull_request.head.repo.full_name == github.repository)';
-  }
-  if (status === 404) return 'check GITHUB_REPOSITORY (owner/repo) and --pr, and that the token can see the repository';
-  if (status === 422) return 'GitHub refused the comment body; check the body file';
-  if (status === 429 || status >= 500) return 'GitHub is rate-limiting or unavailable; re-run the job';
-  return 'see the GitHub REST API documentation for this status';
-}
-
-interface Comment {
-  readonly id: number;
-  readonly body: string;
-}
-
-function isCommentList(value: unknown): value is Comment[] {
-  return Array.isArray(value) && value.every((c) => typeof c === 'object' && c !== null && typeof (c as Comment).id === 'number');
-}
-
 /** Creates the pull request's comment with the marker, or updates it when it exists. */
 export async function upsertComment(options: UpsertOptions): Promise<UpsertOutcome> {
   checkMarkerKey(options.marker);
@@ -124,76 +83,25 @@ export async function upsertComment(options: UpsertOptions): Promise<UpsertOutco
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repo)) {
     throw new UsageError(`GITHUB_REPOSITORY "${options.repo}" must be owner/repo; GitHub Actions sets it, set it by hand only when running locally`);
   }
-  const api = apiBase(options.apiUrl ?? DEFAULT_API_URL);
-  const doFetch: Fetch = options.fetch ?? fetch;
-  const { token } = options;
-  const redact = (text: string): string => (token === '' ? text : text.split(token).join('***'));
-
-  const call = async (method: string, url: string, body?: unknown): Promise<{ data: unknown; response: FetchResponse }> => {
-    const where = `${method} ${new URL(url).pathname}`;
-    if (new URL(url).origin !== api.origin) {
-      throw new GitHubError(`${where}: GitHub sent a link to ${new URL(url).origin}, not ${api.origin}; refusing to send the token there`);
-    }
-    const headers: Record<string, string> = {
-      accept: 'application/vnd.github+json',
-      authorization: `Bearer ${token}`,
-      'user-agent': 'platform-pr-comment',
-      'x-github-api-version': '2022-11-28',
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: FetchResponse;
-    try {
-      response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    } catch (error) {
-      throw new GitHubError(redact(`${where}: could not reach ${api.origin} (${(error as Error).message}). Fix: check GITHUB_API_URL and the runner's network`));
-    }
-    const text = await response.text();
-    let data: unknown;
-    try {
-      data = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-    if (response.status < 200 || response.status > 299) {
-      const message = typeof (data as { message?: unknown } | undefined)?.message === 'string' ? (data as { message: string }).message : text.slice(0, 200);
-      throw new GitHubError(redact(`${where} failed: ${response.status} ${response.statusText}: ${message}. Fix: ${hint(response.status)}`));
-    }
-    return { data, response };
-  };
-
+  const octokit = gitHub({ token: options.token, ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }), ...options.connection });
+  const [owner, repo] = options.repo.split('/');
   const marker = markerComment(options.marker);
-  const repoPath = `/repos/${options.repo}`;
-  let existing: Comment | undefined;
-  let url: string | undefined = `${api.href}${repoPath}/issues/${options.pr}/comments?per_page=100`;
-  while (url !== undefined && existing === undefined) {
-    const { data, response } = await call('GET', url);
-    if (!isCommentList(data)) throw new GitHubError(`GET ${new URL(url).pathname}: expected a list of comments from GitHub`);
-    existing = data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
-    url = nextLink(response.headers.get('link'));
-  }
-
   const body = prepareBody(options.body, options.marker);
-  const { data } = existing === undefined
-    ? await call('POST', `${api.href}${repoPath}/issues/${options.pr}/comments`, { body })
-    : await call('PATCH', `${api.href}${repoPath}/issues/comments/${existing.id}`, { body });
-  const id = (data as { id?: unknown } | undefined)?.id;
-  if (typeof id !== 'number') throw new GitHubError(`GitHub answered without a comment id`);
-  return { action: existing === undefined ? 'created' : 'updated', id };
-}
-
-/** The API root without a trailing slash; plain http only for a local test server. */
-function apiBase(apiUrl: string): { href: string; origin: string } {
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new UsageError(`GITHUB_API_URL "${apiUrl}" is not a URL; leave it unset for github.com (${DEFAULT_API_URL})`);
-  }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new UsageError(`GITHUB_API_URL "${apiUrl}" must be https (the token is sent to it); leave it unset for github.com`);
-  }
-  return { href: url.href.replace(/\/+$/, ''), origin: url.origin };
+  return explained(async () => {
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.pr, per_page: 100 });
+    let existing: number | undefined;
+    // Stops at the page that holds the marker: later pages are not fetched.
+    for await (const page of pages) {
+      existing = page.data.find((c) => c.body?.includes(marker) === true)?.id;
+      if (existing !== undefined) break;
+    }
+    if (existing === undefined) {
+      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.pr, body });
+      return { action: 'created', id: data.id };
+    }
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+    return { action: 'updated', id: data.id };
+  }, options.token, COMMENT_HINTS);
 }
 
 export interface PrCommentArgs {
@@ -221,7 +129,7 @@ export function missingNote(env: NodeJS.ProcessEnv): string {
 const isFile = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).isFile();
 
 /** The command behind the entry point: options and environment in, one line per comment out. */
-export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, usage: string, fetchImpl?: Fetch): Promise<string> {
+export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, usage: string, connection: Connection = {}): Promise<string> {
   const required: Array<readonly [string, string | undefined]> = args.each === undefined
     ? [['--pr', args.pr], ['--marker', args.marker], ['--body-file', args.bodyFile]]
     : [['--pr', args.pr], ['--body-file', args.bodyFile]];
@@ -266,9 +174,29 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
       repo,
       token,
       apiUrl: env.GITHUB_API_URL === undefined || env.GITHUB_API_URL === '' ? undefined : env.GITHUB_API_URL,
-      fetch: fetchImpl,
+      connection,
     });
     lines.push(`${outcome.action} comment ${outcome.id}${args.each === undefined ? '' : ` (${marker})`}`);
   }
   return lines.join('\n');
 }
+
+const PR_COMMENT = {
+  script: 'pr-comment',
+  summary: 'Creates or updates the pull-request comment of a topic (found by its hidden marker), so a pull request shows the latest result once.',
+  options: {
+    pr: { type: 'string', value: 'N', description: 'the pull request number' },
+    marker: { type: 'string', value: 'key', description: 'the topic: lower-case letters, digits, ".", "_" or "-" (e.g. manifest-diff)' },
+    'body-file': { type: 'string', value: 'file', description: 'the comment\'s Markdown; with --each, its file name inside each directory' },
+    each: { type: 'string', value: 'dir', description: 'one comment per subdirectory that holds --body-file, the subdirectory\'s name as the marker' },
+    'if-missing': { type: 'string', choices: ['fail', 'note'], default: 'fail', description: 'when --body-file is missing: fail, or comment that the result is missing' },
+  },
+  forms: [{ required: ['pr', 'marker', 'body-file'], optional: ['if-missing'] }, { required: ['pr', 'each', 'body-file'] }],
+  notes: ['environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/repo), optional GITHUB_API_URL; GITHUB_SERVER_URL and GITHUB_RUN_ID for the missing-result note'],
+} as const;
+
+/** `npm run pr-comment -- <argv>`: one line per comment created or updated. */
+export const prCommentCli = command(PR_COMMENT, async ({ values }, io) => {
+  const args = { pr: values.pr, marker: values.marker, bodyFile: values['body-file'], each: values.each, ifMissing: values['if-missing'] };
+  io.out(`${await runPrComment(args, process.env, usageText(PR_COMMENT))}\n`);
+});

@@ -5,12 +5,15 @@
  * comments; its set of pins becomes the source's (the catalogue decides which versions
  * exist, and the source was validated against it).
  */
+import * as path from 'node:path';
 import { repoRoot } from '../core/config';
 import { assertNoProblems, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, validateReleases, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
-import { RegistryError, type DigestResolver } from './registry-digest';
+import { command } from './args';
+import { RegistryError, registryDigestResolver, type DigestResolver } from './registry-digest';
 import { openReleasesDocument, pinsOf, releasesTarget, replaceFileAtomically, resolveCatalogue, serializeReleases } from './release-command';
+import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 
 /** The only promotions: one step along dev -> staging -> prod. */
 export const PROMOTIONS: Readonly<Record<string, string>> = { dev: 'staging', staging: 'prod' };
@@ -131,3 +134,26 @@ export function pinChanges(current: Releases, next: Releases): PinChange[] {
   }
   return changes;
 }
+
+/** `npm run promote -- <argv>`: promotes every pin one environment along and prints the changes. */
+export const promoteCli = command({
+  script: 'promote',
+  summary: 'Copies every image pin of an environment to the next one (dev -> staging -> prod), tags resolved to digests over the registry API, so the next environment runs the bytes that were tested.',
+  options: {
+    from: { type: 'string', required: true, choices: Object.keys(PROMOTIONS), description: 'the environment whose pins are copied' },
+    to: { type: 'string', required: true, choices: Object.values(PROMOTIONS), description: 'the environment after it, whose releases file is rewritten' },
+    catalogue: { type: 'string', value: 'module', description: 'the catalogue module, relative to the repository root', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
+    root: { type: 'string', value: 'dir', description: 'where Pulumi.<env>.yaml and services/releases/ are read and written', defaultText: 'the repository root' },
+  },
+  notes: ['environment: GOOGLE_OAUTH_ACCESS_TOKEN, a token that reads private Artifact Registry images (google-github-actions/auth writes it)'],
+}, async ({ values }, io) => {
+  const outcome = await promote({
+    from: values.from,
+    to: values.to,
+    catalogue: values.catalogue,
+    root: values.root && path.resolve(io.cwd, values.root),
+    // The credential is the workflow's, handed over by google-github-actions/auth.
+    resolve: registryDigestResolver({ googleAccessToken: process.env.GOOGLE_OAUTH_ACCESS_TOKEN }),
+  });
+  io.out(`${outcome.message}\n`);
+});

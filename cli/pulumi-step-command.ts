@@ -14,14 +14,25 @@
  *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
  *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PREVIEW_STACK } from '../core/config';
 import { ValidationError } from '../core/problems';
+import { readEngineEvents, STREAMING_PREVIEW_ENV, urnName, type EngineEvents } from './pulumi-events';
+import { command, type Io } from './args';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** Runs a command with extra environment variables, streaming its output; gives back the exit code and the output. */
-export type Runner = (command: string, args: readonly string[], env: Readonly<Record<string, string>>) => Promise<{ readonly code: number; readonly output: string }>;
+/** Runs a command with extra environment variables, streaming its output; gives back the exit code and what it wrote to each stream. */
+export type Runner = (command: string, args: readonly string[], env: Readonly<Record<string, string>>) => Promise<RunResult>;
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 /**
  * Set on every Pulumi call: a stack whose file is missing (a `pr-<N>` stack on a fresh
@@ -39,11 +50,16 @@ const MAX_OUTPUT = 60_000;
 /** What `pulumi stack select` prints for a stack the backend does not have (pkg/backend/backenderr StackNotFoundError). */
 const STACK_NOT_FOUND = /no stack named '[^']*' found/;
 
+/**
+ * The operation's arguments. `--json` makes Pulumi write its engine events to stdout, one
+ * per line (cli/pulumi-events.ts reads them for the summary; a preview needs
+ * STREAMING_PREVIEW_ENV too); `--color never` keeps color directives out of the messages.
+ */
 export function pulumiArgs(operation: Operation, stack: string): string[] {
-  const common = ['--stack', stack, '--non-interactive'];
+  const common = ['--stack', stack, '--non-interactive', '--json', '--color', 'never'];
   switch (operation) {
     case 'preview':
-      return ['preview', ...common, '--diff', '--policy-pack', 'policies'];
+      return ['preview', ...common, '--policy-pack', 'policies'];
     case 'up':
       return ['up', ...common, '--yes', '--skip-preview', '--policy-pack', 'policies'];
     case 'destroy':
@@ -52,7 +68,7 @@ export function pulumiArgs(operation: Operation, stack: string): string[] {
     case 'drift':
       // --refresh reads every resource first, so changes made outside Pulumi show; a
       // preview never writes the refreshed state back (the DIY backend persists nothing for a dry run).
-      return ['preview', ...common, '--refresh', '--expect-no-changes', '--diff', '--policy-pack', 'policies'];
+      return ['preview', ...common, '--refresh', '--expect-no-changes', '--policy-pack', 'policies'];
   }
 }
 
@@ -99,17 +115,62 @@ export function stackFileProblems(stack: string, file: string, text: string | un
   return undefined;
 }
 
-/** The `Resources:` block Pulumi prints at the end (`+ 3 to create`, `12 unchanged`). */
-export function resourceSummary(output: string): string[] {
-  const lines = output.split('\n');
-  const start = lines.findIndex((l) => l.trim() === 'Resources:');
-  if (start < 0) return [];
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (line.trim() === '') break;
-    out.push(line.trim());
+/** How Pulumi's own summary names an operation, planned (preview) and done. */
+const CHANGE_WORDS: Readonly<Record<string, readonly [string, string, string]>> = {
+  create: ['+', 'to create', 'created'],
+  update: ['~', 'to update', 'updated'],
+  delete: ['-', 'to delete', 'deleted'],
+  replace: ['+-', 'to replace', 'replaced'],
+};
+const CHANGE_ORDER = ['create', 'update', 'delete', 'replace'];
+
+/** The resource counts of the summary event, `+ 3 to create` ... `12 unchanged`, as Pulumi orders them. */
+export function resourceSummary(changes: Readonly<Record<string, number>>, preview: boolean): string[] {
+  const ops = Object.keys(changes).filter((op) => op !== 'same' && changes[op] > 0);
+  ops.sort((a, b) => (CHANGE_ORDER.indexOf(a) + 1 || 99) - (CHANGE_ORDER.indexOf(b) + 1 || 99) || (a < b ? -1 : a > b ? 1 : 0));
+  const lines = ops.map((op) => {
+    const words = CHANGE_WORDS[op];
+    return words === undefined ? `${changes[op]} ${op}` : `${words[0]} ${changes[op]} ${preview ? words[1] : words[2]}`;
+  });
+  if ((changes.same ?? 0) > 0) lines.push(`${changes.same} unchanged`);
+  return lines;
+}
+
+/** Items listed per section of the comment; the rest are counted. */
+export const MAX_LISTED = 30;
+
+function listed<T>(items: readonly T[], line: (item: T) => string): string[] {
+  const more = items.length > MAX_LISTED ? [`- ... and ${items.length - MAX_LISTED} more (see the job log)`] : [];
+  return [...items.slice(0, MAX_LISTED).map(line), ...more];
+}
+
+const oneLine = (text: string): string => {
+  const first = text.split('\n')[0];
+  return first.length > 300 ? `${first.slice(0, 300)}...` : first;
+};
+
+/** The summary's sections read from the events: counts, changed resources, policy violations, errors and warnings. */
+export function eventSections(events: EngineEvents, preview: boolean): string[] {
+  const lines: string[] = [];
+  if (events.changes !== undefined) {
+    const summary = resourceSummary(events.changes, preview);
+    if (summary.length > 0) lines.push(...summary.map((s) => `- ${s}`), '');
   }
-  return out;
+  if (events.steps.length > 0) {
+    lines.push(`<details><summary>Resources ${preview ? 'to change' : 'changed'} (${events.steps.length})</summary>`, '');
+    lines.push(...listed(events.steps, (s) => `- ${s.op} \`${s.type}\` \`${urnName(s.urn)}\`${s.diffs.length > 0 ? `: ${s.diffs.join(', ')}` : ''}`));
+    lines.push('</details>', '');
+  }
+  if (events.failed.length > 0) lines.push(`Failed (${events.failed.length}):`, ...listed(events.failed, (urn) => `- \`${urnName(urn)}\` (${urn.split('::')[2] ?? ''})`), '');
+  if (events.violations.length > 0) {
+    lines.push(`Policy violations (${events.violations.length}):`);
+    lines.push(...listed(events.violations, (v) => `- ${v.enforcement} \`${v.policy}\`${v.urn === undefined ? '' : ` on \`${urnName(v.urn)}\``}: ${oneLine(v.message)}`), '');
+  }
+  if (events.diagnostics.length > 0) {
+    lines.push(`Errors and warnings (${events.diagnostics.length}):`);
+    lines.push(...listed(events.diagnostics, (d) => `- ${d.severity}${d.urn === undefined ? '' : ` (\`${urnName(d.urn)}\`)`}: ${oneLine(d.message)}`), '');
+  }
+  return lines;
 }
 
 function tail(text: string, max: number): string {
@@ -122,9 +183,12 @@ export interface StepResult {
   readonly markdown: string;
 }
 
-function folded(output: string): string[] {
-  return ['<details><summary>Output</summary>', '', '```', tail(output.trimEnd(), MAX_OUTPUT), '```', '</details>', ''];
+function folded(output: string, title = 'Output'): string[] {
+  if (output.trim() === '') return [];
+  return [`<details><summary>${title}</summary>`, '', '```', tail(output.trimEnd(), MAX_OUTPUT), '```', '</details>', ''];
 }
+
+const both = (r: RunResult): string => `${r.stdout}${r.stderr}`;
 
 export interface StepOptions {
   /** dev's `gcpkms://` key, for creating a `pr-<N>` stack. */
@@ -135,23 +199,64 @@ export async function runStep(operation: Operation, stack: string, run: Runner, 
   const select = await run('pulumi', selectArgs(operation, stack, options.secretsProvider), PULUMI_ENV);
   if (select.code !== 0) {
     // A pull request closed before its preview stack was ever created: nothing to destroy.
-    if (operation === 'destroy' && PREVIEW_STACK.test(stack) && STACK_NOT_FOUND.test(select.output)) {
+    if (operation === 'destroy' && PREVIEW_STACK.test(stack) && STACK_NOT_FOUND.test(both(select))) {
       return { code: 0, markdown: [`### \`pulumi destroy\` of stack \`${stack}\`: nothing to do, the stack does not exist`, ''].join('\n') };
     }
-    return { code: select.code, markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(select.output)].join('\n') };
+    return { code: select.code, markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(both(select))].join('\n') };
   }
   const args = pulumiArgs(operation, stack);
-  const result = await run('pulumi', args, PULUMI_ENV);
+  const preview = args[0] === 'preview';
+  const result = await run('pulumi', args, preview ? { ...PULUMI_ENV, ...STREAMING_PREVIEW_ENV } : PULUMI_ENV);
   const verdict = result.code === 0 ? 'succeeded' : operation === 'drift' ? 'found drift or failed' : 'failed';
   const lines = [`### \`pulumi ${args[0]}\` of stack \`${stack}\`: ${verdict}`, ''];
-  const summary = resourceSummary(result.output);
-  if (summary.length > 0) lines.push(...summary.map((s) => `- ${s}`), '');
+  const events = readEngineEvents(result.stdout);
+  lines.push(...eventSections(events, preview));
   if (operation === 'up' && result.code === 0 && PREVIEW_STACK.test(stack)) {
     const urls = await run('pulumi', ['stack', 'output', 'urls', '--stack', stack, '--json'], PULUMI_ENV);
-    const parsed: unknown = urls.code === 0 ? JSON.parse(urls.output || '[]') : [];
+    const parsed: unknown = urls.code === 0 ? JSON.parse(urls.stdout || '[]') : [];
     const list = Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === 'string') : [];
     if (list.length > 0) lines.push('Preview stack is up:', ...list.map((u) => `- ${u}`), '');
   }
-  lines.push(...folded(result.output));
+  // Pulumi's own errors go to stderr; when no event came at all (it failed before the
+  // engine started, or is not the Pulumi this expects), everything it wrote is shown.
+  const noEvents = events.changes === undefined && events.steps.length === 0 && events.diagnostics.length === 0;
+  lines.push(...folded(noEvents ? both(result) : result.stderr, noEvents ? 'Output' : 'Pulumi\'s messages'));
   return { code: result.code, markdown: lines.join('\n') };
 }
+
+/** Runs the Pulumi CLI, streaming its output to the command's (the job log) and keeping a copy. */
+export function spawnRunner(io: Io): Runner {
+  return (command, args, env) => new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: io.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { io.out(d.toString()); stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { io.err(d.toString()); stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** `npm run pulumi-step -- <argv>`: runs the operation, writes its Markdown summary, exits with Pulumi's code. */
+export const pulumiStepCli = command({
+  script: 'pulumi-step',
+  summary: 'Runs one Pulumi operation on a stack as the workflows do (the stack selected the way its kind needs), streams its output, and writes a Markdown summary for the pull-request comment.',
+  options: {
+    command: { type: 'string', required: true, choices: OPERATIONS, description: 'the operation (drift: a refreshed preview that expects no changes)' },
+    stack: { type: 'string', required: true, description: 'the stack: dev, staging, prod or pr-<N>' },
+    out: { type: 'string', required: true, value: 'file.md', description: 'where the Markdown summary is written' },
+  },
+  failsWhen: 'the Pulumi operation failed, or drift found changes (any other code Pulumi exits with is passed on)',
+  notes: [`environment: ${SECRETS_PROVIDER_ENV}, dev's secrets provider (gcpkms://...), to create a new pr-<N> stack`],
+}, async ({ values }, io, runner: Runner = spawnRunner(io)) => {
+  const file = `Pulumi.${values.stack}.yaml`;
+  const at = path.resolve(io.cwd, file);
+  const problem = stackFileProblems(values.stack, file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
+  if (problem !== undefined) throw problem;
+  const secretsProvider = process.env[SECRETS_PROVIDER_ENV];
+  const result = await runStep(values.command, values.stack, runner, secretsProvider === undefined || secretsProvider === '' ? {} : { secretsProvider });
+  const out = path.resolve(io.cwd, values.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, result.markdown);
+  return result.code;
+});

@@ -14,6 +14,7 @@ import { assertNoProblems, closestMatch, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { requiredImageKeys } from '../services/validate';
+import { command } from './args';
 
 export interface ReleaseOptions {
   /** Environment whose pins change: `dev`, `staging` or `prod` (a stack with its own `Pulumi.<env>.yaml`). */
@@ -52,6 +53,24 @@ export interface ReleasesTarget {
   readonly file: string;
   readonly rules: ReleaseRules;
 }
+
+/** `npm run release -- <argv>`: sets the pin and prints what changed. */
+export const releaseCli = command({
+  script: 'release',
+  summary: 'Sets one image pin in the releases file of an environment (services/releases/<env>.yaml), keeping its comments and order; the file changes only when the result is valid.',
+  options: {
+    env: { type: 'string', required: true, value: 'dev|staging|prod', description: 'the environment whose pins change' },
+    service: { type: 'string', required: true, value: 'name', description: 'a service of the catalogue' },
+    version: { type: 'string', required: true, value: 'image key', description: 'the image key under the service (the version name unless the spec sets image)' },
+    image: { type: 'string', required: true, value: 'registry/repository:tag[@sha256:digest]', description: 'the image reference; staging and prod require a digest' },
+    catalogue: { type: 'string', value: 'module', description: 'the catalogue module, relative to the repository root', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
+    root: { type: 'string', value: 'dir', description: 'where Pulumi.<env>.yaml and services/releases/ are read and written', defaultText: 'the repository root' },
+  },
+}, ({ values }, io) => {
+  const outcome = runRelease({ ...values, root: values.root && path.resolve(io.cwd, values.root) });
+  io.out(`${outcome.message}\n`);
+  for (const field of outcome.unpinned) io.err(`note: ${outcome.file}: ${field} is not pinned yet; synth refuses the file until it is\n`);
+});
 
 /** Serialization options: no folding, so a long reference stays on its line. */
 const YAML_OUTPUT: ToStringOptions = { lineWidth: 0 };

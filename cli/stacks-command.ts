@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { availableStacks, loadEnvironment, PREVIEW_STACK, repoRoot } from '../core/config';
 import { assertNoProblems, ValidationError } from '../core/problems';
 import { ENVIRONMENT_PROFILES } from '../services/spec';
-import { parseOptions, UsageError, type Io } from './args';
+import { command, commandGroup } from './args';
 
 /** Longest pull request number a preview stack name allows (`PREVIEW_STACK`). */
 const MAX_PR_DIGITS = 7;
@@ -120,32 +120,33 @@ export function affectedInRepository(changedPaths: readonly string[], root = rep
   return affectedStacks(changedPaths, stacks, releasesOf);
 }
 
-export const STACKS_USAGE = [
-  'usage: npm run stacks -- pr-name --pr <N> [--format text|github]',
-  '       npm run stacks -- affected --changed <file> [--format json|github]',
-].join('\n');
+/** `npm run stacks -- pr-name`: the preview stack of a pull request. */
+export const prNameCli = command({
+  script: 'stacks',
+  subcommand: 'pr-name',
+  summary: 'prints the preview stack of a pull request (pr-<N>)',
+  options: {
+    pr: { type: 'string', required: true, value: 'N', description: 'the pull request number' },
+    format: { type: 'string', choices: ['text', 'github'], default: 'text', description: 'github: stack=<name>, for "$GITHUB_OUTPUT"' },
+  },
+}, ({ values }, io) => {
+  const name = previewStackName(values.pr);
+  io.out(values.format === 'github' ? `stack=${name}\n` : `${name}\n`);
+});
 
-/** `github` writes `key=value`, to append to "$GITHUB_OUTPUT". */
-function format(value: string | undefined, allowed: readonly string[]): string {
-  const chosen = value ?? allowed[0];
-  if (!allowed.includes(chosen)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${chosen}"\n${STACKS_USAGE}`);
-  return chosen;
-}
+/** `npm run stacks -- affected`: the long-lived stacks a change can affect. */
+export const affectedCli = command({
+  script: 'stacks',
+  subcommand: 'affected',
+  summary: 'prints the long-lived stacks that the changed paths can affect, as a JSON list',
+  options: {
+    changed: { type: 'string', required: true, value: 'file', description: 'the changed paths, one a line (git diff --name-only base...head)' },
+    format: { type: 'string', choices: ['json', 'github'], default: 'json', description: 'github: stacks=<json>, for "$GITHUB_OUTPUT"' },
+  },
+}, ({ values }, io) => {
+  const json = JSON.stringify(affectedInRepository(readChangedPaths(values.changed)));
+  io.out(values.format === 'github' ? `stacks=${json}\n` : `${json}\n`);
+});
 
 /** `npm run stacks -- <argv>`: prints the preview stack of a pull request, or the stacks its changes affect. */
-export function stacksCli(argv: string[], io: Io): void {
-  const [command, ...rest] = argv;
-  if (command === 'pr-name') {
-    const args = parseOptions(rest, ['pr', 'format'], STACKS_USAGE);
-    if (args.pr === undefined) throw new UsageError(`--pr is required\n${STACKS_USAGE}`);
-    const name = previewStackName(args.pr);
-    io.out(format(args.format, ['text', 'github']) === 'github' ? `stack=${name}\n` : `${name}\n`);
-  } else if (command === 'affected') {
-    const args = parseOptions(rest, ['changed', 'format'], STACKS_USAGE);
-    if (args.changed === undefined) throw new UsageError(`--changed is required\n${STACKS_USAGE}`);
-    const json = JSON.stringify(affectedInRepository(readChangedPaths(args.changed)));
-    io.out(format(args.format, ['json', 'github']) === 'github' ? `stacks=${json}\n` : `${json}\n`);
-  } else {
-    throw new UsageError(`${command === undefined ? 'a subcommand is required' : `unknown subcommand "${command}"`}\n${STACKS_USAGE}`);
-  }
-}
+export const stacksCli = commandGroup('stacks', 'The stack decisions of the pull-request workflow.', [prNameCli, affectedCli]);

@@ -10,7 +10,7 @@ import { repoRoot, type EnvironmentConfig } from '../core/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import type { Catalogue } from '../services/spec';
-import { parseOptions, UsageError, type Io } from './args';
+import { command } from './args';
 
 export { DEFAULT_CATALOGUE, loadCatalogue };
 
@@ -50,19 +50,23 @@ export function runSynth(options: SynthOptions): SynthOutcome {
   return { synthesis, catalogue, environment, dir, written };
 }
 
-export const SYNTH_USAGE = 'usage: npm run synth -- --env <env> [--catalogue <module>] [--out <dir>]';
-
 /** `npm run synth -- <argv>`: writes the manifests and says how many, where. */
-export function synthCli(argv: string[], io: Io): void {
-  const args = parseOptions(argv, ['env', 'catalogue', 'out'], SYNTH_USAGE);
-  if (args.env === undefined) throw new UsageError(`--env is required\n${SYNTH_USAGE}`);
-  const outcome = runSynth({ env: args.env, catalogue: args.catalogue, out: args.out && path.resolve(io.cwd, args.out) });
+export const synthCli = command({
+  script: 'synth',
+  summary: 'Writes the validated manifests of an environment, one YAML file per service, to <out>/<env>/ (all or nothing).',
+  options: {
+    env: { type: 'string', required: true, description: 'the environment: its settings are Pulumi.<env>.yaml (dev, staging, prod or pr-<N>)' },
+    catalogue: { type: 'string', value: 'module', description: 'a .ts module exporting the catalogue (default export or "catalogue")', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
+    out: { type: 'string', value: 'dir', description: 'where <env>/ is written', defaultText: 'dist/ under the repository root' },
+  },
+}, ({ values }, io) => {
+  const outcome = runSynth({ env: values.env, catalogue: values.catalogue, out: values.out && path.resolve(io.cwd, values.out) });
   const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
   io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
   for (const n of outcome.synthesis.notChecked) {
     io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
   }
-}
+});
 
 /**
  * Writes into a sibling temp directory, then swaps it in with renames, so a reader (or a

@@ -11,6 +11,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { ManifestObject } from '../charts/schema';
 import { assertNoProblems, type Problem } from '../core/problems';
 import { objectId } from './types';
+import { isRecord } from '../core/json';
 
 /** Where a document (or an item of a `List`) was read. */
 export interface SourceLocation {
@@ -42,10 +43,6 @@ export interface ManifestInput {
 /** `file document 2` or `file document 2 items[0]`, with the line. */
 export function describeLocation(at: SourceLocation): string {
   return `${at.file}:${at.line} (document ${at.document}${at.item === undefined ? '' : ` ${at.item}`})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const isStringMap = (value: unknown): boolean => isRecord(value) && Object.values(value).every((v) => typeof v === 'string');

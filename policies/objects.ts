@@ -13,15 +13,14 @@
  */
 import type { ManifestObject } from '../charts/schema';
 import { objectId, type ManifestContext } from './types';
+import { asList, asString, isRecord } from '../core/json';
 
 // ---------------------------------------------------------------------------------------
 // Reading any YAML safely
 
 export type Json = Record<string, unknown>;
 
-export function isJson(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const isJson: (v: unknown) => v is Json = isRecord;
 
 /** The value if it is a mapping, else `{}`. */
 export function obj(v: unknown): Json {
@@ -29,9 +28,7 @@ export function obj(v: unknown): Json {
 }
 
 /** The value if it is a list, else `[]`. */
-export function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
+export const list = asList;
 
 /** The mappings of a list (other entries dropped). */
 export function items(v: unknown): Json[] {
@@ -42,9 +39,7 @@ export function strings(v: unknown): string[] {
   return list(v).filter((s): s is string => typeof s === 'string');
 }
 
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+export const str = asString;
 
 /** A value as a message shows it: strings as they are, anything else as JSON. */
 export function show(v: unknown): string {

@@ -6,23 +6,25 @@ import type { Catalogue, ServiceDefinition, ServiceSpec } from './spec';
  * message can name the file an app team has to edit.
  */
 export function defineService(spec: ServiceSpec): ServiceDefinition {
-  const source = callerFile();
+  const source = callerFile(defineService);
   return source === undefined ? { spec } : { spec, source };
 }
 
+/** Declares a catalogue, recording its file so that problems of the whole catalogue name it. */
 export function defineCatalogue(name: string, services: readonly ServiceDefinition[]): Catalogue {
-  return { name, services };
+  const source = callerFile(defineCatalogue);
+  return source === undefined ? { name, services } : { name, services, source };
 }
 
-/** Repository-relative path of the module that called `defineService`, if V8 can tell. */
-function callerFile(): string | undefined {
+/** Repository-relative path of the module that called `fn`, if V8 can tell. */
+function callerFile(fn: (...args: never[]) => unknown): string | undefined {
   const holder: { stack?: unknown } = {};
   // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back below, never called
   const previous = Error.prepareStackTrace;
   let sites: unknown;
   Error.prepareStackTrace = (_error, callSites) => callSites;
   try {
-    Error.captureStackTrace(holder, defineService);
+    Error.captureStackTrace(holder, fn);
     sites = holder.stack; // formatted lazily: read it while our formatter is installed
   } finally {
     Error.prepareStackTrace = previous;

@@ -25,6 +25,15 @@ export interface ResourceAmounts {
   readonly memory: string;
 }
 
+/** Override of some of a tier's quantities; the others keep the tier's values. */
+export interface ResourceOverride {
+  /** CPU, in Kubernetes quantity form (`100m`, `1`). @default - the tier's */
+  readonly cpu?: string;
+  /** Memory, in Kubernetes quantity form (`128Mi`, `1Gi`). @default - the tier's */
+  readonly memory?: string;
+}
+
+/** Requests and limits of the container: a tier, optionally overridden per quantity. */
 export interface ResourceSpec {
   /**
    * Named size; requests and limits come from `RESOURCE_TIERS`.
@@ -32,20 +41,26 @@ export interface ResourceSpec {
    */
   readonly tier?: ResourceTier;
   /** Override of the tier's requests. @default - the tier's requests */
-  readonly requests?: Partial<ResourceAmounts>;
+  readonly requests?: ResourceOverride;
   /** Override of the tier's limits. @default - the tier's limits */
-  readonly limits?: Partial<ResourceAmounts>;
+  readonly limits?: ResourceOverride;
 }
 
+/** Bounds of the HorizontalPodAutoscaler in one profile. */
 export interface ReplicaRange {
+  /** Fewest replicas (1-1000); also the PodDisruptionBudget's floor. */
   readonly min: number;
+  /** Most replicas (1-1000), at least `min`. */
   readonly max: number;
 }
 
+/** Replica ranges per environment profile and the autoscaling target. */
 export interface ReplicaSpec {
-  /** Per-profile overrides. @default - `DEFAULT_REPLICAS` for the profile */
+  /** Replicas in `dev` environments. @default - `{ min: 1, max: 2 }` */
   readonly dev?: ReplicaRange;
+  /** Replicas in `staging` environments. @default - `{ min: 2, max: 4 }` */
   readonly staging?: ReplicaRange;
+  /** Replicas in `prod` environments. @default - `{ min: 3, max: 10 }` */
   readonly prod?: ReplicaRange;
   /** HPA target: average CPU utilisation, percent of requests. @default 70 */
   readonly cpuTargetPercent?: number;
@@ -57,6 +72,7 @@ export type ProbeCheck =
   | { readonly tcp: true }
   | { readonly grpc: true };
 
+/** Health checks of the container. */
 export interface ProbeSpec {
   /**
    * Gates traffic. @default - `{ tcp: true }` (for `grpc` services, `{ grpc: true }`)
@@ -87,12 +103,13 @@ export interface SecretRef {
   readonly key: string;
 }
 
+/** Configuration kept in git: a ConfigMap whose content hash rolls the pods when it changes. */
 export interface ConfigSpec {
-  /** Key/value settings, exposed to the container as environment variables. */
+  /** Key/value settings, exposed to the container as environment variables. @default - none */
   readonly values?: Readonly<Record<string, string>>;
-  /** Files, by file name, mounted read-only under `mountPath`. */
+  /** Files, by file name, mounted read-only under `mountPath`. @default - none */
   readonly files?: Readonly<Record<string, string>>;
-  /** Where `files` are mounted. @default `/etc/<service>` */
+  /** Where `files` are mounted. @default - `/etc/<service>` */
   readonly mountPath?: string;
 }
 
@@ -100,12 +117,13 @@ export interface ConfigSpec {
 export interface HeaderMatch {
   /** Header name, lower case (`end-user`). */
   readonly header: string;
-  /** Exact value to match. */
+  /** Exact value to match; set this or `prefix`. @default - none */
   readonly exact?: string;
-  /** Value prefix to match. */
+  /** Value prefix to match; set this or `exact`. @default - none */
   readonly prefix?: string;
 }
 
+/** One version of the service: a Deployment of its own, with a share of the traffic. */
 export interface VersionSpec {
   /** Version label, DNS-1123 label (`v1`, `v2`, `canary`). Names the Deployment `<service>-<name>`. */
   readonly name: string;
@@ -114,20 +132,26 @@ export interface VersionSpec {
    * @default - the version name
    */
   readonly image?: string;
-  /** Share of traffic, percent; all weights of a service sum to 100. @default 100 for a single version */
+  /** Share of traffic, percent; all weights of a service sum to 100. @default - 100 for a single version */
   readonly weight?: number;
-  /** Requests matching this header go to this version ahead of the weights. */
+  /** Requests matching this header go to this version ahead of the weights. @default - none */
   readonly headerMatch?: HeaderMatch;
-  /** Extra environment variables for this version only. */
+  /** Extra environment variables for this version only. @default - none */
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** How a route's path is compared with the request's: the whole path, or its beginning. */
 export type RouteMatch = 'exact' | 'prefix';
 
+/** Cross-origin resource sharing for browsers calling the route from other sites. */
 export interface CorsPolicy {
+  /** Origins allowed to call the route, e.g. `https://app.example.com`; at least one. */
   readonly allowOrigins: readonly string[];
+  /** HTTP methods allowed. @default - not set in the VirtualService */
   readonly allowMethods?: readonly string[];
+  /** Request headers allowed. @default - not set in the VirtualService */
   readonly allowHeaders?: readonly string[];
+  /** How long browsers may cache the preflight answer. @default - not set in the VirtualService */
   readonly maxAge?: Duration;
 }
 
@@ -140,23 +164,25 @@ export interface PublicRoute {
    * @default - the environment's domain (`platform:domain`)
    */
   readonly host?: string;
-  /** Send this route to one version only (a subset) instead of the service's split. */
+  /** Send this route to one version only (a subset) instead of the service's split. @default - the weights */
   readonly version?: string;
-  /** @default 'prefix' */
+  /** Whether `path` must match the whole request path or its beginning. @default 'prefix' */
   readonly match?: RouteMatch;
-  /** Path the service sees instead of the matched one. */
+  /** Path the service sees instead of the matched one. @default - the path as requested */
   readonly rewrite?: string;
   /** Reject requests without a valid JWT on this route. @default false */
   readonly authRequired?: boolean;
-  /** @default - the service's `traffic.timeout` */
+  /** Whole-request timeout on this route. @default - the service's `traffic.timeout` */
   readonly timeout?: Duration;
+  /** CORS answers for browsers. @default - none (no CORS headers) */
   readonly cors?: CorsPolicy;
 }
 
+/** Retries of failed calls to this service, made by the caller's sidecar. */
 export interface RetryPolicy {
-  /** @default 2 */
+  /** Retries after the first attempt (0-10). @default 2 */
   readonly attempts?: number;
-  /** @default '2s' */
+  /** Timeout of each attempt. @default '2s' */
   readonly perTryTimeout?: Duration;
   /** Envoy retry conditions. @default 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes' */
   readonly retryOn?: string;
@@ -164,39 +190,57 @@ export interface RetryPolicy {
 
 /** Circuit breaker: connection pool limits and outlier detection. */
 export interface CircuitBreakerPolicy {
-  /** @default 100 */
+  /** Most TCP connections to the service, per caller sidecar. @default 100 */
   readonly maxConnections?: number;
-  /** @default 64 */
+  /** Most requests queued while waiting for a connection. @default 64 */
   readonly http1MaxPendingRequests?: number;
-  /** @default 1000 */
+  /** Most concurrent requests to the service. @default 1000 */
   readonly http2MaxRequests?: number;
   /** Consecutive 5xx before a host is ejected. @default 5 */
   readonly consecutive5xxErrors?: number;
-  /** @default '10s' */
+  /** Time between ejection sweeps. @default '10s' */
   readonly interval?: Duration;
-  /** @default '30s' */
+  /** Shortest ejection; grows with each ejection of the same host. @default '30s' */
   readonly baseEjectionTime?: Duration;
-  /** @default 50 */
+  /** Most hosts ejected at once, percent. @default 50 */
   readonly maxEjectionPercent?: number;
 }
 
 /** Fault injection, for testing resilience. Refused in production profiles. */
 export interface FaultInjection {
-  readonly delay?: { readonly fixedDelay: Duration; readonly percent: number };
-  readonly abort?: { readonly httpStatus: number; readonly percent: number };
+  /** Delay a share of the requests. @default - no delay */
+  readonly delay?: {
+    /** How long to delay each affected request. */
+    readonly fixedDelay: Duration;
+    /** Share of the requests delayed (0-100). */
+    readonly percent: number;
+  };
+  /** Fail a share of the requests with an HTTP status. @default - no abort */
+  readonly abort?: {
+    /** Status returned to the caller (200-599), e.g. 503. */
+    readonly httpStatus: number;
+    /** Share of the requests aborted (0-100). */
+    readonly percent: number;
+  };
 }
 
+/** How callers' sidecars treat calls to this service. */
 export interface TrafficPolicy {
   /** Whole-request timeout for calls to this service. @default '10s' */
   readonly timeout?: Duration;
+  /** Retries of failed calls. @default - the defaults of each field */
   readonly retries?: RetryPolicy;
+  /** Connection limits and outlier detection. @default - the defaults of each field */
   readonly circuitBreaker?: CircuitBreakerPolicy;
-  /** Non-production only. */
+  /** Non-production only. @default - no faults */
   readonly faults?: FaultInjection;
 }
 
 export interface ServiceSpec {
-  /** DNS-1123 label; names the Service, Deployments (`<name>-<version>`) and ConfigMap. */
+  /**
+   * DNS-1035 label (lower-case letters, digits and `-`, starting with a letter, at most 63
+   * characters): names the Service, Deployments (`<name>-<version>`) and ConfigMap.
+   */
   readonly name: string;
   /** One line: what the service does. */
   readonly description: string;
@@ -204,34 +248,39 @@ export interface ServiceSpec {
   readonly owner: string;
   /** Port the container listens on and the Service exposes (1-65535). */
   readonly port: number;
-  /** @default 'http' */
+  /** Wire protocol; Istio reads it from the port name. @default 'http' */
   readonly protocol?: Protocol;
   /**
    * Kubernetes ServiceAccount; the workload identity the mesh authorises.
    * @default - the service name
    */
   readonly serviceAccountName?: string;
-  /** At least one. */
+  /** The versions deployed side by side; at least one. */
   readonly versions: readonly VersionSpec[];
+  /** Autoscaling bounds per profile. @default - the profile's defaults (see each field) */
   readonly replicas?: ReplicaSpec;
+  /** CPU and memory. @default - the environment's default tier */
   readonly resources?: ResourceSpec;
+  /** Health checks. @default - the defaults of each field */
   readonly probes?: ProbeSpec;
-  /** Plain environment variables. Secrets go in `secrets`, never here. */
+  /** Plain environment variables. Secrets go in `secrets`, never here. @default - none */
   readonly env?: Readonly<Record<string, string>>;
-  /** Becomes a ConfigMap; its content hash rolls the pods when it changes. */
+  /** Becomes a ConfigMap; its content hash rolls the pods when it changes. @default - no ConfigMap */
   readonly config?: ConfigSpec;
+  /** Values from Kubernetes Secrets, exposed as environment variables. @default - none */
   readonly secrets?: readonly SecretRef[];
-  /** Names of the services this one calls. The mesh allow-lists are derived from these. */
+  /** Names of the services this one calls. The mesh allow-lists are derived from these. @default - none */
   readonly dependencies?: readonly string[];
-  /** Routes through the public gateway. */
+  /** Routes through the public gateway. @default - none (reachable inside the mesh only) */
   readonly routes?: readonly PublicRoute[];
+  /** Timeouts, retries, circuit breaking and fault injection. @default - the defaults of each field */
   readonly traffic?: TrafficPolicy;
   /**
    * Extra writable directories (emptyDir) besides `/tmp`; the root filesystem is read-only.
    * @default - none
    */
   readonly writablePaths?: readonly string[];
-  /** UID and GID the container runs as (never 0). @default 1000 */
+  /** UID and GID the container runs as: never 0 (root), never 1337 (Istio's sidecar). @default 1000 */
   readonly runAsUser?: number;
   /** Seconds between SIGTERM and SIGKILL, after the endpoint is drained. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
@@ -240,7 +289,10 @@ export interface ServiceSpec {
    * ServiceAccount through Workload Identity, granted exactly these project roles.
    * @default - no Google Cloud access
    */
-  readonly gcp?: { readonly roles: readonly string[] };
+  readonly gcp?: {
+    /** Predefined IAM roles, e.g. `roles/pubsub.publisher`; at least one. */
+    readonly roles: readonly string[];
+  };
 }
 
 /** A spec together with where it was written, so errors can name the file. */
@@ -254,4 +306,6 @@ export interface Catalogue {
   /** Catalogue name, DNS-1123 label; the `app.kubernetes.io/part-of` label. */
   readonly name: string;
   readonly services: readonly ServiceDefinition[];
+  /** Repository-relative file that defined the catalogue, when known. */
+  readonly source?: string;
 }

@@ -494,9 +494,9 @@ describe('defineService', () => {
     ]);
   });
 
-  it('defineCatalogue keeps the name and services as given', () => {
+  it('defineCatalogue keeps the name and services as given, and records its file', () => {
     const services = [defineService(base)];
-    expect(defineCatalogue('shop', services)).toEqual({ name: 'shop', services });
+    expect(defineCatalogue('shop', services)).toEqual({ name: 'shop', services, source: 'services/validate.test.ts' });
   });
 });
 

@@ -4,6 +4,8 @@
  */
 import { deploymentNameFor, durationMs, imageKeyFor, resourcesFor, serviceAccountFor, trafficFor } from './defaults';
 import type { Problem } from '../core/problems';
+import { DNS1123_LABEL_FMT, isDNS1035Label } from './names';
+import { structureProblems, type StructureProblem } from './spec-structure';
 import {
   ENVIRONMENT_PROFILES,
   RESOURCE_TIERS_ORDER,
@@ -14,8 +16,9 @@ import {
   type ServiceDefinition,
   type ServiceSpec,
 } from './spec';
+import { isRecord } from '../core/json';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -31,11 +34,21 @@ const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CR
 /** Ports the Istio sidecar owns inside every pod; an app listening there breaks the mesh. */
 export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
 
+/**
+ * UID (and GID) of Istio's sidecar. A container running as it is the proxy as far as the
+ * pod's iptables are concerned: its outbound traffic is not redirected through the sidecar,
+ * so it bypasses mTLS and the mesh's policies. Istio 1.30.3: injection-template.yaml:99
+ * (`istio-iptables -u 1337`, "the UID of the user for which the redirection is not applied",
+ * tools/istio-iptables/pkg/cmd/root.go:53), :413-414 (istio-proxy's runAsUser/runAsGroup),
+ * and `istioctl analyze` warns about it (IST0144, pkg/config/analysis/analyzers/deployment/pod.go:34).
+ * The workload's runAsUser is also its runAsGroup and fsGroup (charts/workload.ts), so the
+ * GID collides as well.
+ */
+export const ISTIO_PROXY_UID = 1337;
+
 /** Identity of a public route: host (default domain), match type and path. */
 function routeKey(r: Record<string, unknown>): string {
-  // A host or match that is not a string is reported on its own; here it keys like the default.
-  const text = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
-  return `${text(r.host, '')} ${text(r.match, 'prefix')} ${String(r.path)}`;
+  return `${String(r.host ?? '')} ${String(r.match ?? 'prefix')} ${String(r.path)}`;
 }
 
 /** Names the spec in messages: its file when known, else the service name. */
@@ -46,7 +59,7 @@ export function specLocation(def: ServiceDefinition): string {
 
 class ProblemList {
   readonly problems: Problem[] = [];
-  constructor(private readonly where: string) {}
+  constructor(readonly where: string) {}
   add(field: string, value: unknown, problem: string, fix: string): void {
     this.problems.push({ where: this.where, field, value, problem, fix });
   }
@@ -55,9 +68,6 @@ class ProblemList {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** `Array.isArray` narrows a readonly array to `any[]`; this keeps its element type. */
-const isList = (v: unknown): v is readonly unknown[] => Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** An optional object-valued field: absent is fine, anything but an object is a problem. */
@@ -303,8 +313,8 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
     if (r.host !== undefined && (typeof r.host !== 'string' || !HOST.test(r.host))) {
       p.add(`${field}.host`, r.host, 'must be a lower-case DNS name (no scheme, port or wildcard)', "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain");
     }
-    if (r.version !== undefined && !(isList(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
-      const names = isList(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
+    if (r.version !== undefined && !(Array.isArray(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
+      const names = Array.isArray(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
       p.add(`${field}.version`, r.version, 'is not a version of this service', `use one of: ${names}, or leave it out to use the weights`);
     }
     if (r.authRequired !== undefined && typeof r.authRequired !== 'boolean') {
@@ -358,6 +368,10 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   checkProbe(p, 'probes.startup', spec.probes?.startup);
   checkInt(p, 'probes.startupSeconds', spec.probes?.startupSeconds, 1, 3600, 'use the seconds the service may take to start, e.g. 60');
   checkInt(p, 'runAsUser', spec.runAsUser, 1, 2_147_483_647, 'use a non-root UID (1 or more)');
+  if (spec.runAsUser === ISTIO_PROXY_UID) {
+    p.add('runAsUser', spec.runAsUser, "is the UID and GID of Istio's sidecar: the pod's traffic from it is not redirected through the proxy, so it would bypass mTLS and the mesh's policies",
+      'use another UID, e.g. 1000 (the default), or leave runAsUser out');
+  }
   checkInt(p, 'terminationGracePeriodSeconds', spec.terminationGracePeriodSeconds, 5, 3600, 'allow at least 5 seconds for in-flight requests');
   const writable: unknown = spec.writablePaths;
   if (writable !== undefined) {
@@ -399,14 +413,51 @@ function validateGcp(p: ProblemList, spec: ServiceSpec): void {
 
 /** Problems in one service, on its own. */
 export function validateService(def: ServiceDefinition): Problem[] {
+  return checkService(def).problems;
+}
+
+/**
+ * A service's problems, and whether its structure is sound enough for the checks between
+ * services (a wrong type there would only cause follow-on errors; an unknown field would not).
+ */
+function checkService(def: ServiceDefinition): { problems: Problem[]; wellFormed: boolean } {
   const p = new ProblemList(specLocation(def));
   const spec = def.spec;
-  if (!isRecord(spec)) {
+  if (!isRecord(spec as unknown)) {
     p.add('spec', spec, 'is not a ServiceSpec object', 'export defineService({ name, description, owner, port, versions })');
-    return p.problems;
+    return { problems: p.problems, wellFormed: false };
   }
+  checkFields(p, spec);
+  const structure = structureProblems(spec);
+  return { problems: [...structuralOnly(p, structure), ...p.problems], wellFormed: structure.every((s) => s.unknownField) };
+}
+
+/**
+ * The schema's problems that the field checks above do not already report better: a field
+ * check of the same field, or of a field inside it, speaks in the spec's own terms (`must be a
+ * whole number from 1 to 65535` rather than `must be a number`). Unknown fields are always
+ * reported, with their value redacted when it may be a secret.
+ */
+function structuralOnly(p: ProblemList, structure: readonly StructureProblem[]): Problem[] {
+  const checked = p.problems.map((x) => x.field);
+  const covered = (s: StructureProblem) =>
+    checked.some((f) => f === s.field || (!s.unknownField && (f.startsWith(`${s.field}.`) || f.startsWith(`${s.field}[`))));
+  return structure
+    .filter((s) => !covered(s))
+    .map((s) => {
+      const name = s.field.slice(s.field.lastIndexOf('.') + 1);
+      const secret = s.unknownField && (SECRET_LIKE_NAME.test(name) || s.field.startsWith('secrets['));
+      const base = { where: p.where, field: s.field, problem: s.problem, fix: s.fix };
+      return 'value' in s ? { ...base, value: secret ? '(redacted)' : s.value } : base;
+    });
+}
+
+/** Field by field checks of a spec that is an object. */
+function checkFields(p: ProblemList, spec: ServiceSpec): void {
   if (typeof spec.name !== 'string' || !DNS_LABEL.test(spec.name) || spec.name.length > 63) {
     p.add('name', spec.name, 'must be a DNS-1123 label: at most 63 lower-case letters, digits or "-", starting and ending with a letter or digit', "rename it, e.g. 'reviews'");
+  } else if (!isDNS1035Label(spec.name)) {
+    p.add('name', spec.name, 'must start with a letter: it names the Kubernetes Service, and a Service name is a DNS-1035 label', `rename it, e.g. 'svc-${spec.name}'`);
   }
   if (typeof spec.description !== 'string' || spec.description.trim() === '') {
     p.add('description', spec.description, 'must say in one line what the service does', "add description: 'Serves book reviews'");
@@ -444,40 +495,74 @@ export function validateService(def: ServiceDefinition): Problem[] {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
     }
-    if (isList(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
+    if (Array.isArray(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
       p.add('versions[].headerMatch', 'tcp', 'needs HTTP headers, but the service speaks tcp', 'remove the header match or serve HTTP');
     }
     if (spec.traffic?.retries !== undefined || spec.traffic?.faults !== undefined) {
       p.add('traffic', 'tcp', 'sets HTTP retries or faults, but the service speaks tcp', 'remove traffic.retries and traffic.faults');
     }
   }
-  return p.problems;
+}
+
+/** Names the catalogue in messages: the file that called defineCatalogue when known. */
+export function catalogueLocation(catalogue: Catalogue): string {
+  return typeof catalogue.source === 'string' ? catalogue.source : 'catalogue';
+}
+
+/** Why a catalogue entry is not a `defineService(...)` result, in terms of the usual mistakes. */
+function entryProblem(where: string, field: string, entry: unknown): Problem {
+  if (isRecord(entry) && typeof entry.name === 'string') {
+    return { where, field, value: entry.name, problem: 'is a ServiceSpec, not a defineService(...) result',
+      fix: `wrap it: defineService({ name: '${entry.name}', ... }), which records its file for every message` };
+  }
+  if (isRecord(entry) && isRecord(entry.default)) {
+    return { where, field, value: Object.keys(entry), problem: 'is a module namespace, not the service it exports',
+      fix: "import the default export (import ratings from './ratings'), not the module (import * as ratings)" };
+  }
+  return { where, field, value: entry, problem: 'is not a defineService(...) result',
+    fix: "list what defineService({...}) returns; undefined usually means the imported module has no 'export default defineService(...)'" };
 }
 
 /** Problems in each service plus those between services. */
 export function validateCatalogue(catalogue: Catalogue): Problem[] {
   const problems: Problem[] = [];
-  if (!isRecord(catalogue) || !isList(catalogue.services)) {
+  if (!isRecord(catalogue) || !Array.isArray(catalogue.services)) {
     return [{ where: 'catalogue', field: 'services', value: catalogue, problem: 'is not a catalogue', fix: "export defineCatalogue('name', [services...])" }];
   }
+  const where = catalogueLocation(catalogue);
   if (typeof catalogue.name !== 'string' || !DNS_LABEL.test(catalogue.name)) {
-    problems.push({ where: 'catalogue', field: 'name', value: catalogue.name, problem: 'must be a DNS-1123 label', fix: "name it like 'bookinfo'" });
+    problems.push({ where, field: 'name', value: catalogue.name, problem: 'must be a DNS-1123 label', fix: "name it like 'bookinfo'" });
   }
   if (catalogue.services.length === 0) {
-    problems.push({ where: 'catalogue', field: 'services', value: [], problem: 'is empty', fix: 'add at least one defineService(...)' });
+    problems.push({ where, field: 'services', value: [], problem: 'is empty', fix: 'add at least one defineService(...)' });
   }
-  for (const def of catalogue.services) problems.push(...validateService(def));
+
+  // Every name given counts for dependencies, so one broken entry does not make its callers'
+  // dependencies look unknown; only well-formed services take part in the checks between services.
+  const named = new Set<string>();
+  const sound: ServiceDefinition[] = [];
+  catalogue.services.forEach((entry: unknown, i) => {
+    if (!isRecord(entry) || !isRecord(entry.spec)) {
+      problems.push(entryProblem(where, `services[${i}]`, entry));
+      if (isRecord(entry) && typeof entry.name === 'string') named.add(entry.name);
+      return;
+    }
+    const def = entry as unknown as ServiceDefinition;
+    const { problems: own, wellFormed } = checkService(def);
+    problems.push(...own);
+    if (typeof def.spec.name === 'string') named.add(def.spec.name);
+    if (wellFormed) sound.push(def);
+  });
 
   const byName = new Map<string, ServiceDefinition>();
   const accounts = new Map<string, ServiceDefinition>();
   const paths = new Map<string, ServiceDefinition>();
-  for (const def of catalogue.services) {
+  for (const def of sound) {
     const spec = def.spec;
-    if (!isRecord(spec) || typeof spec.name !== 'string') continue;
-    const where = specLocation(def);
+    const at = specLocation(def);
     const first = byName.get(spec.name);
     if (first !== undefined) {
-      problems.push({ where, field: 'name', value: spec.name, problem: `is already used by ${specLocation(first)}`, fix: 'give every service a unique name' });
+      problems.push({ where: at, field: 'name', value: spec.name, problem: `is already used by ${specLocation(first)}`, fix: 'give every service a unique name' });
     } else {
       byName.set(spec.name, def);
     }
@@ -486,28 +571,25 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
     if (owner === undefined) {
       accounts.set(account, def);
     } else if (owner.spec.name !== spec.name) {
-      problems.push({ where, field: 'serviceAccountName', value: account, problem: `is already the identity of ${specLocation(owner)}`,
+      problems.push({ where: at, field: 'serviceAccountName', value: account, problem: `is already the identity of ${specLocation(owner)}`,
         fix: 'give every service its own ServiceAccount: the mesh authorises callers by it' });
     }
-    for (const [i, route] of (isList(spec.routes) ? spec.routes : []).entries()) {
-      if (!isRecord(route)) continue;
-      const key = routeKey(route);
+    for (const [i, route] of (spec.routes ?? []).entries()) {
+      const key = routeKey(route as unknown as Record<string, unknown>);
       const claimant = paths.get(key);
       if (claimant !== undefined && claimant !== def) {
-        const host = route.host === undefined ? '' : ` on ${String(route.host)}`;
-        problems.push({ where, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${String(route.match ?? 'prefix')} match${host})`,
+        const host = route.host === undefined ? '' : ` on ${route.host}`;
+        problems.push({ where: at, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${route.match ?? 'prefix'} match${host})`,
           fix: 'route each public path to one service: remove it from one of them or use a different path' });
       } else {
         paths.set(key, def);
       }
     }
   }
-  for (const def of catalogue.services) {
-    const deps: unknown = def.spec?.dependencies;
-    if (!Array.isArray(deps)) continue;
-    deps.forEach((d: unknown, i) => {
-      if (typeof d !== 'string' || !byName.has(d)) {
-        const known = [...byName.keys()].sort().join(', ');
+  const known = [...named].sort().join(', ');
+  for (const def of sound) {
+    (def.spec.dependencies ?? []).forEach((d, i) => {
+      if (!named.has(d)) {
         problems.push({ where: specLocation(def), field: `dependencies[${i}]`, value: d, problem: 'is not a service of this catalogue',
           fix: `use one of: ${known}, or add the missing service to the catalogue` });
       }

@@ -10,6 +10,7 @@
  */
 import { valueAt } from '../objects';
 import type { Finding, PolicyResource, ResourceContext } from '../types';
+import { asList } from '../../core/json';
 
 export type Props = Record<string, unknown>;
 
@@ -50,9 +51,7 @@ export function ofType(ctx: ResourceContext, ...types: string[]): PolicyResource
   return ctx.resources.filter((r) => types.includes(r.type));
 }
 
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+export const asArray = asList;
 
 export function asProps(value: unknown): Props {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Props) : {};

@@ -44,14 +44,13 @@ import {
   isValidPortNum,
 } from './primitives';
 import { parseQuantity, quantityText } from './quantity';
+import { asList as arr, asString as str } from '../../../core/json';
 
 type Validator = (obj: ManifestObject) => FieldError[];
 
 const META = FieldPath.root('metadata');
 const SPEC = FieldPath.root('spec');
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const has = (v: unknown, k: string): boolean => isRecord(v) && Object.prototype.hasOwnProperty.call(v, k);
 
 /** `core.MaxSecretSize` (also the ConfigMap limit). */

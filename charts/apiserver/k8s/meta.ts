@@ -30,6 +30,7 @@ import {
   isValidPortName,
   isValidPortNum,
 } from './primitives';
+import { isRecord } from '../../../core/json';
 
 /** `ValidateNameFunc` with prefix = false (manifests carry names, not generateName prefixes). */
 export type NameFn = (name: string) => readonly string[];
@@ -38,7 +39,7 @@ export const IS_NEGATIVE_ERROR_MSG = 'must be greater than or equal to 0';
 /** `TotalAnnotationSizeLimitB`: 256 KiB. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isRecord };
 
 /** The string entries of a map[string]string field (others are the schema's to report). */
 export function stringMap(v: unknown): [string, string][] {

@@ -5,12 +5,13 @@
  * change what validation sees (`SetDefaults_*` in pkg/apis/{core,apps,batch}/v1/defaults.go).
  */
 import { compareQuantities, parseQuantity, quantityText, type Quantity } from './quantity';
+import { asString, isRecord } from '../../../core/json';
 
 export type Obj = Readonly<Record<string, unknown>>;
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj: (v: unknown) => v is Obj = isRecord;
 
 /** A struct field: the object, or undefined when absent, null or not an object (Go nil pointer). */
 export const obj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
@@ -25,7 +26,7 @@ export function str(v: unknown): string | undefined {
 }
 
 /** An optional string (Go *string): undefined when absent, null or of another type. */
-export const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const optStr = asString;
 
 /** An integer field, or undefined when absent, null or not an integer. */
 export const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);

@@ -1,0 +1,4 @@
+import { main } from './args';
+import { docsCommandsCli } from './commands';
+
+main(docsCommandsCli);

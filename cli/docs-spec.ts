@@ -1,0 +1,4 @@
+import { main } from './args';
+import { docsSpecCli } from './spec-docs-command';
+
+main(docsSpecCli);

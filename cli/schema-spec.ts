@@ -1,0 +1,4 @@
+import { main } from './args';
+import { schemaSpecCli } from './spec-docs-command';
+
+main(schemaSpecCli);
