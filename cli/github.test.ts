@@ -71,7 +71,7 @@ describe('gitHub', () => {
   it('retries a network failure three times, then says GitHub could not be reached, without the token', async () => {
     const calls: string[] = [];
     const failing = async (url: string | URL | Request): Promise<Response> => {
-      calls.push(String(url));
+      calls.push(typeof url === 'string' ? url : url instanceof URL ? url.href : url.url);
       throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED (authorization: token ${TOKEN})`) });
     };
     await expect(listComments(client(failing))).rejects.toThrow(

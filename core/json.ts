@@ -13,6 +13,11 @@ export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A list. Unlike `Array.isArray`, which narrows a readonly array to `any[]`, keeps the element type. */
+export function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}
+
 /** The value if it is a list, else a new empty list. */
 export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];

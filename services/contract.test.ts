@@ -16,7 +16,7 @@ import { ISTIO_PROXY_UID, validateCatalogue, validateService } from './validate'
 
 const base: ServiceSpec = { name: 'svc', description: 'A test service', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }] };
 const messages = (overrides: Record<string, unknown>): string[] =>
-  validateService({ spec: { ...base, ...overrides } as ServiceSpec, source: 'teams/svc.ts' }).map(formatProblem);
+  validateService({ spec: { ...base, ...overrides }, source: 'teams/svc.ts' }).map(formatProblem);
 
 describe('a misspelled or unknown field is rejected with a did-you-mean', () => {
   it('replicsa: did you mean replicas?', () => {
@@ -102,7 +102,7 @@ describe("runAsUser: Istio's sidecar UID", () => {
 
 describe('problems of the catalogue as a whole name its file', () => {
   const catalogue = (services: unknown[], name = 'shop'): Catalogue => defineCatalogue(name, services as ServiceDefinition[]);
-  const svc = (name: string, overrides: Record<string, unknown> = {}): ServiceDefinition => ({ spec: { ...base, name, ...overrides } as ServiceSpec });
+  const svc = (name: string, overrides: Record<string, unknown> = {}): ServiceDefinition => ({ spec: { ...base, name, ...overrides } });
 
   it('records the file that called defineCatalogue', () => {
     expect(catalogue([]).source).toBe('services/contract.test.ts');

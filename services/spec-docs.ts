@@ -76,7 +76,7 @@ export function renderSpecDocs(schema: JsonSchema): string {
     '| --- | --- |',
     ...Object.entries(schema.definitions as Record<string, JsonSchema>)
       .filter(([, node]) => node.type === 'string' && node.enum === undefined)
-      .map(([name, node]) => `| \`${name}\` | ${cell(String(node.description ?? ''))} |`),
+      .map(([name, node]) => `| \`${name}\` | ${cell(typeof node.description === 'string' ? node.description : '')} |`),
     '',
   ].join('\n');
 }

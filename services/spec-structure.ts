@@ -66,7 +66,7 @@ export function typeText(node: JsonSchema, root: JsonSchema = schema): string {
     return `{ ${fields.map(([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeText(v, root)}`).join('; ')} }`;
   }
   if (s.type === 'object' && isObject(s.additionalProperties)) return `{ [key: string]: ${typeText(s.additionalProperties, root)} }`;
-  return String(s.type ?? 'unknown');
+  return typeof s.type === 'string' ? s.type : 'unknown';
 }
 
 const TYPE_PHRASE: Record<string, string> = {

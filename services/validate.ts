@@ -16,7 +16,7 @@ import {
   type ServiceDefinition,
   type ServiceSpec,
 } from './spec';
-import { isRecord } from '../core/json';
+import { asString, isList, isRecord } from '../core/json';
 
 const DNS_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -48,7 +48,8 @@ export const ISTIO_PROXY_UID = 1337;
 
 /** Identity of a public route: host (default domain), match type and path. */
 function routeKey(r: Record<string, unknown>): string {
-  return `${String(r.host ?? '')} ${String(r.match ?? 'prefix')} ${String(r.path)}`;
+  // A host or match that is not a string is reported on its own; here it keys like the default.
+  return `${asString(r.host) ?? ''} ${asString(r.match) ?? 'prefix'} ${String(r.path)}`;
 }
 
 /** Names the spec in messages: its file when known, else the service name. */
@@ -313,8 +314,8 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
     if (r.host !== undefined && (typeof r.host !== 'string' || !HOST.test(r.host))) {
       p.add(`${field}.host`, r.host, 'must be a lower-case DNS name (no scheme, port or wildcard)', "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain");
     }
-    if (r.version !== undefined && !(Array.isArray(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
-      const names = Array.isArray(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
+    if (r.version !== undefined && !(isList(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
+      const names = isList(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
       p.add(`${field}.version`, r.version, 'is not a version of this service', `use one of: ${names}, or leave it out to use the weights`);
     }
     if (r.authRequired !== undefined && typeof r.authRequired !== 'boolean') {
@@ -423,7 +424,7 @@ export function validateService(def: ServiceDefinition): Problem[] {
 function checkService(def: ServiceDefinition): { problems: Problem[]; wellFormed: boolean } {
   const p = new ProblemList(specLocation(def));
   const spec = def.spec;
-  if (!isRecord(spec as unknown)) {
+  if (!isRecord(spec)) {
     p.add('spec', spec, 'is not a ServiceSpec object', 'export defineService({ name, description, owner, port, versions })');
     return { problems: p.problems, wellFormed: false };
   }
@@ -495,7 +496,7 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
     }
-    if (Array.isArray(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
+    if (isList(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
       p.add('versions[].headerMatch', 'tcp', 'needs HTTP headers, but the service speaks tcp', 'remove the header match or serve HTTP');
     }
     if (spec.traffic?.retries !== undefined || spec.traffic?.faults !== undefined) {

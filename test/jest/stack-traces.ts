@@ -13,8 +13,11 @@ frames seen before gets the text it got then.
 import * as path from 'node:path';
 
 type Prepare = (error: Error, frames: NodeJS.CallSite[]) => string;
+/** V8's call sites print as a stack line; @types/node leaves their toString out. */
+const frameText = (frame: NodeJS.CallSite): string => (frame as NodeJS.CallSite & { toString(): string }).toString();
 
 const ROOT = `${path.resolve(__dirname, '..', '..')}${path.sep}`;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- source-map-support installs a plain function, which uses no `this`
 const mapped = Error.prepareStackTrace as Prepare | undefined;
 
 function transformed(frame: NodeJS.CallSite): boolean {
@@ -34,7 +37,7 @@ if (typeof mapped === 'function') {
       if (run.length === 0) return;
       // The same call paths recur (one per resource type): map each run of frames once. What
       // source-map-support writes depends on the frames' positions and names, all in V8's text.
-      const key = run.map((frame) => frame.toString()).join('\n');
+      const key = run.map(frameText).join('\n');
       let frames = mappedRuns.get(key);
       if (frames === undefined) {
         frames = mapped(error, run).slice(header.length);
@@ -48,7 +51,7 @@ if (typeof mapped === 'function') {
         run.push(frame);
       } else {
         flush();
-        text += `\n    at ${frame.toString()}`;
+        text += `\n    at ${frameText(frame)}`;
       }
     }
     flush();
