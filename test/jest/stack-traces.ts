@@ -20,9 +20,15 @@ const ROOT = `${path.resolve(__dirname, '..', '..')}${path.sep}`;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- source-map-support installs a plain function, which uses no `this`
 const mapped = Error.prepareStackTrace as Prepare | undefined;
 
+/**
+ * Files Jest transformed, so with a source map: this repository's, and TypeScript anywhere
+ * else (a test's temporary catalogue module is transformed too, and its errors must point at
+ * its own lines).
+ */
 function transformed(frame: NodeJS.CallSite): boolean {
   const file = frame.getFileName();
-  return file !== undefined && file !== null && file.startsWith(ROOT) && !file.includes(`${path.sep}node_modules${path.sep}`);
+  if (file === undefined || file === null || file.includes(`${path.sep}node_modules${path.sep}`)) return false;
+  return file.startsWith(ROOT) || file.endsWith('.ts');
 }
 
 if (typeof mapped === 'function') {
