@@ -94,7 +94,15 @@ module.exports = defineConfig(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', __filename: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+      },
     },
   },
   {
@@ -106,7 +114,10 @@ module.exports = defineConfig(
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: [...layerZones, testHelperZone] }],
-      'import-x/no-extraneous-dependencies': ['error', { packageDir: ROOT, includeTypes: true, devDependencies: DEV_FILES.map((glob) => `${ROOT}/${glob}`) }],
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        { packageDir: ROOT, includeTypes: true, devDependencies: DEV_FILES.map((glob) => `${ROOT}/${glob}`) },
+      ],
     },
   },
   {

@@ -21,7 +21,10 @@ const QUICK_NAIVE_LIMIT = 500;
 const NAIVE_LIMIT = 1000;
 const TARGET = { services: 1000, seconds: 5, rssMiB: 1024 };
 /** Policy evaluation: 1000 services in 1 s, 5000 in 5 s; the whole gate for 1000 in 5 s (issue 12). */
-const POLICY_TARGETS: ReadonlyArray<{ readonly services: number; readonly seconds: number }> = [{ services: 1000, seconds: 1 }, { services: 5000, seconds: 5 }];
+const POLICY_TARGETS: ReadonlyArray<{ readonly services: number; readonly seconds: number }> = [
+  { services: 1000, seconds: 1 },
+  { services: 5000, seconds: 5 },
+];
 const GATE_TARGET = { services: 1000, seconds: 5 };
 /** API-server validation (CRD CEL rules, Kubernetes field validation) under 10 % of synth at 1000 services (issue 13). */
 const API_SERVER_SHARE = 0.1;
@@ -65,7 +68,11 @@ function runChild(mode: Mode, services: number): Promise<WorkerResult> {
         reject(new Error(`worker ${mode} ${services} failed (${signal ?? `exit ${code}`})${stdout === '' ? '' : `; stdout:\n${stdout}`}`));
         return;
       }
-      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      const line = stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop();
       if (line === undefined) {
         reject(new Error(`worker ${mode} ${services} printed no result; stdout:\n${stdout}`));
         return;
@@ -98,16 +105,22 @@ function report(rows: readonly Row[], options: Options): string {
   ]);
   out.push(table(['services', 'ours (s)', 'ours peak RSS (MiB)', 'objects', 'naive (s)', 'naive peak RSS (MiB)', 'speed-up'], body));
   out.push('');
-  out.push(`growth (ours, ms per service): ${rows.map((r) => `${r.services}: ${fmt((r.ours.seconds * 1000) / r.services, 2)}`).join(', ')}`);
+  out.push(
+    `growth (ours, ms per service): ${rows.map((r) => `${r.services}: ${fmt((r.ours.seconds * 1000) / r.services, 2)}`).join(', ')}`,
+  );
   const naiveRows = rows.filter((r): r is Row & { naive: WorkerResult } => r.naive !== undefined);
   if (naiveRows.length > 0) {
-    out.push(`growth (naive, ms per service): ${naiveRows.map((r) => `${r.services}: ${fmt((r.naive.seconds * 1000) / r.services, 2)}`).join(', ')}`);
+    out.push(
+      `growth (naive, ms per service): ${naiveRows.map((r) => `${r.services}: ${fmt((r.naive.seconds * 1000) / r.services, 2)}`).join(', ')}`,
+    );
   }
   out.push(`module load (ours, s, not timed above): ${rows.map((r) => `${r.services}: ${fmt(r.ours.loadSeconds, 2)}`).join(', ')}`);
   out.push(`YAML emitted (ours, MiB): ${rows.map((r) => `${r.services}: ${fmt(r.ours.yamlBytes / 2 ** 20, 1)}`).join(', ')}`);
   const mismatched = naiveRows.filter((r) => r.naive.objects !== r.ours.objects);
   if (mismatched.length > 0) {
-    out.push(`note: object counts differ (ours vs naive): ${mismatched.map((r) => `${r.services}: ${r.ours.objects} vs ${r.naive.objects}`).join(', ')}`);
+    out.push(
+      `note: object counts differ (ours vs naive): ${mismatched.map((r) => `${r.services}: ${r.ours.objects} vs ${r.naive.objects}`).join(', ')}`,
+    );
   }
   out.push(
     `target: ${TARGET.services} services < ${TARGET.seconds} s and < 1 GiB on 2 cores ` +
@@ -128,27 +141,59 @@ function gateReport(rows: readonly Row[]): string {
   const body = rows.map(({ services, gate: { objects, gate } }) => {
     const total = gate.synth + gate.policy;
     return [
-      String(services), String(objects),
-      fmt(gate.synth, 2), fmt(gate.validation, 2), fmt(gate.apiServer, 2), `${fmt((gate.apiServer / gate.synth) * 100, 1)}%`, fmt(gate.policy, 2), fmt(total, 2),
-      perService(gate.synth, services), perService(gate.validation, services), perService(gate.apiServer, services), perService(gate.policy, services), perService(total, services),
+      String(services),
+      String(objects),
+      fmt(gate.synth, 2),
+      fmt(gate.validation, 2),
+      fmt(gate.apiServer, 2),
+      `${fmt((gate.apiServer / gate.synth) * 100, 1)}%`,
+      fmt(gate.policy, 2),
+      fmt(total, 2),
+      perService(gate.synth, services),
+      perService(gate.validation, services),
+      perService(gate.apiServer, services),
+      perService(gate.policy, services),
+      perService(total, services),
       `${gate.rules}/${gate.findings}`,
     ];
   });
   out.push('pull-request gate (prod profile; best run): seconds, then milliseconds per service');
-  out.push(table([
-    'services', 'objects', 'synth (s)', 'validation (s)', 'api-server (s)', 'api-server/synth', 'policy (s)', 'gate (s)',
-    'synth ms/svc', 'validation ms/svc', 'api-server ms/svc', 'policy ms/svc', 'gate ms/svc', 'rules/findings',
-  ], body));
+  out.push(
+    table(
+      [
+        'services',
+        'objects',
+        'synth (s)',
+        'validation (s)',
+        'api-server (s)',
+        'api-server/synth',
+        'policy (s)',
+        'gate (s)',
+        'synth ms/svc',
+        'validation ms/svc',
+        'api-server ms/svc',
+        'policy ms/svc',
+        'gate ms/svc',
+        'rules/findings',
+      ],
+      body,
+    ),
+  );
   const verdict = (seconds: number, limit: number) => `${fmt(seconds, 2)} s (target < ${limit} s: ${seconds < limit ? 'met' : 'NOT met'})`;
   for (const t of POLICY_TARGETS) {
     const row = rows.find((r) => r.services === t.services);
     if (row !== undefined) out.push(`policy, ${t.services} services: ${verdict(row.gate.gate.policy, t.seconds)}`);
   }
   const gateRow = rows.find((r) => r.services === GATE_TARGET.services);
-  if (gateRow !== undefined) out.push(`whole gate, ${GATE_TARGET.services} services: ${verdict(gateRow.gate.gate.synth + gateRow.gate.gate.policy, GATE_TARGET.seconds)}`);
+  if (gateRow !== undefined)
+    out.push(
+      `whole gate, ${GATE_TARGET.services} services: ${verdict(gateRow.gate.gate.synth + gateRow.gate.gate.policy, GATE_TARGET.seconds)}`,
+    );
   if (gateRow !== undefined) {
     const share = gateRow.gate.gate.apiServer / gateRow.gate.gate.synth;
-    out.push(`API-server validation, ${GATE_TARGET.services} services: ${fmt(share * 100, 1)}% of synth (target < ${API_SERVER_SHARE * 100}%: ${share < API_SERVER_SHARE ? 'met' : 'NOT met'})`);
+    out.push(
+      `API-server validation, ${GATE_TARGET.services} services: ${fmt(share * 100, 1)}% of synth (target < ${API_SERVER_SHARE * 100}%: ${share < API_SERVER_SHARE ? 'met' : 'NOT met'})`,
+    );
   }
   out.push(
     'synth = synthesize() with its schema validation of every object (what `npm run synth` does); validation = that schema validation ' +
@@ -166,26 +211,37 @@ function targetLine(rows: readonly Row[]): string {
   return `; measured ${fmt(row.ours.seconds, 2)} s, ${fmt(mib(row.oursMaxRssKiB), 0)} MiB: ${met ? 'within target' : 'NOT within target'}`;
 }
 
-export const benchCli = command({
-  script: 'bench',
-  summary: 'Synth and validation time and peak memory per catalogue size, beside the naive cdk8s pattern, then the pull-request gate (synth, schema validation, policy) with ms per service.',
-  options: {
-    sizes: { type: 'string', default: DEFAULT_SIZES.join(','), value: 'n,n,...', description: 'the catalogue sizes, in services' },
-    quick: { type: 'boolean', description: `skip naive runs above ${QUICK_NAIVE_LIMIT} services (else above ${NAIVE_LIMIT})` },
-    runs: { type: 'string', default: '2', value: 'N', description: 'runs of ours per size; the best time is reported' },
-    worker: { type: 'string', choices: MODES, description: 'internal: run one measurement and print it as JSON' },
+export const benchCli = command(
+  {
+    script: 'bench',
+    summary:
+      'Synth and validation time and peak memory per catalogue size, beside the naive cdk8s pattern, then the pull-request gate (synth, schema validation, policy) with ms per service.',
+    options: {
+      sizes: { type: 'string', default: DEFAULT_SIZES.join(','), value: 'n,n,...', description: 'the catalogue sizes, in services' },
+      quick: { type: 'boolean', description: `skip naive runs above ${QUICK_NAIVE_LIMIT} services (else above ${NAIVE_LIMIT})` },
+      runs: { type: 'string', default: '2', value: 'N', description: 'runs of ours per size; the best time is reported' },
+      worker: { type: 'string', choices: MODES, description: 'internal: run one measurement and print it as JSON' },
+    },
+    forms: [
+      { optional: ['sizes', 'quick', 'runs'] },
+      { required: ['worker'], positionals: [{ name: 'services', description: 'with --worker: the catalogue size' }] },
+    ],
   },
-  forms: [
-    { optional: ['sizes', 'quick', 'runs'] },
-    { required: ['worker'], positionals: [{ name: 'services', description: 'with --worker: the catalogue size' }] },
-  ],
-}, async ({ values, positionals }, io) => {
-  if (values.worker !== undefined) {
-    io.out(`${JSON.stringify(await runWorker(values.worker, positiveInt(positionals[0], '<services>')))}\n`);
-    return;
-  }
-  await benchmark({ sizes: values.sizes.split(',').map((s) => positiveInt(s, '--sizes')), quick: values.quick, runs: positiveInt(values.runs, '--runs') }, io);
-});
+  async ({ values, positionals }, io) => {
+    if (values.worker !== undefined) {
+      io.out(`${JSON.stringify(await runWorker(values.worker, positiveInt(positionals[0], '<services>')))}\n`);
+      return;
+    }
+    await benchmark(
+      {
+        sizes: values.sizes.split(',').map((s) => positiveInt(s, '--sizes')),
+        quick: values.quick,
+        runs: positiveInt(values.runs, '--runs'),
+      },
+      io,
+    );
+  },
+);
 
 async function benchmark(options: Options, io: Io): Promise<void> {
   const log = (line: string): void => io.out(`${line}\n`);
@@ -196,7 +252,9 @@ async function benchmark(options: Options, io: Io): Promise<void> {
     const runs: WorkerResult[] = [];
     for (let r = 0; r < options.runs; r++) {
       const result = await runChild('ours', services);
-      log(`  ours  ${String(services).padStart(5)}  run ${r + 1}: ${fmt(result.seconds, 2)} s, ${fmt(mib(result.maxRssKiB), 0)} MiB, ${result.objects} objects`);
+      log(
+        `  ours  ${String(services).padStart(5)}  run ${r + 1}: ${fmt(result.seconds, 2)} s, ${fmt(mib(result.maxRssKiB), 0)} MiB, ${result.objects} objects`,
+      );
       runs.push(result);
     }
     const ours = runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
@@ -204,14 +262,18 @@ async function benchmark(options: Options, io: Io): Promise<void> {
     let naive: WorkerResult | undefined;
     if (services <= (options.quick ? QUICK_NAIVE_LIMIT : NAIVE_LIMIT)) {
       naive = await runChild('naive', services);
-      log(`  naive ${String(services).padStart(5)}:        ${fmt(naive.seconds, 2)} s, ${fmt(mib(naive.maxRssKiB), 0)} MiB, ${naive.objects} objects`);
+      log(
+        `  naive ${String(services).padStart(5)}:        ${fmt(naive.seconds, 2)} s, ${fmt(mib(naive.maxRssKiB), 0)} MiB, ${naive.objects} objects`,
+      );
     }
     let gate: Row['gate'] | undefined;
     for (let r = 0; r < options.runs; r++) {
       const result = await runChild('gate', services);
       if (result.gate === undefined) throw new Error(`worker gate ${services} printed no gate timings`);
       const g = result.gate;
-      log(`  gate  ${String(services).padStart(5)}  run ${r + 1}: synth ${fmt(g.synth, 2)} s, validation ${fmt(g.validation, 2)} s, api-server ${fmt(g.apiServer, 2)} s, policy ${fmt(g.policy, 2)} s`);
+      log(
+        `  gate  ${String(services).padStart(5)}  run ${r + 1}: synth ${fmt(g.synth, 2)} s, validation ${fmt(g.validation, 2)} s, api-server ${fmt(g.apiServer, 2)} s, policy ${fmt(g.policy, 2)} s`,
+      );
       if (gate === undefined || g.synth + g.policy < gate.gate.synth + gate.gate.policy) gate = { ...result, gate: g };
     }
     if (gate === undefined) throw new Error('--runs must be at least 1');

@@ -95,7 +95,10 @@ export function syntheticCatalogue(n: number): SyntheticCatalogue {
   if (!Number.isInteger(n) || n < 1 || n > 9999) throw new RangeError(`service count must be a whole number from 1 to 9999, got ${n}`);
   const specs = Array.from({ length: n }, (_, k) => syntheticService(k + 1));
   return {
-    catalogue: defineCatalogue(`synthetic-${n}`, specs.map((spec) => defineService(spec))),
+    catalogue: defineCatalogue(
+      `synthetic-${n}`,
+      specs.map((spec) => defineService(spec)),
+    ),
     releases: syntheticReleases(specs),
   };
 }

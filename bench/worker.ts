@@ -73,7 +73,15 @@ export async function runWorker(mode: Mode, services: number): Promise<WorkerRes
 
 async function runGate(services: number): Promise<WorkerResult> {
   let t = performance.now();
-  const [{ syntheticCatalogue, SYNTHETIC_REGISTRY }, { synthesize }, { validateObject }, { apiServerValidation }, { RULES }, { evaluate }, { environmentContext }] = await Promise.all([
+  const [
+    { syntheticCatalogue, SYNTHETIC_REGISTRY },
+    { synthesize },
+    { validateObject },
+    { apiServerValidation },
+    { RULES },
+    { evaluate },
+    { environmentContext },
+  ] = await Promise.all([
     import('./catalogue'),
     import('../charts/synthesize'),
     import('../charts/schema'),
@@ -109,7 +117,10 @@ async function runGate(services: number): Promise<WorkerResult> {
   if (rejected > 0) throw new Error(`${rejected} API-server validation errors in the synthesized objects`);
 
   t = performance.now();
-  const manifests = environmentContext(objects, BENCH_ENVIRONMENT, { profile: BENCH_ENVIRONMENT.profile, allowedRegistries: [SYNTHETIC_REGISTRY] });
+  const manifests = environmentContext(objects, BENCH_ENVIRONMENT, {
+    profile: BENCH_ENVIRONMENT.profile,
+    allowedRegistries: [SYNTHETIC_REGISTRY],
+  });
   const report = evaluate(RULES, { manifests }, { environment: BENCH_ENVIRONMENT.stack, exceptions: [], today: '2026-01-01' });
   const policy = seconds(t);
 
@@ -148,17 +159,22 @@ async function runOurs(services: number): Promise<WorkerResult> {
     objects += file.objects.length;
   }
   const elapsed = seconds(t);
-  return { mode: 'ours', services, loadSeconds, catalogueSeconds, seconds: elapsed, maxRssKiB: process.resourceUsage().maxRSS, objects, yamlBytes };
+  return {
+    mode: 'ours',
+    services,
+    loadSeconds,
+    catalogueSeconds,
+    seconds: elapsed,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    objects,
+    yamlBytes,
+  };
 }
 
 async function runNaive(services: number): Promise<WorkerResult> {
   let t = performance.now();
-  const [{ syntheticCatalogue }, { App, Chart, ApiObject }, { addServiceConstructs, addSharedConstructs }, { meshIndex }] = await Promise.all([
-    import('./catalogue'),
-    import('cdk8s'),
-    import('../charts/synthesize'),
-    import('../charts/mesh/decisions'),
-  ]);
+  const [{ syntheticCatalogue }, { App, Chart, ApiObject }, { addServiceConstructs, addSharedConstructs }, { meshIndex }] =
+    await Promise.all([import('./catalogue'), import('cdk8s'), import('../charts/synthesize'), import('../charts/mesh/decisions')]);
   const loadSeconds = seconds(t);
 
   t = performance.now();
@@ -190,7 +206,16 @@ async function runNaive(services: number): Promise<WorkerResult> {
     const objects = app.node.findAll().filter((c) => c instanceof ApiObject).length;
     let yamlBytes = 0;
     for (const f of fs.readdirSync(outdir)) yamlBytes += fs.statSync(path.join(outdir, f)).size;
-    return { mode: 'naive', services, loadSeconds, catalogueSeconds, seconds: elapsed, maxRssKiB: process.resourceUsage().maxRSS, objects, yamlBytes };
+    return {
+      mode: 'naive',
+      services,
+      loadSeconds,
+      catalogueSeconds,
+      seconds: elapsed,
+      maxRssKiB: process.resourceUsage().maxRSS,
+      objects,
+      yamlBytes,
+    };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -14,8 +14,11 @@ const KEY = 'gcp:kms/cryptoKey:CryptoKey';
 
 describe('parseBootstrapConfig', () => {
   const valid: Record<string, string> = {
-    'gcp:project': 'my-platform-dev', 'gcp:region': 'europe-west1', 'platform-bootstrap:repository': 'my-org/platform',
-    'platform-bootstrap:stateBucket': 'my-org-state', 'platform-bootstrap:namespace': 'bookinfo',
+    'gcp:project': 'my-platform-dev',
+    'gcp:region': 'europe-west1',
+    'platform-bootstrap:repository': 'my-org/platform',
+    'platform-bootstrap:stateBucket': 'my-org-state',
+    'platform-bootstrap:namespace': 'bookinfo',
   };
 
   it('defaults previews to dev only and app repositories to none', () => {
@@ -24,7 +27,11 @@ describe('parseBootstrapConfig', () => {
   });
 
   it('reports every bad or missing key with the stack file, the value and the fix', () => {
-    const bad: Record<string, string> = { 'gcp:project': 'My_Project', 'platform-bootstrap:appRepositories': '["ok/repo", "not a repo"]', 'platform-bootstrap:previews': 'yes' };
+    const bad: Record<string, string> = {
+      'gcp:project': 'My_Project',
+      'platform-bootstrap:appRepositories': '["ok/repo", "not a repo"]',
+      'platform-bootstrap:previews': 'yes',
+    };
     expect(thrown(() => parseBootstrapConfig('qa', (k) => bad[k])).problems.map((p) => `${p.where} ${p.field}: ${p.problem}`)).toEqual([
       'bootstrap/Pulumi.qa.yaml (stack): is not an environment with its own project',
       'bootstrap/Pulumi.qa.yaml config.gcp:project: must be a GCP project id',
@@ -46,11 +53,25 @@ describe('bootstrapStackReference', () => {
 
 describe('workloadAccountPlans', () => {
   it("plans one account per service with gcp roles, bound to its ServiceAccount in the environment's namespace", () => {
-    const withGcp = defineCatalogue('bookinfo', catalogue.services.map((d) => (d.spec.name === 'details' ? { ...d, spec: { ...d.spec, gcp: { roles: ['roles/pubsub.publisher', 'roles/storage.objectViewer', 'roles/pubsub.publisher'] } } } : d)));
-    expect(workloadAccountPlans(withGcp, 'staging', 'my-proj', 'bookinfo')).toEqual([{
-      service: 'details', accountId: 'details-staging', roles: ['roles/pubsub.publisher', 'roles/storage.objectViewer'],
-      member: 'serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-details]',
-    }]);
+    const withGcp = defineCatalogue(
+      'bookinfo',
+      catalogue.services.map((d) =>
+        d.spec.name === 'details'
+          ? {
+              ...d,
+              spec: { ...d.spec, gcp: { roles: ['roles/pubsub.publisher', 'roles/storage.objectViewer', 'roles/pubsub.publisher'] } },
+            }
+          : d,
+      ),
+    );
+    expect(workloadAccountPlans(withGcp, 'staging', 'my-proj', 'bookinfo')).toEqual([
+      {
+        service: 'details',
+        accountId: 'details-staging',
+        roles: ['roles/pubsub.publisher', 'roles/storage.objectViewer'],
+        member: 'serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-details]',
+      },
+    ]);
     expect(workloadAccountPlans(catalogue, 'dev', 'my-proj', 'bookinfo')).toEqual([]);
   });
 });
@@ -66,7 +87,18 @@ describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (st
   it('enables every required API and never disables one on destroy', () => {
     const services = recording.ofType(SERVICE);
     expect(services.map((r) => r.inputs.service)).toEqual(Object.keys(REQUIRED_SERVICES).sort());
-    for (const api of ['compute', 'container', 'artifactregistry', 'certificatemanager', 'cloudresourcemanager', 'sts', 'iamcredentials', 'iam', 'cloudkms', 'binaryauthorization']) {
+    for (const api of [
+      'compute',
+      'container',
+      'artifactregistry',
+      'certificatemanager',
+      'cloudresourcemanager',
+      'sts',
+      'iamcredentials',
+      'iam',
+      'cloudkms',
+      'binaryauthorization',
+    ]) {
       expect(services.map((r) => r.inputs.service)).toContain(`${api}.googleapis.com`);
     }
     for (const s of services) expect(s.inputs).toMatchObject({ disableOnDestroy: false, disableDependentServices: false });
@@ -88,24 +120,41 @@ describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (st
   });
 
   it("grants GKE's service agent Encrypter/Decrypter on the GKE key only", () => {
-    const agent = recording.ofType('gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember').filter((r) => String(r.inputs.member).includes('container-engine-robot'));
-    expect(agent.map((r) => r.inputs)).toEqual([{
-      cryptoKeyId: expect.stringMatching(/\/cryptoKeys\/gke-secrets$/), role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
-      member: 'serviceAccount:service-123456789@container-engine-robot.iam.gserviceaccount.com',
-    }]);
+    const agent = recording
+      .ofType('gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember')
+      .filter((r) => String(r.inputs.member).includes('container-engine-robot'));
+    expect(agent.map((r) => r.inputs)).toEqual([
+      {
+        cryptoKeyId: expect.stringMatching(/\/cryptoKeys\/gke-secrets$/),
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: 'serviceAccount:service-123456789@container-engine-robot.iam.gserviceaccount.com',
+      },
+    ]);
   });
 
   it('grants no IAM administration role to anyone, on the project or elsewhere', () => {
     const roles = recording.resources.filter((r) => /IAMMember$/.test(r.type)).map((r) => String(r.inputs.role));
-    expect(roles.filter((r) => /projectIamAdmin|iam\.securityAdmin|serviceAccountAdmin|serviceAccountTokenCreator|workloadIdentityPoolAdmin|roles\/(owner|editor)$/.test(r))).toEqual([]);
-    const projectActAs = recording.ofType('gcp:projects/iAMMember:IAMMember').filter((r) => r.inputs.role === 'roles/iam.serviceAccountUser');
+    expect(
+      roles.filter((r) =>
+        /projectIamAdmin|iam\.securityAdmin|serviceAccountAdmin|serviceAccountTokenCreator|workloadIdentityPoolAdmin|roles\/(owner|editor)$/.test(
+          r,
+        ),
+      ),
+    ).toEqual([]);
+    const projectActAs = recording
+      .ofType('gcp:projects/iAMMember:IAMMember')
+      .filter((r) => r.inputs.role === 'roles/iam.serviceAccountUser');
     expect(projectActAs).toEqual([]);
   });
 
   it('reports the outputs the platform stack and the workflows read, under the names the offline plan uses', async () => {
-    const actual = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, typeof v === 'string' ? v : await settle(v as never)])));
+    const actual = Object.fromEntries(
+      await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, typeof v === 'string' ? v : await settle(v as never)])),
+    );
     const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
-    const expected: BootstrapOutputs = { ...offlineBootstrapOutputs({ stack, project, region: 'europe-west1', stateBucket: 'your-org-pulumi-state' }) };
+    const expected: BootstrapOutputs = {
+      ...offlineBootstrapOutputs({ stack, project, region: 'europe-west1', stateBucket: 'your-org-pulumi-state' }),
+    };
     expect(actual).toEqual(expected);
   });
 

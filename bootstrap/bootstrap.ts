@@ -26,16 +26,20 @@ export function defineBootstrap(config: BootstrapConfig, catalogue: Catalogue): 
   const afterApis = { dependsOn: [...services.all] };
   const keys = new PlatformKeys(`${stack}-keys`, { project, location: config.gcpRegion }, afterApis);
   const nodes = new NodeServiceAccount(clusterName(stack), { project }, afterApis);
-  const ci = new CiIdentity(`${stack}-ci`, {
-    project,
-    stack,
-    repository: config.repository,
-    appRepositories: config.appRepositories,
-    previews: config.previews,
-    stateBucket: config.stateBucket,
-    secretsKey: keys.stackSecretsKey.id,
-    nodeServiceAccount: nodes.account.name,
-  }, afterApis);
+  const ci = new CiIdentity(
+    `${stack}-ci`,
+    {
+      project,
+      stack,
+      repository: config.repository,
+      appRepositories: config.appRepositories,
+      previews: config.previews,
+      stateBucket: config.stateBucket,
+      secretsKey: keys.stackSecretsKey.id,
+      nodeServiceAccount: nodes.account.name,
+    },
+    afterApis,
+  );
   const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, namespace: config.namespace, catalogue }, afterApis);
   const { deployer, plan, preview } = ci.accountEmails;
   return {

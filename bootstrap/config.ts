@@ -47,9 +47,16 @@ const STACKS = ['dev', 'staging', 'prod'];
 export function parseBootstrapConfig(stack: string, read: ConfigReader): BootstrapConfig {
   const file = `bootstrap/Pulumi.${stack}.yaml`;
   const problems: Problem[] = [];
-  const add = (key: string, value: unknown, problem: string, fix: string) => problems.push({ where: file, field: `config.${key}`, ...(value === undefined ? {} : { value }), problem, fix });
+  const add = (key: string, value: unknown, problem: string, fix: string) =>
+    problems.push({ where: file, field: `config.${key}`, ...(value === undefined ? {} : { value }), problem, fix });
   if (!STACKS.includes(stack)) {
-    problems.push({ where: file, field: '(stack)', value: stack, problem: 'is not an environment with its own project', fix: `bootstrap one of ${STACKS.join(', ')}; pr-<N> stacks use dev's` });
+    problems.push({
+      where: file,
+      field: '(stack)',
+      value: stack,
+      problem: 'is not an environment with its own project',
+      fix: `bootstrap one of ${STACKS.join(', ')}; pr-<N> stacks use dev's`,
+    });
   }
   const text = (key: string, re: RegExp, what: string, example: string): string => {
     const value = read(key);
@@ -61,7 +68,12 @@ export function parseBootstrapConfig(stack: string, read: ConfigReader): Bootstr
   const gcpRegion = text('gcp:region', GCP_REGION, 'a GCP region', 'europe-west1');
   const repository = text(`${BOOTSTRAP_CONFIG}:repository`, REPOSITORY, 'a GitHub owner/repo', 'my-org/platform');
   const stateBucket = text(`${BOOTSTRAP_CONFIG}:stateBucket`, BUCKET, 'a Cloud Storage bucket name (no gs://)', 'my-org-pulumi-state');
-  const namespace = text(`${BOOTSTRAP_CONFIG}:namespace`, DNS_LABEL, 'the apps\' namespace (platform:namespace of the platform stack)', 'bookinfo');
+  const namespace = text(
+    `${BOOTSTRAP_CONFIG}:namespace`,
+    DNS_LABEL,
+    "the apps' namespace (platform:namespace of the platform stack)",
+    'bookinfo',
+  );
 
   const appsKey = `${BOOTSTRAP_CONFIG}:appRepositories`;
   const rawApps = read(appsKey);

@@ -41,7 +41,9 @@ export class ServiceConfig extends Construct {
 
 export function configHash(data: Readonly<Record<string, string>>): string {
   if (Object.keys(data).length === 0) return '';
-  return createHash('sha256').update(JSON.stringify(sortedRecord(data))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(sortedRecord(data)))
+    .digest('hex');
 }
 
 function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {

@@ -53,7 +53,12 @@ const gateway: ManifestObject = {
         port: { name: 'https', number: 443, protocol: 'HTTPS' },
         tls: { mode: 'SIMPLE', credentialName: 'bookinfo-dev-tls' },
       },
-      { name: 'http', hosts: ['dev.bookinfo.example.com'], port: { name: 'http', number: 80, protocol: 'HTTP' }, tls: { httpsRedirect: true } },
+      {
+        name: 'http',
+        hosts: ['dev.bookinfo.example.com'],
+        port: { name: 'http', number: 80, protocol: 'HTTP' },
+        tls: { httpsRedirect: true },
+      },
     ],
   },
 };
@@ -111,12 +116,14 @@ const requestAuthentication: ManifestObject = {
   metadata: { name: 'productpage-jwt', namespace: NS },
   spec: {
     selector: { matchLabels: { app: 'productpage' } },
-    jwtRules: [{ issuer: 'https://accounts.google.com', jwksUri: 'https://www.googleapis.com/oauth2/v3/certs', forwardOriginalToken: true }],
+    jwtRules: [
+      { issuer: 'https://accounts.google.com', jwksUri: 'https://www.googleapis.com/oauth2/v3/certs', forwardOriginalToken: true },
+    ],
   },
 };
 
 const withMetadata = (obj: ManifestObject, metadata: Record<string, unknown>): ManifestObject =>
-  ({ ...obj, metadata } as unknown as ManifestObject);
+  ({ ...obj, metadata }) as unknown as ManifestObject;
 
 describe('validateObject with Istio kinds', () => {
   it('knows a schema for every Istio kind tested here', () => {
@@ -141,7 +148,10 @@ describe('validateObject with Istio kinds', () => {
     ['PeerAuthentication', peerAuthentication('STRICT')],
     ['AuthorizationPolicy', authorizationPolicy],
     ['RequestAuthentication', requestAuthentication],
-    ['AuthorizationPolicy with an empty spec (allow-nothing)', { ...authorizationPolicy, metadata: { name: 'allow-nothing', namespace: NS }, spec: {} }],
+    [
+      'AuthorizationPolicy with an empty spec (allow-nothing)',
+      { ...authorizationPolicy, metadata: { name: 'allow-nothing', namespace: NS }, spec: {} },
+    ],
   ])('accepts a valid %s', (_name, obj) => {
     expect(validateObject(obj, 'out.yaml')).toEqual([]);
   });
@@ -242,7 +252,9 @@ describe('validateObject with Istio kinds', () => {
     it('refuses a name longer than 253 characters', () => {
       const name = `${'a'.repeat(63)}.`.repeat(4).slice(0, 254);
       const problems = validateObject(withMetadata(sidecar, { name }), 's.yaml');
-      expect(problems.map((p) => [p.field, p.problem])).toEqual([[`Sidecar/${name} /metadata/name`, 'must NOT have more than 253 characters']]);
+      expect(problems.map((p) => [p.field, p.problem])).toEqual([
+        [`Sidecar/${name} /metadata/name`, 'must NOT have more than 253 characters'],
+      ]);
     });
 
     it('refuses a namespace that is not a DNS-1123 label', () => {
@@ -269,7 +281,9 @@ describe('validateObject with Istio kinds', () => {
 
     it('accepts string labels and annotations and refuses a non-string label value', () => {
       const labels = { app: 'productpage', 'app.kubernetes.io/part-of': 'bookinfo' };
-      expect(validateObject(withMetadata(sidecar, { name: 'productpage', namespace: NS, labels, annotations: { note: 'x' } }), 's.yaml')).toEqual([]);
+      expect(
+        validateObject(withMetadata(sidecar, { name: 'productpage', namespace: NS, labels, annotations: { note: 'x' } }), 's.yaml'),
+      ).toEqual([]);
       const problems = validateObject(withMetadata(sidecar, { name: 'productpage', labels: { replicas: 3 } }), 's.yaml');
       expect(problems.map((p) => [p.field, p.problem])).toEqual([['Sidecar/productpage /metadata/labels/replicas', 'must be string']]);
     });
@@ -305,7 +319,10 @@ describe('strictCrdSchema', () => {
   const at = (schema: Schema, ...path: string[]): Schema =>
     path.reduce<Schema>((node, key) => (node.properties as Record<string, Schema>)[key], schema);
 
-  const crd = (spec: Schema): Schema => ({ type: 'object', properties: { spec, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+  const crd = (spec: Schema): Schema => ({
+    type: 'object',
+    properties: { spec, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+  });
   const validator = (schema: Schema) => new Ajv({ strict: false, allErrors: true }).compile(strictCrdSchema(schema));
   const obj = (spec: unknown): unknown => ({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'thing' }, spec });
 
@@ -336,24 +353,40 @@ describe('strictCrdSchema', () => {
   });
 
   it('adds it inside combinators too', () => {
-    const out = strictCrdSchema(crd({ type: 'object', properties: { a: { type: 'string' } }, oneOf: [{ type: 'object', properties: { b: { type: 'string' } } }] }));
+    const out = strictCrdSchema(
+      crd({ type: 'object', properties: { a: { type: 'string' } }, oneOf: [{ type: 'object', properties: { b: { type: 'string' } } }] }),
+    );
     expect((at(out, 'spec').oneOf as Schema[])[0].additionalProperties).toBe(false);
   });
 
   it('leaves a node that preserves unknown fields open', () => {
     const out = strictCrdSchema(
-      crd({ type: 'object', properties: { open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } } } }),
+      crd({
+        type: 'object',
+        properties: { open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } } },
+      }),
     );
-    expect(at(out, 'spec', 'open')).toEqual({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } });
+    expect(at(out, 'spec', 'open')).toEqual({
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      properties: { known: { type: 'string' } },
+    });
     expect(at(out, 'status')).toEqual({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     expect(at(out, 'spec').additionalProperties).toBe(false);
-    const validate = validator(crd({ type: 'object', properties: { open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } } } }));
+    const validate = validator(
+      crd({
+        type: 'object',
+        properties: { open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } } },
+      }),
+    );
     expect(validate(obj({ open: { known: 'x', anything: 1 } }))).toBe(true);
     expect(validate(obj({ opn: {} }))).toBe(false);
   });
 
   it('does not open a node whose preserve-unknown-fields is false', () => {
-    const out = strictCrdSchema(crd({ type: 'object', 'x-kubernetes-preserve-unknown-fields': false, properties: { a: { type: 'string' } } }));
+    const out = strictCrdSchema(
+      crd({ type: 'object', 'x-kubernetes-preserve-unknown-fields': false, properties: { a: { type: 'string' } } }),
+    );
     expect(at(out, 'spec').additionalProperties).toBe(false);
   });
 
@@ -373,7 +406,12 @@ describe('strictCrdSchema', () => {
   });
 
   it('leaves an object without properties (a map or free-form object) alone', () => {
-    const out = strictCrdSchema(crd({ type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } }, free: { type: 'object' } } }));
+    const out = strictCrdSchema(
+      crd({
+        type: 'object',
+        properties: { labels: { type: 'object', additionalProperties: { type: 'string' } }, free: { type: 'object' } },
+      }),
+    );
     expect(at(out, 'spec', 'labels')).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
     expect(at(out, 'spec', 'free')).toEqual({ type: 'object' });
   });
@@ -446,7 +484,12 @@ describe('strictCrdSchema', () => {
 
   it('keeps the other keywords of every node', () => {
     const out = strictCrdSchema(
-      crd({ type: 'object', description: 'spec', required: ['mode'], properties: { mode: { type: 'string', enum: ['A', 'B'] }, n: { type: 'integer', minimum: 0, maximum: 10 } } }),
+      crd({
+        type: 'object',
+        description: 'spec',
+        required: ['mode'],
+        properties: { mode: { type: 'string', enum: ['A', 'B'] }, n: { type: 'integer', minimum: 0, maximum: 10 } },
+      }),
     );
     expect(at(out, 'spec')).toEqual({
       type: 'object',

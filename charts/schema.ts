@@ -95,7 +95,10 @@ export function strictCrdSchema(schema: JsonSchema): JsonSchema {
     if (Array.isArray(node)) return node.map(strict);
     if (typeof node !== 'object' || node === null) return node;
     const out: JsonSchema = Object.fromEntries(
-      Object.entries(node).map(([k, v]) => [k, k === 'properties' ? mapValues(v as JsonSchema, strict) : DATA_KEYWORDS.has(k) ? v : strict(v)]),
+      Object.entries(node).map(([k, v]) => [
+        k,
+        k === 'properties' ? mapValues(v as JsonSchema, strict) : DATA_KEYWORDS.has(k) ? v : strict(v),
+      ]),
     );
     if (out.properties !== undefined && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
       out.additionalProperties = false;
@@ -156,13 +159,17 @@ let gatewayApiSchemas: Map<string, JsonSchema> | undefined;
 function gatewayApiSchema(key: string): JsonSchema | undefined {
   if (gatewayApiSchemas === undefined) {
     gatewayApiSchemas = new Map();
-    for (const file of fs.readdirSync(GATEWAY_API_CRDS).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of fs
+      .readdirSync(GATEWAY_API_CRDS)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(GATEWAY_API_CRDS, file), 'utf8'))) {
         const crd = doc.toJS() as CrdDoc | null;
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const v of crd.spec?.versions ?? []) {
           const schema = v.schema?.openAPIV3Schema;
-          if (v.served === true && schema !== undefined) gatewayApiSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
+          if (v.served === true && schema !== undefined)
+            gatewayApiSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
         }
       }
     }
@@ -171,7 +178,10 @@ function gatewayApiSchema(key: string): JsonSchema | undefined {
 }
 
 function crdSchema(key: string): JsonSchema | undefined {
-  return (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ?? (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined);
+  return (
+    (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ??
+    (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined)
+  );
 }
 
 /** Compiled once per kind, on first use: compiling all of them costs ~1 s at start-up. */
@@ -211,7 +221,15 @@ export function validateObject(obj: ManifestObject, where: string): Problem[] {
   if (crd !== undefined) return crd(obj) ? [] : crdProblems(obj, where, crd.errors ?? []);
   const Model = MODELS[key];
   if (Model === undefined) {
-    return [{ where, field: objectRef(obj), value: key, problem: 'is a kind with no registered schema', fix: 'register its schema in charts/schema.ts before emitting it' }];
+    return [
+      {
+        where,
+        field: objectRef(obj),
+        value: key,
+        problem: 'is a kind with no registered schema',
+        fix: 'register its schema in charts/schema.ts before emitting it',
+      },
+    ];
   }
   try {
     new Model(obj as never).validate();

@@ -5,12 +5,20 @@ import type { ServiceSpec } from '../services/spec';
 import { environment, repoReleases } from '../test/fixtures/environments';
 import { thrown } from '../test/fixtures/thrown';
 
-const spec = (name: string, versions: ServiceSpec['versions']): ServiceSpec => ({ name, description: 'x', owner: 'team-a', port: 8080, versions });
-
+const spec = (name: string, versions: ServiceSpec['versions']): ServiceSpec => ({
+  name,
+  description: 'x',
+  owner: 'team-a',
+  port: 8080,
+  versions,
+});
 
 describe('synthesize', () => {
   it('is deterministic: two runs give byte-identical YAML', () => {
-    const render = () => synthesize(environment('dev'), catalogue, repoReleases('dev')).files.map((f) => `# ${f.name}\n${toYaml(f.objects)}`).join('');
+    const render = () =>
+      synthesize(environment('dev'), catalogue, repoReleases('dev'))
+        .files.map((f) => `# ${f.name}\n${toYaml(f.objects)}`)
+        .join('');
     const first = render();
     expect(render()).toBe(first);
     expect(first.length).toBeGreaterThan(10_000);
@@ -18,8 +26,14 @@ describe('synthesize', () => {
 
   it('synthesizes prod from digest pins', () => {
     const prod = synthesize(environment('prod'), catalogue, repoReleases('prod'));
-    const images = prod.files.flatMap((f) => f.objects).filter((o) => o.kind === 'Deployment')
-      .map((o) => (o as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0].image);
+    const images = prod.files
+      .flatMap((f) => f.objects)
+      .filter((o) => o.kind === 'Deployment')
+      .map(
+        (o) =>
+          (o as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0]
+            .image,
+      );
     expect(images).toHaveLength(6);
     for (const image of images) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
   });
@@ -36,11 +50,15 @@ describe('synthesize', () => {
     const pins = { svc: { v1: 'example.com/svc:1' } };
     const error = thrown(() => synthesize(environment('dev'), big, pins));
     expect(error.message).toMatch(/^the catalogue is invalid in dev:/);
-    expect(error.problems).toEqual([{
-      where: 'service "svc"', field: 'resources.requests.memory', value: '256Mi',
-      problem: 'is above the limit 128Mi of tier small (platform:defaultTier in Pulumi.dev.yaml)',
-      fix: 'set resources.limits.memory too, or choose a larger resources.tier',
-    }]);
+    expect(error.problems).toEqual([
+      {
+        where: 'service "svc"',
+        field: 'resources.requests.memory',
+        value: '256Mi',
+        problem: 'is above the limit 128Mi of tier small (platform:defaultTier in Pulumi.dev.yaml)',
+        fix: 'set resources.limits.memory too, or choose a larger resources.tier',
+      },
+    ]);
     // The same spec fits the medium tier that prod falls back to (limit 512Mi).
     expect(() => synthesize(environment('prod'), big, { svc: { v1: `example.com/svc@sha256:${'b'.repeat(64)}` } })).not.toThrow();
   });

@@ -50,8 +50,22 @@ export const SHARED_FILE = '_shared.yaml';
 
 /** Order of kinds within a file: identity and config before what uses them. */
 export const KIND_ORDER: readonly string[] = [
-  'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget',
-  'Gateway', 'ServiceEntry', 'DestinationRule', 'VirtualService', 'PeerAuthentication', 'RequestAuthentication', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
+  'Namespace',
+  'ServiceAccount',
+  'ConfigMap',
+  'Service',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Gateway',
+  'ServiceEntry',
+  'DestinationRule',
+  'VirtualService',
+  'PeerAuthentication',
+  'RequestAuthentication',
+  'AuthorizationPolicy',
+  'Sidecar',
+  'NetworkPolicy',
 ];
 
 export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
@@ -74,7 +88,11 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
   const mesh = meshIndex(catalogue, environment.domain);
   const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue.name, mesh) }];
   for (const { spec } of catalogue.services) {
-    files.push({ name: `${spec.name}.yaml`, service: spec.name, objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh) });
+    files.push({
+      name: `${spec.name}.yaml`,
+      service: spec.name,
+      objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh),
+    });
   }
 
   const { problems, notChecked } = checkObjects(files);
@@ -116,7 +134,12 @@ export function checkObjects(files: readonly ManifestFile[]): { problems: Proble
       const key = `${obj.apiVersion} ${objectRef(obj)}`;
       const other = seen.get(key);
       if (other !== undefined) {
-        problems.push({ where: file.name, field: objectRef(obj), problem: `is also emitted by ${other}`, fix: 'rename a service or version so every object name is unique' });
+        problems.push({
+          where: file.name,
+          field: objectRef(obj),
+          problem: `is also emitted by ${other}`,
+          fix: 'rename a service or version so every object name is unique',
+        });
       }
       seen.set(key, file.name);
     }
@@ -181,11 +204,15 @@ export function addServiceConstructs(
   images: Readonly<Record<string, string>>,
   mesh: MeshIndex,
 ): void {
-  const gcpServiceAccount = spec.gcp !== undefined && environment.gcpProject !== undefined
-    ? workloadServiceAccountEmail(spec.name, environment.stack, environment.gcpProject)
-    : undefined;
+  const gcpServiceAccount =
+    spec.gcp !== undefined && environment.gcpProject !== undefined
+      ? workloadServiceAccountEmail(spec.name, environment.stack, environment.gcpProject)
+      : undefined;
   const service = new Microservice(chart, spec.name, {
-    spec, partOf, images, defaultTier: environment.defaultTier,
+    spec,
+    partOf,
+    images,
+    defaultTier: environment.defaultTier,
     ...(gcpServiceAccount !== undefined && { gcpServiceAccount }),
   });
   for (const [version, deployment] of service.deployments) {
@@ -199,15 +226,26 @@ export function addServiceConstructs(
   }
   const labels = serviceLabels(partOf, spec);
   new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
-  const jwt = environment.jwtIssuer !== undefined && environment.jwksUri !== undefined ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri } : undefined;
+  const jwt =
+    environment.jwtIssuer !== undefined && environment.jwksUri !== undefined
+      ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri }
+      : undefined;
   const callers = mesh.callers.get(spec.name) ?? [];
   new ServiceSecurity(chart, `${spec.name}-security`, {
-    spec, callers, env: environment, labels,
+    spec,
+    callers,
+    env: environment,
+    labels,
     authRoutes: mesh.routes.filter((r) => r.service === spec.name && r.authRequired),
     ...(jwt !== undefined && { jwt }),
   });
   new ServiceNetworkPolicy(chart, `${spec.name}-network`, {
-    spec, callers, ports: mesh.ports, env: environment, labels, dataplane: environment.dataplane ?? DEFAULT_DATAPLANE,
+    spec,
+    callers,
+    ports: mesh.ports,
+    env: environment,
+    labels,
+    dataplane: environment.dataplane ?? DEFAULT_DATAPLANE,
   });
 }
 
@@ -216,5 +254,8 @@ function ordered(objects: unknown[]): ManifestObject[] {
     const i = KIND_ORDER.indexOf(o.kind);
     return i === -1 ? KIND_ORDER.length : i;
   };
-  return (objects as ManifestObject[]).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+  return (objects as ManifestObject[])
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map(({ o }) => o);
 }

@@ -20,7 +20,11 @@ describe('workloadServiceAccountId', () => {
   });
 
   it('always gives a valid GCP account id', () => {
-    for (const [s, st] of [['a', 'b'], ['x'.repeat(40), 'prod'], ['svc', 'staging']]) {
+    for (const [s, st] of [
+      ['a', 'b'],
+      ['x'.repeat(40), 'prod'],
+      ['svc', 'staging'],
+    ]) {
       expect(workloadServiceAccountId(s, st)).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
     }
   });
@@ -29,12 +33,23 @@ describe('workloadServiceAccountId', () => {
 describe('workload identity names', () => {
   it('builds the email and the Kubernetes member', () => {
     expect(workloadServiceAccountEmail('ratings', 'dev', 'my-proj')).toBe('ratings-dev@my-proj.iam.gserviceaccount.com');
-    expect(workloadIdentityMember('my-proj', 'bookinfo', 'bookinfo-ratings')).toBe('serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-ratings]');
+    expect(workloadIdentityMember('my-proj', 'bookinfo', 'bookinfo-ratings')).toBe(
+      'serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-ratings]',
+    );
   });
 
   it('annotates the Kubernetes ServiceAccount of a service with gcp.roles, and only that one', () => {
     const catalogue = defineCatalogue('shop', [
-      { spec: { name: 'uploader', description: 'x', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }], gcp: { roles: ['roles/storage.objectCreator'] } } },
+      {
+        spec: {
+          name: 'uploader',
+          description: 'x',
+          owner: 'team-a',
+          port: 8080,
+          versions: [{ name: 'v1' }],
+          gcp: { roles: ['roles/storage.objectCreator'] },
+        },
+      },
       { spec: { name: 'web', description: 'x', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }] } },
     ]);
     const pins = { uploader: { v1: 'example.com/u:1' }, web: { v1: 'example.com/w:1' } };

@@ -54,22 +54,37 @@ const container = (s: Synthesis, name: string) => deployment(s, name).spec.templ
 
 /** A catalogue of one service, for tests of a single field. */
 function single(overrides: Partial<ServiceSpec>, image = 'registry.example.com/team/svc:1.0.0'): Synthesis {
-  const spec: ServiceSpec = { name: 'svc', description: 'test service', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }], ...overrides };
+  const spec: ServiceSpec = {
+    name: 'svc',
+    description: 'test service',
+    owner: 'team-a',
+    port: 8080,
+    versions: [{ name: 'v1' }],
+    ...overrides,
+  };
   const images = Object.fromEntries(spec.versions.map((v) => [v.image ?? v.name, image]));
   return synthesize(environment('dev'), defineCatalogue('test', [{ spec }]), { svc: images });
 }
 
 describe('BookInfo dev synthesis', () => {
   it('emits one Deployment per version with readable names', () => {
-    const names = all(dev).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    const names = all(dev)
+      .filter((o) => o.kind === 'Deployment')
+      .map((o) => o.metadata.name);
     expect(names).toEqual(['productpage-v1', 'details-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'ratings-v1']);
   });
 
   it('emits one Service and one ServiceAccount per service, with upstream account names', () => {
-    expect(all(dev).filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['productpage', 'details', 'reviews', 'ratings']);
-    expect(all(dev).filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name)).toEqual([
-      'bookinfo-productpage', 'bookinfo-details', 'bookinfo-reviews', 'bookinfo-ratings',
-    ]);
+    expect(
+      all(dev)
+        .filter((o) => o.kind === 'Service')
+        .map((o) => o.metadata.name),
+    ).toEqual(['productpage', 'details', 'reviews', 'ratings']);
+    expect(
+      all(dev)
+        .filter((o) => o.kind === 'ServiceAccount')
+        .map((o) => o.metadata.name),
+    ).toEqual(['bookinfo-productpage', 'bookinfo-details', 'bookinfo-reviews', 'bookinfo-ratings']);
   });
 
   it('puts every namespaced object in the environment namespace', () => {
@@ -82,23 +97,59 @@ describe('BookInfo dev synthesis', () => {
     expect(text).not.toContain('cdk8s.io/metadata.addr');
     const names = [...new Set(all(dev).map((o) => o.metadata.name))].sort();
     expect(names).toEqual([
-      'allow-dns-and-istiod', 'allow-nothing', 'bookinfo', 'bookinfo-details', 'bookinfo-productpage', 'bookinfo-public',
-      'bookinfo-ratings', 'bookinfo-reviews', 'default', 'default-deny', 'details', 'details-v1', 'productpage', 'productpage-config',
-      'productpage-jwt', 'productpage-require-jwt', 'productpage-v1', 'ratings', 'ratings-v1', 'reviews', 'reviews-v1', 'reviews-v2', 'reviews-v3',
+      'allow-dns-and-istiod',
+      'allow-nothing',
+      'bookinfo',
+      'bookinfo-details',
+      'bookinfo-productpage',
+      'bookinfo-public',
+      'bookinfo-ratings',
+      'bookinfo-reviews',
+      'default',
+      'default-deny',
+      'details',
+      'details-v1',
+      'productpage',
+      'productpage-config',
+      'productpage-jwt',
+      'productpage-require-jwt',
+      'productpage-v1',
+      'ratings',
+      'ratings-v1',
+      'reviews',
+      'reviews-v1',
+      'reviews-v2',
+      'reviews-v3',
     ]);
   });
 
   it('writes a shared file with the namespace and mesh-wide objects, then one file per service', () => {
     expect(dev.files.map((f) => f.name)).toEqual(['_shared.yaml', 'productpage.yaml', 'details.yaml', 'reviews.yaml', 'ratings.yaml']);
     expect(dev.files[0].objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/bookinfo', 'VirtualService/bookinfo-public', 'PeerAuthentication/default',
-      'AuthorizationPolicy/allow-nothing', 'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns-and-istiod',
+      'Namespace/bookinfo',
+      'VirtualService/bookinfo-public',
+      'PeerAuthentication/default',
+      'AuthorizationPolicy/allow-nothing',
+      'NetworkPolicy/default-deny',
+      'NetworkPolicy/allow-dns-and-istiod',
     ]);
     expect(dev.files[3].objects.map((o) => o.kind)).toEqual([
-      'ServiceAccount', 'Service', 'Deployment', 'Deployment', 'Deployment',
-      'HorizontalPodAutoscaler', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscaler',
-      'PodDisruptionBudget', 'PodDisruptionBudget', 'PodDisruptionBudget',
-      'DestinationRule', 'VirtualService', 'AuthorizationPolicy', 'Sidecar', 'NetworkPolicy',
+      'ServiceAccount',
+      'Service',
+      'Deployment',
+      'Deployment',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'HorizontalPodAutoscaler',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'PodDisruptionBudget',
+      'PodDisruptionBudget',
+      'DestinationRule',
+      'VirtualService',
+      'AuthorizationPolicy',
+      'Sidecar',
+      'NetworkPolicy',
     ]);
   });
 
@@ -116,9 +167,14 @@ describe('Deployment', () => {
   it('carries app, version and the app.kubernetes.io labels, and selects on app+version only', () => {
     const d = deployment(dev, 'reviews-v2');
     const labels = {
-      app: 'reviews', version: 'v2',
-      'app.kubernetes.io/name': 'reviews', 'app.kubernetes.io/instance': 'reviews-v2', 'app.kubernetes.io/version': 'v2',
-      'app.kubernetes.io/part-of': 'bookinfo', 'app.kubernetes.io/managed-by': 'platform-cdk8s', team: 'team-reviews',
+      app: 'reviews',
+      version: 'v2',
+      'app.kubernetes.io/name': 'reviews',
+      'app.kubernetes.io/instance': 'reviews-v2',
+      'app.kubernetes.io/version': 'v2',
+      'app.kubernetes.io/part-of': 'bookinfo',
+      'app.kubernetes.io/managed-by': 'platform-cdk8s',
+      team: 'team-reviews',
     };
     expect(d.metadata.labels).toEqual(labels);
     expect(d.spec.template.metadata.labels).toEqual(labels);
@@ -155,7 +211,10 @@ describe('Deployment', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(deployment(dev, 'productpage-v1').spec.template.spec.securityContext).toMatchObject({
-      runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
@@ -203,8 +262,14 @@ describe('Deployment', () => {
   });
 
   it('sets requests and limits from the environment tier, with spec overrides', () => {
-    expect(container(dev, 'details-v1').resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
-    expect(container(dev, 'reviews-v1').resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1024Mi' } }); // cdk8s-plus writes memory in Mi
+    expect(container(dev, 'details-v1').resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '500m', memory: '128Mi' },
+    });
+    expect(container(dev, 'reviews-v1').resources).toEqual({
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { cpu: '1', memory: '1024Mi' },
+    }); // cdk8s-plus writes memory in Mi
   });
 
   it('always re-pulls a tag but trusts the node cache for a digest', () => {
@@ -235,7 +300,8 @@ describe('ConfigMap', () => {
       data: { DETAILS_HOSTNAME: 'details', FLOOD_FACTOR: '0', REVIEWS_HOSTNAME: 'reviews' },
     });
     expect(container(dev, 'productpage-v1').env).toContainEqual({
-      name: 'DETAILS_HOSTNAME', valueFrom: { configMapKeyRef: { key: 'DETAILS_HOSTNAME', name: 'productpage-config' } },
+      name: 'DETAILS_HOSTNAME',
+      valueFrom: { configMapKeyRef: { key: 'DETAILS_HOSTNAME', name: 'productpage-config' } },
     });
   });
 
@@ -258,7 +324,11 @@ describe('ConfigMap', () => {
   });
 
   it('is not emitted, and no hash annotation set, when the spec has no config', () => {
-    expect(all(dev).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['productpage-config']);
+    expect(
+      all(dev)
+        .filter((o) => o.kind === 'ConfigMap')
+        .map((o) => o.metadata.name),
+    ).toEqual(['productpage-config']);
     expect(deployment(dev, 'details-v1').spec.template.metadata.annotations).not.toHaveProperty('checksum/config');
   });
 });
@@ -266,12 +336,18 @@ describe('ConfigMap', () => {
 describe('Service', () => {
   it('selects every version of the app on a named port with its app protocol', () => {
     expect(find(dev, 'Service', 'reviews')).toMatchObject({
-      spec: { type: 'ClusterIP', selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080, targetPort: 9080, appProtocol: 'http' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { app: 'reviews' },
+        ports: [{ name: 'http', port: 9080, targetPort: 9080, appProtocol: 'http' }],
+      },
     });
   });
 
   it('names the port after the protocol for gRPC and TCP services', () => {
-    expect(find(single({ protocol: 'grpc' }), 'Service', 'svc')).toMatchObject({ spec: { ports: [{ name: 'grpc', appProtocol: 'grpc' }] } });
+    expect(find(single({ protocol: 'grpc' }), 'Service', 'svc')).toMatchObject({
+      spec: { ports: [{ name: 'grpc', appProtocol: 'grpc' }] },
+    });
     expect(find(single({ protocol: 'tcp' }), 'Service', 'svc')).toMatchObject({ spec: { ports: [{ name: 'tcp', appProtocol: 'tcp' }] } });
   });
 });
@@ -281,7 +357,8 @@ describe('autoscaling and disruption budget', () => {
     expect(find(dev, 'HorizontalPodAutoscaler', 'reviews-v2')).toMatchObject({
       apiVersion: 'autoscaling/v2',
       spec: {
-        minReplicas: 1, maxReplicas: 2,
+        minReplicas: 1,
+        maxReplicas: 2,
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews-v2' },
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
       },

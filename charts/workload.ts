@@ -105,7 +105,13 @@ export class Microservice extends Construct {
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
       terminationGracePeriod: Duration.seconds(spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS),
-      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      securityContext: {
+        ensureNonRoot: true,
+        user: uid,
+        group: uid,
+        fsGroup: uid,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
     });
     deployment.select(kplus.LabelSelector.of({ labels: versionSelector(spec, version.name) }));
 
@@ -143,7 +149,11 @@ export class Microservice extends Construct {
         container.env.addVariable(key, kplus.EnvValue.fromConfigMap(configMap, key));
       }
       if (this.config.hasFiles) {
-        const items = Object.fromEntries(Object.keys(spec.config?.files ?? {}).sort().map((f) => [f, { path: f }]));
+        const items = Object.fromEntries(
+          Object.keys(spec.config?.files ?? {})
+            .sort()
+            .map((f) => [f, { path: f }]),
+        );
         const volume = kplus.Volume.fromConfigMap(this, `ConfigFiles-${version.name}`, configMap, { name: 'config', items });
         container.mount(this.config.mountPath, volume, { readOnly: true });
       }

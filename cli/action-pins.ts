@@ -42,14 +42,19 @@ export interface ActionMetadata {
   readonly runs: { readonly using: string };
 }
 
-export const vendorDir = (root: string, action: string, version: string): string => path.join(root, VENDOR_DIR, ...action.split('/'), version);
+export const vendorDir = (root: string, action: string, version: string): string =>
+  path.join(root, VENDOR_DIR, ...action.split('/'), version);
 
 /** `key: value` lines of a vendored SOURCE file. */
 function readSource(file: string): Record<string, string> {
-  const entries = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => {
-    const colon = l.indexOf(':');
-    return [l.slice(0, colon).trim(), l.slice(colon + 1).trim()] as const;
-  });
+  const entries = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const colon = l.indexOf(':');
+      return [l.slice(0, colon).trim(), l.slice(colon + 1).trim()] as const;
+    });
   return Object.fromEntries(entries);
 }
 
@@ -58,16 +63,35 @@ export function readPins(root: string): ActionPin[] {
   const problems: Problem[] = [];
   const table = parse(fs.readFileSync(path.join(root, PIN_TABLE), 'utf8')) as unknown;
   if (table === null || typeof table !== 'object' || Array.isArray(table)) {
-    assertNoProblems([{ where: PIN_TABLE, field: '(document)', value: table, problem: 'must map owner/repo to a version', fix: "write one line per action, e.g. 'actions/checkout: v7.0.1'" }]);
+    assertNoProblems([
+      {
+        where: PIN_TABLE,
+        field: '(document)',
+        value: table,
+        problem: 'must map owner/repo to a version',
+        fix: "write one line per action, e.g. 'actions/checkout: v7.0.1'",
+      },
+    ]);
   }
   const pins: ActionPin[] = [];
   for (const [action, version] of Object.entries(table as Record<string, unknown>)) {
     if (!ACTION.test(action)) {
-      problems.push({ where: PIN_TABLE, field: action, problem: 'is not an owner/repo', fix: "name the action's repository, e.g. actions/checkout" });
+      problems.push({
+        where: PIN_TABLE,
+        field: action,
+        problem: 'is not an owner/repo',
+        fix: "name the action's repository, e.g. actions/checkout",
+      });
       continue;
     }
     if (typeof version !== 'string' || !VERSION.test(version)) {
-      problems.push({ where: PIN_TABLE, field: action, value: version, problem: 'is not a release version vX.Y.Z', fix: 'use the full tag of a release, e.g. v7.0.1' });
+      problems.push({
+        where: PIN_TABLE,
+        field: action,
+        value: version,
+        problem: 'is not a release version vX.Y.Z',
+        fix: 'use the full tag of a release, e.g. v7.0.1',
+      });
       continue;
     }
     const sourceFile = path.join(vendorDir(root, action, version), 'SOURCE');
@@ -79,7 +103,8 @@ export function readPins(root: string): ActionPin[] {
     const source = readSource(sourceFile);
     const expected: Record<string, string> = { repo: `https://github.com/${action}`, tag: version };
     for (const [field, value] of Object.entries(expected)) {
-      if (source[field] !== value) problems.push({ where, field, value: source[field], problem: `must be ${JSON.stringify(value)}`, fix: REFRESH });
+      if (source[field] !== value)
+        problems.push({ where, field, value: source[field], problem: `must be ${JSON.stringify(value)}`, fix: REFRESH });
     }
     if (source.commit === undefined || !COMMIT.test(source.commit)) {
       problems.push({ where, field: 'commit', value: source.commit, problem: 'must be a full 40-hex commit id', fix: REFRESH });
@@ -99,9 +124,19 @@ export function readVendoredAction(root: string, action: string, version: string
   const dir = path.join(vendorDir(root, action, version), ...subpath.split('/').filter(Boolean));
   const file = ['action.yml', 'action.yaml'].map((name) => path.join(dir, name)).find((f) => fs.existsSync(f));
   if (file === undefined) {
-    assertNoProblems([{ where: path.relative(root, dir), field: 'action.yml', problem: `is missing: ${action}${subpath} ${version} is not vendored`, fix: `add it to ${PIN_TABLE} and ${REFRESH}` }]);
+    assertNoProblems([
+      {
+        where: path.relative(root, dir),
+        field: 'action.yml',
+        problem: `is missing: ${action}${subpath} ${version} is not vendored`,
+        fix: `add it to ${PIN_TABLE} and ${REFRESH}`,
+      },
+    ]);
   }
-  const metadata = parse(fs.readFileSync(file as string, 'utf8')) as { inputs?: Record<string, ActionInput> | null; runs: { using: string } };
+  const metadata = parse(fs.readFileSync(file as string, 'utf8')) as {
+    inputs?: Record<string, ActionInput> | null;
+    runs: { using: string };
+  };
   return { inputs: metadata.inputs ?? {}, runs: metadata.runs };
 }
 
@@ -156,11 +191,23 @@ export function repinText(text: string, pins: readonly ActionPin[], file: string
     if (m === null || ref === undefined || isWorkflowRef(ref)) return line;
     const pin = byAction.get(ref.action);
     if (pin === undefined) {
-      problems.push({ where: `${file}:${index + 1}`, field: 'uses', value: m[3], problem: `is not in ${PIN_TABLE}`, fix: `add '${ref.action}: vX.Y.Z' there and ${REFRESH}` });
+      problems.push({
+        where: `${file}:${index + 1}`,
+        field: 'uses',
+        value: m[3],
+        problem: `is not in ${PIN_TABLE}`,
+        fix: `add '${ref.action}: vX.Y.Z' there and ${REFRESH}`,
+      });
       return line;
     }
     const rewritten = `${m[1]}${m[2]}${ref.action}${ref.subpath}@${pin.commit}${m[2]} # ${pin.version}`;
-    if (rewritten !== line) changes.push({ file, line: index + 1, from: `${m[3]}${m[4] ?? ''}`.trim(), to: `${ref.action}${ref.subpath}@${pin.commit} # ${pin.version}` });
+    if (rewritten !== line)
+      changes.push({
+        file,
+        line: index + 1,
+        from: `${m[3]}${m[4] ?? ''}`.trim(),
+        to: `${ref.action}${ref.subpath}@${pin.commit} # ${pin.version}`,
+      });
     return rewritten;
   });
   return { text: lines.join('\n'), changes, problems };
@@ -171,7 +218,8 @@ export function pinnedFiles(root: string): string[] {
   return PINNED_DIRS.flatMap((dir) => {
     const abs = path.join(root, dir);
     if (!fs.existsSync(abs)) return [];
-    return (fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }))
+    return fs
+      .readdirSync(abs, { recursive: true, encoding: 'utf8' })
       .filter((f) => /\.ya?ml$/.test(f) && !f.split(path.sep).includes('node_modules'))
       .map((f) => path.join(dir, f));
   }).sort();

@@ -96,15 +96,22 @@ export interface CommandSpec {
 }
 
 /** A declaration as written: its forms name its options. */
-export type DeclaredSpec<O extends OptionSpecs> = CommandSpec & { readonly options: O; readonly forms?: readonly FormSpec<keyof O & string>[] };
+export type DeclaredSpec<O extends OptionSpecs> = CommandSpec & {
+  readonly options: O;
+  readonly forms?: readonly FormSpec<keyof O & string>[];
+};
 
 type ChoiceOf<S extends OptionSpec> = S extends { readonly choices: readonly (infer C extends string)[] } ? C : string;
 type IsSet<S extends OptionSpec> = S extends { readonly required: true } | { readonly default: string } ? true : false;
 type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
   ? boolean
   : S extends { readonly multiple: true }
-    ? IsSet<S> extends true ? ChoiceOf<S>[] : ChoiceOf<S>[] | undefined
-    : IsSet<S> extends true ? ChoiceOf<S> : ChoiceOf<S> | undefined;
+    ? IsSet<S> extends true
+      ? ChoiceOf<S>[]
+      : ChoiceOf<S>[] | undefined
+    : IsSet<S> extends true
+      ? ChoiceOf<S>
+      : ChoiceOf<S> | undefined;
 
 /** The parsed options: a boolean is false when absent; a string without default or `required`, undefined. */
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
@@ -139,12 +146,20 @@ function list(items: readonly string[]): string {
 
 /** Whether the arguments ask for help anywhere an option can stand (not as an option's value, not after `--`). */
 function asksForHelp(argv: readonly string[], spec: CommandSpec): boolean {
-  const { tokens } = parseArgs({ args: [...argv], options: { ...parseConfig(spec), help: HELP }, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { ...parseConfig(spec), help: HELP },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   return tokens.some((t) => t.kind === 'option' && t.name === 'help');
 }
 
 function parseConfig(spec: CommandSpec): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
-  return Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple === true && { multiple: true }) }]));
+  return Object.fromEntries(
+    Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple === true && { multiple: true }) }]),
+  );
 }
 
 /** node's message; for an unknown option, without its hint about positionals and with the nearest declared option. */
@@ -166,16 +181,26 @@ function headOf(form: FormSpec, forms: readonly FormSpec[]): string | undefined 
 }
 
 /** Why the arguments do not fit a form (none: they do). */
-function formProblems(form: FormSpec, forms: readonly FormSpec[], spec: CommandSpec, given: readonly string[], positionals: readonly string[]): string[] {
+function formProblems(
+  form: FormSpec,
+  forms: readonly FormSpec[],
+  spec: CommandSpec,
+  given: readonly string[],
+  positionals: readonly string[],
+): string[] {
   const problems: string[] = [];
   const slots = form.positionals ?? [];
   const needed = slots.filter((p) => p.required !== false);
-  if (positionals.length < needed.length) problems.push(`${list(needed.slice(positionals.length).map((p) => `<${p.name}>`))} ${needed.length - positionals.length === 1 ? 'is' : 'are'} required`);
+  if (positionals.length < needed.length)
+    problems.push(
+      `${list(needed.slice(positionals.length).map((p) => `<${p.name}>`))} ${needed.length - positionals.length === 1 ? 'is' : 'are'} required`,
+    );
   for (const extra of positionals.slice(slots.length)) problems.push(`unexpected argument "${extra}"`);
   const allowed = [...(form.required ?? []), ...(form.optional ?? [])];
   const head = headOf(form, forms);
   for (const name of given) {
-    if (!allowed.includes(name)) problems.push(head === undefined ? `${flag(name)} does not go with these arguments` : `${flag(name)} cannot be used with ${head}`);
+    if (!allowed.includes(name))
+      problems.push(head === undefined ? `${flag(name)} does not go with these arguments` : `${flag(name)} cannot be used with ${head}`);
   }
   const missing = allowed.filter((n) => ((form.required ?? []).includes(n) || spec.options[n].required === true) && !given.includes(n));
   if (missing.length > 0) problems.push(`${list(missing.map(flag))} ${missing.length === 1 ? 'is' : 'are'} required`);
@@ -192,7 +217,13 @@ export function parseCommandLine<O extends OptionSpecs>(spec: DeclaredSpec<O>, a
   };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...parseConfig(spec), help: HELP }, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...parseConfig(spec), help: HELP },
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
   } catch (error) {
     if (asksForHelp(argv, spec)) return 'help';
     return fail(parseErrorMessage(error as Error, argv, spec));
@@ -223,7 +254,10 @@ export function parseCommandLine<O extends OptionSpecs>(spec: DeclaredSpec<O>, a
     for (const v of strings) {
       if (o.choices !== undefined && !o.choices.includes(v)) fail(`${flag(name)}: "${v}" is not one of ${o.choices.join(', ')}`);
     }
-    out[name] = o.type === 'boolean' ? value === true : value ?? (o.default === undefined ? undefined : o.multiple === true ? [o.default] : o.default);
+    out[name] =
+      o.type === 'boolean'
+        ? value === true
+        : (value ?? (o.default === undefined ? undefined : o.multiple === true ? [o.default] : o.default));
   }
   return { values: out as OptionValues<O>, positionals, form };
 }
@@ -264,7 +298,10 @@ export function commandGroup(script: string, summary: string, subcommands: reado
     const sub = name === undefined ? undefined : byName.get(name);
     if (sub === undefined) {
       const near = name === undefined ? undefined : closestMatch(name, names, 3);
-      const problem = name === undefined ? `a subcommand is required: ${names.join(', ')}` : `unknown subcommand "${name}"${near === undefined ? `; use one of ${names.join(', ')}` : ` (did you mean ${near}?)`}`;
+      const problem =
+        name === undefined
+          ? `a subcommand is required: ${names.join(', ')}`
+          : `unknown subcommand "${name}"${near === undefined ? `; use one of ${names.join(', ')}` : ` (did you mean ${near}?)`}`;
       throw new UsageError(`${problem}\n${usageText(specs, script)}`);
     }
     return sub(rest, io);

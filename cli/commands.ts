@@ -40,15 +40,18 @@ export interface CliEntry {
 /** The file whose command reference is generated, relative to the repository root. */
 export const COMMANDS_DOCS = 'docs/commands.md';
 
-export const docsCommandsCli = command({
-  script: 'docs:commands',
-  summary: `Regenerates the command reference of ${COMMANDS_DOCS} (every command's --help) from the commands' declarations.`,
-  options: {},
-}, (_args, io) => {
-  const file = path.join(repoRoot(), COMMANDS_DOCS);
-  fs.writeFileSync(file, withCommandsReference(fs.readFileSync(file, 'utf8'), COMMANDS));
-  io.out(`${COMMANDS_DOCS}: command reference regenerated (${Object.keys(COMMANDS).length} commands)\n`);
-});
+export const docsCommandsCli = command(
+  {
+    script: 'docs:commands',
+    summary: `Regenerates the command reference of ${COMMANDS_DOCS} (every command's --help) from the commands' declarations.`,
+    options: {},
+  },
+  (_args, io) => {
+    const file = path.join(repoRoot(), COMMANDS_DOCS);
+    fs.writeFileSync(file, withCommandsReference(fs.readFileSync(file, 'utf8'), COMMANDS));
+    io.out(`${COMMANDS_DOCS}: command reference regenerated (${Object.keys(COMMANDS).length} commands)\n`);
+  },
+);
 
 /** npm script -> its command, in the order docs/commands.md lists them. */
 export const COMMANDS: Readonly<Record<string, CliEntry>> = {
@@ -58,7 +61,12 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
   policy: { entry: 'cli/policy.ts', exportName: 'policyCli', module: 'policy-command', command: policyCli },
   release: { entry: 'cli/release.ts', exportName: 'releaseCli', module: 'release-command', command: releaseCli },
   promote: { entry: 'cli/promote.ts', exportName: 'promoteCli', module: 'promote-command', command: promoteCli },
-  'manifest-diff': { entry: 'cli/manifest-diff.ts', exportName: 'manifestDiffCli', module: 'manifest-diff-command', command: manifestDiffCli },
+  'manifest-diff': {
+    entry: 'cli/manifest-diff.ts',
+    exportName: 'manifestDiffCli',
+    module: 'manifest-diff-command',
+    command: manifestDiffCli,
+  },
   'dns-records': { entry: 'cli/dns-records.ts', exportName: 'dnsRecordsCli', module: 'dns-records-command', command: dnsRecordsCli },
   stacks: { entry: 'cli/stacks.ts', exportName: 'stacksCli', module: 'stacks-command', command: stacksCli },
   'pr-comment': { entry: 'cli/pr-comment.ts', exportName: 'prCommentCli', module: 'pr-comment-command', command: prCommentCli },
@@ -67,7 +75,12 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
   'synth-base': { entry: 'cli/synth-base.ts', exportName: 'synthBaseCli', module: 'synth-base-command', command: synthBaseCli },
   'pin-actions': { entry: 'cli/pin-actions.ts', exportName: 'pinActionsCli', module: 'pin-actions-command', command: pinActionsCli },
   'import:istio': { entry: 'cli/import-istio.ts', exportName: 'importIstioCli', module: 'import-istio-command', command: importIstioCli },
-  'docs:policies': { entry: 'cli/docs-policies.ts', exportName: 'docsPoliciesCli', module: 'docs-policies-command', command: docsPoliciesCli },
+  'docs:policies': {
+    entry: 'cli/docs-policies.ts',
+    exportName: 'docsPoliciesCli',
+    module: 'docs-policies-command',
+    command: docsPoliciesCli,
+  },
   'docs:commands': { entry: 'cli/docs-commands.ts', exportName: 'docsCommandsCli', module: 'commands', command: docsCommandsCli },
   'schema:spec': { entry: 'cli/schema-spec.ts', exportName: 'schemaSpecCli', module: 'spec-docs-command', command: schemaSpecCli },
   'docs:spec': { entry: 'cli/docs-spec.ts', exportName: 'docsSpecCli', module: 'spec-docs-command', command: docsSpecCli },

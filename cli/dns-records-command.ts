@@ -35,16 +35,28 @@ export function dnsStep(text: string, where: string, stack: string): DnsStep {
   } catch (error) {
     throw new ValidationError([{ where, field: '(document)', problem: `is not JSON (${(error as Error).message})`, fix }], heading);
   }
-  if (!isObject(outputs)) throw new ValidationError([{ where, field: '(document)', value: outputs, problem: 'is not an object of stack outputs', fix }], heading);
+  if (!isObject(outputs))
+    throw new ValidationError([{ where, field: '(document)', value: outputs, problem: 'is not an object of stack outputs', fix }], heading);
 
   const problems: Problem[] = [];
   const missing = (field: string): void => {
-    problems.push({ where, field, problem: 'is missing', fix: `run \`pulumi up --stack ${stack}\` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)` });
+    problems.push({
+      where,
+      field,
+      problem: 'is missing',
+      fix: `run \`pulumi up --stack ${stack}\` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)`,
+    });
   };
   const string = (value: Record<string, unknown>, key: string, field: string): string => {
     const v = value[key];
     if (typeof v === 'string' && v !== '') return v;
-    problems.push({ where, field: `${field}.${key}`, ...(v === undefined ? {} : { value: v }), problem: 'must be a non-empty string', fix });
+    problems.push({
+      where,
+      field: `${field}.${key}`,
+      ...(v === undefined ? {} : { value: v }),
+      problem: 'must be a non-empty string',
+      fix,
+    });
     return '';
   };
 
@@ -60,7 +72,8 @@ export function dnsStep(text: string, where: string, stack: string): DnsStep {
         return;
       }
       const purpose = r.purpose as DnsRecordPurpose;
-      if (!PURPOSES.includes(purpose)) problems.push({ where, field: `${field}.purpose`, value: r.purpose, problem: `must be one of ${PURPOSES.join(', ')}`, fix });
+      if (!PURPOSES.includes(purpose))
+        problems.push({ where, field: `${field}.purpose`, value: r.purpose, problem: `must be one of ${PURPOSES.join(', ')}`, fix });
       records.push({ name: string(r, 'name', field), type: string(r, 'type', field), data: string(r, 'data', field), purpose });
     });
   }
@@ -68,10 +81,20 @@ export function dnsStep(text: string, where: string, stack: string): DnsStep {
   let certificate: CertificateRef = { name: '', project: '', location: '' };
   if (outputs.certificate === undefined) missing('certificate');
   else if (!isObject(outputs.certificate)) {
-    problems.push({ where, field: 'certificate', value: outputs.certificate, problem: 'must be an object with name, project and location', fix });
+    problems.push({
+      where,
+      field: 'certificate',
+      value: outputs.certificate,
+      problem: 'must be an object with name, project and location',
+      fix,
+    });
   } else {
     const c = outputs.certificate;
-    certificate = { name: string(c, 'name', 'certificate'), project: string(c, 'project', 'certificate'), location: string(c, 'location', 'certificate') };
+    certificate = {
+      name: string(c, 'name', 'certificate'),
+      project: string(c, 'project', 'certificate'),
+      location: string(c, 'location', 'certificate'),
+    };
   }
 
   assertNoProblems(problems, heading);
@@ -117,17 +140,24 @@ const processStdin: Stdin = {
 
 const DNS_RECORDS = {
   script: 'dns-records',
-  summary: 'Prints the DNS records to create for a stack (the certificate\'s CNAMEs, the A records of the domain and its wildcard) and the command that shows when the certificate is issued.',
+  summary:
+    "Prints the DNS records to create for a stack (the certificate's CNAMEs, the A records of the domain and its wildcard) and the command that shows when the certificate is issued.",
   options: {
     stack: { type: 'string', required: true, description: 'the stack whose outputs these are (names the records and the commands)' },
-    file: { type: 'string', value: 'outputs.json', description: 'the stack outputs (pulumi stack output --json) in a file', defaultText: 'read from stdin' },
+    file: {
+      type: 'string',
+      value: 'outputs.json',
+      description: 'the stack outputs (pulumi stack output --json) in a file',
+      defaultText: 'read from stdin',
+    },
   },
   forms: [{ required: ['stack'], input: 'pulumi stack output --json --stack <stack>' }, { required: ['stack', 'file'] }],
 } as const;
 
 /** `npm run dns-records -- <argv>`: prints the DNS step for the stack outputs on stdin or in `--file`. */
 export const dnsRecordsCli = command(DNS_RECORDS, ({ values }, io, stdin: Stdin = processStdin) => {
-  if (values.file === undefined && stdin.isTTY) throw new UsageError(`pipe the stack outputs in, or pass --file\n${usageText(DNS_RECORDS)}`);
+  if (values.file === undefined && stdin.isTTY)
+    throw new UsageError(`pipe the stack outputs in, or pass --file\n${usageText(DNS_RECORDS)}`);
   const where = values.file ?? 'stdin';
   let text: string;
   try {

@@ -31,19 +31,28 @@ describe('dnsStep', () => {
   it('reads the records and the certificate from `pulumi stack output --json`', () => {
     const step = dnsStep(fs.readFileSync(FIXTURE, 'utf8'), 'dev.json', 'dev');
     expect(step.certificate).toEqual({ name: 'dev-lb-cert', project: 'replace-me-platform-dev', location: 'global' });
-    expect(step.records.map((r) => `${r.type} ${r.name}`)).toEqual(['CNAME _acme-challenge.dev.bookinfo.example.com.', 'A dev.bookinfo.example.com.', 'A *.dev.bookinfo.example.com.']);
+    expect(step.records.map((r) => `${r.type} ${r.name}`)).toEqual([
+      'CNAME _acme-challenge.dev.bookinfo.example.com.',
+      'A dev.bookinfo.example.com.',
+      'A *.dev.bookinfo.example.com.',
+    ]);
   });
 
   it('says to run pulumi up first when the stack has no such outputs (a pr-<N> stack, or none yet)', () => {
-    expect(thrown(() => dnsStep('{"namespace":"pr-7","urls":[]}', 'stdin', 'pr-7')).message).toBe([
-      'stdin: not the outputs of a platform stack:',
-      "  - stdin: dnsRecords is missing. Fix: run `pulumi up --stack pr-7` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)",
-      "  - stdin: certificate is missing. Fix: run `pulumi up --stack pr-7` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)",
-    ].join('\n'));
+    expect(thrown(() => dnsStep('{"namespace":"pr-7","urls":[]}', 'stdin', 'pr-7')).message).toBe(
+      [
+        'stdin: not the outputs of a platform stack:',
+        "  - stdin: dnsRecords is missing. Fix: run `pulumi up --stack pr-7` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)",
+        "  - stdin: certificate is missing. Fix: run `pulumi up --stack pr-7` first (pr-<N> stacks have no records of their own: dev's wildcard covers them)",
+      ].join('\n'),
+    );
   });
 
   it('names every bad field at once', () => {
-    const outputs = { dnsRecords: [{ name: 'a.example.com.', type: 'A', purpose: 'mail' }, 'x'], certificate: { name: 'c', project: 7, location: 'global' } };
+    const outputs = {
+      dnsRecords: [{ name: 'a.example.com.', type: 'A', purpose: 'mail' }, 'x'],
+      certificate: { name: 'c', project: 7, location: 'global' },
+    };
     expect(thrown(() => dnsStep(JSON.stringify(outputs), 'out.json', 'dev')).problems.map((p) => `${p.field}: ${p.problem}`)).toEqual([
       'dnsRecords[0].purpose: must be one of certificate-authorization, load-balancer',
       'dnsRecords[0].data: must be a non-empty string',
@@ -54,7 +63,11 @@ describe('dnsStep', () => {
 
   it('rejects text that is not JSON, pointing at the command that prints it', () => {
     const error = thrown(() => dnsStep('Current stack outputs (3):', 'stdin', 'dev'));
-    expect(error.problems[0]).toMatchObject({ where: 'stdin', field: '(document)', fix: 'pass what `pulumi stack output --json --stack dev` prints' });
+    expect(error.problems[0]).toMatchObject({
+      where: 'stdin',
+      field: '(document)',
+      fix: 'pass what `pulumi stack output --json --stack dev` prints',
+    });
     expect(error.problems[0]?.problem).toMatch(/^is not JSON \(/);
   });
 });
@@ -88,6 +101,8 @@ describe('npm run dns-records', () => {
     expect(preview.code).toBe(2);
     expect(preview.stderr).toContain('error: stdin: not the outputs of a platform stack:\n  - stdin: dnsRecords is missing.');
     expect(noStack).toMatchObject({ code: 2, stdout: '' });
-    expect(noStack.stderr).toContain('error: --stack is required\nusage: pulumi stack output --json --stack <stack> | npm run dns-records -- --stack <stack>');
+    expect(noStack.stderr).toContain(
+      'error: --stack is required\nusage: pulumi stack output --json --stack <stack> | npm run dns-records -- --stack <stack>',
+    );
   });
 });

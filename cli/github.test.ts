@@ -12,15 +12,24 @@ function client(fetch: GitHubOptions['fetch'], extra: Partial<GitHubOptions> = {
 }
 
 const listComments = (octokit: ReturnType<typeof gitHub>) =>
-  explained(() => octokit.paginate(octokit.rest.issues.listComments, { owner: 'acme', repo: 'platform', issue_number: 7, per_page: 100 }), TOKEN);
+  explained(
+    () => octokit.paginate(octokit.rest.issues.listComments, { owner: 'acme', repo: 'platform', issue_number: 7, per_page: 100 }),
+    TOKEN,
+  );
 
 describe('gitHub', () => {
   it('sends the token, the API version and a JSON body to the API URL', async () => {
     const github = fakeGitHub({ [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 1 } } });
     const octokit = client(github.fetch);
     await octokit.rest.issues.createComment({ owner: 'acme', repo: 'platform', issue_number: 7, body: 'hello' });
-    expect(github.calls).toEqual([expect.objectContaining({ method: 'POST', url: `${API}/repos/acme/platform/issues/7/comments`, body: { body: 'hello' } })]);
-    expect(github.calls[0].headers).toMatchObject({ authorization: `token ${TOKEN}`, accept: 'application/vnd.github.v3+json', 'x-github-api-version': API_VERSION });
+    expect(github.calls).toEqual([
+      expect.objectContaining({ method: 'POST', url: `${API}/repos/acme/platform/issues/7/comments`, body: { body: 'hello' } }),
+    ]);
+    expect(github.calls[0].headers).toMatchObject({
+      authorization: `token ${TOKEN}`,
+      accept: 'application/vnd.github.v3+json',
+      'x-github-api-version': API_VERSION,
+    });
     expect(github.calls[0].headers['user-agent']).toMatch(/^platform-cli /);
   });
 
@@ -43,9 +52,21 @@ describe('gitHub', () => {
   });
 
   it.each([
-    [401, 'Bad credentials', 'GET /repos/acme/platform/issues/7/comments failed: 401 Bad credentials. Fix: the token is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step'],
-    [403, 'Resource not accessible by integration', "GET /repos/acme/platform/issues/7/comments failed: 403 Resource not accessible by integration. Fix: the token lacks a permission this call needs (see the job's `permissions:`)"],
-    [404, 'Not Found', 'GET /repos/acme/platform/issues/7/comments failed: 404 Not Found. Fix: check the repository (owner/repo) and the number, and that the token can see the repository'],
+    [
+      401,
+      'Bad credentials',
+      'GET /repos/acme/platform/issues/7/comments failed: 401 Bad credentials. Fix: the token is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step',
+    ],
+    [
+      403,
+      'Resource not accessible by integration',
+      "GET /repos/acme/platform/issues/7/comments failed: 403 Resource not accessible by integration. Fix: the token lacks a permission this call needs (see the job's `permissions:`)",
+    ],
+    [
+      404,
+      'Not Found',
+      'GET /repos/acme/platform/issues/7/comments failed: 404 Not Found. Fix: check the repository (owner/repo) and the number, and that the token can see the repository',
+    ],
   ])('explains a %d without retrying it, dropping the documentation link', async (status, message, expected) => {
     const github = fakeGitHub({ [`GET ${LIST}`]: { status, json: { message, documentation_url: 'https://docs.github.com/rest' } } });
     const error = await listComments(client(github.fetch)).catch((e: unknown) => e);
@@ -54,12 +75,14 @@ describe('gitHub', () => {
     expect(github.calls).toHaveLength(1);
   });
 
-  it('uses the command\'s own hint for a status', async () => {
+  it("uses the command's own hint for a status", async () => {
     const github = fakeGitHub({ [`GET ${LIST}`]: { status: 403, json: { message: 'Forbidden' } } });
     const octokit = client(github.fetch);
-    await expect(explained(() => octokit.request('GET /repos/acme/platform/issues/7/comments?per_page=100'), TOKEN, { 403: 'grant pull-requests: write' })).rejects.toThrow(
-      'failed: 403 Forbidden. Fix: grant pull-requests: write',
-    );
+    await expect(
+      explained(() => octokit.request('GET /repos/acme/platform/issues/7/comments?per_page=100'), TOKEN, {
+        403: 'grant pull-requests: write',
+      }),
+    ).rejects.toThrow('failed: 403 Forbidden. Fix: grant pull-requests: write');
   });
 
   it('retries a 502 and succeeds', async () => {
@@ -75,18 +98,24 @@ describe('gitHub', () => {
       throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED (authorization: token ${TOKEN})`) });
     };
     await expect(listComments(client(failing))).rejects.toThrow(
-      'GET /repos/acme/platform/issues/7/comments: could not reach https://api.github.com (connect ECONNREFUSED (authorization: token ***)). Fix: check GITHUB_API_URL and the runner\'s network',
+      "GET /repos/acme/platform/issues/7/comments: could not reach https://api.github.com (connect ECONNREFUSED (authorization: token ***)). Fix: check GITHUB_API_URL and the runner's network",
     );
     expect(calls).toHaveLength(4);
   });
 
   it('waits for a rate limit to reset and retries, with a warning', async () => {
-    const limited = { status: 403, json: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': now() } };
+    const limited = {
+      status: 403,
+      json: { message: 'API rate limit exceeded' },
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': now() },
+    };
     const github = fakeGitHub({ [`GET ${LIST}`]: [limited, { json: [{ id: 4 }] }] });
     const warnings: string[] = [];
     expect(await listComments(client(github.fetch, { throttle: true, warn: (m) => warnings.push(m) }))).toEqual([{ id: 4 }]);
     expect(github.calls).toHaveLength(2);
-    expect(warnings).toEqual([expect.stringMatching(/^GET \/repos\/acme\/platform\/issues\/7\/comments: GitHub rate limit reached; retrying in \d+ s$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^GET \/repos\/acme\/platform\/issues\/7\/comments: GitHub rate limit reached; retrying in \d+ s$/),
+    ]);
     // The limit resets now: the wait is the plugin's one extra second, two if the clock ticked
     // between the header and the check (a busy machine), never a long wait.
     const wait = Number(/retrying in (\d+) s$/.exec(warnings[0])?.[1]);
@@ -96,7 +125,13 @@ describe('gitHub', () => {
 
   it('gives up on a rate limit that resets too late, saying when to re-run', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    const github = fakeGitHub({ [`GET ${LIST}`]: { status: 429, json: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } } });
+    const github = fakeGitHub({
+      [`GET ${LIST}`]: {
+        status: 429,
+        json: { message: 'API rate limit exceeded' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      },
+    });
     await expect(listComments(client(github.fetch, { throttle: true }))).rejects.toThrow(
       `failed: 429 API rate limit exceeded. Fix: GitHub's rate limit is used up until ${new Date(reset * 1000).toISOString()}; re-run the job then`,
     );
@@ -120,7 +155,10 @@ describe('apiBase', () => {
   });
 
   it.each([
-    ['http://api.example.com', 'GITHUB_API_URL "http://api.example.com" must be https (the token is sent to it); leave it unset for github.com'],
+    [
+      'http://api.example.com',
+      'GITHUB_API_URL "http://api.example.com" must be https (the token is sent to it); leave it unset for github.com',
+    ],
     ['api.github.com', 'GITHUB_API_URL "api.github.com" is not a URL; leave it unset for github.com (https://api.github.com)'],
   ])('refuses %s', (url, message) => {
     expect(() => apiBase(url)).toThrow(message);

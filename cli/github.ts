@@ -86,11 +86,15 @@ export function gitHub(options: GitHubOptions): GitHub {
   const origin = new URL(baseUrl).origin;
   const warn = options.warn ?? ((): void => undefined);
   const base = options.retryBaseMs ?? 1000;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
-    const again = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
-    warn(`${request.method} ${new URL(request.url, `${baseUrl}/`).pathname}: GitHub ${kind}; ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
-    return again;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const again = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+      warn(
+        `${request.method} ${new URL(request.url, `${baseUrl}/`).pathname}: GitHub ${kind}; ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
+      );
+      return again;
+    };
   const octokit = new PlatformOctokit({
     auth: options.token,
     baseUrl,
@@ -99,15 +103,23 @@ export function gitHub(options: GitHubOptions): GitHub {
     // Failures are thrown and explained by the caller; the request log would repeat them.
     log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
     retry: { retryAfterBaseValue: base, doNotRetry: DO_NOT_RETRY, ...(options.retries === undefined ? {} : { retries: options.retries }) },
-    throttle: options.throttle === false
-      ? { enabled: false }
-      : { retryAfterBaseValue: base, onRateLimit: onLimit('rate limit reached'), onSecondaryRateLimit: onLimit('secondary rate limit reached') },
+    throttle:
+      options.throttle === false
+        ? { enabled: false }
+        : {
+            retryAfterBaseValue: base,
+            onRateLimit: onLimit('rate limit reached'),
+            onSecondaryRateLimit: onLimit('secondary rate limit reached'),
+          },
   });
   // A next-page link (or a route) on another host would carry the token there.
   octokit.hook.before('request', (request) => {
     request.headers['x-github-api-version'] = API_VERSION;
     const target = new URL(request.url, `${baseUrl}/`).origin;
-    if (target !== origin) throw new GitHubError(`${request.method} ${request.url}: GitHub sent a link to ${target}, not ${origin}; refusing to send the token there`);
+    if (target !== origin)
+      throw new GitHubError(
+        `${request.method} ${request.url}: GitHub sent a link to ${target}, not ${origin}; refusing to send the token there`,
+      );
   });
   return octokit;
 }
@@ -117,9 +129,9 @@ export type Hints = Partial<Record<401 | 403 | 404 | 422, string>>;
 
 const DEFAULT_HINTS: Required<Hints> = {
   401: 'the token is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step',
-  403: 'the token lacks a permission this call needs (see the job\'s `permissions:`)',
+  403: "the token lacks a permission this call needs (see the job's `permissions:`)",
   404: 'check the repository (owner/repo) and the number, and that the token can see the repository',
-  422: 'GitHub refused the request\'s content; see its message',
+  422: "GitHub refused the request's content; see its message",
 };
 
 interface HttpError {
@@ -146,14 +158,18 @@ export function explain(error: unknown, token: string, hints: Hints = {}): Error
   if (error.response === undefined) {
     // Octokit reports a fetch that threw (no answer at all) as a 500 without a response.
     const origin = url === '' ? 'GitHub' : new URL(url).origin;
-    return new GitHubError(redact(`${where}: could not reach ${origin} (${error.message}). Fix: check GITHUB_API_URL and the runner's network`));
+    return new GitHubError(
+      redact(`${where}: could not reach ${origin} (${error.message}). Fix: check GITHUB_API_URL and the runner's network`),
+    );
   }
   const message = error.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
   const status = error.status as keyof Hints;
   const rateLimited = (error.status === 403 || error.status === 429) && error.response.headers?.['x-ratelimit-remaining'] === '0';
   const fix = rateLimited
     ? `GitHub's rate limit is used up until ${new Date(Number(error.response.headers?.['x-ratelimit-reset'] ?? 0) * 1000).toISOString()}; re-run the job then`
-    : hints[status] ?? DEFAULT_HINTS[status] ?? (error.status >= 500 ? 'GitHub is unavailable; re-run the job' : 'see the GitHub REST API documentation for this status');
+    : (hints[status] ??
+      DEFAULT_HINTS[status] ??
+      (error.status >= 500 ? 'GitHub is unavailable; re-run the job' : 'see the GitHub REST API documentation for this status'));
   return new GitHubError(redact(`${where} failed: ${error.status} ${message}. Fix: ${fix}`));
 }
 

@@ -6,7 +6,8 @@ import { ISTIO_KINDS } from '../charts/istio-kinds';
 import { runCli, spawnTsx } from '../test/cli';
 import { importIstioCli, readIstioBundle } from './import-istio-command';
 
-const FIX = 'Fix: pass the CRD bundle of an Istio release (manifests/charts/base/files/crd-all.gen.yaml in istio/istio), or restore ../shared/istio/ (see its README)';
+const FIX =
+  'Fix: pass the CRD bundle of an Istio release (manifests/charts/base/files/crd-all.gen.yaml in istio/istio), or restore ../shared/istio/ (see its README)';
 
 let tmp: string;
 beforeAll(() => {
@@ -18,7 +19,11 @@ const crd = (group: string, kind: string, versions: readonly string[]) => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
   metadata: { name: `${kind.toLowerCase()}s.${group}` },
-  spec: { group, names: { kind }, versions: versions.map((name) => ({ name, served: true, schema: { openAPIV3Schema: { type: 'object', description: name } } })) },
+  spec: {
+    group,
+    names: { kind },
+    versions: versions.map((name) => ({ name, served: true, schema: { openAPIV3Schema: { type: 'object', description: name } } })),
+  },
 });
 
 function bundle(name: string, docs: readonly unknown[]): string {
@@ -31,14 +36,31 @@ describe('npm run import:istio: a bad bundle is reported with the file and the f
   it.each<[string, () => string, string]>([
     ['a missing file', () => 'nope.yaml', 'nope.yaml: <bundle> does not exist'],
     ['a directory', () => '.', '.: <bundle> is not a file'],
-    ['invalid YAML', () => {
-      fs.writeFileSync(path.join(tmp, 'broken.yaml'), 'kind: CustomResourceDefinition\nspec: [unclosed\n');
-      return 'broken.yaml';
-    }, 'broken.yaml: line 3, column 1 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    ['a bundle without the kinds this repository emits', () => bundle('gateway-only.yaml', [crd('networking.istio.io', 'Gateway', ['v1', 'v1beta1'])]),
-      `gateway-only.yaml: CustomResourceDefinition v1 "gateway-only.yaml" is missing for ${ISTIO_KINDS.slice(1).map((k) => `${k.group}/${k.kind}`).join(', ')} (1 of 8 found)`],
-    ['documents that only look like CRDs (no spec, no versions)', () => bundle('shapeless.yaml', [{ kind: 'CustomResourceDefinition' }, { kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'networking.istio.io', names: { kind: 'Gateway' } } }, null]),
-      `shapeless.yaml: CustomResourceDefinition v1 "shapeless.yaml" is missing for ${ISTIO_KINDS.map((k) => `${k.group}/${k.kind}`).join(', ')} (0 of 8 found)`],
+    [
+      'invalid YAML',
+      () => {
+        fs.writeFileSync(path.join(tmp, 'broken.yaml'), 'kind: CustomResourceDefinition\nspec: [unclosed\n');
+        return 'broken.yaml';
+      },
+      'broken.yaml: line 3, column 1 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
+    [
+      'a bundle without the kinds this repository emits',
+      () => bundle('gateway-only.yaml', [crd('networking.istio.io', 'Gateway', ['v1', 'v1beta1'])]),
+      `gateway-only.yaml: CustomResourceDefinition v1 "gateway-only.yaml" is missing for ${ISTIO_KINDS.slice(1)
+        .map((k) => `${k.group}/${k.kind}`)
+        .join(', ')} (1 of 8 found)`,
+    ],
+    [
+      'documents that only look like CRDs (no spec, no versions)',
+      () =>
+        bundle('shapeless.yaml', [
+          { kind: 'CustomResourceDefinition' },
+          { kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'networking.istio.io', names: { kind: 'Gateway' } } },
+          null,
+        ]),
+      `shapeless.yaml: CustomResourceDefinition v1 "shapeless.yaml" is missing for ${ISTIO_KINDS.map((k) => `${k.group}/${k.kind}`).join(', ')} (0 of 8 found)`,
+    ],
   ])('%s', async (_name, make, problem) => {
     const result = await runCli(importIstioCli, [make()], tmp);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `error: 1 problem found:\n  - ${problem}. ${FIX}\n` });

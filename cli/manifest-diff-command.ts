@@ -86,7 +86,10 @@ function shown(file: string): string {
 
 /** Subdirectories that hold an environment (temp directories of an interrupted synth start with a dot). */
 function subdirectories(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => d.name);
 }
 
 function requireDirectory(dir: string, flag: string, fix: string): void {
@@ -103,14 +106,30 @@ export function parseManifests(text: string, file: string, problems: Problem[]):
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
-      problems.push({ where: file, field: `line ${error.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${error.message.split('\n')[0].replace(/:$/, '')})`, fix });
+      problems.push({
+        where: file,
+        field: `line ${error.linePos?.[0]?.line ?? '?'}`,
+        problem: `is not valid YAML (${error.message.split('\n')[0].replace(/:$/, '')})`,
+        fix,
+      });
       return;
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
     const metadata = isRecord(value) ? value.metadata : undefined;
-    if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || !isRecord(metadata) || typeof metadata.name !== 'string') {
-      problems.push({ where: file, field: `document ${index + 1}`, problem: 'is not a Kubernetes object (it needs apiVersion, kind and metadata.name)', fix });
+    if (
+      !isRecord(value) ||
+      typeof value.apiVersion !== 'string' ||
+      typeof value.kind !== 'string' ||
+      !isRecord(metadata) ||
+      typeof metadata.name !== 'string'
+    ) {
+      problems.push({
+        where: file,
+        field: `document ${index + 1}`,
+        problem: 'is not a Kubernetes object (it needs apiVersion, kind and metadata.name)',
+        fix,
+      });
       return;
     }
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
@@ -119,7 +138,13 @@ export function parseManifests(text: string, file: string, problems: Problem[]):
     const display = `${value.kind} ${namespace === '' ? '' : `${namespace}/`}${metadata.name}`;
     const id = [group, value.kind, namespace, metadata.name].join('|');
     if (entries.some((e) => e.id === id)) {
-      problems.push({ where: file, field: `document ${index + 1}`, value: display, problem: 'repeats an object of the same file', fix: 'keep one document per object' });
+      problems.push({
+        where: file,
+        field: `document ${index + 1}`,
+        value: display,
+        problem: 'repeats an object of the same file',
+        fix: 'keep one document per object',
+      });
       return;
     }
     entries.push({ id, display, object: value });
@@ -127,7 +152,11 @@ export function parseManifests(text: string, file: string, problems: Problem[]):
   return entries;
 }
 
-const yamlFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort(compare);
+const yamlFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort(compare);
 
 /**
  * Where an environment's files are: `<dir>/<env>/`, or `<dir>/<env>/<env>/`, which is what
@@ -148,14 +177,22 @@ function environmentDirectory(dir: string, env: string): string | undefined {
  */
 export function readManifestTree(dir: string, flag: string): ManifestTree {
   const commit = flag === '--base' ? 'base' : 'head';
-  requireDirectory(dir, flag, `synthesize the ${commit} commit first (for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done) and pass that <dir>`);
+  requireDirectory(
+    dir,
+    flag,
+    `synthesize the ${commit} commit first (for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done) and pass that <dir>`,
+  );
   const problems: Problem[] = [];
   const tree = new Map<string, Map<string, ManifestEntry[]>>();
   for (const env of subdirectories(dir)) {
     const envDir = environmentDirectory(dir, env);
     if (envDir === undefined) {
-      problems.push({ where: shown(path.join(dir, env)), field: flag, problem: 'holds no manifests (*.yaml), neither directly nor in a sub-directory of the same name',
-        fix: `synthesize it (npm run synth -- --env ${env} --out <dir>) or remove the directory` });
+      problems.push({
+        where: shown(path.join(dir, env)),
+        field: flag,
+        problem: 'holds no manifests (*.yaml), neither directly nor in a sub-directory of the same name',
+        fix: `synthesize it (npm run synth -- --env ${env} --out <dir>) or remove the directory`,
+      });
       continue;
     }
     const services = new Map<string, ManifestEntry[]>();
@@ -201,7 +238,10 @@ const verdictLine = (c: JsonCheck): string =>
 export function parsePolicyReport(text: string, env: string, file: string): PolicyResult {
   const report = readJsonReport(text);
   if (typeof report === 'string') {
-    const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('> '));
+    const first = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '' && !l.startsWith('> '));
     return { env, verdict: 'unknown', lines: first === undefined ? [] : [first], file, problem: report };
   }
   const blocking = report.checks.flatMap((c) => c.violations.filter((v) => v.enforcement === 'mandatory' && v.waiver === null));
@@ -212,7 +252,11 @@ export function parsePolicyReport(text: string, env: string, file: string): Poli
 
 /** `<dir>/<env>.json` files, each holding the output of `npm run policy -- <env> --format json`. */
 export function readPolicyReports(dir: string): PolicyResult[] {
-  requireDirectory(dir, '--policy', 'pass the directory holding <env>.json files written by npm run -s policy -- <env> --format json > <dir>/<env>.json');
+  requireDirectory(
+    dir,
+    '--policy',
+    'pass the directory holding <env>.json files written by npm run -s policy -- <env> --format json > <dir>/<env>.json',
+  );
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -305,7 +349,11 @@ export function changedPaths(before: unknown, after: unknown, at = '', field = '
 }
 
 /** Added, changed and removed objects of one service; display names gain the API group when two kinds share a name. */
-export function diffService(service: string, base: readonly ManifestEntry[] | undefined, head: readonly ManifestEntry[] | undefined): ServiceDiff {
+export function diffService(
+  service: string,
+  base: readonly ManifestEntry[] | undefined,
+  head: readonly ManifestEntry[] | undefined,
+): ServiceDiff {
   const before = new Map((base ?? []).map((e) => [e.id, e]));
   const after = new Map((head ?? []).map((e) => [e.id, e]));
   const all = [...new Map([...before, ...after]).values()];
@@ -363,7 +411,9 @@ function policyLines(env: EnvironmentDiff, policy: readonly PolicyResult[] | und
   const result = policy.find((p) => p.env === env.env);
   if (result === undefined) return env.presence === 'removed' ? [] : [`> Policy: no report (no ${env.env}.json in the policy directory)`];
   if (result.verdict === 'unknown') {
-    return [`> Policy: no verdict in ${result.file}${result.lines.length > 0 ? ` (${result.problem ?? 'unreadable'}; it starts: ${code(result.lines[0].slice(0, 80))})` : ' (it is empty)'}; the policy run may have crashed, see its log`];
+    return [
+      `> Policy: no verdict in ${result.file}${result.lines.length > 0 ? ` (${result.problem ?? 'unreadable'}; it starts: ${code(result.lines[0].slice(0, 80))})` : ' (it is empty)'}; the policy run may have crashed, see its log`,
+    ];
   }
   return result.lines.map((l) => `> ${l}`);
 }
@@ -430,33 +480,56 @@ export function runManifestDiff(options: ManifestDiffOptions): { markdown: strin
   const base = readManifestTree(options.base, '--base');
   const head = readManifestTree(options.head, '--head');
   if (base.size === 0 && head.size === 0) {
-    assertNoProblems([{ where: shown(options.head), field: '--head', problem: 'holds no environment directory, and neither does --base',
-      fix: 'write them first: for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done' }]);
+    assertNoProblems([
+      {
+        where: shown(options.head),
+        field: '--head',
+        problem: 'holds no environment directory, and neither does --base',
+        fix: 'write them first: for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done',
+      },
+    ]);
   }
   const policy = options.policy === undefined ? undefined : readPolicyReports(options.policy);
-  const envs = diffTrees(base, head, policy?.map((p) => p.env));
+  const envs = diffTrees(
+    base,
+    head,
+    policy?.map((p) => p.env),
+  );
   return { markdown: formatManifestDiff(envs, policy), envs };
 }
 
 /** `npm run manifest-diff -- <argv>`: the Markdown on stdout, or written to `--out` with a one-line note. */
-export const manifestDiffCli = command({
-  script: 'manifest-diff',
-  summary: 'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, with the policy verdicts.',
-  options: {
-    base: { type: 'string', required: true, value: 'dir', description: 'synth output of the base: <dir>/<env>/<service>.yaml' },
-    head: { type: 'string', required: true, value: 'dir', description: 'synth output of the head, laid out the same' },
-    policy: { type: 'string', value: 'dir', description: '<env>.json reports of npm run policy -- <env> --format json', defaultText: 'no policy verdicts' },
-    out: { type: 'string', value: 'file', description: 'write the Markdown to this file', defaultText: 'stdout' },
+export const manifestDiffCli = command(
+  {
+    script: 'manifest-diff',
+    summary:
+      'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, with the policy verdicts.',
+    options: {
+      base: { type: 'string', required: true, value: 'dir', description: 'synth output of the base: <dir>/<env>/<service>.yaml' },
+      head: { type: 'string', required: true, value: 'dir', description: 'synth output of the head, laid out the same' },
+      policy: {
+        type: 'string',
+        value: 'dir',
+        description: '<env>.json reports of npm run policy -- <env> --format json',
+        defaultText: 'no policy verdicts',
+      },
+      out: { type: 'string', value: 'file', description: 'write the Markdown to this file', defaultText: 'stdout' },
+    },
   },
-}, ({ values }, io) => {
-  const resolve = (p: string): string => path.resolve(io.cwd, p);
-  const { markdown, envs } = runManifestDiff({ base: resolve(values.base), head: resolve(values.head), policy: values.policy && resolve(values.policy) });
-  if (values.out === undefined) {
-    io.out(markdown);
-    return;
-  }
-  fs.mkdirSync(path.dirname(resolve(values.out)), { recursive: true });
-  fs.writeFileSync(resolve(values.out), markdown);
-  const changed = envs.filter(environmentChanged).map((e) => e.env);
-  io.out(`wrote ${values.out}: ${changed.length === 0 ? 'no manifest changes' : `changes in ${changed.join(', ')}`}\n`);
-});
+  ({ values }, io) => {
+    const resolve = (p: string): string => path.resolve(io.cwd, p);
+    const { markdown, envs } = runManifestDiff({
+      base: resolve(values.base),
+      head: resolve(values.head),
+      policy: values.policy && resolve(values.policy),
+    });
+    if (values.out === undefined) {
+      io.out(markdown);
+      return;
+    }
+    fs.mkdirSync(path.dirname(resolve(values.out)), { recursive: true });
+    fs.writeFileSync(resolve(values.out), markdown);
+    const changed = envs.filter(environmentChanged).map((e) => e.env);
+    io.out(`wrote ${values.out}: ${changed.length === 0 ? 'no manifest changes' : `changes in ${changed.join(', ')}`}\n`);
+  },
+);

@@ -67,20 +67,45 @@ function writePolicy(reports: Record<string, string>): string {
 /** A check of `npm run policy -- <env> --format json`, with the given mandatory violations. */
 function check(title: string, env: string, violations: JsonViolation[]): JsonCheck {
   return {
-    title, target: 'manifests', environment: env, verdict: violations.length === 0 ? 'PASS' : 'FAIL', rulesRun: 78,
-    counts: { mandatory: violations.length, advisory: 0, waived: 0 }, violations, notes: [], exceptions: { expired: [], unused: [] },
+    title,
+    target: 'manifests',
+    environment: env,
+    verdict: violations.length === 0 ? 'PASS' : 'FAIL',
+    rulesRun: 78,
+    counts: { mandatory: violations.length, advisory: 0, waived: 0 },
+    violations,
+    notes: [],
+    exceptions: { expired: [], unused: [] },
   };
 }
 const violation = (n: number): JsonViolation => ({
-  rule: 'IM01-image-digest', severity: 'high', enforcement: 'mandatory', object: `Deployment/bookinfo/reviews-v${n}`, message: 'image reviews:1 is not pinned by digest',
-  fix: 'pin it', waiver: null, locations: [],
+  rule: 'IM01-image-digest',
+  severity: 'high',
+  enforcement: 'mandatory',
+  object: `Deployment/bookinfo/reviews-v${n}`,
+  message: 'image reviews:1 is not pinned by digest',
+  fix: 'pin it',
+  waiver: null,
+  locations: [],
 });
-const report = (...checks: JsonCheck[]): string => `${JSON.stringify({ version: 1, verdict: checks.every((c) => c.verdict === 'PASS') ? 'PASS' : 'FAIL', checks } satisfies JsonReport, null, 2)}\n`;
+const report = (...checks: JsonCheck[]): string =>
+  `${JSON.stringify({ version: 1, verdict: checks.every((c) => c.verdict === 'PASS') ? 'PASS' : 'FAIL', checks } satisfies JsonReport, null, 2)}\n`;
 const pass = (env: string): string => report(check(`Policy check of the ${env} manifests`, env, []));
-const fail = (env: string, count = 1): string => report(check(`Policy check of the ${env} manifests`, env, Array.from({ length: count }, (_, i) => violation(i + 1))));
+const fail = (env: string, count = 1): string =>
+  report(
+    check(
+      `Policy check of the ${env} manifests`,
+      env,
+      Array.from({ length: count }, (_, i) => violation(i + 1)),
+    ),
+  );
 
 function diff(base: Tree, head: Tree, policy?: Record<string, string>): string {
-  return runManifestDiff({ base: write('base', base), head: write('head', head), policy: policy === undefined ? undefined : writePolicy(policy) }).markdown;
+  return runManifestDiff({
+    base: write('base', base),
+    head: write('head', head),
+    policy: policy === undefined ? undefined : writePolicy(policy),
+  }).markdown;
 }
 
 describe('manifest-diff', () => {
@@ -98,7 +123,10 @@ describe('manifest-diff', () => {
 
   it('renders an added, a changed and a removed object, per service, with the changed field path', () => {
     const head = standard();
-    head.dev.reviews = [deployment('reviews-v1', 'reviews:1.1'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'reviews', namespace: 'bookinfo' }, data: { a: 'b' } }];
+    head.dev.reviews = [
+      deployment('reviews-v1', 'reviews:1.1'),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'reviews', namespace: 'bookinfo' }, data: { a: 'b' } },
+    ];
     expect(diff(standard(), head)).toBe(
       [
         MARKER,
@@ -158,7 +186,12 @@ describe('manifest-diff', () => {
   });
 
   it('treats a new version of the same API group as a change of the same object', () => {
-    const before = { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'bookinfo' }, spec: { selector: { istio: 'ingress' } } };
+    const before = {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'bookinfo' },
+      spec: { selector: { istio: 'ingress' } },
+    };
     const base = standard();
     const head = standard();
     base.dev._shared = [NAMESPACE, before];
@@ -175,7 +208,9 @@ describe('manifest-diff', () => {
     base.dev._shared = [NAMESPACE, istio];
     head.dev._shared = [NAMESPACE, { ...istio, apiVersion: 'gateway.networking.k8s.io/v1' }];
     const markdown = diff(base, head);
-    expect(markdown).toContain('- added `Gateway bookinfo/gw (gateway.networking.k8s.io)`\n- removed `Gateway bookinfo/gw (networking.istio.io)`');
+    expect(markdown).toContain(
+      '- added `Gateway bookinfo/gw (gateway.networking.k8s.io)`\n- removed `Gateway bookinfo/gw (networking.istio.io)`',
+    );
   });
 
   it('orders environments dev, staging, prod, then the others by name', () => {
@@ -189,8 +224,23 @@ describe('manifest-diff', () => {
   it('lists a handful of changed paths per object, then how many more', () => {
     const head = standard();
     head.dev.details[1] = deployment('details-v1', 'details:2.0', {
-      metadata: { name: 'details-v1', namespace: 'bookinfo', labels: { app: 'x', 'app.kubernetes.io/version': '2' }, annotations: { a: '1' } },
-      spec: { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'details:2.0' }, { name: 'sidecar', image: 's' }] } } },
+      metadata: {
+        name: 'details-v1',
+        namespace: 'bookinfo',
+        labels: { app: 'x', 'app.kubernetes.io/version': '2' },
+        annotations: { a: '1' },
+      },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            containers: [
+              { name: 'app', image: 'details:2.0' },
+              { name: 'sidecar', image: 's' },
+            ],
+          },
+        },
+      },
     });
     expect(diff(standard(), head)).toContain(
       '- changed `Deployment bookinfo/details-v1`: `metadata.annotations`, `metadata.labels.app`, `metadata.labels["app.kubernetes.io/version"]`, ' +
@@ -214,7 +264,10 @@ describe('manifest-diff', () => {
     const head = path.join(tmp, 'head', 'dev');
     for (const dir of [base, head]) fs.cpSync(GOLDEN, dir, { recursive: true });
     const reviews = path.join(head, 'reviews.yaml');
-    fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('examples-bookinfo-reviews-v2:1.20.3', 'examples-bookinfo-reviews-v2:1.20.4'));
+    fs.writeFileSync(
+      reviews,
+      fs.readFileSync(reviews, 'utf8').replace('examples-bookinfo-reviews-v2:1.20.3', 'examples-bookinfo-reviews-v2:1.20.4'),
+    );
     const markdown = runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') }).markdown;
     expect(markdown).toContain('| reviews | 0 | 1 | 0 |');
     expect(markdown).toContain('- changed `Deployment bookinfo/reviews-v2`: `spec.template.spec.containers[name=reviews].image`');
@@ -222,12 +275,18 @@ describe('manifest-diff', () => {
 });
 
 describe('manifest-diff --policy', () => {
-  it('says PASS in all environments and quotes each verdict, skipping npm\'s header', () => {
+  it("says PASS in all environments and quotes each verdict, skipping npm's header", () => {
     const head = standard();
     head.dev.details[1] = deployment('details-v1', 'details:2.0');
-    const markdown = diff(standard(), head, { dev: `\n> gke-mesh-platform@0.1.0 policy\n> tsx cli/policy.ts dev\n\n${pass('dev')}`, staging: pass('staging'), prod: pass('prod') });
+    const markdown = diff(standard(), head, {
+      dev: `\n> gke-mesh-platform@0.1.0 policy\n> tsx cli/policy.ts dev\n\n${pass('dev')}`,
+      staging: pass('staging'),
+      prod: pass('prod'),
+    });
     expect(markdown.split('\n').slice(0, 4)).toEqual([MARKER, '## Manifest diff', '', 'Policy: PASS in all environments']);
-    expect(markdown).toContain('### dev: 0 added, 1 changed, 0 removed\n\n> Policy check of the dev manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)\n\n| service');
+    expect(markdown).toContain(
+      '### dev: 0 added, 1 changed, 0 removed\n\n> Policy check of the dev manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)\n\n| service',
+    );
     expect(markdown).toContain('### prod: no change\n\n> Policy check of the prod manifests: PASS');
   });
 
@@ -240,11 +299,15 @@ describe('manifest-diff --policy', () => {
 
   it('quotes the first mandatory violations of a failing environment', () => {
     const markdown = diff(standard(), standard(), { dev: pass('dev'), staging: pass('staging'), prod: fail('prod', 7) });
-    expect(markdown).toContain([
-      '> Policy check of the prod manifests: FAIL (78 rules; 7 mandatory violations, 0 advisory, 0 waived)',
-      ...[1, 2, 3, 4, 5].map((n) => `> - \`IM01-image-digest\` Deployment/bookinfo/reviews-v${n}: image reviews:1 is not pinned by digest`),
-      '> - ... and 2 more',
-    ].join('\n'));
+    expect(markdown).toContain(
+      [
+        '> Policy check of the prod manifests: FAIL (78 rules; 7 mandatory violations, 0 advisory, 0 waived)',
+        ...[1, 2, 3, 4, 5].map(
+          (n) => `> - \`IM01-image-digest\` Deployment/bookinfo/reviews-v${n}: image reviews:1 is not pinned by digest`,
+        ),
+        '> - ... and 2 more',
+      ].join('\n'),
+    );
   });
 
   it('counts a report without a verdict as a failure, and says which environment has no report', () => {
@@ -255,22 +318,41 @@ describe('manifest-diff --policy', () => {
   });
 
   it('says why a report holds no verdict: text output, or JSON of another shape', () => {
-    const text = diff(standard(), standard(), { dev: 'Policy check of the dev manifests: PASS (78 rules)\n', staging: pass('staging'), prod: '{"version": 2, "checks": []}\n' });
-    expect(text).toMatch(/> Policy: no verdict in \S*dev\.json \(no JSON object; it starts: `Policy check of the dev manifests: PASS \(78 rules\)`\); the policy run may have crashed, see its log/);
-    expect(text).toMatch(/> Policy: no verdict in \S*prod\.json \(not a policy report of version 1 \(npm run policy -- <env> --format json\); it starts: `\{"version": 2, "checks": \[\]\}`\)/);
+    const text = diff(standard(), standard(), {
+      dev: 'Policy check of the dev manifests: PASS (78 rules)\n',
+      staging: pass('staging'),
+      prod: '{"version": 2, "checks": []}\n',
+    });
+    expect(text).toMatch(
+      /> Policy: no verdict in \S*dev\.json \(no JSON object; it starts: `Policy check of the dev manifests: PASS \(78 rules\)`\); the policy run may have crashed, see its log/,
+    );
+    expect(text).toMatch(
+      /> Policy: no verdict in \S*prod\.json \(not a policy report of version 1 \(npm run policy -- <env> --format json\); it starts: `\{"version": 2, "checks": \[\]\}`\)/,
+    );
   });
 
   it('says which environment has no report when the others pass', () => {
-    expect(diff(standard(), standard(), { dev: pass('dev'), staging: pass('staging') })).toContain('Policy: PASS in dev, staging; no report for prod\n');
+    expect(diff(standard(), standard(), { dev: pass('dev'), staging: pass('staging') })).toContain(
+      'Policy: PASS in dev, staging; no report for prod\n',
+    );
   });
 
   it('reads every check of a report with --infra, failing on any', () => {
-    const text = report(check('Policy check of the dev manifests', 'dev', []), { ...check('Policy check of the dev infrastructure (offline)', 'dev', [violation(1)]), target: 'resources', rulesRun: 30 });
-    expect(parsePolicyReport(text, 'dev', 'dev.json')).toEqual({ env: 'dev', verdict: 'FAIL', file: 'dev.json', lines: [
-      'Policy check of the dev manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)',
-      'Policy check of the dev infrastructure (offline): FAIL (30 rules; 1 mandatory violations, 0 advisory, 0 waived)',
-      '- `IM01-image-digest` Deployment/bookinfo/reviews-v1: image reviews:1 is not pinned by digest',
-    ] });
+    const text = report(check('Policy check of the dev manifests', 'dev', []), {
+      ...check('Policy check of the dev infrastructure (offline)', 'dev', [violation(1)]),
+      target: 'resources',
+      rulesRun: 30,
+    });
+    expect(parsePolicyReport(text, 'dev', 'dev.json')).toEqual({
+      env: 'dev',
+      verdict: 'FAIL',
+      file: 'dev.json',
+      lines: [
+        'Policy check of the dev manifests: PASS (78 rules; 0 mandatory violations, 0 advisory, 0 waived)',
+        'Policy check of the dev infrastructure (offline): FAIL (30 rules; 1 mandatory violations, 0 advisory, 0 waived)',
+        '- `IM01-image-digest` Deployment/bookinfo/reviews-v1: image reviews:1 is not pinned by digest',
+      ],
+    });
   });
 });
 
@@ -281,7 +363,12 @@ describe('changedPaths', () => {
     ['an added subtree, as one path', { a: {} }, { a: { b: { c: 1 } } }, ['a.b']],
     ['a removed field', { a: 1, b: 2 }, { a: 1 }, ['b']],
     ['an array grown by one', { a: [1] }, { a: [1, 2] }, ['a[1]']],
-    ['a key that is not an identifier', { l: { 'app.kubernetes.io/name': 'x' } }, { l: { 'app.kubernetes.io/name': 'y' } }, ['l["app.kubernetes.io/name"]']],
+    [
+      'a key that is not an identifier',
+      { l: { 'app.kubernetes.io/name': 'x' } },
+      { l: { 'app.kubernetes.io/name': 'y' } },
+      ['l["app.kubernetes.io/name"]'],
+    ],
     ['a changed type', { a: [1] }, { a: { 0: 1 } }, ['a']],
     ['whole values', 1, 2, ['(whole object)']],
   ])('%s', (_name, before, after, expected) => {
@@ -302,13 +389,22 @@ describe('changedPaths matches list entries by their Kubernetes merge key', () =
   it('shows a removed env var and a changed one by name, the removed one last', () => {
     const before = pod([{ name: 'app', env: env('A', 'B', 'C') }]);
     const after = pod([{ name: 'app', env: [{ name: 'A', value: 'changed' }, ...env('C')] }]);
-    expect(changedPaths(before, after)).toEqual(['spec.template.spec.containers[name=app].env[name=A].value', 'spec.template.spec.containers[name=app].env[name=B]']);
+    expect(changedPaths(before, after)).toEqual([
+      'spec.template.spec.containers[name=app].env[name=A].value',
+      'spec.template.spec.containers[name=app].env[name=B]',
+    ]);
   });
 
   it('matches containers by name when a sidecar is added in front', () => {
     const before = pod([{ name: 'app', image: 'a:1' }]);
-    const after = pod([{ name: 'istio-proxy', image: 'proxy' }, { name: 'app', image: 'a:2' }]);
-    expect(changedPaths(before, after)).toEqual(['spec.template.spec.containers[name=istio-proxy]', 'spec.template.spec.containers[name=app].image']);
+    const after = pod([
+      { name: 'istio-proxy', image: 'proxy' },
+      { name: 'app', image: 'a:2' },
+    ]);
+    expect(changedPaths(before, after)).toEqual([
+      'spec.template.spec.containers[name=istio-proxy]',
+      'spec.template.spec.containers[name=app].image',
+    ]);
   });
 
   it('reports entries that only moved as one path, the list', () => {
@@ -316,12 +412,52 @@ describe('changedPaths matches list entries by their Kubernetes merge key', () =
   });
 
   it.each<[string, unknown, unknown, string[]]>([
-    ['container ports by containerPort', { ports: [{ containerPort: 80 }, { containerPort: 9080 }] }, { ports: [{ containerPort: 9080, name: 'http' }] }, ['ports[containerPort=9080].name', 'ports[containerPort=80]']],
-    ['Service ports by port', { ports: [{ port: 9080, targetPort: 9080 }] }, { ports: [{ port: 15021 }, { port: 9080, targetPort: 8080 }] }, ['ports[port=15021]', 'ports[port=9080].targetPort']],
-    ['volumeMounts by mountPath', { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }, { volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }, { name: 'tmp', mountPath: '/tmp', readOnly: true }] }, ['volumeMounts[mountPath=/etc/app]', 'volumeMounts[mountPath=/tmp].readOnly']],
-    ['other lists of named entries by name (Istio subsets)', { subsets: [{ name: 'v1' }] }, { subsets: [{ name: 'v0' }, { name: 'v1' }] }, ['subsets[name=v0]']],
+    [
+      'container ports by containerPort',
+      { ports: [{ containerPort: 80 }, { containerPort: 9080 }] },
+      { ports: [{ containerPort: 9080, name: 'http' }] },
+      ['ports[containerPort=9080].name', 'ports[containerPort=80]'],
+    ],
+    [
+      'Service ports by port',
+      { ports: [{ port: 9080, targetPort: 9080 }] },
+      { ports: [{ port: 15021 }, { port: 9080, targetPort: 8080 }] },
+      ['ports[port=15021]', 'ports[port=9080].targetPort'],
+    ],
+    [
+      'volumeMounts by mountPath',
+      { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] },
+      {
+        volumeMounts: [
+          { name: 'cfg', mountPath: '/etc/app' },
+          { name: 'tmp', mountPath: '/tmp', readOnly: true },
+        ],
+      },
+      ['volumeMounts[mountPath=/etc/app]', 'volumeMounts[mountPath=/tmp].readOnly'],
+    ],
+    [
+      'other lists of named entries by name (Istio subsets)',
+      { subsets: [{ name: 'v1' }] },
+      { subsets: [{ name: 'v0' }, { name: 'v1' }] },
+      ['subsets[name=v0]'],
+    ],
     ['a name that would misread, quoted', { env: [{ name: 'A' }] }, { env: [{ name: 'A' }, { name: 'B C]' }] }, ['env[name="B C]"]']],
-    ['by index when two entries share the key', { env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }, { env: [{ name: 'A', value: '1' }, { name: 'A', value: '3' }] }, ['env[1].value']],
+    [
+      'by index when two entries share the key',
+      {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '2' },
+        ],
+      },
+      {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '3' },
+        ],
+      },
+      ['env[1].value'],
+    ],
     ['by index when an entry has no key', { args: ['--a', '--b'] }, { args: ['--a', '--c'] }, ['args[1]']],
   ])('matches %s', (_name, before, after, expected) => {
     expect(changedPaths(before, after)).toEqual(expected);
@@ -334,7 +470,9 @@ describe('manifest-diff errors', () => {
     const head = write('head', standard());
     fs.writeFileSync(path.join(head, 'dev', 'reviews.yaml'), '---\napiVersion: v1\nkind: [Service\n');
     const error = thrown(() => runManifestDiff({ base, head }));
-    expect(error.message).toMatch(/^--head .*head: unreadable manifests:\n {2}- .*head\/dev\/reviews\.yaml: line \d+ is not valid YAML \(.+\)\. Fix: regenerate the directory with npm run synth -- --env <env> --out <dir>, or fix the file$/);
+    expect(error.message).toMatch(
+      /^--head .*head: unreadable manifests:\n {2}- .*head\/dev\/reviews\.yaml: line \d+ is not valid YAML \(.+\)\. Fix: regenerate the directory with npm run synth -- --env <env> --out <dir>, or fix the file$/,
+    );
   });
 
   it('names a document that is not a Kubernetes object', () => {
@@ -342,7 +480,11 @@ describe('manifest-diff errors', () => {
     const head = write('head', standard());
     fs.writeFileSync(path.join(head, 'dev', 'reviews.yaml'), '---\nkind: Service\nmetadata:\n  name: x\n');
     expect(thrown(() => runManifestDiff({ base, head })).problems).toEqual([
-      expect.objectContaining({ where: expect.stringMatching(/head\/dev\/reviews\.yaml$/), field: 'document 1', problem: 'is not a Kubernetes object (it needs apiVersion, kind and metadata.name)' }),
+      expect.objectContaining({
+        where: expect.stringMatching(/head\/dev\/reviews\.yaml$/),
+        field: 'document 1',
+        problem: 'is not a Kubernetes object (it needs apiVersion, kind and metadata.name)',
+      }),
     ]);
   });
 
@@ -351,21 +493,31 @@ describe('manifest-diff errors', () => {
     const head = write('head', standard());
     fs.mkdirSync(path.join(head, 'qa'));
     expect(thrown(() => runManifestDiff({ base, head })).problems).toEqual([
-      expect.objectContaining({ field: '--head', problem: 'holds no manifests (*.yaml), neither directly nor in a sub-directory of the same name', fix: 'synthesize it (npm run synth -- --env qa --out <dir>) or remove the directory' }),
+      expect.objectContaining({
+        field: '--head',
+        problem: 'holds no manifests (*.yaml), neither directly nor in a sub-directory of the same name',
+        fix: 'synthesize it (npm run synth -- --env qa --out <dir>) or remove the directory',
+      }),
     ]);
   });
 
   it('names a missing --base directory and how to write it', () => {
     const head = write('head', standard());
     expect(thrown(() => runManifestDiff({ base: path.join(tmp, 'nope'), head })).problems).toEqual([
-      expect.objectContaining({ field: '--base', problem: 'is not a directory', fix: 'synthesize the base commit first (for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done) and pass that <dir>' }),
+      expect.objectContaining({
+        field: '--base',
+        problem: 'is not a directory',
+        fix: 'synthesize the base commit first (for env in dev staging prod; do npm run synth -- --env "$env" --out <dir>; done) and pass that <dir>',
+      }),
     ]);
   });
 
   it('refuses two empty trees, which mean the synth step did not run', () => {
     fs.mkdirSync(path.join(tmp, 'base'));
     fs.mkdirSync(path.join(tmp, 'head'));
-    expect(thrown(() => runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') })).problems[0].problem).toBe('holds no environment directory, and neither does --base');
+    expect(thrown(() => runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') })).problems[0].problem).toBe(
+      'holds no environment directory, and neither does --base',
+    );
   });
 });
 
@@ -378,9 +530,14 @@ describe('npm run manifest-diff', () => {
     const out = path.join(tmp, 'out', 'diff.md');
     const cli = (...args: string[]) => spawnTsx('cli/manifest-diff.ts', args);
     // Both runs start at once: each spends most of its time starting tsx.
-    const [ok, missing] = await Promise.all([cli('--base', base, '--head', headDir, '--out', out), cli('--base', path.join(tmp, 'nope'), '--head', headDir)]);
+    const [ok, missing] = await Promise.all([
+      cli('--base', base, '--head', headDir, '--out', out),
+      cli('--base', path.join(tmp, 'nope'), '--head', headDir),
+    ]);
     expect(ok).toEqual({ code: 0, stdout: `wrote ${out}: changes in prod\n`, stderr: '' });
-    expect(fs.readFileSync(out, 'utf8')).toContain('- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[name=app].image`');
+    expect(fs.readFileSync(out, 'utf8')).toContain(
+      '- changed `Deployment bookinfo/reviews-v1`: `spec.template.spec.containers[name=app].image`',
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: 1 problem found:\n {2}- .*nope: --base is not a directory\. Fix: /);
   });

@@ -44,12 +44,16 @@ export function repoFromRemote(url: string): string | undefined {
 /** The token as git's HTTP header, through the environment (GIT_CONFIG_*), so no argv or log shows it. */
 export function authEnv(token: string): Record<string, string> {
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader', GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader',
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
 }
 
 /** What to fix when a pull request call fails, by status. */
 export const PULL_HINTS: Hints = {
-  401: 'GH_TOKEN is missing, invalid or expired: pass the GitHub App token (actions/create-github-app-token) in the step\'s env',
+  401: "GH_TOKEN is missing, invalid or expired: pass the GitHub App token (actions/create-github-app-token) in the step's env",
   403: 'the token needs contents: write and pull-requests: write on the repository (install the GitHub App on it)',
   404: 'the token needs contents: write and pull-requests: write on the repository (install the GitHub App on it)',
   422: 'GitHub refused the pull request; see its message (is the branch pushed, and is --base a branch?)',
@@ -66,17 +70,32 @@ export async function openPr(options: OpenPrOptions): Promise<OpenPrOutcome> {
   // The branch belongs to this automation: a newer pin replaces the older one.
   await git(['push', '--force', 'origin', `HEAD:refs/heads/${options.branch}`], authEnv(options.token));
   const [owner, name] = repo.split('/');
-  const octokit = gitHub({ token: options.token, ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }), ...options.connection });
-  return explained(async () => {
-    const { data: open } = await octokit.rest.pulls.list({ owner, repo: name, state: 'open', head: `${owner}:${options.branch}` });
-    const existing = open[0];
-    if (existing !== undefined) {
-      await octokit.rest.pulls.update({ owner, repo: name, pull_number: existing.number, title: options.title, body: options.body });
-      return { action: 'updated', url: existing.html_url };
-    }
-    const { data: created } = await octokit.rest.pulls.create({ owner, repo: name, title: options.title, body: options.body, head: options.branch, base: options.base });
-    return { action: 'created', url: created.html_url };
-  }, options.token, PULL_HINTS);
+  const octokit = gitHub({
+    token: options.token,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    ...options.connection,
+  });
+  return explained(
+    async () => {
+      const { data: open } = await octokit.rest.pulls.list({ owner, repo: name, state: 'open', head: `${owner}:${options.branch}` });
+      const existing = open[0];
+      if (existing !== undefined) {
+        await octokit.rest.pulls.update({ owner, repo: name, pull_number: existing.number, title: options.title, body: options.body });
+        return { action: 'updated', url: existing.html_url };
+      }
+      const { data: created } = await octokit.rest.pulls.create({
+        owner,
+        repo: name,
+        title: options.title,
+        body: options.body,
+        head: options.branch,
+        base: options.base,
+      });
+      return { action: 'created', url: created.html_url };
+    },
+    options.token,
+    PULL_HINTS,
+  );
 }
 
 const exec = promisify(execFile);
@@ -90,30 +109,50 @@ export interface OpenPrDeps {
 }
 
 function processDeps(cwd: string): OpenPrDeps {
-  return { git: async (args, env) => (await exec('git', [...args], { cwd, env: { ...process.env, ...env } })).stdout, connection: {}, env: process.env };
+  return {
+    git: async (args, env) => (await exec('git', [...args], { cwd, env: { ...process.env, ...env } })).stdout,
+    connection: {},
+    env: process.env,
+  };
 }
 
 /** `npm run open-pr -- <argv>`: commits the file, opens or updates the pull request, prints its URL. */
-export const openPrCli = command({
-  script: 'open-pr',
-  summary: 'Commits one changed file to a branch and opens (or updates) its pull request, with a token that is never printed nor put on a command line.',
-  options: {
-    branch: { type: 'string', required: true, value: 'name', description: 'the branch, owned by this automation (force-pushed)' },
-    title: { type: 'string', required: true, value: 'text', description: 'the commit message and pull request title' },
-    'body-file': { type: 'string', required: true, value: 'file', description: 'the pull request description (Markdown)' },
-    path: { type: 'string', required: true, value: 'file', description: 'the changed file; only it is committed' },
-    base: { type: 'string', default: 'main', value: 'branch', description: 'the branch the pull request merges into' },
-    repo: { type: 'string', value: 'owner/name', description: 'the repository', defaultText: 'read from the origin remote' },
+export const openPrCli = command(
+  {
+    script: 'open-pr',
+    summary:
+      'Commits one changed file to a branch and opens (or updates) its pull request, with a token that is never printed nor put on a command line.',
+    options: {
+      branch: { type: 'string', required: true, value: 'name', description: 'the branch, owned by this automation (force-pushed)' },
+      title: { type: 'string', required: true, value: 'text', description: 'the commit message and pull request title' },
+      'body-file': { type: 'string', required: true, value: 'file', description: 'the pull request description (Markdown)' },
+      path: { type: 'string', required: true, value: 'file', description: 'the changed file; only it is committed' },
+      base: { type: 'string', default: 'main', value: 'branch', description: 'the branch the pull request merges into' },
+      repo: { type: 'string', value: 'owner/name', description: 'the repository', defaultText: 'read from the origin remote' },
+    },
+    notes: ["environment: GH_TOKEN, a token with contents: write and pull-requests: write (a GitHub App's)"],
   },
-  notes: ['environment: GH_TOKEN, a token with contents: write and pull-requests: write (a GitHub App\'s)'],
-}, async ({ values: o }, io, deps: OpenPrDeps = processDeps(io.cwd)) => {
-  const token = deps.env.GH_TOKEN;
-  if (token === undefined || token === '') throw new UsageError('GH_TOKEN is not set. Fix: pass the GitHub App token in the step\'s env');
-  const bodyFile = path.resolve(io.cwd, o['body-file']);
-  if (!fs.existsSync(bodyFile) || !fs.statSync(bodyFile).isFile()) throw new UsageError(`${o['body-file']}: --body-file is not a file. Fix: write the pull request description to it first`);
-  const outcome = await openPr({
-    branch: o.branch, title: o.title, body: fs.readFileSync(bodyFile, 'utf8'), path: o.path, base: o.base, token,
-    ...(o.repo !== undefined && { repo: o.repo }), git: deps.git, connection: deps.connection,
-  });
-  io.out(outcome.action === 'unchanged' ? `${o.path} is unchanged: no pull request needed\n` : `${outcome.action} pull request ${outcome.url}\n`);
-});
+  async ({ values: o }, io, deps: OpenPrDeps = processDeps(io.cwd)) => {
+    const token = deps.env.GH_TOKEN;
+    if (token === undefined || token === '') throw new UsageError("GH_TOKEN is not set. Fix: pass the GitHub App token in the step's env");
+    const bodyFile = path.resolve(io.cwd, o['body-file']);
+    if (!fs.existsSync(bodyFile) || !fs.statSync(bodyFile).isFile())
+      throw new UsageError(`${o['body-file']}: --body-file is not a file. Fix: write the pull request description to it first`);
+    const outcome = await openPr({
+      branch: o.branch,
+      title: o.title,
+      body: fs.readFileSync(bodyFile, 'utf8'),
+      path: o.path,
+      base: o.base,
+      token,
+      ...(o.repo !== undefined && { repo: o.repo }),
+      git: deps.git,
+      connection: deps.connection,
+    });
+    io.out(
+      outcome.action === 'unchanged'
+        ? `${o.path} is unchanged: no pull request needed\n`
+        : `${outcome.action} pull request ${outcome.url}\n`,
+    );
+  },
+);

@@ -14,7 +14,8 @@ function fakes(status: string, pulls: unknown[], failWith?: number) {
     if (args[0] === 'remote') return 'https://github.com/my-org/platform.git\n';
     return '';
   };
-  const reply = (code: number, json: unknown): FakeReply => (failWith === undefined ? { status: code, json } : { status: failWith, json: { message: 'Resource not accessible by integration' } });
+  const reply = (code: number, json: unknown): FakeReply =>
+    failWith === undefined ? { status: code, json } : { status: failWith, json: { message: 'Resource not accessible by integration' } };
   const github = fakeGitHub({
     [`GET ${LIST}`]: reply(200, pulls),
     [`POST ${API}/pulls`]: reply(201, { number: 42, html_url: 'https://github.com/my-org/platform/pull/42' }),
@@ -25,7 +26,13 @@ function fakes(status: string, pulls: unknown[], failWith?: number) {
 
 function options(f: ReturnType<typeof fakes>): OpenPrOptions {
   return {
-    branch: 'release/reviews-v2', title: 'Release reviews v2 to dev', body: 'pin', path: 'services/releases/dev.yaml', base: 'main', token: TOKEN, git: f.git,
+    branch: 'release/reviews-v2',
+    title: 'Release reviews v2 to dev',
+    body: 'pin',
+    path: 'services/releases/dev.yaml',
+    base: 'main',
+    token: TOKEN,
+    git: f.git,
     connection: { fetch: f.github.fetch, retryBaseMs: 1, throttle: false },
   };
 }
@@ -66,12 +73,17 @@ describe('open-pr', () => {
     expect(f.gitCalls.flatMap((c) => c.args).join(' ')).not.toContain(TOKEN);
     const push = f.gitCalls.find((c) => c.args[0] === 'push');
     expect(push?.env).toEqual(authEnv(TOKEN));
-    expect(Buffer.from((push?.env?.GIT_CONFIG_VALUE_0 ?? '').replace('AUTHORIZATION: basic ', ''), 'base64').toString()).toBe(`x-access-token:${TOKEN}`);
+    expect(Buffer.from((push?.env?.GIT_CONFIG_VALUE_0 ?? '').replace('AUTHORIZATION: basic ', ''), 'base64').toString()).toBe(
+      `x-access-token:${TOKEN}`,
+    );
   });
 
   it('explains a 403 with the permission the token lacks, without the token', async () => {
     const f = fakes(' M services/releases/dev.yaml\n', [], 403);
-    const error = await openPr(options(f)).then(() => undefined, (e: Error) => e);
+    const error = await openPr(options(f)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).toBe(
       'GET /repos/my-org/platform/pulls failed: 403 Resource not accessible by integration. ' +
         'Fix: the token needs contents: write and pull-requests: write on the repository (install the GitHub App on it)',

@@ -23,10 +23,18 @@ export interface PlanOptions {
 /** What the referenced dev stack holds, offline: a kubeconfig, and its settings read from its files. */
 function devStackOutputs(environment: EnvironmentConfig, root: string): Record<string, Record<string, unknown>> {
   if (environment.kind !== 'preview') return {};
-  return { [environment.devStackReference]: { kubeconfig: 'apiVersion: v1\nkind: Config\n', previewSettings: previewSettings(loadEnvironment('dev', root)) } };
+  return {
+    [environment.devStackReference]: {
+      kubeconfig: 'apiVersion: v1\nkind: Config\n',
+      previewSettings: previewSettings(loadEnvironment('dev', root)),
+    },
+  };
 }
 
-export async function planStack(stack: string, options: PlanOptions = {}): Promise<{ recording: Recording; outputs: ProgramOutputs; text: string }> {
+export async function planStack(
+  stack: string,
+  options: PlanOptions = {},
+): Promise<{ recording: Recording; outputs: ProgramOutputs; text: string }> {
   const root = options.root ?? repoRoot();
   // Settings first, offline: bad ones fail here naming the file, before any mock is installed.
   const environment = loadEnvironment(stack, root);
@@ -37,7 +45,9 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     stackOutputs: {
       ...devStackOutputs(environment, root),
       // A platform stack reads its accounts and keys from its bootstrap stack.
-      [environment.bootstrapStackReference]: { ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }) },
+      [environment.bootstrapStackReference]: {
+        ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }),
+      },
     },
   });
   setProgramConfig(files.values);
@@ -47,13 +57,27 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 }
 
 /** `npm run plan -- <argv>`: prints the offline plan of a stack's platform or bootstrap program. */
-export const planCli = command({
-  script: 'plan',
-  summary: 'Runs a stack\'s Pulumi program under mocks (no Pulumi CLI, no cloud) and prints every resource it declares, grouped by module, with its key settings.',
-  options: {
-    stack: { type: 'string', required: true, value: 'dev|staging|prod|pr-<N>', description: 'the stack: its settings are Pulumi.<stack>.yaml' },
-    program: { type: 'string', choices: ['platform', 'bootstrap'], default: 'platform', description: 'the Pulumi program: infra/ (platform) or bootstrap/' },
+export const planCli = command(
+  {
+    script: 'plan',
+    summary:
+      "Runs a stack's Pulumi program under mocks (no Pulumi CLI, no cloud) and prints every resource it declares, grouped by module, with its key settings.",
+    options: {
+      stack: {
+        type: 'string',
+        required: true,
+        value: 'dev|staging|prod|pr-<N>',
+        description: 'the stack: its settings are Pulumi.<stack>.yaml',
+      },
+      program: {
+        type: 'string',
+        choices: ['platform', 'bootstrap'],
+        default: 'platform',
+        description: 'the Pulumi program: infra/ (platform) or bootstrap/',
+      },
+    },
   },
-}, async ({ values }, io) => {
-  io.out((values.program === 'bootstrap' ? await planBootstrap(values.stack) : await planStack(values.stack)).text);
-});
+  async ({ values }, io) => {
+    io.out((values.program === 'bootstrap' ? await planBootstrap(values.stack) : await planStack(values.stack)).text);
+  },
+);

@@ -17,7 +17,9 @@ describe('npm run plan', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Plan for stack staging: \d+ resources \(offline, under mocks\)\n/);
     expect(result.stdout).toContain('Cluster platform-staging-cluster  location=europe-west1  releaseChannel.channel=REGULAR');
-    expect(result.stdout).toContain('Firewall staging-network-allow-lb-to-gateway  direction=INGRESS  sourceRanges=[130.211.0.0/22, 35.191.0.0/16]');
+    expect(result.stdout).toContain(
+      'Firewall staging-network-allow-lb-to-gateway  direction=INGRESS  sourceRanges=[130.211.0.0/22, 35.191.0.0/16]',
+    );
     expect(result.stdout).toContain('GlobalForwardingRule staging-lb-https-rule  loadBalancingScheme=EXTERNAL_MANAGED  portRange=443');
   });
 
@@ -31,7 +33,9 @@ describe('npm run plan', () => {
   it('rejects an unknown stack with the available ones, and a missing --stack with usage', async () => {
     const unknown = await plan('--stack', 'qa');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
+    expect(unknown.stderr).toContain(
+      'Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml',
+    );
     const missing = await plan();
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('usage: npm run plan -- --stack <dev|staging|prod|pr-<N>>');

@@ -51,7 +51,13 @@ export function environmentCheck(env: string, root = repoRoot(), date = today())
   const locations = synthesis.files.flatMap((f) => renderedLocations(`dist/${env}/${f.name}`, rendered.get(f.name) ?? '', f.objects));
   // A rule that throws on synthesized objects is a bug (exit 3, with its own stack), not bad input.
   const report = evaluate(RULES, { manifests: environmentContext(objects, environment, environment) }, options(env, root, date));
-  return { title: `Policy check of the ${env} manifests`, target: 'manifests', report, locations: locationsById(objects, locations), source: `Pulumi.${env}.yaml` };
+  return {
+    title: `Policy check of the ${env} manifests`,
+    target: 'manifests',
+    report,
+    locations: locationsById(objects, locations),
+    source: `Pulumi.${env}.yaml`,
+  };
 }
 
 export function checkEnvironment(env: string, root = repoRoot(), date = today()): Report {
@@ -60,23 +66,30 @@ export function checkEnvironment(env: string, root = repoRoot(), date = today())
 
 /** A rule that threw on the input: the runner finds the object that makes it throw. */
 class RuleCrash extends Error {
-  constructor(readonly rule: ManifestRule, override readonly cause: unknown) {
+  constructor(
+    readonly rule: ManifestRule,
+    override readonly cause: unknown,
+  ) {
     super(`${rule.id}: ${(cause as Error).message}`);
   }
 }
 
 /** The rules, each throwing a RuleCrash that names it instead of a bare TypeError. */
 function guarded(rules: readonly Rule[]): Rule[] {
-  return rules.map((rule) => (rule.target === 'resources' ? rule : {
-    ...rule,
-    check: (ctx: ManifestContext) => {
-      try {
-        return rule.check(ctx);
-      } catch (error) {
-        throw new RuleCrash(rule, error);
-      }
-    },
-  }));
+  return rules.map((rule) =>
+    rule.target === 'resources'
+      ? rule
+      : {
+          ...rule,
+          check: (ctx: ManifestContext) => {
+            try {
+              return rule.check(ctx);
+            } catch (error) {
+              throw new RuleCrash(rule, error);
+            }
+          },
+        },
+  );
 }
 
 /**
@@ -95,12 +108,14 @@ function malformedObject(crash: RuleCrash, ctx: ManifestContext, locations: read
   });
   if (index === -1) throw crash.cause;
   const o = ctx.objects[index];
-  throw new ValidationError([{
-    where: describeLocation(locations[index]),
-    field: objectId(o),
-    problem: `has a field of an unexpected type or shape, which rule ${crash.rule.id} cannot read (${(crash.cause as Error).message})`,
-    fix: `check the object against its schema (kubectl apply --dry-run=server -f ${locations[index].file}), or move the file out of the directory`,
-  }]);
+  throw new ValidationError([
+    {
+      where: describeLocation(locations[index]),
+      field: objectId(o),
+      problem: `has a field of an unexpected type or shape, which rule ${crash.rule.id} cannot read (${(crash.cause as Error).message})`,
+      fix: `check the object against its schema (kubectl apply --dry-run=server -f ${locations[index].file}), or move the file out of the directory`,
+    },
+  ]);
 }
 
 export interface DirectorySettings {
@@ -121,7 +136,10 @@ export function directoryCheck(dir: string, settings: DirectorySettings, shown =
     if (error instanceof RuleCrash) malformedObject(error, manifests, input.locations);
     throw error;
   }
-  const registries = settings.allowedRegistries.length === 0 ? 'no allowed registries: pass --env or --registry' : `registries ${settings.allowedRegistries.join(' ')}`;
+  const registries =
+    settings.allowedRegistries.length === 0
+      ? 'no allowed registries: pass --env or --registry'
+      : `registries ${settings.allowedRegistries.join(' ')}`;
   return {
     title: `Policy check of ${shown} (profile ${settings.profile}, ${registries})`,
     target: 'manifests',
@@ -136,7 +154,13 @@ export function checkDirectory(dir: string, settings: DirectorySettings, root = 
 }
 
 /** The GCP rules over what a stack's Pulumi program declares under mocks. */
-export function checkInfrastructure(stack: string, profile: EnvironmentProfile, recording: Recording, root = repoRoot(), date = today()): Report {
+export function checkInfrastructure(
+  stack: string,
+  profile: EnvironmentProfile,
+  recording: Recording,
+  root = repoRoot(),
+  date = today(),
+): Report {
   const resources = gcpResourcesOf(recording.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
   return evaluate(RULES, { resources: { resources, profile } }, options(stack, root, date));
 }
@@ -158,13 +182,21 @@ export function defaultDocsUrl(env: NodeJS.ProcessEnv, root = repoRoot()): strin
 export function formatChecks(checks: readonly PolicyCheck[], format: PolicyFormat, docsUrl: string): string {
   if (format === 'json') return formatJsonReport(checks);
   if (format === 'sarif') {
-    return formatSarif(checks, { docsUrl, exceptionsFile: 'policies/exceptions.yaml', rulesOf: (check) => RULES.filter((r) => r.target === check.target) });
+    return formatSarif(checks, {
+      docsUrl,
+      exceptionsFile: 'policies/exceptions.yaml',
+      rulesOf: (check) => RULES.filter((r) => r.target === check.target),
+    });
   }
   return checks.map((c) => formatReport(c.report, c.title, c)).join('');
 }
 
 /** `--env` takes profile, allowed registries and exceptions from the stack; flags override. */
-function directorySettings(env: string | undefined, profile: EnvironmentProfile | undefined, registries: readonly string[] | undefined): DirectorySettings {
+function directorySettings(
+  env: string | undefined,
+  profile: EnvironmentProfile | undefined,
+  registries: readonly string[] | undefined,
+): DirectorySettings {
   const stack = env === undefined ? undefined : loadEnvironment(env);
   return {
     profile: profile ?? stack?.profile ?? 'prod',
@@ -174,42 +206,65 @@ function directorySettings(env: string | undefined, profile: EnvironmentProfile 
 }
 
 /** `npm run policy -- <argv>`: prints the reports; exit code 1 when a mandatory rule fails. */
-export const policyCli = command({
-  script: 'policy',
-  summary: 'The policy catalogue over an environment\'s manifests (and, with --infra, its infrastructure), or over any directory of Kubernetes/Istio YAML (--dir); exceptions from policies/exceptions.yaml apply.',
-  options: {
-    infra: { type: 'boolean', description: 'also check the GCP resources the stack\'s Pulumi program declares (offline, under mocks)' },
-    dir: { type: 'string', value: 'path', description: 'a directory of Kubernetes/Istio YAML to check instead of an environment' },
-    env: { type: 'string', description: 'with --dir: take the profile, allowed registries and exceptions of this stack' },
-    profile: { type: 'string', choices: ENVIRONMENT_PROFILES, description: 'with --dir: the environment profile the rules apply', defaultText: 'the --env stack\'s, else prod' },
-    registry: { type: 'string', multiple: true, value: 'prefix', description: 'with --dir: an allowed image registry prefix', defaultText: 'the --env stack\'s, else none' },
-    format: { type: 'string', choices: POLICY_FORMATS, default: 'text', description: 'the report format' },
-    'docs-url': { type: 'string', value: 'url', description: 'where SARIF help links point', defaultText: 'docs/policies.md of this commit on GitHub in a workflow, the local file otherwise' },
+export const policyCli = command(
+  {
+    script: 'policy',
+    summary:
+      "The policy catalogue over an environment's manifests (and, with --infra, its infrastructure), or over any directory of Kubernetes/Istio YAML (--dir); exceptions from policies/exceptions.yaml apply.",
+    options: {
+      infra: { type: 'boolean', description: "also check the GCP resources the stack's Pulumi program declares (offline, under mocks)" },
+      dir: { type: 'string', value: 'path', description: 'a directory of Kubernetes/Istio YAML to check instead of an environment' },
+      env: { type: 'string', description: 'with --dir: take the profile, allowed registries and exceptions of this stack' },
+      profile: {
+        type: 'string',
+        choices: ENVIRONMENT_PROFILES,
+        description: 'with --dir: the environment profile the rules apply',
+        defaultText: "the --env stack's, else prod",
+      },
+      registry: {
+        type: 'string',
+        multiple: true,
+        value: 'prefix',
+        description: 'with --dir: an allowed image registry prefix',
+        defaultText: "the --env stack's, else none",
+      },
+      format: { type: 'string', choices: POLICY_FORMATS, default: 'text', description: 'the report format' },
+      'docs-url': {
+        type: 'string',
+        value: 'url',
+        description: 'where SARIF help links point',
+        defaultText: 'docs/policies.md of this commit on GitHub in a workflow, the local file otherwise',
+      },
+    },
+    forms: [
+      {
+        positionals: [{ name: 'env', description: 'the environment whose synthesized manifests are checked (Pulumi.<env>.yaml)' }],
+        optional: ['infra', 'format', 'docs-url'],
+      },
+      { required: ['dir'], optional: ['env', 'profile', 'registry', 'format', 'docs-url'] },
+    ],
+    failsWhen: 'a mandatory rule fails or an exception expired',
   },
-  forms: [
-    { positionals: [{ name: 'env', description: 'the environment whose synthesized manifests are checked (Pulumi.<env>.yaml)' }], optional: ['infra', 'format', 'docs-url'] },
-    { required: ['dir'], optional: ['env', 'profile', 'registry', 'format', 'docs-url'] },
-  ],
-  failsWhen: 'a mandatory rule fails or an exception expired',
-}, async ({ values, positionals }, io) => {
-  const checks: PolicyCheck[] = [];
-  if (values.dir !== undefined) {
-    const settings = directorySettings(values.env, values.profile, values.registry);
-    const dir = path.resolve(io.cwd, values.dir);
-    checks.push(directoryCheck(dir, settings, path.relative(io.cwd, dir).split(path.sep).join('/') || '.'));
-  } else {
-    const env = positionals[0];
-    checks.push(environmentCheck(env));
-    if (values.infra) {
-      const { recording } = await planStack(env);
-      checks.push({
-        title: `Policy check of the ${env} infrastructure (offline)`,
-        target: 'resources',
-        report: checkInfrastructure(env, loadEnvironment(env).profile, recording),
-        source: `Pulumi.${env}.yaml`,
-      });
+  async ({ values, positionals }, io) => {
+    const checks: PolicyCheck[] = [];
+    if (values.dir !== undefined) {
+      const settings = directorySettings(values.env, values.profile, values.registry);
+      const dir = path.resolve(io.cwd, values.dir);
+      checks.push(directoryCheck(dir, settings, path.relative(io.cwd, dir).split(path.sep).join('/') || '.'));
+    } else {
+      const env = positionals[0];
+      checks.push(environmentCheck(env));
+      if (values.infra) {
+        const { recording } = await planStack(env);
+        checks.push({
+          title: `Policy check of the ${env} infrastructure (offline)`,
+          target: 'resources',
+          report: checkInfrastructure(env, loadEnvironment(env).profile, recording),
+          source: `Pulumi.${env}.yaml`,
+        });
+      }
     }
-  }
-  io.out(formatChecks(checks, values.format, values['docs-url'] ?? defaultDocsUrl(process.env)));
-  return checks.every(({ report }) => passed(report)) ? EXIT.ok : EXIT.checkFailed;
-});
+    io.out(formatChecks(checks, values.format, values['docs-url'] ?? defaultDocsUrl(process.env)));
+    return checks.every(({ report }) => passed(report)) ? EXIT.ok : EXIT.checkFailed;
+  },
+);

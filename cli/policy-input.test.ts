@@ -9,7 +9,8 @@ import { runCli, type CliResult } from '../test/cli';
 import { policyCli } from './policy-command';
 
 const deployment = (spec: string): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: n}\nspec: ${spec}\n`;
-const object = (apiVersion: string, kind: string, rest: string): string => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: s, namespace: n}\n${rest}\n`;
+const object = (apiVersion: string, kind: string, rest: string): string =>
+  `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: s, namespace: n}\n${rest}\n`;
 
 /** Documents that are no Kubernetes object: skipped with a note, exit 0. */
 const NOT_OBJECTS: Record<string, string> = {
@@ -23,7 +24,7 @@ const NOT_OBJECTS: Record<string, string> = {
   'an empty kind': 'apiVersion: v1\nkind: ""\nmetadata: {name: x}\n',
   'a sequence': '- a\n- b\n',
   'a number': '42\n',
-  'null': '~\n',
+  null: '~\n',
   'control characters': '\u0001\u0002\n',
   'a List with null items': 'apiVersion: v1\nkind: List\nitems:\n',
   'a List of odd items': 'apiVersion: v1\nkind: List\nitems: [null, 5, {kind: Pod}]\n',
@@ -32,11 +33,14 @@ const NOT_OBJECTS: Record<string, string> = {
 /** Text that is not YAML: exit 2 with the file and line. */
 const NOT_YAML: Record<string, string> = {
   'an unclosed flow': 'a: [1\n',
-  'tabs': 'a:\n\t- b\n',
+  tabs: 'a:\n\t- b\n',
   'a duplicate key': 'a: 1\na: 2\n',
   'an unknown alias': 'a: *nope\n',
   'nesting 5000 deep': `${'['.repeat(5000)}${']'.repeat(5000)}\n`,
-  'an alias bomb': `a: &a [${Array(10).fill('x').join(', ')}]\n${'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`).join('\n')}\n`,
+  'an alias bomb': `a: &a [${Array(10).fill('x').join(', ')}]\n${'bcdef'
+    .split('')
+    .map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`)
+    .join('\n')}\n`,
 };
 
 /** Objects with fields of the wrong type: a report, or exit 2 naming the object's file. */
@@ -47,19 +51,30 @@ const MALFORMED: Record<string, string> = {
   'containers a string': deployment('{template: {spec: {containers: x}}}'),
   'a numeric container': deployment('{template: {spec: {containers: [5]}}}'),
   'a null container': deployment('{template: {spec: {containers: [null]}}}'),
-  'securityContext a string': deployment('{template: {spec: {securityContext: x, containers: [{name: a, image: b, securityContext: 5, ports: x, env: 5, resources: x}]}}}'),
+  'securityContext a string': deployment(
+    '{template: {spec: {securityContext: x, containers: [{name: a, image: b, securityContext: 5, ports: x, env: 5, resources: x}]}}}',
+  ),
   'selector a string': deployment('{selector: x, template: {metadata: {labels: x}, spec: {containers: []}}}'),
   'volumes a string': deployment('{template: {spec: {volumes: x, containers: [{name: a, image: 5, volumeMounts: 7}]}}}'),
   'Pod containers a string': object('v1', 'Pod', 'spec: {containers: x, initContainers: 5}'),
   'Service ports a string': object('v1', 'Service', 'spec: {ports: x, selector: 5}'),
   'Service odd ports': object('v1', 'Service', 'spec: {ports: [5, {port: x}], selector: {a: [1]}}'),
   'NetworkPolicy spec a list': object('networking.k8s.io/v1', 'NetworkPolicy', 'spec: []'),
-  'NetworkPolicy odd rules': object('networking.k8s.io/v1', 'NetworkPolicy', 'spec: {podSelector: 5, ingress: x, egress: [5], policyTypes: x}'),
+  'NetworkPolicy odd rules': object(
+    'networking.k8s.io/v1',
+    'NetworkPolicy',
+    'spec: {podSelector: 5, ingress: x, egress: [5], policyTypes: x}',
+  ),
   'Role rules a string': object('rbac.authorization.k8s.io/v1', 'Role', 'rules: x'),
-  'ClusterRole odd rules': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: s}\nrules: [5, {verbs: x, resources: 5}]\n',
+  'ClusterRole odd rules':
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: s}\nrules: [5, {verbs: x, resources: 5}]\n',
   'RoleBinding roleRef a string': object('rbac.authorization.k8s.io/v1', 'RoleBinding', 'roleRef: x\nsubjects: 5'),
   'VirtualService http a string': object('networking.istio.io/v1', 'VirtualService', 'spec: {hosts: x, gateways: 5, http: x}'),
-  'VirtualService odd routes': object('networking.istio.io/v1', 'VirtualService', 'spec: {hosts: [5], http: [5, {route: x}, {route: [5, {destination: x}]}]}'),
+  'VirtualService odd routes': object(
+    'networking.istio.io/v1',
+    'VirtualService',
+    'spec: {hosts: [5], http: [5, {route: x}, {route: [5, {destination: x}]}]}',
+  ),
   'Gateway servers a string': object('networking.istio.io/v1', 'Gateway', 'spec: {selector: x, servers: x}'),
   'Gateway odd servers': object('networking.istio.io/v1', 'Gateway', 'spec: {servers: [5, {port: x, hosts: x, tls: 5}]}'),
   'DestinationRule odd fields': object('networking.istio.io/v1', 'DestinationRule', 'spec: {host: 5, subsets: x, trafficPolicy: 5}'),
@@ -104,7 +119,9 @@ describe('npm run policy -- --dir on malformed documents', () => {
     const r = results.get(name) as CliResult;
     noStack(r);
     expect([r.code, r.stdout]).toEqual([2, '']);
-    expect(r.stderr).toMatch(/^error: \d+: unreadable manifests:\n {2}- \d+\/x\.yaml:\d+(:\d+)?: document 1 (is not valid YAML|cannot be read) \(.+\)\. Fix: fix the YAML at that line/);
+    expect(r.stderr).toMatch(
+      /^error: \d+: unreadable manifests:\n {2}- \d+\/x\.yaml:\d+(:\d+)?: document 1 (is not valid YAML|cannot be read) \(.+\)\. Fix: fix the YAML at that line/,
+    );
   });
 
   it.each(Object.keys(MALFORMED))('%s: a report, or exit 2 naming the object, its file and the rule that cannot read it', (name) => {
@@ -112,7 +129,9 @@ describe('npm run policy -- --dir on malformed documents', () => {
     noStack(r);
     if (r.code === 2) {
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^error: 1 problem found:\n {2}- \d+\/x\.yaml:1 \(document 1\): \w+\/n\/\w+ has a field of an unexpected type or shape, which rule [A-Z]{2}\d{2}-[a-z0-9-]+ cannot read \(.+\)\. Fix: check the object against its schema/);
+      expect(r.stderr).toMatch(
+        /^error: 1 problem found:\n {2}- \d+\/x\.yaml:1 \(document 1\): \w+\/n\/\w+ has a field of an unexpected type or shape, which rule [A-Z]{2}\d{2}-[a-z0-9-]+ cannot read \(.+\)\. Fix: check the object against its schema/,
+      );
     } else {
       expect([[0, 1].includes(r.code), r.stderr]).toEqual([true, '']);
       expect(r.stdout).toMatch(/^Policy check of \d+ \(profile prod, registries example\.com\/\): (PASS|FAIL) /);

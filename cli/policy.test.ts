@@ -17,7 +17,9 @@ function rulesNamed(report: string): string[] {
   return [...new Set([...report.matchAll(/\[(?:FAIL|warn|waived)\] ([A-Z]{2}\d{2}-[a-z0-9-]+)/g)].map((m) => m[1]))];
 }
 
-const manifestRuleIds = RULES.filter((r) => r.target === 'manifests').map((r) => r.id).sort();
+const manifestRuleIds = RULES.filter((r) => r.target === 'manifests')
+  .map((r) => r.id)
+  .sort();
 
 const RUNS = {
   dev: ['dev', '--infra'],
@@ -31,7 +33,16 @@ const RUNS = {
   realWorld: ['--dir', REAL_WORLD, '--registry', 'docker.io/library/'],
   invalid: ['--dir', path.join('test', 'fixtures', 'policy', 'invalid')],
   badJson: ['--dir', BAD, '--registry', 'europe-docker.pkg.dev/proj/', '--format', 'json'],
-  badSarif: ['--dir', BAD, '--registry', 'europe-docker.pkg.dev/proj/', '--format', 'sarif', '--docs-url', 'https://example.com/docs/policies.md'],
+  badSarif: [
+    '--dir',
+    BAD,
+    '--registry',
+    'europe-docker.pkg.dev/proj/',
+    '--format',
+    'sarif',
+    '--docs-url',
+    'https://example.com/docs/policies.md',
+  ],
   stagingJson: ['staging', '--format', 'json'],
   badFormat: ['dev', '--format', 'xml'],
 } as const;
@@ -81,15 +92,21 @@ describe('npm run policy -- --dir', () => {
   it('fails on the bad manifests and names every manifest rule, grouped by object with the fix', () => {
     const result = results.bad;
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^Policy check of test\/fixtures\/policy\/bad \(profile prod, registries europe-docker\.pkg\.dev\/proj\/\): FAIL/);
+    expect(result.stdout).toMatch(
+      /^Policy check of test\/fixtures\/policy\/bad \(profile prod, registries europe-docker\.pkg\.dev\/proj\/\): FAIL/,
+    );
     // The fixture breaks each rule on purpose: a new rule needs a broken example there.
     expect(rulesNamed(result.stdout).sort()).toEqual(manifestRuleIds);
-    expect(result.stdout).toContain([
-      'ClusterRoleBinding/operator-admin (test/fixtures/policy/bad/rbac.yaml:19)',
-      '  [FAIL] PS11-rbac-cluster-admin (critical): roleRef is ClusterRole cluster-admin',
-      '         fix: bind a Role with the permissions the subject needs instead',
-    ].join('\n'));
-    expect(result.stdout).toMatch(/Deployment\/default\/legacy \(test\/fixtures\/policy\/bad\/workloads\.yaml:2\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext.privileged is true\n {9}fix: /);
+    expect(result.stdout).toContain(
+      [
+        'ClusterRoleBinding/operator-admin (test/fixtures/policy/bad/rbac.yaml:19)',
+        '  [FAIL] PS11-rbac-cluster-admin (critical): roleRef is ClusterRole cluster-admin',
+        '         fix: bind a Role with the permissions the subject needs instead',
+      ].join('\n'),
+    );
+    expect(result.stdout).toMatch(
+      /Deployment\/default\/legacy \(test\/fixtures\/policy\/bad\/workloads\.yaml:2\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext.privileged is true\n {9}fix: /,
+    );
   });
 
   it('reads the profile and allowed registries from a stack with --env', () => {
@@ -103,7 +120,9 @@ describe('npm run policy -- --dir', () => {
   it('says when no registry is allowed', () => {
     const result = results.noRegistry;
     expect(result.stdout).toContain('no allowed registries: pass --env or --registry');
-    expect(result.stdout).toMatch(/IM02-allowed-registries \(high\): init container "setup": image busybox \(docker.io\/library\/busybox\) is not from an allowed registry \(none are allowed\)/);
+    expect(result.stdout).toMatch(
+      /IM02-allowed-registries \(high\): init container "setup": image busybox \(docker.io\/library\/busybox\) is not from an allowed registry \(none are allowed\)/,
+    );
   });
 
   it('names a directory that does not exist (exit 2)', () => {
@@ -115,20 +134,26 @@ describe('npm run policy -- --dir', () => {
   it('reads a real-world directory: skips what is not an object with a note, checks the items of a List, reports a duplicate', () => {
     const result = results.realWorld;
     expect([result.code, result.stderr]).toEqual([1, '']);
-    expect(result.stdout).toContain([
-      'ConfigMap/shop/settings (test/fixtures/policy/real-world/list.yaml:7, test/fixtures/policy/real-world/odd.yaml:9)',
-      '  [FAIL] IN01-duplicate-object (high): copy 2 of ConfigMap shop/settings: only the last copy applied is kept',
-    ].join('\n'));
-    expect(result.stdout).toMatch(/\nDeployment\/shop\/cart \(test\/fixtures\/policy\/real-world\/list\.yaml:14\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext\.privileged is true\n/);
-    expect(result.stdout).toContain([
-      'Skipped 5 documents (not checked):',
-      "  test/fixtures/policy/real-world/base/kustomization.yaml:2 (document 1): Kustomization (kustomize.config.k8s.io/v1beta1) has no metadata: not an object the API server stores (a kustomization or other tool's file)",
-      '  test/fixtures/policy/real-world/odd.yaml:2 (document 1): empty document',
-      '  test/fixtures/policy/real-world/odd.yaml:4 (document 2): a string ("just a string"), not a Kubernetes object',
-      '  test/fixtures/policy/real-world/odd.yaml:6 (document 3): a sequence, not a Kubernetes object',
-      '  test/fixtures/policy/real-world/values.yaml:2 (document 1): no apiVersion and kind: not a Kubernetes object',
-      '',
-    ].join('\n'));
+    expect(result.stdout).toContain(
+      [
+        'ConfigMap/shop/settings (test/fixtures/policy/real-world/list.yaml:7, test/fixtures/policy/real-world/odd.yaml:9)',
+        '  [FAIL] IN01-duplicate-object (high): copy 2 of ConfigMap shop/settings: only the last copy applied is kept',
+      ].join('\n'),
+    );
+    expect(result.stdout).toMatch(
+      /\nDeployment\/shop\/cart \(test\/fixtures\/policy\/real-world\/list\.yaml:14\)\n( {2}.*\n)* {2}\[FAIL\] PS02-privileged \(critical\): container "app": securityContext\.privileged is true\n/,
+    );
+    expect(result.stdout).toContain(
+      [
+        'Skipped 5 documents (not checked):',
+        "  test/fixtures/policy/real-world/base/kustomization.yaml:2 (document 1): Kustomization (kustomize.config.k8s.io/v1beta1) has no metadata: not an object the API server stores (a kustomization or other tool's file)",
+        '  test/fixtures/policy/real-world/odd.yaml:2 (document 1): empty document',
+        '  test/fixtures/policy/real-world/odd.yaml:4 (document 2): a string ("just a string"), not a Kubernetes object',
+        '  test/fixtures/policy/real-world/odd.yaml:6 (document 3): a sequence, not a Kubernetes object',
+        '  test/fixtures/policy/real-world/values.yaml:2 (document 1): no apiVersion and kind: not a Kubernetes object',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('stops on invalid YAML with exit 2, naming the file, line and fix', () => {
@@ -157,7 +182,14 @@ describe('npm run policy -- --format', () => {
     const json = JSON.parse(result.stdout) as JsonReport;
     expect([json.version, json.verdict, json.checks.length]).toEqual([1, 'FAIL', 1]);
     const [check] = json.checks;
-    expect(check).toMatchObject({ target: 'manifests', environment: 'dir', verdict: 'FAIL', rulesRun: manifestRuleIds.length, notes: [], exceptions: { expired: [], unused: [] } });
+    expect(check).toMatchObject({
+      target: 'manifests',
+      environment: 'dir',
+      verdict: 'FAIL',
+      rulesRun: manifestRuleIds.length,
+      notes: [],
+      exceptions: { expired: [], unused: [] },
+    });
     expect(check.title).toBe(results.bad.stdout.split(': FAIL')[0]);
     expect(check.counts.mandatory).toBe(Number(/(\d+) mandatory violations/.exec(results.bad.stdout)?.[1]));
     expect([...new Set(check.violations.map((v) => v.rule))].sort()).toEqual(manifestRuleIds);
@@ -178,7 +210,9 @@ describe('npm run policy -- --format', () => {
     expect([result.code, result.stderr]).toEqual([0, '']);
     const json = JSON.parse(result.stdout) as JsonReport;
     expect(json.verdict).toBe('PASS');
-    expect(json.checks.map((c) => [c.title, c.target, c.environment, c.verdict, c.violations])).toEqual([['Policy check of the staging manifests', 'manifests', 'staging', 'PASS', []]]);
+    expect(json.checks.map((c) => [c.title, c.target, c.environment, c.verdict, c.violations])).toEqual([
+      ['Policy check of the staging manifests', 'manifests', 'staging', 'PASS', []],
+    ]);
   });
 
   it('locates the objects of an environment in the files synth writes (dist/<env>/<file>), at the line each document starts', () => {
@@ -187,7 +221,11 @@ describe('npm run policy -- --format', () => {
     const [where] = check.locations?.get('Deployment/bookinfo/reviews-v1') ?? [];
     expect(where).toMatchObject({ file: 'dist/dev/reviews.yaml' });
     const lines = (rendered.get('reviews.yaml') ?? '').split('\n');
-    expect([lines[where.line - 2], lines[where.line - 1], lines.slice(where.line).find((l) => l.startsWith('  name: '))]).toEqual(['---', 'apiVersion: apps/v1', '  name: reviews-v1']);
+    expect([lines[where.line - 2], lines[where.line - 1], lines.slice(where.line).find((l) => l.startsWith('  name: '))]).toEqual([
+      '---',
+      'apiVersion: apps/v1',
+      '  name: reviews-v1',
+    ]);
     expect(check.source).toBe('Pulumi.dev.yaml');
   });
 
@@ -198,7 +236,9 @@ describe('npm run policy -- --format', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs).toHaveLength(1);
     expect(sarif.runs[0].results).toHaveLength((JSON.parse(results.badJson.stdout) as JsonReport).checks[0].violations.length);
-    expect((sarif.runs[0].tool.driver.rules as Array<{ helpUri: string }>)[0].helpUri).toMatch(/^https:\/\/example\.com\/docs\/policies\.md#[a-z]{2}\d{2}-/);
+    expect((sarif.runs[0].tool.driver.rules as Array<{ helpUri: string }>)[0].helpUri).toMatch(
+      /^https:\/\/example\.com\/docs\/policies\.md#[a-z]{2}\d{2}-/,
+    );
   });
 
   it('rejects an unknown format with exit 2 and the usage', () => {
@@ -207,9 +247,10 @@ describe('npm run policy -- --format', () => {
     expect(result.stderr).toContain('--format: "xml" is not one of text, json, sarif');
   });
 
-  it('links SARIF help to docs/policies.md at the workflow\'s commit on GitHub, or to the local file', () => {
-    expect(defaultDocsUrl({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/platform', GITHUB_SHA: 'abc123' }, '/repo'))
-      .toBe('https://github.com/acme/platform/blob/abc123/docs/policies.md');
+  it("links SARIF help to docs/policies.md at the workflow's commit on GitHub, or to the local file", () => {
+    expect(
+      defaultDocsUrl({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/platform', GITHUB_SHA: 'abc123' }, '/repo'),
+    ).toBe('https://github.com/acme/platform/blob/abc123/docs/policies.md');
     expect(defaultDocsUrl({}, '/repo')).toBe('file:///repo/docs/policies.md');
   });
 });
@@ -224,7 +265,11 @@ describe('the BookInfo manifests', () => {
   });
 
   it('are checked for real: the bad directory run in-process fails with the same path', () => {
-    const report = checkDirectory(path.join(ROOT, BAD), { profile: 'prod', allowedRegistries: ['europe-docker.pkg.dev/proj/'], environment: 'dir' });
+    const report = checkDirectory(path.join(ROOT, BAD), {
+      profile: 'prod',
+      allowedRegistries: ['europe-docker.pkg.dev/proj/'],
+      environment: 'dir',
+    });
     expect(passed(report)).toBe(false);
     expect(new Set(blocking(report).map((v) => v.rule.id)).size).toBeGreaterThan(60);
   });

@@ -81,27 +81,37 @@ export async function upsertComment(options: UpsertOptions): Promise<UpsertOutco
   checkMarkerKey(options.marker);
   if (!Number.isSafeInteger(options.pr) || options.pr <= 0) throw new UsageError(`--pr must be a positive whole number, not ${options.pr}`);
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repo)) {
-    throw new UsageError(`GITHUB_REPOSITORY "${options.repo}" must be owner/repo; GitHub Actions sets it, set it by hand only when running locally`);
+    throw new UsageError(
+      `GITHUB_REPOSITORY "${options.repo}" must be owner/repo; GitHub Actions sets it, set it by hand only when running locally`,
+    );
   }
-  const octokit = gitHub({ token: options.token, ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }), ...options.connection });
+  const octokit = gitHub({
+    token: options.token,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    ...options.connection,
+  });
   const [owner, repo] = options.repo.split('/');
   const marker = markerComment(options.marker);
   const body = prepareBody(options.body, options.marker);
-  return explained(async () => {
-    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.pr, per_page: 100 });
-    let existing: number | undefined;
-    // Stops at the page that holds the marker: later pages are not fetched.
-    for await (const page of pages) {
-      existing = page.data.find((c) => c.body?.includes(marker) === true)?.id;
-      if (existing !== undefined) break;
-    }
-    if (existing === undefined) {
-      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.pr, body });
-      return { action: 'created', id: data.id };
-    }
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
-    return { action: 'updated', id: data.id };
-  }, options.token, COMMENT_HINTS);
+  return explained(
+    async () => {
+      const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.pr, per_page: 100 });
+      let existing: number | undefined;
+      // Stops at the page that holds the marker: later pages are not fetched.
+      for await (const page of pages) {
+        existing = page.data.find((c) => c.body?.includes(marker) === true)?.id;
+        if (existing !== undefined) break;
+      }
+      if (existing === undefined) {
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.pr, body });
+        return { action: 'created', id: data.id };
+      }
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+      return { action: 'updated', id: data.id };
+    },
+    options.token,
+    COMMENT_HINTS,
+  );
 }
 
 export interface PrCommentArgs {
@@ -122,21 +132,38 @@ export interface PrCommentArgs {
  */
 export function missingNote(env: NodeJS.ProcessEnv): string {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
-  const link = server !== undefined && repo !== undefined && run !== undefined ? `[the workflow run](${server}/${repo}/actions/runs/${run})` : 'the workflow run';
+  const link =
+    server !== undefined && repo !== undefined && run !== undefined
+      ? `[the workflow run](${server}/${repo}/actions/runs/${run})`
+      : 'the workflow run';
   return `**No result for this commit**: the job that writes it failed before it did. See ${link}.\n`;
 }
 
 const isFile = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).isFile();
 
 /** The command behind the entry point: options and environment in, one line per comment out. */
-export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, usage: string, connection: Connection = {}): Promise<string> {
-  const required: Array<readonly [string, string | undefined]> = args.each === undefined
-    ? [['--pr', args.pr], ['--marker', args.marker], ['--body-file', args.bodyFile]]
-    : [['--pr', args.pr], ['--body-file', args.bodyFile]];
+export async function runPrComment(
+  args: PrCommentArgs,
+  env: NodeJS.ProcessEnv,
+  usage: string,
+  connection: Connection = {},
+): Promise<string> {
+  const required: Array<readonly [string, string | undefined]> =
+    args.each === undefined
+      ? [
+          ['--pr', args.pr],
+          ['--marker', args.marker],
+          ['--body-file', args.bodyFile],
+        ]
+      : [
+          ['--pr', args.pr],
+          ['--body-file', args.bodyFile],
+        ];
   for (const [flag, value] of required) {
     if (value === undefined) throw new UsageError(`${flag} is required\n${usage}`);
   }
-  if (args.each !== undefined && args.marker !== undefined) throw new UsageError(`--each takes each directory's name as the marker: leave out --marker\n${usage}`);
+  if (args.each !== undefined && args.marker !== undefined)
+    throw new UsageError(`--each takes each directory's name as the marker: leave out --marker\n${usage}`);
   const ifMissing = args.ifMissing ?? 'fail';
   if (ifMissing !== 'fail' && ifMissing !== 'note') throw new UsageError(`--if-missing must be fail or note, not "${ifMissing}"\n${usage}`);
   const pr = args.pr ?? '';
@@ -152,10 +179,19 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
   const bodyFile = args.bodyFile ?? '';
   let comments: Array<{ marker: string; body: string }>;
   if (args.each !== undefined) {
-    if (bodyFile.includes('/') || bodyFile.includes(path.sep)) throw new UsageError(`--body-file "${bodyFile}" must be a file name with --each, e.g. pulumi-output.md`);
+    if (bodyFile.includes('/') || bodyFile.includes(path.sep))
+      throw new UsageError(`--body-file "${bodyFile}" must be a file name with --each, e.g. pulumi-output.md`);
     // No directory or no file: the jobs that write them were skipped or failed first.
-    const dirs = fs.existsSync(args.each) ? fs.readdirSync(args.each, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
-    comments = dirs.filter((d) => isFile(path.join(args.each ?? '', d, bodyFile))).map((d) => ({ marker: d, body: fs.readFileSync(path.join(args.each ?? '', d, bodyFile), 'utf8') }));
+    const dirs = fs.existsSync(args.each)
+      ? fs
+          .readdirSync(args.each, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
+      : [];
+    comments = dirs
+      .filter((d) => isFile(path.join(args.each ?? '', d, bodyFile)))
+      .map((d) => ({ marker: d, body: fs.readFileSync(path.join(args.each ?? '', d, bodyFile), 'utf8') }));
     for (const { marker } of comments) checkMarkerKey(marker);
     if (comments.length === 0) return `no ${bodyFile} under ${args.each}: nothing to comment`;
   } else if (isFile(bodyFile)) {
@@ -163,7 +199,9 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
   } else if (ifMissing === 'note') {
     comments = [{ marker: args.marker ?? '', body: missingNote(env) }];
   } else {
-    throw new UsageError(`${bodyFile}: --body-file is not a file. Fix: write the comment first, e.g. npm run manifest-diff -- ... --out ${bodyFile}, or pass --if-missing note`);
+    throw new UsageError(
+      `${bodyFile}: --body-file is not a file. Fix: write the comment first, e.g. npm run manifest-diff -- ... --out ${bodyFile}, or pass --if-missing note`,
+    );
   }
   const lines: string[] = [];
   for (const { marker, body } of comments) {
@@ -183,16 +221,28 @@ export async function runPrComment(args: PrCommentArgs, env: NodeJS.ProcessEnv, 
 
 const PR_COMMENT = {
   script: 'pr-comment',
-  summary: 'Creates or updates the pull-request comment of a topic (found by its hidden marker), so a pull request shows the latest result once.',
+  summary:
+    'Creates or updates the pull-request comment of a topic (found by its hidden marker), so a pull request shows the latest result once.',
   options: {
     pr: { type: 'string', value: 'N', description: 'the pull request number' },
     marker: { type: 'string', value: 'key', description: 'the topic: lower-case letters, digits, ".", "_" or "-" (e.g. manifest-diff)' },
-    'body-file': { type: 'string', value: 'file', description: 'the comment\'s Markdown; with --each, its file name inside each directory' },
-    each: { type: 'string', value: 'dir', description: 'one comment per subdirectory that holds --body-file, the subdirectory\'s name as the marker' },
-    'if-missing': { type: 'string', choices: ['fail', 'note'], default: 'fail', description: 'when --body-file is missing: fail, or comment that the result is missing' },
+    'body-file': { type: 'string', value: 'file', description: "the comment's Markdown; with --each, its file name inside each directory" },
+    each: {
+      type: 'string',
+      value: 'dir',
+      description: "one comment per subdirectory that holds --body-file, the subdirectory's name as the marker",
+    },
+    'if-missing': {
+      type: 'string',
+      choices: ['fail', 'note'],
+      default: 'fail',
+      description: 'when --body-file is missing: fail, or comment that the result is missing',
+    },
   },
   forms: [{ required: ['pr', 'marker', 'body-file'], optional: ['if-missing'] }, { required: ['pr', 'each', 'body-file'] }],
-  notes: ['environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/repo), optional GITHUB_API_URL; GITHUB_SERVER_URL and GITHUB_RUN_ID for the missing-result note'],
+  notes: [
+    'environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/repo), optional GITHUB_API_URL; GITHUB_SERVER_URL and GITHUB_RUN_ID for the missing-result note',
+  ],
 } as const;
 
 /** `npm run pr-comment -- <argv>`: one line per comment created or updated. */

@@ -25,7 +25,14 @@ describe('upsertComment', () => {
       [`GET ${LIST}`]: { json: comments(1, 3) },
       [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 901 } },
     });
-    const outcome = await upsertComment({ pr: 7, marker: 'manifest-diff', body: `${MARKER}\n## Diff\n`, repo: 'acme/platform', token: TOKEN, connection: fast(github) });
+    const outcome = await upsertComment({
+      pr: 7,
+      marker: 'manifest-diff',
+      body: `${MARKER}\n## Diff\n`,
+      repo: 'acme/platform',
+      token: TOKEN,
+      connection: fast(github),
+    });
     expect(outcome).toEqual({ action: 'created', id: 901 });
     expect(github.requests()).toEqual([`GET ${LIST}`, `POST ${API}/repos/acme/platform/issues/7/comments`]);
     expect(github.calls[1].body).toEqual({ body: `${MARKER}\n## Diff\n` });
@@ -35,10 +42,23 @@ describe('upsertComment', () => {
     const page2 = `${API}/repositories/1/issues/7/comments?per_page=100&page=2`;
     const github = fakeGitHub({
       [`GET ${LIST}`]: { json: comments(1, 100), headers: { link: `<${page2}>; rel="next", <${page2}>; rel="last"` } },
-      [`GET ${page2}`]: { json: [{ id: 555, body: `${MARKER}\nold diff` }, { id: 556, body: 'later' }], headers: { link: `<${LIST}>; rel="prev", <${LIST}>; rel="first"` } },
+      [`GET ${page2}`]: {
+        json: [
+          { id: 555, body: `${MARKER}\nold diff` },
+          { id: 556, body: 'later' },
+        ],
+        headers: { link: `<${LIST}>; rel="prev", <${LIST}>; rel="first"` },
+      },
       [`PATCH ${API}/repos/acme/platform/issues/comments/555`]: { json: { id: 555 } },
     });
-    const outcome = await upsertComment({ pr: 7, marker: 'manifest-diff', body: 'new diff', repo: 'acme/platform', token: TOKEN, connection: fast(github) });
+    const outcome = await upsertComment({
+      pr: 7,
+      marker: 'manifest-diff',
+      body: 'new diff',
+      repo: 'acme/platform',
+      token: TOKEN,
+      connection: fast(github),
+    });
     expect(outcome).toEqual({ action: 'updated', id: 555 });
     expect(github.requests()).toEqual([`GET ${LIST}`, `GET ${page2}`, `PATCH ${API}/repos/acme/platform/issues/comments/555`]);
   });
@@ -48,7 +68,14 @@ describe('upsertComment', () => {
       [`GET ${LIST}`]: { json: [] },
       [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 2 } },
     });
-    await upsertComment({ pr: 7, marker: 'manifest-diff', body: '## Diff\n', repo: 'acme/platform', token: TOKEN, connection: fast(github) });
+    await upsertComment({
+      pr: 7,
+      marker: 'manifest-diff',
+      body: '## Diff\n',
+      repo: 'acme/platform',
+      token: TOKEN,
+      connection: fast(github),
+    });
     expect(github.calls[1].body).toEqual({ body: `${MARKER}\n## Diff\n` });
   });
 
@@ -58,17 +85,31 @@ describe('upsertComment', () => {
       [`GET ${ghes}/repos/acme/platform/issues/7/comments?per_page=100`]: { json: [] },
       [`POST ${ghes}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 3 } },
     });
-    await upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, apiUrl: `${ghes}/`, connection: fast(github) });
-    expect(github.calls[0].headers).toMatchObject({ authorization: `token ${TOKEN}`, accept: 'application/vnd.github.v3+json', 'x-github-api-version': '2022-11-28' });
+    await upsertComment({
+      pr: 7,
+      marker: 'manifest-diff',
+      body: 'x',
+      repo: 'acme/platform',
+      token: TOKEN,
+      apiUrl: `${ghes}/`,
+      connection: fast(github),
+    });
+    expect(github.calls[0].headers).toMatchObject({
+      authorization: `token ${TOKEN}`,
+      accept: 'application/vnd.github.v3+json',
+      'x-github-api-version': '2022-11-28',
+    });
     expect(github.calls[1].headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
   });
 
-  it('explains a 403 with GitHub\'s message and the permissions the job needs', async () => {
+  it("explains a 403 with GitHub's message and the permissions the job needs", async () => {
     const github = fakeGitHub({
       [`GET ${LIST}`]: { json: [] },
       [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 403, json: { message: 'Resource not accessible by integration' } },
     });
-    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) })).rejects.toThrow(
+    await expect(
+      upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) }),
+    ).rejects.toThrow(
       'POST /repos/acme/platform/issues/7/comments failed: 403 Resource not accessible by integration. ' +
         'Fix: the job needs `permissions: pull-requests: write`; pull requests from forks get a read-only token, ' +
         'so skip this step for them (if: github.event.pull_request.head.repo.full_name == github.repository)',
@@ -77,16 +118,18 @@ describe('upsertComment', () => {
 
   it('explains a 404 on the listing', async () => {
     const github = fakeGitHub({ [`GET ${LIST}`]: { status: 404, json: { message: 'Not Found' } } });
-    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) })).rejects.toThrow(
+    await expect(
+      upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) }),
+    ).rejects.toThrow(
       'GET /repos/acme/platform/issues/7/comments failed: 404 Not Found. Fix: check GITHUB_REPOSITORY (owner/repo) and --pr, and that the token can see the repository',
     );
   });
 
   it('refuses to send the token to a next page on another host', async () => {
     const github = fakeGitHub({ [`GET ${LIST}`]: { json: [], headers: { link: '<https://evil.example.com/page2>; rel="next"' } } });
-    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) })).rejects.toThrow(
-      'GitHub sent a link to https://evil.example.com, not https://api.github.com; refusing to send the token there',
-    );
+    await expect(
+      upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github) }),
+    ).rejects.toThrow('GitHub sent a link to https://evil.example.com, not https://api.github.com; refusing to send the token there');
     expect(github.calls).toHaveLength(1);
   });
 
@@ -97,7 +140,17 @@ describe('upsertComment', () => {
     [{ pr: 0 }, '--pr must be a positive whole number, not 0'],
   ])('refuses %j before calling GitHub', async (override, message) => {
     const github = fakeGitHub({});
-    await expect(upsertComment({ pr: 7, marker: 'manifest-diff', body: 'x', repo: 'acme/platform', token: TOKEN, connection: fast(github), ...override })).rejects.toThrow(message);
+    await expect(
+      upsertComment({
+        pr: 7,
+        marker: 'manifest-diff',
+        body: 'x',
+        repo: 'acme/platform',
+        token: TOKEN,
+        connection: fast(github),
+        ...override,
+      }),
+    ).rejects.toThrow(message);
     expect(github.calls).toEqual([]);
   });
 });
@@ -113,7 +166,8 @@ describe('prepareBody', () => {
     const prepared = prepareBody(body, 'manifest-diff');
     expect(prepared.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
     expect(prepared.startsWith(`${MARKER}\n<details>\n`)).toBe(true);
-    const tail = "x\n</details>\n\n**Truncated**: the full text has 80054 characters, more than a comment holds. See the workflow run's log for the rest.\n";
+    const tail =
+      "x\n</details>\n\n**Truncated**: the full text has 80054 characters, more than a comment holds. See the workflow run's log for the rest.\n";
     expect(prepared.slice(-tail.length)).toBe(tail);
   });
 
@@ -145,29 +199,61 @@ describe('runPrComment', () => {
 
   it.each([
     ['without --body-file', { pr: '7', marker: 'manifest-diff' }, env, '--body-file is required\nusage: test'],
-    ['with a --pr that is not a number', { pr: '#7', marker: 'manifest-diff', bodyFile: 'b.md' }, env, '--pr "#7" must be a positive whole number'],
-    ['without GITHUB_TOKEN', { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' }, { GITHUB_REPOSITORY: 'acme/platform' }, 'GITHUB_TOKEN is not set. Fix: pass it to the step: `env: GITHUB_TOKEN: ${{ github.token }}`'],
-    ['without GITHUB_REPOSITORY', { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' }, { GITHUB_TOKEN: TOKEN }, 'GITHUB_REPOSITORY is not set. Fix: GitHub Actions sets it; when running locally, set it to owner/repo'],
-    ['with a --body-file that does not exist', { pr: '7', marker: 'manifest-diff', bodyFile: 'no/such/body.md' }, env, 'no/such/body.md: --body-file is not a file.'],
+    [
+      'with a --pr that is not a number',
+      { pr: '#7', marker: 'manifest-diff', bodyFile: 'b.md' },
+      env,
+      '--pr "#7" must be a positive whole number',
+    ],
+    [
+      'without GITHUB_TOKEN',
+      { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' },
+      { GITHUB_REPOSITORY: 'acme/platform' },
+      'GITHUB_TOKEN is not set. Fix: pass it to the step: `env: GITHUB_TOKEN: ${{ github.token }}`',
+    ],
+    [
+      'without GITHUB_REPOSITORY',
+      { pr: '7', marker: 'manifest-diff', bodyFile: 'b.md' },
+      { GITHUB_TOKEN: TOKEN },
+      'GITHUB_REPOSITORY is not set. Fix: GitHub Actions sets it; when running locally, set it to owner/repo',
+    ],
+    [
+      'with a --body-file that does not exist',
+      { pr: '7', marker: 'manifest-diff', bodyFile: 'no/such/body.md' },
+      env,
+      'no/such/body.md: --body-file is not a file.',
+    ],
   ])('refuses to run %s', async (_name, args, environment, message) => {
     await expect(runPrComment(args, environment, USAGE, fast(fakeGitHub({})))).rejects.toThrow(message);
   });
 
-  it('comments a note with the run\'s link when the body file is missing and --if-missing note', async () => {
+  it("comments a note with the run's link when the body file is missing and --if-missing note", async () => {
     const github = fakeGitHub({
       [`GET ${LIST}`]: { json: [{ id: 5, body: `${MARKER}\nold diff` }] },
       [`PATCH ${API}/repos/acme/platform/issues/comments/5`]: { json: { id: 5 } },
     });
     const runEnv = { ...env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '99' };
-    expect(await runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile: path.join(tmp, 'none.md'), ifMissing: 'note' }, runEnv, USAGE, fast(github))).toBe('updated comment 5');
-    expect(github.calls[1].body?.body).toBe(`${MARKER}\n**No result for this commit**: the job that writes it failed before it did. See [the workflow run](https://github.com/acme/platform/actions/runs/99).\n`);
+    expect(
+      await runPrComment(
+        { pr: '7', marker: 'manifest-diff', bodyFile: path.join(tmp, 'none.md'), ifMissing: 'note' },
+        runEnv,
+        USAGE,
+        fast(github),
+      ),
+    ).toBe('updated comment 5');
+    expect(github.calls[1].body?.body).toBe(
+      `${MARKER}\n**No result for this commit**: the job that writes it failed before it did. See [the workflow run](https://github.com/acme/platform/actions/runs/99).\n`,
+    );
     expect(missingNote({})).toContain('See the workflow run.');
-    await expect(runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile, ifMissing: 'skip' }, env, USAGE)).rejects.toThrow('--if-missing must be fail or note, not "skip"');
+    await expect(runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile, ifMissing: 'skip' }, env, USAGE)).rejects.toThrow(
+      '--if-missing must be fail or note, not "skip"',
+    );
   });
 
-  it('comments once per downloaded artifact with --each, the directory\'s name as the marker', async () => {
+  it("comments once per downloaded artifact with --each, the directory's name as the marker", async () => {
     const dir = path.join(tmp, 'pulumi');
-    for (const name of ['pulumi-up-pr-7', 'pulumi-preview-dev', 'pulumi-preview-prod']) fs.mkdirSync(path.join(dir, name), { recursive: true });
+    for (const name of ['pulumi-up-pr-7', 'pulumi-preview-dev', 'pulumi-preview-prod'])
+      fs.mkdirSync(path.join(dir, name), { recursive: true });
     fs.writeFileSync(path.join(dir, 'pulumi-preview-dev', 'pulumi-output.md'), 'dev preview');
     fs.writeFileSync(path.join(dir, 'pulumi-up-pr-7', 'pulumi-output.md'), 'pr-7 up');
     const github = fakeGitHub({
@@ -175,13 +261,22 @@ describe('runPrComment', () => {
       [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 8 } },
     });
     // pulumi-preview-prod has no file (its job failed before writing it): no comment, no error.
-    expect(await runPrComment({ pr: '7', each: dir, bodyFile: 'pulumi-output.md' }, env, USAGE, fast(github))).toBe('created comment 8 (pulumi-preview-dev)\ncreated comment 8 (pulumi-up-pr-7)');
-    expect(github.calls.filter((c) => c.method === 'POST').map((c) => c.body?.body)).toEqual(['<!-- platform:pulumi-preview-dev -->\ndev preview', '<!-- platform:pulumi-up-pr-7 -->\npr-7 up']);
+    expect(await runPrComment({ pr: '7', each: dir, bodyFile: 'pulumi-output.md' }, env, USAGE, fast(github))).toBe(
+      'created comment 8 (pulumi-preview-dev)\ncreated comment 8 (pulumi-up-pr-7)',
+    );
+    expect(github.calls.filter((c) => c.method === 'POST').map((c) => c.body?.body)).toEqual([
+      '<!-- platform:pulumi-preview-dev -->\ndev preview',
+      '<!-- platform:pulumi-up-pr-7 -->\npr-7 up',
+    ]);
   });
 
   it('has nothing to comment with --each when no artifact was downloaded', async () => {
-    expect(await runPrComment({ pr: '7', each: path.join(tmp, 'no-such-dir'), bodyFile: 'pulumi-output.md' }, env, USAGE, fast(fakeGitHub({})))).toMatch(/nothing to comment$/);
-    await expect(runPrComment({ pr: '7', each: tmp, marker: 'x', bodyFile: 'pulumi-output.md' }, env, USAGE)).rejects.toThrow('--each takes each directory\'s name as the marker');
+    expect(
+      await runPrComment({ pr: '7', each: path.join(tmp, 'no-such-dir'), bodyFile: 'pulumi-output.md' }, env, USAGE, fast(fakeGitHub({}))),
+    ).toMatch(/nothing to comment$/);
+    await expect(runPrComment({ pr: '7', each: tmp, marker: 'x', bodyFile: 'pulumi-output.md' }, env, USAGE)).rejects.toThrow(
+      "--each takes each directory's name as the marker",
+    );
   });
 
   it('never shows the token, even when GitHub echoes it back or the network fails', async () => {
@@ -189,9 +284,16 @@ describe('runPrComment', () => {
     const failing: Fetch = async () => {
       throw new TypeError(`connect ECONNREFUSED (authorization: Bearer ${TOKEN})`);
     };
-    const ok = fakeGitHub({ [`GET ${LIST}`]: { json: [] }, [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 1 } } });
+    const ok = fakeGitHub({
+      [`GET ${LIST}`]: { json: [] },
+      [`POST ${API}/repos/acme/platform/issues/7/comments`]: { status: 201, json: { id: 1 } },
+    });
     const outputs = await Promise.all(
-      [echo.fetch, failing, ok.fetch].map((fetch) => runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile }, env, USAGE, { fetch, retryBaseMs: 1, throttle: false }).catch((error: Error) => error.message)),
+      [echo.fetch, failing, ok.fetch].map((fetch) =>
+        runPrComment({ pr: '7', marker: 'manifest-diff', bodyFile }, env, USAGE, { fetch, retryBaseMs: 1, throttle: false }).catch(
+          (error: Error) => error.message,
+        ),
+      ),
     );
     expect(outputs[0]).toContain('401');
     expect(outputs[1]).toContain('could not reach https://api.github.com');
@@ -216,7 +318,8 @@ describe('npm run pr-comment', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const spawn = (env: NodeJS.ProcessEnv) => spawnTsx('cli/pr-comment.ts', ['--pr', '7', '--marker', 'manifest-diff', '--body-file', body], { env });
+    const spawn = (env: NodeJS.ProcessEnv) =>
+      spawnTsx('cli/pr-comment.ts', ['--pr', '7', '--marker', 'manifest-diff', '--body-file', body], { env });
     const base = { PATH: process.env.PATH, HOME: process.env.HOME };
     results = await Promise.all([
       spawn({ ...base, GITHUB_REPOSITORY: 'acme/platform' }),
@@ -236,7 +339,8 @@ describe('npm run pr-comment', () => {
     expect(results[1]).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: GET /repos/acme/platform/issues/7/comments failed: 401 Bad credentials: ***. Fix: GITHUB_TOKEN is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step\n',
+      stderr:
+        'error: GET /repos/acme/platform/issues/7/comments failed: 401 Bad credentials: ***. Fix: GITHUB_TOKEN is missing, invalid or expired: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step\n',
     });
   });
 });

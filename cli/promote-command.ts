@@ -12,7 +12,14 @@ import { loadReleases, parseImageReference, validateReleases, type Releases } fr
 import type { Catalogue } from '../services/spec';
 import { command } from './args';
 import { RegistryError, registryDigestResolver, type DigestResolver } from './registry-digest';
-import { openReleasesDocument, pinsOf, releasesTarget, replaceFileAtomically, resolveCatalogue, serializeReleases } from './release-command';
+import {
+  openReleasesDocument,
+  pinsOf,
+  releasesTarget,
+  replaceFileAtomically,
+  resolveCatalogue,
+  serializeReleases,
+} from './release-command';
 import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 
 /** The only promotions: one step along dev -> staging -> prod. */
@@ -73,24 +80,37 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     if (next[service] === undefined) doc.deleteIn([service]);
   }
   replaceFileAtomically(target.path, serializeReleases(doc), (written) => {
-    assertNoProblems(validateReleases(loadReleases(written, target.file), catalogue, target.rules), `${target.file} would be invalid after the promotion`);
+    assertNoProblems(
+      validateReleases(loadReleases(written, target.file), catalogue, target.rules),
+      `${target.file} would be invalid after the promotion`,
+    );
   });
   const lines = changes.map((c) => `  ${c.service} ${c.key}: ${c.before ?? '(unpinned)'} -> ${c.after ?? '(removed)'}`);
-  return { file: target.file, changes, message: [`${target.file}: promoted ${changes.length} pin${changes.length === 1 ? '' : 's'} from ${source.file}`, ...lines].join('\n') };
+  return {
+    file: target.file,
+    changes,
+    message: [`${target.file}: promoted ${changes.length} pin${changes.length === 1 ? '' : 's'} from ${source.file}`, ...lines].join('\n'),
+  };
 }
 
 /** Only the next environment along dev -> staging -> prod. */
 export function promotionRouteProblems(from: string, to: string): Problem[] {
   if (PROMOTIONS[from] === to) return [];
-  const route = Object.entries(PROMOTIONS).map(([a, b]) => `--from ${a} --to ${b}`).join(' or ');
+  const route = Object.entries(PROMOTIONS)
+    .map(([a, b]) => `--from ${a} --to ${b}`)
+    .join(' or ');
   const known = Object.prototype.hasOwnProperty.call(PROMOTIONS, from);
-  return [{
-    where: 'npm run promote',
-    field: known ? '--to' : '--from',
-    value: known ? to : from,
-    problem: known ? `is not the environment after ${from} (that is ${PROMOTIONS[from]})` : 'is not an environment that promotes to another',
-    fix: `promote one step at a time: ${route}`,
-  }];
+  return [
+    {
+      where: 'npm run promote',
+      field: known ? '--to' : '--from',
+      value: known ? to : from,
+      problem: known
+        ? `is not the environment after ${from} (that is ${PROMOTIONS[from]})`
+        : 'is not an environment that promotes to another',
+      fix: `promote one step at a time: ${route}`,
+    },
+  ];
 }
 
 /**
@@ -111,11 +131,23 @@ export async function pinDigests(source: Releases, resolve: DigestResolver, file
     try {
       const digest = await resolve(image);
       if (DIGEST.test(digest)) out[service][key] = `${image}@${digest}`;
-      else problems.push({ where: file, field, value: image, problem: `resolved to "${digest}", which is not a sha256 digest`, fix: 'check the registry serves the image over the v2 API' });
+      else
+        problems.push({
+          where: file,
+          field,
+          value: image,
+          problem: `resolved to "${digest}", which is not a sha256 digest`,
+          fix: 'check the registry serves the image over the v2 API',
+        });
     } catch (error) {
       const reason = error instanceof RegistryError ? error.reason : (error as Error).message;
-      problems.push({ where: file, field, value: image, problem: `could not be resolved to a digest: ${reason}`,
-        fix: 'check the image was pushed and that the workflow can read the registry (GOOGLE_OAUTH_ACCESS_TOKEN for Artifact Registry)' });
+      problems.push({
+        where: file,
+        field,
+        value: image,
+        problem: `could not be resolved to a digest: ${reason}`,
+        fix: 'check the image was pushed and that the workflow can read the registry (GOOGLE_OAUTH_ACCESS_TOKEN for Artifact Registry)',
+      });
     }
   }
   assertNoProblems(problems, 'the promotion needs a digest for every pin');
@@ -136,24 +168,45 @@ export function pinChanges(current: Releases, next: Releases): PinChange[] {
 }
 
 /** `npm run promote -- <argv>`: promotes every pin one environment along and prints the changes. */
-export const promoteCli = command({
-  script: 'promote',
-  summary: 'Copies every image pin of an environment to the next one (dev -> staging -> prod), tags resolved to digests over the registry API, so the next environment runs the bytes that were tested.',
-  options: {
-    from: { type: 'string', required: true, choices: Object.keys(PROMOTIONS), description: 'the environment whose pins are copied' },
-    to: { type: 'string', required: true, choices: Object.values(PROMOTIONS), description: 'the environment after it, whose releases file is rewritten' },
-    catalogue: { type: 'string', value: 'module', description: 'the catalogue module, relative to the repository root', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
-    root: { type: 'string', value: 'dir', description: 'where Pulumi.<env>.yaml and services/releases/ are read and written', defaultText: 'the repository root' },
+export const promoteCli = command(
+  {
+    script: 'promote',
+    summary:
+      'Copies every image pin of an environment to the next one (dev -> staging -> prod), tags resolved to digests over the registry API, so the next environment runs the bytes that were tested.',
+    options: {
+      from: { type: 'string', required: true, choices: Object.keys(PROMOTIONS), description: 'the environment whose pins are copied' },
+      to: {
+        type: 'string',
+        required: true,
+        choices: Object.values(PROMOTIONS),
+        description: 'the environment after it, whose releases file is rewritten',
+      },
+      catalogue: {
+        type: 'string',
+        value: 'module',
+        description: 'the catalogue module, relative to the repository root',
+        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
+      },
+      root: {
+        type: 'string',
+        value: 'dir',
+        description: 'where Pulumi.<env>.yaml and services/releases/ are read and written',
+        defaultText: 'the repository root',
+      },
+    },
+    notes: [
+      'environment: GOOGLE_OAUTH_ACCESS_TOKEN, a token that reads private Artifact Registry images (google-github-actions/auth writes it)',
+    ],
   },
-  notes: ['environment: GOOGLE_OAUTH_ACCESS_TOKEN, a token that reads private Artifact Registry images (google-github-actions/auth writes it)'],
-}, async ({ values }, io) => {
-  const outcome = await promote({
-    from: values.from,
-    to: values.to,
-    catalogue: values.catalogue,
-    root: values.root && path.resolve(io.cwd, values.root),
-    // The credential is the workflow's, handed over by google-github-actions/auth.
-    resolve: registryDigestResolver({ googleAccessToken: process.env.GOOGLE_OAUTH_ACCESS_TOKEN }),
-  });
-  io.out(`${outcome.message}\n`);
-});
+  async ({ values }, io) => {
+    const outcome = await promote({
+      from: values.from,
+      to: values.to,
+      catalogue: values.catalogue,
+      root: values.root && path.resolve(io.cwd, values.root),
+      // The credential is the workflow's, handed over by google-github-actions/auth.
+      resolve: registryDigestResolver({ googleAccessToken: process.env.GOOGLE_OAUTH_ACCESS_TOKEN }),
+    });
+    io.out(`${outcome.message}\n`);
+  },
+);

@@ -11,7 +11,14 @@ import { ROOT, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const HUB = 'docker.io/istio/examples-bookinfo';
-const SERVICES = [['productpage', 'v1'], ['details', 'v1'], ['reviews', 'v1'], ['reviews', 'v2'], ['reviews', 'v3'], ['ratings', 'v1']] as const;
+const SERVICES = [
+  ['productpage', 'v1'],
+  ['details', 'v1'],
+  ['reviews', 'v1'],
+  ['reviews', 'v2'],
+  ['reviews', 'v3'],
+  ['ratings', 'v1'],
+] as const;
 
 let root: string;
 beforeEach(() => {
@@ -54,17 +61,36 @@ async function rejection(promise: Promise<unknown>): Promise<ValidationError> {
 /** Releases file text: the given header, then one block per service. */
 function pinsFile(header: string, pins: ReadonlyArray<readonly [string, string, string]>): string {
   const services = [...new Set(pins.map(([s]) => s))];
-  return header + services.map((s) => `${s}:\n${pins.filter(([x]) => x === s).map(([, k, image]) => `  ${k}: ${image}\n`).join('')}`).join('');
+  return (
+    header +
+    services
+      .map(
+        (s) =>
+          `${s}:\n${pins
+            .filter(([x]) => x === s)
+            .map(([, k, image]) => `  ${k}: ${image}\n`)
+            .join('')}`,
+      )
+      .join('')
+  );
 }
 
-const header = (env: string): string => original(env).split('\n').filter((l) => l.startsWith('#')).map((l) => `${l}\n`).join('');
+const header = (env: string): string =>
+  original(env)
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .map((l) => `${l}\n`)
+    .join('');
 
 describe('promote dev -> staging', () => {
-  it('pins every tag of dev by the digest the registry serves, keeping staging\'s comments', async () => {
+  it("pins every tag of dev by the digest the registry serves, keeping staging's comments", async () => {
     const { resolve, asked } = fakeRegistry('new ');
     const outcome = await run({ from: 'dev', to: 'staging', resolve });
     expect(asked).toEqual(SERVICES.map(([s, v]) => `${HUB}-${s}-${v}:1.20.3`));
-    const expected = pinsFile(header('staging'), SERVICES.map(([s, v]) => [s, v, `${HUB}-${s}-${v}:1.20.3@${sha(`new ${HUB}-${s}-${v}:1.20.3`)}`]));
+    const expected = pinsFile(
+      header('staging'),
+      SERVICES.map(([s, v]) => [s, v, `${HUB}-${s}-${v}:1.20.3@${sha(`new ${HUB}-${s}-${v}:1.20.3`)}`]),
+    );
     expect(read('staging')).toBe(expected);
     expect(read('staging').startsWith(header('staging'))).toBe(true);
     expect(outcome.changes).toHaveLength(6);
@@ -74,10 +100,14 @@ describe('promote dev -> staging', () => {
     );
   });
 
-  it('reports the repository\'s placeholders as already in sync when the registry serves them', async () => {
+  it("reports the repository's placeholders as already in sync when the registry serves them", async () => {
     // The placeholder digests are the sha256 of the tag text, which is what this fake serves.
     const outcome = await run({ from: 'dev', to: 'staging', resolve: fakeRegistry().resolve });
-    expect(outcome).toEqual({ file: 'services/releases/staging.yaml', changes: [], message: 'services/releases/staging.yaml: already in sync with services/releases/dev.yaml' });
+    expect(outcome).toEqual({
+      file: 'services/releases/staging.yaml',
+      changes: [],
+      message: 'services/releases/staging.yaml: already in sync with services/releases/dev.yaml',
+    });
     expect(read('staging')).toBe(original('staging'));
   });
 
@@ -100,23 +130,38 @@ describe('promote dev -> staging', () => {
     const outcome = await run({ from: 'dev', to: 'staging', resolve });
     expect(asked).not.toContain(pinned);
     expect(asked).toHaveLength(5);
-    expect(outcome.changes).toEqual([{ service: 'ratings', key: 'v1', before: `${HUB}-ratings-v1:1.20.3@${sha(`${HUB}-ratings-v1:1.20.3`)}`, after: pinned }]);
+    expect(outcome.changes).toEqual([
+      { service: 'ratings', key: 'v1', before: `${HUB}-ratings-v1:1.20.3@${sha(`${HUB}-ratings-v1:1.20.3`)}`, after: pinned },
+    ]);
     expect(read('staging')).toBe(original('staging').replace(/ {2}v1: .*ratings-v1.*\n/, `  v1: ${pinned}\n`));
   });
 
-  it('ends with exactly the source\'s pins: versions and services gone from dev are removed, new ones added', async () => {
+  it("ends with exactly the source's pins: versions and services gone from dev are removed, new ones added", async () => {
     const cart = defineService({ name: 'cart', description: 'cart', owner: 'team-shop', port: 8080, versions: [{ name: 'v1' }] });
     // The catalogue dropped reviews v3 and ratings, and gained cart.
     const catalogue: Catalogue = defineCatalogue('bookinfo', [
       ...bookinfo.services
         .filter((d) => d.spec.name !== 'ratings')
-        .map((d) => (d.spec.name === 'reviews' ? { ...d, spec: { ...d.spec, dependencies: [], versions: d.spec.versions.filter((v) => v.name !== 'v3') } } : d)),
+        .map((d) =>
+          d.spec.name === 'reviews'
+            ? { ...d, spec: { ...d.spec, dependencies: [], versions: d.spec.versions.filter((v) => v.name !== 'v3') } }
+            : d,
+        ),
       cart,
     ]);
-    write('dev', original('dev').replace(/ {2}v3: .*\n/, '').replace(/ratings:\n.*\n/, 'cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0\n'));
+    write(
+      'dev',
+      original('dev')
+        .replace(/ {2}v3: .*\n/, '')
+        .replace(/ratings:\n.*\n/, 'cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0\n'),
+    );
     const outcome = await run({ from: 'dev', to: 'staging', resolve: fakeRegistry().resolve, catalogue });
     expect(outcome.changes).toEqual([
-      { service: 'cart', key: 'v1', after: `europe-west1-docker.pkg.dev/p/apps/cart:1.0.0@${sha('europe-west1-docker.pkg.dev/p/apps/cart:1.0.0')}` },
+      {
+        service: 'cart',
+        key: 'v1',
+        after: `europe-west1-docker.pkg.dev/p/apps/cart:1.0.0@${sha('europe-west1-docker.pkg.dev/p/apps/cart:1.0.0')}`,
+      },
       { service: 'reviews', key: 'v3', before: expect.stringContaining('reviews-v3:1.20.3@sha256:') },
       { service: 'ratings', key: 'v1', before: expect.stringContaining('ratings-v1:1.20.3@sha256:') },
     ]);
@@ -124,7 +169,10 @@ describe('promote dev -> staging', () => {
     expect(outcome.message).toContain('  cart v1: (unpinned) -> europe-west1-docker.pkg.dev/p/apps/cart:1.0.0@sha256:');
     const expected = original('staging')
       .replace(/ {2}v3: .*\n/, '')
-      .replace(/ratings:\n.*\n/, `cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0@${sha('europe-west1-docker.pkg.dev/p/apps/cart:1.0.0')}\n`);
+      .replace(
+        /ratings:\n.*\n/,
+        `cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0@${sha('europe-west1-docker.pkg.dev/p/apps/cart:1.0.0')}\n`,
+      );
     expect(read('staging')).toBe(expected);
   });
 });
@@ -136,21 +184,43 @@ describe('promote staging -> prod', () => {
     const { resolve, asked } = fakeRegistry();
     const outcome = await run({ from: 'staging', to: 'prod', resolve });
     expect(asked).toEqual([]);
-    expect(outcome.message).toBe([
-      'services/releases/prod.yaml: promoted 1 pin from services/releases/staging.yaml',
-      `  reviews v2: ${HUB}-reviews-v2:1.20.3@${sha(`${HUB}-reviews-v2:1.20.3`)} -> ${pinned}`,
-    ].join('\n'));
+    expect(outcome.message).toBe(
+      [
+        'services/releases/prod.yaml: promoted 1 pin from services/releases/staging.yaml',
+        `  reviews v2: ${HUB}-reviews-v2:1.20.3@${sha(`${HUB}-reviews-v2:1.20.3`)} -> ${pinned}`,
+      ].join('\n'),
+    );
     expect(read('prod')).toBe(original('prod').replace(/ {2}v2: .*\n/, `  v2: ${pinned}\n`));
   });
 });
 
 describe('promote: refusals leave the target byte-identical', () => {
   it.each([
-    ['dev', 'prod', 'npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod'],
-    ['staging', 'dev', 'npm run promote: --to "dev" is not the environment after staging (that is prod). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod'],
-    ['dev', 'dev', 'npm run promote: --to "dev" is not the environment after dev (that is staging). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod'],
-    ['prod', 'staging', 'npm run promote: --from "prod" is not an environment that promotes to another. Fix: promote one step at a time: --from dev --to staging or --from staging --to prod'],
-    ['pr-7', 'staging', 'npm run promote: --from "pr-7" is not an environment that promotes to another. Fix: promote one step at a time: --from dev --to staging or --from staging --to prod'],
+    [
+      'dev',
+      'prod',
+      'npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod',
+    ],
+    [
+      'staging',
+      'dev',
+      'npm run promote: --to "dev" is not the environment after staging (that is prod). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod',
+    ],
+    [
+      'dev',
+      'dev',
+      'npm run promote: --to "dev" is not the environment after dev (that is staging). Fix: promote one step at a time: --from dev --to staging or --from staging --to prod',
+    ],
+    [
+      'prod',
+      'staging',
+      'npm run promote: --from "prod" is not an environment that promotes to another. Fix: promote one step at a time: --from dev --to staging or --from staging --to prod',
+    ],
+    [
+      'pr-7',
+      'staging',
+      'npm run promote: --from "pr-7" is not an environment that promotes to another. Fix: promote one step at a time: --from dev --to staging or --from staging --to prod',
+    ],
   ])('--from %s --to %s', async (from, to, message) => {
     const { resolve, asked } = fakeRegistry('new ');
     const error = await rejection(run({ from, to, resolve }));
@@ -161,7 +231,12 @@ describe('promote: refusals leave the target byte-identical', () => {
 
   it('reports every pin the registry cannot resolve, against the source, and writes nothing', async () => {
     const resolve: DigestResolver = async (ref) => {
-      if (ref.includes('reviews-v3') || ref.includes('ratings')) throw new RegistryError(ref, 'manifest not found: check the repository and tag exist (HTTP 404 from https://registry-1.docker.io/v2/...)', 404);
+      if (ref.includes('reviews-v3') || ref.includes('ratings'))
+        throw new RegistryError(
+          ref,
+          'manifest not found: check the repository and tag exist (HTTP 404 from https://registry-1.docker.io/v2/...)',
+          404,
+        );
       return sha(`new ${ref}`);
     };
     const error = await rejection(run({ from: 'dev', to: 'staging', resolve }));
@@ -175,7 +250,11 @@ describe('promote: refusals leave the target byte-identical', () => {
 
   it('refuses a resolver answer that is not a sha256 digest', async () => {
     const error = await rejection(run({ from: 'dev', to: 'staging', resolve: async () => 'sha256:abc' }));
-    expect(error.problems[0]).toMatchObject({ where: 'services/releases/dev.yaml', field: 'productpage.v1', problem: 'resolved to "sha256:abc", which is not a sha256 digest' });
+    expect(error.problems[0]).toMatchObject({
+      where: 'services/releases/dev.yaml',
+      field: 'productpage.v1',
+      problem: 'resolved to "sha256:abc", which is not a sha256 digest',
+    });
     expect(read('staging')).toBe(original('staging'));
   });
 
@@ -183,10 +262,12 @@ describe('promote: refusals leave the target byte-identical', () => {
     write('dev', `${original('dev')}checkout:\n  v1: ${HUB}-checkout-v1:1.0.0\n`);
     const { resolve, asked } = fakeRegistry('new ');
     const error = await rejection(run({ from: 'dev', to: 'staging', resolve }));
-    expect(error.message).toBe([
-      'services/releases/dev.yaml cannot be promoted until it is valid:',
-      '  - services/releases/dev.yaml: checkout is not a service of the catalogue. Fix: remove the stale pin or fix the name (services: details, productpage, ratings, reviews)',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        'services/releases/dev.yaml cannot be promoted until it is valid:',
+        '  - services/releases/dev.yaml: checkout is not a service of the catalogue. Fix: remove the stale pin or fix the name (services: details, productpage, ratings, reviews)',
+      ].join('\n'),
+    );
     expect(asked).toEqual([]);
     expect(read('staging')).toBe(original('staging'));
   });
@@ -195,7 +276,10 @@ describe('promote: refusals leave the target byte-identical', () => {
     const broken = `${original('staging')}reviews: [\n`;
     write('staging', broken);
     const error = await rejection(run({ from: 'dev', to: 'staging', resolve: fakeRegistry('new ').resolve }));
-    expect(error.problems[0]).toMatchObject({ where: 'services/releases/staging.yaml', problem: expect.stringContaining('is not valid YAML') });
+    expect(error.problems[0]).toMatchObject({
+      where: 'services/releases/staging.yaml',
+      problem: expect.stringContaining('is not valid YAML'),
+    });
     expect(read('staging')).toBe(broken);
   });
 
@@ -237,14 +321,20 @@ describe('npm run promote', () => {
 
   it('staging -> prod with digest pins needs no registry and reports the files in sync', async () => {
     const result = await cli('--from', 'staging', '--to', 'prod');
-    expect(result).toEqual({ code: 0, stdout: 'services/releases/prod.yaml: already in sync with services/releases/staging.yaml\n', stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'services/releases/prod.yaml: already in sync with services/releases/staging.yaml\n',
+      stderr: '',
+    });
     expect(read('prod')).toBe(original('prod'));
   });
 
   it('exits 2 with the allowed routes on stderr for a skipped environment', async () => {
     const result = await cli('--from', 'dev', '--to', 'prod');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: 1 problem found:\n  - npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time');
+    expect(result.stderr).toContain(
+      'error: 1 problem found:\n  - npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time',
+    );
     expect(read('prod')).toBe(original('prod'));
   });
 });

@@ -100,17 +100,32 @@ export function readEngineEvents(stdout: string): EngineEvents {
     } else if (isRecord(policy)) {
       const urn = str(policy.resourceUrn);
       violations.push({
-        policy: str(policy.policyName) ?? '', pack: str(policy.policyPackName) ?? '', enforcement: str(policy.enforcementLevel) ?? '',
-        message: (str(policy.message) ?? '').trim(), ...(urn === undefined ? {} : { urn }),
+        policy: str(policy.policyName) ?? '',
+        pack: str(policy.policyPackName) ?? '',
+        enforcement: str(policy.enforcementLevel) ?? '',
+        message: (str(policy.message) ?? '').trim(),
+        ...(urn === undefined ? {} : { urn }),
       });
     } else if (isRecord(diag) && (diag.severity === 'error' || diag.severity === 'warning') && diag.ephemeral !== true) {
       const urn = str(diag.urn);
-      diagnostics.push({ severity: diag.severity, message: `${str(diag.prefix) ?? ''}${str(diag.message) ?? ''}`.trim(), ...(urn === undefined ? {} : { urn }) });
+      diagnostics.push({
+        severity: diag.severity,
+        message: `${str(diag.prefix) ?? ''}${str(diag.message) ?? ''}`.trim(),
+        ...(urn === undefined ? {} : { urn }),
+      });
     } else if (isRecord(summary)) {
       const counts = isRecord(summary.resourceChanges) ? summary.resourceChanges : {};
       changes = Object.fromEntries(Object.entries(counts).filter((e): e is [string, number] => typeof e[1] === 'number'));
       result = str(summary.result);
     }
   }
-  return { ...(changes === undefined ? {} : { changes }), ...(result === undefined ? {} : { result }), steps, failed, violations, diagnostics, otherLines };
+  return {
+    ...(changes === undefined ? {} : { changes }),
+    ...(result === undefined ? {} : { result }),
+    steps,
+    failed,
+    violations,
+    diagnostics,
+    otherLines,
+  };
 }

@@ -81,11 +81,15 @@ export function selectArgs(operation: Operation, stack: string, secretsProvider:
   const select = ['stack', 'select', '--stack', stack, '--non-interactive'];
   if (!PREVIEW_STACK.test(stack) || operation === 'destroy') return select;
   if (secretsProvider === undefined || !secretsProvider.startsWith('gcpkms://')) {
-    throw new ValidationError([{
-      where: 'pulumi-step', field: SECRETS_PROVIDER_ENV, value: secretsProvider ?? '(unset)',
-      problem: `must be a gcpkms:// key to create preview stack ${stack}`,
-      fix: 'set the variable SECRETS_PROVIDER of the GitHub environment "preview" to dev\'s bootstrap output secretsProvider (docs/ci-cd.md)',
-    }]);
+    throw new ValidationError([
+      {
+        where: 'pulumi-step',
+        field: SECRETS_PROVIDER_ENV,
+        value: secretsProvider ?? '(unset)',
+        problem: `must be a gcpkms:// key to create preview stack ${stack}`,
+        fix: 'set the variable SECRETS_PROVIDER of the GitHub environment "preview" to dev\'s bootstrap output secretsProvider (docs/ci-cd.md)',
+      },
+    ]);
   }
   return [...select, '--create', '--secrets-provider', secretsProvider];
 }
@@ -104,13 +108,24 @@ function topLevel(text: string, key: string): string | undefined {
 export function stackFileProblems(stack: string, file: string, text: string | undefined): ValidationError | undefined {
   if (PREVIEW_STACK.test(stack)) return undefined;
   const init = `run \`pulumi stack init ${stack} --secrets-provider "$(pulumi stack output secretsProvider --cwd bootstrap --stack ${stack})"\` once and commit the lines it writes (docs/ci-cd.md, one-time setup)`;
-  if (text === undefined) return new ValidationError([{ where: file, field: '(file)', value: stack, problem: 'does not exist', fix: init }]);
+  if (text === undefined)
+    return new ValidationError([{ where: file, field: '(file)', value: stack, problem: 'does not exist', fix: init }]);
   const provider = topLevel(text, 'secretsprovider');
   if (provider === undefined || !provider.startsWith('gcpkms://')) {
-    return new ValidationError([{ where: file, field: 'secretsprovider', value: provider ?? '(missing)', problem: 'is not a gcpkms:// key', fix: init }]);
+    return new ValidationError([
+      { where: file, field: 'secretsprovider', value: provider ?? '(missing)', problem: 'is not a gcpkms:// key', fix: init },
+    ]);
   }
   if (topLevel(text, 'encryptedkey') === undefined) {
-    return new ValidationError([{ where: file, field: 'encryptedkey', value: '(missing)', problem: 'is missing, so Pulumi would make a new data key on every run', fix: init }]);
+    return new ValidationError([
+      {
+        where: file,
+        field: 'encryptedkey',
+        value: '(missing)',
+        problem: 'is missing, so Pulumi would make a new data key on every run',
+        fix: init,
+      },
+    ]);
   }
   return undefined;
 }
@@ -158,17 +173,36 @@ export function eventSections(events: EngineEvents, preview: boolean): string[] 
   }
   if (events.steps.length > 0) {
     lines.push(`<details><summary>Resources ${preview ? 'to change' : 'changed'} (${events.steps.length})</summary>`, '');
-    lines.push(...listed(events.steps, (s) => `- ${s.op} \`${s.type}\` \`${urnName(s.urn)}\`${s.diffs.length > 0 ? `: ${s.diffs.join(', ')}` : ''}`));
+    lines.push(
+      ...listed(events.steps, (s) => `- ${s.op} \`${s.type}\` \`${urnName(s.urn)}\`${s.diffs.length > 0 ? `: ${s.diffs.join(', ')}` : ''}`),
+    );
     lines.push('</details>', '');
   }
-  if (events.failed.length > 0) lines.push(`Failed (${events.failed.length}):`, ...listed(events.failed, (urn) => `- \`${urnName(urn)}\` (${urn.split('::')[2] ?? ''})`), '');
+  if (events.failed.length > 0)
+    lines.push(
+      `Failed (${events.failed.length}):`,
+      ...listed(events.failed, (urn) => `- \`${urnName(urn)}\` (${urn.split('::')[2] ?? ''})`),
+      '',
+    );
   if (events.violations.length > 0) {
     lines.push(`Policy violations (${events.violations.length}):`);
-    lines.push(...listed(events.violations, (v) => `- ${v.enforcement} \`${v.policy}\`${v.urn === undefined ? '' : ` on \`${urnName(v.urn)}\``}: ${oneLine(v.message)}`), '');
+    lines.push(
+      ...listed(
+        events.violations,
+        (v) => `- ${v.enforcement} \`${v.policy}\`${v.urn === undefined ? '' : ` on \`${urnName(v.urn)}\``}: ${oneLine(v.message)}`,
+      ),
+      '',
+    );
   }
   if (events.diagnostics.length > 0) {
     lines.push(`Errors and warnings (${events.diagnostics.length}):`);
-    lines.push(...listed(events.diagnostics, (d) => `- ${d.severity}${d.urn === undefined ? '' : ` (\`${urnName(d.urn)}\`)`}: ${oneLine(d.message)}`), '');
+    lines.push(
+      ...listed(
+        events.diagnostics,
+        (d) => `- ${d.severity}${d.urn === undefined ? '' : ` (\`${urnName(d.urn)}\`)`}: ${oneLine(d.message)}`,
+      ),
+      '',
+    );
   }
   return lines;
 }
@@ -200,9 +234,15 @@ export async function runStep(operation: Operation, stack: string, run: Runner, 
   if (select.code !== 0) {
     // A pull request closed before its preview stack was ever created: nothing to destroy.
     if (operation === 'destroy' && PREVIEW_STACK.test(stack) && STACK_NOT_FOUND.test(both(select))) {
-      return { code: 0, markdown: [`### \`pulumi destroy\` of stack \`${stack}\`: nothing to do, the stack does not exist`, ''].join('\n') };
+      return {
+        code: 0,
+        markdown: [`### \`pulumi destroy\` of stack \`${stack}\`: nothing to do, the stack does not exist`, ''].join('\n'),
+      };
     }
-    return { code: select.code, markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(both(select))].join('\n') };
+    return {
+      code: select.code,
+      markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(both(select))].join('\n'),
+    };
   }
   const args = pulumiArgs(operation, stack);
   const preview = args[0] === 'preview';
@@ -220,43 +260,64 @@ export async function runStep(operation: Operation, stack: string, run: Runner, 
   // Pulumi's own errors go to stderr; when no event came at all (it failed before the
   // engine started, or is not the Pulumi this expects), everything it wrote is shown.
   const noEvents = events.changes === undefined && events.steps.length === 0 && events.diagnostics.length === 0;
-  lines.push(...folded(noEvents ? both(result) : result.stderr, noEvents ? 'Output' : 'Pulumi\'s messages'));
+  lines.push(...folded(noEvents ? both(result) : result.stderr, noEvents ? 'Output' : "Pulumi's messages"));
   return { code: result.code, markdown: lines.join('\n') };
 }
 
 /** Runs the Pulumi CLI, streaming its output to the command's (the job log) and keeping a copy. */
 export function spawnRunner(io: Io): Runner {
-  return (command, args, env) => new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: io.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { io.out(d.toString()); stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { io.err(d.toString()); stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return (command, args, env) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd: io.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        io.out(d.toString());
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        io.err(d.toString());
+        stderr += d.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
 }
 
 /** `npm run pulumi-step -- <argv>`: runs the operation, writes its Markdown summary, exits with Pulumi's code. */
-export const pulumiStepCli = command({
-  script: 'pulumi-step',
-  summary: 'Runs one Pulumi operation on a stack as the workflows do (the stack selected the way its kind needs), streams its output, and writes a Markdown summary for the pull-request comment.',
-  options: {
-    command: { type: 'string', required: true, choices: OPERATIONS, description: 'the operation (drift: a refreshed preview that expects no changes)' },
-    stack: { type: 'string', required: true, description: 'the stack: dev, staging, prod or pr-<N>' },
-    out: { type: 'string', required: true, value: 'file.md', description: 'where the Markdown summary is written' },
+export const pulumiStepCli = command(
+  {
+    script: 'pulumi-step',
+    summary:
+      'Runs one Pulumi operation on a stack as the workflows do (the stack selected the way its kind needs), streams its output, and writes a Markdown summary for the pull-request comment.',
+    options: {
+      command: {
+        type: 'string',
+        required: true,
+        choices: OPERATIONS,
+        description: 'the operation (drift: a refreshed preview that expects no changes)',
+      },
+      stack: { type: 'string', required: true, description: 'the stack: dev, staging, prod or pr-<N>' },
+      out: { type: 'string', required: true, value: 'file.md', description: 'where the Markdown summary is written' },
+    },
+    failsWhen: 'the Pulumi operation failed, or drift found changes (any other code Pulumi exits with is passed on)',
+    notes: [`environment: ${SECRETS_PROVIDER_ENV}, dev's secrets provider (gcpkms://...), to create a new pr-<N> stack`],
   },
-  failsWhen: 'the Pulumi operation failed, or drift found changes (any other code Pulumi exits with is passed on)',
-  notes: [`environment: ${SECRETS_PROVIDER_ENV}, dev's secrets provider (gcpkms://...), to create a new pr-<N> stack`],
-}, async ({ values }, io, runner: Runner = spawnRunner(io)) => {
-  const file = `Pulumi.${values.stack}.yaml`;
-  const at = path.resolve(io.cwd, file);
-  const problem = stackFileProblems(values.stack, file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
-  if (problem !== undefined) throw problem;
-  const secretsProvider = process.env[SECRETS_PROVIDER_ENV];
-  const result = await runStep(values.command, values.stack, runner, secretsProvider === undefined || secretsProvider === '' ? {} : { secretsProvider });
-  const out = path.resolve(io.cwd, values.out);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, result.markdown);
-  return result.code;
-});
+  async ({ values }, io, runner: Runner = spawnRunner(io)) => {
+    const file = `Pulumi.${values.stack}.yaml`;
+    const at = path.resolve(io.cwd, file);
+    const problem = stackFileProblems(values.stack, file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
+    if (problem !== undefined) throw problem;
+    const secretsProvider = process.env[SECRETS_PROVIDER_ENV];
+    const result = await runStep(
+      values.command,
+      values.stack,
+      runner,
+      secretsProvider === undefined || secretsProvider === '' ? {} : { secretsProvider },
+    );
+    const out = path.resolve(io.cwd, values.out);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, result.markdown);
+    return result.code;
+  },
+);

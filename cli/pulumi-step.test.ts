@@ -3,7 +3,16 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { cryptoKeyId, secretsProviderUrl, STACK_SECRETS_KEY } from '../infra/kms';
 import { readEngineEvents } from './pulumi-events';
-import { PULUMI_ENV, pulumiArgs, resourceSummary, runStep, selectArgs, stackFileProblems, type RunResult, type Runner } from './pulumi-step-command';
+import {
+  PULUMI_ENV,
+  pulumiArgs,
+  resourceSummary,
+  runStep,
+  selectArgs,
+  stackFileProblems,
+  type RunResult,
+  type Runner,
+} from './pulumi-step-command';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEV_KEY = 'gcpkms://projects/acme-dev/locations/europe-west1/keyRings/platform/cryptoKeys/pulumi-stacks';
@@ -15,21 +24,65 @@ const FIREWALL_URN = 'urn:pulumi:dev::platform::gcp:compute/firewall:Firewall::n
  * `pulumi preview --json` stdout with PULUMI_ENABLE_STREAMING_JSON_PREVIEW: one
  * apitype.EngineEvent per line, fields as in pulumi v3.248.0 sdk/go/common/apitype/events.go.
  */
-const event = (sequence: number, payload: Record<string, unknown>): string => JSON.stringify({ sequence, timestamp: 1767225600 + sequence, ...payload });
-const metadata = (op: string, urn: string, type: string, extra: Record<string, unknown> = {}) => ({ op, urn, type, old: null, new: null, detailedDiff: null, provider: '', ...extra });
+const event = (sequence: number, payload: Record<string, unknown>): string =>
+  JSON.stringify({ sequence, timestamp: 1767225600 + sequence, ...payload });
+const metadata = (op: string, urn: string, type: string, extra: Record<string, unknown> = {}) => ({
+  op,
+  urn,
+  type,
+  old: null,
+  new: null,
+  detailedDiff: null,
+  provider: '',
+  ...extra,
+});
 const PREVIEW_EVENTS = [
   event(1, { preludeEvent: { config: { 'gcp:project': 'acme-dev' } } }),
   event(2, { resourcePreEvent: { metadata: metadata('same', STACK_URN, 'pulumi:pulumi:Stack', { logical: true }), planning: true } }),
   event(3, { diagnosticEvent: { message: 'Downloading provider: gcp\n', color: 'never', severity: 'info', ephemeral: true } }),
-  event(4, { resourcePreEvent: { metadata: metadata('update', FIREWALL_URN, 'gcp:compute/firewall:Firewall', {
-    diffs: ['sourceRanges'], detailedDiff: { 'sourceRanges[1]': { diffKind: 'add', inputDiff: true } }, logical: true, provider: 'urn:pulumi:dev::platform::pulumi:providers:gcp::default_9_37_0::04da6b54' }), planning: true } }),
-  event(5, { policyEvent: { resourceUrn: FIREWALL_URN, message: 'firewall allows 0.0.0.0/0\nmore detail', color: 'never', policyName: 'NET03-firewall-source', policyPackName: 'platform-policies', policyPackVersion: '0.1.0', policyPackVersionTag: 'v0.1.0', enforcementLevel: 'advisory', severity: 'medium' } }),
+  event(4, {
+    resourcePreEvent: {
+      metadata: metadata('update', FIREWALL_URN, 'gcp:compute/firewall:Firewall', {
+        diffs: ['sourceRanges'],
+        detailedDiff: { 'sourceRanges[1]': { diffKind: 'add', inputDiff: true } },
+        logical: true,
+        provider: 'urn:pulumi:dev::platform::pulumi:providers:gcp::default_9_37_0::04da6b54',
+      }),
+      planning: true,
+    },
+  }),
+  event(5, {
+    policyEvent: {
+      resourceUrn: FIREWALL_URN,
+      message: 'firewall allows 0.0.0.0/0\nmore detail',
+      color: 'never',
+      policyName: 'NET03-firewall-source',
+      policyPackName: 'platform-policies',
+      policyPackVersion: '0.1.0',
+      policyPackVersionTag: 'v0.1.0',
+      enforcementLevel: 'advisory',
+      severity: 'medium',
+    },
+  }),
   event(6, { diagnosticEvent: { urn: FIREWALL_URN, message: 'deprecated field sourceTags\n', color: 'never', severity: 'warning' } }),
-  event(7, { summaryEvent: { maybeCorrupt: false, durationSeconds: 14, resourceChanges: { same: 113, update: 1 }, PolicyPacks: { 'platform-policies': 'v0.1.0' }, isPreview: true, result: 'succeeded' } }),
+  event(7, {
+    summaryEvent: {
+      maybeCorrupt: false,
+      durationSeconds: 14,
+      resourceChanges: { same: 113, update: 1 },
+      PolicyPacks: { 'platform-policies': 'v0.1.0' },
+      isPreview: true,
+      result: 'succeeded',
+    },
+  }),
 ].join('\n');
 
 /** Answers `stack select`, `stack output` and the operation from a table; records every call with its environment. */
-function fakeRunner(results: Record<string, Partial<RunResult>>): { run: Runner; calls: string[][]; envs: Array<Readonly<Record<string, string>>> } {
+function fakeRunner(results: Record<string, Partial<RunResult>>): {
+  run: Runner;
+  calls: string[][];
+  envs: Array<Readonly<Record<string, string>>>;
+} {
   const calls: string[][] = [];
   const envs: Array<Readonly<Record<string, string>>> = [];
   const run: Runner = async (command, args, env) => {
@@ -47,11 +100,25 @@ describe('pulumi-step', () => {
     expect(pulumiArgs('preview', 'prod')).toEqual(['preview', '--stack', 'prod', ...json, '--policy-pack', 'policies']);
     expect(pulumiArgs('up', 'dev')).toEqual(['up', '--stack', 'dev', ...json, '--yes', '--skip-preview', '--policy-pack', 'policies']);
     expect(pulumiArgs('destroy', 'pr-7')).toEqual(['destroy', '--stack', 'pr-7', ...json, '--yes', '--remove']);
-    expect(pulumiArgs('drift', 'staging')).toEqual(['preview', '--stack', 'staging', ...json, '--refresh', '--expect-no-changes', '--policy-pack', 'policies']);
+    expect(pulumiArgs('drift', 'staging')).toEqual([
+      'preview',
+      '--stack',
+      'staging',
+      ...json,
+      '--refresh',
+      '--expect-no-changes',
+      '--policy-pack',
+      'policies',
+    ]);
   });
 
-  it('counts resources per operation as Pulumi\'s summary does, planned or done', () => {
-    expect(resourceSummary({ same: 113, update: 1, create: 2, replace: 1, delete: 0 }, true)).toEqual(['+ 2 to create', '~ 1 to update', '+- 1 to replace', '113 unchanged']);
+  it("counts resources per operation as Pulumi's summary does, planned or done", () => {
+    expect(resourceSummary({ same: 113, update: 1, create: 2, replace: 1, delete: 0 }, true)).toEqual([
+      '+ 2 to create',
+      '~ 1 to update',
+      '+- 1 to replace',
+      '113 unchanged',
+    ]);
     expect(resourceSummary({ create: 57, import: 1 }, false)).toEqual(['+ 57 created', '1 import']);
   });
 
@@ -61,7 +128,15 @@ describe('pulumi-step', () => {
       result: 'succeeded',
       steps: [{ op: 'update', urn: FIREWALL_URN, type: 'gcp:compute/firewall:Firewall', diffs: ['sourceRanges'] }],
       failed: [],
-      violations: [{ policy: 'NET03-firewall-source', pack: 'platform-policies', enforcement: 'advisory', message: 'firewall allows 0.0.0.0/0\nmore detail', urn: FIREWALL_URN }],
+      violations: [
+        {
+          policy: 'NET03-firewall-source',
+          pack: 'platform-policies',
+          enforcement: 'advisory',
+          message: 'firewall allows 0.0.0.0/0\nmore detail',
+          urn: FIREWALL_URN,
+        },
+      ],
       diagnostics: [{ severity: 'warning', message: 'deprecated field sourceTags', urn: FIREWALL_URN }],
       otherLines: 1,
     });
@@ -71,50 +146,63 @@ describe('pulumi-step', () => {
     const replaced = 'urn:pulumi:dev::platform::gcp:container/cluster:Cluster::gke';
     const lines = [
       event(1, { resourcePreEvent: { metadata: metadata('refresh', replaced, 'gcp:container/cluster:Cluster') } }),
-      event(2, { resourcePreEvent: { metadata: metadata('replace', replaced, 'gcp:container/cluster:Cluster', { keys: ['location'], logical: true }) } }),
+      event(2, {
+        resourcePreEvent: {
+          metadata: metadata('replace', replaced, 'gcp:container/cluster:Cluster', { keys: ['location'], logical: true }),
+        },
+      }),
       event(3, { resourcePreEvent: { metadata: metadata('create-replacement', replaced, 'gcp:container/cluster:Cluster') } }),
-      event(4, { resOpFailedEvent: { metadata: metadata('create-replacement', replaced, 'gcp:container/cluster:Cluster'), status: 1, steps: 0 } }),
+      event(4, {
+        resOpFailedEvent: { metadata: metadata('create-replacement', replaced, 'gcp:container/cluster:Cluster'), status: 1, steps: 0 },
+      }),
     ];
     const events = readEngineEvents(lines.join('\n'));
     expect(events.steps.map((s) => s.op)).toEqual(['replace']);
     expect(events.failed).toEqual([replaced]);
   });
 
-  it('summarizes a preview for the pull request from its events, with Pulumi\'s messages folded', async () => {
-    const { run, envs } = fakeRunner({ main: { code: 0, stdout: PREVIEW_EVENTS, stderr: 'warning: a newer version of Pulumi is available\n' } });
+  it("summarizes a preview for the pull request from its events, with Pulumi's messages folded", async () => {
+    const { run, envs } = fakeRunner({
+      main: { code: 0, stdout: PREVIEW_EVENTS, stderr: 'warning: a newer version of Pulumi is available\n' },
+    });
     const result = await runStep('preview', 'dev', run);
     expect(envs[1]).toEqual({ ...PULUMI_ENV, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' });
-    expect(result).toEqual({ code: 0, markdown: [
-      '### `pulumi preview` of stack `dev`: succeeded',
-      '',
-      '- ~ 1 to update',
-      '- 113 unchanged',
-      '',
-      '<details><summary>Resources to change (1)</summary>',
-      '',
-      '- update `gcp:compute/firewall:Firewall` `net-allow-lb`: sourceRanges',
-      '</details>',
-      '',
-      'Policy violations (1):',
-      '- advisory `NET03-firewall-source` on `net-allow-lb`: firewall allows 0.0.0.0/0',
-      '',
-      'Errors and warnings (1):',
-      '- warning (`net-allow-lb`): deprecated field sourceTags',
-      '',
-      "<details><summary>Pulumi's messages</summary>",
-      '',
-      '```',
-      'warning: a newer version of Pulumi is available',
-      '```',
-      '</details>',
-      '',
-    ].join('\n') });
+    expect(result).toEqual({
+      code: 0,
+      markdown: [
+        '### `pulumi preview` of stack `dev`: succeeded',
+        '',
+        '- ~ 1 to update',
+        '- 113 unchanged',
+        '',
+        '<details><summary>Resources to change (1)</summary>',
+        '',
+        '- update `gcp:compute/firewall:Firewall` `net-allow-lb`: sourceRanges',
+        '</details>',
+        '',
+        'Policy violations (1):',
+        '- advisory `NET03-firewall-source` on `net-allow-lb`: firewall allows 0.0.0.0/0',
+        '',
+        'Errors and warnings (1):',
+        '- warning (`net-allow-lb`): deprecated field sourceTags',
+        '',
+        "<details><summary>Pulumi's messages</summary>",
+        '',
+        '```',
+        'warning: a newer version of Pulumi is available',
+        '```',
+        '</details>',
+        '',
+      ].join('\n'),
+    });
   });
 
   it('shows everything Pulumi wrote when no event came (it failed before the engine started)', async () => {
     const { run } = fakeRunner({ main: { code: 255, stdout: '', stderr: 'error: failed to load language plugin nodejs\n' } });
     const result = await runStep('up', 'dev', run);
-    expect(result.markdown).toBe('### `pulumi up` of stack `dev`: failed\n\n<details><summary>Output</summary>\n\n```\nerror: failed to load language plugin nodejs\n```\n</details>\n');
+    expect(result.markdown).toBe(
+      '### `pulumi up` of stack `dev`: failed\n\n<details><summary>Output</summary>\n\n```\nerror: failed to load language plugin nodejs\n```\n</details>\n',
+    );
   });
 
   it('keeps the exit code and says a drift check found drift', async () => {
@@ -125,11 +213,25 @@ describe('pulumi-step', () => {
   });
 
   it('gives the URLs of a preview stack after up, and only for preview stacks', async () => {
-    const created = event(1, { summaryEvent: { maybeCorrupt: false, durationSeconds: 300, resourceChanges: { create: 57 }, PolicyPacks: {}, isPreview: false, result: 'succeeded' } });
-    const pr = fakeRunner({ main: { code: 0, stdout: created }, output: { code: 0, stdout: '["https://pr-7.dev.bookinfo.example.com/productpage"]' } });
+    const created = event(1, {
+      summaryEvent: {
+        maybeCorrupt: false,
+        durationSeconds: 300,
+        resourceChanges: { create: 57 },
+        PolicyPacks: {},
+        isPreview: false,
+        result: 'succeeded',
+      },
+    });
+    const pr = fakeRunner({
+      main: { code: 0, stdout: created },
+      output: { code: 0, stdout: '["https://pr-7.dev.bookinfo.example.com/productpage"]' },
+    });
     const result = await runStep('up', 'pr-7', pr.run, { secretsProvider: DEV_KEY });
     expect(pr.calls[2]).toEqual(['pulumi', 'stack', 'output', 'urls', '--stack', 'pr-7', '--json']);
-    expect(result.markdown).toBe('### `pulumi up` of stack `pr-7`: succeeded\n\n- + 57 created\n\nPreview stack is up:\n- https://pr-7.dev.bookinfo.example.com/productpage\n');
+    expect(result.markdown).toBe(
+      '### `pulumi up` of stack `pr-7`: succeeded\n\n- + 57 created\n\nPreview stack is up:\n- https://pr-7.dev.bookinfo.example.com/productpage\n',
+    );
     const dev = fakeRunner({ output: { code: 0, stdout: '[]' } });
     await runStep('up', 'dev', dev.run);
     expect(dev.calls.map((c) => c[1])).toEqual(['stack', 'up']);
@@ -158,8 +260,17 @@ describe('selecting the stack', () => {
     }
   });
 
-  it('creates a preview stack on first use with dev\'s KMS key', () => {
-    expect(selectArgs('up', 'pr-7', DEV_KEY)).toEqual(['stack', 'select', '--stack', 'pr-7', '--non-interactive', '--create', '--secrets-provider', DEV_KEY]);
+  it("creates a preview stack on first use with dev's KMS key", () => {
+    expect(selectArgs('up', 'pr-7', DEV_KEY)).toEqual([
+      'stack',
+      'select',
+      '--stack',
+      'pr-7',
+      '--non-interactive',
+      '--create',
+      '--secrets-provider',
+      DEV_KEY,
+    ]);
     expect(selectArgs('preview', 'pr-7', DEV_KEY)).toContain('--create');
   });
 
@@ -168,20 +279,28 @@ describe('selecting the stack', () => {
   });
 
   it('refuses to create a preview stack without a gcpkms:// provider, naming the variable and the fix', () => {
-    expect(() => selectArgs('up', 'pr-7', undefined)).toThrow(/PULUMI_SECRETS_PROVIDER.*\(unset\).*must be a gcpkms:\/\/ key to create preview stack pr-7.*SECRETS_PROVIDER of the GitHub environment "preview"/s);
+    expect(() => selectArgs('up', 'pr-7', undefined)).toThrow(
+      /PULUMI_SECRETS_PROVIDER.*\(unset\).*must be a gcpkms:\/\/ key to create preview stack pr-7.*SECRETS_PROVIDER of the GitHub environment "preview"/s,
+    );
     expect(() => selectArgs('up', 'pr-7', 'passphrase')).toThrow(/passphrase/);
   });
 
-  it('runs every Pulumi call with the state\'s secrets provider as the fallback for a missing stack file', async () => {
+  it("runs every Pulumi call with the state's secrets provider as the fallback for a missing stack file", async () => {
     expect(PULUMI_ENV).toEqual({ PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: 'true' });
     const pr = fakeRunner({ output: { code: 0, stdout: '[]' } });
     await runStep('up', 'pr-7', pr.run, { secretsProvider: DEV_KEY });
-    expect(pr.calls.map((c) => c.slice(1, 3))).toEqual([['stack', 'select'], ['up', '--stack'], ['stack', 'output']]);
+    expect(pr.calls.map((c) => c.slice(1, 3))).toEqual([
+      ['stack', 'select'],
+      ['up', '--stack'],
+      ['stack', 'output'],
+    ]);
     expect(pr.envs).toEqual([PULUMI_ENV, PULUMI_ENV, PULUMI_ENV]);
   });
 
   it('destroys and removes a preview stack from a fresh checkout: select, then destroy --remove', async () => {
-    const pr = fakeRunner({ main: { code: 0, stdout: event(1, { summaryEvent: { resourceChanges: { delete: 57 }, isPreview: false, result: 'succeeded' } }) } });
+    const pr = fakeRunner({
+      main: { code: 0, stdout: event(1, { summaryEvent: { resourceChanges: { delete: 57 }, isPreview: false, result: 'succeeded' } }) },
+    });
     const result = await runStep('destroy', 'pr-7', pr.run);
     expect(pr.calls).toEqual([
       ['pulumi', 'stack', 'select', '--stack', 'pr-7', '--non-interactive'],
@@ -208,7 +327,7 @@ describe('selecting the stack', () => {
   });
 });
 
-describe('the stack files\' secrets providers', () => {
+describe("the stack files' secrets providers", () => {
   const KEY_LINE = 'encryptedkey: CiQAbc==';
 
   it('accepts a long-lived stack file with its gcpkms:// key and encrypted data key', () => {
@@ -227,9 +346,12 @@ describe('the stack files\' secrets providers', () => {
     expect(stackFileProblems('pr-7', 'Pulumi.pr-7.yaml', undefined)).toBeUndefined();
   });
 
-  it('commit each long-lived stack\'s KMS key: the bootstrap key of the stack\'s own project and region', () => {
+  it("commit each long-lived stack's KMS key: the bootstrap key of the stack's own project and region", () => {
     for (const stack of ['dev', 'staging', 'prod']) {
-      const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { secretsprovider?: string; config: Record<string, string> };
+      const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
+        secretsprovider?: string;
+        config: Record<string, string>;
+      };
       const key = cryptoKeyId(file.config['gcp:project'], file.config['gcp:region'], STACK_SECRETS_KEY);
       expect([stack, file.secretsprovider]).toEqual([stack, secretsProviderUrl(key)]);
     }

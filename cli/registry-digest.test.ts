@@ -13,7 +13,8 @@ import {
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const IMAGE = 'docker.io/istio/examples-bookinfo-reviews-v2:1.20.3';
 const MANIFEST_URL = 'https://registry-1.docker.io/v2/istio/examples-bookinfo-reviews-v2/manifests/1.20.3';
-const HUB_CHALLENGE = 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:istio/examples-bookinfo-reviews-v2:pull"';
+const HUB_CHALLENGE =
+  'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:istio/examples-bookinfo-reviews-v2:pull"';
 
 interface Call {
   readonly url: string;
@@ -33,8 +34,12 @@ function fakeFetch(...responses: Array<() => Response>): { fetch: Fetch; calls: 
   return { fetch, calls };
 }
 
-const status = (code: number, headers: Record<string, string> = {}) => (): Response => new Response(null, { status: code, headers });
-const json = (body: unknown) => (): Response => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (): Response =>
+    new Response(null, { status: code, headers });
+const json = (body: unknown) => (): Response =>
+  new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 
 /** The RegistryError a resolution rejects with, or a failed test. */
 async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
@@ -49,13 +54,33 @@ async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
 
 describe('manifestLocation', () => {
   const cases: Array<[string, Omit<ManifestLocation, 'url'>, string]> = [
-    ['nginx:1.25', { registry: 'registry-1.docker.io', repository: 'library/nginx', tag: '1.25' }, 'https://registry-1.docker.io/v2/library/nginx/manifests/1.25'],
-    ['docker.io/nginx:1.25', { registry: 'registry-1.docker.io', repository: 'library/nginx', tag: '1.25' }, 'https://registry-1.docker.io/v2/library/nginx/manifests/1.25'],
+    [
+      'nginx:1.25',
+      { registry: 'registry-1.docker.io', repository: 'library/nginx', tag: '1.25' },
+      'https://registry-1.docker.io/v2/library/nginx/manifests/1.25',
+    ],
+    [
+      'docker.io/nginx:1.25',
+      { registry: 'registry-1.docker.io', repository: 'library/nginx', tag: '1.25' },
+      'https://registry-1.docker.io/v2/library/nginx/manifests/1.25',
+    ],
     [IMAGE, { registry: 'registry-1.docker.io', repository: 'istio/examples-bookinfo-reviews-v2', tag: '1.20.3' }, MANIFEST_URL],
-    ['istio/proxyv2:1.30.3', { registry: 'registry-1.docker.io', repository: 'istio/proxyv2', tag: '1.30.3' }, 'https://registry-1.docker.io/v2/istio/proxyv2/manifests/1.30.3'],
-    ['europe-west1-docker.pkg.dev/my-proj/apps/reviews:2.1.0', { registry: 'europe-west1-docker.pkg.dev', repository: 'my-proj/apps/reviews', tag: '2.1.0' }, 'https://europe-west1-docker.pkg.dev/v2/my-proj/apps/reviews/manifests/2.1.0'],
+    [
+      'istio/proxyv2:1.30.3',
+      { registry: 'registry-1.docker.io', repository: 'istio/proxyv2', tag: '1.30.3' },
+      'https://registry-1.docker.io/v2/istio/proxyv2/manifests/1.30.3',
+    ],
+    [
+      'europe-west1-docker.pkg.dev/my-proj/apps/reviews:2.1.0',
+      { registry: 'europe-west1-docker.pkg.dev', repository: 'my-proj/apps/reviews', tag: '2.1.0' },
+      'https://europe-west1-docker.pkg.dev/v2/my-proj/apps/reviews/manifests/2.1.0',
+    ],
     ['gcr.io/proj/app:1', { registry: 'gcr.io', repository: 'proj/app', tag: '1' }, 'https://gcr.io/v2/proj/app/manifests/1'],
-    ['registry.example.com:5000/app:dev', { registry: 'registry.example.com:5000', repository: 'app', tag: 'dev' }, 'https://registry.example.com:5000/v2/app/manifests/dev'],
+    [
+      'registry.example.com:5000/app:dev',
+      { registry: 'registry.example.com:5000', repository: 'app', tag: 'dev' },
+      'https://registry.example.com:5000/v2/app/manifests/dev',
+    ],
   ];
 
   it.each(cases)('%s', (image, expected, url) => {
@@ -63,11 +88,15 @@ describe('manifestLocation', () => {
   });
 
   it('rejects a reference without a tag, naming the image', () => {
-    expect(() => manifestLocation('docker.io/istio/reviews')).toThrow(new RegistryError('docker.io/istio/reviews', 'has no tag to resolve'));
+    expect(() => manifestLocation('docker.io/istio/reviews')).toThrow(
+      new RegistryError('docker.io/istio/reviews', 'has no tag to resolve'),
+    );
   });
 
   it('rejects a malformed reference, naming the image', () => {
-    expect(() => manifestLocation('Docker.io/Reviews:1')).toThrow('Docker.io/Reviews:1: is not an image reference (registry/repository:tag)');
+    expect(() => manifestLocation('Docker.io/Reviews:1')).toThrow(
+      'Docker.io/Reviews:1: is not an image reference (registry/repository:tag)',
+    );
   });
 });
 
@@ -124,7 +153,11 @@ describe('registryDigestResolver', () => {
   });
 
   it('follows a 401 Bearer challenge: anonymous token from the realm, then the HEAD again with it', async () => {
-    const { fetch, calls } = fakeFetch(status(401, { 'WWW-Authenticate': HUB_CHALLENGE }), json({ token: 'hub-token' }), status(200, { 'Docker-Content-Digest': DIGEST }));
+    const { fetch, calls } = fakeFetch(
+      status(401, { 'WWW-Authenticate': HUB_CHALLENGE }),
+      json({ token: 'hub-token' }),
+      status(200, { 'Docker-Content-Digest': DIGEST }),
+    );
     await expect(registryDigestResolver({ fetch })(IMAGE)).resolves.toBe(DIGEST);
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       `HEAD ${MANIFEST_URL}`,
@@ -136,22 +169,37 @@ describe('registryDigestResolver', () => {
   });
 
   it('asks for pull scope on the repository when the challenge names none, and takes access_token', async () => {
-    const { fetch, calls } = fakeFetch(status(401, { 'WWW-Authenticate': 'Bearer realm="https://auth.example/token"' }), json({ access_token: 'tok' }), status(200, { 'Docker-Content-Digest': DIGEST }));
+    const { fetch, calls } = fakeFetch(
+      status(401, { 'WWW-Authenticate': 'Bearer realm="https://auth.example/token"' }),
+      json({ access_token: 'tok' }),
+      status(200, { 'Docker-Content-Digest': DIGEST }),
+    );
     await expect(registryDigestResolver({ fetch })('registry.example.com/team/app:1')).resolves.toBe(DIGEST);
     expect(calls[1].url).toBe('https://auth.example/token?scope=repository%3Ateam%2Fapp%3Apull');
     expect(calls[2].headers.Authorization).toBe('Bearer tok');
   });
 
   it('sends GOOGLE_OAUTH_ACCESS_TOKEN as Basic oauth2accesstoken to an Artifact Registry realm', async () => {
-    const challenge = 'Bearer realm="https://europe-west1-docker.pkg.dev/v2/token",service="europe-west1-docker.pkg.dev",scope="repository:my-proj/apps/reviews:pull"';
-    const { fetch, calls } = fakeFetch(status(401, { 'WWW-Authenticate': challenge }), json({ token: 'ar-token' }), status(200, { 'Docker-Content-Digest': DIGEST }));
-    await expect(registryDigestResolver({ fetch, googleAccessToken: 'ya29.secret' })('europe-west1-docker.pkg.dev/my-proj/apps/reviews:2.1.0')).resolves.toBe(DIGEST);
+    const challenge =
+      'Bearer realm="https://europe-west1-docker.pkg.dev/v2/token",service="europe-west1-docker.pkg.dev",scope="repository:my-proj/apps/reviews:pull"';
+    const { fetch, calls } = fakeFetch(
+      status(401, { 'WWW-Authenticate': challenge }),
+      json({ token: 'ar-token' }),
+      status(200, { 'Docker-Content-Digest': DIGEST }),
+    );
+    await expect(
+      registryDigestResolver({ fetch, googleAccessToken: 'ya29.secret' })('europe-west1-docker.pkg.dev/my-proj/apps/reviews:2.1.0'),
+    ).resolves.toBe(DIGEST);
     expect(calls[1].headers.Authorization).toBe(`Basic ${Buffer.from('oauth2accesstoken:ya29.secret').toString('base64')}`);
     expect(calls[2].headers.Authorization).toBe('Bearer ar-token');
   });
 
   it('never sends the Google token to another registry', async () => {
-    const { fetch, calls } = fakeFetch(status(401, { 'WWW-Authenticate': HUB_CHALLENGE }), json({ token: 'hub-token' }), status(200, { 'Docker-Content-Digest': DIGEST }));
+    const { fetch, calls } = fakeFetch(
+      status(401, { 'WWW-Authenticate': HUB_CHALLENGE }),
+      json({ token: 'hub-token' }),
+      status(200, { 'Docker-Content-Digest': DIGEST }),
+    );
     await registryDigestResolver({ fetch, googleAccessToken: 'ya29.secret' })(IMAGE);
     expect(calls[1].headers).toEqual({});
   });
@@ -177,9 +225,15 @@ describe('registryDigestResolver', () => {
   });
 
   it('reports a refused token as access denied with the status', async () => {
-    const { fetch } = fakeFetch(status(401, { 'WWW-Authenticate': HUB_CHALLENGE }), json({ token: 'hub-token' }), status(401, { 'WWW-Authenticate': HUB_CHALLENGE }));
+    const { fetch } = fakeFetch(
+      status(401, { 'WWW-Authenticate': HUB_CHALLENGE }),
+      json({ token: 'hub-token' }),
+      status(401, { 'WWW-Authenticate': HUB_CHALLENGE }),
+    );
     const error = await rejection(registryDigestResolver({ fetch })(IMAGE));
-    expect(error.message).toBe(`${IMAGE}: access denied: the repository is private or the credentials lack read access (HTTP 401 from ${MANIFEST_URL})`);
+    expect(error.message).toBe(
+      `${IMAGE}: access denied: the repository is private or the credentials lack read access (HTTP 401 from ${MANIFEST_URL})`,
+    );
     expect(error.status).toBe(401);
   });
 
@@ -193,7 +247,9 @@ describe('registryDigestResolver', () => {
   it('reports a 401 without a Bearer challenge', async () => {
     const { fetch } = fakeFetch(status(401, { 'WWW-Authenticate': 'Basic realm="registry"' }));
     const error = await rejection(registryDigestResolver({ fetch })(IMAGE));
-    expect(error.message).toBe(`${IMAGE}: HTTP 401 from ${MANIFEST_URL} without a Bearer challenge (WWW-Authenticate: Basic realm="registry")`);
+    expect(error.message).toBe(
+      `${IMAGE}: HTTP 401 from ${MANIFEST_URL} without a Bearer challenge (WWW-Authenticate: Basic realm="registry")`,
+    );
   });
 
   it('reports an unreachable registry with the cause', async () => {

@@ -116,7 +116,11 @@ export function registryDigestResolver(options: RegistryResolverOptions = {}): D
   const token = async (image: string, location: ManifestLocation, header: string | null): Promise<string> => {
     const challenge = header === null ? undefined : parseBearerChallenge(header);
     if (challenge === undefined) {
-      throw new RegistryError(image, `HTTP 401 from ${location.url} without a Bearer challenge (WWW-Authenticate: ${header ?? 'absent'})`, 401);
+      throw new RegistryError(
+        image,
+        `HTTP 401 from ${location.url} without a Bearer challenge (WWW-Authenticate: ${header ?? 'absent'})`,
+        401,
+      );
     }
     const url = new URL(challenge.realm);
     if (challenge.service !== undefined) url.searchParams.set('service', challenge.service);
@@ -126,10 +130,15 @@ export function registryDigestResolver(options: RegistryResolverOptions = {}): D
       headers.Authorization = `Basic ${Buffer.from(`oauth2accesstoken:${options.googleAccessToken}`).toString('base64')}`;
     }
     const response = await send(image, url.toString(), 'GET', headers);
-    if (!response.ok) throw new RegistryError(image, `token request to ${challenge.realm} failed: HTTP ${response.status}`, response.status);
+    if (!response.ok)
+      throw new RegistryError(image, `token request to ${challenge.realm} failed: HTTP ${response.status}`, response.status);
     const body: unknown = await response.json().catch(() => undefined);
-    const value = typeof body === 'object' && body !== null ? ((body as { token?: unknown }).token ?? (body as { access_token?: unknown }).access_token) : undefined;
-    if (typeof value !== 'string' || value === '') throw new RegistryError(image, `token response from ${challenge.realm} has no token`, response.status);
+    const value =
+      typeof body === 'object' && body !== null
+        ? ((body as { token?: unknown }).token ?? (body as { access_token?: unknown }).access_token)
+        : undefined;
+    if (typeof value !== 'string' || value === '')
+      throw new RegistryError(image, `token response from ${challenge.realm} has no token`, response.status);
     return value;
   };
 
@@ -143,15 +152,22 @@ export function registryDigestResolver(options: RegistryResolverOptions = {}): D
       headers.Authorization = `Bearer ${await token(image, location, response.headers.get('www-authenticate'))}`;
       response = await send(image, location.url, 'HEAD', headers);
     }
-    if (!response.ok) throw new RegistryError(image, `${describeStatus(response.status)} (HTTP ${response.status} from ${location.url})`, response.status);
+    if (!response.ok)
+      throw new RegistryError(image, `${describeStatus(response.status)} (HTTP ${response.status} from ${location.url})`, response.status);
     let digest = response.headers.get('docker-content-digest');
     if (digest === null) {
       // The header is optional in the spec; the digest of the manifest bytes is the same thing.
       const full = await send(image, location.url, 'GET', headers);
-      if (!full.ok) throw new RegistryError(image, `${describeStatus(full.status)} (HTTP ${full.status} from ${location.url})`, full.status);
-      digest = full.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(Buffer.from(await full.arrayBuffer())).digest('hex')}`;
+      if (!full.ok)
+        throw new RegistryError(image, `${describeStatus(full.status)} (HTTP ${full.status} from ${location.url})`, full.status);
+      digest =
+        full.headers.get('docker-content-digest') ??
+        `sha256:${createHash('sha256')
+          .update(Buffer.from(await full.arrayBuffer()))
+          .digest('hex')}`;
     }
-    if (!DIGEST.test(digest)) throw new RegistryError(image, `the registry answered with digest "${digest}", not sha256:<64 hex>`, response.status);
+    if (!DIGEST.test(digest))
+      throw new RegistryError(image, `the registry answered with digest "${digest}", not sha256:<64 hex>`, response.status);
     return digest;
   };
 }

@@ -55,22 +55,46 @@ export interface ReleasesTarget {
 }
 
 /** `npm run release -- <argv>`: sets the pin and prints what changed. */
-export const releaseCli = command({
-  script: 'release',
-  summary: 'Sets one image pin in the releases file of an environment (services/releases/<env>.yaml), keeping its comments and order; the file changes only when the result is valid.',
-  options: {
-    env: { type: 'string', required: true, value: 'dev|staging|prod', description: 'the environment whose pins change' },
-    service: { type: 'string', required: true, value: 'name', description: 'a service of the catalogue' },
-    version: { type: 'string', required: true, value: 'image key', description: 'the image key under the service (the version name unless the spec sets image)' },
-    image: { type: 'string', required: true, value: 'registry/repository:tag[@sha256:digest]', description: 'the image reference; staging and prod require a digest' },
-    catalogue: { type: 'string', value: 'module', description: 'the catalogue module, relative to the repository root', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
-    root: { type: 'string', value: 'dir', description: 'where Pulumi.<env>.yaml and services/releases/ are read and written', defaultText: 'the repository root' },
+export const releaseCli = command(
+  {
+    script: 'release',
+    summary:
+      'Sets one image pin in the releases file of an environment (services/releases/<env>.yaml), keeping its comments and order; the file changes only when the result is valid.',
+    options: {
+      env: { type: 'string', required: true, value: 'dev|staging|prod', description: 'the environment whose pins change' },
+      service: { type: 'string', required: true, value: 'name', description: 'a service of the catalogue' },
+      version: {
+        type: 'string',
+        required: true,
+        value: 'image key',
+        description: 'the image key under the service (the version name unless the spec sets image)',
+      },
+      image: {
+        type: 'string',
+        required: true,
+        value: 'registry/repository:tag[@sha256:digest]',
+        description: 'the image reference; staging and prod require a digest',
+      },
+      catalogue: {
+        type: 'string',
+        value: 'module',
+        description: 'the catalogue module, relative to the repository root',
+        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
+      },
+      root: {
+        type: 'string',
+        value: 'dir',
+        description: 'where Pulumi.<env>.yaml and services/releases/ are read and written',
+        defaultText: 'the repository root',
+      },
+    },
   },
-}, ({ values }, io) => {
-  const outcome = runRelease({ ...values, root: values.root && path.resolve(io.cwd, values.root) });
-  io.out(`${outcome.message}\n`);
-  for (const field of outcome.unpinned) io.err(`note: ${outcome.file}: ${field} is not pinned yet; synth refuses the file until it is\n`);
-});
+  ({ values }, io) => {
+    const outcome = runRelease({ ...values, root: values.root && path.resolve(io.cwd, values.root) });
+    io.out(`${outcome.message}\n`);
+    for (const field of outcome.unpinned) io.err(`note: ${outcome.file}: ${field} is not pinned yet; synth refuses the file until it is\n`);
+  },
+);
 
 /** Serialization options: no folding, so a long reference stays on its line. */
 const YAML_OUTPUT: ToStringOptions = { lineWidth: 0 };
@@ -85,7 +109,13 @@ export function runRelease(options: ReleaseOptions): ReleaseOutcome {
   const { service, version, image } = options;
   const previous = current[service]?.[version];
   if (previous === image) {
-    return { file: target.file, previous, changed: false, message: `${target.file}: ${service} ${version} = ${image} (unchanged)`, unpinned: [] };
+    return {
+      file: target.file,
+      previous,
+      changed: false,
+      message: `${target.file}: ${service} ${version} = ${image} (unchanged)`,
+      unpinned: [],
+    };
   }
   const doc = openReleasesDocument(target.path, target.file);
   doc.setIn([service, version], image);
@@ -94,7 +124,10 @@ export function runRelease(options: ReleaseOptions): ReleaseOutcome {
     const problems = validateReleases(loadReleases(written, target.file), catalogue, target.rules);
     // A new service or version is pinned one release at a time; the gaps are synth's to refuse.
     const missing = problems.filter((p) => p.problem === 'is not pinned');
-    assertNoProblems(problems.filter((p) => !missing.includes(p)), `${target.file} would be invalid after setting ${service}.${version}`);
+    assertNoProblems(
+      problems.filter((p) => !missing.includes(p)),
+      `${target.file} would be invalid after setting ${service}.${version}`,
+    );
     unpinned = missing.map((p) => p.field);
   });
   return {
@@ -107,31 +140,61 @@ export function runRelease(options: ReleaseOptions): ReleaseOutcome {
 }
 
 /** What is wrong with `--service`, `--version` and `--image`, all at once. */
-export function releaseArgumentProblems(options: Pick<ReleaseOptions, 'service' | 'version' | 'image'>, catalogue: Catalogue, target: Pick<ReleasesTarget, 'file' | 'rules'>): Problem[] {
+export function releaseArgumentProblems(
+  options: Pick<ReleaseOptions, 'service' | 'version' | 'image'>,
+  catalogue: Catalogue,
+  target: Pick<ReleasesTarget, 'file' | 'rules'>,
+): Problem[] {
   const where = target.file;
   const problems: Problem[] = [];
   const names = catalogue.services.map((d) => d.spec.name).sort();
   const spec = catalogue.services.find((d) => d.spec.name === options.service)?.spec;
   if (spec === undefined) {
     const closest = closestName(options.service, names);
-    problems.push({ where, field: '--service', value: options.service, problem: `is not a service of the catalogue ${catalogue.name}`,
-      fix: `${closest === undefined ? 'use' : `did you mean "${closest}"? Use`} one of: ${names.join(', ')}` });
+    problems.push({
+      where,
+      field: '--service',
+      value: options.service,
+      problem: `is not a service of the catalogue ${catalogue.name}`,
+      fix: `${closest === undefined ? 'use' : `did you mean "${closest}"? Use`} one of: ${names.join(', ')}`,
+    });
   } else {
     const keys = requiredImageKeys(spec);
     if (!keys.includes(options.version)) {
-      problems.push({ where, field: '--version', value: options.version, problem: `is not a version of ${spec.name} in the catalogue ${catalogue.name}`,
-        fix: `use one of: ${keys.join(', ')}, or add the version to the service's spec first` });
+      problems.push({
+        where,
+        field: '--version',
+        value: options.version,
+        problem: `is not a version of ${spec.name} in the catalogue ${catalogue.name}`,
+        fix: `use one of: ${keys.join(', ')}, or add the version to the service's spec first`,
+      });
     }
   }
   const ref = parseImageReference(options.image);
   if (ref === undefined || (ref.tag === undefined && ref.digest === undefined)) {
-    problems.push({ where, field: '--image', value: options.image, problem: 'is not an image reference with a tag or digest',
-      fix: 'pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both' });
+    problems.push({
+      where,
+      field: '--image',
+      value: options.image,
+      problem: 'is not an image reference with a tag or digest',
+      fix: 'pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both',
+    });
   } else if (target.rules.requireDigests && ref.digest === undefined) {
-    problems.push({ where, field: '--image', value: options.image, problem: 'has no digest; this environment requires immutable pins',
-      fix: `pass <image>:<tag>@sha256:<64 hex> (crane digest ${options.image}), or promote it from the previous environment` });
+    problems.push({
+      where,
+      field: '--image',
+      value: options.image,
+      problem: 'has no digest; this environment requires immutable pins',
+      fix: `pass <image>:<tag>@sha256:<64 hex> (crane digest ${options.image}), or promote it from the previous environment`,
+    });
   } else if (ref.digest === undefined && ref.tag === 'latest') {
-    problems.push({ where, field: '--image', value: options.image, problem: 'uses the mutable "latest" tag', fix: 'pass a version tag or a digest so a rollout is repeatable' });
+    problems.push({
+      where,
+      field: '--image',
+      value: options.image,
+      problem: 'uses the mutable "latest" tag',
+      fix: 'pass a version tag or a digest so a rollout is repeatable',
+    });
   }
   return problems;
 }
@@ -143,12 +206,24 @@ export function releaseArgumentProblems(options: Pick<ReleaseOptions, 'service' 
 export function releasesTarget(env: string, root: string): ReleasesTarget {
   // Whether or not its stack file exists (it may hold only the secrets provider).
   if (PREVIEW_STACK.test(env)) {
-    assertNoProblems([{ where: `Pulumi.${env}.yaml`, field: '--env', value: env, problem: 'is a preview stack, which has no releases file of its own (it runs dev\'s pins)',
-      fix: 'release to dev, or change services/releases/dev.yaml in the pull request' }]);
+    assertNoProblems([
+      {
+        where: `Pulumi.${env}.yaml`,
+        field: '--env',
+        value: env,
+        problem: "is a preview stack, which has no releases file of its own (it runs dev's pins)",
+        fix: 'release to dev, or change services/releases/dev.yaml in the pull request',
+      },
+    ]);
   }
   const environment = loadEnvironment(env, root);
   const file = releasesFile(root, environment.releases);
-  return { environment, path: file, file: displayPath(root, file), rules: { requireDigests: environment.requireDigests, file: displayPath(root, file) } };
+  return {
+    environment,
+    path: file,
+    file: displayPath(root, file),
+    rules: { requireDigests: environment.requireDigests, file: displayPath(root, file) },
+  };
 }
 
 export function resolveCatalogue(catalogue: string | Catalogue | undefined): Catalogue {
@@ -169,9 +244,15 @@ export function openReleasesDocument(file: string, display: string): Document {
     const after = rewritten.split('\n');
     const line = before.findIndex((l, i) => l !== after[i]);
     const at = line === -1 ? before.length : line;
-    assertNoProblems([{ where: display, field: `line ${at + 1}`, value: before[at] ?? '(end of file)',
-      problem: `is laid out differently from what the YAML writer produces (${JSON.stringify(after[at] ?? '(end of file)')}), so an automated edit would rewrite lines it did not change`,
-      fix: 'write the file as 2-space block maps (`service:` then `  version: image`), comments on their own lines, ending in one newline' }]);
+    assertNoProblems([
+      {
+        where: display,
+        field: `line ${at + 1}`,
+        value: before[at] ?? '(end of file)',
+        problem: `is laid out differently from what the YAML writer produces (${JSON.stringify(after[at] ?? '(end of file)')}), so an automated edit would rewrite lines it did not change`,
+        fix: 'write the file as 2-space block maps (`service:` then `  version: image`), comments on their own lines, ending in one newline',
+      },
+    ]);
   }
   return doc;
 }
@@ -182,7 +263,9 @@ export function serializeReleases(doc: Document): string {
 
 /** Every pin as [service, key, image], in file order. */
 export function pinsOf(releases: Releases): Array<[string, string, string]> {
-  return Object.entries(releases).flatMap(([service, pins]) => Object.entries(pins).map(([key, image]): [string, string, string] => [service, key, image]));
+  return Object.entries(releases).flatMap(([service, pins]) =>
+    Object.entries(pins).map(([key, image]): [string, string, string] => [service, key, image]),
+  );
 }
 
 /**

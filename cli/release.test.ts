@@ -28,7 +28,9 @@ const release = (options: Omit<ReleaseOptions, 'root'>) => runRelease({ root, ..
 /** BookInfo with extra versions of reviews and extra services. */
 function extended(reviewsVersions: readonly VersionSpec[], ...services: ReturnType<typeof defineService>[]): Catalogue {
   return defineCatalogue('bookinfo', [
-    ...bookinfo.services.map((d) => (d.spec.name === 'reviews' ? { ...d, spec: { ...d.spec, versions: [...d.spec.versions, ...reviewsVersions] } } : d)),
+    ...bookinfo.services.map((d) =>
+      d.spec.name === 'reviews' ? { ...d, spec: { ...d.spec, versions: [...d.spec.versions, ...reviewsVersions] } } : d,
+    ),
     ...services,
   ]);
 }
@@ -88,26 +90,56 @@ describe('runRelease: setting a pin', () => {
     const past = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(releases(root, 'dev'), past, past);
     const again = release(options);
-    expect(again).toMatchObject({ changed: false, message: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (unchanged)` });
+    expect(again).toMatchObject({
+      changed: false,
+      message: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (unchanged)`,
+    });
     expect(read('dev')).toBe(bytes);
     expect(fs.statSync(releases(root, 'dev')).mtimeMs).toBe(past.getTime());
   });
 
   it('adds a new version of a service at the end of that service', () => {
-    const outcome = release({ env: 'dev', service: 'reviews', version: 'v4', image: `${HUB}-reviews-v4:1.0.0`, catalogue: extended([{ name: 'v4', weight: 0 }]) });
+    const outcome = release({
+      env: 'dev',
+      service: 'reviews',
+      version: 'v4',
+      image: `${HUB}-reviews-v4:1.0.0`,
+      catalogue: extended([{ name: 'v4', weight: 0 }]),
+    });
     expect(outcome.message).toBe(`services/releases/dev.yaml: reviews v4 = ${HUB}-reviews-v4:1.0.0 (was unpinned)`);
     expect(read('dev')).toBe(original('dev').replace('\nratings:\n', `\n  v4: ${HUB}-reviews-v4:1.0.0\nratings:\n`));
   });
 
   it('adds a service of the catalogue that the file lacks at the end of the file', () => {
     const cart = defineService({ name: 'cart', description: 'cart', owner: 'team-shop', port: 8080, versions: [{ name: 'v1' }] });
-    release({ env: 'dev', service: 'cart', version: 'v1', image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0', catalogue: extended([], cart) });
+    release({
+      env: 'dev',
+      service: 'cart',
+      version: 'v1',
+      image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0',
+      catalogue: extended([], cart),
+    });
     expect(read('dev')).toBe(`${original('dev')}cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0\n`);
   });
 
   it('pins a new service one version at a time, naming the versions still unpinned', () => {
-    const cart = defineService({ name: 'cart', description: 'cart', owner: 'team-shop', port: 8080, versions: [{ name: 'v1', weight: 50 }, { name: 'v2', weight: 50 }] });
-    const outcome = release({ env: 'dev', service: 'cart', version: 'v1', image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0', catalogue: extended([], cart) });
+    const cart = defineService({
+      name: 'cart',
+      description: 'cart',
+      owner: 'team-shop',
+      port: 8080,
+      versions: [
+        { name: 'v1', weight: 50 },
+        { name: 'v2', weight: 50 },
+      ],
+    });
+    const outcome = release({
+      env: 'dev',
+      service: 'cart',
+      version: 'v1',
+      image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0',
+      catalogue: extended([], cart),
+    });
     expect(outcome.unpinned).toEqual(['cart.v2']);
     expect(read('dev')).toContain('cart:\n  v1: europe-west1-docker.pkg.dev/p/apps/cart:1.0.0\n');
   });
@@ -122,24 +154,60 @@ describe('runRelease: setting a pin', () => {
 
 describe('runRelease: bad input is refused and the file is left byte-identical', () => {
   const cases: Array<[string, Omit<ReleaseOptions, 'root'>, string, string]> = [
-    ['an unknown service, with the closest name', { env: 'dev', service: 'reveiws', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }, 'dev',
-      'services/releases/dev.yaml: --service "reveiws" is not a service of the catalogue bookinfo. Fix: did you mean "reviews"? Use one of: details, productpage, ratings, reviews'],
-    ['an unknown service with no close name', { env: 'dev', service: 'checkout', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }, 'dev',
-      'services/releases/dev.yaml: --service "checkout" is not a service of the catalogue bookinfo. Fix: use one of: details, productpage, ratings, reviews'],
-    ['a version the catalogue does not declare', { env: 'dev', service: 'reviews', version: 'v4', image: `${HUB}-reviews-v4:1.0.0` }, 'dev',
-      'services/releases/dev.yaml: --version "v4" is not a version of reviews in the catalogue bookinfo. Fix: use one of: v1, v2, v3, or add the version to the service\'s spec first'],
-    ['a malformed reference', { env: 'dev', service: 'reviews', version: 'v1', image: 'Docker.io/istio/Reviews:1.0' }, 'dev',
-      'services/releases/dev.yaml: --image "Docker.io/istio/Reviews:1.0" is not an image reference with a tag or digest. Fix: pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both'],
-    ['a reference without a tag or digest', { env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1` }, 'dev',
-      `services/releases/dev.yaml: --image "${HUB}-reviews-v1" is not an image reference with a tag or digest. Fix: pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both`],
-    ['the latest tag', { env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:latest` }, 'dev',
-      `services/releases/dev.yaml: --image "${HUB}-reviews-v1:latest" uses the mutable "latest" tag. Fix: pass a version tag or a digest so a rollout is repeatable`],
-    ['a tag without a digest in staging', { env: 'staging', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }, 'staging',
-      `services/releases/staging.yaml: --image "${HUB}-reviews-v1:1.21.0" has no digest; this environment requires immutable pins. Fix: pass <image>:<tag>@sha256:<64 hex> (crane digest ${HUB}-reviews-v1:1.21.0), or promote it from the previous environment`],
-    ['a tag without a digest in prod', { env: 'prod', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }, 'prod',
-      `services/releases/prod.yaml: --image "${HUB}-reviews-v1:1.21.0" has no digest; this environment requires immutable pins. Fix: pass <image>:<tag>@sha256:<64 hex> (crane digest ${HUB}-reviews-v1:1.21.0), or promote it from the previous environment`],
-    ['a preview stack', { env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }, 'dev',
-      'Pulumi.pr-7.yaml: --env "pr-7" is a preview stack, which has no releases file of its own (it runs dev\'s pins). Fix: release to dev, or change services/releases/dev.yaml in the pull request'],
+    [
+      'an unknown service, with the closest name',
+      { env: 'dev', service: 'reveiws', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'dev',
+      'services/releases/dev.yaml: --service "reveiws" is not a service of the catalogue bookinfo. Fix: did you mean "reviews"? Use one of: details, productpage, ratings, reviews',
+    ],
+    [
+      'an unknown service with no close name',
+      { env: 'dev', service: 'checkout', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'dev',
+      'services/releases/dev.yaml: --service "checkout" is not a service of the catalogue bookinfo. Fix: use one of: details, productpage, ratings, reviews',
+    ],
+    [
+      'a version the catalogue does not declare',
+      { env: 'dev', service: 'reviews', version: 'v4', image: `${HUB}-reviews-v4:1.0.0` },
+      'dev',
+      'services/releases/dev.yaml: --version "v4" is not a version of reviews in the catalogue bookinfo. Fix: use one of: v1, v2, v3, or add the version to the service\'s spec first',
+    ],
+    [
+      'a malformed reference',
+      { env: 'dev', service: 'reviews', version: 'v1', image: 'Docker.io/istio/Reviews:1.0' },
+      'dev',
+      'services/releases/dev.yaml: --image "Docker.io/istio/Reviews:1.0" is not an image reference with a tag or digest. Fix: pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both',
+    ],
+    [
+      'a reference without a tag or digest',
+      { env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1` },
+      'dev',
+      `services/releases/dev.yaml: --image "${HUB}-reviews-v1" is not an image reference with a tag or digest. Fix: pass registry/repository:tag, registry/repository@sha256:<64 hex>, or both`,
+    ],
+    [
+      'the latest tag',
+      { env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:latest` },
+      'dev',
+      `services/releases/dev.yaml: --image "${HUB}-reviews-v1:latest" uses the mutable "latest" tag. Fix: pass a version tag or a digest so a rollout is repeatable`,
+    ],
+    [
+      'a tag without a digest in staging',
+      { env: 'staging', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'staging',
+      `services/releases/staging.yaml: --image "${HUB}-reviews-v1:1.21.0" has no digest; this environment requires immutable pins. Fix: pass <image>:<tag>@sha256:<64 hex> (crane digest ${HUB}-reviews-v1:1.21.0), or promote it from the previous environment`,
+    ],
+    [
+      'a tag without a digest in prod',
+      { env: 'prod', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'prod',
+      `services/releases/prod.yaml: --image "${HUB}-reviews-v1:1.21.0" has no digest; this environment requires immutable pins. Fix: pass <image>:<tag>@sha256:<64 hex> (crane digest ${HUB}-reviews-v1:1.21.0), or promote it from the previous environment`,
+    ],
+    [
+      'a preview stack',
+      { env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'dev',
+      'Pulumi.pr-7.yaml: --env "pr-7" is a preview stack, which has no releases file of its own (it runs dev\'s pins). Fix: release to dev, or change services/releases/dev.yaml in the pull request',
+    ],
   ];
 
   it.each(cases)('%s', (_title, options, env, message) => {
@@ -150,8 +218,9 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
 
   it('refuses a preview stack whose file holds only the secrets provider too', () => {
     fs.writeFileSync(path.join(root, 'Pulumi.pr-7.yaml'), 'encryptionsalt: v1:abc:def\n');
-    expect(thrown(() => release({ env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` })).problems[0].problem)
-      .toBe("is a preview stack, which has no releases file of its own (it runs dev's pins)");
+    expect(
+      thrown(() => release({ env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` })).problems[0].problem,
+    ).toBe("is a preview stack, which has no releases file of its own (it runs dev's pins)");
     expect(read('dev')).toBe(original('dev'));
   });
 
@@ -163,7 +232,9 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
 
   it('names the stacks when the environment does not exist', () => {
     const error = thrown(() => release({ env: 'qa', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }));
-    expect(error.message).toContain('"qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
+    expect(error.message).toContain(
+      '"qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml',
+    );
     expect(fs.readdirSync(path.join(root, 'services', 'releases')).sort()).toEqual(['dev.yaml', 'prod.yaml', 'staging.yaml']);
   });
 
@@ -171,19 +242,26 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
     const stale = `${original('dev')}checkout:\n  v1: ${HUB}-checkout-v1:1.0.0\n`;
     fs.writeFileSync(releases(root, 'dev'), stale);
     const error = thrown(() => release({ env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }));
-    expect(error.message).toBe([
-      'services/releases/dev.yaml would be invalid after setting reviews.v1:',
-      '  - services/releases/dev.yaml: checkout is not a service of the catalogue. Fix: remove the stale pin or fix the name (services: details, productpage, ratings, reviews)',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        'services/releases/dev.yaml would be invalid after setting reviews.v1:',
+        '  - services/releases/dev.yaml: checkout is not a service of the catalogue. Fix: remove the stale pin or fix the name (services: details, productpage, ratings, reviews)',
+      ].join('\n'),
+    );
     expect(read('dev')).toBe(stale);
     expect(fs.readdirSync(path.join(root, 'services', 'releases')).sort()).toEqual(['dev.yaml', 'prod.yaml', 'staging.yaml']);
   });
 
   it('refuses a file the YAML writer would lay out differently, naming the first such line', () => {
-    const indented = original('dev').replace('reviews:\n  v1:', 'reviews:\n    v1:').replace('\n  v2:', '\n    v2:').replace('\n  v3:', '\n    v3:');
+    const indented = original('dev')
+      .replace('reviews:\n  v1:', 'reviews:\n    v1:')
+      .replace('\n  v2:', '\n    v2:')
+      .replace('\n  v3:', '\n    v3:');
     fs.writeFileSync(releases(root, 'dev'), indented);
     const error = thrown(() => release({ env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }));
-    expect(error.problems).toEqual([expect.objectContaining({ where: 'services/releases/dev.yaml', field: 'line 8', value: `    v1: ${HUB}-reviews-v1:1.20.3` })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ where: 'services/releases/dev.yaml', field: 'line 8', value: `    v1: ${HUB}-reviews-v1:1.20.3` }),
+    ]);
     expect(error.message).toContain('Fix: write the file as 2-space block maps');
     expect(read('dev')).toBe(indented);
   });
@@ -192,7 +270,11 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
     const broken = `${original('dev')}reviews:\n  v1: duplicate\n`;
     fs.writeFileSync(releases(root, 'dev'), broken);
     const error = thrown(() => release({ env: 'dev', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` }));
-    expect(error.problems[0]).toMatchObject({ where: 'services/releases/dev.yaml', field: 'line 13', problem: 'is not valid YAML (DUPLICATE_KEY)' });
+    expect(error.problems[0]).toMatchObject({
+      where: 'services/releases/dev.yaml',
+      field: 'line 13',
+      problem: 'is not valid YAML (DUPLICATE_KEY)',
+    });
     expect(read('dev')).toBe(broken);
   });
 });
@@ -214,13 +296,19 @@ describe('npm run release', () => {
 
   it('prints the pin it set', async () => {
     const result = await cli('--env', 'dev', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);
-    expect(result).toEqual({ code: 0, stdout: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (was ${HUB}-reviews-v2:1.20.3)\n`, stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (was ${HUB}-reviews-v2:1.20.3)\n`,
+      stderr: '',
+    });
   });
 
   it('exits 2 with the problem on stderr and leaves the file as it was', async () => {
     const result = await cli('--env', 'prod', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: 1 problem found:\n  - services/releases/prod.yaml: --image "${HUB}-reviews-v2:1.21.0" has no digest; this environment requires immutable pins.`);
+    expect(result.stderr).toContain(
+      `error: 1 problem found:\n  - services/releases/prod.yaml: --image "${HUB}-reviews-v2:1.21.0" has no digest; this environment requires immutable pins.`,
+    );
     expect(read('prod')).toBe(original('prod'));
   });
 });

@@ -28,7 +28,6 @@ function splitDefaults(node: unknown): unknown {
   return out;
 }
 
-
 /** The schema of `ServiceSpec`, as the text committed in `services/spec.schema.json`. */
 export function generateSpecSchema(root: string): string {
   const generator = createGenerator({
@@ -45,23 +44,29 @@ export function generateSpecSchema(root: string): string {
   return `${JSON.stringify(splitDefaults(generator.createSchema('ServiceSpec')), null, 2)}\n`;
 }
 
-export const schemaSpecCli = command({
-  script: 'schema:spec',
-  summary: `Regenerates ${SPEC_SCHEMA_FILE}, the JSON Schema of a ServiceSpec, from the TypeScript types of services/spec.ts.`,
-  options: {},
-}, (_args, io) => {
-  const root = repoRoot();
-  fs.writeFileSync(path.join(root, SPEC_SCHEMA_FILE), generateSpecSchema(root));
-  io.out(`${SPEC_SCHEMA_FILE}: regenerated from services/spec.ts\n`);
-});
+export const schemaSpecCli = command(
+  {
+    script: 'schema:spec',
+    summary: `Regenerates ${SPEC_SCHEMA_FILE}, the JSON Schema of a ServiceSpec, from the TypeScript types of services/spec.ts.`,
+    options: {},
+  },
+  (_args, io) => {
+    const root = repoRoot();
+    fs.writeFileSync(path.join(root, SPEC_SCHEMA_FILE), generateSpecSchema(root));
+    io.out(`${SPEC_SCHEMA_FILE}: regenerated from services/spec.ts\n`);
+  },
+);
 
-export const docsSpecCli = command({
-  script: 'docs:spec',
-  summary: `Regenerates ${SPEC_DOCS_FILE}, the reference of every ServiceSpec field, from ${SPEC_SCHEMA_FILE}.`,
-  options: {},
-}, (_args, io) => {
-  const root = repoRoot();
-  const schema = JSON.parse(fs.readFileSync(path.join(root, SPEC_SCHEMA_FILE), 'utf8')) as Parameters<typeof renderSpecDocs>[0];
-  fs.writeFileSync(path.join(root, SPEC_DOCS_FILE), renderSpecDocs(schema));
-  io.out(`${SPEC_DOCS_FILE}: regenerated from ${SPEC_SCHEMA_FILE}\n`);
-});
+export const docsSpecCli = command(
+  {
+    script: 'docs:spec',
+    summary: `Regenerates ${SPEC_DOCS_FILE}, the reference of every ServiceSpec field, from ${SPEC_SCHEMA_FILE}.`,
+    options: {},
+  },
+  (_args, io) => {
+    const root = repoRoot();
+    const schema = JSON.parse(fs.readFileSync(path.join(root, SPEC_SCHEMA_FILE), 'utf8')) as Parameters<typeof renderSpecDocs>[0];
+    fs.writeFileSync(path.join(root, SPEC_DOCS_FILE), renderSpecDocs(schema));
+    io.out(`${SPEC_DOCS_FILE}: regenerated from ${SPEC_SCHEMA_FILE}\n`);
+  },
+);

@@ -18,16 +18,31 @@ const MAX_PR_DIGITS = 7;
  */
 export function previewStackName(pr: string): string {
   const name = `pr-${pr}`;
-  const problem = !/^\d+$/.test(pr) ? 'is not a positive whole number'
-    : /^0+$/.test(pr) ? 'must be positive'
-    : pr.startsWith('0') ? 'has leading zeros'
-    : pr.length > MAX_PR_DIGITS ? `has ${pr.length} digits; preview stack names (pr-<N>) allow at most ${MAX_PR_DIGITS}`
-    // Guards the rules above against drifting from the pattern the Pulumi program checks.
-    : !PREVIEW_STACK.test(name) ? `gives the stack name "${name}", which does not match ${PREVIEW_STACK}`
-    : undefined;
+  const problem = !/^\d+$/.test(pr)
+    ? 'is not a positive whole number'
+    : /^0+$/.test(pr)
+      ? 'must be positive'
+      : pr.startsWith('0')
+        ? 'has leading zeros'
+        : pr.length > MAX_PR_DIGITS
+          ? `has ${pr.length} digits; preview stack names (pr-<N>) allow at most ${MAX_PR_DIGITS}`
+          : // Guards the rules above against drifting from the pattern the Pulumi program checks.
+            !PREVIEW_STACK.test(name)
+            ? `gives the stack name "${name}", which does not match ${PREVIEW_STACK}`
+            : undefined;
   if (problem !== undefined) {
-    throw new ValidationError([{ where: '--pr', field: 'pull request number', value: pr, problem,
-      fix: 'pass the number GitHub gives the pull request, e.g. --pr "${{ github.event.pull_request.number }}"' }], 'not a pull request number');
+    throw new ValidationError(
+      [
+        {
+          where: '--pr',
+          field: 'pull request number',
+          value: pr,
+          problem,
+          fix: 'pass the number GitHub gives the pull request, e.g. --pr "${{ github.event.pull_request.number }}"',
+        },
+      ],
+      'not a pull request number',
+    );
   }
   return name;
 }
@@ -41,7 +56,11 @@ export function byEnvironmentOrder(a: string, b: string): number {
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-type Effect = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly kind: 'stack'; readonly stack: string } | { readonly kind: 'releases'; readonly name: string };
+type Effect =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'stack'; readonly stack: string }
+  | { readonly kind: 'releases'; readonly name: string };
 
 /** Repository files that shape every stack: the Pulumi project, the toolchain and its lock. */
 const EVERY_STACK_FILES = new Set(['Pulumi.yaml', 'package.json', 'package-lock.json', 'tsconfig.json']);
@@ -83,7 +102,11 @@ function effectOf(file: string): Effect {
  *   a stack not in the map uses its own name. A releases file no stack uses affects every
  *   stack (fail safe: it may be about to be wired in).
  */
-export function affectedStacks(changedPaths: readonly string[], stacks: readonly string[], releasesOf: ReadonlyMap<string, string> = new Map()): string[] {
+export function affectedStacks(
+  changedPaths: readonly string[],
+  stacks: readonly string[],
+  releasesOf: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const affected = new Set<string>();
   for (const raw of changedPaths) {
     const file = raw.trim().replace(/^\.\//, '');
@@ -102,15 +125,27 @@ export function affectedStacks(changedPaths: readonly string[], stacks: readonly
 
 /** The long-lived stacks of the repository (preview stacks come and go), in environment order. */
 export function longLivedStacks(root = repoRoot()): string[] {
-  return availableStacks(root).filter((s) => !PREVIEW_STACK.test(s)).sort(byEnvironmentOrder);
+  return availableStacks(root)
+    .filter((s) => !PREVIEW_STACK.test(s))
+    .sort(byEnvironmentOrder);
 }
 
 /** Reads the list the workflow writes with `git diff --name-only base...head`, one path a line. */
 export function readChangedPaths(file: string): string[] {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    assertNoProblems([{ where: file, field: '--changed', problem: 'is not a file', fix: 'write the changed paths first, e.g. git diff --name-only --no-renames "$BASE...$HEAD" > changed.txt' }]);
+    assertNoProblems([
+      {
+        where: file,
+        field: '--changed',
+        problem: 'is not a file',
+        fix: 'write the changed paths first, e.g. git diff --name-only --no-renames "$BASE...$HEAD" > changed.txt',
+      },
+    ]);
   }
-  return fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
 }
 
 /** `affected` for the repository at `root`: its stacks and where each pins its images. */
@@ -121,32 +156,43 @@ export function affectedInRepository(changedPaths: readonly string[], root = rep
 }
 
 /** `npm run stacks -- pr-name`: the preview stack of a pull request. */
-export const prNameCli = command({
-  script: 'stacks',
-  subcommand: 'pr-name',
-  summary: 'prints the preview stack of a pull request (pr-<N>)',
-  options: {
-    pr: { type: 'string', required: true, value: 'N', description: 'the pull request number' },
-    format: { type: 'string', choices: ['text', 'github'], default: 'text', description: 'github: stack=<name>, for "$GITHUB_OUTPUT"' },
+export const prNameCli = command(
+  {
+    script: 'stacks',
+    subcommand: 'pr-name',
+    summary: 'prints the preview stack of a pull request (pr-<N>)',
+    options: {
+      pr: { type: 'string', required: true, value: 'N', description: 'the pull request number' },
+      format: { type: 'string', choices: ['text', 'github'], default: 'text', description: 'github: stack=<name>, for "$GITHUB_OUTPUT"' },
+    },
   },
-}, ({ values }, io) => {
-  const name = previewStackName(values.pr);
-  io.out(values.format === 'github' ? `stack=${name}\n` : `${name}\n`);
-});
+  ({ values }, io) => {
+    const name = previewStackName(values.pr);
+    io.out(values.format === 'github' ? `stack=${name}\n` : `${name}\n`);
+  },
+);
 
 /** `npm run stacks -- affected`: the long-lived stacks a change can affect. */
-export const affectedCli = command({
-  script: 'stacks',
-  subcommand: 'affected',
-  summary: 'prints the long-lived stacks that the changed paths can affect, as a JSON list',
-  options: {
-    changed: { type: 'string', required: true, value: 'file', description: 'the changed paths, one a line (git diff --name-only base...head)' },
-    format: { type: 'string', choices: ['json', 'github'], default: 'json', description: 'github: stacks=<json>, for "$GITHUB_OUTPUT"' },
+export const affectedCli = command(
+  {
+    script: 'stacks',
+    subcommand: 'affected',
+    summary: 'prints the long-lived stacks that the changed paths can affect, as a JSON list',
+    options: {
+      changed: {
+        type: 'string',
+        required: true,
+        value: 'file',
+        description: 'the changed paths, one a line (git diff --name-only base...head)',
+      },
+      format: { type: 'string', choices: ['json', 'github'], default: 'json', description: 'github: stacks=<json>, for "$GITHUB_OUTPUT"' },
+    },
   },
-}, ({ values }, io) => {
-  const json = JSON.stringify(affectedInRepository(readChangedPaths(values.changed)));
-  io.out(values.format === 'github' ? `stacks=${json}\n` : `${json}\n`);
-});
+  ({ values }, io) => {
+    const json = JSON.stringify(affectedInRepository(readChangedPaths(values.changed)));
+    io.out(values.format === 'github' ? `stacks=${json}\n` : `${json}\n`);
+  },
+);
 
 /** `npm run stacks -- <argv>`: prints the preview stack of a pull request, or the stacks its changes affect. */
 export const stacksCli = commandGroup('stacks', 'The stack decisions of the pull-request workflow.', [prNameCli, affectedCli]);

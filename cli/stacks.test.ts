@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { PREVIEW_STACK } from '../core/config';
 import { runCli, spawnTsx, type CliResult } from '../test/cli';
 import { thrown } from '../test/fixtures/thrown';
-import { affectedInRepository, affectedStacks, byEnvironmentOrder, longLivedStacks, previewStackName, readChangedPaths, stacksCli } from './stacks-command';
+import {
+  affectedInRepository,
+  affectedStacks,
+  byEnvironmentOrder,
+  longLivedStacks,
+  previewStackName,
+  readChangedPaths,
+  stacksCli,
+} from './stacks-command';
 
 const STACKS = ['dev', 'staging', 'prod'];
 const ALL = STACKS;

@@ -4,20 +4,36 @@ import { render } from './synth-command';
 
 describe('npm start summary', () => {
   const { synthesis, catalogue, environment } = render({ env: 'dev' });
-  const outcome: SynthOutcome = { synthesis, catalogue, environment, dir: '/repo/dist/dev', written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })) };
+  const outcome: SynthOutcome = {
+    synthesis,
+    catalogue,
+    environment,
+    dir: '/repo/dist/dev',
+    written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })),
+  };
   const text = summarize(outcome, '/repo');
 
   it('names the environment and counts services and objects', () => {
     expect(text).toContain('Environment dev (profile dev, namespace bookinfo, domain dev.bookinfo.example.com)');
-    expect(text).toContain('Catalogue bookinfo: 4 services, 55 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)');
+    expect(text).toContain(
+      'Catalogue bookinfo: 4 services, 55 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
+    );
   });
 
   it('evaluated every CRD rule of the dev objects, and would name any it could not', () => {
     expect(synthesis.notChecked).toEqual([]);
     expect(text).not.toContain('not checked offline');
-    const unchecked = { file: 'reviews.yaml', object: 'VirtualService/reviews', field: 'spec.http[0].timeout', rule: "duration(self) >= duration('1ms')", reason: 'the duration format is not ported' };
+    const unchecked = {
+      file: 'reviews.yaml',
+      object: 'VirtualService/reviews',
+      field: 'spec.http[0].timeout',
+      rule: "duration(self) >= duration('1ms')",
+      reason: 'the duration format is not ported',
+    };
     const withGap = summarize({ ...outcome, synthesis: { ...synthesis, notChecked: [unchecked] } }, '/repo');
-    expect(withGap).toContain(`  not checked offline: reviews.yaml VirtualService/reviews spec.http[0].timeout: CRD rule "duration(self) >= duration('1ms')" (the duration format is not ported)`);
+    expect(withGap).toContain(
+      `  not checked offline: reviews.yaml VirtualService/reviews spec.http[0].timeout: CRD rule "duration(self) >= duration('1ms')" (the duration format is not ported)`,
+    );
   });
 
   it('lists each service with its deployments and replica range', () => {

@@ -9,8 +9,12 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   const { synthesis, environment, catalogue } = outcome;
   const lines: string[] = [];
   const all = synthesis.files.flatMap((f) => f.objects);
-  lines.push(`Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`);
-  lines.push(`Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)`);
+  lines.push(
+    `Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`,
+  );
+  lines.push(
+    `Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)`,
+  );
   for (const n of synthesis.notChecked) lines.push(`  not checked offline: ${describeUnchecked(n)}`);
   lines.push('');
   lines.push('Services');
@@ -18,7 +22,8 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
     .filter((f) => f.service !== undefined)
     .map((f) => {
       const deployments = f.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-      const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as { spec?: { minReplicas?: number; maxReplicas?: number } } | undefined;
+      const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as
+        { spec?: { minReplicas?: number; maxReplicas?: number } } | undefined;
       return [f.service ?? '', deployments.join(', '), `${hpa?.spec?.minReplicas ?? '-'}..${hpa?.spec?.maxReplicas ?? '-'}`, f.name];
     });
   lines.push(...table(['service', 'deployments', 'replicas', 'file'], rows));
@@ -27,16 +32,29 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   const counts = new Map<string, number>();
   for (const o of all) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
-  lines.push(...table(['kind', 'count'], [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([k, n]) => [k, String(n)])));
+  lines.push(
+    ...table(
+      ['kind', 'count'],
+      [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([k, n]) => [k, String(n)]),
+    ),
+  );
   lines.push('');
   lines.push('Public routes (gateway, first match wins)');
   lines.push(...table(['host', 'path', 'service', 'versions', 'auth'], routesTable(catalogue, environment.domain)));
   lines.push('');
   lines.push('In-mesh traffic (header routes first, then the split)');
   for (const { spec } of catalogue.services) {
-    const headers = spec.versions.filter((v) => v.headerMatch !== undefined)
-      .map((v) => `${v.headerMatch!.header}${v.headerMatch!.exact !== undefined ? `=${v.headerMatch!.exact}` : `^=${v.headerMatch!.prefix ?? ''}`} -> ${v.name}; `);
-    lines.push(`  ${spec.name}: ${headers.join('')}${weightedVersions(spec).map((w) => `${w.version} ${w.weight}%`).join(', ')}`);
+    const headers = spec.versions
+      .filter((v) => v.headerMatch !== undefined)
+      .map(
+        (v) =>
+          `${v.headerMatch!.header}${v.headerMatch!.exact !== undefined ? `=${v.headerMatch!.exact}` : `^=${v.headerMatch!.prefix ?? ''}`} -> ${v.name}; `,
+      );
+    lines.push(
+      `  ${spec.name}: ${headers.join('')}${weightedVersions(spec)
+        .map((w) => `${w.version} ${w.weight}%`)
+        .join(', ')}`,
+    );
   }
   lines.push('');
   lines.push('Allowed callers (mTLS identity; everything else is denied)');
@@ -59,7 +77,10 @@ function routesTable(catalogue: Catalogue, domain: string): string[][] {
     r.host,
     `${r.path}${r.match === 'prefix' ? '*' : ''}`,
     `${r.service}:${r.port}`,
-    r.version ?? weightedVersions(r.spec).map((w) => `${w.version} ${w.weight}%`).join(', '),
+    r.version ??
+      weightedVersions(r.spec)
+        .map((w) => `${w.version} ${w.weight}%`)
+        .join(', '),
     r.authRequired ? 'JWT' : '-',
   ]);
 }

@@ -60,14 +60,24 @@ const processExec: Exec = async (command, args, cwd) => {
 };
 
 /** `npm run synth-base -- <argv>`: synthesizes every environment at the ref; says which it could. */
-export const synthBaseCli = command({
-  script: 'synth-base',
-  summary: 'Synthesizes every environment at another commit (the pull request\'s base) with that commit\'s own code and dependencies, in a temporary git worktree.',
-  options: {
-    ref: { type: 'string', required: true, value: 'commit', description: 'the commit (or any git revision) to synthesize' },
-    out: { type: 'string', required: true, value: 'dir', description: 'where <env>/ directories are written (synth\'s layout)' },
+export const synthBaseCli = command(
+  {
+    script: 'synth-base',
+    summary:
+      "Synthesizes every environment at another commit (the pull request's base) with that commit's own code and dependencies, in a temporary git worktree.",
+    options: {
+      ref: { type: 'string', required: true, value: 'commit', description: 'the commit (or any git revision) to synthesize' },
+      out: { type: 'string', required: true, value: 'dir', description: "where <env>/ directories are written (synth's layout)" },
+    },
   },
-}, async ({ values }, io, exec: Exec = processExec) => {
-  const written = await synthBase({ ref: values.ref, out: path.resolve(io.cwd, values.out), repo: io.cwd, exec, warn: (m) => io.out(`${m}\n`) });
-  io.out(`base ${values.ref}: synthesized ${written.join(', ') || 'nothing'}\n`);
-});
+  async ({ values }, io, exec: Exec = processExec) => {
+    const written = await synthBase({
+      ref: values.ref,
+      out: path.resolve(io.cwd, values.out),
+      repo: io.cwd,
+      exec,
+      warn: (m) => io.out(`${m}\n`),
+    });
+    io.out(`base ${values.ref}: synthesized ${written.join(', ') || 'nothing'}\n`);
+  },
+);

@@ -34,8 +34,18 @@ export interface SynthOutcome {
 }
 
 /** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */
-export function render(options: SynthOptions): { synthesis: Synthesis; catalogue: Catalogue; environment: EnvironmentConfig; rendered: Map<string, string> } {
-  const { config: environment, catalogue, releases, releasesFile } = stackInputs(options.env, options.root ?? repoRoot(), options.catalogue ?? DEFAULT_CATALOGUE);
+export function render(options: SynthOptions): {
+  synthesis: Synthesis;
+  catalogue: Catalogue;
+  environment: EnvironmentConfig;
+  rendered: Map<string, string>;
+} {
+  const {
+    config: environment,
+    catalogue,
+    releases,
+    releasesFile,
+  } = stackInputs(options.env, options.root ?? repoRoot(), options.catalogue ?? DEFAULT_CATALOGUE);
   const synthesis = synthesize({ ...environment, releasesFile }, catalogue, releases);
   const rendered = new Map(synthesis.files.map((f) => [f.name, toYaml(f.objects)]));
   return { synthesis, catalogue, environment, rendered };
@@ -51,22 +61,34 @@ export function runSynth(options: SynthOptions): SynthOutcome {
 }
 
 /** `npm run synth -- <argv>`: writes the manifests and says how many, where. */
-export const synthCli = command({
-  script: 'synth',
-  summary: 'Writes the validated manifests of an environment, one YAML file per service, to <out>/<env>/ (all or nothing).',
-  options: {
-    env: { type: 'string', required: true, description: 'the environment: its settings are Pulumi.<env>.yaml (dev, staging, prod or pr-<N>)' },
-    catalogue: { type: 'string', value: 'module', description: 'a .ts module exporting the catalogue (default export or "catalogue")', defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample` },
-    out: { type: 'string', value: 'dir', description: 'where <env>/ is written', defaultText: 'dist/ under the repository root' },
+export const synthCli = command(
+  {
+    script: 'synth',
+    summary: 'Writes the validated manifests of an environment, one YAML file per service, to <out>/<env>/ (all or nothing).',
+    options: {
+      env: {
+        type: 'string',
+        required: true,
+        description: 'the environment: its settings are Pulumi.<env>.yaml (dev, staging, prod or pr-<N>)',
+      },
+      catalogue: {
+        type: 'string',
+        value: 'module',
+        description: 'a .ts module exporting the catalogue (default export or "catalogue")',
+        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
+      },
+      out: { type: 'string', value: 'dir', description: 'where <env>/ is written', defaultText: 'dist/ under the repository root' },
+    },
   },
-}, ({ values }, io) => {
-  const outcome = runSynth({ env: values.env, catalogue: values.catalogue, out: values.out && path.resolve(io.cwd, values.out) });
-  const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
-  io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
-  for (const n of outcome.synthesis.notChecked) {
-    io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
-  }
-});
+  ({ values }, io) => {
+    const outcome = runSynth({ env: values.env, catalogue: values.catalogue, out: values.out && path.resolve(io.cwd, values.out) });
+    const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
+    io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
+    for (const n of outcome.synthesis.notChecked) {
+      io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
+    }
+  },
+);
 
 /**
  * Writes into a sibling temp directory, then swaps it in with renames, so a reader (or a

@@ -7,7 +7,12 @@ import { synthCli } from './synth-command';
 const synth = (...args: string[]) => runCli(synthCli, args);
 
 function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
 }
 
 let out: string;
@@ -19,8 +24,18 @@ afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 describe('npm run synth', () => {
   it('runs from the command line: writes the files and says where, relative to the working directory', async () => {
     const result = await spawnTsx('cli/synth.ts', ['--env', 'dev', '--out', out]);
-    expect(result).toEqual({ code: 0, stdout: `wrote 55 objects in 5 files to ${path.relative(ROOT, path.join(out, 'dev'))}\n`, stderr: '' });
-    expect(fs.readdirSync(path.join(out, 'dev'))).toEqual(['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml']);
+    expect(result).toEqual({
+      code: 0,
+      stdout: `wrote 55 objects in 5 files to ${path.relative(ROOT, path.join(out, 'dev'))}\n`,
+      stderr: '',
+    });
+    expect(fs.readdirSync(path.join(out, 'dev'))).toEqual([
+      '_shared.yaml',
+      'details.yaml',
+      'productpage.yaml',
+      'ratings.yaml',
+      'reviews.yaml',
+    ]);
   });
 
   it('writes one file per service plus the shared file, identical bytes on every run', async () => {
@@ -71,17 +86,37 @@ describe('npm run synth', () => {
   it('rejects a module that does not export a catalogue', async () => {
     const result = await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/not-a-catalogue.ts');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('test/fixtures/catalogues/not-a-catalogue.ts: exports ["services"] include no catalogue (a default export or one named "catalogue").');
+    expect(result.stderr).toContain(
+      'test/fixtures/catalogues/not-a-catalogue.ts: exports ["services"] include no catalogue (a default export or one named "catalogue").',
+    );
   });
 
   describe('mesh consistency errors: non-zero exit, the service, field and value, nothing written', () => {
     it.each([
-      ['route-unknown-version', 'test/fixtures/catalogues/route-unknown-version.ts (service "web"): routes[0].version "v2" is not a version of this service. Fix: use one of: v1, or leave it out to use the weights'],
-      ['same-public-path', 'test/fixtures/catalogues/same-public-path.ts (service "shop"): routes[0].path "/shop" is already claimed by test/fixtures/catalogues/same-public-path.ts (service "web") (prefix match)'],
-      ['host-outside-domain', `test/fixtures/catalogues/host-outside-domain.ts (service "web"): routes[0].host "www.example.org" is outside the environment's domain dev.bookinfo.example.com (platform:domain in Pulumi.dev.yaml)`],
-      ['header-match-tcp', 'test/fixtures/catalogues/header-match-tcp.ts (service "db"): versions[].headerMatch "tcp" needs HTTP headers, but the service speaks tcp'],
-      ['unknown-dependency', 'test/fixtures/catalogues/unknown-dependency.ts (service "frontend"): dependencies[0] "checkout" is not a service of this catalogue'],
-      ['bad-weights', 'test/fixtures/catalogues/bad-weights.ts (service "cart"): versions[].weight 90 is the sum of the weights; it must be 100'],
+      [
+        'route-unknown-version',
+        'test/fixtures/catalogues/route-unknown-version.ts (service "web"): routes[0].version "v2" is not a version of this service. Fix: use one of: v1, or leave it out to use the weights',
+      ],
+      [
+        'same-public-path',
+        'test/fixtures/catalogues/same-public-path.ts (service "shop"): routes[0].path "/shop" is already claimed by test/fixtures/catalogues/same-public-path.ts (service "web") (prefix match)',
+      ],
+      [
+        'host-outside-domain',
+        `test/fixtures/catalogues/host-outside-domain.ts (service "web"): routes[0].host "www.example.org" is outside the environment's domain dev.bookinfo.example.com (platform:domain in Pulumi.dev.yaml)`,
+      ],
+      [
+        'header-match-tcp',
+        'test/fixtures/catalogues/header-match-tcp.ts (service "db"): versions[].headerMatch "tcp" needs HTTP headers, but the service speaks tcp',
+      ],
+      [
+        'unknown-dependency',
+        'test/fixtures/catalogues/unknown-dependency.ts (service "frontend"): dependencies[0] "checkout" is not a service of this catalogue',
+      ],
+      [
+        'bad-weights',
+        'test/fixtures/catalogues/bad-weights.ts (service "cart"): versions[].weight 90 is the sum of the weights; it must be 100',
+      ],
     ])('%s', async (fixture, message) => {
       const result = await synth('--env', 'dev', '--out', out, '--catalogue', `test/fixtures/catalogues/${fixture}.ts`);
       expect(result.code).toBe(2);
@@ -94,7 +129,9 @@ describe('npm run synth', () => {
       expect(fs.readFileSync(path.join(out, 'dev', 'ratings.yaml'), 'utf8')).toContain('httpStatus: 503');
       const prod = await synth('--env', 'prod', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts');
       expect(prod.code).toBe(2);
-      expect(prod.stderr).toContain('services/bookinfo/ratings.ts (service "ratings"): traffic.faults {"abort":{"httpStatus":503,"percent":50}} injects faults, which production environments refuse.');
+      expect(prod.stderr).toContain(
+        'services/bookinfo/ratings.ts (service "ratings"): traffic.faults {"abort":{"httpStatus":503,"percent":50}} injects faults, which production environments refuse.',
+      );
       expect(fs.readdirSync(out)).toEqual(['dev']);
     });
   });
@@ -102,7 +139,9 @@ describe('npm run synth', () => {
   it('names the available stacks when the environment does not exist', async () => {
     const result = await synth('--env', 'qa', '--out', out);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml');
+    expect(result.stderr).toContain(
+      'Pulumi.qa.yaml: (file) "qa" is not a stack of this repository. Fix: use one of: dev, prod, staging, or create Pulumi.qa.yaml',
+    );
     expect(fs.readdirSync(out)).toEqual([]);
   });
 

@@ -136,7 +136,9 @@ const pattern =
 const oneOf =
   <T extends string>(values: readonly T[]): Reader<T> =>
   (raw) =>
-    values.includes(raw as T) ? (raw as T) : { problem: `must be one of ${values.join(', ')}`, fix: `set it to one of ${values.join(', ')}` };
+    values.includes(raw as T)
+      ? (raw as T)
+      : { problem: `must be one of ${values.join(', ')}`, fix: `set it to one of ${values.join(', ')}` };
 
 /** As `pulumi.Config.getBoolean` reads it: the text "true" or "false". */
 const boolean: Reader<boolean> = (raw) =>
@@ -149,7 +151,9 @@ const integer =
   (min: number, max: number): Reader<number> =>
   (raw) => {
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    return n >= min && n <= max ? n : { problem: `must be a whole number from ${min} to ${max}`, fix: `set it to a number from ${min} to ${max}` };
+    return n >= min && n <= max
+      ? n
+      : { problem: `must be a whole number from ${min} to ${max}`, fix: `set it to a number from ${min} to ${max}` };
   };
 
 function parseJson(raw: string): unknown {
@@ -167,7 +171,11 @@ const list =
     const value = parseJson(raw);
     return Array.isArray(value) && value.every((x) => typeof x === 'string' && re.test(x)) && (allowEmpty || value.length > 0)
       ? (value as string[])
-      : { value, problem: `must be a YAML list of ${what}${allowEmpty ? '' : ' (at least one)'}`, fix: `write it as a list, e.g. [${example}]` };
+      : {
+          value,
+          problem: `must be a YAML list of ${what}${allowEmpty ? '' : ' (at least one)'}`,
+          fix: `write it as a list, e.g. [${example}]`,
+        };
   };
 
 // Keys are read in this order; `profile` and `gcp:region` first, as fallbacks depend on them.
@@ -177,27 +185,77 @@ const KEYS = {
   namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo') },
   domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
   defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' },
-  releases: { key: `${PROJECT}:releases`, read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'), fallback: ({ stack }) => stack },
+  releases: {
+    key: `${PROJECT}:releases`,
+    read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'),
+    fallback: ({ stack }) => stack,
+  },
   // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
   requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, fallback: ({ profile }) => profile !== 'dev' },
-  gatewayNamespace: { key: `${PROJECT}:gatewayNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-ingress'), fallback: () => 'istio-ingress' },
-  gatewayName: { key: `${PROJECT}:gatewayName`, read: pattern(DNS_LABEL, 'the Helm release name of the gateway', 'istio-ingress'), fallback: () => 'istio-ingress' },
-  tlsCredential: { key: `${PROJECT}:tlsCredential`, read: pattern(DNS_LABEL, 'the name of a TLS Secret in the gateway namespace', 'bookinfo-dev-tls') },
-  controlPlaneNamespace: { key: `${PROJECT}:controlPlaneNamespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-system'), fallback: () => 'istio-system' },
-  jwtIssuer: { key: `${PROJECT}:jwtIssuer`, read: pattern(HTTPS_URL, 'an https:// issuer URL', 'https://accounts.google.com'), optional: true },
-  jwksUri: { key: `${PROJECT}:jwksUri`, read: pattern(HTTPS_URL, 'an https:// JWKS URL', 'https://www.googleapis.com/oauth2/v3/certs'), optional: true },
-  gcpProject: { key: 'gcp:project', read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev') },
-  zones: { key: `${PROJECT}:zones`, read: list(/^[a-z]+-[a-z]+\d-[a-z]$/, 'zones', 'europe-west1-b, europe-west1-c', false), fallback: ({ gcpRegion }) => ['b', 'c', 'd'].map((z) => `${gcpRegion}-${z}`) },
+  gatewayNamespace: {
+    key: `${PROJECT}:gatewayNamespace`,
+    read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-ingress'),
+    fallback: () => 'istio-ingress',
+  },
+  gatewayName: {
+    key: `${PROJECT}:gatewayName`,
+    read: pattern(DNS_LABEL, 'the Helm release name of the gateway', 'istio-ingress'),
+    fallback: () => 'istio-ingress',
+  },
+  tlsCredential: {
+    key: `${PROJECT}:tlsCredential`,
+    read: pattern(DNS_LABEL, 'the name of a TLS Secret in the gateway namespace', 'bookinfo-dev-tls'),
+  },
+  controlPlaneNamespace: {
+    key: `${PROJECT}:controlPlaneNamespace`,
+    read: pattern(DNS_LABEL, 'a DNS-1123 label', 'istio-system'),
+    fallback: () => 'istio-system',
+  },
+  jwtIssuer: {
+    key: `${PROJECT}:jwtIssuer`,
+    read: pattern(HTTPS_URL, 'an https:// issuer URL', 'https://accounts.google.com'),
+    optional: true,
+  },
+  jwksUri: {
+    key: `${PROJECT}:jwksUri`,
+    read: pattern(HTTPS_URL, 'an https:// JWKS URL', 'https://www.googleapis.com/oauth2/v3/certs'),
+    optional: true,
+  },
+  gcpProject: {
+    key: 'gcp:project',
+    read: pattern(GCP_PROJECT, 'a GCP project id (6-30 lower-case letters, digits, "-")', 'my-platform-dev'),
+  },
+  zones: {
+    key: `${PROJECT}:zones`,
+    read: list(/^[a-z]+-[a-z]+\d-[a-z]$/, 'zones', 'europe-west1-b, europe-west1-c', false),
+    fallback: ({ gcpRegion }) => ['b', 'c', 'd'].map((z) => `${gcpRegion}-${z}`),
+  },
   subnetCidr: { key: `${PROJECT}:subnetCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.10.0.0/20'), fallback: () => '10.10.0.0/20' },
   podsCidr: { key: `${PROJECT}:podsCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.20.0.0/14'), fallback: () => '10.20.0.0/14' },
   servicesCidr: { key: `${PROJECT}:servicesCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.24.0.0/20'), fallback: () => '10.24.0.0/20' },
-  masterCidr: { key: `${PROJECT}:masterCidr`, read: pattern(/^.+\/28$/, 'a /28 IPv4 CIDR', '172.16.0.0/28'), fallback: () => '172.16.0.0/28' },
-  nodeMachineType: { key: `${PROJECT}:nodeMachineType`, read: pattern(/^[a-z0-9]+-[a-z0-9-]+$/, 'a Compute Engine machine type', 'e2-standard-4'), fallback: () => 'e2-standard-4' },
+  masterCidr: {
+    key: `${PROJECT}:masterCidr`,
+    read: pattern(/^.+\/28$/, 'a /28 IPv4 CIDR', '172.16.0.0/28'),
+    fallback: () => '172.16.0.0/28',
+  },
+  nodeMachineType: {
+    key: `${PROJECT}:nodeMachineType`,
+    read: pattern(/^[a-z0-9]+-[a-z0-9-]+$/, 'a Compute Engine machine type', 'e2-standard-4'),
+    fallback: () => 'e2-standard-4',
+  },
   nodeMinCount: { key: `${PROJECT}:nodeMinCount`, read: integer(0, 100), fallback: () => 1 },
-  nodeMaxCount: { key: `${PROJECT}:nodeMaxCount`, read: integer(1, 1000), fallback: ({ profile }) => ({ dev: 2, staging: 3, prod: 5 })[profile] },
+  nodeMaxCount: {
+    key: `${PROJECT}:nodeMaxCount`,
+    read: integer(1, 1000),
+    fallback: ({ profile }) => ({ dev: 2, staging: 3, prod: 5 })[profile],
+  },
   nodeDiskSizeGb: { key: `${PROJECT}:nodeDiskSizeGb`, read: integer(20, 2000), fallback: () => 50 },
   nodeSpot: { key: `${PROJECT}:nodeSpot`, read: boolean, fallback: ({ profile }) => profile === 'dev' },
-  releaseChannel: { key: `${PROJECT}:releaseChannel`, read: oneOf(['RAPID', 'REGULAR', 'STABLE'] as const), fallback: ({ profile }) => (profile === 'prod' ? 'STABLE' : 'REGULAR') },
+  releaseChannel: {
+    key: `${PROJECT}:releaseChannel`,
+    read: oneOf(['RAPID', 'REGULAR', 'STABLE'] as const),
+    fallback: ({ profile }) => (profile === 'prod' ? 'STABLE' : 'REGULAR'),
+  },
   istioVersion: { key: `${PROJECT}:istioVersion`, read: pattern(SEMVER, 'an Istio release (x.y.z)', '1.30.3') },
   meshReplicas: { key: `${PROJECT}:meshReplicas`, read: integer(1, 20), fallback: ({ profile }) => (profile === 'dev' ? 1 : 2) },
   deletionProtection: { key: `${PROJECT}:deletionProtection`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
@@ -205,23 +263,39 @@ const KEYS = {
   binaryAuthorization: { key: `${PROJECT}:binaryAuthorization`, read: boolean, fallback: ({ profile }) => profile === 'prod' },
   devStackReference: {
     key: `${PROJECT}:devStackReference`,
-    read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform/dev'),
+    read: pattern(
+      /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+      'a stack reference <organization>/<project>/<stack>',
+      'organization/platform/dev',
+    ),
     // The dev stack of this organization and project (a self-managed backend's organization is `organization`).
     fallback: ({ organization, project }) => `${organization}/${project}/dev`,
   },
   bootstrapStackReference: {
     key: `${PROJECT}:bootstrapStackReference`,
-    read: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a stack reference <organization>/<project>/<stack>', 'organization/platform-bootstrap/dev'),
+    read: pattern(
+      /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+      'a stack reference <organization>/<project>/<stack>',
+      'organization/platform-bootstrap/dev',
+    ),
     // This environment's bootstrap stack (bootstrap/, docs/identity.md): its accounts, node account and keys.
     fallback: ({ organization, stack }) => `${organization}/${BOOTSTRAP_PROJECT}/${stack}`,
   },
   allowedRegistries: {
     key: `${PROJECT}:allowedRegistries`,
-    read: list(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/$/, 'image prefixes ending in "/"', 'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/'),
+    read: list(
+      /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/$/,
+      'image prefixes ending in "/"',
+      'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/',
+    ),
     // Istio's sample images and this environment's own Artifact Registry.
     fallback: ({ gcpRegion, gcpProject }) => ['docker.io/istio/', `${gcpRegion}-docker.pkg.dev/${gcpProject}/`],
   },
-  maintenanceStart: { key: `${PROJECT}:maintenanceStart`, read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'), fallback: () => '02:00' },
+  maintenanceStart: {
+    key: `${PROJECT}:maintenanceStart`,
+    read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'),
+    fallback: () => '02:00',
+  },
 } satisfies Record<string, KeySpec<unknown>>;
 
 type SettingName = keyof typeof KEYS;
@@ -254,22 +328,36 @@ function sourceProblems(source: ConfigSource, read: ReadonlySet<string>): Proble
   const known = new Set(CONFIG_KEYS);
   for (const key of source.encrypted ?? []) {
     if (!read.has(key)) continue;
-    problems.push({ where: where(key), field: `config.${key}`, problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
-      fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`' });
+    problems.push({
+      where: where(key),
+      field: `config.${key}`,
+      problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
+      fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`',
+    });
   }
   if (source.kind === 'stack-output') return problems;
   const present = [...Object.keys(source.values), ...(source.encrypted ?? [])];
   for (const key of present) {
     if (!key.startsWith(`${PROJECT}:`) || known.has(key)) continue;
     const closest = closestKey(key, CONFIG_KEYS);
-    problems.push({ where: where(key), field: `config.${key}`, ...(key in source.values && { value: source.values[key] }), problem: 'is not a setting of this project',
-      fix: `${closest === undefined ? 'remove it' : `did you mean ${closest}?`} (every setting is listed in docs/environments.md)` });
+    problems.push({
+      where: where(key),
+      field: `config.${key}`,
+      ...(key in source.values && { value: source.values[key] }),
+      problem: 'is not a setting of this project',
+      fix: `${closest === undefined ? 'remove it' : `did you mean ${closest}?`} (every setting is listed in docs/environments.md)`,
+    });
   }
   return problems;
 }
 
 /** Reads the named settings (in KEYS order), with their fallbacks. */
-function readSettings(stack: string, source: ConfigSource, context: ProgramContext, names: readonly SettingName[]): { values: Record<string, unknown>; problems: Problem[] } {
+function readSettings(
+  stack: string,
+  source: ConfigSource,
+  context: ProgramContext,
+  names: readonly SettingName[],
+): { values: Record<string, unknown>; problems: Problem[] } {
   const problems: Problem[] = [];
   const values: Record<string, unknown> = {};
   const where = (key: string) => source.origins?.[key] ?? source.where;
@@ -287,7 +375,8 @@ function readSettings(stack: string, source: ConfigSource, context: ProgramConte
         gcpProject: (values.gcpProject ?? 'project') as string,
       };
       if (spec.fallback !== undefined) values[name] = spec.fallback(ctx);
-      else if (spec.optional !== true) problems.push({ where: where(spec.key), field: `config.${spec.key}`, problem: 'is required', fix: missingFix(spec.key, source) });
+      else if (spec.optional !== true)
+        problems.push({ where: where(spec.key), field: `config.${spec.key}`, problem: 'is required', fix: missingFix(spec.key, source) });
       continue;
     }
     const result = spec.read(raw);
@@ -307,9 +396,15 @@ export function parseEnvironment(stack: string, source: ConfigSource, context: P
   const { values, problems } = readSettings(stack, source, context, Object.keys(KEYS) as SettingName[]);
   if ((values.jwtIssuer === undefined) !== (values.jwksUri === undefined) && !problems.some((p) => /jwt|jwks/i.test(p.field))) {
     const missing = values.jwtIssuer === undefined ? `${PROJECT}:jwtIssuer` : `${PROJECT}:jwksUri`;
-    problems.push({ where: source.origins?.[missing] ?? source.where, field: `config.${missing}`, problem: 'is required with the other JWT setting', fix: `set both ${PROJECT}:jwtIssuer and ${PROJECT}:jwksUri, or neither` });
+    problems.push({
+      where: source.origins?.[missing] ?? source.where,
+      field: `config.${missing}`,
+      problem: 'is required with the other JWT setting',
+      fix: `set both ${PROJECT}:jwtIssuer and ${PROJECT}:jwksUri, or neither`,
+    });
   }
-  if (problems.length === 0) problems.push(...crossChecks(values as unknown as EnvironmentConfig, (key) => source.origins?.[key] ?? source.where));
+  if (problems.length === 0)
+    problems.push(...crossChecks(values as unknown as EnvironmentConfig, (key) => source.origins?.[key] ?? source.where));
   assertNoProblems(problems, `${source.where}: invalid environment settings`);
   return { stack, kind: 'platform', file: source.where, ...values } as EnvironmentConfig;
 }
@@ -331,7 +426,16 @@ export function previewReference(stack: string, source: ConfigSource, context: P
  * It owns no cluster, so nothing in it is deletion-protected.
  */
 export function previewOf(dev: EnvironmentConfig, stack: string, devStackReference = dev.devStackReference): EnvironmentConfig {
-  return { ...dev, stack, kind: 'preview', namespace: stack, domain: `${stack}.${dev.domain}`, releases: dev.releases, deletionProtection: false, devStackReference };
+  return {
+    ...dev,
+    stack,
+    kind: 'preview',
+    namespace: stack,
+    domain: `${stack}.${dev.domain}`,
+    releases: dev.releases,
+    deletionProtection: false,
+    devStackReference,
+  };
 }
 
 /**
@@ -351,10 +455,18 @@ export function previewSettings(config: EnvironmentConfig): Record<string, strin
 /** The source a preview stack reads dev's settings from: dev's `previewSettings` output. */
 export function stackOutputSource(devStackReference: string, output: unknown): ConfigSource {
   const where = `stack ${devStackReference} output ${PREVIEW_SETTINGS_OUTPUT}`;
-  const isMap = typeof output === 'object' && output !== null && !Array.isArray(output) && Object.values(output).every((v) => typeof v === 'string');
+  const isMap =
+    typeof output === 'object' && output !== null && !Array.isArray(output) && Object.values(output).every((v) => typeof v === 'string');
   if (!isMap) {
-    assertNoProblems([{ where, field: PREVIEW_SETTINGS_OUTPUT, ...(output !== undefined && { value: output }), problem: output === undefined ? 'is missing' : 'is not a map of settings',
-      fix: `deploy dev with this version (\`pulumi up --stack dev\`): it exports ${PREVIEW_SETTINGS_OUTPUT} for preview stacks` }]);
+    assertNoProblems([
+      {
+        where,
+        field: PREVIEW_SETTINGS_OUTPUT,
+        ...(output !== undefined && { value: output }),
+        problem: output === undefined ? 'is missing' : 'is not a map of settings',
+        fix: `deploy dev with this version (\`pulumi up --stack dev\`): it exports ${PREVIEW_SETTINGS_OUTPUT} for preview stacks`,
+      },
+    ]);
   }
   return { kind: 'stack-output', values: output as RawConfig, where };
 }
@@ -367,21 +479,45 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
 /** Rules between keys: zones in the region, ranges that do not collide, production safety. */
 function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Problem[] {
   const problems: Problem[] = [];
-  const add = (key: string, value: unknown, problem: string, fix: string) => problems.push({ where: where(key), field: `config.${key}`, value, problem, fix });
+  const add = (key: string, value: unknown, problem: string, fix: string) =>
+    problems.push({ where: where(key), field: `config.${key}`, value, problem, fix });
   for (const zone of c.zones) {
-    if (!zone.startsWith(`${c.gcpRegion}-`)) add(`${PROJECT}:zones`, zone, `is not in the region ${c.gcpRegion}`, `use zones of ${c.gcpRegion}, e.g. ${c.gcpRegion}-b`);
+    if (!zone.startsWith(`${c.gcpRegion}-`))
+      add(`${PROJECT}:zones`, zone, `is not in the region ${c.gcpRegion}`, `use zones of ${c.gcpRegion}, e.g. ${c.gcpRegion}-b`);
   }
   const ranges = { subnetCidr: c.subnetCidr, podsCidr: c.podsCidr, servicesCidr: c.servicesCidr, masterCidr: c.masterCidr };
   for (const [key, cidr] of Object.entries(ranges)) {
-    if (!isNetworkAddress(cidr)) add(`${PROJECT}:${key}`, cidr, 'has host bits set', `use the network address, e.g. ${cidrRange(cidr).map(formatIp)[0]}/${cidr.split('/')[1]}`);
+    if (!isNetworkAddress(cidr))
+      add(
+        `${PROJECT}:${key}`,
+        cidr,
+        'has host bits set',
+        `use the network address, e.g. ${cidrRange(cidr).map(formatIp)[0]}/${cidr.split('/')[1]}`,
+      );
   }
   const entries = Object.entries(ranges);
-  entries.forEach(([k1, a], i) => entries.slice(i + 1).forEach(([k2, b]) => {
-    if (cidrsOverlap(a, b)) add(`${PROJECT}:${k2}`, b, `overlaps ${PROJECT}:${k1} (${a})`, 'give the subnet, pods, services and control plane disjoint ranges');
-  }));
-  if (c.nodeMaxCount < c.nodeMinCount) add(`${PROJECT}:nodeMaxCount`, c.nodeMaxCount, `is below ${PROJECT}:nodeMinCount (${c.nodeMinCount})`, 'raise nodeMaxCount or lower nodeMinCount');
-  if (c.profile !== 'dev' && c.meshReplicas < 2) add(`${PROJECT}:meshReplicas`, c.meshReplicas, `leaves istiod and the gateway without redundancy in a ${c.profile} environment`, 'use 2 or more');
-  if (c.profile === 'prod' && !c.deletionProtection) add(`${PROJECT}:deletionProtection`, false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true');
+  entries.forEach(([k1, a], i) =>
+    entries.slice(i + 1).forEach(([k2, b]) => {
+      if (cidrsOverlap(a, b))
+        add(`${PROJECT}:${k2}`, b, `overlaps ${PROJECT}:${k1} (${a})`, 'give the subnet, pods, services and control plane disjoint ranges');
+    }),
+  );
+  if (c.nodeMaxCount < c.nodeMinCount)
+    add(
+      `${PROJECT}:nodeMaxCount`,
+      c.nodeMaxCount,
+      `is below ${PROJECT}:nodeMinCount (${c.nodeMinCount})`,
+      'raise nodeMaxCount or lower nodeMinCount',
+    );
+  if (c.profile !== 'dev' && c.meshReplicas < 2)
+    add(
+      `${PROJECT}:meshReplicas`,
+      c.meshReplicas,
+      `leaves istiod and the gateway without redundancy in a ${c.profile} environment`,
+      'use 2 or more',
+    );
+  if (c.profile === 'prod' && !c.deletionProtection)
+    add(`${PROJECT}:deletionProtection`, false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true');
   return problems;
 }
 

@@ -3,7 +3,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatProblem } from './problems';
 import {
-  availableStacks, cliText, CONFIG_KEYS, loadEnvironment, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, previewOf, previewSettings, PROJECT, readStackFiles, repoRoot, stackFile, stackOutputSource,
+  availableStacks,
+  cliText,
+  CONFIG_KEYS,
+  loadEnvironment,
+  parseEnvironment,
+  PREVIEW_SETTINGS_OUTPUT,
+  previewOf,
+  previewSettings,
+  PROJECT,
+  readStackFiles,
+  repoRoot,
+  stackFile,
+  stackOutputSource,
 } from './config';
 import { thrown } from '../test/fixtures/thrown';
 
@@ -62,7 +74,9 @@ describe('the repository stacks', () => {
   it('documents every setting in docs/environments.md, and no other', () => {
     const docs = fs.readFileSync(path.join(ROOT, 'docs', 'environments.md'), 'utf8');
     const table = docs.slice(docs.indexOf('## Every setting'), docs.indexOf('## Preview stacks'));
-    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1].matchAll(/`((?:platform|gcp):\w+)`/g)].map((k) => k[1]));
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((m) =>
+      [...m[1].matchAll(/`((?:platform|gcp):\w+)`/g)].map((k) => k[1]),
+    );
     expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
@@ -71,18 +85,55 @@ describe('the repository stacks', () => {
   });
 
   it.each([
-    ['dev', {
-      profile: 'dev', domain: 'dev.bookinfo.example.com', defaultTier: 'small', requireDigests: false, gcpProject: 'replace-me-platform-dev',
-      nodeMaxCount: 2, nodeSpot: true, releaseChannel: 'REGULAR', meshReplicas: 1, deletionProtection: false, binaryAuthorization: false,
-    }],
-    ['staging', {
-      profile: 'staging', domain: 'staging.bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-stg',
-      nodeMaxCount: 3, nodeSpot: false, releaseChannel: 'REGULAR', meshReplicas: 2, deletionProtection: false, binaryAuthorization: false,
-    }],
-    ['prod', {
-      profile: 'prod', domain: 'bookinfo.example.com', defaultTier: 'medium', requireDigests: true, gcpProject: 'replace-me-platform-prod',
-      nodeMinCount: 2, nodeMaxCount: 5, nodeSpot: false, releaseChannel: 'STABLE', meshReplicas: 2, deletionProtection: true, binaryAuthorization: true,
-    }],
+    [
+      'dev',
+      {
+        profile: 'dev',
+        domain: 'dev.bookinfo.example.com',
+        defaultTier: 'small',
+        requireDigests: false,
+        gcpProject: 'replace-me-platform-dev',
+        nodeMaxCount: 2,
+        nodeSpot: true,
+        releaseChannel: 'REGULAR',
+        meshReplicas: 1,
+        deletionProtection: false,
+        binaryAuthorization: false,
+      },
+    ],
+    [
+      'staging',
+      {
+        profile: 'staging',
+        domain: 'staging.bookinfo.example.com',
+        defaultTier: 'medium',
+        requireDigests: true,
+        gcpProject: 'replace-me-platform-stg',
+        nodeMaxCount: 3,
+        nodeSpot: false,
+        releaseChannel: 'REGULAR',
+        meshReplicas: 2,
+        deletionProtection: false,
+        binaryAuthorization: false,
+      },
+    ],
+    [
+      'prod',
+      {
+        profile: 'prod',
+        domain: 'bookinfo.example.com',
+        defaultTier: 'medium',
+        requireDigests: true,
+        gcpProject: 'replace-me-platform-prod',
+        nodeMinCount: 2,
+        nodeMaxCount: 5,
+        nodeSpot: false,
+        releaseChannel: 'STABLE',
+        meshReplicas: 2,
+        deletionProtection: true,
+        binaryAuthorization: true,
+      },
+    ],
   ])('loads %s', (stack, expected) => {
     expect(loadEnvironment(stack)).toEqual({
       stack,
@@ -157,23 +208,32 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('reads the gateway and JWT settings', () => {
-    expect(load({
-      'platform:gatewayNamespace': 'edge',
-      'platform:gatewayName': 'istio-edge',
-      'platform:controlPlaneNamespace': 'mesh-system',
-      'platform:jwtIssuer': 'https://issuer.example.com',
-      'platform:jwksUri': 'https://issuer.example.com/jwks.json',
-    })).toMatchObject({
-      gatewayNamespace: 'edge', gatewayName: 'istio-edge', controlPlaneNamespace: 'mesh-system',
-      jwtIssuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/jwks.json',
+    expect(
+      load({
+        'platform:gatewayNamespace': 'edge',
+        'platform:gatewayName': 'istio-edge',
+        'platform:controlPlaneNamespace': 'mesh-system',
+        'platform:jwtIssuer': 'https://issuer.example.com',
+        'platform:jwksUri': 'https://issuer.example.com/jwks.json',
+      }),
+    ).toMatchObject({
+      gatewayNamespace: 'edge',
+      gatewayName: 'istio-edge',
+      controlPlaneNamespace: 'mesh-system',
+      jwtIssuer: 'https://issuer.example.com',
+      jwksUri: 'https://issuer.example.com/jwks.json',
     });
   });
 
   it('requires the JWT issuer and JWKS URI together', () => {
-    expect(problemsOf({ 'platform:jwtIssuer': 'https://issuer.example.com' })).toEqual([{
-      where: display('qa'), field: 'config.platform:jwksUri', problem: 'is required with the other JWT setting',
-      fix: 'set both platform:jwtIssuer and platform:jwksUri, or neither',
-    }]);
+    expect(problemsOf({ 'platform:jwtIssuer': 'https://issuer.example.com' })).toEqual([
+      {
+        where: display('qa'),
+        field: 'config.platform:jwksUri',
+        problem: 'is required with the other JWT setting',
+        fix: 'set both platform:jwtIssuer and platform:jwksUri, or neither',
+      },
+    ]);
   });
 
   it('defaults requireDigests from the profile: false only for dev', () => {
@@ -198,7 +258,10 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('honours explicit releases and defaultTier', () => {
-    expect(load({ 'platform:releases': 'prod', 'platform:defaultTier': 'large' })).toMatchObject({ releases: 'prod', defaultTier: 'large' });
+    expect(load({ 'platform:releases': 'prod', 'platform:defaultTier': 'large' })).toMatchObject({
+      releases: 'prod',
+      defaultTier: 'large',
+    });
   });
 
   it("ignores other providers' keys", () => {
@@ -231,31 +294,54 @@ describe('loadEnvironment with a crafted stack file', () => {
 
   it('reports an unknown stack of the repository, listing dev, prod and staging', () => {
     expect(thrown(() => loadEnvironment('qa')).problems).toEqual([
-      { where: 'Pulumi.qa.yaml', field: '(file)', value: 'qa', problem: 'is not a stack of this repository', fix: 'use one of: dev, prod, staging, or create Pulumi.qa.yaml' },
+      {
+        where: 'Pulumi.qa.yaml',
+        field: '(file)',
+        value: 'qa',
+        problem: 'is not a stack of this repository',
+        fix: 'use one of: dev, prod, staging, or create Pulumi.qa.yaml',
+      },
     ]);
   });
 
   it('reports invalid YAML with its line', () => {
     writeStack('qa', `${stackYaml()}  platform:profile: prod\n`);
     expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-      { where: display('qa'), field: 'line 10', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
+      {
+        where: display('qa'),
+        field: 'line 10',
+        problem: 'is not valid YAML (DUPLICATE_KEY)',
+        fix: expect.stringContaining('Map keys must be unique'),
+      },
     ]);
   });
 
   it('reports a YAML syntax error with its line', () => {
     writeStack('qa', "config:\n  gcp:project: 'my-platform-qa\n");
     expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-      { where: display('qa'), field: 'line 3', problem: 'is not valid YAML (MISSING_CHAR)', fix: expect.stringContaining('Missing closing') },
+      {
+        where: display('qa'),
+        field: 'line 3',
+        problem: 'is not valid YAML (MISSING_CHAR)',
+        fix: expect.stringContaining('Missing closing'),
+      },
     ]);
   });
 
   it('reports a missing required key, naming the file and the key', () => {
     const error = thrown(() => load({ 'platform:domain': null }));
     expect(error.problems).toEqual([
-      { where: display('qa'), field: 'config.platform:domain', problem: 'is required', fix: 'add `platform:domain: <value>` under config:' },
+      {
+        where: display('qa'),
+        field: 'config.platform:domain',
+        problem: 'is required',
+        fix: 'add `platform:domain: <value>` under config:',
+      },
     ]);
     expect(error.problems[0]).not.toHaveProperty('value');
-    expect(error.message).toBe(`${display('qa')}: invalid environment settings:\n  - ${display('qa')}: config.platform:domain is required. Fix: add \`platform:domain: <value>\` under config:`);
+    expect(error.message).toBe(
+      `${display('qa')}: invalid environment settings:\n  - ${display('qa')}: config.platform:domain is required. Fix: add \`platform:domain: <value>\` under config:`,
+    );
   });
 
   it('reports every required key of an empty file', () => {
@@ -273,21 +359,57 @@ describe('loadEnvironment with a crafted stack file', () => {
 
   it.each<[string, string, unknown, string, string]>([
     ['platform:profile', 'qa', 'qa', 'must be one of dev, staging, prod', 'set it to one of dev, staging, prod'],
-    ['platform:tlsCredential', 'TLS_secret', 'TLS_secret', 'must be the name of a TLS Secret in the gateway namespace', 'set it to e.g. bookinfo-dev-tls'],
+    [
+      'platform:tlsCredential',
+      'TLS_secret',
+      'TLS_secret',
+      'must be the name of a TLS Secret in the gateway namespace',
+      'set it to e.g. bookinfo-dev-tls',
+    ],
     ['platform:gatewayNamespace', 'Istio', 'Istio', 'must be a DNS-1123 label', 'set it to e.g. istio-ingress'],
-    ['platform:jwksUri', 'http://insecure.example.com/jwks', 'http://insecure.example.com/jwks', 'must be an https:// JWKS URL', 'set it to e.g. https://www.googleapis.com/oauth2/v3/certs'],
+    [
+      'platform:jwksUri',
+      'http://insecure.example.com/jwks',
+      'http://insecure.example.com/jwks',
+      'must be an https:// JWKS URL',
+      'set it to e.g. https://www.googleapis.com/oauth2/v3/certs',
+    ],
     ['platform:profile', 'Prod', 'Prod', 'must be one of dev, staging, prod', 'set it to one of dev, staging, prod'],
     ['platform:namespace', 'Book_Info', 'Book_Info', 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
     ['platform:namespace', '-shop', '-shop', 'must be a DNS-1123 label', 'set it to e.g. bookinfo'],
-    ['platform:domain', 'Shop.Example.COM', 'Shop.Example.COM', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
+    [
+      'platform:domain',
+      'Shop.Example.COM',
+      'Shop.Example.COM',
+      'must be a lower-case DNS domain',
+      'set it to e.g. dev.bookinfo.example.com',
+    ],
     ['platform:domain', 'localhost', 'localhost', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
-    ['platform:domain', 'https://shop.example.com', 'https://shop.example.com', 'must be a lower-case DNS domain', 'set it to e.g. dev.bookinfo.example.com'],
+    [
+      'platform:domain',
+      'https://shop.example.com',
+      'https://shop.example.com',
+      'must be a lower-case DNS domain',
+      'set it to e.g. dev.bookinfo.example.com',
+    ],
     ['platform:defaultTier', 'huge', 'huge', 'must be one of small, medium, large', 'set it to one of small, medium, large'],
     ['platform:releases', '../prod', '../prod', 'must be the name of a file in services/releases/', 'set it to e.g. dev'],
     ['platform:requireDigests', 'yes', 'yes', 'must be true or false', 'set it to true or false'],
-    ['gcp:project', 'My_Project', 'My_Project', 'must be a GCP project id (6-30 lower-case letters, digits, "-")', 'set it to e.g. my-platform-dev'],
+    [
+      'gcp:project',
+      'My_Project',
+      'My_Project',
+      'must be a GCP project id (6-30 lower-case letters, digits, "-")',
+      'set it to e.g. my-platform-dev',
+    ],
     ['gcp:project', 'abc', 'abc', 'must be a GCP project id (6-30 lower-case letters, digits, "-")', 'set it to e.g. my-platform-dev'],
-    ['gcp:project', 'my-platform-', 'my-platform-', 'must be a GCP project id (6-30 lower-case letters, digits, "-")', 'set it to e.g. my-platform-dev'],
+    [
+      'gcp:project',
+      'my-platform-',
+      'my-platform-',
+      'must be a GCP project id (6-30 lower-case letters, digits, "-")',
+      'set it to e.g. my-platform-dev',
+    ],
     ['gcp:region', 'europe', 'europe', 'must be a GCP region', 'set it to e.g. europe-west1'],
   ])('reports %s: %s', (key, yamlValue, value, problem, fix) => {
     expect(problemsOf({ [key]: yamlValue })).toEqual([{ where: display('qa'), field: `config.${key}`, value, problem, fix }]);
@@ -306,16 +428,86 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it.each<[string, Record<string, string>, string, unknown, string, string]>([
-    ['a zone outside the region', { 'platform:zones': '[europe-west1-b, us-east1-c]' }, 'config.platform:zones', 'us-east1-c', 'is not in the region europe-west1', 'use zones of europe-west1, e.g. europe-west1-b'],
-    ['overlapping ranges', { 'platform:servicesCidr': '10.21.0.0/20' }, 'config.platform:servicesCidr', '10.21.0.0/20', 'overlaps platform:podsCidr (10.20.0.0/14)', 'give the subnet, pods, services and control plane disjoint ranges'],
-    ['host bits in a range', { 'platform:subnetCidr': '10.10.1.0/20' }, 'config.platform:subnetCidr', '10.10.1.0/20', 'has host bits set', 'use the network address, e.g. 10.10.0.0/20'],
-    ['max below min nodes', { 'platform:nodeMinCount': '4', 'platform:nodeMaxCount': '2' }, 'config.platform:nodeMaxCount', 2, 'is below platform:nodeMinCount (4)', 'raise nodeMaxCount or lower nodeMinCount'],
-    ['one mesh replica in staging', { 'platform:meshReplicas': '1' }, 'config.platform:meshReplicas', 1, 'leaves istiod and the gateway without redundancy in a staging environment', 'use 2 or more'],
-    ['deletion protection off in prod', { 'platform:profile': 'prod', 'platform:deletionProtection': 'false' }, 'config.platform:deletionProtection', false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true'],
-    ['zones not a list', { 'platform:zones': 'europe-west1-b' }, 'config.platform:zones', 'europe-west1-b', 'must be a YAML list of zones (at least one)', 'write it as a list, e.g. [europe-west1-b, europe-west1-c]'],
-    ['a bootstrap stack reference that is not <organization>/<project>/<stack>', { 'platform:bootstrapStackReference': 'platform-bootstrap/dev' }, 'config.platform:bootstrapStackReference', 'platform-bootstrap/dev', 'must be a stack reference <organization>/<project>/<stack>', 'set it to e.g. organization/platform-bootstrap/dev'],
-    ['a node count out of range', { 'platform:nodeMaxCount': '0' }, 'config.platform:nodeMaxCount', '0', 'must be a whole number from 1 to 1000', 'set it to a number from 1 to 1000'],
-    ['a master range that is not a /28', { 'platform:masterCidr': '172.16.0.0/24' }, 'config.platform:masterCidr', '172.16.0.0/24', 'must be a /28 IPv4 CIDR', 'set it to e.g. 172.16.0.0/28'],
+    [
+      'a zone outside the region',
+      { 'platform:zones': '[europe-west1-b, us-east1-c]' },
+      'config.platform:zones',
+      'us-east1-c',
+      'is not in the region europe-west1',
+      'use zones of europe-west1, e.g. europe-west1-b',
+    ],
+    [
+      'overlapping ranges',
+      { 'platform:servicesCidr': '10.21.0.0/20' },
+      'config.platform:servicesCidr',
+      '10.21.0.0/20',
+      'overlaps platform:podsCidr (10.20.0.0/14)',
+      'give the subnet, pods, services and control plane disjoint ranges',
+    ],
+    [
+      'host bits in a range',
+      { 'platform:subnetCidr': '10.10.1.0/20' },
+      'config.platform:subnetCidr',
+      '10.10.1.0/20',
+      'has host bits set',
+      'use the network address, e.g. 10.10.0.0/20',
+    ],
+    [
+      'max below min nodes',
+      { 'platform:nodeMinCount': '4', 'platform:nodeMaxCount': '2' },
+      'config.platform:nodeMaxCount',
+      2,
+      'is below platform:nodeMinCount (4)',
+      'raise nodeMaxCount or lower nodeMinCount',
+    ],
+    [
+      'one mesh replica in staging',
+      { 'platform:meshReplicas': '1' },
+      'config.platform:meshReplicas',
+      1,
+      'leaves istiod and the gateway without redundancy in a staging environment',
+      'use 2 or more',
+    ],
+    [
+      'deletion protection off in prod',
+      { 'platform:profile': 'prod', 'platform:deletionProtection': 'false' },
+      'config.platform:deletionProtection',
+      false,
+      'is off in production',
+      'remove the key (it defaults to true in prod) or set it to true',
+    ],
+    [
+      'zones not a list',
+      { 'platform:zones': 'europe-west1-b' },
+      'config.platform:zones',
+      'europe-west1-b',
+      'must be a YAML list of zones (at least one)',
+      'write it as a list, e.g. [europe-west1-b, europe-west1-c]',
+    ],
+    [
+      'a bootstrap stack reference that is not <organization>/<project>/<stack>',
+      { 'platform:bootstrapStackReference': 'platform-bootstrap/dev' },
+      'config.platform:bootstrapStackReference',
+      'platform-bootstrap/dev',
+      'must be a stack reference <organization>/<project>/<stack>',
+      'set it to e.g. organization/platform-bootstrap/dev',
+    ],
+    [
+      'a node count out of range',
+      { 'platform:nodeMaxCount': '0' },
+      'config.platform:nodeMaxCount',
+      '0',
+      'must be a whole number from 1 to 1000',
+      'set it to a number from 1 to 1000',
+    ],
+    [
+      'a master range that is not a /28',
+      { 'platform:masterCidr': '172.16.0.0/24' },
+      'config.platform:masterCidr',
+      '172.16.0.0/24',
+      'must be a /28 IPv4 CIDR',
+      'set it to e.g. 172.16.0.0/28',
+    ],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {
     expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
   });
@@ -345,7 +537,10 @@ describe('loadEnvironment with a crafted stack file', () => {
 
   it('reads allowed registries, each a prefix ending in "/"', () => {
     expect(load({ 'platform:allowedRegistries': '[ghcr.io/acme/]' }).allowedRegistries).toEqual(['ghcr.io/acme/']);
-    expect(problemsOf({ 'platform:allowedRegistries': '[ghcr.io/acme]' })[0]).toMatchObject({ field: 'config.platform:allowedRegistries', problem: 'must be a YAML list of image prefixes ending in "/"' });
+    expect(problemsOf({ 'platform:allowedRegistries': '[ghcr.io/acme]' })[0]).toMatchObject({
+      field: 'config.platform:allowedRegistries',
+      problem: 'must be a YAML list of image prefixes ending in "/"',
+    });
   });
 
   it('suggests nothing for an unknown key far from every setting', () => {
@@ -353,7 +548,9 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('reports every problem of the file at once', () => {
-    const error = thrown(() => load({ 'platform:profile': 'qa', 'platform:domain': null, 'platform:namspace': 'shop', 'gcp:region': 'mars' }));
+    const error = thrown(() =>
+      load({ 'platform:profile': 'qa', 'platform:domain': null, 'platform:namspace': 'shop', 'gcp:region': 'mars' }),
+    );
     expect(error.problems.map((p) => [p.field, p.problem])).toEqual([
       ['config.platform:profile', 'must be one of dev, staging, prod'],
       ['config.gcp:region', 'must be a GCP region'],
@@ -369,10 +566,14 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('reports a secure: value, which cannot be decrypted offline, naming the file and key', () => {
-    expect(problemsOf({ 'platform:domain': '{ secure: "v1:AAAA" }' })).toEqual([{
-      where: display('qa'), field: 'config.platform:domain', problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
-      fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`',
-    }]);
+    expect(problemsOf({ 'platform:domain': '{ secure: "v1:AAAA" }' })).toEqual([
+      {
+        where: display('qa'),
+        field: 'config.platform:domain',
+        problem: 'is a secure: (encrypted) value, which cannot be decrypted offline',
+        fix: 'set it in plain text (platform settings are not secrets: `pulumi config set` without --secret), or check this stack with `pulumi preview`',
+      },
+    ]);
   });
 
   it("ignores a secure: value of another namespace's key, which only providers read", () => {
@@ -380,10 +581,14 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('still reports a misspelt key whose value is secure:', () => {
-    expect(problemsOf({ 'platform:tlsCredentail': '{ secure: "v1:AAAA" }' })).toEqual([{
-      where: display('qa'), field: 'config.platform:tlsCredentail', problem: 'is not a setting of this project',
-      fix: 'did you mean platform:tlsCredential? (every setting is listed in docs/environments.md)',
-    }]);
+    expect(problemsOf({ 'platform:tlsCredentail': '{ secure: "v1:AAAA" }' })).toEqual([
+      {
+        where: display('qa'),
+        field: 'config.platform:tlsCredentail',
+        problem: 'is not a setting of this project',
+        fix: 'did you mean platform:tlsCredential? (every setting is listed in docs/environments.md)',
+      },
+    ]);
   });
 
   it.each<[string, string, string, string]>([
@@ -402,7 +607,8 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   describe('with project config in Pulumi.yaml', () => {
-    const project = (config: string) => fs.writeFileSync(path.join(root, 'Pulumi.yaml'), `name: platform\nruntime: nodejs\nconfig:\n${config}`);
+    const project = (config: string) =>
+      fs.writeFileSync(path.join(root, 'Pulumi.yaml'), `name: platform\nruntime: nodejs\nconfig:\n${config}`);
     const projectDisplay = () => path.relative(process.cwd(), path.join(root, 'Pulumi.yaml'));
 
     it('gives every stack a key the stack does not set', () => {
@@ -418,7 +624,12 @@ describe('loadEnvironment with a crafted stack file', () => {
     it.each([
       ['a bare key, namespaced by the project', '  istioVersion: 1.31.0\n', 'platform:istioVersion', '1.31.0'],
       ["another namespace's shorthand, its value", '  gcp:region: europe-west4\n', 'gcp:region', 'europe-west4'],
-      ['the long form with a default', '  platform:istioVersion:\n    description: Istio release\n    default: 1.31.0\n', 'platform:istioVersion', '1.31.0'],
+      [
+        'the long form with a default',
+        '  platform:istioVersion:\n    description: Istio release\n    default: 1.31.0\n',
+        'platform:istioVersion',
+        '1.31.0',
+      ],
       ['the long form with a value', '  gcp:region:\n    value: europe-west4\n', 'gcp:region', 'europe-west4'],
       ['a list, as JSON', '  platform:authorizedNetworks: [203.0.113.0/24]\n', 'platform:authorizedNetworks', '["203.0.113.0/24"]'],
       ['a number, as its text', '  platform:nodeMinCount: 2\n', 'platform:nodeMinCount', '2'],
@@ -431,29 +642,66 @@ describe('loadEnvironment with a crafted stack file', () => {
 
     it('names Pulumi.yaml when its value is wrong', () => {
       project('  platform:istioVersion: latest\n');
-      expect(problemsOf({ 'platform:istioVersion': null })).toEqual([{
-        where: projectDisplay(), field: 'config.platform:istioVersion', value: 'latest', problem: 'must be an Istio release (x.y.z)', fix: 'set it to e.g. 1.30.3',
-      }]);
+      expect(problemsOf({ 'platform:istioVersion': null })).toEqual([
+        {
+          where: projectDisplay(),
+          field: 'config.platform:istioVersion',
+          value: 'latest',
+          problem: 'must be an Istio release (x.y.z)',
+          fix: 'set it to e.g. 1.30.3',
+        },
+      ]);
     });
 
     it.each([
-      ['both a default and a value', '  platform:istioVersion:\n    default: 1.31.0\n    value: 1.31.0\n', 'config.platform:istioVersion', "cannot have both a 'default' and 'value' attribute", 'keep one'],
-      ["a default for another namespace's key", '  gcp:region:\n    default: europe-west4\n', 'config.gcp:region', "is not namespaced by the project and cannot have a 'default'", 'use `value:` instead'],
-      ["no value for another namespace's key", '  gcp:region:\n    description: region\n', 'config.gcp:region', "is not namespaced by the project and must provide a 'value'", 'add `value: <value>`'],
-      ['a typed declaration', '  platform:nodeMinCount:\n    type: integer\n    default: 2\n', 'config.platform:nodeMinCount',
-        'uses type, which this repository does not use (core/config-schema.ts types every setting)', 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)'],
+      [
+        'both a default and a value',
+        '  platform:istioVersion:\n    default: 1.31.0\n    value: 1.31.0\n',
+        'config.platform:istioVersion',
+        "cannot have both a 'default' and 'value' attribute",
+        'keep one',
+      ],
+      [
+        "a default for another namespace's key",
+        '  gcp:region:\n    default: europe-west4\n',
+        'config.gcp:region',
+        "is not namespaced by the project and cannot have a 'default'",
+        'use `value:` instead',
+      ],
+      [
+        "no value for another namespace's key",
+        '  gcp:region:\n    description: region\n',
+        'config.gcp:region',
+        "is not namespaced by the project and must provide a 'value'",
+        'add `value: <value>`',
+      ],
+      [
+        'a typed declaration',
+        '  platform:nodeMinCount:\n    type: integer\n    default: 2\n',
+        'config.platform:nodeMinCount',
+        'uses type, which this repository does not use (core/config-schema.ts types every setting)',
+        'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)',
+      ],
       ['an empty value', '  platform:istioVersion:\n', 'config.platform:istioVersion', 'is empty', 'give it a value, or remove the line'],
     ])('reports %s', (_title, config, field, problem, fix) => {
       project(config);
       writeStack('qa', stackYaml());
-      expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([{ where: projectDisplay(), field, ...(problem.startsWith('uses') && { value: ['type', 'default'] }), problem, fix }]);
+      expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
+        { where: projectDisplay(), field, ...(problem.startsWith('uses') && { value: ['type', 'default'] }), problem, fix },
+      ]);
     });
 
     it('reports a project whose name is not platform, which namespaces every key', () => {
       fs.writeFileSync(path.join(root, 'Pulumi.yaml'), 'name: shop\nruntime: nodejs\n');
       writeStack('qa', stackYaml());
       expect(thrown(() => loadEnvironment('qa', root)).problems).toEqual([
-        { where: projectDisplay(), field: 'name', value: 'shop', problem: 'must be platform, which namespaces every setting', fix: 'set `name: platform`' },
+        {
+          where: projectDisplay(),
+          field: 'name',
+          value: 'shop',
+          problem: 'must be platform, which namespaces every setting',
+          fix: 'set `name: platform`',
+        },
       ]);
     });
   });
@@ -467,7 +715,10 @@ describe('loadEnvironment with a crafted stack file', () => {
     });
 
     it('works with the file `pulumi stack select --create` writes: only the secrets provider', () => {
-      writeStack('pr-7', 'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n');
+      writeStack(
+        'pr-7',
+        'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n',
+      );
       expect(loadEnvironment('pr-7', root)).toEqual(preview());
       writeStack('pr-7', 'encryptionsalt: v1:abc:def\n');
       expect(loadEnvironment('pr-7', root)).toEqual(preview());
@@ -475,10 +726,15 @@ describe('loadEnvironment with a crafted stack file', () => {
 
     it('reports a misspelt key in its own file', () => {
       writeStack('pr-7', 'config:\n  platform:devStackRefrence: acme/platform/dev\n');
-      expect(thrown(() => loadEnvironment('pr-7', root)).problems).toEqual([{
-        where: display('pr-7'), field: 'config.platform:devStackRefrence', value: 'acme/platform/dev', problem: 'is not a setting of this project',
-        fix: 'did you mean platform:devStackReference? (every setting is listed in docs/environments.md)',
-      }]);
+      expect(thrown(() => loadEnvironment('pr-7', root)).problems).toEqual([
+        {
+          where: display('pr-7'),
+          field: 'config.platform:devStackRefrence',
+          value: 'acme/platform/dev',
+          problem: 'is not a setting of this project',
+          fix: 'did you mean platform:devStackReference? (every setting is listed in docs/environments.md)',
+        },
+      ]);
     });
   });
 });
@@ -510,9 +766,15 @@ describe("dev's settings for preview stacks", () => {
 
   it('are re-validated, naming the output', () => {
     const settings = { ...previewSettings(loadEnvironment('dev')), 'platform:domain': 'Dev.Example' };
-    expect(thrown(() => parseEnvironment('dev', stackOutputSource(REF, settings))).problems).toEqual([{
-      where: `stack ${REF} output previewSettings`, field: 'config.platform:domain', value: 'Dev.Example', problem: 'must be a lower-case DNS domain', fix: 'set it to e.g. dev.bookinfo.example.com',
-    }]);
+    expect(thrown(() => parseEnvironment('dev', stackOutputSource(REF, settings))).problems).toEqual([
+      {
+        where: `stack ${REF} output previewSettings`,
+        field: 'config.platform:domain',
+        value: 'Dev.Example',
+        problem: 'must be a lower-case DNS domain',
+        fix: 'set it to e.g. dev.bookinfo.example.com',
+      },
+    ]);
   });
 
   it('ignore keys this version does not know (written by another version of the program)', () => {
@@ -521,10 +783,14 @@ describe("dev's settings for preview stacks", () => {
   });
 
   it('report a dev stack that does not export them yet', () => {
-    expect(thrown(() => stackOutputSource(REF, undefined)).problems).toEqual([{
-      where: `stack ${REF} output ${PREVIEW_SETTINGS_OUTPUT}`, field: PREVIEW_SETTINGS_OUTPUT, problem: 'is missing',
-      fix: 'deploy dev with this version (`pulumi up --stack dev`): it exports previewSettings for preview stacks',
-    }]);
+    expect(thrown(() => stackOutputSource(REF, undefined)).problems).toEqual([
+      {
+        where: `stack ${REF} output ${PREVIEW_SETTINGS_OUTPUT}`,
+        field: PREVIEW_SETTINGS_OUTPUT,
+        problem: 'is missing',
+        fix: 'deploy dev with this version (`pulumi up --stack dev`): it exports previewSettings for preview stacks',
+      },
+    ]);
     expect(thrown(() => stackOutputSource(REF, ['x'])).problems[0]).toMatchObject({ value: ['x'], problem: 'is not a map of settings' });
   });
 });

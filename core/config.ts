@@ -21,13 +21,30 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { assertNoProblems, type Problem } from './problems';
 import {
-  parseEnvironment, previewOf, previewReference, PREVIEW_STACK, PROJECT,
-  type ConfigSource, type EnvironmentConfig,
+  parseEnvironment,
+  previewOf,
+  previewReference,
+  PREVIEW_STACK,
+  PROJECT,
+  type ConfigSource,
+  type EnvironmentConfig,
 } from './config-schema';
 
 export {
-  CONFIG_KEYS, OFFLINE_CONTEXT, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, PREVIEW_STACK, previewOf, previewReference, previewSettings, PROJECT, stackOutputSource,
-  type ConfigSource, type EnvironmentConfig, type ProgramContext, type RawConfig,
+  CONFIG_KEYS,
+  OFFLINE_CONTEXT,
+  parseEnvironment,
+  PREVIEW_SETTINGS_OUTPUT,
+  PREVIEW_STACK,
+  previewOf,
+  previewReference,
+  previewSettings,
+  PROJECT,
+  stackOutputSource,
+  type ConfigSource,
+  type EnvironmentConfig,
+  type ProgramContext,
+  type RawConfig,
 } from './config-schema';
 
 /** The repository root: where `Pulumi.yaml` lives. */
@@ -54,7 +71,11 @@ export function availableStacks(root = repoRoot()): string[] {
 
 /** How the CLI passes a config value to the program: text for scalars, JSON otherwise. */
 export function cliText(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
 }
 
 /** Whether a stack-file value holds a `secure:` (encrypted) part. */
@@ -71,7 +92,14 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 function readYaml(file: string, display: string): Record<string, unknown> {
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
   if (doc.errors.length > 0) {
-    assertNoProblems(doc.errors.map((e) => ({ where: display, field: `line ${e.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${e.code})`, fix: e.message.split('\n')[0] })));
+    assertNoProblems(
+      doc.errors.map((e) => ({
+        where: display,
+        field: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        problem: `is not valid YAML (${e.code})`,
+        fix: e.message.split('\n')[0],
+      })),
+    );
   }
   const data: unknown = doc.toJS();
   return isMap(data) ? data : {};
@@ -80,7 +108,15 @@ function readYaml(file: string, display: string): Record<string, unknown> {
 function configSection(data: Record<string, unknown>, display: string): Record<string, unknown> {
   const config = data.config ?? {};
   if (!isMap(config)) {
-    assertNoProblems([{ where: display, field: 'config', value: config, problem: 'must be a map of settings', fix: 'write `config:` followed by indented `key: value` lines' }]);
+    assertNoProblems([
+      {
+        where: display,
+        field: 'config',
+        value: config,
+        problem: 'must be a map of settings',
+        fix: 'write `config:` followed by indented `key: value` lines',
+      },
+    ]);
   }
   return config as Record<string, unknown>;
 }
@@ -94,24 +130,36 @@ function readProjectConfig(root: string, problems: Problem[]): { values: Record<
   if (!fs.existsSync(file)) return { values: {}, display };
   const data = readYaml(file, display);
   if (data.name !== PROJECT) {
-    problems.push({ where: display, field: 'name', value: data.name, problem: `must be ${PROJECT}, which namespaces every setting`, fix: `set \`name: ${PROJECT}\`` });
+    problems.push({
+      where: display,
+      field: 'name',
+      value: data.name,
+      problem: `must be ${PROJECT}, which namespaces every setting`,
+      fix: `set \`name: ${PROJECT}\``,
+    });
   }
   const values: Record<string, unknown> = {};
   for (const [name, declared] of Object.entries(configSection(data, display))) {
     const key = name.includes(':') ? name : `${PROJECT}:${name}`;
     const ours = !name.includes(':') || name.startsWith(`${PROJECT}:`);
-    const add = (problem: string, fix: string, value?: unknown) => problems.push({ where: display, field: `config.${name}`, ...(value !== undefined && { value }), problem, fix });
+    const add = (problem: string, fix: string, value?: unknown) =>
+      problems.push({ where: display, field: `config.${name}`, ...(value !== undefined && { value }), problem, fix });
     // The shorthand: a plain value or a list is the key's default (ours) or value (another namespace's).
     if (!isMap(declared)) {
       // Pulumi.yaml's schema allows a string, an integer, a boolean or a list here, nothing else.
       if (declared === null) add('is empty', 'give it a value, or remove the line');
-      else if (typeof declared === 'number' && !Number.isInteger(declared)) add('is not a string, integer, boolean or list (Pulumi.yaml\'s schema)', 'quote it', declared);
+      else if (typeof declared === 'number' && !Number.isInteger(declared))
+        add("is not a string, integer, boolean or list (Pulumi.yaml's schema)", 'quote it', declared);
       else values[key] = declared;
       continue;
     }
     const unsupported = Object.keys(declared).filter((a) => !DECLARATION_ATTRIBUTES.includes(a));
     if (unsupported.length > 0) {
-      add(`uses ${unsupported.join(', ')}, which this repository does not use (core/config-schema.ts types every setting)`, 'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)', Object.keys(declared));
+      add(
+        `uses ${unsupported.join(', ')}, which this repository does not use (core/config-schema.ts types every setting)`,
+        'write the value itself, or a map with `default:` (our keys) or `value:` (other namespaces)',
+        Object.keys(declared),
+      );
     } else if ('default' in declared && 'value' in declared) {
       add("cannot have both a 'default' and 'value' attribute", 'keep one');
     } else if (!ours && 'default' in declared) {
@@ -134,8 +182,17 @@ export function readStackFiles(stack: string, root = repoRoot()): ConfigSource {
   const file = stackFile(stack, root);
   const display = path.relative(process.cwd(), file) || file;
   if (!fs.existsSync(file) && !PREVIEW_STACK.test(stack)) {
-    assertNoProblems([{ where: display, field: '(file)', value: stack, problem: 'is not a stack of this repository',
-      fix: `use one of: ${availableStacks(root).filter((s) => !PREVIEW_STACK.test(s)).join(', ')}, or create Pulumi.${stack}.yaml` }]);
+    assertNoProblems([
+      {
+        where: display,
+        field: '(file)',
+        value: stack,
+        problem: 'is not a stack of this repository',
+        fix: `use one of: ${availableStacks(root)
+          .filter((s) => !PREVIEW_STACK.test(s))
+          .join(', ')}, or create Pulumi.${stack}.yaml`,
+      },
+    ]);
   }
   const problems: Problem[] = [];
   const project = readProjectConfig(root, problems);
@@ -151,7 +208,12 @@ export function readStackFiles(stack: string, root = repoRoot()): ConfigSource {
     delete values[key];
     delete origins[key];
     if (!/^[^:]+:[^:]+$/.test(key)) {
-      problems.push({ where: display, field: `config.${key}`, problem: 'is not a configuration key of the form `<namespace>:<name>`', fix: `write it as ${PROJECT}:${key.split(':').pop() ?? key}` });
+      problems.push({
+        where: display,
+        field: `config.${key}`,
+        problem: 'is not a configuration key of the form `<namespace>:<name>`',
+        fix: `write it as ${PROJECT}:${key.split(':').pop() ?? key}`,
+      });
     } else if (value === null) {
       problems.push({ where: display, field: `config.${key}`, problem: 'is empty', fix: 'give it a value, or remove the line' });
     } else if (isEncrypted(value)) {

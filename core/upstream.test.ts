@@ -13,14 +13,18 @@ import { readStackFiles } from './config';
 import { ValidationError } from './problems';
 
 const ROOT = path.resolve(__dirname, '..');
-const SDK_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }).version;
+const SDK_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }
+).version;
 const VENDORED = path.join(ROOT, 'vendor', 'pulumi', SDK_VERSION);
 const schema = JSON.parse(fs.readFileSync(path.join(VENDORED, 'sdk/go/common/workspace/project.json'), 'utf8')) as object;
 const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
 
 describe('the vendored Pulumi project schema', () => {
   it('is the one of the installed SDK version', () => {
-    expect(fs.readFileSync(path.join(VENDORED, 'SOURCE'), 'utf8')).toMatch(new RegExp(`^repo: https://github.com/pulumi/pulumi\\ntag: v${SDK_VERSION.replace(/\./g, '\\.')}\\ncommit: [0-9a-f]{40}\\n$`));
+    expect(fs.readFileSync(path.join(VENDORED, 'SOURCE'), 'utf8')).toMatch(
+      new RegExp(`^repo: https://github.com/pulumi/pulumi\\ntag: v${SDK_VERSION.replace(/\./g, '\\.')}\\ncommit: [0-9a-f]{40}\\n$`),
+    );
   });
 
   it("accepts the repository's Pulumi.yaml, project config included", () => {

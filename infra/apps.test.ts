@@ -17,7 +17,10 @@ describe('Apps', () => {
     const istio = new gcp.compute.Network('istio-stand-in', {});
     const withStorage = defineCatalogue('bookinfo', [
       ...catalogue.services.filter((d) => d.spec.name !== 'details'),
-      { ...catalogue.services[1], spec: { ...catalogue.services[1].spec, gcp: { roles: ['roles/storage.objectViewer', 'roles/pubsub.publisher'] } } },
+      {
+        ...catalogue.services[1],
+        spec: { ...catalogue.services[1].spec, gcp: { roles: ['roles/storage.objectViewer', 'roles/pubsub.publisher'] } },
+      },
     ]);
     const synthesis = synthesize(environment('dev', { gcpProject: 'my-proj' }), withStorage, repoReleases('dev'));
     // WHEN the apps are applied
@@ -48,7 +51,9 @@ describe('Apps', () => {
     ]);
     // No per-catalogue Gateway any more (the platform owns it), and two Google Cloud ServiceEntries for the gcp service.
     expect(k8sObjects()).toHaveLength(57);
-    expect(recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2').inputs).toMatchObject({ metadata: { name: 'reviews-v2', namespace: 'bookinfo' } });
+    expect(recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2').inputs).toMatchObject({
+      metadata: { name: 'reviews-v2', namespace: 'bookinfo' },
+    });
   });
 
   it('applies everything after Istio, and the namespace before everything else', () => {

@@ -29,12 +29,24 @@ export class Apps extends pulumi.ComponentResource {
     const all = args.synthesis.files.flatMap((f) => f.objects);
     // ConfigGroup maps each apiVersion/kind to its typed resource (Istio kinds to custom
     // resources); names are `<namespace>/<name>`, stable across runs.
-    this.namespaces = new k8s.yaml.ConfigGroup(`${name}-namespaces`, { objs: all.filter((o) => o.kind === 'Namespace') }, {
-      parent: this, provider: args.provider, dependsOn: [...args.after],
-    });
-    this.objects = new k8s.yaml.ConfigGroup(`${name}-objects`, { objs: all.filter((o) => o.kind !== 'Namespace') }, {
-      parent: this, provider: args.provider, dependsOn: [...args.after, this.namespaces],
-    });
+    this.namespaces = new k8s.yaml.ConfigGroup(
+      `${name}-namespaces`,
+      { objs: all.filter((o) => o.kind === 'Namespace') },
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: [...args.after],
+      },
+    );
+    this.objects = new k8s.yaml.ConfigGroup(
+      `${name}-objects`,
+      { objs: all.filter((o) => o.kind !== 'Namespace') },
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: [...args.after, this.namespaces],
+      },
+    );
     this.registerOutputs({});
   }
 }

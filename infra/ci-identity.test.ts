@@ -100,10 +100,15 @@ describe('attributeCondition', () => {
 
   it('rejects a name with a quote instead of letting it end the CEL string', () => {
     const error = thrown(() => attributeCondition(['your-org/platform', "x/y' || true || '"]));
-    expect(error.problems).toEqual([{
-      where: 'CiIdentity', field: 'repositories[1]', value: "x/y' || true || '",
-      problem: 'is not a GitHub owner/repo name (letters, digits, "-", "_", "." only)', fix: 'write it as owner/repo, e.g. my-org/platform',
-    }]);
+    expect(error.problems).toEqual([
+      {
+        where: 'CiIdentity',
+        field: 'repositories[1]',
+        value: "x/y' || true || '",
+        problem: 'is not a GitHub owner/repo name (letters, digits, "-", "_", "." only)',
+        fix: 'write it as owner/repo, e.g. my-org/platform',
+      },
+    ]);
   });
 
   it('rejects an empty list, which no workflow could satisfy', () => {
@@ -119,25 +124,38 @@ describe('environmentSubject and environmentPrincipal', () => {
   });
 
   it('names exactly one subject of the pool, never a set of the repository', () => {
-    expect(environmentPrincipal(POOL_NAME, REPO, 'prod')).toBe(`principal://iam.googleapis.com/${POOL_NAME}/subject/repo:your-org/platform:environment:prod`);
+    expect(environmentPrincipal(POOL_NAME, REPO, 'prod')).toBe(
+      `principal://iam.googleapis.com/${POOL_NAME}/subject/repo:your-org/platform:environment:prod`,
+    );
   });
 
   it.each([["prod' || true"], ['prod env'], ['']])('rejects the environment name %j', (environment) => {
-    expect(thrown(() => environmentSubject(REPO, environment)).problems).toEqual([expect.objectContaining({ field: 'environment', value: environment })]);
+    expect(thrown(() => environmentSubject(REPO, environment)).problems).toEqual([
+      expect.objectContaining({ field: 'environment', value: environment }),
+    ]);
   });
 
   it('rejects a subject longer than Google maps (127 characters)', () => {
-    expect(thrown(() => environmentSubject(REPO, 'e'.repeat(100))).problems[0]).toMatchObject({ field: 'subject', problem: 'is 135 characters, Google accepts at most 127' });
+    expect(thrown(() => environmentSubject(REPO, 'e'.repeat(100))).problems[0]).toMatchObject({
+      field: 'subject',
+      problem: 'is 135 characters, Google accepts at most 127',
+    });
   });
 });
 
 describe('repositoryPrincipal', () => {
   it('names every token of one repository in the pool (the pusher only)', () => {
-    expect(repositoryPrincipal(POOL_NAME, 'your-org/bookinfo')).toBe(`principalSet://iam.googleapis.com/${POOL_NAME}/attribute.repository/your-org/bookinfo`);
+    expect(repositoryPrincipal(POOL_NAME, 'your-org/bookinfo')).toBe(
+      `principalSet://iam.googleapis.com/${POOL_NAME}/attribute.repository/your-org/bookinfo`,
+    );
   });
 
   it('rejects a name that is not owner/repo', () => {
-    expect(thrown(() => repositoryPrincipal(POOL_NAME, 'your-org/*')).problems[0]).toMatchObject({ where: 'repositoryPrincipal', field: 'repositories[0]', value: 'your-org/*' });
+    expect(thrown(() => repositoryPrincipal(POOL_NAME, 'your-org/*')).problems[0]).toMatchObject({
+      where: 'repositoryPrincipal',
+      field: 'repositories[0]',
+      value: 'your-org/*',
+    });
   });
 });
 
@@ -201,7 +219,13 @@ describe('CiIdentity', () => {
   beforeAll(async () => {
     // GIVEN the manifest repository, two app repositories, the state bucket, the stack key and the node account
     // WHEN the dev identity (with previews) and the prod identity are declared
-    const common = { project: 'mock-project', repository: REPO, stateBucket: 'your-org-pulumi-state', secretsKey: KEY, nodeServiceAccount: NODES };
+    const common = {
+      project: 'mock-project',
+      repository: REPO,
+      stateBucket: 'your-org-pulumi-state',
+      secretsKey: KEY,
+      nodeServiceAccount: NODES,
+    };
     identity = new CiIdentity('ci', { ...common, stack: 'dev', appRepositories: APPS, previews: true });
     new CiIdentity('prod', { ...common, stack: 'prod', poolId: 'github-prod' });
     await registered();
@@ -209,11 +233,14 @@ describe('CiIdentity', () => {
 
   const children = (component: string, type: string): RecordedResource[] =>
     recording.ofType(type).filter((r) => r.parent === recording.one('platform:ci:Identity', component).urn);
-  const grantsTo = (component: string, type: string, accountId: string) => children(component, type).filter((r) => r.inputs.member === SA(accountId));
+  const grantsTo = (component: string, type: string, accountId: string) =>
+    children(component, type).filter((r) => r.inputs.member === SA(accountId));
 
   it('creates the pool for GitHub Actions', () => {
     expect(recording.one('gcp:iam/workloadIdentityPool:WorkloadIdentityPool', 'ci-pool').inputs).toEqual({
-      project: 'mock-project', workloadIdentityPoolId: 'github-actions', displayName: 'GitHub Actions',
+      project: 'mock-project',
+      workloadIdentityPoolId: 'github-actions',
+      displayName: 'GitHub Actions',
       description: 'Environments of your-org/platform; image pushes of the app repositories',
     });
   });
@@ -229,8 +256,17 @@ describe('CiIdentity', () => {
   });
 
   it('creates the deployer, plan, preview and pusher accounts in dev, and no preview account in prod', () => {
-    expect(children('ci', 'gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toEqual(['ci-deployer', 'ci-plan', 'ci-preview', 'ci-image-pusher']);
-    expect(children('prod', 'gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toEqual(['ci-deployer', 'ci-plan', 'ci-image-pusher']);
+    expect(children('ci', 'gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toEqual([
+      'ci-deployer',
+      'ci-plan',
+      'ci-preview',
+      'ci-image-pusher',
+    ]);
+    expect(children('prod', 'gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toEqual([
+      'ci-deployer',
+      'ci-plan',
+      'ci-image-pusher',
+    ]);
   });
 
   it.each([
@@ -240,21 +276,31 @@ describe('CiIdentity', () => {
     ['prod', 'prod-deployer', 'prod'],
     ['prod', 'prod-plan', 'plan-prod'],
   ])('binds %s/%s to exactly the jobs of GitHub environment %s of the manifest repository', (component, account, environment) => {
-    const bindings = children(component, SA_BINDING).filter((r) => r.inputs.serviceAccountId === account && r.inputs.role === 'roles/iam.workloadIdentityUser');
+    const bindings = children(component, SA_BINDING).filter(
+      (r) => r.inputs.serviceAccountId === account && r.inputs.role === 'roles/iam.workloadIdentityUser',
+    );
     const pool = component === 'ci' ? POOL_NAME : POOL_NAME.replace('github-actions', 'github-prod');
-    expect(bindings.map((r) => r.inputs.member)).toEqual([`principal://iam.googleapis.com/${pool}/subject/repo:your-org/platform:environment:${environment}`]);
+    expect(bindings.map((r) => r.inputs.member)).toEqual([
+      `principal://iam.googleapis.com/${pool}/subject/repo:your-org/platform:environment:${environment}`,
+    ]);
   });
 
   it('binds no deployer, plan or preview account to a set of principals (a whole repository, attribute or pool)', () => {
-    const bound = recording.ofType(SA_BINDING).filter((r) => /-(deployer|plan|preview)$/.test(String(r.inputs.serviceAccountId)) && r.inputs.role === 'roles/iam.workloadIdentityUser');
+    const bound = recording
+      .ofType(SA_BINDING)
+      .filter(
+        (r) => /-(deployer|plan|preview)$/.test(String(r.inputs.serviceAccountId)) && r.inputs.role === 'roles/iam.workloadIdentityUser',
+      );
     expect(bound).toHaveLength(5);
     expect(bound.filter((r) => String(r.inputs.member).startsWith('principalSet://'))).toEqual([]);
   });
 
   it('lets each app repository, and not the manifest repository, impersonate the image pusher', () => {
-    expect(children('ci', SA_BINDING).filter((r) => r.inputs.serviceAccountId === 'ci-pusher').map((r) => r.inputs.member)).toEqual(
-      APPS.map((repo) => `principalSet://iam.googleapis.com/${POOL_NAME}/attribute.repository/${repo}`),
-    );
+    expect(
+      children('ci', SA_BINDING)
+        .filter((r) => r.inputs.serviceAccountId === 'ci-pusher')
+        .map((r) => r.inputs.member),
+    ).toEqual(APPS.map((repo) => `principalSet://iam.googleapis.com/${POOL_NAME}/attribute.repository/${repo}`));
     expect(children('prod', SA_BINDING).filter((r) => r.inputs.serviceAccountId === 'prod-pusher')).toEqual([]);
   });
 
@@ -267,10 +313,16 @@ describe('CiIdentity', () => {
   });
 
   it('grants the plan account only read-only roles, on the project, the bucket and the key', () => {
-    const roles = [PROJECT_BINDING, BUCKET_BINDING, KEY_BINDING, SA_BINDING].flatMap((type) => grantsTo('ci', type, 'ci-plan')).map((r) => r.inputs.role);
+    const roles = [PROJECT_BINDING, BUCKET_BINDING, KEY_BINDING, SA_BINDING]
+      .flatMap((type) => grantsTo('ci', type, 'ci-plan'))
+      .map((r) => r.inputs.role);
     expect(roles.filter((r) => !READ_ONLY_ROLES.includes(String(r)))).toEqual([]);
-    expect(grantsTo('ci', BUCKET_BINDING, 'ci-plan').map((r) => r.inputs)).toEqual([{ bucket: 'your-org-pulumi-state', role: STATE_READ_ROLE, member: SA('ci-plan') }]);
-    expect(grantsTo('ci', KEY_BINDING, 'ci-plan').map((r) => r.inputs)).toEqual([{ cryptoKeyId: KEY, role: SECRETS_READ_ROLE, member: SA('ci-plan') }]);
+    expect(grantsTo('ci', BUCKET_BINDING, 'ci-plan').map((r) => r.inputs)).toEqual([
+      { bucket: 'your-org-pulumi-state', role: STATE_READ_ROLE, member: SA('ci-plan') },
+    ]);
+    expect(grantsTo('ci', KEY_BINDING, 'ci-plan').map((r) => r.inputs)).toEqual([
+      { cryptoKeyId: KEY, role: SECRETS_READ_ROLE, member: SA('ci-plan') },
+    ]);
   });
 
   it("lets the deployer and the preview account write only their own stacks' state objects", () => {
@@ -285,13 +337,18 @@ describe('CiIdentity', () => {
 
   it('grants the stack secrets key to the deployer and the preview account to encrypt and decrypt, on that key only', () => {
     for (const account of ['ci-deployer', 'ci-preview']) {
-      expect(grantsTo('ci', KEY_BINDING, account).map((r) => r.inputs)).toEqual([{ cryptoKeyId: KEY, role: SECRETS_ROLE, member: SA(account) }]);
+      expect(grantsTo('ci', KEY_BINDING, account).map((r) => r.inputs)).toEqual([
+        { cryptoKeyId: KEY, role: SECRETS_ROLE, member: SA(account) },
+      ]);
     }
   });
 
   it('lets the deployer act as the node service account and as no other', () => {
     const actAs = recording.ofType(SA_BINDING).filter((r) => r.inputs.role === ACT_AS_ROLE);
-    expect(actAs.map((r) => [r.inputs.serviceAccountId, r.inputs.member])).toEqual([[NODES, SA('ci-deployer')], [NODES, SA('ci-deployer')]]);
+    expect(actAs.map((r) => [r.inputs.serviceAccountId, r.inputs.member])).toEqual([
+      [NODES, SA('ci-deployer')],
+      [NODES, SA('ci-deployer')],
+    ]);
   });
 
   it('creates no service account key at all', () => {
@@ -310,7 +367,17 @@ describe('CiIdentity', () => {
 
   it('rejects a bad repository before registering anything', () => {
     const before = recording.resources.length;
-    expect(() => new CiIdentity('bad', { project: 'p', stack: 'dev', repository: "o/r'", stateBucket: 'b-state', secretsKey: KEY, nodeServiceAccount: NODES })).toThrow('repositories[0] "o/r\'" is not a GitHub owner/repo name');
+    expect(
+      () =>
+        new CiIdentity('bad', {
+          project: 'p',
+          stack: 'dev',
+          repository: "o/r'",
+          stateBucket: 'b-state',
+          secretsKey: KEY,
+          nodeServiceAccount: NODES,
+        }),
+    ).toThrow('repositories[0] "o/r\'" is not a GitHub owner/repo name');
     expect(recording.resources).toHaveLength(before);
   });
 });

@@ -147,18 +147,32 @@ export const PREVIEW_ENVIRONMENT = 'preview';
 export function ciAccounts(stack: string, previews: boolean): CiAccountSpec[] {
   const accounts: CiAccountSpec[] = [
     {
-      kind: 'deployer', accountId: 'ci-deployer', displayName: `CI deployer (${stack})`, githubEnvironment: stack,
-      projectRoles: DEPLOYER_PROJECT_ROLES, secretsRole: SECRETS_ROLE, stateWrites: { stack },
+      kind: 'deployer',
+      accountId: 'ci-deployer',
+      displayName: `CI deployer (${stack})`,
+      githubEnvironment: stack,
+      projectRoles: DEPLOYER_PROJECT_ROLES,
+      secretsRole: SECRETS_ROLE,
+      stateWrites: { stack },
     },
     {
-      kind: 'plan', accountId: 'ci-plan', displayName: `CI plan, read-only (${stack})`, githubEnvironment: `plan-${stack}`,
-      projectRoles: PLAN_PROJECT_ROLES, secretsRole: SECRETS_READ_ROLE,
+      kind: 'plan',
+      accountId: 'ci-plan',
+      displayName: `CI plan, read-only (${stack})`,
+      githubEnvironment: `plan-${stack}`,
+      projectRoles: PLAN_PROJECT_ROLES,
+      secretsRole: SECRETS_READ_ROLE,
     },
   ];
   if (previews) {
     accounts.push({
-      kind: 'preview', accountId: 'ci-preview', displayName: 'CI preview stacks (pr-<N>)', githubEnvironment: PREVIEW_ENVIRONMENT,
-      projectRoles: PREVIEW_PROJECT_ROLES, secretsRole: SECRETS_ROLE, stateWrites: { stackPrefix: PREVIEW_STACK_PREFIX },
+      kind: 'preview',
+      accountId: 'ci-preview',
+      displayName: 'CI preview stacks (pr-<N>)',
+      githubEnvironment: PREVIEW_ENVIRONMENT,
+      projectRoles: PREVIEW_PROJECT_ROLES,
+      secretsRole: SECRETS_ROLE,
+      stateWrites: { stackPrefix: PREVIEW_STACK_PREFIX },
     });
   }
   return accounts;
@@ -192,11 +206,27 @@ const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
  */
 export function objectPrefixCondition(bucket: string, prefixes: readonly string[]): string {
   if (!BUCKET.test(bucket)) {
-    throw new ValidationError([{ where: 'objectPrefixCondition', field: 'bucket', value: bucket, problem: 'is not a Cloud Storage bucket name', fix: 'use the bucket name alone, without gs://' }]);
+    throw new ValidationError([
+      {
+        where: 'objectPrefixCondition',
+        field: 'bucket',
+        value: bucket,
+        problem: 'is not a Cloud Storage bucket name',
+        fix: 'use the bucket name alone, without gs://',
+      },
+    ]);
   }
   const unsafe = prefixes.find((p) => !/^[A-Za-z0-9._/-]+$/.test(p));
   if (unsafe !== undefined) {
-    throw new ValidationError([{ where: 'objectPrefixCondition', field: 'prefixes', value: unsafe, problem: 'has a character outside letters, digits, ".", "_", "/", "-"', fix: 'use a stack or project name' }]);
+    throw new ValidationError([
+      {
+        where: 'objectPrefixCondition',
+        field: 'prefixes',
+        value: unsafe,
+        problem: 'has a character outside letters, digits, ".", "_", "/", "-"',
+        fix: 'use a stack or project name',
+      },
+    ]);
   }
   return prefixes.map((p) => `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${p}')`).join(' || ');
 }
@@ -209,12 +239,28 @@ const ENVIRONMENT = /^[A-Za-z0-9_.-]+$/;
 /** Problems with the repository list, each naming the entry, the value and the fix. */
 export function repositoryProblems(repositories: readonly string[], where = 'CiIdentity'): Problem[] {
   if (repositories.length === 0) {
-    return [{ where, field: 'repositories', value: [], problem: 'is empty, so no workflow could authenticate', fix: 'list this repository first, then the app repositories (platform:ciRepositories)' }];
+    return [
+      {
+        where,
+        field: 'repositories',
+        value: [],
+        problem: 'is empty, so no workflow could authenticate',
+        fix: 'list this repository first, then the app repositories (platform:ciRepositories)',
+      },
+    ];
   }
   return repositories.flatMap((repository, i): Problem[] =>
     typeof repository === 'string' && REPOSITORY.test(repository)
       ? []
-      : [{ where, field: `repositories[${i}]`, value: repository, problem: 'is not a GitHub owner/repo name (letters, digits, "-", "_", "." only)', fix: 'write it as owner/repo, e.g. my-org/platform' }],
+      : [
+          {
+            where,
+            field: `repositories[${i}]`,
+            value: repository,
+            problem: 'is not a GitHub owner/repo name (letters, digits, "-", "_", "." only)',
+            fix: 'write it as owner/repo, e.g. my-org/platform',
+          },
+        ],
   );
 }
 
@@ -238,12 +284,30 @@ export function repositoryPrincipal(poolName: string, repository: string): strin
 export function environmentSubject(repository: string, environment: string): string {
   const problems: Problem[] = [
     ...repositoryProblems([repository], 'environmentSubject'),
-    ...(ENVIRONMENT.test(environment) ? [] : [{ where: 'environmentSubject', field: 'environment', value: environment, problem: 'is not a GitHub environment name (letters, digits, "-", "_", "." only)', fix: 'use e.g. dev or plan-dev' }]),
+    ...(ENVIRONMENT.test(environment)
+      ? []
+      : [
+          {
+            where: 'environmentSubject',
+            field: 'environment',
+            value: environment,
+            problem: 'is not a GitHub environment name (letters, digits, "-", "_", "." only)',
+            fix: 'use e.g. dev or plan-dev',
+          },
+        ]),
   ];
   assertNoProblems(problems);
   const subject = `repo:${repository}:environment:${environment}`;
   if (subject.length > MAX_SUBJECT_LENGTH) {
-    assertNoProblems([{ where: 'environmentSubject', field: 'subject', value: subject, problem: `is ${subject.length} characters, Google accepts at most ${MAX_SUBJECT_LENGTH}`, fix: 'use a shorter environment name' }]);
+    assertNoProblems([
+      {
+        where: 'environmentSubject',
+        field: 'subject',
+        value: subject,
+        problem: `is ${subject.length} characters, Google accepts at most ${MAX_SUBJECT_LENGTH}`,
+        fix: 'use a shorter environment name',
+      },
+    ]);
   }
   return subject;
 }
@@ -302,81 +366,133 @@ export class CiIdentity extends pulumi.ComponentResource {
     const condition = attributeCondition([args.repository, ...appRepositories]);
     const specs = ciAccounts(args.stack, args.previews ?? false);
     for (const spec of specs) environmentSubject(args.repository, spec.githubEnvironment);
-    const writeConditions = new Map(specs.flatMap((s) => (s.stateWrites === undefined ? [] : [[s.kind, objectPrefixCondition(args.stateBucket, stateObjectPrefixes(PLATFORM_PROJECT, s.stateWrites))] as const])));
+    const writeConditions = new Map(
+      specs.flatMap((s) =>
+        s.stateWrites === undefined
+          ? []
+          : [[s.kind, objectPrefixCondition(args.stateBucket, stateObjectPrefixes(PLATFORM_PROJECT, s.stateWrites))] as const],
+      ),
+    );
     super('platform:ci:Identity', name, {}, opts);
     // Children wait for what the component waits for (the project's APIs).
     const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
 
-    const pool = new gcp.iam.WorkloadIdentityPool(`${name}-pool`, {
-      project: args.project,
-      workloadIdentityPoolId: args.poolId ?? 'github-actions',
-      displayName: 'GitHub Actions',
-      description: `Environments of ${args.repository}; image pushes of the app repositories`,
-    }, child);
-    const provider = new gcp.iam.WorkloadIdentityPoolProvider(`${name}-github`, {
-      project: args.project,
-      workloadIdentityPoolId: pool.workloadIdentityPoolId,
-      workloadIdentityPoolProviderId: 'github',
-      displayName: 'GitHub',
-      oidc: { issuerUri: GITHUB_ISSUER },
-      attributeMapping: { ...GITHUB_ATTRIBUTE_MAPPING },
-      attributeCondition: condition,
-    }, child);
+    const pool = new gcp.iam.WorkloadIdentityPool(
+      `${name}-pool`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: args.poolId ?? 'github-actions',
+        displayName: 'GitHub Actions',
+        description: `Environments of ${args.repository}; image pushes of the app repositories`,
+      },
+      child,
+    );
+    const provider = new gcp.iam.WorkloadIdentityPoolProvider(
+      `${name}-github`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: pool.workloadIdentityPoolId,
+        workloadIdentityPoolProviderId: 'github',
+        displayName: 'GitHub',
+        oidc: { issuerUri: GITHUB_ISSUER },
+        attributeMapping: { ...GITHUB_ATTRIBUTE_MAPPING },
+        attributeCondition: condition,
+      },
+      child,
+    );
 
     const emails: Partial<Record<CiAccountKind, pulumi.Output<string>>> = {};
     for (const spec of specs) {
-      const account = new gcp.serviceaccount.Account(`${name}-${spec.kind}`, {
-        project: args.project,
-        accountId: spec.accountId,
-        displayName: spec.displayName,
-        description: `GitHub environment "${spec.githubEnvironment}" of ${args.repository}`,
-      }, child);
+      const account = new gcp.serviceaccount.Account(
+        `${name}-${spec.kind}`,
+        {
+          project: args.project,
+          accountId: spec.accountId,
+          displayName: spec.displayName,
+          description: `GitHub environment "${spec.githubEnvironment}" of ${args.repository}`,
+        },
+        child,
+      );
       const member = pulumi.interpolate`serviceAccount:${account.email}`;
-      new gcp.serviceaccount.IAMMember(`${name}-${spec.kind}-wif`, {
-        serviceAccountId: account.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member: pool.name.apply((poolName) => environmentPrincipal(poolName, args.repository, spec.githubEnvironment)),
-      }, child);
+      new gcp.serviceaccount.IAMMember(
+        `${name}-${spec.kind}-wif`,
+        {
+          serviceAccountId: account.name,
+          role: 'roles/iam.workloadIdentityUser',
+          member: pool.name.apply((poolName) => environmentPrincipal(poolName, args.repository, spec.githubEnvironment)),
+        },
+        child,
+      );
       for (const role of spec.projectRoles) {
         new gcp.projects.IAMMember(`${name}-${spec.kind}-${roleSlug(role)}`, { project: args.project, role, member }, child);
       }
-      new gcp.storage.BucketIAMMember(`${name}-${spec.kind}-state-read`, { bucket: args.stateBucket, role: STATE_READ_ROLE, member }, child);
+      new gcp.storage.BucketIAMMember(
+        `${name}-${spec.kind}-state-read`,
+        { bucket: args.stateBucket, role: STATE_READ_ROLE, member },
+        child,
+      );
       const writes = writeConditions.get(spec.kind);
       if (writes !== undefined) {
-        new gcp.storage.BucketIAMMember(`${name}-${spec.kind}-state-write`, {
-          bucket: args.stateBucket,
-          role: STATE_WRITE_ROLE,
-          member,
-          condition: { title: `${spec.kind} stacks only`, description: `State objects of the ${spec.kind}'s own stacks`, expression: writes },
-        }, child);
+        new gcp.storage.BucketIAMMember(
+          `${name}-${spec.kind}-state-write`,
+          {
+            bucket: args.stateBucket,
+            role: STATE_WRITE_ROLE,
+            member,
+            condition: {
+              title: `${spec.kind} stacks only`,
+              description: `State objects of the ${spec.kind}'s own stacks`,
+              expression: writes,
+            },
+          },
+          child,
+        );
       }
-      new gcp.kms.CryptoKeyIAMMember(`${name}-${spec.kind}-secrets`, { cryptoKeyId: args.secretsKey, role: spec.secretsRole, member }, child);
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-${spec.kind}-secrets`,
+        { cryptoKeyId: args.secretsKey, role: spec.secretsRole, member },
+        child,
+      );
       if (spec.kind === 'deployer') {
-        new gcp.serviceaccount.IAMMember(`${name}-deployer-act-as-nodes`, { serviceAccountId: args.nodeServiceAccount, role: ACT_AS_ROLE, member }, child);
+        new gcp.serviceaccount.IAMMember(
+          `${name}-deployer-act-as-nodes`,
+          { serviceAccountId: args.nodeServiceAccount, role: ACT_AS_ROLE, member },
+          child,
+        );
       }
       emails[spec.kind] = account.email;
     }
 
-    const pusher = new gcp.serviceaccount.Account(`${name}-pusher`, {
-      project: args.project,
-      accountId: PUSHER_ACCOUNT_ID,
-      displayName: 'CI image pusher',
-      description: 'Pushes images to Artifact Registry from the app repositories',
-    }, child);
+    const pusher = new gcp.serviceaccount.Account(
+      `${name}-pusher`,
+      {
+        project: args.project,
+        accountId: PUSHER_ACCOUNT_ID,
+        displayName: 'CI image pusher',
+        description: 'Pushes images to Artifact Registry from the app repositories',
+      },
+      child,
+    );
     // Per app repository (any branch): the app pipeline runs in the app repository's own
     // workflows, whose environments this repository does not control.
     for (const repository of appRepositories) {
-      new gcp.serviceaccount.IAMMember(`${name}-pusher-wif-${repository}`, {
-        serviceAccountId: pusher.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member: pool.name.apply((poolName) => repositoryPrincipal(poolName, repository)),
-      }, child);
+      new gcp.serviceaccount.IAMMember(
+        `${name}-pusher-wif-${repository}`,
+        {
+          serviceAccountId: pusher.name,
+          role: 'roles/iam.workloadIdentityUser',
+          member: pool.name.apply((poolName) => repositoryPrincipal(poolName, repository)),
+        },
+        child,
+      );
     }
 
     this.providerName = provider.name;
     this.accountEmails = emails;
     this.pusherEmail = pusher.email;
-    this.environments = pulumi.all(specs.map((s) => emails[s.kind] as pulumi.Output<string>)).apply((all) => Object.fromEntries(specs.map((s, i) => [s.githubEnvironment, all[i]])));
+    this.environments = pulumi
+      .all(specs.map((s) => emails[s.kind] as pulumi.Output<string>))
+      .apply((all) => Object.fromEntries(specs.map((s, i) => [s.githubEnvironment, all[i]])));
     this.registerOutputs({ providerName: this.providerName, pusherEmail: this.pusherEmail, environments: this.environments });
   }
 }

@@ -27,7 +27,9 @@ beforeAll(async () => {
   probe = path.join(dir, 'strict-probe.ts');
   // TS7006 needs noImplicitAny (strict), TS6133 noUnusedLocals: both only from tsconfig.json.
   fs.writeFileSync(probe, 'export function probe(value) {\n  const unused = 1;\n  return value;\n}\n');
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PULUMI_NODEJS_') && !k.startsWith('TS_NODE_')));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('PULUMI_NODEJS_') && !k.startsWith('TS_NODE_')),
+  );
   // TS_NODE_CACHE=false: ts-node's disk cache returns an earlier output without type-checking it.
   const env = { ...inherited, ...launch.env, TS_NODE_CACHE: 'false' };
   const { code, stdout, stderr } = await spawnTsx('test/cli-compile.ts', [launch.entryPoint, probe], { cwd: launch.cwd, env });
@@ -48,7 +50,9 @@ describe('the program under the Pulumi CLI', () => {
   });
 
   it('compiles with the compiler options of tsconfig.json, strict included', () => {
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: Record<string, unknown> };
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
+      compilerOptions: Record<string, unknown>;
+    };
     expect(report.compilerOptions).toEqual(root.compilerOptions);
     expect(report.compilerOptions['strict']).toBe(true);
   });
@@ -63,15 +67,30 @@ describe('the program under the Pulumi CLI', () => {
     expect(report.errors.filter((e) => e.file !== path.relative(report.cwd, probe))).toEqual([]);
     // Every imported file is under the root tsconfig.json that `npm run typecheck` checks, with
     // the very options ts-node used (asserted above), so compiling each again here adds nothing.
-    expect(report.files).toEqual(expect.arrayContaining(['index.ts', 'platform.ts', 'load-balancer.ts', '../charts/synthesize.ts', '../charts/apiserver/index.ts', '../services/spec.ts']));
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { include?: string[]; exclude?: string[] };
+    expect(report.files).toEqual(
+      expect.arrayContaining([
+        'index.ts',
+        'platform.ts',
+        'load-balancer.ts',
+        '../charts/synthesize.ts',
+        '../charts/apiserver/index.ts',
+        '../services/spec.ts',
+      ]),
+    );
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
+      include?: string[];
+      exclude?: string[];
+    };
     const checked = ts.parseJsonConfigFileContent(root, ts.sys, ROOT).fileNames.map((f) => path.resolve(f));
     const missing = report.files.map((f) => path.resolve(report.cwd, f)).filter((f) => !checked.includes(f));
     expect(missing).toEqual([]);
   });
 
   it('reports the errors only the strict settings find', () => {
-    const messages = report.errors.filter((e) => e.file === path.relative(report.cwd, probe)).map((e) => e.message).join('\n');
+    const messages = report.errors
+      .filter((e) => e.file === path.relative(report.cwd, probe))
+      .map((e) => e.message)
+      .join('\n');
     expect(messages).toContain("error TS7006: Parameter 'value' implicitly has an 'any' type.");
     expect(messages).toContain("error TS6133: 'unused' is declared but its value is never read.");
   });

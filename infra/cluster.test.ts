@@ -21,7 +21,6 @@ import {
 import { loadEnvironment } from '../core/config';
 import { recordResources, registered, settle, type RecordedResource, type Recording } from './offline/engine';
 
-
 const COMPONENT = 'platform:gke:Cluster';
 const CLUSTER = 'gcp:container/cluster:Cluster';
 const NODE_POOL = 'gcp:container/nodePool:NodePool';
@@ -62,9 +61,15 @@ function buildStack(stack: string, extra: () => void = () => undefined) {
     await registered();
   });
   return {
-    get recording() { return state.recording; },
-    get component() { return state.component; },
-    get kubeconfig() { return state.kubeconfig; },
+    get recording() {
+      return state.recording;
+    },
+    get component() {
+      return state.component;
+    },
+    get kubeconfig() {
+      return state.kubeconfig;
+    },
     cluster: (name = 'gke-cluster'): RecordedResource => state.recording.one(CLUSTER, name),
     pool: (name = 'gke-pool'): RecordedResource => state.recording.one(NODE_POOL, name),
   };
@@ -87,7 +92,9 @@ describe('maintenanceWindow', () => {
 
   it("allows GKE's minimum of 48 hours in every 32-day rolling window", () => {
     // Every 32-day span, by the weekday it starts on: the fewest weekend days it can hold.
-    const weekendDays = [0, 1, 2, 3, 4, 5, 6].map((first) => Array.from({ length: 32 }, (_, i) => (first + i) % 7).filter((d) => d === 0 || d === 6).length);
+    const weekendDays = [0, 1, 2, 3, 4, 5, 6].map(
+      (first) => Array.from({ length: 32 }, (_, i) => (first + i) % 7).filter((d) => d === 0 || d === 6).length,
+    );
     expect(Math.min(...weekendDays) * MAINTENANCE_WINDOW_HOURS).toBeGreaterThanOrEqual(48);
   });
 
@@ -100,12 +107,17 @@ describe('maintenanceWindow', () => {
 
 describe('controlPlaneAddress', () => {
   it.each([
-    ['the DNS endpoint, without the cluster CA, when there is one',
-      { dnsEndpoint: 'gke-abc.europe-west1.gke.goog', ipEndpoint: '203.0.113.10', clusterCaCertificate: 'Q0E=' }, { endpoint: 'gke-abc.europe-west1.gke.goog' }],
-    ['the IP endpoint with the cluster CA when there is no DNS endpoint',
-      { ipEndpoint: '203.0.113.10', clusterCaCertificate: 'Q0E=' }, { endpoint: '203.0.113.10', caCertificate: 'Q0E=' }],
-    ['the IP endpoint alone when there is no CA either',
-      { dnsEndpoint: '', ipEndpoint: '203.0.113.10' }, { endpoint: '203.0.113.10' }],
+    [
+      'the DNS endpoint, without the cluster CA, when there is one',
+      { dnsEndpoint: 'gke-abc.europe-west1.gke.goog', ipEndpoint: '203.0.113.10', clusterCaCertificate: 'Q0E=' },
+      { endpoint: 'gke-abc.europe-west1.gke.goog' },
+    ],
+    [
+      'the IP endpoint with the cluster CA when there is no DNS endpoint',
+      { ipEndpoint: '203.0.113.10', clusterCaCertificate: 'Q0E=' },
+      { endpoint: '203.0.113.10', caCertificate: 'Q0E=' },
+    ],
+    ['the IP endpoint alone when there is no CA either', { dnsEndpoint: '', ipEndpoint: '203.0.113.10' }, { endpoint: '203.0.113.10' }],
   ])('chooses %s', (_, endpoints, expected) => {
     expect(controlPlaneAddress(endpoints)).toEqual(expected);
   });
@@ -127,7 +139,13 @@ describe('kubeconfigFor', () => {
 
   it.each([
     ['the DNS endpoint', 'gke', 'gke-abc.europe-west1.gke.goog', undefined, { server: 'https://gke-abc.europe-west1.gke.goog' }],
-    ['the IP endpoint and its CA', 'platform-prod', '203.0.113.10', 'Q0E=', { server: 'https://203.0.113.10', 'certificate-authority-data': 'Q0E=' }],
+    [
+      'the IP endpoint and its CA',
+      'platform-prod',
+      '203.0.113.10',
+      'Q0E=',
+      { server: 'https://203.0.113.10', 'certificate-authority-data': 'Q0E=' },
+    ],
   ])('GIVEN %s THEN it names one cluster, context and user and trusts only what it is given', (_, name, endpoint, ca, cluster) => {
     expect(parse(kubeconfigFor(name, endpoint, ca))).toEqual({
       apiVersion: 'v1',
@@ -163,12 +181,26 @@ describe('names', () => {
   });
 
   it.each([
-    ['Gke', 'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"'],
-    ['gke-', 'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"'],
-    ['1gke', 'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"'],
-    ['a234567890123456789012345', 'is 25 characters, at most 24 fit the node service account id "a234567890123456789012345-nodes" (30). Fix: shorten it to 24 characters or fewer'],
+    [
+      'Gke',
+      'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"',
+    ],
+    [
+      'gke-',
+      'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"',
+    ],
+    [
+      '1gke',
+      'must be lower-case letters, digits and "-", starting with a letter and not ending with "-". Fix: use e.g. "gke" or "platform-dev"',
+    ],
+    [
+      'a234567890123456789012345',
+      'is 25 characters, at most 24 fit the node service account id "a234567890123456789012345-nodes" (30). Fix: shorten it to 24 characters or fewer',
+    ],
   ])('rejects the name %j, saying why and how to fix it', (name, message) => {
-    expect(thrown(() => nodeServiceAccountId(name)).message).toBe(`1 problem found:\n  - GkeCluster "${name}": name ${JSON.stringify(name)} ${message}`);
+    expect(thrown(() => nodeServiceAccountId(name)).message).toBe(
+      `1 problem found:\n  - GkeCluster "${name}": name ${JSON.stringify(name)} ${message}`,
+    );
   });
 
   it('reports nothing for a valid name', () => {
@@ -176,7 +208,9 @@ describe('names', () => {
   });
 
   it('refuses to build a component with an invalid name', () => {
-    expect(() => new GkeCluster('Platform_Dev', argsFor('dev'))).toThrow('GkeCluster "Platform_Dev": name "Platform_Dev" must be lower-case letters');
+    expect(() => new GkeCluster('Platform_Dev', argsFor('dev'))).toThrow(
+      'GkeCluster "Platform_Dev": name "Platform_Dev" must be lower-case letters',
+    );
   });
 
   it.each([
@@ -201,14 +235,23 @@ describe('GkeCluster on the dev stack', () => {
 
     it('parents every resource to the component and names it after its role', () => {
       const component = dev.recording.one(COMPONENT, 'gke');
-      const children = dev.recording.resources.filter((r) => r !== component && r.name.startsWith('gke-') && !r.name.startsWith('gke-nodes'));
+      const children = dev.recording.resources.filter(
+        (r) => r !== component && r.name.startsWith('gke-') && !r.name.startsWith('gke-nodes'),
+      );
       expect(children.every((r) => r.parent === component.urn)).toBe(true);
-      expect(children.filter((r) => r.parent === component.urn).map((r) => r.name).sort()).toEqual(['gke-cluster', 'gke-k8s', 'gke-pool']);
+      expect(
+        children
+          .filter((r) => r.parent === component.urn)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(['gke-cluster', 'gke-k8s', 'gke-pool']);
     });
 
     it('exposes its name and resources', () => {
       expect(dev.component.name).toBe('gke');
-      expect([dev.component.cluster, dev.component.nodePool, dev.component.provider].every((r) => pulumi.Resource.isInstance(r))).toBe(true);
+      expect([dev.component.cluster, dev.component.nodePool, dev.component.provider].every((r) => pulumi.Resource.isInstance(r))).toBe(
+        true,
+      );
     });
   });
 
@@ -286,7 +329,10 @@ describe('GkeCluster on the dev stack', () => {
     });
 
     it('monitors system components and collects workload metrics with Managed Prometheus', () => {
-      expect(dev.cluster().inputs.monitoringConfig).toEqual({ enableComponents: ['SYSTEM_COMPONENTS'], managedPrometheus: { enabled: true } });
+      expect(dev.cluster().inputs.monitoringConfig).toEqual({
+        enableComponents: ['SYSTEM_COMPONENTS'],
+        managedPrometheus: { enabled: true },
+      });
     });
 
     it('turns on security posture and vulnerability scanning', () => {
@@ -320,7 +366,7 @@ describe('GkeCluster on the dev stack', () => {
       });
     });
 
-    it('is what the cluster\'s nodeConfig configures, per @pulumi/gcp\'s own documentation of the field', () => {
+    it("is what the cluster's nodeConfig configures, per @pulumi/gcp's own documentation of the field", () => {
       const types = fs.readFileSync(require.resolve('@pulumi/gcp/container/cluster.d.ts'), 'utf8');
       const doc = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*nodeConfig\?: pulumi\.Input<inputs\.container\.ClusterNodeConfig/.exec(types);
       expect(doc?.[1]).toContain('Parameters used in creating the default node pool.');
@@ -356,7 +402,11 @@ describe('GkeCluster on the dev stack', () => {
 
   describe('the node pool', () => {
     it('belongs to the cluster, in its region, over the configured zones', () => {
-      expect(dev.pool().inputs).toMatchObject({ cluster: 'gke', location: 'europe-west1', nodeLocations: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] });
+      expect(dev.pool().inputs).toMatchObject({
+        cluster: 'gke',
+        location: 'europe-west1',
+        nodeLocations: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+      });
     });
 
     it('depends on the cluster', () => {
@@ -372,11 +422,19 @@ describe('GkeCluster on the dev stack', () => {
     });
 
     it('runs the configured machine type on balanced persistent disks with Container-Optimized OS', () => {
-      expect(dev.pool().inputs.nodeConfig).toMatchObject({ machineType: 'e2-standard-4', diskSizeGb: 50, diskType: 'pd-balanced', imageType: 'COS_CONTAINERD' });
+      expect(dev.pool().inputs.nodeConfig).toMatchObject({
+        machineType: 'e2-standard-4',
+        diskSizeGb: 50,
+        diskType: 'pd-balanced',
+        imageType: 'COS_CONTAINERD',
+      });
     });
 
     it('runs as the node service account with the cloud-platform scope only', () => {
-      expect(dev.pool().inputs.nodeConfig).toMatchObject({ serviceAccount: 'gke-nodes@replace-me-platform-dev.iam.gserviceaccount.com', oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+      expect(dev.pool().inputs.nodeConfig).toMatchObject({
+        serviceAccount: 'gke-nodes@replace-me-platform-dev.iam.gserviceaccount.com',
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      });
       expect(NODE_OAUTH_SCOPES).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
     });
 
@@ -385,7 +443,10 @@ describe('GkeCluster on the dev stack', () => {
     });
 
     it('boots shielded nodes with secure boot and integrity monitoring', () => {
-      expect((dev.pool().inputs.nodeConfig as Record<string, unknown>).shieldedInstanceConfig).toEqual({ enableSecureBoot: true, enableIntegrityMonitoring: true });
+      expect((dev.pool().inputs.nodeConfig as Record<string, unknown>).shieldedInstanceConfig).toEqual({
+        enableSecureBoot: true,
+        enableIntegrityMonitoring: true,
+      });
     });
 
     it('disables the legacy metadata endpoints', () => {
@@ -393,7 +454,10 @@ describe('GkeCluster on the dev stack', () => {
     });
 
     it('labels the nodes and their VMs with the environment and owner', () => {
-      expect(dev.pool().inputs.nodeConfig).toMatchObject({ labels: { env: 'dev', 'managed-by': 'pulumi' }, resourceLabels: { env: 'dev', 'managed-by': 'pulumi' } });
+      expect(dev.pool().inputs.nodeConfig).toMatchObject({
+        labels: { env: 'dev', 'managed-by': 'pulumi' },
+        resourceLabels: { env: 'dev', 'managed-by': 'pulumi' },
+      });
     });
   });
 
@@ -416,7 +480,11 @@ describe('GkeCluster on the dev stack', () => {
       const provider = dev.recording.one(K8S_PROVIDER, 'gke-k8s');
       expect(provider.parent).toBe(dev.recording.one(COMPONENT, 'gke').urn);
       // Provider inputs reach the engine as strings.
-      expect(provider.inputs).toEqual({ kubeconfig: dev.kubeconfig, enableServerSideApply: 'true', helmReleaseSettings: JSON.stringify({ driver: 'configmap' }) });
+      expect(provider.inputs).toEqual({
+        kubeconfig: dev.kubeconfig,
+        enableServerSideApply: 'true',
+        helmReleaseSettings: JSON.stringify({ driver: 'configmap' }),
+      });
     });
 
     it('makes the provider wait for the node pool, so workloads have nodes to run on', () => {
@@ -442,7 +510,10 @@ describe('GkeCluster on the dev stack', () => {
     });
 
     it('scales 1 to 2 nodes per zone, wherever Spot capacity is (prod: 2 to 5, balanced)', () => {
-      expect(dev.pool().inputs).toMatchObject({ initialNodeCount: 1, autoscaling: { minNodeCount: 1, maxNodeCount: 2, locationPolicy: 'ANY' } });
+      expect(dev.pool().inputs).toMatchObject({
+        initialNodeCount: 1,
+        autoscaling: { minNodeCount: 1, maxNodeCount: 2, locationPolicy: 'ANY' },
+      });
     });
   });
 });
@@ -468,7 +539,10 @@ describe('GkeCluster on the prod stack, against dev', () => {
   });
 
   it('scales 2 to 5 nodes per zone, balanced across zones (dev: 1 to 2, anywhere)', () => {
-    expect(prod.pool().inputs).toMatchObject({ initialNodeCount: 2, autoscaling: { minNodeCount: 2, maxNodeCount: 5, locationPolicy: 'BALANCED' } });
+    expect(prod.pool().inputs).toMatchObject({
+      initialNodeCount: 2,
+      autoscaling: { minNodeCount: 2, maxNodeCount: 5, locationPolicy: 'BALANCED' },
+    });
   });
 
   it('labels the cluster and nodes prod', () => {
@@ -478,7 +552,9 @@ describe('GkeCluster on the prod stack, against dev', () => {
 
   it("uses the prod project's Workload Identity pool and node service account", () => {
     expect(prod.cluster().inputs.workloadIdentityConfig).toEqual({ workloadPool: 'replace-me-platform-prod.svc.id.goog' });
-    expect((prod.pool().inputs.nodeConfig as Record<string, unknown>).serviceAccount).toBe('gke-nodes@replace-me-platform-prod.iam.gserviceaccount.com');
+    expect((prod.pool().inputs.nodeConfig as Record<string, unknown>).serviceAccount).toBe(
+      'gke-nodes@replace-me-platform-prod.iam.gserviceaccount.com',
+    );
   });
 
   it('registers its own Kubernetes provider, parented to its component', () => {

@@ -53,25 +53,24 @@ const CLUSTER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account ids are 6-30 characters; `-nodes` takes 6 of them. */
 const MAX_NAME_LENGTH = 30 - '-nodes'.length;
 
-export interface GkeClusterArgs
-  extends Pick<
-    EnvironmentConfig,
-    | 'profile'
-    | 'gcpProject'
-    | 'gcpRegion'
-    | 'zones'
-    | 'masterCidr'
-    | 'nodeMachineType'
-    | 'nodeMinCount'
-    | 'nodeMaxCount'
-    | 'nodeDiskSizeGb'
-    | 'nodeSpot'
-    | 'releaseChannel'
-    | 'deletionProtection'
-    | 'authorizedNetworks'
-    | 'binaryAuthorization'
-    | 'maintenanceStart'
-  > {
+export interface GkeClusterArgs extends Pick<
+  EnvironmentConfig,
+  | 'profile'
+  | 'gcpProject'
+  | 'gcpRegion'
+  | 'zones'
+  | 'masterCidr'
+  | 'nodeMachineType'
+  | 'nodeMinCount'
+  | 'nodeMaxCount'
+  | 'nodeDiskSizeGb'
+  | 'nodeSpot'
+  | 'releaseChannel'
+  | 'deletionProtection'
+  | 'authorizedNetworks'
+  | 'binaryAuthorization'
+  | 'maintenanceStart'
+> {
   /** The VPC (id or self link) the cluster joins. */
   readonly network: pulumi.Input<string>;
   /** The subnet (id or self link) of the nodes, holding the pod and Service ranges. */
@@ -90,10 +89,26 @@ export interface GkeClusterArgs
 export function clusterNameProblems(name: string): Problem[] {
   const where = `GkeCluster "${name}"`;
   if (!CLUSTER_NAME.test(name)) {
-    return [{ where, field: 'name', value: name, problem: 'must be lower-case letters, digits and "-", starting with a letter and not ending with "-"', fix: 'use e.g. "gke" or "platform-dev"' }];
+    return [
+      {
+        where,
+        field: 'name',
+        value: name,
+        problem: 'must be lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+        fix: 'use e.g. "gke" or "platform-dev"',
+      },
+    ];
   }
   if (name.length > MAX_NAME_LENGTH) {
-    return [{ where, field: 'name', value: name, problem: `is ${name.length} characters, at most ${MAX_NAME_LENGTH} fit the node service account id "${name}-nodes" (30)`, fix: `shorten it to ${MAX_NAME_LENGTH} characters or fewer` }];
+    return [
+      {
+        where,
+        field: 'name',
+        value: name,
+        problem: `is ${name.length} characters, at most ${MAX_NAME_LENGTH} fit the node service account id "${name}-nodes" (30)`,
+        fix: `shorten it to ${MAX_NAME_LENGTH} characters or fewer`,
+      },
+    ];
   }
   return [];
 }
@@ -131,7 +146,9 @@ export interface MaintenanceWindow {
 export function maintenanceWindow(start: string): MaintenanceWindow {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(start);
   if (match === null) {
-    assertNoProblems([{ where: 'maintenanceWindow', field: 'maintenanceStart', value: start, problem: 'must be a UTC time HH:MM', fix: 'use e.g. "02:00"' }]);
+    assertNoProblems([
+      { where: 'maintenanceWindow', field: 'maintenanceStart', value: start, problem: 'must be a UTC time HH:MM', fix: 'use e.g. "02:00"' },
+    ]);
   }
   const [, hours, minutes] = match as RegExpExecArray;
   const { year, month, day } = MAINTENANCE_ANCHOR;
@@ -167,8 +184,11 @@ export interface ControlPlaneAddress {
  */
 export function controlPlaneAddress(endpoints: ControlPlaneEndpoints): ControlPlaneAddress {
   if (endpoints.dnsEndpoint) return { endpoint: endpoints.dnsEndpoint };
-  if (endpoints.ipEndpoint) return { endpoint: endpoints.ipEndpoint, ...(endpoints.clusterCaCertificate ? { caCertificate: endpoints.clusterCaCertificate } : {}) };
-  throw new Error('controlPlaneAddress: the cluster reports neither a DNS nor an IP endpoint; enable controlPlaneEndpointsConfig.dnsEndpointConfig');
+  if (endpoints.ipEndpoint)
+    return { endpoint: endpoints.ipEndpoint, ...(endpoints.clusterCaCertificate ? { caCertificate: endpoints.clusterCaCertificate } : {}) };
+  throw new Error(
+    'controlPlaneAddress: the cluster reports neither a DNS nor an IP endpoint; enable controlPlaneEndpointsConfig.dnsEndpointConfig',
+  );
 }
 
 /** Where Helm stores release records (see the provider below). */
@@ -184,25 +204,32 @@ export const AUTH_PLUGIN_INSTALL_HINT =
  * certificate is ever written.
  */
 export function kubeconfigFor(name: string, endpoint: string, caCertificate?: string): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name, cluster: { server: `https://${endpoint}`, ...(caCertificate ? { 'certificate-authority-data': caCertificate } : {}) } }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    'current-context': name,
-    preferences: {},
-    users: [{
-      name,
-      user: {
-        exec: {
-          apiVersion: 'client.authentication.k8s.io/v1beta1',
-          command: 'gke-gcloud-auth-plugin',
-          installHint: AUTH_PLUGIN_INSTALL_HINT,
-          provideClusterInfo: true,
+  return stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name, cluster: { server: `https://${endpoint}`, ...(caCertificate ? { 'certificate-authority-data': caCertificate } : {}) } },
+      ],
+      contexts: [{ name, context: { cluster: name, user: name } }],
+      'current-context': name,
+      preferences: {},
+      users: [
+        {
+          name,
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1beta1',
+              command: 'gke-gcloud-auth-plugin',
+              installHint: AUTH_PLUGIN_INSTALL_HINT,
+              provideClusterInfo: true,
+            },
+          },
         },
-      },
-    }],
-  }, { lineWidth: 0 });
+      ],
+    },
+    { lineWidth: 0 },
+  );
 }
 
 /** The node service account's email in a project. */
@@ -226,17 +253,28 @@ export class NodeServiceAccount extends pulumi.ComponentResource {
     assertNoProblems(clusterNameProblems(clusterName));
     super('platform:gke:NodeServiceAccount', `${clusterName}-nodes`, {}, opts);
     const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
-    this.account = new gcp.serviceaccount.Account(`${clusterName}-nodes`, {
-      project: args.project,
-      accountId: nodeServiceAccountId(clusterName),
-      displayName: `GKE nodes of ${clusterName}`,
-      description: 'Least-privilege identity of the GKE nodes (logging, monitoring, image pulls); never the Compute default account.',
-    }, child);
-    this.roleGrants = NODE_SERVICE_ACCOUNT_ROLES.map((role) => new gcp.projects.IAMMember(`${clusterName}-nodes-${roleSlug(role)}`, {
-      project: args.project,
-      role,
-      member: this.account.member,
-    }, child));
+    this.account = new gcp.serviceaccount.Account(
+      `${clusterName}-nodes`,
+      {
+        project: args.project,
+        accountId: nodeServiceAccountId(clusterName),
+        displayName: `GKE nodes of ${clusterName}`,
+        description: 'Least-privilege identity of the GKE nodes (logging, monitoring, image pulls); never the Compute default account.',
+      },
+      child,
+    );
+    this.roleGrants = NODE_SERVICE_ACCOUNT_ROLES.map(
+      (role) =>
+        new gcp.projects.IAMMember(
+          `${clusterName}-nodes-${roleSlug(role)}`,
+          {
+            project: args.project,
+            role,
+            member: this.account.member,
+          },
+          child,
+        ),
+    );
     this.registerOutputs({ email: this.account.email });
   }
 }
@@ -269,120 +307,134 @@ export class GkeCluster extends pulumi.ComponentResource {
       shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
     };
 
-    this.cluster = new gcp.container.Cluster(`${name}-cluster`, {
-      project: args.gcpProject,
-      // A stable name, so the kubeconfig and consoles never change between runs.
-      name,
-      description: `Platform cluster (${args.profile})`,
-      location: args.gcpRegion,
-      network: args.network,
-      subnetwork: args.subnetwork,
-      // We only want separately managed pools: GKE insists on a default pool at creation,
-      // so it gets one node and is deleted straight away.
-      removeDefaultNodePool: true,
-      initialNodeCount: 1,
-      // `nodeConfig` is the default pool's: set, its one node runs as the dedicated
-      // account too, never as the Compute Engine default account (Editor).
-      nodeConfig: nodeIdentity,
-      networkingMode: 'VPC_NATIVE',
-      ipAllocationPolicy: { clusterSecondaryRangeName: args.podRangeName, servicesSecondaryRangeName: args.serviceRangeName },
-      privateClusterConfig: {
-        enablePrivateNodes: true,
-        // The IP endpoint stays, but only the authorized networks reach it; CI uses the DNS endpoint.
-        enablePrivateEndpoint: false,
-        masterIpv4CidrBlock: args.masterCidr,
-        masterGlobalAccessConfig: { enabled: true },
-      },
-      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
-      // Always on: with no CIDRs the IP endpoint is closed to the internet.
-      masterAuthorizedNetworksConfig: {
-        cidrBlocks: args.authorizedNetworks.map((cidrBlock) => ({ cidrBlock, displayName: `authorized ${cidrBlock}` })),
-        gcpPublicCidrsAccessEnabled: false,
-      },
-      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-      enableLegacyAbac: false,
-      enableKubernetesAlpha: false,
-      enableShieldedNodes: true,
-      workloadIdentityConfig: { workloadPool: `${args.gcpProject}.svc.id.goog` },
-      releaseChannel: { channel: args.releaseChannel },
-      // Dataplane V2 (eBPF) enforces NetworkPolicy itself: no Calico add-on.
-      datapathProvider: 'ADVANCED_DATAPATH',
-      binaryAuthorization: { evaluationMode: args.binaryAuthorization ? 'PROJECT_SINGLETON_POLICY_ENFORCE' : 'DISABLED' },
-      // The load balancer reaches the Istio gateway through standalone NEGs, which this add-on's NEG controller creates.
-      addonsConfig: { httpLoadBalancing: { disabled: false } },
-      loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },
-      // Workload metrics come from Managed Prometheus; the monitoring `WORKLOADS` component was removed in GKE 1.24.
-      monitoringConfig: { enableComponents: ['SYSTEM_COMPONENTS'], managedPrometheus: { enabled: true } },
-      // Application-layer secrets encryption: Secrets in etcd are envelope-encrypted with
-      // this KMS key (bootstrap grants GKE's service agent Encrypter/Decrypter on it).
-      databaseEncryption: { state: 'ENCRYPTED', keyName: args.secretsEncryptionKey },
-      securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
-      maintenancePolicy: { recurringWindow: maintenanceWindow(args.maintenanceStart) },
-      deletionProtection: args.deletionProtection,
-      resourceLabels: labels,
-    }, {
-      ...child,
-      // Two clusters cannot share the name nor the control-plane range, so a replacement
-      // must delete first (in prod deletion protection stops it outright).
-      deleteBeforeReplace: true,
-    });
-
-    this.nodePool = new gcp.container.NodePool(`${name}-pool`, {
-      project: args.gcpProject,
-      // No fixed name: a replacement pool is created before the old one is drained.
-      cluster: this.cluster.name,
-      location: this.cluster.location,
-      nodeLocations: [...args.zones],
-      initialNodeCount: args.nodeMinCount,
-      autoscaling: {
-        minNodeCount: args.nodeMinCount,
-        maxNodeCount: args.nodeMaxCount,
-        // Spot capacity comes and goes per zone: take it wherever it is.
-        locationPolicy: args.nodeSpot ? 'ANY' : 'BALANCED',
-      },
-      management: { autoRepair: true, autoUpgrade: true },
-      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
-      nodeConfig: {
-        machineType: args.nodeMachineType,
-        imageType: 'COS_CONTAINERD',
-        diskSizeGb: args.nodeDiskSizeGb,
-        diskType: 'pd-balanced',
-        spot: args.nodeSpot,
-        ...nodeIdentity,
-        metadata: { 'disable-legacy-endpoints': 'true' },
-        labels,
+    this.cluster = new gcp.container.Cluster(
+      `${name}-cluster`,
+      {
+        project: args.gcpProject,
+        // A stable name, so the kubeconfig and consoles never change between runs.
+        name,
+        description: `Platform cluster (${args.profile})`,
+        location: args.gcpRegion,
+        network: args.network,
+        subnetwork: args.subnetwork,
+        // We only want separately managed pools: GKE insists on a default pool at creation,
+        // so it gets one node and is deleted straight away.
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        // `nodeConfig` is the default pool's: set, its one node runs as the dedicated
+        // account too, never as the Compute Engine default account (Editor).
+        nodeConfig: nodeIdentity,
+        networkingMode: 'VPC_NATIVE',
+        ipAllocationPolicy: { clusterSecondaryRangeName: args.podRangeName, servicesSecondaryRangeName: args.serviceRangeName },
+        privateClusterConfig: {
+          enablePrivateNodes: true,
+          // The IP endpoint stays, but only the authorized networks reach it; CI uses the DNS endpoint.
+          enablePrivateEndpoint: false,
+          masterIpv4CidrBlock: args.masterCidr,
+          masterGlobalAccessConfig: { enabled: true },
+        },
+        controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+        // Always on: with no CIDRs the IP endpoint is closed to the internet.
+        masterAuthorizedNetworksConfig: {
+          cidrBlocks: args.authorizedNetworks.map((cidrBlock) => ({ cidrBlock, displayName: `authorized ${cidrBlock}` })),
+          gcpPublicCidrsAccessEnabled: false,
+        },
+        masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+        enableLegacyAbac: false,
+        enableKubernetesAlpha: false,
+        enableShieldedNodes: true,
+        workloadIdentityConfig: { workloadPool: `${args.gcpProject}.svc.id.goog` },
+        releaseChannel: { channel: args.releaseChannel },
+        // Dataplane V2 (eBPF) enforces NetworkPolicy itself: no Calico add-on.
+        datapathProvider: 'ADVANCED_DATAPATH',
+        binaryAuthorization: { evaluationMode: args.binaryAuthorization ? 'PROJECT_SINGLETON_POLICY_ENFORCE' : 'DISABLED' },
+        // The load balancer reaches the Istio gateway through standalone NEGs, which this add-on's NEG controller creates.
+        addonsConfig: { httpLoadBalancing: { disabled: false } },
+        loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },
+        // Workload metrics come from Managed Prometheus; the monitoring `WORKLOADS` component was removed in GKE 1.24.
+        monitoringConfig: { enableComponents: ['SYSTEM_COMPONENTS'], managedPrometheus: { enabled: true } },
+        // Application-layer secrets encryption: Secrets in etcd are envelope-encrypted with
+        // this KMS key (bootstrap grants GKE's service agent Encrypter/Decrypter on it).
+        databaseEncryption: { state: 'ENCRYPTED', keyName: args.secretsEncryptionKey },
+        securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
+        maintenancePolicy: { recurringWindow: maintenanceWindow(args.maintenanceStart) },
+        deletionProtection: args.deletionProtection,
         resourceLabels: labels,
       },
-    }, {
-      ...child,
-      // The autoscaler owns the size after creation; a new minimum must not replace the pool.
-      ignoreChanges: ['initialNodeCount'],
-    });
+      {
+        ...child,
+        // Two clusters cannot share the name nor the control-plane range, so a replacement
+        // must delete first (in prod deletion protection stops it outright).
+        deleteBeforeReplace: true,
+      },
+    );
+
+    this.nodePool = new gcp.container.NodePool(
+      `${name}-pool`,
+      {
+        project: args.gcpProject,
+        // No fixed name: a replacement pool is created before the old one is drained.
+        cluster: this.cluster.name,
+        location: this.cluster.location,
+        nodeLocations: [...args.zones],
+        initialNodeCount: args.nodeMinCount,
+        autoscaling: {
+          minNodeCount: args.nodeMinCount,
+          maxNodeCount: args.nodeMaxCount,
+          // Spot capacity comes and goes per zone: take it wherever it is.
+          locationPolicy: args.nodeSpot ? 'ANY' : 'BALANCED',
+        },
+        management: { autoRepair: true, autoUpgrade: true },
+        upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+        nodeConfig: {
+          machineType: args.nodeMachineType,
+          imageType: 'COS_CONTAINERD',
+          diskSizeGb: args.nodeDiskSizeGb,
+          diskType: 'pd-balanced',
+          spot: args.nodeSpot,
+          ...nodeIdentity,
+          metadata: { 'disable-legacy-endpoints': 'true' },
+          labels,
+          resourceLabels: labels,
+        },
+      },
+      {
+        ...child,
+        // The autoscaler owns the size after creation; a new minimum must not replace the pool.
+        ignoreChanges: ['initialNodeCount'],
+      },
+    );
 
     const address = pulumi
       .all([this.cluster.controlPlaneEndpointsConfig, this.cluster.endpoint, this.cluster.masterAuth])
-      .apply(([endpoints, ipEndpoint, masterAuth]) => controlPlaneAddress({
-        // Typed as always present, but absent until GKE has allotted it.
-        dnsEndpoint: endpoints?.dnsEndpointConfig?.endpoint,
-        ipEndpoint,
-        clusterCaCertificate: masterAuth?.clusterCaCertificate,
-      }));
+      .apply(([endpoints, ipEndpoint, masterAuth]) =>
+        controlPlaneAddress({
+          // Typed as always present, but absent until GKE has allotted it.
+          dnsEndpoint: endpoints?.dnsEndpointConfig?.endpoint,
+          ipEndpoint,
+          clusterCaCertificate: masterAuth?.clusterCaCertificate,
+        }),
+      );
     this.endpoint = address.endpoint;
     this.kubeconfig = pulumi.secret(address.apply((a) => kubeconfigFor(name, a.endpoint, a.caCertificate)));
 
-    this.provider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: this.kubeconfig,
-      enableServerSideApply: true,
-      // Helm keeps its release records in ConfigMaps, not Secrets: the read-only plan account
-      // (container.viewer, no Secrets) can then refresh the Istio releases in the drift check,
-      // and nothing in our charts' values is secret. Choose it before the first install: Helm
-      // does not find records a different driver wrote.
-      helmReleaseSettings: { driver: HELM_STORAGE_DRIVER },
-    }, {
-      ...child,
-      // Workloads and Helm releases need nodes to schedule on, not just an API server.
-      dependsOn: [this.nodePool],
-    });
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        enableServerSideApply: true,
+        // Helm keeps its release records in ConfigMaps, not Secrets: the read-only plan account
+        // (container.viewer, no Secrets) can then refresh the Istio releases in the drift check,
+        // and nothing in our charts' values is secret. Choose it before the first install: Helm
+        // does not find records a different driver wrote.
+        helmReleaseSettings: { driver: HELM_STORAGE_DRIVER },
+      },
+      {
+        ...child,
+        // Workloads and Helm releases need nodes to schedule on, not just an API server.
+        dependsOn: [this.nodePool],
+      },
+    );
 
     this.registerOutputs({
       name,

@@ -1,6 +1,10 @@
 import { dnsRecords, fullyQualified } from './dns-records';
 
-const AUTH = (domain: string, target: string) => ({ name: `_acme-challenge.${domain}.`, type: 'CNAME', data: `${target}.authorize.certificatemanager.goog.` });
+const AUTH = (domain: string, target: string) => ({
+  name: `_acme-challenge.${domain}.`,
+  type: 'CNAME',
+  data: `${target}.authorize.certificatemanager.goog.`,
+});
 
 describe('dnsRecords', () => {
   it.each([
@@ -9,7 +13,12 @@ describe('dnsRecords', () => {
       ['dev.example.com'],
       [AUTH('dev.example.com', 'a1')],
       [
-        { name: '_acme-challenge.dev.example.com.', type: 'CNAME', data: 'a1.authorize.certificatemanager.goog.', purpose: 'certificate-authorization' },
+        {
+          name: '_acme-challenge.dev.example.com.',
+          type: 'CNAME',
+          data: 'a1.authorize.certificatemanager.goog.',
+          purpose: 'certificate-authorization',
+        },
         { name: 'dev.example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
         { name: '*.dev.example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
       ],
@@ -19,8 +28,18 @@ describe('dnsRecords', () => {
       ['example.com', 'www.example.com'],
       [AUTH('example.com', 'a1'), AUTH('www.example.com', 'a2')],
       [
-        { name: '_acme-challenge.example.com.', type: 'CNAME', data: 'a1.authorize.certificatemanager.goog.', purpose: 'certificate-authorization' },
-        { name: '_acme-challenge.www.example.com.', type: 'CNAME', data: 'a2.authorize.certificatemanager.goog.', purpose: 'certificate-authorization' },
+        {
+          name: '_acme-challenge.example.com.',
+          type: 'CNAME',
+          data: 'a1.authorize.certificatemanager.goog.',
+          purpose: 'certificate-authorization',
+        },
+        {
+          name: '_acme-challenge.www.example.com.',
+          type: 'CNAME',
+          data: 'a2.authorize.certificatemanager.goog.',
+          purpose: 'certificate-authorization',
+        },
         { name: 'example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
         { name: '*.example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
         { name: 'www.example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
@@ -32,7 +51,12 @@ describe('dnsRecords', () => {
       ['example.com'],
       [{ name: '_acme-challenge.example.com', type: 'CNAME', data: 'a1.authorize.certificatemanager.goog' }],
       [
-        { name: '_acme-challenge.example.com.', type: 'CNAME', data: 'a1.authorize.certificatemanager.goog.', purpose: 'certificate-authorization' },
+        {
+          name: '_acme-challenge.example.com.',
+          type: 'CNAME',
+          data: 'a1.authorize.certificatemanager.goog.',
+          purpose: 'certificate-authorization',
+        },
         { name: 'example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
         { name: '*.example.com.', type: 'A', data: '198.51.100.7', purpose: 'load-balancer' },
       ],

@@ -47,6 +47,11 @@ export function dnsRecords(domains: readonly string[], address: string, authoriz
       data: r.type === 'CNAME' ? fullyQualified(r.data) : r.data,
       purpose: 'certificate-authorization',
     })),
-    ...certificateHostnames(domains).map((host): DnsRecord => ({ name: fullyQualified(host), type: 'A', data: address, purpose: 'load-balancer' })),
+    ...certificateHostnames(domains).map((host): DnsRecord => ({
+      name: fullyQualified(host),
+      type: 'A',
+      data: address,
+      purpose: 'load-balancer',
+    })),
   ];
 }

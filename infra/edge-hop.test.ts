@@ -80,8 +80,18 @@ describe('EdgeHop', () => {
 
   it('groups its resources under one component', () => {
     const component = recording.one('platform:edge:EdgeHop', 'dev-edge');
-    const children = recording.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
-    expect(children).toEqual(['dev-edge-certificate', 'dev-edge-gateway', 'dev-edge-key', 'dev-edge-secret-reader', 'dev-edge-secret-readers', 'dev-edge-tls']);
+    const children = recording.resources
+      .filter((r) => r.parent === component.urn)
+      .map((r) => r.name)
+      .sort();
+    expect(children).toEqual([
+      'dev-edge-certificate',
+      'dev-edge-gateway',
+      'dev-edge-key',
+      'dev-edge-secret-reader',
+      'dev-edge-secret-readers',
+      'dev-edge-tls',
+    ]);
   });
 });
 

@@ -50,7 +50,9 @@ export interface EdgeHopArgs {
 }
 
 /** The Role that lets `readers` get exactly the hop's Secret, and nothing else. */
-export function edgeSecretReaderRole(secretName: string): { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }[] {
+export function edgeSecretReaderRole(
+  secretName: string,
+): { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }[] {
   return [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get'] }];
 }
 
@@ -69,41 +71,61 @@ export class EdgeHop extends pulumi.ComponentResource {
     const { env } = args;
 
     const key = new tls.PrivateKey(`${name}-key`, { algorithm: EDGE_CERTIFICATE.algorithm, rsaBits: EDGE_CERTIFICATE.rsaBits }, child);
-    const certificate = new tls.SelfSignedCert(`${name}-certificate`, {
-      privateKeyPem: key.privateKeyPem,
-      subject: { commonName: edgeCertificateName(env), organization: 'platform load balancer hop' },
-      dnsNames: [edgeCertificateName(env)],
-      validityPeriodHours: EDGE_CERTIFICATE.validityPeriodHours,
-      earlyRenewalHours: EDGE_CERTIFICATE.earlyRenewalHours,
-      allowedUses: [...EDGE_CERTIFICATE.allowedUses],
-    }, child);
+    const certificate = new tls.SelfSignedCert(
+      `${name}-certificate`,
+      {
+        privateKeyPem: key.privateKeyPem,
+        subject: { commonName: edgeCertificateName(env), organization: 'platform load balancer hop' },
+        dnsNames: [edgeCertificateName(env)],
+        validityPeriodHours: EDGE_CERTIFICATE.validityPeriodHours,
+        earlyRenewalHours: EDGE_CERTIFICATE.earlyRenewalHours,
+        allowedUses: [...EDGE_CERTIFICATE.allowedUses],
+      },
+      child,
+    );
 
     const k8sChild = { ...child, provider: args.provider };
     // The gateway pods do not read the Secret at start: istiod serves it to them over SDS
     // once a Gateway names it, so it only has to exist before the Gateway.
-    this.secret = new k8s.core.v1.Secret(`${name}-tls`, {
-      metadata: secretShape.metadata,
-      type: 'kubernetes.io/tls',
-      stringData: { 'tls.crt': certificate.certPem, 'tls.key': key.privateKeyPem },
-    }, { ...k8sChild, dependsOn: [...args.after] });
+    this.secret = new k8s.core.v1.Secret(
+      `${name}-tls`,
+      {
+        metadata: secretShape.metadata,
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': certificate.certPem, 'tls.key': key.privateKeyPem },
+      },
+      { ...k8sChild, dependsOn: [...args.after] },
+    );
 
     if (args.readers !== undefined && args.readers.length > 0) {
-      const role = new k8s.rbac.v1.Role(`${name}-secret-reader`, {
-        metadata: { name: 'edge-hop-secret-reader', namespace: secretShape.metadata.namespace },
-        rules: edgeSecretReaderRole(secretShape.metadata.name),
-      }, { ...k8sChild, dependsOn: [...args.after] });
-      new k8s.rbac.v1.RoleBinding(`${name}-secret-readers`, {
-        metadata: { name: 'edge-hop-secret-readers', namespace: secretShape.metadata.namespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
-        subjects: args.readers.map((user) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user })),
-      }, k8sChild);
+      const role = new k8s.rbac.v1.Role(
+        `${name}-secret-reader`,
+        {
+          metadata: { name: 'edge-hop-secret-reader', namespace: secretShape.metadata.namespace },
+          rules: edgeSecretReaderRole(secretShape.metadata.name),
+        },
+        { ...k8sChild, dependsOn: [...args.after] },
+      );
+      new k8s.rbac.v1.RoleBinding(
+        `${name}-secret-readers`,
+        {
+          metadata: { name: 'edge-hop-secret-readers', namespace: secretShape.metadata.namespace },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+          subjects: args.readers.map((user) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user })),
+        },
+        k8sChild,
+      );
     }
-    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
-      apiVersion: object.apiVersion,
-      kind: object.kind,
-      metadata: object.metadata,
-      spec: object.spec,
-    }, { ...k8sChild, dependsOn: [...args.after, this.secret] });
+    this.gateway = new k8s.apiextensions.CustomResource(
+      `${name}-gateway`,
+      {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: object.metadata,
+        spec: object.spec,
+      },
+      { ...k8sChild, dependsOn: [...args.after, this.secret] },
+    );
 
     this.registerOutputs({});
   }

@@ -2,7 +2,10 @@
 
 /** Resource name suffix of a role grant: `roles/logging.logWriter` -> `logging-logwriter`. */
 export function roleSlug(role: string): string {
-  return role.replace(/^roles\//, '').replace(/\./g, '-').toLowerCase();
+  return role
+    .replace(/^roles\//, '')
+    .replace(/\./g, '-')
+    .toLowerCase();
 }
 
 /** A service account's email from its id. */

@@ -36,8 +36,20 @@ monitor.registerResource = (req, callback) => {
 
 const RELEASE = 'kubernetes:helm.sh/v3:Release';
 const NAMESPACE = 'kubernetes:core/v1:Namespace';
-const SETTINGS: IstioSettings = { replicas: 2, controlPlaneNamespace: 'istio-system', gatewayName: 'istio-ingress', negName: 'istio-gateway-dev-https' };
-const ARGS = { version: '1.30.3', replicas: 2, gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', controlPlaneNamespace: 'istio-system', negName: 'istio-gateway-dev-https' };
+const SETTINGS: IstioSettings = {
+  replicas: 2,
+  controlPlaneNamespace: 'istio-system',
+  gatewayName: 'istio-ingress',
+  negName: 'istio-gateway-dev-https',
+};
+const ARGS = {
+  version: '1.30.3',
+  replicas: 2,
+  gatewayNamespace: 'istio-ingress',
+  gatewayName: 'istio-ingress',
+  controlPlaneNamespace: 'istio-system',
+  negName: 'istio-gateway-dev-https',
+};
 
 describe('negName', () => {
   it.each([
@@ -73,14 +85,24 @@ describe('gatewaySelector', () => {
   });
 
   it('is the selector the mesh Gateway objects use', () => {
-    const env = { namespace: 'bookinfo', domain: 'dev.example.com', gatewayNamespace: 'istio-ingress', gatewayName: 'istio-ingress', controlPlaneNamespace: 'istio-system' };
+    const env = {
+      namespace: 'bookinfo',
+      domain: 'dev.example.com',
+      gatewayNamespace: 'istio-ingress',
+      gatewayName: 'istio-ingress',
+      controlPlaneNamespace: 'istio-system',
+    };
     expect(gatewaySelector(env.gatewayName)).toEqual(gatewayIdentity(env).selector);
   });
 });
 
 describe('mergeValues', () => {
   it('merges maps key by key and replaces lists and scalars, as Helm does', () => {
-    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3] }, d: 'y', e: true })).toEqual({ a: { b: 1, c: [3] }, d: 'y', e: true });
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3] }, d: 'y', e: true })).toEqual({
+      a: { b: 1, c: [3] },
+      d: 'y',
+      e: true,
+    });
   });
 });
 
@@ -100,7 +122,7 @@ describe('istioValues', () => {
     expect(istioValues('cni', SETTINGS)).toEqual(readValuesFile('cni'));
   });
 
-  it('installs the CNI agent with the GKE platform profile and GKE\'s CNI binary directory', () => {
+  it("installs the CNI agent with the GKE platform profile and GKE's CNI binary directory", () => {
     expect(istioValues('cni', SETTINGS)).toEqual({ global: { platform: 'gke' }, cni: { cniBinDir: '/home/kubernetes/bin' } });
   });
 
@@ -133,7 +155,12 @@ describe('istioValues', () => {
 
   it('spreads istiod and the gateway across zones, then nodes', () => {
     const spread = (labels: Record<string, string>) => [
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: labels },
+      },
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
     ];
     expect(istioValues('istiod', SETTINGS).topologySpreadConstraints).toEqual(spread({ app: 'istiod' }));
@@ -167,7 +194,12 @@ describe('istioValues', () => {
   });
 
   it('rejects zero replicas and a NEG name GKE would refuse', () => {
-    expect(thrown(() => istioValues('gateway', { ...SETTINGS, replicas: 0, negName: 'NEG' })).problems.map((p) => [p.field, p.value])).toEqual([['replicas', 0], ['negName', 'NEG']]);
+    expect(
+      thrown(() => istioValues('gateway', { ...SETTINGS, replicas: 0, negName: 'NEG' })).problems.map((p) => [p.field, p.value]),
+    ).toEqual([
+      ['replicas', 0],
+      ['negName', 'NEG'],
+    ]);
   });
 });
 
@@ -177,20 +209,33 @@ describe('istioProblems', () => {
   });
 
   it('refuses the gateway in the control plane namespace, which must not get sidecar injection', () => {
-    expect(thrown(() => new Istio('same', { ...ARGS, gatewayNamespace: 'istio-system', provider: undefined as unknown as k8s.Provider })).message).toBe(
+    expect(
+      thrown(() => new Istio('same', { ...ARGS, gatewayNamespace: 'istio-system', provider: undefined as unknown as k8s.Provider }))
+        .message,
+    ).toBe(
       '1 problem found:\n  - Istio "same": gatewayNamespace "istio-system" is the control plane namespace, which must not get sidecar injection. Fix: give the gateway its own namespace, e.g. \'istio-ingress\'',
     );
   });
 
   it('refuses a CNI namespace shared with istiod or the gateway, since it must be privileged', () => {
-    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-ingress' }).map((p) => [p.field, p.value])).toEqual([['cniNamespace', 'istio-ingress']]);
-    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-system' })[0].problem).toBe('is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"');
+    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-ingress' }).map((p) => [p.field, p.value])).toEqual([
+      ['cniNamespace', 'istio-ingress'],
+    ]);
+    expect(istioProblems('istio', { ...ARGS, cniNamespace: 'istio-system' })[0].problem).toBe(
+      'is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"',
+    );
     expect(istioProblems('istio', { ...ARGS, cniNamespace: 'Kube_System' }).map((p) => p.field)).toEqual(['cniNamespace']);
   });
 
   it('refuses an unpinned chart version', () => {
     expect(istioProblems('istio', { ...ARGS, version: '1.30' })).toEqual([
-      { where: 'Istio "istio"', field: 'version', value: '1.30', problem: 'must be a pinned chart version x.y.z', fix: 'set platform:istioVersion to e.g. 1.30.3' },
+      {
+        where: 'Istio "istio"',
+        field: 'version',
+        value: '1.30',
+        problem: 'must be a pinned chart version x.y.z',
+        fix: 'set platform:istioVersion to e.g. 1.30.3',
+      },
     ]);
   });
 });
@@ -214,17 +259,27 @@ describe('Istio', () => {
   });
 
   it('creates the control plane namespace, enforcing Pod Security restricted', () => {
-    expect(recording.one(NAMESPACE, 'istio-control-plane').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: podSecurity('restricted') } });
+    expect(recording.one(NAMESPACE, 'istio-control-plane').inputs).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'istio-system', labels: podSecurity('restricted') },
+    });
   });
 
   it('creates the gateway namespace with sidecar injection on, enforcing Pod Security restricted', () => {
     expect(recording.one(NAMESPACE, 'istio-gateway-namespace').inputs).toEqual({
-      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-ingress', labels: { 'istio-injection': 'enabled', ...podSecurity('restricted') } },
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'istio-ingress', labels: { 'istio-injection': 'enabled', ...podSecurity('restricted') } },
     });
   });
 
-  it('creates the CNI agent\'s own namespace, Pod Security privileged for its hostPath volumes', () => {
-    expect(recording.one(NAMESPACE, 'istio-cni-namespace').inputs).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-cni', labels: podSecurity('privileged') } });
+  it("creates the CNI agent's own namespace, Pod Security privileged for its hostPath volumes", () => {
+    expect(recording.one(NAMESPACE, 'istio-cni-namespace').inputs).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'istio-cni', labels: podSecurity('privileged') },
+    });
   });
 
   it.each([
@@ -233,7 +288,13 @@ describe('Istio', () => {
     ['istio-istiod', 'istiod', 'istiod', 'istio-system'],
     ['istio-gateway', 'gateway', 'istio-ingress', 'istio-ingress'],
   ])('installs %s from the Istio chart %s, pinned, as release %s in %s', (resource, chart, name, namespace) => {
-    expect(release(resource).inputs).toMatchObject({ chart, name, namespace, version: '1.30.3', repositoryOpts: { repo: 'https://istio-release.storage.googleapis.com/charts' } });
+    expect(release(resource).inputs).toMatchObject({
+      chart,
+      name,
+      namespace,
+      version: '1.30.3',
+      repositoryOpts: { repo: 'https://istio-release.storage.googleapis.com/charts' },
+    });
     expect(ISTIO_CHART_REPO).toBe('https://istio-release.storage.googleapis.com/charts');
   });
 
@@ -271,14 +332,33 @@ describe('Istio', () => {
 
   it('installs every namespace and release with the provider passed in', async () => {
     const reference = `${await settle(provider.urn)}::${await settle(provider.id)}`;
-    const installed = ['istio-control-plane', 'istio-cni-namespace', 'istio-gateway-namespace', 'istio-base', 'istio-cni', 'istio-istiod', 'istio-gateway'];
+    const installed = [
+      'istio-control-plane',
+      'istio-cni-namespace',
+      'istio-gateway-namespace',
+      'istio-base',
+      'istio-cni',
+      'istio-istiod',
+      'istio-gateway',
+    ];
     expect(installed.map((name) => [name, providerOf.get(name)])).toEqual(installed.map((name) => [name, reference]));
   });
 
   it('parents every namespace and release to the component', () => {
     const component = recording.one('platform:istio:Istio', 'istio');
-    const children = recording.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
-    expect(children).toEqual(['istio-base', 'istio-cni', 'istio-cni-namespace', 'istio-control-plane', 'istio-gateway', 'istio-gateway-namespace', 'istio-istiod']);
+    const children = recording.resources
+      .filter((r) => r.parent === component.urn)
+      .map((r) => r.name)
+      .sort();
+    expect(children).toEqual([
+      'istio-base',
+      'istio-cni',
+      'istio-cni-namespace',
+      'istio-control-plane',
+      'istio-gateway',
+      'istio-gateway-namespace',
+      'istio-istiod',
+    ]);
   });
 
   it('exposes the four releases for others to depend on', async () => {

@@ -50,7 +50,15 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
 export function negName(stack: string): string {
   const name = `istio-gateway-${stack}-https`;
   if (!RFC1035.test(name) || name.length > 63) {
-    assertNoProblems([{ where: 'negName', field: 'stack', value: stack, problem: `gives the NEG name "${name}", which is not a lower-case RFC 1035 name of at most 63 characters`, fix: 'use a stack name of lower-case letters, digits and "-", at most 43 characters' }]);
+    assertNoProblems([
+      {
+        where: 'negName',
+        field: 'stack',
+        value: stack,
+        problem: `gives the NEG name "${name}", which is not a lower-case RFC 1035 name of at most 63 characters`,
+        fix: 'use a stack name of lower-case letters, digits and "-", at most 43 characters',
+      },
+    ]);
   }
   return name;
 }
@@ -94,13 +102,22 @@ export function mergeValues(base: Values, override: Values): Values {
 export function readValuesFile(chart: IstioChart, dir = ISTIO_VALUES_DIR): Values {
   const file = path.join(dir, `${chart}.yaml`);
   const where = path.relative(process.cwd(), file) || file;
-  if (!fs.existsSync(file)) assertNoProblems([{ where, field: '(file)', problem: 'does not exist', fix: `create it with the ${chart} chart's values` }]);
+  if (!fs.existsSync(file))
+    assertNoProblems([{ where, field: '(file)', problem: 'does not exist', fix: `create it with the ${chart} chart's values` }]);
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
   if (doc.errors.length > 0) {
-    assertNoProblems(doc.errors.map((e) => ({ where, field: `line ${e.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${e.code})`, fix: e.message.split('\n')[0] })));
+    assertNoProblems(
+      doc.errors.map((e) => ({
+        where,
+        field: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        problem: `is not valid YAML (${e.code})`,
+        fix: e.message.split('\n')[0],
+      })),
+    );
   }
   const data: unknown = doc.toJS() ?? {};
-  if (!isMap(data)) assertNoProblems([{ where, field: '(root)', value: data, problem: 'must be a map of chart values', fix: 'write `key: value` lines' }]);
+  if (!isMap(data))
+    assertNoProblems([{ where, field: '(root)', value: data, problem: 'must be a map of chart values', fix: 'write `key: value` lines' }]);
   return data as Values;
 }
 
@@ -113,7 +130,12 @@ function overrides(chart: IstioChart, s: IstioSettings, file: Values): Values {
     case 'cni':
       return {};
     case 'istiod':
-      return { replicaCount: s.replicas, autoscaleMin: s.replicas, autoscaleMax: maxOf(file.autoscaleMax), global: { istioNamespace: s.controlPlaneNamespace } };
+      return {
+        replicaCount: s.replicas,
+        autoscaleMin: s.replicas,
+        autoscaleMax: maxOf(file.autoscaleMax),
+        global: { istioNamespace: s.controlPlaneNamespace },
+      };
     case 'gateway': {
       const labels = gatewaySelector(s.gatewayName);
       const autoscaling = isMap(file.autoscaling) ? file.autoscaling : {};
@@ -132,8 +154,22 @@ function overrides(chart: IstioChart, s: IstioSettings, file: Values): Values {
 export function istioValues(chart: IstioChart, settings: IstioSettings, dir = ISTIO_VALUES_DIR): Values {
   const problems: Problem[] = [];
   const where = 'istioValues';
-  if (!Number.isInteger(settings.replicas) || settings.replicas < 1) problems.push({ where, field: 'replicas', value: settings.replicas, problem: 'must be a whole number of at least 1', fix: 'set platform:meshReplicas (2 or more outside dev)' });
-  if (!RFC1035.test(settings.negName) || settings.negName.length > 63) problems.push({ where, field: 'negName', value: settings.negName, problem: 'must be a lower-case RFC 1035 name of at most 63 characters', fix: 'use negName(stack)' });
+  if (!Number.isInteger(settings.replicas) || settings.replicas < 1)
+    problems.push({
+      where,
+      field: 'replicas',
+      value: settings.replicas,
+      problem: 'must be a whole number of at least 1',
+      fix: 'set platform:meshReplicas (2 or more outside dev)',
+    });
+  if (!RFC1035.test(settings.negName) || settings.negName.length > 63)
+    problems.push({
+      where,
+      field: 'negName',
+      value: settings.negName,
+      problem: 'must be a lower-case RFC 1035 name of at most 63 characters',
+      fix: 'use negName(stack)',
+    });
   assertNoProblems(problems);
   const file = readValuesFile(chart, dir);
   return mergeValues(file, overrides(chart, settings, file));
@@ -165,17 +201,42 @@ export interface IstioArgs {
 export function istioProblems(name: string, args: Omit<IstioArgs, 'provider'>): Problem[] {
   const where = `Istio "${name}"`;
   const problems: Problem[] = [];
-  if (!SEMVER.test(args.version)) problems.push({ where, field: 'version', value: args.version, problem: 'must be a pinned chart version x.y.z', fix: 'set platform:istioVersion to e.g. 1.30.3' });
+  if (!SEMVER.test(args.version))
+    problems.push({
+      where,
+      field: 'version',
+      value: args.version,
+      problem: 'must be a pinned chart version x.y.z',
+      fix: 'set platform:istioVersion to e.g. 1.30.3',
+    });
   const cniNamespace = args.cniNamespace ?? DEFAULT_CNI_NAMESPACE;
-  const names = { gatewayNamespace: args.gatewayNamespace, gatewayName: args.gatewayName, controlPlaneNamespace: args.controlPlaneNamespace, cniNamespace };
+  const names = {
+    gatewayNamespace: args.gatewayNamespace,
+    gatewayName: args.gatewayName,
+    controlPlaneNamespace: args.controlPlaneNamespace,
+    cniNamespace,
+  };
   for (const [field, value] of Object.entries(names)) {
-    if (!DNS_LABEL.test(value) || value.length > 63) problems.push({ where, field, value, problem: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and "-"' });
+    if (!DNS_LABEL.test(value) || value.length > 63)
+      problems.push({ where, field, value, problem: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and "-"' });
   }
   if (cniNamespace === args.controlPlaneNamespace || cniNamespace === args.gatewayNamespace) {
-    problems.push({ where, field: 'cniNamespace', value: cniNamespace, problem: 'is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"', fix: `leave cniNamespace unset ('${DEFAULT_CNI_NAMESPACE}') or give it a namespace of its own` });
+    problems.push({
+      where,
+      field: 'cniNamespace',
+      value: cniNamespace,
+      problem: 'is shared with istiod or the gateway, and the CNI node agent\'s namespace must be Pod Security "privileged"',
+      fix: `leave cniNamespace unset ('${DEFAULT_CNI_NAMESPACE}') or give it a namespace of its own`,
+    });
   }
   if (args.gatewayNamespace === args.controlPlaneNamespace) {
-    problems.push({ where, field: 'gatewayNamespace', value: args.gatewayNamespace, problem: 'is the control plane namespace, which must not get sidecar injection', fix: "give the gateway its own namespace, e.g. 'istio-ingress'" });
+    problems.push({
+      where,
+      field: 'gatewayNamespace',
+      value: args.gatewayNamespace,
+      problem: 'is the control plane namespace, which must not get sidecar injection',
+      fix: "give the gateway its own namespace, e.g. 'istio-ingress'",
+    });
   }
   return problems;
 }
@@ -194,32 +255,53 @@ export class Istio extends pulumi.ComponentResource {
     assertNoProblems(istioProblems(name, args));
     super('platform:istio:Istio', name, {}, opts);
     const childOpts = { provider: args.provider, parent: this };
-    const settings: IstioSettings = { replicas: args.replicas, controlPlaneNamespace: args.controlPlaneNamespace, gatewayName: args.gatewayName, negName: args.negName };
+    const settings: IstioSettings = {
+      replicas: args.replicas,
+      controlPlaneNamespace: args.controlPlaneNamespace,
+      gatewayName: args.gatewayName,
+      negName: args.negName,
+    };
 
     // Pod Security levels: the strictest each namespace's pods meet, per the charts and
     // injection templates at the pinned version (istio.upstream.test.ts proves each).
-    const controlPlane = new k8s.core.v1.Namespace(`${name}-control-plane`, {
-      metadata: { name: args.controlPlaneNamespace, labels: podSecurityLabels('restricted') },
-    }, childOpts);
-    const cniNamespace = new k8s.core.v1.Namespace(`${name}-cni-namespace`, {
-      metadata: { name: args.cniNamespace ?? DEFAULT_CNI_NAMESPACE, labels: podSecurityLabels('privileged') },
-    }, childOpts);
+    const controlPlane = new k8s.core.v1.Namespace(
+      `${name}-control-plane`,
+      {
+        metadata: { name: args.controlPlaneNamespace, labels: podSecurityLabels('restricted') },
+      },
+      childOpts,
+    );
+    const cniNamespace = new k8s.core.v1.Namespace(
+      `${name}-cni-namespace`,
+      {
+        metadata: { name: args.cniNamespace ?? DEFAULT_CNI_NAMESPACE, labels: podSecurityLabels('privileged') },
+      },
+      childOpts,
+    );
     // The gateway chart's pods are injected with the gateway proxy template.
-    const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-namespace`, {
-      metadata: { name: args.gatewayNamespace, labels: { 'istio-injection': 'enabled', ...podSecurityLabels('restricted') } },
-    }, childOpts);
+    const gatewayNamespace = new k8s.core.v1.Namespace(
+      `${name}-gateway-namespace`,
+      {
+        metadata: { name: args.gatewayNamespace, labels: { 'istio-injection': 'enabled', ...podSecurityLabels('restricted') } },
+      },
+      childOpts,
+    );
 
     // Release names are explicit: without `name`, Pulumi would add a random suffix, and the
     // gateway's release name is its ServiceAccount (the mesh principal) and its label.
     const release = (chart: IstioChart, releaseName: string, namespace: pulumi.Input<string>, dependsOn: pulumi.Resource[]) =>
-      new k8s.helm.v3.Release(`${name}-${chart}`, {
-        name: releaseName,
-        chart,
-        version: args.version,
-        repositoryOpts: { repo: ISTIO_CHART_REPO },
-        namespace,
-        values: istioValues(chart, settings),
-      }, { ...childOpts, dependsOn });
+      new k8s.helm.v3.Release(
+        `${name}-${chart}`,
+        {
+          name: releaseName,
+          chart,
+          version: args.version,
+          repositoryOpts: { repo: ISTIO_CHART_REPO },
+          namespace,
+          values: istioValues(chart, settings),
+        },
+        { ...childOpts, dependsOn },
+      );
 
     this.base = release('base', 'istio-base', controlPlane.metadata.name, []);
     // The CNI agent before any injected pod: without it on the node, a pod's istio-validation

@@ -48,7 +48,12 @@ function chartDefaults(chart: IstioChart): Values {
 
 function settingsOf(stack: string): IstioSettings {
   const env = loadEnvironment(stack);
-  return { replicas: env.meshReplicas, controlPlaneNamespace: env.controlPlaneNamespace, gatewayName: env.gatewayName, negName: negName(stack) };
+  return {
+    replicas: env.meshReplicas,
+    controlPlaneNamespace: env.controlPlaneNamespace,
+    gatewayName: env.gatewayName,
+    negName: negName(stack),
+  };
 }
 const STACKS = ['dev', 'prod'] as const;
 
@@ -80,11 +85,17 @@ function unknownKeys(chart: IstioChart, ours: Values): string[] {
   const walk = (value: unknown, tree: unknown, keyPath: string): void => {
     if (PROFILE_KEYS.includes(keyPath) || FREE_FORM[chart].includes(keyPath)) return;
     if (!isMap(value)) return;
-    if (!isMap(tree)) { problems.push(`${keyPath} (the chart's default is not a map)`); return; }
+    if (!isMap(tree)) {
+      problems.push(`${keyPath} (the chart's default is not a map)`);
+      return;
+    }
     if (Object.keys(tree).length === 0) return;
     for (const [key, child] of Object.entries(value)) {
       const childPath = keyPath === '' ? key : `${keyPath}.${key}`;
-      if (!(key in tree)) { if (!PROFILE_KEYS.includes(childPath)) problems.push(childPath); continue; }
+      if (!(key in tree)) {
+        if (!PROFILE_KEYS.includes(childPath)) problems.push(childPath);
+        continue;
+      }
       walk(child, tree[key], childPath);
     }
   };
@@ -106,7 +117,11 @@ const effective = (chart: IstioChart, settings: IstioSettings, extra: Values = {
 function injectorValues(v: Values): Values {
   const pick = (from: unknown, keys: readonly string[]): Values =>
     Object.fromEntries(keys.filter((k) => isMap(from) && k in from).map((k) => [k, (from as Values)[k]]));
-  return { ...pick(v, ['global', 'sidecarInjectorWebhook', 'revision']), pilot: pick(v, ['cni', 'env']), gateways: pick(v.gateways, ['securityContext', 'seccompProfile']) };
+  return {
+    ...pick(v, ['global', 'sidecarInjectorWebhook', 'revision']),
+    pilot: pick(v, ['cni', 'env']),
+    gateways: pick(v.gateways, ['securityContext', 'seccompProfile']),
+  };
 }
 
 /**
@@ -132,8 +147,12 @@ const INJECTION_TABLE: Readonly<Record<string, unknown>> = {
 };
 /** Pod annotations whose absence the table assumes. */
 const ANNOTATIONS_ASSUMED_ABSENT = [
-  'sidecar.istio.io/interceptionMode', 'sidecar.istio.io/capNetBindService', 'sidecar.istio.io/bootstrapOverride',
-  'sidecar.istio.io/userVolume', 'sidecar.istio.io/userVolumeMount', 'sidecar.istio.io/proxyImage',
+  'sidecar.istio.io/interceptionMode',
+  'sidecar.istio.io/capNetBindService',
+  'sidecar.istio.io/bootstrapOverride',
+  'sidecar.istio.io/userVolume',
+  'sidecar.istio.io/userVolumeMount',
+  'sidecar.istio.io/proxyImage',
 ];
 
 const SIDECAR = `${CHART_DIR.istiod}/files/injection-template.yaml`;
@@ -145,11 +164,27 @@ function sidecarInjection(values: Values): { initContainer: Values; proxySecurit
   const data = { Values: values };
   const part = (markers: { after?: string; start: string; end: string }): unknown =>
     parseYaml(render(slice(template, markers), { data, table: INJECTION_TABLE }));
-  const [name] = part({ after: '  initContainers:\n', start: '  {{ if .Values.pilot.cni.enabled -}}\n', end: '  {{- if contains "/"' }) as Values[];
-  const init = part({ after: '  initContainers:\n', start: '    securityContext:\n', end: '  {{ end -}}\n  {{ end -}}\n  {{ if not $nativeSidecar }}' }) as Values;
+  const [name] = part({
+    after: '  initContainers:\n',
+    start: '  {{ if .Values.pilot.cni.enabled -}}\n',
+    end: '  {{- if contains "/"',
+  }) as Values[];
+  const init = part({
+    after: '  initContainers:\n',
+    start: '    securityContext:\n',
+    end: '  {{ end -}}\n  {{ end -}}\n  {{ if not $nativeSidecar }}',
+  }) as Values;
   const proxy = part({ after: '  - name: istio-proxy\n', start: '    securityContext:\n', end: '    resources:\n' }) as Values;
-  const volumes = part({ after: '  - name: istio-proxy\n', start: '  volumes:\n', end: '  {{- if .Values.global.imagePullSecrets }}' }) as Values;
-  return { initContainer: { ...name, securityContext: init.securityContext }, proxySecurityContext: proxy.securityContext as Values, volumes: volumes.volumes as Values[] };
+  const volumes = part({
+    after: '  - name: istio-proxy\n',
+    start: '  volumes:\n',
+    end: '  {{- if .Values.global.imagePullSecrets }}',
+  }) as Values;
+  return {
+    initContainer: { ...name, securityContext: init.securityContext },
+    proxySecurityContext: proxy.securityContext as Values,
+    volumes: volumes.volumes as Values[],
+  };
 }
 
 /** A Deployment's pod as the injector leaves it (containers and volumes added; the template sets no pod securityContext). */
@@ -179,11 +214,17 @@ const RESTRICTED_RULES = podSecurityRules.filter((r) => /^PS0[1-8]-/.test(r.id) 
 
 /** Violations of `restricted` as "rule: object: message", plus root UIDs (restricted forbids runAsUser 0). */
 function restrictedViolations(objects: readonly ManifestObject[]): string[] {
-  const report = evaluate(RESTRICTED_RULES, { manifests: { objects, profile: 'dev', allowedRegistries: [] } }, { environment: 'dev', exceptions: [], today: '2026-01-01' });
+  const report = evaluate(
+    RESTRICTED_RULES,
+    { manifests: { objects, profile: 'dev', allowedRegistries: [] } },
+    { environment: 'dev', exceptions: [], today: '2026-01-01' },
+  );
   const root = objects.flatMap((o) => {
     const pod = (o.spec as { template: { spec: Values } }).template.spec;
     const containers = [...((pod.initContainers as Values[] | undefined) ?? []), ...(pod.containers as Values[])];
-    return containers.filter((c) => (c.securityContext as Values | undefined)?.runAsUser === 0).map((c) => `runAsUser: ${o.metadata.name}: container "${String(c.name)}" runs as 0`);
+    return containers
+      .filter((c) => (c.securityContext as Values | undefined)?.runAsUser === 0)
+      .map((c) => `runAsUser: ${o.metadata.name}: container "${String(c.name)}" runs as 0`);
   });
   return [...report.violations.map((v) => `${v.rule.id}: ${v.object}: ${v.message}`), ...root];
 }
@@ -198,14 +239,29 @@ describe('the vendored Istio release', () => {
     const version = loadEnvironment(stack).istioVersion;
     const source = path.join(repoRoot(), 'vendor', 'istio', version, 'SOURCE');
     expect(fs.existsSync(source)).toBe(true);
-    expect(fs.readFileSync(source, 'utf8')).toMatch(new RegExp(`^repo: https://github.com/istio/istio\ntag: ${version.replace(/\./g, '\\.')}\ncommit: [0-9a-f]{40}\n$`));
+    expect(fs.readFileSync(source, 'utf8')).toMatch(
+      new RegExp(`^repo: https://github.com/istio/istio\ntag: ${version.replace(/\./g, '\\.')}\ncommit: [0-9a-f]{40}\n$`),
+    );
   });
 
   it('holds exactly the files scripts/vendor-istio.sh copies', () => {
     const script = fs.readFileSync(path.join(repoRoot(), 'scripts', 'vendor-istio.sh'), 'utf8');
-    const listed = /FILES=\(\n([\s\S]*?)\n\)/.exec(script)?.[1].split('\n').map((l) => l.trim()).filter((l) => l !== '') ?? [];
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-    expect(files(UPSTREAM).map((f) => path.relative(UPSTREAM, f)).filter((f) => f !== 'SOURCE').sort()).toEqual([...listed].sort());
+    const listed =
+      /FILES=\(\n([\s\S]*?)\n\)/
+        .exec(script)?.[1]
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '') ?? [];
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    expect(
+      files(UPSTREAM)
+        .map((f) => path.relative(UPSTREAM, f))
+        .filter((f) => f !== 'SOURCE')
+        .sort(),
+    ).toEqual([...listed].sort());
   });
 
   it.each(ISTIO_CHARTS)('has a chart named %s, the name we install from the Helm repository', (chart) => {
@@ -222,11 +278,14 @@ describe('our Helm values', () => {
   const { $schema: _ignored, ...draft } = schema;
   const validateGateway = new Ajv({ strict: false, allErrors: true }).compile(draft);
 
-  it.each(STACKS.flatMap((stack) => ISTIO_CHARTS.map((chart) => [stack, chart] as const)))('of %s for chart %s set only keys the chart has', (stack, chart) => {
-    expect(unknownKeys(chart, istioValues(chart, settingsOf(stack)))).toEqual([]);
-  });
+  it.each(STACKS.flatMap((stack) => ISTIO_CHARTS.map((chart) => [stack, chart] as const)))(
+    'of %s for chart %s set only keys the chart has',
+    (stack, chart) => {
+      expect(unknownKeys(chart, istioValues(chart, settingsOf(stack)))).toEqual([]);
+    },
+  );
 
-  it.each(STACKS)('of %s for the gateway validate against the chart\'s values.schema.json', (stack) => {
+  it.each(STACKS)("of %s for the gateway validate against the chart's values.schema.json", (stack) => {
     expect(validateGateway(istioValues('gateway', settingsOf(stack)))).toBe(true);
     expect(validateGateway.errors ?? []).toEqual([]);
   });
@@ -266,9 +325,11 @@ describe('the Istio CNI chart on GKE', () => {
     expect(daemonSet).toContain('      priorityClassName: system-node-critical');
   });
 
-  it('would detect GKE\'s bin directory from the server version, which is why the profile blanks cniBinDir; we set the same directory', () => {
+  it("would detect GKE's bin directory from the server version, which is why the profile blanks cniBinDir; we set the same directory", () => {
     expect(gke.cni).toEqual({ cniBinDir: '', resourceQuotas: { enabled: true } });
-    expect(daemonSet).toContain('{{- $detectedBinDir := (.Capabilities.KubeVersion.GitVersion | contains "-gke") | ternary\n    "/home/kubernetes/bin"');
+    expect(daemonSet).toContain(
+      '{{- $detectedBinDir := (.Capabilities.KubeVersion.GitVersion | contains "-gke") | ternary\n    "/home/kubernetes/bin"',
+    );
     expect(daemonSet).toContain('{{- if .Values.cniBinDir }}\n{{ $detectedBinDir = .Values.cniBinDir }}');
     // Our value wins over the profile's blank (user values merge last), then is copied to the root.
     const effectiveCni = mergeValues(mergeValues(chartDefaults('cni'), gke), istioValues('cni', settingsOf('dev')));
@@ -277,7 +338,8 @@ describe('the Istio CNI chart on GKE', () => {
 
   it('mounts hostPath volumes and adds node capabilities, so its namespace must be Pod Security privileged', () => {
     expect(daemonSet.match(/^ {10}hostPath:$/gm)?.length).toBeGreaterThanOrEqual(4);
-    for (const cap of ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE']) expect(daemonSet).toContain(`              - ${cap}\n`);
+    for (const cap of ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'])
+      expect(daemonSet).toContain(`              - ${cap}\n`);
     expect(daemonSet).toContain('            runAsUser: 0\n');
   });
 
@@ -297,17 +359,24 @@ describe('the sidecar injector, with the CNI enabled', () => {
       '{{ $pilotVals := pick .Values "cni" "env" -}}',
       '{{ $vals = set $vals "pilot" $pilotVals -}}',
       '{{ $gatewayVals := pick .Values.gateways "securityContext" "seccompProfile" -}}',
-    ]) expect(configMap).toContain(line);
+    ])
+      expect(configMap).toContain(line);
     expect(values).toMatchObject({ pilot: { cni: { enabled: true } }, global: { proxy: { privileged: false } } });
   });
 
   it('defines $tproxy and $capNetBindService from annotations and values the table answers', () => {
     const template = read(SIDECAR);
-    expect(template).toContain('{{ $tproxy := (eq (annotation .ObjectMeta `sidecar.istio.io/interceptionMode` .ProxyConfig.InterceptionMode) `TPROXY`) }}');
-    expect(template).toContain('{{ $capNetBindService := (eq (annotation .ObjectMeta `sidecar.istio.io/capNetBindService` .Values.global.proxy.capNetBindService) `true`) }}');
+    expect(template).toContain(
+      '{{ $tproxy := (eq (annotation .ObjectMeta `sidecar.istio.io/interceptionMode` .ProxyConfig.InterceptionMode) `TPROXY`) }}',
+    );
+    expect(template).toContain(
+      '{{ $capNetBindService := (eq (annotation .ObjectMeta `sidecar.istio.io/capNetBindService` .Values.global.proxy.capNetBindService) `true`) }}',
+    );
     expect((values.global as { proxy: Values }).proxy).not.toHaveProperty('capNetBindService');
     expect(effective('istiod', settingsOf('dev')).meshConfig).not.toHaveProperty('defaultConfig');
-    const annotations = deployments.flatMap((d) => Object.keys((d.spec as { template: { metadata: { annotations?: Values } } }).template.metadata.annotations ?? {}));
+    const annotations = deployments.flatMap((d) =>
+      Object.keys((d.spec as { template: { metadata: { annotations?: Values } } }).template.metadata.annotations ?? {}),
+    );
     expect(annotations.filter((a) => ANNOTATIONS_ASSUMED_ABSENT.includes(a))).toEqual([]);
   });
 
@@ -315,27 +384,44 @@ describe('the sidecar injector, with the CNI enabled', () => {
     expect(sidecarInjection(values).initContainer).toEqual({
       name: 'istio-validation',
       securityContext: {
-        allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true, runAsGroup: 1337, runAsUser: 1337, runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsGroup: 1337,
+        runAsUser: 1337,
+        runAsNonRoot: true,
       },
     });
   });
 
   it('runs istio-proxy without capabilities, as non-root 1337', () => {
     expect(sidecarInjection(values).proxySecurityContext).toEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
-      readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+      runAsGroup: 1337,
     });
   });
 
   it('adds only volume types restricted allows', () => {
-    const types = sidecarInjection(values).volumes.map((v) => Object.keys(v).filter((k) => k !== 'name').join(','));
+    const types = sidecarInjection(values).volumes.map((v) =>
+      Object.keys(v)
+        .filter((k) => k !== 'name')
+        .join(','),
+    );
     expect([...new Set(types)].sort()).toEqual(['configMap', 'downwardAPI', 'emptyDir', 'projected']);
   });
 
   it('leaves seccomp to the pod: our workloads set RuntimeDefault on every pod', () => {
     expect(values.global).toMatchObject({ proxy: { seccompProfile: {} } });
-    for (const d of deployments) expect((d.spec as { template: { spec: { securityContext: Values } } }).template.spec.securityContext).toMatchObject({ seccompProfile: { type: 'RuntimeDefault' } });
+    for (const d of deployments)
+      expect((d.spec as { template: { spec: { securityContext: Values } } }).template.spec.securityContext).toMatchObject({
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
   });
 
   it('gives pods that meet Pod Security restricted', () => {
@@ -343,9 +429,13 @@ describe('the sidecar injector, with the CNI enabled', () => {
     expect(restrictedViolations(injectedPods)).toEqual([]);
   });
 
-  it('gives containers that only the repository\'s stricter UID rule flags, for the proxy UID by design', () => {
+  it("gives containers that only the repository's stricter UID rule flags, for the proxy UID by design", () => {
     const rule = podSecurityRules.filter((r) => r.id === 'PS06-run-as-user');
-    const report = evaluate(rule, { manifests: { objects: injectedPods.slice(0, 1), profile: 'dev', allowedRegistries: [] } }, { environment: 'dev', exceptions: [], today: '2026-01-01' });
+    const report = evaluate(
+      rule,
+      { manifests: { objects: injectedPods.slice(0, 1), profile: 'dev', allowedRegistries: [] } },
+      { environment: 'dev', exceptions: [], today: '2026-01-01' },
+    );
     expect(report.violations.map((v) => v.message)).toEqual([
       'init container "istio-validation": securityContext.runAsUser is 1337 (Istio\'s proxy UID: its traffic bypasses the sidecar)',
       'container "istio-proxy": securityContext.runAsUser is 1337 (Istio\'s proxy UID: its traffic bypasses the sidecar)',
@@ -360,8 +450,13 @@ describe('the sidecar injector, without the CNI (why the CNI is needed)', () => 
     expect(sidecarInjection(values).initContainer).toEqual({
       name: 'istio-init',
       securityContext: {
-        allowPrivilegeEscalation: false, privileged: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
-        readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+        readOnlyRootFilesystem: false,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        runAsUser: 0,
       },
     });
   });
@@ -384,17 +479,27 @@ describe('the gateway chart', () => {
     render(template, { data: { Values: values, Release: { Name: releaseName } }, defines: helpers, lenientPaths: ['.Values.labels.'] });
   const gatewayValues = (stack: string): Values => effective('gateway', settingsOf(stack));
 
-  it.each([['istio-ingress'], ['istio-public'], ['edge']])('labels the pods of release %s as our Gateway selects them, with or without our explicit label', (release) => {
-    const ours = { ...gatewayValues('dev'), labels: { ...(istioValues('gateway', { ...settingsOf('dev'), gatewayName: release }).labels as Values) } };
-    const selector = (values: Values) => parseYaml(renderGateway('{{ include "gateway.selectorLabels" . }}', values, release)) as Values;
-    expect(selector(ours)).toEqual({ app: release, ...gatewaySelector(release) });
-    expect(selector({ ...ours, labels: chartDefaults('gateway').labels })).toEqual({ app: release, ...gatewaySelector(release) });
-  });
+  it.each([['istio-ingress'], ['istio-public'], ['edge']])(
+    'labels the pods of release %s as our Gateway selects them, with or without our explicit label',
+    (release) => {
+      const ours = {
+        ...gatewayValues('dev'),
+        labels: { ...(istioValues('gateway', { ...settingsOf('dev'), gatewayName: release }).labels as Values) },
+      };
+      const selector = (values: Values) => parseYaml(renderGateway('{{ include "gateway.selectorLabels" . }}', values, release)) as Values;
+      expect(selector(ours)).toEqual({ app: release, ...gatewaySelector(release) });
+      expect(selector({ ...ours, labels: chartDefaults('gateway').labels })).toEqual({ app: release, ...gatewaySelector(release) });
+    },
+  );
 
   it('selects the pods with those labels in its Deployment and Service', () => {
-    expect(chartFile('gateway', 'templates/deployment.yaml')).toContain('    matchLabels:\n      {{- include "gateway.selectorLabels" . | nindent 6 }}');
+    expect(chartFile('gateway', 'templates/deployment.yaml')).toContain(
+      '    matchLabels:\n      {{- include "gateway.selectorLabels" . | nindent 6 }}',
+    );
     expect(chartFile('gateway', 'templates/deployment.yaml')).toContain('        {{- include "gateway.selectorLabels" . | nindent 8 }}');
-    expect(chartFile('gateway', 'templates/service.yaml')).toContain('  selector:\n    {{- include "gateway.selectorLabels" . | nindent 4 }}');
+    expect(chartFile('gateway', 'templates/service.yaml')).toContain(
+      '  selector:\n    {{- include "gateway.selectorLabels" . | nindent 4 }}',
+    );
   });
 
   it('runs the pods as a ServiceAccount named after the release: the principal our AuthorizationPolicies allow', () => {
@@ -402,9 +507,20 @@ describe('the gateway chart', () => {
     const account = renderGateway('{{ include "gateway.serviceAccountName" . }}', gatewayValues('dev'), env.gatewayName);
     expect(account).toBe(env.gatewayName);
     expect(chartFile('gateway', 'templates/serviceaccount.yaml')).toContain('  name: {{ include "gateway.serviceAccountName" . }}');
-    expect(chartFile('gateway', 'templates/deployment.yaml')).toContain('      serviceAccountName: {{ include "gateway.serviceAccountName" . }}');
-    const mesh = { namespace: env.namespace, domain: env.domain, gatewayNamespace: env.gatewayNamespace, gatewayName: env.gatewayName, controlPlaneNamespace: env.controlPlaneNamespace };
-    expect(gatewayIdentity(mesh)).toEqual({ selector: gatewaySelector(env.gatewayName), principal: `cluster.local/ns/${env.gatewayNamespace}/sa/${account}` });
+    expect(chartFile('gateway', 'templates/deployment.yaml')).toContain(
+      '      serviceAccountName: {{ include "gateway.serviceAccountName" . }}',
+    );
+    const mesh = {
+      namespace: env.namespace,
+      domain: env.domain,
+      gatewayNamespace: env.gatewayNamespace,
+      gatewayName: env.gatewayName,
+      controlPlaneNamespace: env.controlPlaneNamespace,
+    };
+    expect(gatewayIdentity(mesh)).toEqual({
+      selector: gatewaySelector(env.gatewayName),
+      principal: `cluster.local/ns/${env.gatewayNamespace}/sa/${account}`,
+    });
   });
 
   it('answers health checks on 15021 /healthz/ready, where the load balancer checks', () => {
@@ -426,31 +542,89 @@ describe('the gateway chart', () => {
     const deploymentTemplate = chartFile('gateway', 'templates/deployment.yaml');
     const part = (template: string, markers: { after?: string; start: string; end: string }, data: Values, table: Values = {}): Values =>
       (parseYaml(render(slice(template, markers), { data, table })) ?? {}) as Values;
-    const chartPod = part(deploymentTemplate, { start: '      securityContext:\n      {{- if .Values.securityContext }}', end: '      {{- with .Values.volumes }}' }, { Values: values });
-    const chartContainer = part(deploymentTemplate, { start: '          securityContext:\n          {{- if .Values.containerSecurityContext }}', end: '          env:\n' }, { Values: values });
-    expect(render(slice(deploymentTemplate, { start: '      {{- with .Values.volumes }}', end: '      containers:\n' }), { data: { Values: values } }).trim()).toBe('');
+    const chartPod = part(
+      deploymentTemplate,
+      { start: '      securityContext:\n      {{- if .Values.securityContext }}', end: '      {{- with .Values.volumes }}' },
+      { Values: values },
+    );
+    const chartContainer = part(
+      deploymentTemplate,
+      { start: '          securityContext:\n          {{- if .Values.containerSecurityContext }}', end: '          env:\n' },
+      { Values: values },
+    );
+    expect(
+      render(slice(deploymentTemplate, { start: '      {{- with .Values.volumes }}', end: '      containers:\n' }), {
+        data: { Values: values },
+      }).trim(),
+    ).toBe('');
 
     const injection = read(GATEWAY_INJECTION);
     const injector = { Values: injectorValues(effective('istiod', settingsOf('dev'))) };
-    const injectedPod = part(injection, { start: '  securityContext:\n  {{- if .Values.gateways.securityContext }}', end: '  containers:\n' }, injector);
-    const injectedContainer = part(injection, { after: '  - name: istio-proxy\n', start: '    securityContext:\n', end: '    env:\n' }, injector, INJECTION_TABLE);
-    const injectedVolumes = part(injection, { after: '  - name: istio-proxy\n', start: '  volumes:\n', end: '  {{- if .Values.global.imagePullSecrets }}' }, injector, INJECTION_TABLE);
+    const injectedPod = part(
+      injection,
+      { start: '  securityContext:\n  {{- if .Values.gateways.securityContext }}', end: '  containers:\n' },
+      injector,
+    );
+    const injectedContainer = part(
+      injection,
+      { after: '  - name: istio-proxy\n', start: '    securityContext:\n', end: '    env:\n' },
+      injector,
+      INJECTION_TABLE,
+    );
+    const injectedVolumes = part(
+      injection,
+      { after: '  - name: istio-proxy\n', start: '  volumes:\n', end: '  {{- if .Values.global.imagePullSecrets }}' },
+      injector,
+      INJECTION_TABLE,
+    );
 
     // The injector merges the template over the pod (a strategic merge: maps key by key).
     const pod: ManifestObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingress', namespace: 'istio-ingress' },
-      spec: { template: { spec: {
-        securityContext: mergeValues(chartPod.securityContext as Values, injectedPod.securityContext as Values),
-        containers: [{ name: 'istio-proxy', image: 'auto', securityContext: mergeValues(chartContainer.securityContext as Values, injectedContainer.securityContext as Values) }],
-        volumes: injectedVolumes.volumes,
-      } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istio-ingress', namespace: 'istio-ingress' },
+      spec: {
+        template: {
+          spec: {
+            securityContext: mergeValues(chartPod.securityContext as Values, injectedPod.securityContext as Values),
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'auto',
+                securityContext: mergeValues(chartContainer.securityContext as Values, injectedContainer.securityContext as Values),
+              },
+            ],
+            volumes: injectedVolumes.volumes,
+          },
+        },
+      },
     };
-    expect(pod.spec).toMatchObject({ template: { spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } } } });
+    expect(pod.spec).toMatchObject({
+      template: {
+        spec: {
+          securityContext: {
+            seccompProfile: { type: 'RuntimeDefault' },
+            sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+          },
+        },
+      },
+    });
     expect(restrictedViolations([pod])).toEqual([]);
     // Without our seccomp profile the chart's pods would only meet baseline.
-    const upstreamPod = part(deploymentTemplate, { start: '      securityContext:\n      {{- if .Values.securityContext }}', end: '      {{- with .Values.volumes }}' }, { Values: { ...values, securityContext: {} } });
-    const bare = { ...pod, spec: { template: { spec: { ...(pod.spec as { template: { spec: Values } }).template.spec, securityContext: upstreamPod.securityContext } } } };
-    expect(restrictedViolations([bare])).toEqual(['PS07-seccomp: Deployment/istio-ingress/istio-ingress: container "istio-proxy": seccompProfile is unset on the container and on the pod']);
+    const upstreamPod = part(
+      deploymentTemplate,
+      { start: '      securityContext:\n      {{- if .Values.securityContext }}', end: '      {{- with .Values.volumes }}' },
+      { Values: { ...values, securityContext: {} } },
+    );
+    const bare = {
+      ...pod,
+      spec: {
+        template: { spec: { ...(pod.spec as { template: { spec: Values } }).template.spec, securityContext: upstreamPod.securityContext } },
+      },
+    };
+    expect(restrictedViolations([bare])).toEqual([
+      'PS07-seccomp: Deployment/istio-ingress/istio-ingress: container "istio-proxy": seccompProfile is unset on the container and on the pod',
+    ]);
   });
 });
 
@@ -458,13 +632,21 @@ describe('istiod', () => {
   it('runs a container that meets Pod Security restricted once given a seccomp profile', () => {
     const deployment = chartFile('istiod', 'templates/deployment.yaml');
     const values = effective('istiod', settingsOf('dev'));
-    const container = parseYaml(render(slice(deployment, { start: '          securityContext:\n', end: '          volumeMounts:\n' }), { data: { Values: values } })) as Values;
+    const container = parseYaml(
+      render(slice(deployment, { start: '          securityContext:\n', end: '          volumeMounts:\n' }), { data: { Values: values } }),
+    ) as Values;
     const pod: ManifestObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istiod', namespace: 'istio-system' },
       spec: { template: { spec: { containers: [{ name: 'discovery', image: 'pilot', ...container }] } } },
     };
     expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(restrictedViolations([pod])).toEqual([]);
     expect(deployment).not.toMatch(/hostPath|hostNetwork/);

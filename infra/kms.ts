@@ -56,22 +56,31 @@ export class PlatformKeys extends pulumi.ComponentResource {
     // every stack's secrets. Pulumi refuses to delete them.
     const keep = { ...child, protect: true };
     this.keyRing = new gcp.kms.KeyRing(`${name}-ring`, { project: args.project, name: KEY_RING, location: args.location }, keep);
-    const key = (id: string, purpose: string) => new gcp.kms.CryptoKey(`${name}-${id}`, {
-      name: id,
-      keyRing: this.keyRing.id,
-      purpose: 'ENCRYPT_DECRYPT',
-      rotationPeriod: KEY_ROTATION_PERIOD,
-      labels: { purpose, 'managed-by': 'pulumi' },
-    }, keep);
+    const key = (id: string, purpose: string) =>
+      new gcp.kms.CryptoKey(
+        `${name}-${id}`,
+        {
+          name: id,
+          keyRing: this.keyRing.id,
+          purpose: 'ENCRYPT_DECRYPT',
+          rotationPeriod: KEY_ROTATION_PERIOD,
+          labels: { purpose, 'managed-by': 'pulumi' },
+        },
+        keep,
+      );
     this.stackSecretsKey = key(STACK_SECRETS_KEY, 'pulumi-stack-secrets');
     this.gkeSecretsKey = key(GKE_SECRETS_KEY, 'gke-secrets-encryption');
 
     const project = gcp.organizations.getProjectOutput({ projectId: args.project }, { parent: this });
-    new gcp.kms.CryptoKeyIAMMember(`${name}-gke-agent`, {
-      cryptoKeyId: this.gkeSecretsKey.id,
-      role: GKE_KEY_ROLE,
-      member: project.number.apply(gkeServiceAgent),
-    }, child);
+    new gcp.kms.CryptoKeyIAMMember(
+      `${name}-gke-agent`,
+      {
+        cryptoKeyId: this.gkeSecretsKey.id,
+        role: GKE_KEY_ROLE,
+        member: project.number.apply(gkeServiceAgent),
+      },
+      child,
+    );
 
     this.secretsProvider = this.stackSecretsKey.id.apply(secretsProviderUrl);
     this.registerOutputs({ secretsProvider: this.secretsProvider, gkeSecretsKey: this.gkeSecretsKey.id });

@@ -15,11 +15,15 @@ import { thrown } from '../test/fixtures/thrown';
 
 const recording = recordResources({ stack: 'dev' });
 
-
 const ZONES = ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'];
 const NEG = 'istio-ingress-443';
-const negSelfLink = (zone: string) => `https://www.googleapis.com/compute/v1/projects/mock-project/zones/${zone}/networkEndpointGroups/${NEG}`;
-const VALID: Pick<LoadBalancerArgs, 'zones' | 'domains' | 'negName'> = { zones: ZONES, negName: NEG, domains: ['dev.bookinfo.example.com'] };
+const negSelfLink = (zone: string) =>
+  `https://www.googleapis.com/compute/v1/projects/mock-project/zones/${zone}/networkEndpointGroups/${NEG}`;
+const VALID: Pick<LoadBalancerArgs, 'zones' | 'domains' | 'negName'> = {
+  zones: ZONES,
+  negName: NEG,
+  domains: ['dev.bookinfo.example.com'],
+};
 
 const T = {
   component: 'platform:lb:LoadBalancer',
@@ -42,7 +46,9 @@ describe('load balancer decisions', () => {
   const rules = securityPolicyRules();
 
   it('denies the four OWASP rule sets with 403, at sensitivity 1, then throttles, then allows', () => {
-    expect(rules.map((r) => [r.priority, r.action, (r.match as { expr?: { expression: string } }).expr?.expression ?? 'SRC_IPS_V1 *'])).toEqual([
+    expect(
+      rules.map((r) => [r.priority, r.action, (r.match as { expr?: { expression: string } }).expr?.expression ?? 'SRC_IPS_V1 *']),
+    ).toEqual([
       [1000, 'deny(403)', "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 1})"],
       [1010, 'deny(403)', "evaluatePreconfiguredWaf('xss-v33-stable', {'sensitivity': 1})"],
       [1020, 'deny(403)', "evaluatePreconfiguredWaf('lfi-v33-stable', {'sensitivity': 1})"],
@@ -64,12 +70,22 @@ describe('load balancer decisions', () => {
       action: 'throttle',
       description: 'At most 600 requests per 60s per client IP',
       match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
-      rateLimitOptions: { enforceOnKey: 'IP', conformAction: 'allow', exceedAction: 'deny(429)', rateLimitThreshold: { count: 600, intervalSec: 60 } },
+      rateLimitOptions: {
+        enforceOnKey: 'IP',
+        conformAction: 'allow',
+        exceedAction: 'deny(429)',
+        rateLimitThreshold: { count: 600, intervalSec: 60 },
+      },
     });
   });
 
   it('ends with the default rule at the lowest priority, allowing everything else', () => {
-    expect(rules[rules.length - 1]).toEqual({ priority: DEFAULT_RULE_PRIORITY, action: 'allow', description: 'Default: allow', match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } } });
+    expect(rules[rules.length - 1]).toEqual({
+      priority: DEFAULT_RULE_PRIORITY,
+      action: 'allow',
+      description: 'Default: allow',
+      match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
+    });
     expect(DEFAULT_RULE_PRIORITY).toBe(2147483647);
   });
 
@@ -81,23 +97,40 @@ describe('load balancer decisions', () => {
   it.each([
     [[], []],
     [['neg-b'], [{ group: 'neg-b', balancingMode: 'RATE', maxRatePerEndpoint: 1000 }]],
-    [['neg-b', 'neg-c'], [{ group: 'neg-b', balancingMode: 'RATE', maxRatePerEndpoint: 1000 }, { group: 'neg-c', balancingMode: 'RATE', maxRatePerEndpoint: 1000 }]],
+    [
+      ['neg-b', 'neg-c'],
+      [
+        { group: 'neg-b', balancingMode: 'RATE', maxRatePerEndpoint: 1000 },
+        { group: 'neg-c', balancingMode: 'RATE', maxRatePerEndpoint: 1000 },
+      ],
+    ],
   ])('balances NEGs %j by request rate per endpoint', (groups, expected) => {
     expect(negBackends(groups)).toEqual(expected);
   });
 
   it.each([
     [['dev.bookinfo.example.com'], ['https://dev.bookinfo.example.com/']],
-    [['bookinfo.example.com', 'www.bookinfo.example.com'], ['https://bookinfo.example.com/', 'https://www.bookinfo.example.com/']],
+    [
+      ['bookinfo.example.com', 'www.bookinfo.example.com'],
+      ['https://bookinfo.example.com/', 'https://www.bookinfo.example.com/'],
+    ],
   ])('publishes an https URL per domain (%j)', (domains, expected) => {
     expect(urlsFor(domains)).toEqual(expected);
   });
 
   it.each([
     ['no zones', { zones: [] }, 'LoadBalancer "edge": zones [] is empty. Fix: pass the zones the ingress gateway runs in'],
-    ['no NEG name', { negName: '' }, `LoadBalancer "edge": negName "" is empty. Fix: pass the name in the gateway Service's cloud.google.com/neg annotation`],
+    [
+      'no NEG name',
+      { negName: '' },
+      `LoadBalancer "edge": negName "" is empty. Fix: pass the name in the gateway Service's cloud.google.com/neg annotation`,
+    ],
     ['no domains', { domains: [] }, 'LoadBalancer "edge": domains [] is empty. Fix: pass at least one domain for the managed certificate'],
-    ['a wildcard domain', { domains: ['a.example.com', '*.example.com'] }, 'LoadBalancer "edge": domains[1] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com'],
+    [
+      'a wildcard domain',
+      { domains: ['a.example.com', '*.example.com'] },
+      'LoadBalancer "edge": domains[1] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com',
+    ],
   ])('rejects %s', (_, override, message) => {
     expect(loadBalancerProblems('edge', { ...VALID, ...override }).map(formatProblem)).toEqual([message]);
   });
@@ -121,7 +154,13 @@ describe('LoadBalancer', () => {
     // GIVEN a stand-in for the gateway's Helm release, after which the NEGs exist
     standIn = new gcp.compute.Network('gateway-release', {});
     // WHEN the load balancer is created across three zones
-    lb = new LoadBalancer('edge', { project: 'mock-project', zones: ZONES, negName: NEG, domains: ['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'], negsReadyAfter: [standIn] });
+    lb = new LoadBalancer('edge', {
+      project: 'mock-project',
+      zones: ZONES,
+      negName: NEG,
+      domains: ['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'],
+      negsReadyAfter: [standIn],
+    });
     await registered();
   });
 
@@ -129,9 +168,25 @@ describe('LoadBalancer', () => {
     const component = one(T.component, 'edge');
     const children = recording.resources.filter((r) => r !== component && r.name !== 'gateway-release');
     expect(children.map((r) => r.name).sort()).toEqual([
-      'edge-address', 'edge-armor', 'edge-backend', 'edge-cert', 'edge-certs', 'edge-certs-0', 'edge-certs-1', 'edge-certs-2', 'edge-certs-3',
-      'edge-dns-auth-0', 'edge-dns-auth-1', 'edge-health', 'edge-http-proxy', 'edge-http-redirect-map', 'edge-http-rule', 'edge-https-map', 'edge-https-proxy',
-      'edge-https-rule', 'edge-tls',
+      'edge-address',
+      'edge-armor',
+      'edge-backend',
+      'edge-cert',
+      'edge-certs',
+      'edge-certs-0',
+      'edge-certs-1',
+      'edge-certs-2',
+      'edge-certs-3',
+      'edge-dns-auth-0',
+      'edge-dns-auth-1',
+      'edge-health',
+      'edge-http-proxy',
+      'edge-http-redirect-map',
+      'edge-http-rule',
+      'edge-https-map',
+      'edge-https-proxy',
+      'edge-https-rule',
+      'edge-tls',
     ]);
     expect(children.every((r) => r.parent === component.urn)).toBe(true);
   });
@@ -139,16 +194,24 @@ describe('LoadBalancer', () => {
   it('uses the EXTERNAL_MANAGED scheme on the backend service and both forwarding rules', () => {
     const schemed = recording.resources.filter((r) => 'loadBalancingScheme' in r.inputs);
     expect(schemed.map((r) => [r.name, r.inputs.loadBalancingScheme]).sort()).toEqual([
-      ['edge-backend', 'EXTERNAL_MANAGED'], ['edge-http-rule', 'EXTERNAL_MANAGED'], ['edge-https-rule', 'EXTERNAL_MANAGED'],
+      ['edge-backend', 'EXTERNAL_MANAGED'],
+      ['edge-http-rule', 'EXTERNAL_MANAGED'],
+      ['edge-https-rule', 'EXTERNAL_MANAGED'],
     ]);
   });
 
   it("health-checks the gateway's readiness endpoint on 15021", () => {
-    expect(one(T.healthCheck).inputs.httpHealthCheck).toEqual({ portSpecification: 'USE_FIXED_PORT', port: 15021, requestPath: '/healthz/ready' });
+    expect(one(T.healthCheck).inputs.httpHealthCheck).toEqual({
+      portSpecification: 'USE_FIXED_PORT',
+      port: 15021,
+      requestPath: '/healthz/ready',
+    });
   });
 
   it("sends traffic to the gateway's NEG in every zone", () => {
-    expect(one(T.backend).inputs.backends).toEqual(ZONES.map((zone) => ({ group: negSelfLink(zone), balancingMode: 'RATE', maxRatePerEndpoint: 1000 })));
+    expect(one(T.backend).inputs.backends).toEqual(
+      ZONES.map((zone) => ({ group: negSelfLink(zone), balancingMode: 'RATE', maxRatePerEndpoint: 1000 })),
+    );
   });
 
   it('reads the NEGs only after the gateway release, so the backend service waits for it', () => {
@@ -168,15 +231,26 @@ describe('LoadBalancer', () => {
   });
 
   it('gives the Cloud Armor policy the default rules and adaptive protection', () => {
-    expect(one(T.armor).inputs).toMatchObject({ type: 'CLOUD_ARMOR', rules: securityPolicyRules(), adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } } });
+    expect(one(T.armor).inputs).toMatchObject({
+      type: 'CLOUD_ARMOR',
+      rules: securityPolicyRules(),
+      adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+    });
   });
 
   it('requests a Google-managed certificate for every domain and its wildcard, authorized through DNS', () => {
-    const hosts = ['dev.bookinfo.example.com', '*.dev.bookinfo.example.com', 'www.dev.bookinfo.example.com', '*.www.dev.bookinfo.example.com'];
+    const hosts = [
+      'dev.bookinfo.example.com',
+      '*.dev.bookinfo.example.com',
+      'www.dev.bookinfo.example.com',
+      '*.www.dev.bookinfo.example.com',
+    ];
     expect(certificateHostnames(['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'])).toEqual(hosts);
     expect(recording.ofType(T.dnsAuth).map((r) => r.inputs.domain)).toEqual(['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com']);
     expect(one(T.cert).inputs.managed).toEqual({ domains: hosts, dnsAuthorizations: ['edge-dns-auth-0-id', 'edge-dns-auth-1-id'] });
-    expect(recording.ofType(T.certMapEntry).map((r) => [r.inputs.hostname, r.inputs.certificates])).toEqual(hosts.map((h) => [h, ['edge-cert-id']]));
+    expect(recording.ofType(T.certMapEntry).map((r) => [r.inputs.hostname, r.inputs.certificates])).toEqual(
+      hosts.map((h) => [h, ['edge-cert-id']]),
+    );
   });
 
   it('tells which CNAME records let Google issue the certificate', async () => {
@@ -191,17 +265,33 @@ describe('LoadBalancer', () => {
   });
 
   it('terminates TLS 1.2+ at the HTTPS proxy with the managed certificate', () => {
-    expect(one(T.httpsProxy).inputs).toEqual({ urlMap: 'edge-https-map-id', certificateMap: '//certificatemanager.googleapis.com/edge-certs-id', sslPolicy: 'edge-tls-id' });
+    expect(one(T.httpsProxy).inputs).toEqual({
+      urlMap: 'edge-https-map-id',
+      certificateMap: '//certificatemanager.googleapis.com/edge-certs-id',
+      sslPolicy: 'edge-tls-id',
+    });
     for (const entry of recording.ofType(T.certMapEntry)) expect(recording.dependsOn(one(T.httpsProxy), entry)).toBe(true);
     expect(one(T.sslPolicy).inputs).toEqual({ minTlsVersion: 'TLS_1_2', profile: 'MODERN' });
   });
 
   it('forwards 443 on the global address to the HTTPS proxy', () => {
-    expect(byPort('443').inputs).toEqual({ loadBalancingScheme: 'EXTERNAL_MANAGED', ipProtocol: 'TCP', portRange: '443', ipAddress: '198.51.100.7', target: 'edge-https-proxy-id' });
+    expect(byPort('443').inputs).toEqual({
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      ipProtocol: 'TCP',
+      portRange: '443',
+      ipAddress: '198.51.100.7',
+      target: 'edge-https-proxy-id',
+    });
   });
 
   it('forwards 80 on the same address to the HTTP proxy', () => {
-    expect(byPort('80').inputs).toEqual({ loadBalancingScheme: 'EXTERNAL_MANAGED', ipProtocol: 'TCP', portRange: '80', ipAddress: '198.51.100.7', target: 'edge-http-proxy-id' });
+    expect(byPort('80').inputs).toEqual({
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      ipProtocol: 'TCP',
+      portRange: '80',
+      ipAddress: '198.51.100.7',
+      target: 'edge-http-proxy-id',
+    });
     expect(recording.dependsOn(byPort('80'), one(T.address))).toBe(true);
   });
 
@@ -224,11 +314,13 @@ describe('LoadBalancer', () => {
   it('refuses invalid arguments before registering anything', () => {
     const before = recording.resources.length;
     const error = thrown(() => new LoadBalancer('bad', { project: 'mock-project', zones: [], negName: NEG, domains: ['*.example.com'] }));
-    expect(error.message).toBe([
-      'LoadBalancer "bad": invalid arguments:',
-      '  - LoadBalancer "bad": zones [] is empty. Fix: pass the zones the ingress gateway runs in',
-      '  - LoadBalancer "bad": domains[0] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        'LoadBalancer "bad": invalid arguments:',
+        '  - LoadBalancer "bad": zones [] is empty. Fix: pass the zones the ingress gateway runs in',
+        '  - LoadBalancer "bad": domains[0] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com',
+      ].join('\n'),
+    );
     expect(recording.resources.length).toBe(before);
   });
 });

@@ -106,12 +106,33 @@ export interface LoadBalancerArgs {
 export function loadBalancerProblems(name: string, args: Pick<LoadBalancerArgs, 'zones' | 'domains' | 'negName'>): Problem[] {
   const where = `LoadBalancer "${name}"`;
   const problems: Problem[] = [];
-  if (args.zones.length === 0) problems.push({ where, field: 'zones', value: args.zones, problem: 'is empty', fix: 'pass the zones the ingress gateway runs in' });
-  if (args.negName === '') problems.push({ where, field: 'negName', value: args.negName, problem: 'is empty', fix: "pass the name in the gateway Service's cloud.google.com/neg annotation" });
-  if (args.domains.length === 0) problems.push({ where, field: 'domains', value: args.domains, problem: 'is empty', fix: 'pass at least one domain for the managed certificate' });
+  if (args.zones.length === 0)
+    problems.push({ where, field: 'zones', value: args.zones, problem: 'is empty', fix: 'pass the zones the ingress gateway runs in' });
+  if (args.negName === '')
+    problems.push({
+      where,
+      field: 'negName',
+      value: args.negName,
+      problem: 'is empty',
+      fix: "pass the name in the gateway Service's cloud.google.com/neg annotation",
+    });
+  if (args.domains.length === 0)
+    problems.push({
+      where,
+      field: 'domains',
+      value: args.domains,
+      problem: 'is empty',
+      fix: 'pass at least one domain for the managed certificate',
+    });
   args.domains.forEach((domain, i) => {
     if (domain.includes('*')) {
-      problems.push({ where, field: `domains[${i}]`, value: domain, problem: 'is a wildcard; the certificate adds one for each domain itself', fix: `list the domain without "*.", e.g. ${domain.replace(/^\*\./, '')}` });
+      problems.push({
+        where,
+        field: `domains[${i}]`,
+        value: domain,
+        problem: 'is a wildcard; the certificate adds one for each domain itself',
+        fix: `list the domain without "*.", e.g. ${domain.replace(/^\*\./, '')}`,
+      });
     }
   });
   return problems;
@@ -140,100 +161,160 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     const address = new gcp.compute.GlobalAddress(`${name}-address`, { addressType: 'EXTERNAL', ipVersion: 'IPV4' }, child);
 
-    const healthCheck = new gcp.compute.HealthCheck(`${name}-health`, {
-      httpHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: GATEWAY_HEALTH_CHECK.port, requestPath: GATEWAY_HEALTH_CHECK.requestPath },
-      checkIntervalSec: 5,
-      timeoutSec: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-    }, child);
+    const healthCheck = new gcp.compute.HealthCheck(
+      `${name}-health`,
+      {
+        httpHealthCheck: {
+          portSpecification: 'USE_FIXED_PORT',
+          port: GATEWAY_HEALTH_CHECK.port,
+          requestPath: GATEWAY_HEALTH_CHECK.requestPath,
+        },
+        checkIntervalSec: 5,
+        timeoutSec: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+      child,
+    );
 
-    const armor = new gcp.compute.SecurityPolicy(`${name}-armor`, {
-      type: 'CLOUD_ARMOR',
-      description: 'Edge policy: OWASP WAF rules, per-IP rate limit, default allow',
-      rules: securityPolicyRules(),
-      adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
-    }, child);
+    const armor = new gcp.compute.SecurityPolicy(
+      `${name}-armor`,
+      {
+        type: 'CLOUD_ARMOR',
+        description: 'Edge policy: OWASP WAF rules, per-IP rate limit, default allow',
+        rules: securityPolicyRules(),
+        adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+      },
+      child,
+    );
 
     // The NEGs are created by the NEG controller once the gateway Service exists; the
     // lookups wait for `negsReadyAfter`, and their dependencies flow into the backends.
     const groups = args.zones.map((zone) =>
-      gcp.compute.getNetworkEndpointGroupOutput(
-        { name: args.negName, zone, project: args.project },
-        { dependsOn: args.negsReadyAfter, parent: this },
-      ).apply((neg) => {
-        if (neg.selfLink === undefined) throw new Error(`LoadBalancer "${name}": NEG ${args.negName} in ${zone} has no self link; is the gateway Service annotated with cloud.google.com/neg?`);
-        return neg.selfLink;
-      }),
+      gcp.compute
+        .getNetworkEndpointGroupOutput(
+          { name: args.negName, zone, project: args.project },
+          { dependsOn: args.negsReadyAfter, parent: this },
+        )
+        .apply((neg) => {
+          if (neg.selfLink === undefined)
+            throw new Error(
+              `LoadBalancer "${name}": NEG ${args.negName} in ${zone} has no self link; is the gateway Service annotated with cloud.google.com/neg?`,
+            );
+          return neg.selfLink;
+        }),
     );
 
-    const backend = new gcp.compute.BackendService(`${name}-backend`, {
-      loadBalancingScheme: LOAD_BALANCING_SCHEME,
-      // The gateway's 443 listener (pod port 8443) terminates TLS too: encrypted to the pod.
-      protocol: 'HTTPS',
-      backends: pulumi.all(groups).apply(negBackends),
-      healthChecks: healthCheck.id,
-      securityPolicy: armor.id,
-      logConfig: { enable: true, sampleRate: 1.0 },
-      timeoutSec: 30,
-    }, child);
+    const backend = new gcp.compute.BackendService(
+      `${name}-backend`,
+      {
+        loadBalancingScheme: LOAD_BALANCING_SCHEME,
+        // The gateway's 443 listener (pod port 8443) terminates TLS too: encrypted to the pod.
+        protocol: 'HTTPS',
+        backends: pulumi.all(groups).apply(negBackends),
+        healthChecks: healthCheck.id,
+        securityPolicy: armor.id,
+        logConfig: { enable: true, sampleRate: 1.0 },
+        timeoutSec: 30,
+      },
+      child,
+    );
 
     const urlMap = new gcp.compute.URLMap(`${name}-https-map`, { defaultService: backend.id }, child);
 
     // Wildcards need DNS authorization (one per domain): the CNAME records are an output.
-    const authorizations = args.domains.map((domain, i) => new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth-${i}`, {
-      project: args.project,
-      domain,
-      description: `Lets Google issue the certificate for ${domain} and *.${domain}`,
-    }, child));
-    const certificate = new gcp.certificatemanager.Certificate(`${name}-cert`, {
-      project: args.project,
-      managed: { domains: certificateHostnames(args.domains), dnsAuthorizations: authorizations.map((a) => a.id) },
-    }, child);
+    const authorizations = args.domains.map(
+      (domain, i) =>
+        new gcp.certificatemanager.DnsAuthorization(
+          `${name}-dns-auth-${i}`,
+          {
+            project: args.project,
+            domain,
+            description: `Lets Google issue the certificate for ${domain} and *.${domain}`,
+          },
+          child,
+        ),
+    );
+    const certificate = new gcp.certificatemanager.Certificate(
+      `${name}-cert`,
+      {
+        project: args.project,
+        managed: { domains: certificateHostnames(args.domains), dnsAuthorizations: authorizations.map((a) => a.id) },
+      },
+      child,
+    );
     const certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-certs`, { project: args.project }, child);
-    const entries = certificateHostnames(args.domains).map((hostname, i) => new gcp.certificatemanager.CertificateMapEntry(`${name}-certs-${i}`, {
-      project: args.project,
-      map: certificateMap.name,
-      hostname,
-      certificates: [certificate.id],
-    }, child));
+    const entries = certificateHostnames(args.domains).map(
+      (hostname, i) =>
+        new gcp.certificatemanager.CertificateMapEntry(
+          `${name}-certs-${i}`,
+          {
+            project: args.project,
+            map: certificateMap.name,
+            hostname,
+            certificates: [certificate.id],
+          },
+          child,
+        ),
+    );
 
     const sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { minTlsVersion: 'TLS_1_2', profile: 'MODERN' }, child);
 
-    const httpsProxy = new gcp.compute.TargetHttpsProxy(`${name}-https-proxy`, {
-      urlMap: urlMap.id,
-      certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${certificateMap.id}`,
-      sslPolicy: sslPolicy.id,
-    }, { ...child, dependsOn: entries });
+    const httpsProxy = new gcp.compute.TargetHttpsProxy(
+      `${name}-https-proxy`,
+      {
+        urlMap: urlMap.id,
+        certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${certificateMap.id}`,
+        sslPolicy: sslPolicy.id,
+      },
+      { ...child, dependsOn: entries },
+    );
 
-    new gcp.compute.GlobalForwardingRule(`${name}-https-rule`, {
-      loadBalancingScheme: LOAD_BALANCING_SCHEME,
-      ipProtocol: 'TCP',
-      portRange: '443',
-      ipAddress: address.address,
-      target: httpsProxy.id,
-    }, child);
+    new gcp.compute.GlobalForwardingRule(
+      `${name}-https-rule`,
+      {
+        loadBalancingScheme: LOAD_BALANCING_SCHEME,
+        ipProtocol: 'TCP',
+        portRange: '443',
+        ipAddress: address.address,
+        target: httpsProxy.id,
+      },
+      child,
+    );
 
-    const redirectMap = new gcp.compute.URLMap(`${name}-http-redirect-map`, {
-      defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
-    }, child);
+    const redirectMap = new gcp.compute.URLMap(
+      `${name}-http-redirect-map`,
+      {
+        defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
+      },
+      child,
+    );
 
     const httpProxy = new gcp.compute.TargetHttpProxy(`${name}-http-proxy`, { urlMap: redirectMap.id }, child);
 
-    new gcp.compute.GlobalForwardingRule(`${name}-http-rule`, {
-      loadBalancingScheme: LOAD_BALANCING_SCHEME,
-      ipProtocol: 'TCP',
-      portRange: '80',
-      ipAddress: address.address,
-      target: httpProxy.id,
-    }, child);
+    new gcp.compute.GlobalForwardingRule(
+      `${name}-http-rule`,
+      {
+        loadBalancingScheme: LOAD_BALANCING_SCHEME,
+        ipProtocol: 'TCP',
+        portRange: '80',
+        ipAddress: address.address,
+        target: httpProxy.id,
+      },
+      child,
+    );
 
     this.address = address.address;
     this.certificateName = certificate.name;
     this.certificateDnsRecords = pulumi
       .all(authorizations.map((a) => a.dnsResourceRecords))
       // Known only once the authorizations exist (unknown during a first preview).
-      .apply((records) => records.flat().filter((r) => r !== undefined).map((r) => ({ name: r.name, type: r.type, data: r.data })));
+      .apply((records) =>
+        records
+          .flat()
+          .filter((r) => r !== undefined)
+          .map((r) => ({ name: r.name, type: r.type, data: r.data })),
+      );
     this.urls = urlsFor(args.domains);
     this.registerOutputs({ address: this.address, urls: this.urls });
   }

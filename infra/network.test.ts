@@ -13,7 +13,6 @@ import {
 
 const recording = recordResources({ stack: 'dev' });
 
-
 const ARGS: NetworkArgs = {
   region: 'europe-west1',
   subnetCidr: '10.10.0.0/20',
@@ -31,8 +30,22 @@ describe('network decisions', () => {
   });
 
   it.each([
-    ['the default plan', { podsCidr: '10.20.0.0/14', servicesCidr: '10.24.0.0/20' }, [{ rangeName: 'pods', ipCidrRange: '10.20.0.0/14' }, { rangeName: 'services', ipCidrRange: '10.24.0.0/20' }]],
-    ['another plan', { podsCidr: '10.64.0.0/16', servicesCidr: '10.65.0.0/22' }, [{ rangeName: 'pods', ipCidrRange: '10.64.0.0/16' }, { rangeName: 'services', ipCidrRange: '10.65.0.0/22' }]],
+    [
+      'the default plan',
+      { podsCidr: '10.20.0.0/14', servicesCidr: '10.24.0.0/20' },
+      [
+        { rangeName: 'pods', ipCidrRange: '10.20.0.0/14' },
+        { rangeName: 'services', ipCidrRange: '10.24.0.0/20' },
+      ],
+    ],
+    [
+      'another plan',
+      { podsCidr: '10.64.0.0/16', servicesCidr: '10.65.0.0/22' },
+      [
+        { rangeName: 'pods', ipCidrRange: '10.64.0.0/16' },
+        { rangeName: 'services', ipCidrRange: '10.65.0.0/22' },
+      ],
+    ],
   ])('gives the subnet the pods then the services range (%s)', (_, input, expected) => {
     expect(secondaryRanges(input)).toEqual(expected);
   });
@@ -79,8 +92,15 @@ describe('Network', () => {
     const component = recording.one('platform:network:Network', 'net');
     const children = recording.resources.filter((r) => r !== component);
     expect(children.map((r) => r.name).sort()).toEqual([
-      'net-allow-lb-to-gateway', 'net-allow-master-to-istiod', 'net-googleapis', 'net-googleapis-private', 'net-googleapis-wildcard',
-      'net-nat', 'net-router', 'net-subnet', 'net-vpc',
+      'net-allow-lb-to-gateway',
+      'net-allow-master-to-istiod',
+      'net-googleapis',
+      'net-googleapis-private',
+      'net-googleapis-wildcard',
+      'net-nat',
+      'net-router',
+      'net-subnet',
+      'net-vpc',
     ]);
     expect(children.every((r) => r.parent === component.urn)).toBe(true);
   });
@@ -94,7 +114,10 @@ describe('Network', () => {
       network: 'net-vpc-id',
       region: 'europe-west1',
       ipCidrRange: '10.10.0.0/20',
-      secondaryIpRanges: [{ rangeName: 'pods', ipCidrRange: '10.20.0.0/14' }, { rangeName: 'services', ipCidrRange: '10.24.0.0/20' }],
+      secondaryIpRanges: [
+        { rangeName: 'pods', ipCidrRange: '10.20.0.0/14' },
+        { rangeName: 'services', ipCidrRange: '10.24.0.0/20' },
+      ],
     });
   });
 
@@ -103,7 +126,11 @@ describe('Network', () => {
   });
 
   it('turns on flow logs for the subnet', () => {
-    expect(recording.one('gcp:compute/subnetwork:Subnetwork').inputs.logConfig).toEqual({ aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' });
+    expect(recording.one('gcp:compute/subnetwork:Subnetwork').inputs.logConfig).toEqual({
+      aggregationInterval: 'INTERVAL_5_SEC',
+      flowSampling: 0.5,
+      metadata: 'INCLUDE_ALL_METADATA',
+    });
   });
 
   it('resolves *.googleapis.com to private.googleapis.com inside the VPC only (Private Google Access)', () => {
@@ -112,7 +139,9 @@ describe('Network', () => {
       visibility: 'private',
       privateVisibilityConfig: { networks: [{ networkUrl: 'net-vpc-id' }] },
     });
-    const records = recording.ofType('gcp:dns/recordSet:RecordSet').map((r) => [r.inputs.managedZone, r.inputs.name, r.inputs.type, r.inputs.rrdatas]);
+    const records = recording
+      .ofType('gcp:dns/recordSet:RecordSet')
+      .map((r) => [r.inputs.managedZone, r.inputs.name, r.inputs.type, r.inputs.rrdatas]);
     expect(records.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
       ['net-googleapis', '*.googleapis.com.', 'CNAME', ['private.googleapis.com.']],
       ['net-googleapis', 'private.googleapis.com.', 'A', ['199.36.153.8', '199.36.153.9', '199.36.153.10', '199.36.153.11']],
@@ -138,7 +167,10 @@ describe('Network', () => {
   it('creates exactly the two firewall rules, both on the VPC and ingress', () => {
     const rules = recording.ofType(FIREWALL);
     expect(rules.map((r) => r.name).sort()).toEqual(['net-allow-lb-to-gateway', 'net-allow-master-to-istiod']);
-    expect(rules.map((r) => [r.inputs.network, r.inputs.direction])).toEqual([['net-vpc-id', 'INGRESS'], ['net-vpc-id', 'INGRESS']]);
+    expect(rules.map((r) => [r.inputs.network, r.inputs.direction])).toEqual([
+      ['net-vpc-id', 'INGRESS'],
+      ['net-vpc-id', 'INGRESS'],
+    ]);
   });
 
   it("lets only Google's health-check ranges reach the gateway pods on 8080, 8443 and 15021", () => {
@@ -160,7 +192,12 @@ describe('Network', () => {
   it('opens no firewall rule to the whole internet', () => {
     const everything = recording.ofType(FIREWALL).map((r) => JSON.stringify(r.inputs));
     expect(everything.join('\n')).not.toContain('0.0.0.0/0');
-    expect(recording.ofType(FIREWALL).flatMap((r) => r.inputs.sourceRanges as string[]).sort()).toEqual(['130.211.0.0/22', '172.16.0.0/28', '35.191.0.0/16']);
+    expect(
+      recording
+        .ofType(FIREWALL)
+        .flatMap((r) => r.inputs.sourceRanges as string[])
+        .sort(),
+    ).toEqual(['130.211.0.0/22', '172.16.0.0/28', '35.191.0.0/16']);
   });
 
   it('only allows TCP: no deny rules, no all-protocol rules', () => {

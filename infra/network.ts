@@ -138,60 +138,91 @@ export class Network extends pulumi.ComponentResource {
 
     this.masterCidr = args.masterCidr;
 
-    this.vpc = new gcp.compute.Network(`${name}-vpc`, {
-      // We plan every range ourselves; auto mode would add a subnet in every region.
-      autoCreateSubnetworks: false,
-      routingMode: 'REGIONAL',
-      description: 'Platform VPC: GKE nodes, pods and Services',
-    }, child);
+    this.vpc = new gcp.compute.Network(
+      `${name}-vpc`,
+      {
+        // We plan every range ourselves; auto mode would add a subnet in every region.
+        autoCreateSubnetworks: false,
+        routingMode: 'REGIONAL',
+        description: 'Platform VPC: GKE nodes, pods and Services',
+      },
+      child,
+    );
 
-    this.subnet = new gcp.compute.Subnetwork(`${name}-subnet`, {
-      network: this.vpc.id,
-      region: args.region,
-      ipCidrRange: args.subnetCidr,
-      secondaryIpRanges: secondaryRanges(args),
-      // Private nodes have no external IP; this lets them reach Google APIs (Artifact Registry, logging).
-      privateIpGoogleAccess: true,
-      logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
-    }, child);
+    this.subnet = new gcp.compute.Subnetwork(
+      `${name}-subnet`,
+      {
+        network: this.vpc.id,
+        region: args.region,
+        ipCidrRange: args.subnetCidr,
+        secondaryIpRanges: secondaryRanges(args),
+        // Private nodes have no external IP; this lets them reach Google APIs (Artifact Registry, logging).
+        privateIpGoogleAccess: true,
+        logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+      },
+      child,
+    );
 
-    this.router = new gcp.compute.Router(`${name}-router`, {
-      network: this.vpc.id,
-      region: args.region,
-    }, child);
+    this.router = new gcp.compute.Router(
+      `${name}-router`,
+      {
+        network: this.vpc.id,
+        region: args.region,
+      },
+      child,
+    );
 
     // Private nodes still pull images from public registries (Docker Hub, quay.io).
-    this.nat = new gcp.compute.RouterNat(`${name}-nat`, {
-      router: this.router.name,
-      region: args.region,
-      natIpAllocateOption: 'AUTO_ONLY',
-      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
-      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
-    }, child);
+    this.nat = new gcp.compute.RouterNat(
+      `${name}-nat`,
+      {
+        router: this.router.name,
+        region: args.region,
+        natIpAllocateOption: 'AUTO_ONLY',
+        sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+      },
+      child,
+    );
 
-    this.firewalls = firewallRules(args).map((rule) => new gcp.compute.Firewall(`${name}-${rule.role}`, {
-      network: this.vpc.id,
-      description: rule.description,
-      direction: 'INGRESS',
-      sourceRanges: [...rule.sourceRanges],
-      destinationRanges: [...rule.destinationRanges],
-      allows: [{ protocol: rule.protocol, ports: rule.ports.map(String) }],
-    }, child));
+    this.firewalls = firewallRules(args).map(
+      (rule) =>
+        new gcp.compute.Firewall(
+          `${name}-${rule.role}`,
+          {
+            network: this.vpc.id,
+            description: rule.description,
+            direction: 'INGRESS',
+            sourceRanges: [...rule.sourceRanges],
+            destinationRanges: [...rule.destinationRanges],
+            allows: [{ protocol: rule.protocol, ports: rule.ports.map(String) }],
+          },
+          child,
+        ),
+    );
 
-    this.googleApisZone = new gcp.dns.ManagedZone(`${name}-googleapis`, {
-      dnsName: GOOGLE_APIS_ZONE,
-      description: 'Private Google Access: *.googleapis.com resolves to private.googleapis.com (199.36.153.8/30)',
-      visibility: 'private',
-      privateVisibilityConfig: { networks: [{ networkUrl: this.vpc.id }] },
-    }, child);
+    this.googleApisZone = new gcp.dns.ManagedZone(
+      `${name}-googleapis`,
+      {
+        dnsName: GOOGLE_APIS_ZONE,
+        description: 'Private Google Access: *.googleapis.com resolves to private.googleapis.com (199.36.153.8/30)',
+        visibility: 'private',
+        privateVisibilityConfig: { networks: [{ networkUrl: this.vpc.id }] },
+      },
+      child,
+    );
     for (const record of privateGoogleApisRecords()) {
-      new gcp.dns.RecordSet(`${name}-googleapis-${record.role}`, {
-        managedZone: this.googleApisZone.name,
-        name: record.name,
-        type: record.type,
-        ttl: 300,
-        rrdatas: [...record.rrdatas],
-      }, child);
+      new gcp.dns.RecordSet(
+        `${name}-googleapis-${record.role}`,
+        {
+          managedZone: this.googleApisZone.name,
+          name: record.name,
+          type: record.type,
+          ttl: 300,
+          rrdatas: [...record.rrdatas],
+        },
+        child,
+      );
     }
 
     this.registerOutputs({ vpcId: this.vpc.id, subnetId: this.subnet.id });

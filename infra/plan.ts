@@ -12,13 +12,25 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'gcp:compute/routerNat:RouterNat': ['natIpAllocateOption', 'sourceSubnetworkIpRangesToNat'],
   'gcp:compute/firewall:Firewall': ['direction', 'sourceRanges', 'allows'],
   'gcp:container/cluster:Cluster': [
-    'location', 'releaseChannel.channel', 'datapathProvider', 'privateClusterConfig.enablePrivateNodes', 'workloadIdentityConfig.workloadPool',
-    'binaryAuthorization.evaluationMode', 'deletionProtection', 'masterAuthorizedNetworksConfig.cidrBlocks', 'databaseEncryption.state',
+    'location',
+    'releaseChannel.channel',
+    'datapathProvider',
+    'privateClusterConfig.enablePrivateNodes',
+    'workloadIdentityConfig.workloadPool',
+    'binaryAuthorization.evaluationMode',
+    'deletionProtection',
+    'masterAuthorizedNetworksConfig.cidrBlocks',
+    'databaseEncryption.state',
     'nodeConfig.serviceAccount',
   ],
   'gcp:container/nodePool:NodePool': [
-    'nodeLocations', 'autoscaling', 'nodeConfig.machineType', 'nodeConfig.spot', 'nodeConfig.workloadMetadataConfig.mode',
-    'nodeConfig.shieldedInstanceConfig', 'management',
+    'nodeLocations',
+    'autoscaling',
+    'nodeConfig.machineType',
+    'nodeConfig.spot',
+    'nodeConfig.workloadMetadataConfig.mode',
+    'nodeConfig.shieldedInstanceConfig',
+    'management',
   ],
   'gcp:serviceaccount/account:Account': ['accountId'],
   'gcp:serviceaccount/iAMMember:IAMMember': ['role', 'member'],
@@ -53,7 +65,9 @@ const SECRET_INPUT = /pem|key|secret|password|token|credential|kubeconfig|cert/i
 const MODULE_ORDER = ['project', 'kms', 'network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
 
 function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
 }
 
 function brief(value: unknown): string {
@@ -61,15 +75,22 @@ function brief(value: unknown): string {
     if (value.length > 3 && value.every((v) => typeof v === 'object')) return `[${value.length} items]`;
     return `[${value.map(brief).join(', ')}]`;
   }
-  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, v]) => `${k}: ${brief(v)}`).join(', ')}}`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${brief(v)}`)
+      .join(', ')}}`;
   const text = String(value);
   return text.length > 72 ? `${text.slice(0, 30)}...${text.slice(-30)}` : text;
 }
 
 export function keySettings(r: RecordedResource): string {
-  const paths = KEY_SETTINGS[r.type] ?? Object.keys(r.inputs)
-    .filter((k) => ['string', 'number', 'boolean'].includes(typeof r.inputs[k]) && k !== 'name' && k !== 'project' && !SECRET_INPUT.test(k))
-    .slice(0, 3);
+  const paths =
+    KEY_SETTINGS[r.type] ??
+    Object.keys(r.inputs)
+      .filter(
+        (k) => ['string', 'number', 'boolean'].includes(typeof r.inputs[k]) && k !== 'name' && k !== 'project' && !SECRET_INPUT.test(k),
+      )
+      .slice(0, 3);
   return paths
     .map((p) => [p, at(r.inputs, p)] as const)
     .filter(([, v]) => v !== undefined)
@@ -95,7 +116,9 @@ export function formatPlan(stack: string, recording: Recording): string {
     group.resources.push(r);
     groups.set(key, group);
   }
-  const lines = [`Plan for stack ${stack}: ${[...groups.values()].reduce((n, g) => n + g.resources.length, 0)} resources (offline, under mocks)`];
+  const lines = [
+    `Plan for stack ${stack}: ${[...groups.values()].reduce((n, g) => n + g.resources.length, 0)} resources (offline, under mocks)`,
+  ];
   const moduleRank = (c?: RecordedResource) => {
     const i = MODULE_ORDER.indexOf(c?.type.split(':')[1] ?? '');
     return i === -1 ? MODULE_ORDER.length : i;

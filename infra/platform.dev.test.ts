@@ -19,7 +19,7 @@ beforeAll(async () => {
 const components = () => recording.resources.filter((r) => !r.custom && r.type.startsWith('platform:')).map((r) => `${r.type} ${r.name}`);
 
 describe('the dev platform', () => {
-  it('builds every module: network, GKE, registry, Istio, load balancer, apps (CI identity is bootstrap\'s)', () => {
+  it("builds every module: network, GKE, registry, Istio, load balancer, apps (CI identity is bootstrap's)", () => {
     expect(components().sort()).toEqual([
       'platform:apps:Apps dev',
       'platform:edge:EdgeHop dev-edge',
@@ -92,7 +92,9 @@ describe('the dev platform', () => {
   });
 
   it('exports every DNS record to create and the certificate they unlock, as the dns-records fixture has them', async () => {
-    const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'stack-outputs', 'dev.json'), 'utf8')) as Record<string, unknown>;
+    const fixture = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'stack-outputs', 'dev.json'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(await settle(outputs.dnsRecords as never)).toEqual(fixture.dnsRecords);
     expect(await settle(outputs.certificate as never)).toEqual(fixture.certificate);
     expect(await settle(outputs.certificateDnsRecords as never)).toEqual(fixture.certificateDnsRecords);
@@ -104,10 +106,15 @@ describe('the dev platform and its bootstrap stack', () => {
 
   it('encrypts Secrets with the GKE key of organization/platform-bootstrap/dev and runs every node pool, the default one included, as the bootstrap node account', () => {
     expect(recording.one('gcp:container/cluster:Cluster').inputs).toMatchObject({
-      databaseEncryption: { state: 'ENCRYPTED', keyName: 'projects/replace-me-platform-dev/locations/europe-west1/keyRings/platform/cryptoKeys/gke-secrets' },
+      databaseEncryption: {
+        state: 'ENCRYPTED',
+        keyName: 'projects/replace-me-platform-dev/locations/europe-west1/keyRings/platform/cryptoKeys/gke-secrets',
+      },
       nodeConfig: { serviceAccount: 'platform-dev-nodes@replace-me-platform-dev.iam.gserviceaccount.com' },
     });
-    expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({ nodeConfig: { serviceAccount: bootstrap.nodeServiceAccount } });
+    expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({
+      nodeConfig: { serviceAccount: bootstrap.nodeServiceAccount },
+    });
   });
 
   it("lets the bootstrap's plan account read the hop's Secret, so its drift check can refresh it", () => {
@@ -118,7 +125,10 @@ describe('the dev platform and its bootstrap stack', () => {
 
   it('grants the pusher writer on the image repository, and grants nothing on the project nor on any service account', () => {
     expect(recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember').inputs).toEqual({
-      project: 'replace-me-platform-dev', location: 'europe-west1', repository: 'images', role: 'roles/artifactregistry.writer',
+      project: 'replace-me-platform-dev',
+      location: 'europe-west1',
+      repository: 'images',
+      role: 'roles/artifactregistry.writer',
       member: 'serviceAccount:ci-image-pusher@replace-me-platform-dev.iam.gserviceaccount.com',
     });
     expect(recording.resources.filter((r) => /^gcp:(projects|serviceaccount|organizations|folder)\//.test(r.type))).toEqual([]);

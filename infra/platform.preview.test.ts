@@ -18,7 +18,10 @@ describe('a pr-<N> preview stack', () => {
   it("reads dev's settings through a StackReference to dev, from its previewSettings output", () => {
     expect(recording.stackReferences).toEqual(['organization/platform/dev']);
     // Offline, dev's stack files stand in for that output (cli/plan-command.ts).
-    expect(previewSettings(loadEnvironment('dev'))).toMatchObject({ 'platform:domain': 'dev.bookinfo.example.com', 'gcp:project': 'replace-me-platform-dev' });
+    expect(previewSettings(loadEnvironment('dev'))).toMatchObject({
+      'platform:domain': 'dev.bookinfo.example.com',
+      'gcp:project': 'replace-me-platform-dev',
+    });
   });
 
   it('creates no cluster, network, load balancer, registry, CI identity or Istio', () => {
@@ -29,8 +32,13 @@ describe('a pr-<N> preview stack', () => {
   });
 
   it('deploys the apps into namespace pr-7 on the dev cluster, through a provider built from the dev stack’s kubeconfig', () => {
-    expect(recording.one('pulumi:providers:kubernetes').inputs).toMatchObject({ namespace: 'pr-7', kubeconfig: 'apiVersion: v1\nkind: Config\n' });
-    expect(recording.one('kubernetes:core/v1:Namespace', 'pr-7').inputs.metadata).toMatchObject({ labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
+    expect(recording.one('pulumi:providers:kubernetes').inputs).toMatchObject({
+      namespace: 'pr-7',
+      kubeconfig: 'apiVersion: v1\nkind: Config\n',
+    });
+    expect(recording.one('kubernetes:core/v1:Namespace', 'pr-7').inputs.metadata).toMatchObject({
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
     const objects = recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
     expect(objects).toHaveLength(55);
     for (const o of objects.filter((x) => x.type !== 'kubernetes:core/v1:Namespace')) {
@@ -73,7 +81,10 @@ describe('npm run plan -- --stack pr-7 in a repository whose pr-7 stack has', ()
   });
 
   it('only the lines `pulumi stack select --create` writes (the secrets provider)', async () => {
-    fs.writeFileSync(path.join(root, 'Pulumi.pr-7.yaml'), 'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n');
+    fs.writeFileSync(
+      path.join(root, 'Pulumi.pr-7.yaml'),
+      'secretsprovider: gcpkms://projects/p/locations/global/keyRings/pulumi/cryptoKeys/stacks\nencryptedkey: CiQAbc==\n',
+    );
     expect((await plan()).text).toBe(text);
   });
 });

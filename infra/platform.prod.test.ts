@@ -32,9 +32,13 @@ describe('the prod platform, where it differs from dev', () => {
   });
 
   it('deploys digest-pinned images with three to ten replicas', () => {
-    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as {
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    };
     expect(deployment.spec.template.spec.containers[0].image).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(recording.one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'bookinfo/reviews-v1').inputs).toMatchObject({ spec: { minReplicas: 3, maxReplicas: 10 } });
+    expect(recording.one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'bookinfo/reviews-v1').inputs).toMatchObject({
+      spec: { minReplicas: 3, maxReplicas: 10 },
+    });
   });
 
   it('prints the plan grouped by module in build order', () => {

@@ -64,7 +64,8 @@ export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget):
   // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
   const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
   const urls = publicUrls(catalogue, config.domain);
-  if (config.kind === 'preview') return definePreview(config, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
+  if (config.kind === 'preview')
+    return definePreview(config, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
   return defineFull(config, synthesis, urls);
 }
 
@@ -101,13 +102,17 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
   });
   const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
   // The app repositories' pusher writes to this repository only (IAM on the repository, not the project).
-  new gcp.artifactregistry.RepositoryIamMember(`${stack}-registry-pusher`, {
-    project: config.gcpProject,
-    location: registry.repository.location,
-    repository: registry.repository.repositoryId,
-    role: PUSHER_ROLE,
-    member: pulumi.interpolate`serviceAccount:${bootstrap.pusherServiceAccount}`,
-  }, { parent: registry });
+  new gcp.artifactregistry.RepositoryIamMember(
+    `${stack}-registry-pusher`,
+    {
+      project: config.gcpProject,
+      location: registry.repository.location,
+      repository: registry.repository.repositoryId,
+      role: PUSHER_ROLE,
+      member: pulumi.interpolate`serviceAccount:${bootstrap.pusherServiceAccount}`,
+    },
+    { parent: registry },
+  );
   const neg = negName(stack);
   const istio = new Istio(`${stack}-istio`, {
     version: config.istioVersion,
@@ -142,7 +147,9 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
     kubeconfig: cluster.kubeconfig,
     gatewayIp: lb.address,
     certificateDnsRecords: lb.certificateDnsRecords,
-    dnsRecords: pulumi.all([lb.address, lb.certificateDnsRecords]).apply(([address, records]) => dnsRecords([config.domain], address, records)),
+    dnsRecords: pulumi
+      .all([lb.address, lb.certificateDnsRecords])
+      .apply(([address, records]) => dnsRecords([config.domain], address, records)),
     certificate: lb.certificateName.apply((name) => ({ name, project: config.gcpProject, location: 'global' })),
     registryPath: registry.path,
   };

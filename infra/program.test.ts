@@ -34,7 +34,11 @@ const QA: Record<string, string> = {
   'platform:jwksUri': 'https://www.googleapis.com/oauth2/v3/certs',
 };
 
-async function run(stack: string, stackOutputs: Record<string, Record<string, unknown>> = {}, catalogue?: string): Promise<{ recording: Recording; outputs: ProgramOutputs }> {
+async function run(
+  stack: string,
+  stackOutputs: Record<string, Record<string, unknown>> = {},
+  catalogue?: string,
+): Promise<{ recording: Recording; outputs: ProgramOutputs }> {
   const recording = recordResources({ stack, stackOutputs });
   const outputs = await program({ root: ROOT, ...(catalogue !== undefined && { catalogue }) });
   await registered();
@@ -42,7 +46,7 @@ async function run(stack: string, stackOutputs: Record<string, Record<string, un
 }
 
 describe('the program reads its configuration from the Pulumi runtime', () => {
-  it('sees every key the CLI passes, through pulumi.Config, with the language host\'s key form cleaned', () => {
+  it("sees every key the CLI passes, through pulumi.Config, with the language host's key form cleaned", () => {
     cliConfig({ 'platform:domain': 'qa.shop.example.com', 'gcp:region': 'europe-west4', 'platform:zones': '["europe-west4-a"]' });
     expect(pulumiConfigSource('qa')).toEqual({
       kind: 'pulumi',
@@ -68,29 +72,48 @@ describe('the program reads its configuration from the Pulumi runtime', () => {
 
     it('builds the platform from those settings', () => {
       expect(recording.one('gcp:container/cluster:Cluster').inputs).toMatchObject({ location: 'europe-west4', project: 'shop-qa-1234' });
-      expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({ nodeLocations: ['europe-west4-a', 'europe-west4-b'], autoscaling: { maxNodeCount: 4 } });
-      expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'shop/bookinfo-public').inputs).toMatchObject({ spec: { hosts: ['qa.shop.example.com'], gateways: ['istio-ingress/edge'] } });
+      expect(recording.one('gcp:container/nodePool:NodePool').inputs).toMatchObject({
+        nodeLocations: ['europe-west4-a', 'europe-west4-b'],
+        autoscaling: { maxNodeCount: 4 },
+      });
+      expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'shop/bookinfo-public').inputs).toMatchObject({
+        spec: { hosts: ['qa.shop.example.com'], gateways: ['istio-ingress/edge'] },
+      });
       expect(outputs.urls).toContain('https://qa.shop.example.com/productpage');
     });
 
     it('exports its resolved settings for preview stacks, secret because one setting is', async () => {
       const output = outputs.previewSettings as pulumi.Output<Record<string, string>>;
       expect(await pulumi.isSecret(output)).toBe(true);
-      expect(await settle(output)).toEqual(previewSettings(parseEnvironment('qa', { kind: 'pulumi', values: QA, where: 'pulumi config (stack qa)' })));
+      expect(await settle(output)).toEqual(
+        previewSettings(parseEnvironment('qa', { kind: 'pulumi', values: QA, where: 'pulumi config (stack qa)' })),
+      );
     });
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ['a misspelt key, with the key it meant', { ...QA, 'platform:nodeMaxCuont': '3' },
-      'pulumi config (stack qa): config.platform:nodeMaxCuont "3" is not a setting of this project. Fix: did you mean platform:nodeMaxCount? (every setting is listed in docs/environments.md)'],
-    ['a missing key, with the command that sets it', Object.fromEntries(Object.entries(QA).filter(([k]) => k !== 'platform:domain')),
-      'pulumi config (stack qa): config.platform:domain is required. Fix: run `pulumi config set platform:domain <value>` (or add it under config: in Pulumi.<stack>.yaml)'],
-    ['a list that is not JSON', { ...QA, 'platform:zones': 'europe-west4-a' },
-      'pulumi config (stack qa): config.platform:zones "europe-west4-a" must be a YAML list of zones (at least one). Fix: write it as a list, e.g. [europe-west1-b, europe-west1-c]'],
+    [
+      'a misspelt key, with the key it meant',
+      { ...QA, 'platform:nodeMaxCuont': '3' },
+      'pulumi config (stack qa): config.platform:nodeMaxCuont "3" is not a setting of this project. Fix: did you mean platform:nodeMaxCount? (every setting is listed in docs/environments.md)',
+    ],
+    [
+      'a missing key, with the command that sets it',
+      Object.fromEntries(Object.entries(QA).filter(([k]) => k !== 'platform:domain')),
+      'pulumi config (stack qa): config.platform:domain is required. Fix: run `pulumi config set platform:domain <value>` (or add it under config: in Pulumi.<stack>.yaml)',
+    ],
+    [
+      'a list that is not JSON',
+      { ...QA, 'platform:zones': 'europe-west4-a' },
+      'pulumi config (stack qa): config.platform:zones "europe-west4-a" must be a YAML list of zones (at least one). Fix: write it as a list, e.g. [europe-west1-b, europe-west1-c]',
+    ],
   ])('ends with a RunError (message, no stack trace) on %s', async (_title, config, line) => {
     recordResources({ stack: 'qa' });
     cliConfig(config);
-    const error = await program({ root: ROOT }).then(() => undefined, (e: unknown) => e);
+    const error = await program({ root: ROOT }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(`pulumi config (stack qa): invalid environment settings:\n  - ${line}`);
   });
@@ -99,33 +122,46 @@ describe('the program reads its configuration from the Pulumi runtime', () => {
 describe("a preview stack reads dev's settings from dev's previewSettings output", () => {
   const DEV = 'organization/platform/dev';
   /** Dev's settings as its program exported them: not the repository's dev file. */
-  const devSettings = previewSettings(parseEnvironment('dev', { kind: 'pulumi', values: { ...QA, 'platform:domain': 'dev.shop.example.com' }, where: 'dev' }));
+  const devSettings = previewSettings(
+    parseEnvironment('dev', { kind: 'pulumi', values: { ...QA, 'platform:domain': 'dev.shop.example.com' }, where: 'dev' }),
+  );
   let recording: Recording;
   let outputs: ProgramOutputs;
   beforeAll(async () => {
     // What the CLI passes a stack whose file holds only the secrets provider: the project config.
     cliConfig({ 'platform:istioVersion': '1.30.3' });
-    ({ recording, outputs } = await run('pr-3', { [DEV]: { kubeconfig: 'apiVersion: v1\nkind: Config\n', previewSettings: devSettings } }, WITH_GCP));
+    ({ recording, outputs } = await run(
+      'pr-3',
+      { [DEV]: { kubeconfig: 'apiVersion: v1\nkind: Config\n', previewSettings: devSettings } },
+      WITH_GCP,
+    ));
   });
 
-  it('deploys into namespace pr-3 under dev\'s domain', () => {
+  it("deploys into namespace pr-3 under dev's domain", () => {
     expect(recording.stackReferences).toEqual([DEV]);
-    expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'pr-3/bookinfo-public').inputs).toMatchObject({ spec: { hosts: ['pr-3.dev.shop.example.com'], gateways: ['istio-ingress/edge'] } });
+    expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'pr-3/bookinfo-public').inputs).toMatchObject({
+      spec: { hosts: ['pr-3.dev.shop.example.com'], gateways: ['istio-ingress/edge'] },
+    });
     // dev owns the edge Gateway; a preview never creates one.
     expect(recording.ofType('kubernetes:networking.istio.io/v1:Gateway')).toEqual([]);
     expect(outputs.urls).toContain('https://pr-3.dev.shop.example.com/productpage');
     expect(outputs.previewSettings).toBeUndefined();
   });
 
-  it('creates no Google resource, not even for apps with gcp: their accounts are the bootstrap stack\'s', () => {
+  it("creates no Google resource, not even for apps with gcp: their accounts are the bootstrap stack's", () => {
     expect(recording.resources.filter((r) => r.type.startsWith('gcp:') || r.type === 'pulumi:providers:gcp')).toEqual([]);
   });
 
   it('ends with a RunError when dev does not export its settings yet', async () => {
     recordResources({ stack: 'pr-3', stackOutputs: { [DEV]: { kubeconfig: 'x' } } });
     cliConfig({});
-    const error = await program({ root: ROOT }).then(() => undefined, (e: unknown) => e);
+    const error = await program({ root: ROOT }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain(`stack ${DEV} output previewSettings: previewSettings is missing. Fix: deploy dev with this version`);
+    expect((error as Error).message).toContain(
+      `stack ${DEV} output previewSettings: previewSettings is missing. Fix: deploy dev with this version`,
+    );
   });
 });

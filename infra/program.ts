@@ -11,8 +11,18 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 import { ValidationError } from '../core/problems';
 import {
-  CONFIG_KEYS, parseEnvironment, PREVIEW_SETTINGS_OUTPUT, PREVIEW_STACK, previewOf, previewReference, previewSettings, repoRoot, stackOutputSource,
-  type ConfigSource, type ProgramContext, type RawConfig,
+  CONFIG_KEYS,
+  parseEnvironment,
+  PREVIEW_SETTINGS_OUTPUT,
+  PREVIEW_STACK,
+  previewOf,
+  previewReference,
+  previewSettings,
+  repoRoot,
+  stackOutputSource,
+  type ConfigSource,
+  type ProgramContext,
+  type RawConfig,
 } from '../core/config';
 import { inputsFor } from './inputs';
 import { definePlatform, type PlatformOutputs } from './platform';
@@ -52,10 +62,12 @@ export function pulumiConfigSource(stack: string): ConfigSource {
  * for `npm run plan` and tests.
  */
 export function setProgramConfig(values: RawConfig, secretKeys: readonly string[] = []): void {
-  const languageHost = Object.fromEntries(Object.entries(values).map(([key, value]) => {
-    const [namespace, ...name] = key.split(':');
-    return [`${namespace}:config:${name.join(':')}`, value];
-  }));
+  const languageHost = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => {
+      const [namespace, ...name] = key.split(':');
+      return [`${namespace}:config:${name.join(':')}`, value];
+    }),
+  );
   pulumi.runtime.setAllConfig(languageHost, [...secretKeys]);
 }
 
@@ -77,7 +89,11 @@ async function build(root: string, catalogue: string): Promise<ProgramOutputs> {
     const reference = previewReference(stack, source, context);
     const dev = new pulumi.StackReference(reference);
     const details = await dev.getOutputDetails(PREVIEW_SETTINGS_OUTPUT);
-    const config = previewOf(parseEnvironment('dev', stackOutputSource(reference, details.value ?? details.secretValue), context), stack, reference);
+    const config = previewOf(
+      parseEnvironment('dev', stackOutputSource(reference, details.value ?? details.secretValue), context),
+      stack,
+      reference,
+    );
     // A preview creates no Google resources: the bootstrap stack owns every Google account.
     return definePlatform(inputsFor(config, root, catalogue), { devStack: dev });
   }

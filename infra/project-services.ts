@@ -20,7 +20,7 @@ export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
   'iamcredentials.googleapis.com': "CI's service account tokens after the federation exchange",
   'logging.googleapis.com': "the cluster's system and workload logs",
   'monitoring.googleapis.com': "the cluster's metrics and Managed Prometheus",
-  'storage.googleapis.com': "IAM on the Pulumi state bucket",
+  'storage.googleapis.com': 'IAM on the Pulumi state bucket',
   'sts.googleapis.com': "Workload Identity Federation's token exchange for GitHub's OIDC tokens",
 };
 
@@ -42,13 +42,20 @@ export class ProjectServices extends pulumi.ComponentResource {
   constructor(name: string, args: ProjectServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:project:Services', name, {}, opts);
     const apis = [...(args.services ?? Object.keys(REQUIRED_SERVICES))].sort();
-    this.all = apis.map((api) => new gcp.projects.Service(`${name}-${serviceSlug(api)}`, {
-      project: args.project,
-      service: api,
-      // Destroying the stack leaves the APIs on: other stacks' resources still use them.
-      disableOnDestroy: false,
-      disableDependentServices: false,
-    }, { parent: this }));
+    this.all = apis.map(
+      (api) =>
+        new gcp.projects.Service(
+          `${name}-${serviceSlug(api)}`,
+          {
+            project: args.project,
+            service: api,
+            // Destroying the stack leaves the APIs on: other stacks' resources still use them.
+            disableOnDestroy: false,
+            disableDependentServices: false,
+          },
+          { parent: this },
+        ),
+    );
     this.registerOutputs({});
   }
 }

@@ -24,12 +24,20 @@ describe('artifactRegistryProblems', () => {
     // GIVEN an upper-case repository id WHEN the component is created THEN it throws before registering anything
     const error = thrown(() => new ArtifactRegistry('bad', { project: 'p', region: 'europe-west1', repositoryId: 'Images' }));
     expect(recording.resources.filter((r) => r.name.startsWith('bad'))).toEqual([]);
-    expect(error.message).toBe('1 problem found:\n  - ArtifactRegistry "bad": repositoryId "Images" must be lower-case letters, digits and "-", starting with a letter (at most 63). Fix: name it like \'images\'');
+    expect(error.message).toBe(
+      '1 problem found:\n  - ArtifactRegistry "bad": repositoryId "Images" must be lower-case letters, digits and "-", starting with a letter (at most 63). Fix: name it like \'images\'',
+    );
   });
 
   it('rejects a keep count of zero instead of keeping nothing', () => {
     expect(artifactRegistryProblems('images', { project: 'p', region: 'r', keepRecentVersions: 0 })).toEqual([
-      { where: 'ArtifactRegistry "images"', field: 'keepRecentVersions', value: 0, problem: 'must be a whole number of at least 1', fix: 'set keepRecentVersions to e.g. 10, or leave it out for the default' },
+      {
+        where: 'ArtifactRegistry "images"',
+        field: 'keepRecentVersions',
+        value: 0,
+        problem: 'must be a whole number of at least 1',
+        fix: 'set keepRecentVersions to e.g. 10, or leave it out for the default',
+      },
     ]);
   });
 });
@@ -41,7 +49,13 @@ describe('ArtifactRegistry', () => {
   beforeAll(async () => {
     // GIVEN the dev region and project WHEN the registry is declared with defaults, and once with every option
     registry = new ArtifactRegistry('images', { project: 'mock-project', region: 'europe-west1' });
-    custom = new ArtifactRegistry('custom', { project: 'mock-project', region: 'us-central1', repositoryId: 'apps', keepRecentVersions: 5, untaggedMaxAgeDays: 7 });
+    custom = new ArtifactRegistry('custom', {
+      project: 'mock-project',
+      region: 'us-central1',
+      repositoryId: 'apps',
+      keepRecentVersions: 5,
+      untaggedMaxAgeDays: 7,
+    });
     await registered();
   });
 
@@ -63,7 +77,10 @@ describe('ArtifactRegistry', () => {
   });
 
   it('deletes only untagged versions, so tags and the digests pinned behind them stay', () => {
-    const policies = recording.one(REPOSITORY, 'images-repository').inputs.cleanupPolicies as { action: string; condition?: { tagState?: string } }[];
+    const policies = recording.one(REPOSITORY, 'images-repository').inputs.cleanupPolicies as {
+      action: string;
+      condition?: { tagState?: string };
+    }[];
     expect(policies.filter((p) => p.action === 'DELETE').map((p) => p.condition?.tagState)).toEqual(['UNTAGGED']);
   });
 

@@ -41,10 +41,26 @@ export function artifactRegistryProblems(name: string, args: ArtifactRegistryArg
   const problems: Problem[] = [];
   const repositoryId = args.repositoryId ?? 'images';
   if (!REPOSITORY_ID.test(repositoryId) || repositoryId.length > 63) {
-    problems.push({ where, field: 'repositoryId', value: repositoryId, problem: 'must be lower-case letters, digits and "-", starting with a letter (at most 63)', fix: "name it like 'images'" });
+    problems.push({
+      where,
+      field: 'repositoryId',
+      value: repositoryId,
+      problem: 'must be lower-case letters, digits and "-", starting with a letter (at most 63)',
+      fix: "name it like 'images'",
+    });
   }
-  for (const [field, value] of [['keepRecentVersions', args.keepRecentVersions], ['untaggedMaxAgeDays', args.untaggedMaxAgeDays]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push({ where, field, value, problem: 'must be a whole number of at least 1', fix: `set ${field} to e.g. 10, or leave it out for the default` });
+  for (const [field, value] of [
+    ['keepRecentVersions', args.keepRecentVersions],
+    ['untaggedMaxAgeDays', args.untaggedMaxAgeDays],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      problems.push({
+        where,
+        field,
+        value,
+        problem: 'must be a whole number of at least 1',
+        fix: `set ${field} to e.g. 10, or leave it out for the default`,
+      });
   }
   return problems;
 }
@@ -62,26 +78,30 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
     const keepCount = args.keepRecentVersions ?? 20;
     const untaggedMaxAgeSeconds = (args.untaggedMaxAgeDays ?? 30) * 24 * 60 * 60;
 
-    this.repository = new gcp.artifactregistry.Repository(`${name}-repository`, {
-      project: args.project,
-      location: args.region,
-      repositoryId,
-      format: 'DOCKER',
-      description: 'Container images of the platform catalogue, pushed by CI through Workload Identity Federation',
-      // A tag, once pushed, always names the same image: what was tested is what is deployed.
-      dockerConfig: { immutableTags: true },
-      // Scans pushed images when the project has the Container Scanning API enabled.
-      vulnerabilityScanningConfig: { enablementConfig: 'INHERITED' },
-      cleanupPolicyDryRun: false,
-      // Keep policies win over delete policies. Only untagged versions are ever deleted, so a
-      // tag (and the digest behind it that staging and prod pin) stays. Caveat: children of
-      // multi-arch indexes are untagged; keep them within the recent versions or push
-      // single-platform images.
-      cleanupPolicies: [
-        { id: 'keep-recent-versions', action: 'KEEP', mostRecentVersions: { keepCount } },
-        { id: 'delete-old-untagged', action: 'DELETE', condition: { tagState: 'UNTAGGED', olderThan: `${untaggedMaxAgeSeconds}s` } },
-      ],
-    }, { parent: this });
+    this.repository = new gcp.artifactregistry.Repository(
+      `${name}-repository`,
+      {
+        project: args.project,
+        location: args.region,
+        repositoryId,
+        format: 'DOCKER',
+        description: 'Container images of the platform catalogue, pushed by CI through Workload Identity Federation',
+        // A tag, once pushed, always names the same image: what was tested is what is deployed.
+        dockerConfig: { immutableTags: true },
+        // Scans pushed images when the project has the Container Scanning API enabled.
+        vulnerabilityScanningConfig: { enablementConfig: 'INHERITED' },
+        cleanupPolicyDryRun: false,
+        // Keep policies win over delete policies. Only untagged versions are ever deleted, so a
+        // tag (and the digest behind it that staging and prod pin) stays. Caveat: children of
+        // multi-arch indexes are untagged; keep them within the recent versions or push
+        // single-platform images.
+        cleanupPolicies: [
+          { id: 'keep-recent-versions', action: 'KEEP', mostRecentVersions: { keepCount } },
+          { id: 'delete-old-untagged', action: 'DELETE', condition: { tagState: 'UNTAGGED', olderThan: `${untaggedMaxAgeSeconds}s` } },
+        ],
+      },
+      { parent: this },
+    );
 
     this.path = pulumi
       .all([this.repository.location, this.repository.project, this.repository.repositoryId])

@@ -53,19 +53,31 @@ export class WorkloadAccounts extends pulumi.ComponentResource {
     const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
     const plans = workloadAccountPlans(args.catalogue, args.stack, args.project, args.namespace);
     const emails = plans.map((plan) => {
-      const account = new gcp.serviceaccount.Account(`${name}-${plan.service}`, {
-        project: args.project,
-        accountId: plan.accountId,
-        displayName: `${plan.service} (${args.stack}) workload identity`,
-      }, child);
+      const account = new gcp.serviceaccount.Account(
+        `${name}-${plan.service}`,
+        {
+          project: args.project,
+          accountId: plan.accountId,
+          displayName: `${plan.service} (${args.stack}) workload identity`,
+        },
+        child,
+      );
       for (const role of plan.roles) {
-        new gcp.projects.IAMMember(`${name}-${plan.service}-${roleSlug(role)}`, { project: args.project, role, member: account.member }, child);
+        new gcp.projects.IAMMember(
+          `${name}-${plan.service}-${roleSlug(role)}`,
+          { project: args.project, role, member: account.member },
+          child,
+        );
       }
-      new gcp.serviceaccount.IAMMember(`${name}-${plan.service}-workload-identity`, {
-        serviceAccountId: account.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member: plan.member,
-      }, child);
+      new gcp.serviceaccount.IAMMember(
+        `${name}-${plan.service}-workload-identity`,
+        {
+          serviceAccountId: account.name,
+          role: 'roles/iam.workloadIdentityUser',
+          member: plan.member,
+        },
+        child,
+      );
       return account.email;
     });
     this.emails = pulumi.all(emails).apply((all) => Object.fromEntries(plans.map((p, i) => [p.service, all[i]])));

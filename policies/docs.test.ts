@@ -13,10 +13,19 @@ describe('docs/policies.md', () => {
   });
 
   it('has one heading per rule, the rule id, so a finding can link to #<id in lower case>', () => {
-    const headings = rulesReference(RULES).split('\n').filter((l) => l.startsWith('### ')).map((l) => l.slice(4));
+    const headings = rulesReference(RULES)
+      .split('\n')
+      .filter((l) => l.startsWith('### '))
+      .map((l) => l.slice(4));
     expect(headings).toEqual(RULES.map((r) => r.id));
     // GitHub's anchor of a heading: lower case, spaces to -, punctuation other than - and _ dropped.
-    for (const id of headings) expect(id.toLowerCase()).toBe(id.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-'));
+    for (const id of headings)
+      expect(id.toLowerCase()).toBe(
+        id
+          .toLowerCase()
+          .replace(/[^a-z0-9 _-]/g, '')
+          .replace(/ /g, '-'),
+      );
     for (const rule of RULES) expect(rulesReference(RULES)).toContain(`- fix: ${rule.fix.replace(/\s*\n\s*/g, ' ')}`);
   });
 

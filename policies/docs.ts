@@ -16,19 +16,27 @@ const inputOf = (r: Rule): string => (r.target === 'manifests' ? 'Kubernetes/Ist
 /** One heading per rule (GitHub anchors it as the id in lower case), in catalogue order, with a table of contents. */
 export function rulesReference(rules: readonly Rule[]): string {
   const groups = [...new Set(rules.map((r) => r.id.slice(0, 2)))];
-  const contents = groups.map((g) => `- ${g}: ${rules.filter((r) => r.id.startsWith(g)).map((r) => `[${r.id}](#${r.id.toLowerCase()})`).join(', ')}`);
-  const sections = rules.map((r) => [
-    `### ${r.id}`,
-    '',
-    oneLine(r.description),
-    '',
-    `- checks: ${inputOf(r)}`,
-    `- enforcement: ${r.enforcement}${r.enforcement === 'mandatory' ? ' (a violation fails the check)' : ' (reported only)'}`,
-    `- severity: ${r.severity}`,
-    `- catalogue: ${r.catalogue.join(', ')}`,
-    `- why: ${oneLine(r.why)}`,
-    `- fix: ${oneLine(r.fix)}`,
-  ].join('\n'));
+  const contents = groups.map(
+    (g) =>
+      `- ${g}: ${rules
+        .filter((r) => r.id.startsWith(g))
+        .map((r) => `[${r.id}](#${r.id.toLowerCase()})`)
+        .join(', ')}`,
+  );
+  const sections = rules.map((r) =>
+    [
+      `### ${r.id}`,
+      '',
+      oneLine(r.description),
+      '',
+      `- checks: ${inputOf(r)}`,
+      `- enforcement: ${r.enforcement}${r.enforcement === 'mandatory' ? ' (a violation fails the check)' : ' (reported only)'}`,
+      `- severity: ${r.severity}`,
+      `- catalogue: ${r.catalogue.join(', ')}`,
+      `- why: ${oneLine(r.why)}`,
+      `- fix: ${oneLine(r.fix)}`,
+    ].join('\n'),
+  );
   return [`${rules.length} rules.`, '', ...contents, '', sections.join('\n\n')].join('\n');
 }
 

@@ -11,26 +11,53 @@ import { thrown } from '../test/fixtures/thrown';
 
 // A rule that flags every Deployment named "bad", and an advisory twin.
 const noBad: ManifestRule = {
-  id: 'XX01-no-bad', description: 'no Deployment is called bad', why: 'tests', fix: 'rename it', severity: 'high', enforcement: 'mandatory', catalogue: [],
+  id: 'XX01-no-bad',
+  description: 'no Deployment is called bad',
+  why: 'tests',
+  fix: 'rename it',
+  severity: 'high',
+  enforcement: 'mandatory',
+  catalogue: [],
   target: 'manifests',
-  check: (ctx) => ctx.objects.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'bad').map((o) => ({ object: objectId(o), message: `name is "${o.metadata.name}"` })),
+  check: (ctx) =>
+    ctx.objects
+      .filter((o) => o.kind === 'Deployment' && o.metadata.name === 'bad')
+      .map((o) => ({ object: objectId(o), message: `name is "${o.metadata.name}"` })),
 };
 const advice: ManifestRule = { ...noBad, id: 'XX02-advice', enforcement: 'advisory' };
 const noPublicBucket: ResourceRule = {
-  id: 'XX03-no-public', description: 'no public bucket', why: 'tests', fix: 'make it private', severity: 'critical', enforcement: 'mandatory', catalogue: [],
+  id: 'XX03-no-public',
+  description: 'no public bucket',
+  why: 'tests',
+  fix: 'make it private',
+  severity: 'critical',
+  enforcement: 'mandatory',
+  catalogue: [],
   target: 'resources',
   check: (ctx) => ctx.resources.filter((r) => r.props.public === true).map((r) => ({ object: r.name, message: 'public is true' })),
 };
 
-const deployment = (name: string, namespace = 'shop'): ManifestObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } });
+const deployment = (name: string, namespace = 'shop'): ManifestObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+});
 const manifests = (...objects: ManifestObject[]) => ({ manifests: { objects, profile: 'dev' as const, allowedRegistries: [] } });
 const base = { environment: 'dev', exceptions: [] as PolicyException[], today: '2026-11-23' };
-const waiver = (over: Partial<PolicyException> = {}): PolicyException => ({ rule: 'XX01-no-bad', object: 'Deployment/shop/bad', environment: 'dev', reason: 'legacy name kept for a client', ...over });
+const waiver = (over: Partial<PolicyException> = {}): PolicyException => ({
+  rule: 'XX01-no-bad',
+  object: 'Deployment/shop/bad',
+  environment: 'dev',
+  reason: 'legacy name kept for a client',
+  ...over,
+});
 
 describe('evaluate', () => {
   it('reports a mandatory violation and fails', () => {
     const report = evaluate([noBad], manifests(deployment('bad'), deployment('good')), base);
-    expect(report.violations.map((v) => [v.rule.id, v.object, v.message])).toEqual([['XX01-no-bad', 'Deployment/shop/bad', 'name is "bad"']]);
+    expect(report.violations.map((v) => [v.rule.id, v.object, v.message])).toEqual([
+      ['XX01-no-bad', 'Deployment/shop/bad', 'name is "bad"'],
+    ]);
     expect(passed(report)).toBe(false);
     expect(blocking(report)).toHaveLength(1);
   });
@@ -49,11 +76,17 @@ describe('evaluate', () => {
 
   it('does not waive in another environment, or for another object', () => {
     expect(passed(evaluate([noBad], manifests(deployment('bad')), { ...base, exceptions: [waiver({ environment: 'prod' })] }))).toBe(false);
-    expect(passed(evaluate([noBad], manifests(deployment('bad')), { ...base, exceptions: [waiver({ object: 'Deployment/shop/other' })] }))).toBe(false);
+    expect(
+      passed(evaluate([noBad], manifests(deployment('bad')), { ...base, exceptions: [waiver({ object: 'Deployment/shop/other' })] })),
+    ).toBe(false);
   });
 
   it('applies a pr-* exception to every preview stack', () => {
-    const report = evaluate([noBad], manifests(deployment('bad')), { ...base, environment: 'pr-12', exceptions: [waiver({ environment: 'pr-*' })] });
+    const report = evaluate([noBad], manifests(deployment('bad')), {
+      ...base,
+      environment: 'pr-12',
+      exceptions: [waiver({ environment: 'pr-*' })],
+    });
     expect(passed(report)).toBe(true);
   });
 
@@ -65,7 +98,9 @@ describe('evaluate', () => {
   });
 
   it('still honours an exception on its expiry day', () => {
-    expect(passed(evaluate([noBad], manifests(deployment('bad')), { ...base, exceptions: [waiver({ expires: '2026-11-23' })] }))).toBe(true);
+    expect(passed(evaluate([noBad], manifests(deployment('bad')), { ...base, exceptions: [waiver({ expires: '2026-11-23' })] }))).toBe(
+      true,
+    );
   });
 
   it('reports an exception that matches nothing', () => {
@@ -77,30 +112,39 @@ describe('evaluate', () => {
   it('runs manifest rules on manifests and resource rules on resources only', () => {
     const onManifests = evaluate([noBad, noPublicBucket], manifests(deployment('bad')), base);
     expect(onManifests.rulesRun).toBe(1);
-    const onResources = evaluate([noBad, noPublicBucket], { resources: { resources: [{ type: 'gcp:storage/bucket:Bucket', name: 'b', props: { public: true } }], profile: 'dev' } }, base);
+    const onResources = evaluate(
+      [noBad, noPublicBucket],
+      { resources: { resources: [{ type: 'gcp:storage/bucket:Bucket', name: 'b', props: { public: true } }], profile: 'dev' } },
+      base,
+    );
     expect(onResources.violations.map((v) => v.object)).toEqual(['b']);
     // A manifest waiver is not "unused" in a run that only looked at infrastructure.
-    expect(evaluate([noBad, noPublicBucket], { resources: { resources: [], profile: 'dev' } }, { ...base, exceptions: [waiver()] }).unusedExceptions).toEqual([]);
+    expect(
+      evaluate([noBad, noPublicBucket], { resources: { resources: [], profile: 'dev' } }, { ...base, exceptions: [waiver()] })
+        .unusedExceptions,
+    ).toEqual([]);
   });
 });
 
 describe('formatReport', () => {
   it('groups by object and gives the fix, the waiver reason and the verdict', () => {
     const report = evaluate([noBad, advice], manifests(deployment('bad'), deployment('bad', 'other')), { ...base, exceptions: [waiver()] });
-    expect(formatReport(report, 'Check')).toBe([
-      'Check: FAIL (2 rules; 1 mandatory violations, 2 advisory, 1 waived)',
-      'Deployment/other/bad',
-      '  [FAIL] XX01-no-bad (high): name is "bad"',
-      '         fix: rename it',
-      '  [warn] XX02-advice (high): name is "bad"',
-      '         fix: rename it',
-      'Deployment/shop/bad',
-      '  [waived] XX01-no-bad (high): name is "bad"',
-      '         waived: legacy name kept for a client',
-      '  [warn] XX02-advice (high): name is "bad"',
-      '         fix: rename it',
-      '',
-    ].join('\n'));
+    expect(formatReport(report, 'Check')).toBe(
+      [
+        'Check: FAIL (2 rules; 1 mandatory violations, 2 advisory, 1 waived)',
+        'Deployment/other/bad',
+        '  [FAIL] XX01-no-bad (high): name is "bad"',
+        '         fix: rename it',
+        '  [warn] XX02-advice (high): name is "bad"',
+        '         fix: rename it',
+        'Deployment/shop/bad',
+        '  [waived] XX01-no-bad (high): name is "bad"',
+        '         waived: legacy name kept for a client',
+        '  [warn] XX02-advice (high): name is "bad"',
+        '         fix: rename it',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -117,7 +161,9 @@ describe('loadExceptions', () => {
   });
 
   it('reads a valid exception', () => {
-    const file = write('exceptions:\n  - rule: XX01-no-bad\n    object: Deployment/shop/bad\n    environment: dev\n    reason: legacy name kept for a client\n    expires: "2027-01-31"\n');
+    const file = write(
+      'exceptions:\n  - rule: XX01-no-bad\n    object: Deployment/shop/bad\n    environment: dev\n    reason: legacy name kept for a client\n    expires: "2027-01-31"\n',
+    );
     expect(loadExceptions(file, known)).toEqual([{ ...waiver(), expires: '2027-01-31' }]);
   });
 
@@ -148,7 +194,9 @@ describe('the CrossGuard pack', () => {
 
   it('turns each rule into a stack policy with its enforcement level', () => {
     expect(stackPolicies([noBad, advice, noPublicBucket], [], '2026-11-23').map((p) => [p.name, p.enforcementLevel])).toEqual([
-      ['xx01-no-bad', 'mandatory'], ['xx02-advice', 'advisory'], ['xx03-no-public', 'mandatory'],
+      ['xx01-no-bad', 'mandatory'],
+      ['xx02-advice', 'advisory'],
+      ['xx03-no-public', 'mandatory'],
     ]);
   });
 

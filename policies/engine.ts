@@ -41,9 +41,14 @@ export function evaluate(
   const violations: Violation[] = [];
   let rulesRun = 0;
   for (const rule of rules) {
-    const findings = rule.target === 'manifests'
-      ? (input.manifests === undefined ? undefined : rule.check(input.manifests))
-      : (input.resources === undefined ? undefined : rule.check(input.resources));
+    const findings =
+      rule.target === 'manifests'
+        ? input.manifests === undefined
+          ? undefined
+          : rule.check(input.manifests)
+        : input.resources === undefined
+          ? undefined
+          : rule.check(input.resources);
     if (findings === undefined) continue;
     rulesRun++;
     for (const f of findings) {
@@ -54,7 +59,9 @@ export function evaluate(
   }
   // An exception is "unused" only for the inputs that were checked: a manifest waiver is not
   // stale just because this run looked at infrastructure.
-  const checkedIds = new Set(rules.filter((r) => (r.target === 'manifests' ? input.manifests : input.resources) !== undefined).map((r) => r.id));
+  const checkedIds = new Set(
+    rules.filter((r) => (r.target === 'manifests' ? input.manifests : input.resources) !== undefined).map((r) => r.id),
+  );
   return {
     environment: options.environment,
     violations,

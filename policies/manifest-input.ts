@@ -52,23 +52,28 @@ function notAnObject(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'empty document';
   if (Array.isArray(value)) return 'a sequence, not a Kubernetes object';
   // Neither empty, nor a sequence, nor a mapping: a YAML scalar.
-  if (!isRecord(value)) return `a ${typeof value} (${JSON.stringify(`${value as string | number | boolean}`.slice(0, 40))}), not a Kubernetes object`;
+  if (!isRecord(value))
+    return `a ${typeof value} (${JSON.stringify(`${value as string | number | boolean}`.slice(0, 40))}), not a Kubernetes object`;
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || value.kind === '') {
     return 'no apiVersion and kind: not a Kubernetes object';
   }
   const what = `${value.kind} (${value.apiVersion})`;
   const metadata = value.metadata;
   if (!isRecord(metadata)) return `${what} has no metadata: not an object the API server stores (a kustomization or other tool's file)`;
-  if (typeof metadata.name !== 'string' || metadata.name === '') return `${what} has no metadata.name${typeof metadata.generateName === 'string' ? ' (generateName names it only when it is created)' : ''}`;
-  if (metadata.namespace !== undefined && (typeof metadata.namespace !== 'string' || metadata.namespace === '')) return `${what} ${metadata.name}: metadata.namespace ${JSON.stringify(metadata.namespace)} is not a name`;
+  if (typeof metadata.name !== 'string' || metadata.name === '')
+    return `${what} has no metadata.name${typeof metadata.generateName === 'string' ? ' (generateName names it only when it is created)' : ''}`;
+  if (metadata.namespace !== undefined && (typeof metadata.namespace !== 'string' || metadata.namespace === ''))
+    return `${what} ${metadata.name}: metadata.namespace ${JSON.stringify(metadata.namespace)} is not a name`;
   for (const field of ['labels', 'annotations'] as const) {
-    if (metadata[field] !== undefined && metadata[field] !== null && !isStringMap(metadata[field])) return `${what} ${metadata.name}: metadata.${field} is not a map of strings`;
+    if (metadata[field] !== undefined && metadata[field] !== null && !isStringMap(metadata[field]))
+      return `${what} ${metadata.name}: metadata.${field} is not a map of strings`;
   }
   return undefined;
 }
 
 /** `List` as kubectl writes it, and typed lists (`PodList`) as the API returns them. */
-const isList = (value: Record<string, unknown>): boolean => typeof value.kind === 'string' && /List$/.test(value.kind) && Array.isArray(value.items);
+const isList = (value: Record<string, unknown>): boolean =>
+  typeof value.kind === 'string' && /List$/.test(value.kind) && Array.isArray(value.items);
 
 const startLine = (node: Node | null | undefined, lines: LineCounter, fallback: number): number =>
   node?.range === undefined || node.range === null ? fallback : lines.linePos(node.range[0]).line;
@@ -92,14 +97,24 @@ export function parseManifestText(text: string, file: string, problems: Problem[
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
       const pos = lines.linePos(error.pos[0]);
-      problems.push({ where: `${file}:${pos.line}:${pos.col}`, field: `document ${document}`, problem: `is not valid YAML (${error.message.split('\n')[0].replace(/[:.]$/, '')})`, fix: FIX_YAML });
+      problems.push({
+        where: `${file}:${pos.line}:${pos.col}`,
+        field: `document ${document}`,
+        problem: `is not valid YAML (${error.message.split('\n')[0].replace(/[:.]$/, '')})`,
+        fix: FIX_YAML,
+      });
       return;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
-      problems.push({ where: `${file}:${docLine}`, field: `document ${document}`, problem: `cannot be read (${(error as Error).message.split('\n')[0]})`, fix: FIX_YAML });
+      problems.push({
+        where: `${file}:${docLine}`,
+        field: `document ${document}`,
+        problem: `cannot be read (${(error as Error).message.split('\n')[0]})`,
+        fix: FIX_YAML,
+      });
       return;
     }
     const at: SourceLocation = { file, document, line: docLine };
@@ -140,7 +155,8 @@ export function readManifestDirectory(dir: string, shown = dir): ManifestInput {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     assertNoProblems([{ where: shown, field: '--dir', value: shown, problem: 'is not a directory', fix }]);
   }
-  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  const files = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/.test(f) && !f.split(path.sep).some((part) => part.startsWith('.')))
     .sort(compare);
   const problems: Problem[] = [];
@@ -155,7 +171,12 @@ export function readManifestDirectory(dir: string, shown = dir): ManifestInput {
       if (!fs.statSync(full).isFile()) continue;
       text = fs.readFileSync(full, 'utf8');
     } catch (error) {
-      problems.push({ where, field: '(file)', problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, fix: 'make it readable, or move it out of the directory' });
+      problems.push({
+        where,
+        field: '(file)',
+        problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        fix: 'make it readable, or move it out of the directory',
+      });
       continue;
     }
     const input = parseManifestText(text, where, problems);

@@ -1,11 +1,23 @@
 import type { ManifestObject } from '../charts/schema';
 import {
-  DEFAULT_NAMESPACE, apiGroupOf, indexOf, labelSelectorMatches, labelsMatch, namespaceOf, selectsEveryPod, workloadOf, workloads, workloadsSelectedBy, type Workload,
+  DEFAULT_NAMESPACE,
+  apiGroupOf,
+  indexOf,
+  labelSelectorMatches,
+  labelsMatch,
+  namespaceOf,
+  selectsEveryPod,
+  workloadOf,
+  workloads,
+  workloadsSelectedBy,
+  type Workload,
 } from './objects';
 
 function deployment(ns: string | undefined, name: string, labels: Record<string, string>): ManifestObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, ...(ns !== undefined && { namespace: ns }) },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(ns !== undefined && { namespace: ns }) },
     spec: { template: { metadata: { labels, annotations: { a: 'b' } }, spec: { containers: [{ name: 'app' }] } } },
   };
 }
@@ -54,7 +66,9 @@ describe('workloadOf', () => {
 
   it('reads no pods from other kinds, nor from a template that is not a mapping', () => {
     expect(workloadOf({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: {} })).toBeUndefined();
-    expect(workloadOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: 'no' } } })).toBeUndefined();
+    expect(
+      workloadOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: 'no' } } }),
+    ).toBeUndefined();
   });
 
   it("gives a Deployment's template metadata as the pod metadata, and default as its namespace", () => {
@@ -105,7 +119,10 @@ describe('the per-run index', () => {
     ['a label no pod has', { matchLabels: { app: 'nothing' } }],
     ['an empty selector (every pod)', {}],
     ['In', { matchExpressions: [{ key: 'version', operator: 'In', values: ['v2'] }] }],
-    ['NotIn with matchLabels', { matchLabels: { tier: 'front' }, matchExpressions: [{ key: 'version', operator: 'NotIn', values: ['v1'] }] }],
+    [
+      'NotIn with matchLabels',
+      { matchLabels: { tier: 'front' }, matchExpressions: [{ key: 'version', operator: 'NotIn', values: ['v1'] }] },
+    ],
     ['Exists', { matchExpressions: [{ key: 'version', operator: 'Exists' }] }],
     ['DoesNotExist', { matchExpressions: [{ key: 'version', operator: 'DoesNotExist' }] }],
     ['a YAML number', { matchLabels: { version: 1 } }],
@@ -124,13 +141,11 @@ describe('the per-run index', () => {
     expect(selectsEveryPod(selector)).toBe(index.workloads.every((w) => labelSelectorMatches(selector, w.podLabels)));
   });
 
-  it.each([
-    [{ app: 'web' }],
-    [{ app: 'web', version: 'v1' }],
-    [{}],
-    [{ app: 'none' }],
-  ])('selects with a map selector in every namespace exactly what a scan selects: %j', (selector) => {
-    const scanned = index.workloads.filter((w) => labelsMatch(selector, w.podLabels));
-    expect(ids(index.selectWorkloads(undefined, selector, (w) => labelsMatch(selector, w.podLabels)))).toEqual(ids(scanned));
-  });
+  it.each([[{ app: 'web' }], [{ app: 'web', version: 'v1' }], [{}], [{ app: 'none' }]])(
+    'selects with a map selector in every namespace exactly what a scan selects: %j',
+    (selector) => {
+      const scanned = index.workloads.filter((w) => labelsMatch(selector, w.podLabels));
+      expect(ids(index.selectWorkloads(undefined, selector, (w) => labelsMatch(selector, w.podLabels)))).toEqual(ids(scanned));
+    },
+  );
 });

@@ -53,12 +53,18 @@ export function valueAt(value: unknown, path: readonly string[]): unknown {
 
 /** A label map; YAML scalars (`inject: true`) are compared as the strings Kubernetes would need. */
 export function labelMap(v: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(obj(v)).filter(([, x]) => ['string', 'number', 'boolean'].includes(typeof x)).map(([k, x]) => [k, String(x)]));
+  return Object.fromEntries(
+    Object.entries(obj(v))
+      .filter(([, x]) => ['string', 'number', 'boolean'].includes(typeof x))
+      .map(([k, x]) => [k, String(x)]),
+  );
 }
 
 /** `k=v,k=v`, or `''` for no labels. */
 export function formatLabels(labels: Readonly<Record<string, unknown>>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${show(v)}`).join(',');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${show(v)}`)
+    .join(',');
 }
 
 /** `k=v,k=v`, or `{}` for no labels. */
@@ -112,11 +118,16 @@ export function labelSelectorMatches(selector: unknown, labels: Readonly<Record<
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     const values = Array.isArray(e.values) ? e.values.map(String) : [];
     switch (e.operator) {
-      case 'In': return has && values.includes(labels[key]);
-      case 'NotIn': return !has || !values.includes(labels[key]);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return false;
+      case 'In':
+        return has && values.includes(labels[key]);
+      case 'NotIn':
+        return !has || !values.includes(labels[key]);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false;
     }
   });
 }
@@ -243,7 +254,11 @@ export interface ObjectIndex {
    * (or of every namespace when undefined). `required` are pairs every match has (a selector's
    * matchLabels): the candidates are looked up by the rarest of them, not scanned.
    */
-  selectWorkloads(namespace: string | undefined, required: Readonly<Record<string, unknown>>, matches: (w: Workload) => boolean): Workload[];
+  selectWorkloads(
+    namespace: string | undefined,
+    required: Readonly<Record<string, unknown>>,
+    matches: (w: Workload) => boolean,
+  ): Workload[];
 }
 
 const ALL_NAMESPACES = '\u0000all';
@@ -288,7 +303,7 @@ function buildIndex(objects: readonly ManifestObject[]): ObjectIndex {
     find: (kind, namespace, name) => byName.get(`${kind}\u0000${namespace}\u0000${name}`),
     workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
     selectWorkloads: (namespace, required, matches) => {
-      let candidates: readonly Workload[] = namespace === undefined ? all : byNamespace.get(namespace) ?? [];
+      let candidates: readonly Workload[] = namespace === undefined ? all : (byNamespace.get(namespace) ?? []);
       for (const [k, v] of Object.entries(required)) {
         const bucket = byLabel.get(bucketKey(namespace ?? ALL_NAMESPACES, k, v)) ?? [];
         if (bucket.length < candidates.length) candidates = bucket;
@@ -333,7 +348,9 @@ export function perRun<T>(build: (index: ObjectIndex) => T): (index: ObjectIndex
   };
 }
 
-const namespaceLabelMaps = perRun((index) => new Map(index.ofKind('Namespace', '').map((n) => [n.metadata.name, labelMap(n.metadata.labels)])));
+const namespaceLabelMaps = perRun(
+  (index) => new Map(index.ofKind('Namespace', '').map((n) => [n.metadata.name, labelMap(n.metadata.labels)])),
+);
 
 /**
  * The labels a namespaceSelector sees on a namespace: those of its Namespace in the set, plus

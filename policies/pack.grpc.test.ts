@@ -14,7 +14,14 @@ import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Struct, type JavaScriptValue } from 'google-protobuf/google/protobuf/struct_pb';
 import * as ts from 'typescript';
 import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
-import { AnalyzeStackRequest, AnalyzerResource, AnalyzerResourceOptions, EnforcementLevel, type AnalyzeResponse, type AnalyzerInfo } from '@pulumi/pulumi/proto/analyzer_pb';
+import {
+  AnalyzeStackRequest,
+  AnalyzerResource,
+  AnalyzerResourceOptions,
+  EnforcementLevel,
+  type AnalyzeResponse,
+  type AnalyzerInfo,
+} from '@pulumi/pulumi/proto/analyzer_pb';
 import { policyPackLaunch } from '../test/language-host';
 import { RULES } from './catalogue';
 
@@ -31,7 +38,9 @@ beforeAll(async () => {
   // TS_NODE_CACHE=false: ts-node's disk cache returns an earlier output without type-checking it.
   const env = { ...process.env, ...launch.env, TS_NODE_CACHE: 'false', PLATFORM_ENVIRONMENT: 'prod' };
   pack = spawn(process.execPath, [...launch.args], { cwd: launch.cwd, env });
-  pack.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  pack.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     pack.stdout?.on('data', (d: Buffer) => {
@@ -81,11 +90,14 @@ describe('the CrossGuard policy pack', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's tsutils is an internal module, read as the runner reads it
     const tsutils = require('@pulumi/pulumi/tsutils') as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
     const own = tsutils.loadTypeScriptCompilerOptions(path.join(__dirname, 'tsconfig.json'));
-    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: Record<string, unknown> };
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
+      compilerOptions: Record<string, unknown>;
+    };
     for (const key of ['target', 'module', 'moduleResolution']) expect([key, own[key]]).toEqual([key, root.compilerOptions[key]]);
     // What ts-node reads from the file, extends resolved: the repo's options.
     const parsed = (file: string): ts.CompilerOptions => {
-      const { configFilePath: _ignored, ...options } = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })?.options ?? {};
+      const { configFilePath: _ignored, ...options } =
+        ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })?.options ?? {};
       return options;
     };
     expect(parsed(path.join(__dirname, 'tsconfig.json'))).toEqual(parsed(path.join(ROOT, 'tsconfig.json')));
@@ -104,16 +116,26 @@ describe('the CrossGuard policy pack', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'shop' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { privileged: true } }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { privileged: true } }] },
+        },
+      },
     };
     const firewall = { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0'], allows: [{ protocol: 'tcp', ports: ['22'] }] };
     const response = await analyzeStack([
       resource('kubernetes:apps/v1:Deployment', 'web', deployment),
       resource('gcp:compute/firewall:Firewall', 'ssh', firewall),
     ]);
-    const diagnostics = response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
+    const diagnostics = response
+      .getDiagnosticsList()
+      .map((d) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
     expect(diagnostics).toContainEqual(expect.objectContaining({ policy: 'ps02-privileged', level: EnforcementLevel.MANDATORY }));
-    expect(diagnostics.find((d) => d.policy === 'ps02-privileged')?.message).toContain('Deployment/shop/web: container "web": securityContext.privileged is true. Fix: ');
+    expect(diagnostics.find((d) => d.policy === 'ps02-privileged')?.message).toContain(
+      'Deployment/shop/web: container "web": securityContext.privileged is true. Fix: ',
+    );
     expect(diagnostics).toContainEqual(expect.objectContaining({ policy: 'gk11-firewall-not-open' }));
     // PLATFORM_ENVIRONMENT=prod: the profile rules of prod apply (digests), from Pulumi.prod.yaml.
     expect(diagnostics.map((d) => d.policy)).toContain('im01-image-digest');
@@ -122,7 +144,13 @@ describe('the CrossGuard policy pack', () => {
   });
 
   it('finds nothing to report on a compliant stack', async () => {
-    const response = await analyzeStack([resource('gcp:compute/firewall:Firewall', 'lb', { direction: 'INGRESS', sourceRanges: ['35.191.0.0/16', '130.211.0.0/22'], allows: [{ protocol: 'tcp', ports: ['8443'] }] })]);
+    const response = await analyzeStack([
+      resource('gcp:compute/firewall:Firewall', 'lb', {
+        direction: 'INGRESS',
+        sourceRanges: ['35.191.0.0/16', '130.211.0.0/22'],
+        allows: [{ protocol: 'tcp', ports: ['8443'] }],
+      }),
+    ]);
     expect(response.getDiagnosticsList().map((d) => d.getPolicyname())).toEqual([]);
   });
 });

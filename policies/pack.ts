@@ -25,7 +25,9 @@ export interface PackSettings {
 }
 
 /** Where the environment's platform objects live, from its stack file (dev's for `pr-<N>`). */
-function platformSettings(environment: string): Pick<ReturnType<typeof loadEnvironment>, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'> {
+function platformSettings(
+  environment: string,
+): Pick<ReturnType<typeof loadEnvironment>, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'> {
   return stackSettings(environment);
 }
 
@@ -62,7 +64,13 @@ export function packSettings(config: Partial<PackSettings>, env: NodeJS.ProcessE
 /** Kubernetes resources as manifest objects (their inputs are the manifests). */
 export function manifestsOf(resources: readonly { type: string; props: Record<string, unknown> }[]): ManifestObject[] {
   return resources
-    .filter((r) => r.type.startsWith('kubernetes:') && !r.type.startsWith('kubernetes:helm') && !r.type.startsWith('kubernetes:yaml') && typeof r.props.kind === 'string')
+    .filter(
+      (r) =>
+        r.type.startsWith('kubernetes:') &&
+        !r.type.startsWith('kubernetes:helm') &&
+        !r.type.startsWith('kubernetes:yaml') &&
+        typeof r.props.kind === 'string',
+    )
     .map((r) => r.props as unknown as ManifestObject);
 }
 
@@ -82,10 +90,15 @@ export function stackPolicies(rules: readonly Rule[], exceptions: readonly Polic
     configSchema: CONFIG_SCHEMA,
     validateStack: (args, reportViolation) => {
       const settings = packSettings(args.getConfig<Partial<PackSettings>>());
-      const resources = args.resources.map((r: CrossGuardResource) => ({ type: r.type, name: r.name, props: r.props as Record<string, unknown> }));
-      const input = rule.target === 'manifests'
-        ? { manifests: environmentContext(manifestsOf(resources), platformSettings(settings.environment), settings) }
-        : { resources: { resources: gcpResourcesOf(resources), profile: settings.profile } };
+      const resources = args.resources.map((r: CrossGuardResource) => ({
+        type: r.type,
+        name: r.name,
+        props: r.props as Record<string, unknown>,
+      }));
+      const input =
+        rule.target === 'manifests'
+          ? { manifests: environmentContext(manifestsOf(resources), platformSettings(settings.environment), settings) }
+          : { resources: { resources: gcpResourcesOf(resources), profile: settings.profile } };
       const report = evaluate([rule], input, { environment: settings.environment, exceptions, today });
       for (const v of report.violations) {
         if (v.waivedBy === undefined) reportViolation(`${v.object}: ${v.message}. Fix: ${rule.fix}`);

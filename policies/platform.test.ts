@@ -15,7 +15,11 @@ const route: ManifestObject = {
 describe('environmentContext', () => {
   it('adds the edge Gateway the routes bind to and its Secret, and names them as the platform objects', () => {
     const ctx = environmentContext([route], ENV, SETTINGS);
-    expect(ctx.objects.map(objectId)).toEqual(['Secret/istio-ingress/edge-tls', 'Gateway/istio-ingress/edge', 'VirtualService/shop/shop-public']);
+    expect(ctx.objects.map(objectId)).toEqual([
+      'Secret/istio-ingress/edge-tls',
+      'Gateway/istio-ingress/edge',
+      'VirtualService/shop/shop-public',
+    ]);
     expect(ctx.platformObjects).toEqual([edgeTlsSecret(ENV), edgeGateway(ENV)]);
     expect(ctx).toMatchObject(SETTINGS);
   });

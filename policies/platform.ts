@@ -34,7 +34,9 @@ export function environmentContext(
  * synthesizes it (same apiVersion, id and spec): only then do its documented exceptions apply.
  */
 export function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boolean {
-  return (ctx.platformObjects ?? []).some((p) => p.apiVersion === o.apiVersion && objectId(p) === objectId(o) && isDeepStrictEqual(p.spec, o.spec));
+  return (ctx.platformObjects ?? []).some(
+    (p) => p.apiVersion === o.apiVersion && objectId(p) === objectId(o) && isDeepStrictEqual(p.spec, o.spec),
+  );
 }
 
 /**
@@ -42,7 +44,15 @@ export function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boole
  * (same id and type as a platform Secret, and only the keys of that type): its data is in
  * the encrypted Pulumi state and the cluster, never in a committed manifest.
  */
-export function isPlatformGeneratedSecret(ctx: ManifestContext, s: ManifestObject, keys: readonly string[], allowedKeys: readonly string[]): boolean {
-  return (ctx.platformObjects ?? []).some((p) => p.kind === 'Secret' && p.apiVersion === s.apiVersion && objectId(p) === objectId(s) && p.type === s.type)
-    && keys.every((k) => allowedKeys.includes(k));
+export function isPlatformGeneratedSecret(
+  ctx: ManifestContext,
+  s: ManifestObject,
+  keys: readonly string[],
+  allowedKeys: readonly string[],
+): boolean {
+  return (
+    (ctx.platformObjects ?? []).some(
+      (p) => p.kind === 'Secret' && p.apiVersion === s.apiVersion && objectId(p) === objectId(s) && p.type === s.type,
+    ) && keys.every((k) => allowedKeys.includes(k))
+  );
 }

@@ -47,18 +47,28 @@ export function formatReport(report: Report, title: string, input: Pick<PolicyCh
     for (const v of byObject.get(object) ?? []) {
       const tag = v.waivedBy !== undefined ? 'waived' : v.rule.enforcement === 'mandatory' ? 'FAIL' : 'warn';
       lines.push(`  [${tag}] ${v.rule.id} (${v.rule.severity}): ${v.message}`);
-      lines.push(v.waivedBy !== undefined ? `         waived: ${v.waivedBy.reason}${v.waivedBy.expires ? ` (until ${v.waivedBy.expires})` : ''}` : `         fix: ${v.rule.fix}`);
+      lines.push(
+        v.waivedBy !== undefined
+          ? `         waived: ${v.waivedBy.reason}${v.waivedBy.expires ? ` (until ${v.waivedBy.expires})` : ''}`
+          : `         fix: ${v.rule.fix}`,
+      );
     }
   }
-  for (const e of report.expiredExceptions) lines.push(`[FAIL] exception for ${e.rule} on ${e.object} expired on ${e.expires}: fix the object or renew the exception with a new reason`);
-  for (const e of report.unusedExceptions) lines.push(`[warn] exception for ${e.rule} on ${e.object} (${e.environment}) matched nothing: delete it`);
+  for (const e of report.expiredExceptions)
+    lines.push(
+      `[FAIL] exception for ${e.rule} on ${e.object} expired on ${e.expires}: fix the object or renew the exception with a new reason`,
+    );
+  for (const e of report.unusedExceptions)
+    lines.push(`[warn] exception for ${e.rule} on ${e.object} (${e.environment}) matched nothing: delete it`);
   const notes = input.notes ?? [];
   if (notes.length > 0) {
     lines.push(`Skipped ${notes.length} document${notes.length === 1 ? '' : 's'} (not checked):`);
     for (const n of notes) lines.push(`  ${describeLocation(n.at)}: ${n.note}`);
   }
   const c = counts(report);
-  lines.unshift(`${title}: ${verdictOf(report)} (${report.rulesRun} rules; ${c.mandatory} mandatory violations, ${c.advisory} advisory, ${c.waived} waived)`);
+  lines.unshift(
+    `${title}: ${verdictOf(report)} (${report.rulesRun} rules; ${c.mandatory} mandatory violations, ${c.advisory} advisory, ${c.waived} waived)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -116,9 +126,20 @@ export interface JsonReport {
   readonly checks: readonly JsonCheck[];
 }
 
-const jsonLocation = (l: SourceLocation): JsonLocation => ({ file: l.file, line: l.line, document: l.document, ...(l.item !== undefined && { item: l.item }) });
+const jsonLocation = (l: SourceLocation): JsonLocation => ({
+  file: l.file,
+  line: l.line,
+  document: l.document,
+  ...(l.item !== undefined && { item: l.item }),
+});
 
-const jsonException = (e: PolicyException): JsonException => ({ rule: e.rule, object: e.object, environment: e.environment, reason: e.reason, expires: e.expires ?? null });
+const jsonException = (e: PolicyException): JsonException => ({
+  rule: e.rule,
+  object: e.object,
+  environment: e.environment,
+  reason: e.reason,
+  expires: e.expires ?? null,
+});
 
 export function jsonReport(checks: readonly PolicyCheck[]): JsonReport {
   return {

@@ -33,7 +33,9 @@ type Level = 'error' | 'warning' | 'note';
  * the rule and the object (not the line: an object that moves in its file is the same finding).
  */
 export const FINGERPRINT = 'platformPolicyFinding/v1';
-const fingerprint = (...parts: string[]): Record<string, string> => ({ [FINGERPRINT]: createHash('sha256').update(parts.join('\n')).digest('hex') });
+const fingerprint = (...parts: string[]): Record<string, string> => ({
+  [FINGERPRINT]: createHash('sha256').update(parts.join('\n')).digest('hex'),
+});
 const levelOf = (rule: RuleInfo): Level => (rule.enforcement === 'mandatory' ? 'error' : 'warning');
 
 /** The SARIF types this module writes (a subset of the schema's). */
@@ -80,11 +82,20 @@ function ruleDescriptor(rule: RuleInfo, docsUrl: string) {
     help: { text: `Fix: ${rule.fix}`, markdown: `**Why:** ${rule.why}\n\n**Fix:** ${rule.fix}` },
     helpUri: `${docsUrl}#${ruleAnchor(rule.id)}`,
     defaultConfiguration: { level: levelOf(rule) },
-    properties: { tags: ['security', 'kubernetes-policy', ...rule.catalogue], precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.severity], enforcement: rule.enforcement, severity: rule.severity },
+    properties: {
+      tags: ['security', 'kubernetes-policy', ...rule.catalogue],
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+      enforcement: rule.enforcement,
+      severity: rule.severity,
+    },
   };
 }
 
-const physical = (uri: string, line?: number): SarifLocation['physicalLocation'] => ({ artifactLocation: { uri }, ...(line !== undefined && { region: { startLine: line } }) });
+const physical = (uri: string, line?: number): SarifLocation['physicalLocation'] => ({
+  artifactLocation: { uri },
+  ...(line !== undefined && { region: { startLine: line } }),
+});
 
 function violationLocations(v: Violation, known: readonly SourceLocation[], fallback: string): SarifLocation[] {
   const logicalLocations = [{ fullyQualifiedName: v.object, kind: 'resource' }];
@@ -97,7 +108,11 @@ function exceptionResult(e: PolicyException, expired: boolean, file: string, ind
     ? `the exception for ${e.rule} on ${e.object} (${e.environment}) expired on ${e.expires}: it waives nothing any more. Fix the object or renew the exception with a new reason.`
     : `the exception for ${e.rule} on ${e.object} (${e.environment}) matched nothing: delete it.`;
   return {
-    ruleId: e.rule, ...(index.has(e.rule) && { ruleIndex: index.get(e.rule) }), level: expired ? 'error' : 'note', message: { text }, locations: [{ physicalLocation: physical(file) }],
+    ruleId: e.rule,
+    ...(index.has(e.rule) && { ruleIndex: index.get(e.rule) }),
+    level: expired ? 'error' : 'note',
+    message: { text },
+    locations: [{ physicalLocation: physical(file) }],
     partialFingerprints: fingerprint(e.rule, e.object, e.environment, expired ? 'expired' : 'unused'),
   };
 }
@@ -121,7 +136,9 @@ export function sarifLog(checks: readonly PolicyCheck[], options: SarifOptions):
         level: levelOf(v.rule),
         message: { text: `${v.object}: ${v.message}. Fix: ${v.rule.fix}` },
         locations: violationLocations(v, check.locations?.get(v.object) ?? [], fallback),
-        ...(v.waivedBy !== undefined && { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: v.waivedBy.reason }] }),
+        ...(v.waivedBy !== undefined && {
+          suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: v.waivedBy.reason }],
+        }),
         partialFingerprints: fingerprint(v.rule.id, v.object, v.message),
       }));
       results.push(...check.report.expiredExceptions.map((e) => exceptionResult(e, true, options.exceptionsFile, index)));
@@ -129,18 +146,21 @@ export function sarifLog(checks: readonly PolicyCheck[], options: SarifOptions):
       return {
         tool: { driver: { name: TOOL_NAME, informationUri: options.docsUrl, rules: rules.map((r) => ruleDescriptor(r, options.docsUrl)) } },
         automationDetails: { id: `policy/${check.report.environment}/${check.target}/`, description: { text: check.title } },
-        invocations: [{
-          executionSuccessful: true,
-          toolExecutionNotifications: (check.notes ?? []).map((note) => ({
-            level: 'note',
-            message: { text: `skipped (not checked): ${note.note}` },
-            locations: [{ physicalLocation: physical(note.at.file, note.at.line) }],
-          })),
-        }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: (check.notes ?? []).map((note) => ({
+              level: 'note',
+              message: { text: `skipped (not checked): ${note.note}` },
+              locations: [{ physicalLocation: physical(note.at.file, note.at.line) }],
+            })),
+          },
+        ],
         results,
       };
     }),
   };
 }
 
-export const formatSarif = (checks: readonly PolicyCheck[], options: SarifOptions): string => `${JSON.stringify(sarifLog(checks, options), null, 2)}\n`;
+export const formatSarif = (checks: readonly PolicyCheck[], options: SarifOptions): string =>
+  `${JSON.stringify(sarifLog(checks, options), null, 2)}\n`;

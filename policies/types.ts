@@ -74,5 +74,7 @@ export type Rule = ManifestRule | ResourceRule;
 
 /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped objects). */
 export function objectId(obj: ManifestObject): string {
-  return obj.metadata.namespace === undefined ? `${obj.kind}/${obj.metadata.name}` : `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`;
+  return obj.metadata.namespace === undefined
+    ? `${obj.kind}/${obj.metadata.name}`
+    : `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`;
 }

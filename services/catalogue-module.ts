@@ -17,14 +17,30 @@ export function loadCatalogue(modulePath: string, root: string, load: ModuleLoad
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(resolved)) {
-      assertNoProblems([{ where: modulePath, field: '--catalogue', value: modulePath, problem: 'is not a module that can be loaded', fix: 'pass the path of a .ts file (or directory with index.ts) that exports a catalogue' }]);
+      assertNoProblems([
+        {
+          where: modulePath,
+          field: '--catalogue',
+          value: modulePath,
+          problem: 'is not a module that can be loaded',
+          fix: 'pass the path of a .ts file (or directory with index.ts) that exports a catalogue',
+        },
+      ]);
     }
     if (error instanceof ValidationError) throw error;
     throw new ValidationError([importProblem(error, modulePath, root)], 'the catalogue module does not load');
   }
   const catalogue = mod.catalogue ?? mod.default;
   if (typeof catalogue !== 'object' || catalogue === null || !Array.isArray((catalogue as Catalogue).services)) {
-    assertNoProblems([{ where: modulePath, field: 'exports', value: Object.keys(mod), problem: 'include no catalogue (a default export or one named "catalogue")', fix: "export default defineCatalogue('name', [defineService({...}), ...])" }]);
+    assertNoProblems([
+      {
+        where: modulePath,
+        field: 'exports',
+        value: Object.keys(mod),
+        problem: 'include no catalogue (a default export or one named "catalogue")',
+        fix: "export default defineCatalogue('name', [defineService({...}), ...])",
+      },
+    ]);
   }
   const found = catalogue as Catalogue;
   // A catalogue written without defineCatalogue is still named by its file in messages.
@@ -48,7 +64,11 @@ interface Located {
  */
 function locate(error: unknown, root: string): Located | undefined {
   // ts-node names files relative to the working directory; the others give absolute paths.
-  const rel = (file: string) => path.relative(root, path.resolve(file.startsWith('file://') ? new URL(file).pathname : file)).split(path.sep).join('/');
+  const rel = (file: string) =>
+    path
+      .relative(root, path.resolve(file.startsWith('file://') ? new URL(file).pathname : file))
+      .split(path.sep)
+      .join('/');
   const message = error instanceof Error ? error.message : String(error);
   const esbuild = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message);
   if (esbuild !== null) return { at: `${rel(esbuild[1])}:${esbuild[2]}:${esbuild[3]}`, syntax: true, text: `SyntaxError: ${esbuild[4]}` };
@@ -74,9 +94,27 @@ function firstLine(error: unknown): string {
 export function importProblem(error: unknown, modulePath: string, root: string): Problem {
   const found = locate(error, root);
   if (found === undefined) {
-    return { where: modulePath, field: 'import', value: firstLine(error), problem: 'fails', fix: `run the module alone to see where: npx tsx ${modulePath}` };
+    return {
+      where: modulePath,
+      field: 'import',
+      value: firstLine(error),
+      problem: 'fails',
+      fix: `run the module alone to see where: npx tsx ${modulePath}`,
+    };
   }
   return found.syntax
-    ? { where: modulePath, field: 'import', value: found.text, problem: `fails: a syntax error at ${found.at}`, fix: `correct the code at ${found.at} (npm run typecheck lists every error)` }
-    : { where: modulePath, field: 'import', value: found.text, problem: `fails: the code at ${found.at} throws while the catalogue loads`, fix: `correct the code at ${found.at}; loading a catalogue runs every module it imports` };
+    ? {
+        where: modulePath,
+        field: 'import',
+        value: found.text,
+        problem: `fails: a syntax error at ${found.at}`,
+        fix: `correct the code at ${found.at} (npm run typecheck lists every error)`,
+      }
+    : {
+        where: modulePath,
+        field: 'import',
+        value: found.text,
+        problem: `fails: the code at ${found.at} throws while the catalogue loads`,
+        fix: `correct the code at ${found.at}; loading a catalogue runs every module it imports`,
+      };
 }

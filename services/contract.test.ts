@@ -89,7 +89,11 @@ describe("runAsUser: Istio's sidecar UID", () => {
     expect(ISTIO_PROXY_UID).toBe(1337);
     expect(template).toContain(`runAsUser: {{ .ProxyUID | default "${ISTIO_PROXY_UID}" }}`);
     expect(template).toContain(`runAsGroup: {{ .ProxyGID | default "${ISTIO_PROXY_UID}" }}`);
-    expect(template).toMatch(new RegExp(`- "-u"\\n\\s+- \\{\\{ if \\$tproxy \\}\\} "${ISTIO_PROXY_UID}" \\{\\{ else \\}\\} \\{\\{ .ProxyUID \\| default "${ISTIO_PROXY_UID}"`));
+    expect(template).toMatch(
+      new RegExp(
+        `- "-u"\\n\\s+- \\{\\{ if \\$tproxy \\}\\} "${ISTIO_PROXY_UID}" \\{\\{ else \\}\\} \\{\\{ .ProxyUID \\| default "${ISTIO_PROXY_UID}"`,
+      ),
+    );
   });
 
   it('rejects runAsUser: 1337', () => {
@@ -174,18 +178,27 @@ describe('a catalogue module that does not load', () => {
   };
 
   it('throws on import: the module, the first line of the error, where, and the fix', () => {
-    write('service.ts', `import { defineService } from '${DEFINE}';\nconst versions: any = undefined;\nexport default defineService({ name: 'a', description: 'd', owner: 'o', port: 1, versions: versions.map((v: unknown) => v) });\n`);
-    const module = write('index.ts', `import { defineCatalogue } from '${DEFINE}';\nimport a from './service';\nexport default defineCatalogue('shop', [a]);\n`);
+    write(
+      'service.ts',
+      `import { defineService } from '${DEFINE}';\nconst versions: any = undefined;\nexport default defineService({ name: 'a', description: 'd', owner: 'o', port: 1, versions: versions.map((v: unknown) => v) });\n`,
+    );
+    const module = write(
+      'index.ts',
+      `import { defineCatalogue } from '${DEFINE}';\nimport a from './service';\nexport default defineCatalogue('shop', [a]);\n`,
+    );
     expect(failure(module)).toBe(
       'the catalogue module does not load:\n' +
-        "  - index.ts: import \"TypeError: Cannot read properties of undefined (reading 'map')\" fails: the code at service.ts:3:101 throws while the catalogue loads. " +
+        '  - index.ts: import "TypeError: Cannot read properties of undefined (reading \'map\')" fails: the code at service.ts:3:101 throws while the catalogue loads. ' +
         'Fix: correct the code at service.ts:3:101; loading a catalogue runs every module it imports',
     );
   });
 
   it('has a syntax error: npm run synth reports it as tsx (esbuild) does, without a stack trace', async () => {
     // The one spawn: jest's own transform accepts this file, tsx's esbuild does not.
-    const module = write('index.ts', `import { defineCatalogue } from '${DEFINE}';\nexport default defineCatalogue('shop', [\n  { spec: { name: 'a' } ,,\n]);\n`);
+    const module = write(
+      'index.ts',
+      `import { defineCatalogue } from '${DEFINE}';\nexport default defineCatalogue('shop', [\n  { spec: { name: 'a' } ,,\n]);\n`,
+    );
     const result = await spawnTsx('cli/synth.ts', ['--env', 'dev', '--out', dir, '--catalogue', path.join(dir, module)], { cwd: dir });
     const shown = path.relative(ROOT, path.join(dir, module));
     expect(result).toEqual({
@@ -203,12 +216,21 @@ describe('a catalogue module that does not load', () => {
     // host)), message "⨯ Unable to compile TypeScript:\n" + that text, file names relative to
     // the working directory; the diagnostics here come from the real compiler.
     const file = path.join(dir, 'index.ts');
-    const { diagnostics = [] } = ts.transpileModule("export default defineCatalogue('shop', [,,;\n", { fileName: file, reportDiagnostics: true });
-    const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' });
+    const { diagnostics = [] } = ts.transpileModule("export default defineCatalogue('shop', [,,;\n", {
+      fileName: file,
+      reportDiagnostics: true,
+    });
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => process.cwd(),
+      getNewLine: () => '\n',
+    });
     const tsError = Object.assign(new Error(`\u2A2F Unable to compile TypeScript:\n${text}`), { name: 'TSError' });
-    expect(failure('index.ts', () => {
-      throw tsError;
-    })).toBe(
+    expect(
+      failure('index.ts', () => {
+        throw tsError;
+      }),
+    ).toBe(
       'the catalogue module does not load:\n' +
         '  - index.ts: import "TS1137: Expression or comma expected." fails: a syntax error at index.ts:1:43. ' +
         'Fix: correct the code at index.ts:1:43 (npm run typecheck lists every error)',

@@ -44,10 +44,7 @@ export function cpuTargetFor(spec: ServiceSpec): number {
   return spec.replicas?.cpuTargetPercent ?? DEFAULT_CPU_TARGET_PERCENT;
 }
 
-export function resourcesFor(
-  spec: ServiceSpec,
-  defaultTier: ResourceTier,
-): { requests: ResourceAmounts; limits: ResourceAmounts } {
+export function resourcesFor(spec: ServiceSpec, defaultTier: ResourceTier): { requests: ResourceAmounts; limits: ResourceAmounts } {
   const tier = RESOURCE_TIERS[spec.resources?.tier ?? defaultTier];
   return {
     requests: { ...tier.requests, ...spec.resources?.requests },

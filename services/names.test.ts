@@ -4,7 +4,10 @@ import { DNS1035_LABEL_FMT, DNS1123_LABEL_FMT, DNS_LABEL_MAX_LENGTH, isDNS1035La
 
 // The same vendored constants charts/apiserver/k8s/primitives.upstream.test.ts pins.
 const TAG = 'v0.35.7';
-const constants = JSON.parse(readFileSync(join(__dirname, '../vendor/kubernetes/apimachinery', TAG, 'constants.json'), 'utf8')) as Record<string, Record<string, string>>;
+const constants = JSON.parse(readFileSync(join(__dirname, '../vendor/kubernetes/apimachinery', TAG, 'constants.json'), 'utf8')) as Record<
+  string,
+  Record<string, string>
+>;
 const VALIDATION = constants['pkg/util/validation/validation.go'];
 
 describe(`services/names.ts agrees with apimachinery ${TAG}`, () => {

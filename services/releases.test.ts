@@ -11,19 +11,24 @@ import { thrown } from '../test/fixtures/thrown';
 const ROOT = path.resolve(__dirname, '..');
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
-
 describe('parseImageReference', () => {
   const valid: Array<[string, ImageReference]> = [
     ['nginx', { repository: 'nginx' }],
     ['nginx:1.25', { repository: 'nginx', tag: '1.25' }],
     ['istio/examples-bookinfo-reviews-v1:1.20.3', { repository: 'istio/examples-bookinfo-reviews-v1', tag: '1.20.3' }],
-    ['docker.io/istio/examples-bookinfo-reviews-v1:1.20.3', { registry: 'docker.io', repository: 'istio/examples-bookinfo-reviews-v1', tag: '1.20.3' }],
+    [
+      'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3',
+      { registry: 'docker.io', repository: 'istio/examples-bookinfo-reviews-v1', tag: '1.20.3' },
+    ],
     ['docker.io/istio/reviews', { registry: 'docker.io', repository: 'istio/reviews' }],
     ['localhost/app', { registry: 'localhost', repository: 'app' }],
     ['localhost:5000/app:dev', { registry: 'localhost:5000', repository: 'app', tag: 'dev' }],
     ['myregistry:5000/team/app:1', { registry: 'myregistry:5000', repository: 'team/app', tag: '1' }],
     ['registry.example.com:5000/team/app:v1', { registry: 'registry.example.com:5000', repository: 'team/app', tag: 'v1' }],
-    [`europe-west1-docker.pkg.dev/my-proj/apps/reviews@${DIGEST}`, { registry: 'europe-west1-docker.pkg.dev', repository: 'my-proj/apps/reviews', digest: DIGEST }],
+    [
+      `europe-west1-docker.pkg.dev/my-proj/apps/reviews@${DIGEST}`,
+      { registry: 'europe-west1-docker.pkg.dev', repository: 'my-proj/apps/reviews', digest: DIGEST },
+    ],
     [`gcr.io/proj/app:1.0@${DIGEST}`, { registry: 'gcr.io', repository: 'proj/app', tag: '1.0', digest: DIGEST }],
     [`app@${DIGEST}`, { repository: 'app', digest: DIGEST }],
     ['my.app:1.0', { repository: 'my.app', tag: '1.0' }],
@@ -95,7 +100,12 @@ describe('loadReleases', () => {
   it('reports a missing file, by its display name', () => {
     const error = thrown(() => loadReleases(path.join(dir, 'qa.yaml'), 'services/releases/qa.yaml'));
     expect(error.problems).toEqual([
-      { where: 'services/releases/qa.yaml', field: '(file)', problem: 'does not exist', fix: expect.stringContaining('create it with one pin per service version') },
+      {
+        where: 'services/releases/qa.yaml',
+        field: '(file)',
+        problem: 'does not exist',
+        fix: expect.stringContaining('create it with one pin per service version'),
+      },
     ]);
     expect(error.problems[0]).not.toHaveProperty('value');
     expect(error.message).toBe(`1 problem found:\n  - ${formatProblem(error.problems[0])}`);
@@ -103,13 +113,20 @@ describe('loadReleases', () => {
 
   it('names a missing file by its path when no display name is given', () => {
     const file = path.join(dir, 'nope.yaml');
-    expect(thrown(() => loadReleases(file)).problems).toEqual([expect.objectContaining({ where: file, field: '(file)', problem: 'does not exist' })]);
+    expect(thrown(() => loadReleases(file)).problems).toEqual([
+      expect.objectContaining({ where: file, field: '(file)', problem: 'does not exist' }),
+    ]);
   });
 
   it('reports invalid YAML, naming the line (a duplicate key)', () => {
     const file = write('dup.yaml', 'details:\n  v1: a:1\n  v1: b:1\n');
     expect(thrown(() => loadReleases(file, 'services/releases/dup.yaml')).problems).toEqual([
-      { where: 'services/releases/dup.yaml', field: 'line 3', problem: 'is not valid YAML (DUPLICATE_KEY)', fix: expect.stringContaining('Map keys must be unique') },
+      {
+        where: 'services/releases/dup.yaml',
+        field: 'line 3',
+        problem: 'is not valid YAML (DUPLICATE_KEY)',
+        fix: expect.stringContaining('Map keys must be unique'),
+      },
     ]);
   });
 
@@ -127,7 +144,13 @@ describe('loadReleases', () => {
   ])('reports a root that is %s, not a map', (_title, text, value) => {
     const file = write('root.yaml', text);
     expect(thrown(() => loadReleases(file, 'root.yaml')).problems).toEqual([
-      { where: 'root.yaml', field: '(root)', value, problem: 'must be a map of services', fix: expect.stringContaining('write one map per service, e.g. `reviews: { v1: <image> }`') },
+      {
+        where: 'root.yaml',
+        field: '(root)',
+        value,
+        problem: 'must be a map of services',
+        fix: expect.stringContaining('write one map per service, e.g. `reviews: { v1: <image> }`'),
+      },
     ]);
   });
 
@@ -138,7 +161,13 @@ describe('loadReleases', () => {
   ])('reports a service whose pins are %s, not a map', (_title, text, value) => {
     const file = write('service.yaml', text);
     expect(thrown(() => loadReleases(file, 'service.yaml')).problems).toEqual([
-      { where: 'service.yaml', field: 'details', value, problem: 'must map image keys to image references', fix: 'write `details: { v1: <image> }`' },
+      {
+        where: 'service.yaml',
+        field: 'details',
+        value,
+        problem: 'must map image keys to image references',
+        fix: 'write `details: { v1: <image> }`',
+      },
     ]);
   });
 
@@ -150,7 +179,13 @@ describe('loadReleases', () => {
   ])('reports an image that is %s, not a string', (_title, yamlValue, value) => {
     const file = write('image.yaml', `details:\n  v1: ${yamlValue}\n`);
     expect(thrown(() => loadReleases(file, 'image.yaml')).problems).toEqual([
-      { where: 'image.yaml', field: 'details.v1', value, problem: 'must be an image reference string', fix: expect.stringContaining('@sha256:') },
+      {
+        where: 'image.yaml',
+        field: 'details.v1',
+        value,
+        problem: 'must be an image reference string',
+        fix: expect.stringContaining('@sha256:'),
+      },
     ]);
   });
 
@@ -179,9 +214,15 @@ describe('validateReleases', () => {
     ratings: { v1: 'docker.io/istio/examples-bookinfo-ratings-v1:1.20.3' },
   });
   const digests = (): Record<string, Record<string, string>> =>
-    Object.fromEntries(Object.entries(tags()).map(([s, pins]) => [s, Object.fromEntries(Object.entries(pins).map(([k, ref]) => [k, `${ref.replace(/:[^:/]+$/, '')}@${DIGEST}`]))]));
+    Object.fromEntries(
+      Object.entries(tags()).map(([s, pins]) => [
+        s,
+        Object.fromEntries(Object.entries(pins).map(([k, ref]) => [k, `${ref.replace(/:[^:/]+$/, '')}@${DIGEST}`])),
+      ]),
+    );
   const dev = (releases: Releases): Problem[] => validateReleases(releases, bookinfo, { requireDigests: false, file: DEV });
-  const prod = (releases: Releases): Problem[] => validateReleases(releases, bookinfo, { requireDigests: true, file: 'services/releases/prod.yaml' });
+  const prod = (releases: Releases): Problem[] =>
+    validateReleases(releases, bookinfo, { requireDigests: true, file: 'services/releases/prod.yaml' });
 
   it('accepts tags where digests are not required', () => {
     expect(dev(tags())).toEqual([]);
@@ -198,9 +239,7 @@ describe('validateReleases', () => {
     const releases = tags();
     delete releases.reviews.v3;
     const problems = dev(releases);
-    expect(problems).toEqual([
-      { where: DEV, field: 'reviews.v3', problem: 'is not pinned', fix: 'add `v3: <image>` under `reviews:`' },
-    ]);
+    expect(problems).toEqual([{ where: DEV, field: 'reviews.v3', problem: 'is not pinned', fix: 'add `v3: <image>` under `reviews:`' }]);
     expect(problems.map(formatProblem)[0]).toMatch(/^services\/releases\/dev\.yaml: reviews\.v3 is not pinned\. Fix: /);
   });
 
@@ -270,7 +309,14 @@ describe('validateReleases', () => {
   });
 
   it('reports every tag pin where digests are required', () => {
-    expect(prod(tags()).map((p) => p.field)).toEqual(['productpage.v1', 'details.v1', 'reviews.v1', 'reviews.v2', 'reviews.v3', 'ratings.v1']);
+    expect(prod(tags()).map((p) => p.field)).toEqual([
+      'productpage.v1',
+      'details.v1',
+      'reviews.v1',
+      'reviews.v2',
+      'reviews.v3',
+      'ratings.v1',
+    ]);
   });
 
   it('rejects the mutable "latest" tag', () => {
@@ -296,7 +342,20 @@ describe('validateReleases', () => {
   it('needs one pin per image key, shared by the versions that use it', () => {
     const shared: Catalogue = {
       name: 'shop',
-      services: [{ spec: { name: 'web', description: 'd', owner: 'team-a', port: 8080, versions: [{ name: 'blue', image: 'main', weight: 50 }, { name: 'green', image: 'main', weight: 50 }] } }],
+      services: [
+        {
+          spec: {
+            name: 'web',
+            description: 'd',
+            owner: 'team-a',
+            port: 8080,
+            versions: [
+              { name: 'blue', image: 'main', weight: 50 },
+              { name: 'green', image: 'main', weight: 50 },
+            ],
+          },
+        },
+      ],
     };
     const rules = { requireDigests: false, file: 'shop.yaml' };
     expect(validateReleases({ web: { main: 'example.com/web:1' } }, shared, rules)).toEqual([]);
@@ -346,7 +405,9 @@ describe('validateReleases', () => {
 
   it('suggests only npm scripts that exist', () => {
     // An earlier "is not pinned" fix pointed at `npm run release`, which package.json lacks.
-    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+      (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+    );
     const releases = tags();
     delete releases.reviews.v3;
     delete releases.details;

@@ -46,27 +46,61 @@ export function releasesFile(root: string, env: string): string {
 /** Reads and parses a releases file; problems name the file and line. */
 export function loadReleases(file: string, displayName = file): Releases {
   if (!fs.existsSync(file)) {
-    assertNoProblems([{ where: displayName, field: '(file)', problem: 'does not exist', fix: 'create it with one pin per service version, e.g. `reviews: { v1: <image> }`' }]);
+    assertNoProblems([
+      {
+        where: displayName,
+        field: '(file)',
+        problem: 'does not exist',
+        fix: 'create it with one pin per service version, e.g. `reviews: { v1: <image> }`',
+      },
+    ]);
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    assertNoProblems(doc.errors.map((e) => ({ where: displayName, field: `line ${e.linePos?.[0]?.line ?? '?'}`, problem: `is not valid YAML (${e.code})`, fix: e.message.split('\n')[0] })));
+    assertNoProblems(
+      doc.errors.map((e) => ({
+        where: displayName,
+        field: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        problem: `is not valid YAML (${e.code})`,
+        fix: e.message.split('\n')[0],
+      })),
+    );
   }
   const data: unknown = doc.toJS() ?? {};
   const problems: Problem[] = [];
   const out: Record<string, Record<string, string>> = {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    assertNoProblems([{ where: displayName, field: '(root)', value: data, problem: 'must be a map of services', fix: 'write one map per service, e.g. `reviews: { v1: <image> }`' }]);
+    assertNoProblems([
+      {
+        where: displayName,
+        field: '(root)',
+        value: data,
+        problem: 'must be a map of services',
+        fix: 'write one map per service, e.g. `reviews: { v1: <image> }`',
+      },
+    ]);
   }
   for (const [service, pins] of Object.entries(data as Record<string, unknown>)) {
     if (typeof pins !== 'object' || pins === null || Array.isArray(pins)) {
-      problems.push({ where: displayName, field: service, value: pins, problem: 'must map image keys to image references', fix: `write \`${service}: { v1: <image> }\`` });
+      problems.push({
+        where: displayName,
+        field: service,
+        value: pins,
+        problem: 'must map image keys to image references',
+        fix: `write \`${service}: { v1: <image> }\``,
+      });
       continue;
     }
     out[service] = {};
     for (const [key, image] of Object.entries(pins as Record<string, unknown>)) {
       if (typeof image !== 'string') {
-        problems.push({ where: displayName, field: `${service}.${key}`, value: image, problem: 'must be an image reference string', fix: 'write e.g. registry/repo/image@sha256:<64 hex>' });
+        problems.push({
+          where: displayName,
+          field: `${service}.${key}`,
+          value: image,
+          problem: 'must be an image reference string',
+          fix: 'write e.g. registry/repo/image@sha256:<64 hex>',
+        });
       } else {
         out[service][key] = image;
       }
@@ -91,30 +125,64 @@ export function validateReleases(releases: Releases, catalogue: Catalogue, rules
   for (const spec of services.values()) {
     for (const key of requiredImageKeys(spec)) {
       if (releases[spec.name]?.[key] === undefined) {
-        problems.push({ where, field: `${spec.name}.${key}`, problem: 'is not pinned', fix: `add \`${key}: <image>\` under \`${spec.name}:\`` });
+        problems.push({
+          where,
+          field: `${spec.name}.${key}`,
+          problem: 'is not pinned',
+          fix: `add \`${key}: <image>\` under \`${spec.name}:\``,
+        });
       }
     }
   }
   for (const [service, pins] of Object.entries(releases)) {
     const spec = services.get(service);
     if (spec === undefined) {
-      problems.push({ where, field: service, problem: 'is not a service of the catalogue', fix: `remove the stale pin or fix the name (services: ${[...services.keys()].sort().join(', ')})` });
+      problems.push({
+        where,
+        field: service,
+        problem: 'is not a service of the catalogue',
+        fix: `remove the stale pin or fix the name (services: ${[...services.keys()].sort().join(', ')})`,
+      });
       continue;
     }
     const keys = requiredImageKeys(spec);
     for (const [key, image] of Object.entries(pins)) {
       const field = `${service}.${key}`;
       if (!keys.includes(key)) {
-        problems.push({ where, field, value: image, problem: `is not a version of ${service}`, fix: `remove the stale pin or use one of: ${keys.join(', ')}` });
+        problems.push({
+          where,
+          field,
+          value: image,
+          problem: `is not a version of ${service}`,
+          fix: `remove the stale pin or use one of: ${keys.join(', ')}`,
+        });
         continue;
       }
       const ref = parseImageReference(image);
       if (ref === undefined || (ref.tag === undefined && ref.digest === undefined)) {
-        problems.push({ where, field, value: image, problem: 'is not an image reference with a tag or digest', fix: 'write registry/repository:tag or registry/repository@sha256:<64 hex>' });
+        problems.push({
+          where,
+          field,
+          value: image,
+          problem: 'is not an image reference with a tag or digest',
+          fix: 'write registry/repository:tag or registry/repository@sha256:<64 hex>',
+        });
       } else if (rules.requireDigests && ref.digest === undefined) {
-        problems.push({ where, field, value: image, problem: 'is a tag; this environment requires an immutable digest', fix: 'pin it as <image>@sha256:<64 hex> (crane digest <image>, or promote from the previous environment)' });
+        problems.push({
+          where,
+          field,
+          value: image,
+          problem: 'is a tag; this environment requires an immutable digest',
+          fix: 'pin it as <image>@sha256:<64 hex> (crane digest <image>, or promote from the previous environment)',
+        });
       } else if (ref.digest === undefined && ref.tag === 'latest') {
-        problems.push({ where, field, value: image, problem: 'uses the mutable "latest" tag', fix: 'pin a version tag or a digest so a rollout is repeatable' });
+        problems.push({
+          where,
+          field,
+          value: image,
+          problem: 'uses the mutable "latest" tag',
+          fix: 'pin a version tag or a digest so a rollout is repeatable',
+        });
       }
     }
   }

@@ -13,14 +13,21 @@ describe(SPEC_DOCS_FILE, () => {
   });
 
   it('has a row for every field of ServiceSpec, in declaration order', () => {
-    const top = committed.split('\n').map((line) => /^\| `([A-Za-z0-9]+)` \| `/.exec(line)?.[1]).filter((f) => f !== undefined);
+    const top = committed
+      .split('\n')
+      .map((line) => /^\| `([A-Za-z0-9]+)` \| `/.exec(line)?.[1])
+      .filter((f) => f !== undefined);
     expect(top).toEqual(Object.keys(schema.definitions.ServiceSpec.properties));
   });
 
   it('lists nested fields with their type, default and description', () => {
     expect(committed).toContain("| `traffic.retries.perTryTimeout` | `Duration` | `'2s'` | Timeout of each attempt. |");
-    expect(committed).toContain('| `versions[].weight` | `number` | 100 for a single version | Share of traffic, percent; all weights of a service sum to 100. |');
-    expect(committed).toContain("| `probes.readiness` | `{ http: string } \\| { tcp: true } \\| { grpc: true }` | `{ tcp: true }` (for `grpc` services, `{ grpc: true }`) | Gates traffic. |");
+    expect(committed).toContain(
+      '| `versions[].weight` | `number` | 100 for a single version | Share of traffic, percent; all weights of a service sum to 100. |',
+    );
+    expect(committed).toContain(
+      '| `probes.readiness` | `{ http: string } \\| { tcp: true } \\| { grpc: true }` | `{ tcp: true }` (for `grpc` services, `{ grpc: true }`) | Gates traffic. |',
+    );
     expect(committed).toContain('| `versions[].headerMatch.header` | `string` | required | Header name, lower case (`end-user`). |');
   });
 

@@ -39,14 +39,19 @@ function rows(node: JsonSchema, prefix: string, root: JsonSchema): string[] {
   for (const [key, own] of Object.entries((s.properties as Record<string, JsonSchema> | undefined) ?? {})) {
     const field = `${prefix}${key}`;
     const target = resolveRef(own, root);
-    const description = typeof own.description === 'string' ? own.description : typeof target.description === 'string' ? target.description : '';
+    const description =
+      typeof own.description === 'string' ? own.description : typeof target.description === 'string' ? target.description : '';
     const items = target.type === 'array' ? (target.items as JsonSchema) : undefined;
     const expanded = target.type === 'object' && target.properties !== undefined;
-    const expandedItems = items !== undefined && resolveRef(items, root).type === 'object' && resolveRef(items, root).properties !== undefined;
+    const expandedItems =
+      items !== undefined && resolveRef(items, root).type === 'object' && resolveRef(items, root).properties !== undefined;
     // Objects whose fields follow are named, not spelled out; named string types keep their name.
-    const type = expanded ? (refName(own) ?? 'object')
-      : expandedItems ? `${refName(items) ?? 'object'}[]`
-      : namedString(own, root) ?? (items !== undefined ? `${namedString(items, root) ?? typeText(items, root)}[]` : typeText(own, root));
+    const type = expanded
+      ? (refName(own) ?? 'object')
+      : expandedItems
+        ? `${refName(items) ?? 'object'}[]`
+        : (namedString(own, root) ??
+          (items !== undefined ? `${namedString(items, root) ?? typeText(items, root)}[]` : typeText(own, root)));
     out.push(`| \`${field}\` | \`${cell(type)}\` | ${cell(defaultCell(own, required.has(key)))} | ${cell(description)} |`);
     if (expanded) out.push(...rows(target, `${field}.`, root));
     if (expandedItems) out.push(...rows(resolveRef(items, root), `${field}[].`, root));

@@ -1,6 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REPLICAS, DEFAULT_RETRY_ON, DEFAULT_RUN_AS_USER, DEFAULT_STARTUP_SECONDS, DEFAULT_TERMINATION_GRACE_SECONDS, portNameFor, trafficFor } from './defaults';
+import {
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_CPU_TARGET_PERCENT,
+  DEFAULT_REPLICAS,
+  DEFAULT_RETRY_ON,
+  DEFAULT_RUN_AS_USER,
+  DEFAULT_STARTUP_SECONDS,
+  DEFAULT_TERMINATION_GRACE_SECONDS,
+  portNameFor,
+  trafficFor,
+} from './defaults';
 import { generateSpecSchema } from '../cli/spec-docs-command';
 import { DEFAULT_DESCRIPTION, SPEC_SCHEMA_FILE } from './spec-schema';
 import type { ServiceSpec } from './spec';

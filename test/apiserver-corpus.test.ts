@@ -25,12 +25,32 @@ interface Case {
 }
 
 function corpus(): Case[] {
-  return fs.readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((family) =>
-    fs.readdirSync(path.join(CORPUS, family)).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
-      const text = fs.readFileSync(path.join(CORPUS, family, f), 'utf8');
-      const comments = (prefix: string) => text.split('\n').filter((l) => l.startsWith(`# ${prefix}: `)).map((l) => l.slice(`# ${prefix}: `.length));
-      return { family, file: `${family}/${f}`, object: parse(text) as ManifestObject, rejects: comments('rejects'), upstream: comments('upstream') };
-    }));
+  return fs
+    .readdirSync(CORPUS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((family) =>
+      fs
+        .readdirSync(path.join(CORPUS, family))
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => {
+          const text = fs.readFileSync(path.join(CORPUS, family, f), 'utf8');
+          const comments = (prefix: string) =>
+            text
+              .split('\n')
+              .filter((l) => l.startsWith(`# ${prefix}: `))
+              .map((l) => l.slice(`# ${prefix}: `.length));
+          return {
+            family,
+            file: `${family}/${f}`,
+            object: parse(text) as ManifestObject,
+            rejects: comments('rejects'),
+            upstream: comments('upstream'),
+          };
+        }),
+    );
 }
 
 const CASES = corpus();
@@ -41,40 +61,55 @@ describe('the API-server corpus', () => {
     const families = new Set(CASES.map((c) => c.family));
     expect(families.size).toBeGreaterThanOrEqual(20);
     for (const c of CASES) {
-      expect({ file: c.file, rejects: c.rejects.length > 0, upstream: c.upstream.length > 0 }).toEqual({ file: c.file, rejects: true, upstream: true });
+      expect({ file: c.file, rejects: c.rejects.length > 0, upstream: c.upstream.length > 0 }).toEqual({
+        file: c.file,
+        rejects: true,
+        upstream: true,
+      });
     }
   });
 
-  it.each(CASES.map((c) => [c.file, c] as const))('%s passes the OpenAPI schema (what the API server would reject is beyond it)', (_file, c) => {
-    expect(validateObject(c.object, c.file)).toEqual([]);
-  });
+  it.each(CASES.map((c) => [c.file, c] as const))(
+    '%s passes the OpenAPI schema (what the API server would reject is beyond it)',
+    (_file, c) => {
+      expect(validateObject(c.object, c.file)).toEqual([]);
+    },
+  );
 
-  it.each(CASES.map((c) => [c.file, c] as const))('%s is rejected by the check synth runs before writing, naming object, field and rule', (_file, c) => {
-    const { problems } = checkObjects([{ name: c.file, objects: [c.object] }]);
-    const lines = problems.map((p) => `${p.field.slice(refOf(c.object).length + 1)}: ${p.problem}`);
-    for (const expected of c.rejects) {
-      const line = lines.find((l) => l.startsWith(`${expected} (the API server would reject it: `));
-      expect({ expected, found: line !== undefined, lines }).toMatchObject({ expected, found: true });
-    }
-    // Exactly the listed rejections, no more: the file is the whole story of the object.
-    expect(lines.map((l) => l.slice(0, l.indexOf(' (the API server would reject it: '))).sort()).toEqual([...c.rejects].sort());
-    for (const p of problems) expect(p.field.startsWith(`${refOf(c.object)} `)).toBe(true);
-  });
+  it.each(CASES.map((c) => [c.file, c] as const))(
+    '%s is rejected by the check synth runs before writing, naming object, field and rule',
+    (_file, c) => {
+      const { problems } = checkObjects([{ name: c.file, objects: [c.object] }]);
+      const lines = problems.map((p) => `${p.field.slice(refOf(c.object).length + 1)}: ${p.problem}`);
+      for (const expected of c.rejects) {
+        const line = lines.find((l) => l.startsWith(`${expected} (the API server would reject it: `));
+        expect({ expected, found: line !== undefined, lines }).toMatchObject({ expected, found: true });
+      }
+      // Exactly the listed rejections, no more: the file is the whole story of the object.
+      expect(lines.map((l) => l.slice(0, l.indexOf(' (the API server would reject it: '))).sort()).toEqual([...c.rejects].sort());
+      for (const p of problems) expect(p.field.startsWith(`${refOf(c.object)} `)).toBe(true);
+    },
+  );
 });
 
 describe('npm run policy -- --dir over the corpus', () => {
   const check = directoryCheck(CORPUS, { profile: 'dev', allowedRegistries: [], environment: 'dir' }, 'test/apiserver-corpus');
-  const mc10 = check.report.violations.filter((v) => v.rule.id === 'MC10-crd-validation-rules' || v.rule.id === 'MC10-kubernetes-validation');
+  const mc10 = check.report.violations.filter(
+    (v) => v.rule.id === 'MC10-crd-validation-rules' || v.rule.id === 'MC10-kubernetes-validation',
+  );
 
-  it.each(CASES.map((c) => [c.file, c] as const))('%s: every expected rejection is a mandatory MC10 finding on its object, with the upstream rule', (_file, c) => {
-    const id = `${c.object.kind}/${c.object.metadata.namespace ?? 'default'}/${c.object.metadata.name}`;
-    const mine = mc10.filter((v) => v.object === id || v.object === `${c.object.kind}/${c.object.metadata.name}`);
-    for (const expected of c.rejects) {
-      const hit = mine.find((v) => v.message.startsWith(`${expected} [`));
-      expect({ expected, found: hit !== undefined, messages: mine.map((v) => v.message) }).toMatchObject({ expected, found: true });
-      expect(hit?.rule.enforcement).toBe('mandatory');
-    }
-  });
+  it.each(CASES.map((c) => [c.file, c] as const))(
+    '%s: every expected rejection is a mandatory MC10 finding on its object, with the upstream rule',
+    (_file, c) => {
+      const id = `${c.object.kind}/${c.object.metadata.namespace ?? 'default'}/${c.object.metadata.name}`;
+      const mine = mc10.filter((v) => v.object === id || v.object === `${c.object.kind}/${c.object.metadata.name}`);
+      for (const expected of c.rejects) {
+        const hit = mine.find((v) => v.message.startsWith(`${expected} [`));
+        expect({ expected, found: hit !== undefined, messages: mine.map((v) => v.message) }).toMatchObject({ expected, found: true });
+        expect(hit?.rule.enforcement).toBe('mandatory');
+      }
+    },
+  );
 
   it('fails the check', () => {
     expect(mc10.length).toBeGreaterThanOrEqual(CASES.length);

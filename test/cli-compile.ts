@@ -92,7 +92,15 @@ function register(): { service: TsNodeService; ts: TypeScript; report: Omit<Comp
   return {
     service,
     ts,
-    report: { tsConfigPath, tsConfigFound: !skipProject, compilerOptions, transpileOnly, typescript: ts.version, tsNode: tsn.VERSION, tsNodeRequire: tsnodeRequire },
+    report: {
+      tsConfigPath,
+      tsConfigFound: !skipProject,
+      compilerOptions,
+      transpileOnly,
+      typescript: ts.version,
+      tsNode: tsn.VERSION,
+      tsNodeRequire: tsnodeRequire,
+    },
   };
 }
 

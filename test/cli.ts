@@ -37,11 +37,16 @@ export interface SpawnOptions {
 /** Runs `tsx <script> <args>` (script relative to the repository root) and waits for its exit. */
 export function spawnTsx(script: string, args: readonly string[], options: SpawnOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(TSX, [path.resolve(ROOT, script), ...args], { cwd: options.cwd ?? ROOT, env: options.env }, (error, stdout, stderr) => {
-      // A spawn failure (code "ENOENT") or a kill by a signal (code null) is no exit code: -1.
-      const code = error === null ? 0 : (error as { code?: unknown }).code;
-      resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
-    });
+    const child = execFile(
+      TSX,
+      [path.resolve(ROOT, script), ...args],
+      { cwd: options.cwd ?? ROOT, env: options.env },
+      (error, stdout, stderr) => {
+        // A spawn failure (code "ENOENT") or a kill by a signal (code null) is no exit code: -1.
+        const code = error === null ? 0 : (error as { code?: unknown }).code;
+        resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
+      },
+    );
     child.stdin?.end(options.input ?? '');
   });
 }

@@ -18,7 +18,11 @@ describe('runtimeEnv (language host parseOptions and execRuntime)', () => {
   it.each([
     ['no options: TypeScript by default', {}, { PULUMI_NODEJS_TYPESCRIPT: 'true' }],
     ['typescript: false', { typescript: false }, {}],
-    ['a tsconfig path', { tsconfig: '../tsconfig.json' }, { PULUMI_NODEJS_TYPESCRIPT: 'true', PULUMI_NODEJS_TSCONFIG_PATH: '../tsconfig.json' }],
+    [
+      'a tsconfig path',
+      { tsconfig: '../tsconfig.json' },
+      { PULUMI_NODEJS_TYPESCRIPT: 'true', PULUMI_NODEJS_TSCONFIG_PATH: '../tsconfig.json' },
+    ],
   ])('%s', (_case, options, env) => {
     expect(runtimeEnv(options)).toEqual(env);
   });

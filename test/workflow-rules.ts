@@ -23,7 +23,15 @@
  */
 type Json = Record<string, unknown>;
 
-export interface Step { uses?: string; run?: string; with?: Json; env?: Json; if?: string; id?: string; name?: string }
+export interface Step {
+  uses?: string;
+  run?: string;
+  with?: Json;
+  env?: Json;
+  if?: string;
+  id?: string;
+  name?: string;
+}
 export interface Job {
   'runs-on'?: string;
   uses?: string;
@@ -39,10 +47,24 @@ export interface Job {
   steps?: Step[];
   strategy?: { matrix?: Json };
 }
-export interface Workflow { name: string; on: Json | string | string[]; permissions?: Json | string; concurrency?: Json; env?: Json; jobs: Record<string, Job> }
+export interface Workflow {
+  name: string;
+  on: Json | string | string[];
+  permissions?: Json | string;
+  concurrency?: Json;
+  env?: Json;
+  jobs: Record<string, Job>;
+}
 
-export interface InputSpec { type?: string; required?: boolean; default?: unknown }
-export interface WorkflowCall { inputs?: Record<string, InputSpec>; secrets?: Record<string, { required?: boolean }> }
+export interface InputSpec {
+  type?: string;
+  required?: boolean;
+  default?: unknown;
+}
+export interface WorkflowCall {
+  inputs?: Record<string, InputSpec>;
+  secrets?: Record<string, { required?: boolean }>;
+}
 
 /** The guard that keeps a job away from pull requests from forks. */
 export const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
@@ -50,7 +72,9 @@ export const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == gith
 /** Names read from a context (`secrets.X`, `vars.X`) anywhere inside a value. */
 export function contextReads(value: unknown, context: 'secrets' | 'vars'): string[] {
   const text = JSON.stringify(value ?? null);
-  const reads = [...text.matchAll(/\$\{\{([^}]*)\}\}/g)].flatMap((m) => [...m[1].matchAll(new RegExp(`\\b${context}\\.([A-Za-z_][A-Za-z0-9_-]*)`, 'g'))].map((n) => n[1]));
+  const reads = [...text.matchAll(/\$\{\{([^}]*)\}\}/g)].flatMap((m) =>
+    [...m[1].matchAll(new RegExp(`\\b${context}\\.([A-Za-z_][A-Za-z0-9_-]*)`, 'g'))].map((n) => n[1]),
+  );
   return [...new Set(reads)].sort();
 }
 
@@ -61,7 +85,7 @@ export function triggers(w: Workflow): string[] {
 
 export function workflowCall(w: Workflow): WorkflowCall | undefined {
   if (!triggers(w).includes('workflow_call')) return undefined;
-  return (typeof w.on === 'object' && !Array.isArray(w.on) ? w.on.workflow_call ?? {} : {});
+  return typeof w.on === 'object' && !Array.isArray(w.on) ? (w.on.workflow_call ?? {}) : {};
 }
 
 /** Problems of one caller job against the workflow it calls. */
@@ -96,8 +120,12 @@ export function callProblems(where: string, job: Job, callee: Workflow): string[
   // Every secret the callee reads must reach it: declared there and passed here.
   for (const name of contextReads(callee.jobs, 'secrets')) {
     if (name === 'GITHUB_TOKEN') continue;
-    if (!(name in declared)) problems.push(`${where}: the called workflow reads secrets.${name}, which it does not declare in on.workflow_call.secrets, so no caller can pass it`);
-    else if (!passed.includes(name) && declared[name].required !== true) problems.push(`${where}: the called workflow reads secrets.${name}, which this call does not pass`);
+    if (!(name in declared))
+      problems.push(
+        `${where}: the called workflow reads secrets.${name}, which it does not declare in on.workflow_call.secrets, so no caller can pass it`,
+      );
+    else if (!passed.includes(name) && declared[name].required !== true)
+      problems.push(`${where}: the called workflow reads secrets.${name}, which this call does not pass`);
   }
   return problems;
 }
@@ -117,7 +145,8 @@ export function variableProblems(file: string, w: Workflow, repositoryLevel: Rea
     const inSteps = environmentLevel(contextReads(steps, 'vars'));
     const inKeys = environmentLevel(contextReads(keys, 'vars'));
     if (inKeys.length > 0) problems.push(`${file} ${name}: reads vars.${inKeys.join(', vars.')} in the job's keys; read them in its steps`);
-    if (inSteps.length > 0 && job.environment === undefined) problems.push(`${file} ${name}: reads vars.${inSteps.join(', vars.')} without an environment:, where they are not set`);
+    if (inSteps.length > 0 && job.environment === undefined)
+      problems.push(`${file} ${name}: reads vars.${inSteps.join(', vars.')} without an environment:, where they are not set`);
   }
   return problems;
 }
@@ -125,7 +154,10 @@ export function variableProblems(file: string, w: Workflow, repositoryLevel: Rea
 /** The conjuncts of an `if:` (top level `&&` only). */
 export function conjuncts(condition: string | undefined): string[] {
   if (condition === undefined) return [];
-  const body = condition.trim().replace(/^\$\{\{\s*/, '').replace(/\s*\}\}$/, '');
+  const body = condition
+    .trim()
+    .replace(/^\$\{\{\s*/, '')
+    .replace(/\s*\}\}$/, '');
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

@@ -9,7 +9,19 @@ import * as path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatFinding, lint, lintText } from './actionlint';
-import { authProblems, callProblems, conjuncts, contextReads, FORK_GUARD, forkProblems, triggers, variableProblems, type Job, type Step, type Workflow } from './workflow-rules';
+import {
+  authProblems,
+  callProblems,
+  conjuncts,
+  contextReads,
+  FORK_GUARD,
+  forkProblems,
+  triggers,
+  variableProblems,
+  type Job,
+  type Step,
+  type Workflow,
+} from './workflow-rules';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
@@ -18,15 +30,21 @@ const ACTION_DIR = path.join(ROOT, '.github', 'actions');
 
 type Json = Record<string, unknown>;
 
-
 function read(file: string): Json {
   const doc = parseDocument(fs.readFileSync(path.join(ROOT, file), 'utf8'), { uniqueKeys: true });
   if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
   return doc.toJS() as Json;
 }
 
-const WORKFLOWS = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join('.github', 'workflows', f));
-const ACTIONS = fs.readdirSync(ACTION_DIR).sort().map((d) => path.join('.github', 'actions', d, 'action.yml'));
+const WORKFLOWS = fs
+  .readdirSync(WORKFLOW_DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()
+  .map((f) => path.join('.github', 'workflows', f));
+const ACTIONS = fs
+  .readdirSync(ACTION_DIR)
+  .sort()
+  .map((d) => path.join('.github', 'actions', d, 'action.yml'));
 const workflow = (name: string): Workflow => read(path.join('.github', 'workflows', name)) as unknown as Workflow;
 const all = (): Array<[string, Workflow]> => [...WORKFLOWS, EXAMPLE].map((f) => [f, read(f) as unknown as Workflow]);
 
@@ -49,7 +67,7 @@ const VARIABLES = {
  * outputs their release workflow passes to the app pipeline (docs/ci-cd.md).
  */
 const REPOSITORY_VARIABLES = {
-  RELEASE_APP_CLIENT_ID: 'the GitHub App\'s client ID',
+  RELEASE_APP_CLIENT_ID: "the GitHub App's client ID",
 } as const;
 const APP_REPOSITORY_VARIABLES = {
   WORKLOAD_IDENTITY_PROVIDER: 'workloadIdentityProvider',
@@ -60,15 +78,20 @@ const APP_REPOSITORY_VARIABLES = {
 const screamingSnake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 /** The local workflows a job may call, by its `uses:`. */
-const callee = (uses: string): Workflow | undefined => (uses.startsWith('./.github/workflows/') ? read(uses.slice(2)) as unknown as Workflow : undefined);
+const callee = (uses: string): Workflow | undefined =>
+  uses.startsWith('./.github/workflows/') ? (read(uses.slice(2)) as unknown as Workflow) : undefined;
 
 /** A workflow from YAML text (fixtures). */
 const fixture = (text: string): Workflow => parse(text) as Workflow;
 
 /** Every step of every job of every workflow, and of the composite actions. */
 function allSteps(): Array<{ where: string; step: Step }> {
-  const fromWorkflows = all().flatMap(([file, w]) => Object.entries(w.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step) => ({ where: `${file} ${job}`, step }))));
-  const fromActions = ACTIONS.flatMap((file) => ((read(file).runs as { steps?: Step[] }).steps ?? []).map((step) => ({ where: file, step })));
+  const fromWorkflows = all().flatMap(([file, w]) =>
+    Object.entries(w.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step) => ({ where: `${file} ${job}`, step }))),
+  );
+  const fromActions = ACTIONS.flatMap((file) =>
+    ((read(file).runs as { steps?: Step[] }).steps ?? []).map((step) => ({ where: file, step })),
+  );
   return [...fromWorkflows, ...fromActions];
 }
 
@@ -79,7 +102,15 @@ function pulumiCalls(w: Workflow): Array<[string, Job]> {
 
 describe('the workflows', () => {
   it('are the expected set', () => {
-    expect(WORKFLOWS.map((f) => path.basename(f))).toEqual(['app-pipeline.yml', 'deploy.yml', 'drift.yml', 'pr-closed.yml', 'pr.yml', 'promote.yml', 'pulumi.yml']);
+    expect(WORKFLOWS.map((f) => path.basename(f))).toEqual([
+      'app-pipeline.yml',
+      'deploy.yml',
+      'drift.yml',
+      'pr-closed.yml',
+      'pr.yml',
+      'promote.yml',
+      'pulumi.yml',
+    ]);
   });
 
   it('pass actionlint with no finding (the example caller too)', async () => {
@@ -87,18 +118,22 @@ describe('the workflows', () => {
   });
 
   it('actionlint finds what it should: the check can fail', async () => {
-    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+    const bad =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
     expect((await lintText(bad, 'bad.yml')).map((r) => r.kind)).toEqual(['expression']);
   });
 
   it('actionlint knows the vars context', async () => {
-    const ok = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: dev\n    steps:\n      - run: echo "$X"\n        env:\n          X: ${{ vars.STATE_BUCKET }}\n';
+    const ok =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: dev\n    steps:\n      - run: echo "$X"\n        env:\n          X: ${{ vars.STATE_BUCKET }}\n';
     expect(await lintText(ok, 'ok.yml')).toEqual([]);
   });
 
   it('pin every action to a full commit SHA with its version in a comment', () => {
     const texts = [...WORKFLOWS, EXAMPLE, ...ACTIONS].map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')] as const);
-    const uses = texts.flatMap(([f, text]) => [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map((m) => ({ f, ref: m[1], comment: m[2].trim() })));
+    const uses = texts.flatMap(([f, text]) =>
+      [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map((m) => ({ f, ref: m[1], comment: m[2].trim() })),
+    );
     expect(uses.length).toBeGreaterThan(20);
     const unpinned = uses.filter(({ ref, comment }) => !ref.startsWith('./') && !(/@[0-9a-f]{40}$/.test(ref) && /^# \S+/.test(comment)));
     expect(unpinned).toEqual([]);
@@ -111,26 +146,36 @@ describe('the workflows', () => {
   it('grant id-token: write only to jobs that authenticate to Google, pull-requests: write only to jobs that comment, security-events: write only to jobs that upload SARIF', () => {
     for (const [file, w] of all()) {
       for (const [name, job] of Object.entries(w.jobs)) {
-        const permissions = (typeof job.permissions === 'object' ? job.permissions : {});
+        const permissions = typeof job.permissions === 'object' ? job.permissions : {};
         const steps = job.steps ?? [];
-        const authenticates = job.uses === './.github/workflows/pulumi.yml' || job.uses?.includes('app-pipeline.yml') === true
-          || steps.some((s) => s.uses?.startsWith('google-github-actions/auth@') === true);
+        const authenticates =
+          job.uses === './.github/workflows/pulumi.yml' ||
+          job.uses?.includes('app-pipeline.yml') === true ||
+          steps.some((s) => s.uses?.startsWith('google-github-actions/auth@') === true);
         const comments = steps.some((s) => s.run?.includes('npm run -s pr-comment') === true);
         expect([file, name, 'id-token', permissions['id-token'] === 'write']).toEqual([file, name, 'id-token', authenticates]);
         expect([file, name, 'pull-requests', permissions['pull-requests'] === 'write']).toEqual([file, name, 'pull-requests', comments]);
         const uploadsSarif = steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@') === true);
-        expect([file, name, 'security-events', permissions['security-events'] === 'write']).toEqual([file, name, 'security-events', uploadsSarif]);
+        expect([file, name, 'security-events', permissions['security-events'] === 'write']).toEqual([
+          file,
+          name,
+          'security-events',
+          uploadsSarif,
+        ]);
         expect(Object.values(permissions).filter((v) => v === 'write-all' || v === 'read-all')).toEqual([]);
       }
     }
   });
 
   it('never use pull_request_target or workflow_run', () => {
-    for (const [file, w] of all()) expect([file, triggers(w).filter((t) => t === 'pull_request_target' || t === 'workflow_run')]).toEqual([file, []]);
+    for (const [file, w] of all())
+      expect([file, triggers(w).filter((t) => t === 'pull_request_target' || t === 'workflow_run')]).toEqual([file, []]);
   });
 
   it('put no expression inside run: (untrusted values go through env:)', () => {
-    const offending = allSteps().filter(({ step }) => step.run?.includes('${{') === true).map(({ where, step }) => `${where}: ${step.run}`);
+    const offending = allSteps()
+      .filter(({ step }) => step.run?.includes('${{') === true)
+      .map(({ where, step }) => `${where}: ${step.run}`);
     expect(offending).toEqual([]);
   });
 
@@ -141,12 +186,17 @@ describe('the workflows', () => {
   });
 
   it('never echo a secret or a token', () => {
-    const leaky = allSteps().filter(({ step }) => /\b(echo|printf)\b[^|]*\$(\{)?(GH_TOKEN|GITHUB_TOKEN|ACCESS_TOKEN|[A-Z_]*SECRET[A-Z_]*|[A-Z_]*PRIVATE_KEY)/.test(step.run ?? '') && !/\|\s*docker login .*--password-stdin/.test(step.run ?? ''));
+    const leaky = allSteps().filter(
+      ({ step }) =>
+        /\b(echo|printf)\b[^|]*\$(\{)?(GH_TOKEN|GITHUB_TOKEN|ACCESS_TOKEN|[A-Z_]*SECRET[A-Z_]*|[A-Z_]*PRIVATE_KEY)/.test(step.run ?? '') &&
+        !/\|\s*docker login .*--password-stdin/.test(step.run ?? ''),
+    );
     expect(leaky.map(({ where, step }) => `${where}: ${step.run}`)).toEqual([]);
   });
 
   it('run bash with pipefail by default', () => {
-    for (const [file, w] of all()) expect([file, (w as unknown as { defaults?: unknown }).defaults]).toEqual([file, { run: { shell: 'bash' } }]);
+    for (const [file, w] of all())
+      expect([file, (w as unknown as { defaults?: unknown }).defaults]).toEqual([file, { run: { shell: 'bash' } }]);
   });
 });
 
@@ -156,20 +206,34 @@ describe('pull requests', () => {
   it('run on pull_request to main and check, synthesize, policy-check and summarize', () => {
     expect(pr.on).toEqual({ pull_request: { branches: ['main'], types: ['opened', 'synchronize', 'reopened'] } });
     const runs = (pr.jobs.checks.steps ?? []).map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm test', 'npm run -s synth -- --env', 'npm run -s policy --', 'npm run -s synth-base', 'npm run -s manifest-diff', 'npm run -s stacks -- affected']) expect(runs).toContain(command);
+    for (const command of [
+      'npm test',
+      'npm run -s synth -- --env',
+      'npm run -s policy --',
+      'npm run -s synth-base',
+      'npm run -s manifest-diff',
+      'npm run -s stacks -- affected',
+    ])
+      expect(runs).toContain(command);
   });
 
-  it('upload the policy findings as SARIF to code scanning, from a job that runs none of the pull request\'s code, never for forks', () => {
+  it("upload the policy findings as SARIF to code scanning, from a job that runs none of the pull request's code, never for forks", () => {
     const runs = (pr.jobs.checks.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm run -s policy -- "$env" --format json > "$RUNNER_TEMP/policy/$env.json"');
     expect(runs).toContain('npm run -s policy -- "$env" --format sarif > "$RUNNER_TEMP/sarif/policy-$env.sarif"');
-    expect((pr.jobs.checks.steps ?? []).some((s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.name === 'policy-sarif')).toBe(true);
+    expect(
+      (pr.jobs.checks.steps ?? []).some((s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.name === 'policy-sarif'),
+    ).toBe(true);
     const job = pr.jobs['code-scanning'];
     expect(job).toMatchObject({ needs: 'checks', permissions: { 'security-events': 'write' } });
     expect(Object.keys(job.permissions as Json)).toEqual(['security-events']);
     expect(conjuncts(job.if)).toEqual(['!cancelled()', FORK_GUARD]);
     const steps = job.steps ?? [];
-    expect(steps.map((s) => s.uses?.split('@')[0] ?? 'run')).toEqual(['actions/download-artifact', 'run', 'github/codeql-action/upload-sarif']);
+    expect(steps.map((s) => s.uses?.split('@')[0] ?? 'run')).toEqual([
+      'actions/download-artifact',
+      'run',
+      'github/codeql-action/upload-sarif',
+    ]);
     expect(steps[0].with).toMatchObject({ pattern: 'policy-sarif', path: '${{ runner.temp }}/sarif' });
     expect(steps[2]).toMatchObject({ if: "${{ steps.sarif.outputs.found == 'true' }}", with: { sarif_file: '${{ runner.temp }}/sarif' } });
   });
@@ -194,11 +258,19 @@ describe('pull requests', () => {
   });
 
   it('bring up the preview stack pr-<N> for branches of this repository only, and destroy it on close', () => {
-    expect(pr.jobs['preview-stack'].with).toMatchObject({ stack: 'pr-${{ github.event.pull_request.number }}', command: 'up', environment: 'preview' });
+    expect(pr.jobs['preview-stack'].with).toMatchObject({
+      stack: 'pr-${{ github.event.pull_request.number }}',
+      command: 'up',
+      environment: 'preview',
+    });
     expect(pr.jobs['preview-stack'].if).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
     const closed = workflow('pr-closed.yml');
     expect(closed.on).toEqual({ pull_request: { branches: ['main'], types: ['closed'] } });
-    expect(closed.jobs['destroy-preview-stack'].with).toMatchObject({ stack: 'pr-${{ github.event.pull_request.number }}', command: 'destroy', environment: 'preview' });
+    expect(closed.jobs['destroy-preview-stack'].with).toMatchObject({
+      stack: 'pr-${{ github.event.pull_request.number }}',
+      command: 'destroy',
+      environment: 'preview',
+    });
     expect(closed.jobs['destroy-preview-stack'].if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 });
@@ -210,7 +282,8 @@ describe('Pulumi runs', () => {
   it('are one reusable workflow; changes of a stack share one concurrency group that never cancels, reads never join it', () => {
     expect(Object.keys(pulumi.on)).toEqual(['workflow_call']);
     expect(job.concurrency).toEqual({
-      group: "pulumi-${{ inputs.stack }}${{ (inputs.command == 'preview' || inputs.command == 'drift') && format('-read-{0}', github.run_id) || '' }}",
+      group:
+        "pulumi-${{ inputs.stack }}${{ (inputs.command == 'preview' || inputs.command == 'drift') && format('-read-{0}', github.run_id) || '' }}",
       'cancel-in-progress': false,
     });
     expect(job.environment).toBe('${{ inputs.environment }}');
@@ -218,7 +291,10 @@ describe('Pulumi runs', () => {
 
   it('authenticate through Workload Identity Federation, with no key, as the account of their environment', () => {
     const auth = (job.steps ?? []).find((s) => s.uses?.startsWith('google-github-actions/auth@') === true);
-    expect(auth?.with).toEqual({ workload_identity_provider: '${{ vars.WORKLOAD_IDENTITY_PROVIDER }}', service_account: '${{ vars.SERVICE_ACCOUNT }}' });
+    expect(auth?.with).toEqual({
+      workload_identity_provider: '${{ vars.WORKLOAD_IDENTITY_PROVIDER }}',
+      service_account: '${{ vars.SERVICE_ACCOUNT }}',
+    });
     expect(JSON.stringify(pulumi)).not.toMatch(/credentials_json/);
   });
 
@@ -239,7 +315,7 @@ describe('Pulumi runs', () => {
     expect([auth < gcloud, gcloud < pulumiSetup, gcloud < firstPulumi]).toEqual([true, true, true]);
   });
 
-  it('select and run the stack through pulumi-step only (which creates pr-<N> with dev\'s key)', () => {
+  it("select and run the stack through pulumi-step only (which creates pr-<N> with dev's key)", () => {
     const runs = (job.steps ?? []).map((s) => s.run ?? '').filter((r) => /\bpulumi\b/.test(r));
     expect(runs).toEqual(['npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK" --out pulumi-output.md']);
     const step = (job.steps ?? []).find((s) => s.run?.includes('pulumi-step') === true);
@@ -248,7 +324,9 @@ describe('Pulumi runs', () => {
 
   it('tell the policy pack which environment it checks', () => {
     expect((job as { env?: Json }).env?.PLATFORM_ENVIRONMENT).toBe('${{ inputs.stack }}');
-    expect((job.steps ?? []).some((s) => s.run?.includes('npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK"') === true)).toBe(true);
+    expect((job.steps ?? []).some((s) => s.run?.includes('npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK"') === true)).toBe(
+      true,
+    );
   });
 });
 
@@ -274,7 +352,11 @@ describe('deploys', () => {
 
   it('promote by pull request, dev to staging or staging to prod', () => {
     const promote = workflow('promote.yml');
-    expect(promote.on).toEqual({ workflow_dispatch: { inputs: { from: { description: expect.any(String), type: 'choice', options: ['dev', 'staging'], required: true } } } });
+    expect(promote.on).toEqual({
+      workflow_dispatch: {
+        inputs: { from: { description: expect.any(String), type: 'choice', options: ['dev', 'staging'], required: true } },
+      },
+    });
     const runs = (promote.jobs.promote.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm run -s promote -- --from "$FROM" --to "$TO"');
     expect(runs).toContain('npm run -s open-pr --');
@@ -288,10 +370,16 @@ describe('the app pipeline', () => {
     expect(Object.keys(app.on)).toEqual(['workflow_call']);
     expect(Object.keys(app.jobs)).toEqual(['test', 'build', 'publish', 'pin']);
     const buildStep = (job: string) => (app.jobs[job].steps ?? []).find((s) => s.uses?.startsWith('docker/build-push-action@') === true);
-    expect(buildStep('build')?.with).toMatchObject({ push: false, 'cache-from': expect.stringMatching(/^type=gha/), 'cache-to': expect.stringMatching(/^type=gha,mode=max/) });
+    expect(buildStep('build')?.with).toMatchObject({
+      push: false,
+      'cache-from': expect.stringMatching(/^type=gha/),
+      'cache-to': expect.stringMatching(/^type=gha,mode=max/),
+    });
     expect(buildStep('publish')?.with).toMatchObject({ push: true, 'no-cache': true });
     expect(buildStep('publish')?.with).not.toHaveProperty('cache-from');
-    expect(((app.on as Json).workflow_call as Json).outputs).toEqual({ digest: { description: expect.any(String), value: '${{ jobs.publish.outputs.digest }}' } });
+    expect(((app.on as Json).workflow_call as Json).outputs).toEqual({
+      digest: { description: expect.any(String), value: '${{ jobs.publish.outputs.digest }}' },
+    });
   });
 
   it('pins the digest in dev by a pull request opened with the GitHub App token', () => {
@@ -308,16 +396,22 @@ describe('the app pipeline', () => {
     const call = example.jobs.release;
     expect(call.uses).toMatch(/^my-org\/platform\/\.github\/workflows\/app-pipeline\.yml@[0-9a-f]{40}$/);
     const inputs = ((app.on as Json).workflow_call as { inputs: Record<string, { required?: boolean }> }).inputs;
-    const required = Object.entries(inputs).filter(([, i]) => i.required === true).map(([k]) => k).sort();
+    const required = Object.entries(inputs)
+      .filter(([, i]) => i.required === true)
+      .map(([k]) => k)
+      .sort();
     expect(required.filter((k) => !(k in (call.with ?? {})))).toEqual([]);
     expect(Object.keys(call.with ?? {}).filter((k) => !(k in inputs))).toEqual([]);
   });
 });
 
 describe('calls of reusable workflows', () => {
-  const calls = (): Array<[string, Job, Workflow]> => all().flatMap(([file, w]) => Object.entries(w.jobs)
-    .filter(([, j]) => j.uses?.startsWith('./') === true)
-    .map(([name, j]): [string, Job, Workflow] => [`${file} ${name}`, j, callee(j.uses ?? '') as Workflow]));
+  const calls = (): Array<[string, Job, Workflow]> =>
+    all().flatMap(([file, w]) =>
+      Object.entries(w.jobs)
+        .filter(([, j]) => j.uses?.startsWith('./') === true)
+        .map(([name, j]): [string, Job, Workflow] => [`${file} ${name}`, j, callee(j.uses ?? '') as Workflow]),
+    );
 
   it('give each callee its declared inputs, every required one, and every secret it reads', () => {
     expect(calls().length).toBeGreaterThan(5);
@@ -346,7 +440,13 @@ describe('calls of reusable workflows', () => {
     for (const [name, output] of Object.entries(VARIABLES)) {
       if (name !== 'SERVICE_ACCOUNT') expect(name).toBe(screamingSnake(output));
     }
-    const read_ = [...new Set(all().filter(([file]) => file !== EXAMPLE).flatMap(([, w]) => contextReads(w.jobs, 'vars')))].sort();
+    const read_ = [
+      ...new Set(
+        all()
+          .filter(([file]) => file !== EXAMPLE)
+          .flatMap(([, w]) => contextReads(w.jobs, 'vars')),
+      ),
+    ].sort();
     expect(read_.filter((v) => !(v in VARIABLES) && !(v in REPOSITORY_VARIABLES))).toEqual([]);
     const doc = fs.readFileSync(path.join(ROOT, 'docs', 'ci-cd.md'), 'utf8');
     for (const [name, output] of Object.entries(VARIABLES)) expect(doc).toContain(`| \`${name}\` | \`${output}\``);
@@ -383,14 +483,16 @@ jobs:
     });
 
     it('secrets: inherit, and a secret the callee does not declare', () => {
-      expect(callProblems('c', { uses: './c.yml', with: { stack: 'dev' }, secrets: 'inherit' }, callee_)).toContain('c: secrets: inherit hands every secret over; pass the ones needed by name');
+      expect(callProblems('c', { uses: './c.yml', with: { stack: 'dev' }, secrets: 'inherit' }, callee_)).toContain(
+        'c: secrets: inherit hands every secret over; pass the ones needed by name',
+      );
       expect(callProblems('c', { uses: './c.yml', with: { stack: 'dev' }, secrets: { token: 'x', other: 'y' } }, callee_)).toEqual([
         'c: passes secret other, which the called workflow does not declare',
         'c: the called workflow reads secrets.GCP_SERVICE_ACCOUNT, which it does not declare in on.workflow_call.secrets, so no caller can pass it',
       ]);
     });
 
-    it('vars outside an environment, or in a job\'s own keys', () => {
+    it("vars outside an environment, or in a job's own keys", () => {
       const w = fixture(`
 on: push
 jobs:
@@ -442,7 +544,7 @@ jobs:
     expect(conjuncts(`\${{ a && (b || c) && ${FORK_GUARD} }}`)).toEqual(['a', '(b || c)', FORK_GUARD]);
   });
 
-  it('still get the checks, with the manifest diff in the run\'s summary', () => {
+  it("still get the checks, with the manifest diff in the run's summary", () => {
     const pr = workflow('pr.yml');
     expect(pr.jobs.checks.if).toBeUndefined();
     expect((pr.jobs.checks.steps ?? []).some((s) => s.run?.includes('>> "$GITHUB_STEP_SUMMARY"') === true)).toBe(true);
@@ -456,9 +558,13 @@ describe('Google sign-in', () => {
   });
 
   it('the rule finds a sign-in without an environment, directly or through a called workflow', () => {
-    const called = fixture('on: workflow_call\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: google-github-actions/auth@0000000000000000000000000000000000000000 # v0\n');
+    const called = fixture(
+      'on: workflow_call\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: google-github-actions/auth@0000000000000000000000000000000000000000 # v0\n',
+    );
     const w = fixture('on: push\njobs:\n  c:\n    uses: ./.github/workflows/x.yml\n');
-    expect(authProblems('w.yml', w, () => called)).toEqual(['w.yml c -> ./.github/workflows/x.yml p: signs in to Google outside a GitHub environment']);
+    expect(authProblems('w.yml', w, () => called)).toEqual([
+      'w.yml c -> ./.github/workflows/x.yml p: signs in to Google outside a GitHub environment',
+    ]);
   });
 });
 
@@ -468,18 +574,32 @@ describe('artifacts', () => {
   it('are uploaded so that a missing file is no error and a re-run replaces them', () => {
     const uploads = steps().filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@') === true);
     expect(uploads.length).toBeGreaterThanOrEqual(2);
-    expect(uploads.filter(({ step }) => step.with?.['if-no-files-found'] !== 'ignore' || step.with?.overwrite !== true).map(({ where }) => where)).toEqual([]);
+    expect(
+      uploads
+        .filter(({ step }) => step.with?.['if-no-files-found'] !== 'ignore' || step.with?.overwrite !== true)
+        .map(({ where }) => where),
+    ).toEqual([]);
   });
 
   it('are downloaded by pattern, so none (a job that failed first) is no error', () => {
     const downloads = steps().filter(({ step }) => step.uses?.startsWith('actions/download-artifact@') === true);
     expect(downloads.length).toBeGreaterThanOrEqual(2);
-    expect(downloads.filter(({ step }) => step.with?.name !== undefined || typeof step.with?.pattern !== 'string').map(({ where }) => where)).toEqual([]);
+    expect(
+      downloads.filter(({ step }) => step.with?.name !== undefined || typeof step.with?.pattern !== 'string').map(({ where }) => where),
+    ).toEqual([]);
   });
 
   it('missing ones degrade: the diff comment says the checks failed, the stack comments skip what is absent', () => {
     const pr = workflow('pr.yml');
-    expect((pr.jobs['comment-diff'].steps ?? []).some((s) => s.run?.endsWith('--marker manifest-diff --body-file "$RUNNER_TEMP/comment/manifest-diff.md" --if-missing note') === true)).toBe(true);
-    expect((pr.jobs['comment-pulumi'].steps ?? []).some((s) => s.run === 'npm run -s pr-comment -- --pr "$PR" --each "$RUNNER_TEMP/pulumi" --body-file pulumi-output.md')).toBe(true);
+    expect(
+      (pr.jobs['comment-diff'].steps ?? []).some(
+        (s) => s.run?.endsWith('--marker manifest-diff --body-file "$RUNNER_TEMP/comment/manifest-diff.md" --if-missing note') === true,
+      ),
+    ).toBe(true);
+    expect(
+      (pr.jobs['comment-pulumi'].steps ?? []).some(
+        (s) => s.run === 'npm run -s pr-comment -- --pr "$PR" --each "$RUNNER_TEMP/pulumi" --body-file pulumi-output.md',
+      ),
+    ).toBe(true);
   });
 });

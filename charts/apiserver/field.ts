@@ -94,7 +94,8 @@ const make = (type: FieldErrorType, path: FieldPath, value: BadValue, detail: st
 });
 
 /** `field.Invalid`. */
-export const invalid = (path: FieldPath, value: unknown, detail: string, rule: string): FieldError => make('Invalid value', path, value, detail, rule);
+export const invalid = (path: FieldPath, value: unknown, detail: string, rule: string): FieldError =>
+  make('Invalid value', path, value, detail, rule);
 /** `field.Required` (shows no value). */
 export const required = (path: FieldPath, detail: string, rule: string): FieldError => make('Required value', path, OMIT, detail, rule);
 /** `field.Duplicate`. */
@@ -128,7 +129,7 @@ export function errorBody(e: FieldError): string {
   let s: string = e.type;
   if (shows && 'value' in e) {
     const v = e.value;
-    s += `: ${typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v) ?? 'null'}`;
+    s += `: ${typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? 'null')}`;
   }
   return e.detail === '' ? s : `${s}: ${e.detail}`;
 }

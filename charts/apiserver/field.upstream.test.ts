@@ -4,7 +4,20 @@
  * scripts/vendor-kubernetes.sh): error type texts, which types print no value, the message
  * formats of the constructors, and the code-shape facts render relies on.
  */
-import { FieldPath, duplicate, forbidden, invalid, notFound, notSupported, render, required, tooLong, tooMany, type FieldError, type FieldErrorType } from './field';
+import {
+  FieldPath,
+  duplicate,
+  forbidden,
+  invalid,
+  notFound,
+  notSupported,
+  render,
+  required,
+  tooLong,
+  tooMany,
+  type FieldError,
+  type FieldErrorType,
+} from './field';
 import { KUBERNETES_TAG, goSprintf, upstreamFacts } from '../../test/kubernetes-facts';
 
 const facts = upstreamFacts('apimachinery', 'field-facts.json');
@@ -27,7 +40,9 @@ const OURS: Record<FieldErrorType, string> = {
 describe(`field.ts agrees with apimachinery ${KUBERNETES_TAG} field/errors.go and path.go`, () => {
   it('the facts come from the pinned commit in SOURCE', () => {
     expect(facts.tag).toBe(KUBERNETES_TAG);
-    expect(facts.source).toMatch(new RegExp(`^repo: https://github.com/kubernetes/apimachinery\\ntag: ${KUBERNETES_TAG}\\ncommit: ${facts.commit}\\n`));
+    expect(facts.source).toMatch(
+      new RegExp(`^repo: https://github.com/kubernetes/apimachinery\\ntag: ${KUBERNETES_TAG}\\ncommit: ${facts.commit}\\n`),
+    );
   });
 
   it.each(Object.entries(OURS))('error type %j is the canonical text of %s', (ours, constant) => {
@@ -61,13 +76,17 @@ describe(`field.ts agrees with apimachinery ${KUBERNETES_TAG} field/errors.go an
   });
 
   it('numbers and booleans print bare, strings quoted', () => {
-    expect(render(invalid(p, 3, '', 'r'))).toBe(goSprintf(facts.value('errorFormat'), 'spec.x', goSprintf(facts.value('simpleValueFormat'), 'Invalid value', 3)));
+    expect(render(invalid(p, 3, '', 'r'))).toBe(
+      goSprintf(facts.value('errorFormat'), 'spec.x', goSprintf(facts.value('simpleValueFormat'), 'Invalid value', 3)),
+    );
     expect(render(invalid(p, true, '', 'r'))).toBe(`spec.x: ${goSprintf(facts.value('simpleValueFormat'), 'Invalid value', 'true')}`);
     expect(render(invalid(p, 'a"b', '', 'r'))).toBe(`spec.x: ${goSprintf(facts.value('stringValueFormat'), 'Invalid value', 'a"b')}`);
   });
 
   it('NotSupported, TooLong and TooMany details are upstream formats', () => {
-    expect(notSupported(p, 'a', ['b', 'c'], 'r').detail).toBe(`${facts.value<string>('notSupportedPrefix')}"b"${facts.value<string>('notSupportedSeparator')}"c"`);
+    expect(notSupported(p, 'a', ['b', 'c'], 'r').detail).toBe(
+      `${facts.value<string>('notSupportedPrefix')}"b"${facts.value<string>('notSupportedSeparator')}"c"`,
+    );
     expect(tooLong(p, 3, 'r').detail).toBe(goSprintf(facts.value('tooLongFormat'), 3, 'bytes'));
     expect(tooLong(p, 1, 'r').detail).toBe(goSprintf(facts.value('tooLongFormat'), 1, 'byte'));
     expect(tooLong(p, -1, 'r').detail).toBe(facts.value('tooLongUnbounded'));

@@ -40,7 +40,12 @@ const METADATA = FieldPath.root('metadata');
 export function apiServerValidation(obj: ManifestObject): ApiServerResult {
   if (hasCrd(obj.apiVersion, obj.kind)) {
     const cel = celErrors(obj);
-    return { fieldErrors: validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain, METADATA), celErrors: cel.errors, notChecked: cel.notChecked, covered: true };
+    return {
+      fieldErrors: validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain, METADATA),
+      celErrors: cel.errors,
+      notChecked: cel.notChecked,
+      covered: true,
+    };
   }
   const errors = fieldErrors(obj);
   return errors === undefined ? NOT_COVERED : { fieldErrors: errors, celErrors: [], notChecked: [], covered: true };

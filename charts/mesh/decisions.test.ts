@@ -90,11 +90,7 @@ describe('gatewayIdentity', () => {
       { gatewayName: 'my-istio-gw' },
       { selector: { istio: 'my-istio-gw' }, principal: 'cluster.local/ns/istio-ingress/sa/my-istio-gw' },
     ],
-    [
-      'the workload namespace is not used',
-      { namespace: 'elsewhere' },
-      { selector: { istio: 'ingress' }, principal: GATEWAY_PRINCIPAL },
-    ],
+    ['the workload namespace is not used', { namespace: 'elsewhere' }, { selector: { istio: 'ingress' }, principal: GATEWAY_PRINCIPAL }],
   ])('%s', (_name, overrides, expected) => {
     expect(gatewayIdentity({ ...ENV, ...overrides })).toEqual(expected);
   });
@@ -128,7 +124,11 @@ describe('callersOf', () => {
       svc('mid', { dependencies: ['target'] }),
       svc('alpha', { dependencies: ['target'] }),
     );
-    expect(callersOf(catalogue).get('target')?.map((s) => s.name)).toEqual(['alpha', 'mid', 'zeta']);
+    expect(
+      callersOf(catalogue)
+        .get('target')
+        ?.map((s) => s.name),
+    ).toEqual(['alpha', 'mid', 'zeta']);
   });
 
   it('ignores dependencies on services outside the catalogue', () => {
@@ -172,7 +172,11 @@ describe('allowedPrincipals', () => {
   });
 
   it('uses the service account name of a caller, defaulting to its name', () => {
-    const catalogue = catalogueOf(svc('a', { dependencies: ['t'], serviceAccountName: 'sa-a' }), svc('b', { dependencies: ['t'] }), svc('t'));
+    const catalogue = catalogueOf(
+      svc('a', { dependencies: ['t'], serviceAccountName: 'sa-a' }),
+      svc('b', { dependencies: ['t'] }),
+      svc('t'),
+    );
     expect(principalsIn(catalogue, catalogue.services[2].spec, ENV)).toEqual([
       'cluster.local/ns/bookinfo/sa/b',
       'cluster.local/ns/bookinfo/sa/sa-a',
@@ -237,10 +241,7 @@ describe('publicRoutes', () => {
   });
 
   it('does not let /api swallow /api/v1, whatever the declaration order', () => {
-    const catalogue = catalogueOf(
-      svc('legacy', { routes: [{ path: '/api' }] }),
-      svc('v1', { routes: [{ path: '/api/v1' }] }),
-    );
+    const catalogue = catalogueOf(svc('legacy', { routes: [{ path: '/api' }] }), svc('v1', { routes: [{ path: '/api/v1' }] }));
     expect(publicRoutes(catalogue, DOMAIN).map((r) => [r.match, r.path, r.service])).toEqual([
       ['prefix', '/api/v1', 'v1'],
       ['prefix', '/api', 'legacy'],
@@ -280,7 +281,15 @@ describe('publicRoutes', () => {
     const spec = svc('web', { port: 8081 });
     const withRoute = { ...spec, routes: [{ path: '/web' }] };
     const [route] = publicRoutes(catalogueOf(withRoute), 'shop.example.com');
-    expect(route).toEqual({ host: 'shop.example.com', path: '/web', match: 'prefix', service: 'web', port: 8081, authRequired: false, spec: withRoute });
+    expect(route).toEqual({
+      host: 'shop.example.com',
+      path: '/web',
+      match: 'prefix',
+      service: 'web',
+      port: 8081,
+      authRequired: false,
+      spec: withRoute,
+    });
     for (const key of ['version', 'rewrite', 'timeout', 'cors']) expect(route).not.toHaveProperty(key);
   });
 
@@ -324,7 +333,11 @@ describe('gatewayHosts', () => {
   it.each<[string, Array<string | undefined>, string[]]>([
     ['no routes: the domain alone', [], [DOMAIN]],
     ['routes on the domain only', [undefined, undefined], [DOMAIN]],
-    ['extra hosts, de-duplicated and sorted', ['z.dev.bookinfo.example.com', 'a.dev.bookinfo.example.com', 'z.dev.bookinfo.example.com'], ['a.dev.bookinfo.example.com', DOMAIN, 'z.dev.bookinfo.example.com']],
+    [
+      'extra hosts, de-duplicated and sorted',
+      ['z.dev.bookinfo.example.com', 'a.dev.bookinfo.example.com', 'z.dev.bookinfo.example.com'],
+      ['a.dev.bookinfo.example.com', DOMAIN, 'z.dev.bookinfo.example.com'],
+    ],
     ['an explicit domain host is not repeated', [DOMAIN, undefined], [DOMAIN]],
   ])('%s', (_name, hosts, expected) => {
     const routes = hosts.map((host) => resolved({ path: '/', match: 'prefix', host: host ?? DOMAIN }));
@@ -349,7 +362,12 @@ describe('weightedVersions', () => {
     ['a single version keeps an explicit weight', svc('a', { versions: [{ name: 'v1', weight: 100 }] }), [{ version: 'v1', weight: 100 }]],
     [
       'zero weights are left out',
-      svc('a', { versions: [{ name: 'v1', weight: 100 }, { name: 'v2', weight: 0 }] }),
+      svc('a', {
+        versions: [
+          { name: 'v1', weight: 100 },
+          { name: 'v2', weight: 0 },
+        ],
+      }),
       [{ version: 'v1', weight: 100 }],
     ],
     [
@@ -359,13 +377,25 @@ describe('weightedVersions', () => {
     ],
     [
       'versions keep their declared order',
-      svc('a', { versions: [{ name: 'v2', weight: 30 }, { name: 'v1', weight: 70 }] }),
-      [{ version: 'v2', weight: 30 }, { version: 'v1', weight: 70 }],
+      svc('a', {
+        versions: [
+          { name: 'v2', weight: 30 },
+          { name: 'v1', weight: 70 },
+        ],
+      }),
+      [
+        { version: 'v2', weight: 30 },
+        { version: 'v1', weight: 70 },
+      ],
     ],
     [
       'BookInfo reviews',
       bookinfoSpec('reviews'),
-      [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 10 }, { version: 'v3', weight: 10 }],
+      [
+        { version: 'v1', weight: 80 },
+        { version: 'v2', weight: 10 },
+        { version: 'v3', weight: 10 },
+      ],
     ],
     ['BookInfo ratings', bookinfoSpec('ratings'), [{ version: 'v1', weight: 100 }]],
   ])('%s', (_name, spec, expected) => {

@@ -28,7 +28,10 @@ export function principal(namespace: string, serviceAccount: string): string {
  * The Helm `gateway` chart names the ServiceAccount after the release and labels pods
  * `istio: <release without "istio-">` (release `istio-ingress` -> `istio: ingress`).
  */
-export function gatewayIdentity(env: Pick<MeshEnvironment, 'gatewayNamespace' | 'gatewayName'>): { selector: Record<string, string>; principal: string } {
+export function gatewayIdentity(env: Pick<MeshEnvironment, 'gatewayNamespace' | 'gatewayName'>): {
+  selector: Record<string, string>;
+  principal: string;
+} {
   return {
     selector: { istio: env.gatewayName.replace(/^istio-/, '') },
     principal: principal(env.gatewayNamespace, env.gatewayName),

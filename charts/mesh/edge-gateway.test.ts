@@ -25,12 +25,14 @@ describe('edgeGateway', () => {
       },
       spec: {
         selector: { istio: 'ingress' },
-        servers: [{
-          name: 'https-load-balancer',
-          port: { number: 443, name: 'https', protocol: 'HTTPS' },
-          hosts: ['*/*'],
-          tls: { mode: 'SIMPLE', credentialName: 'edge-tls', minProtocolVersion: 'TLSV1_2' },
-        }],
+        servers: [
+          {
+            name: 'https-load-balancer',
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: ['*/*'],
+            tls: { mode: 'SIMPLE', credentialName: 'edge-tls', minProtocolVersion: 'TLSV1_2' },
+          },
+        ],
       },
     });
   });
@@ -56,10 +58,12 @@ describe('edgeGateway', () => {
   });
 
   it('refuses a credential name the Gateway schema would not take, naming the object', () => {
-    expect(thrown(() => edgeGateway({ ...ENV, tlsCredential: 7 as unknown as string })).message).toBe([
-      'the platform edge Gateway failed validation:',
-      '  - the platform edge Gateway: Gateway/edge /spec/servers/0/tls/credentialName must be string. Fix: the CRD schema would reject this object: fix the construct or the spec value that produced it',
-    ].join('\n'));
+    expect(thrown(() => edgeGateway({ ...ENV, tlsCredential: 7 as unknown as string })).message).toBe(
+      [
+        'the platform edge Gateway failed validation:',
+        '  - the platform edge Gateway: Gateway/edge /spec/servers/0/tls/credentialName must be string. Fix: the CRD schema would reject this object: fix the construct or the spec value that produced it',
+      ].join('\n'),
+    );
   });
 });
 
@@ -74,14 +78,20 @@ describe('edgeTlsSecret', () => {
         labels: { 'app.kubernetes.io/managed-by': 'platform-cdk8s', 'app.kubernetes.io/component': 'load-balancer-hop' },
       },
       type: 'kubernetes.io/tls',
-      stringData: { 'tls.crt': '(generated when the stack is deployed: infra/edge-hop.ts)', 'tls.key': '(generated when the stack is deployed: infra/edge-hop.ts)' },
+      stringData: {
+        'tls.crt': '(generated when the stack is deployed: infra/edge-hop.ts)',
+        'tls.key': '(generated when the stack is deployed: infra/edge-hop.ts)',
+      },
     });
   });
 
-  it('passes the API server\'s Secret validation, which requires both keys of a kubernetes.io/tls Secret', () => {
+  it("passes the API server's Secret validation, which requires both keys of a kubernetes.io/tls Secret", () => {
     expect(apiServerValidation(edgeTlsSecret(ENV)).fieldErrors).toEqual([]);
     const { stringData: _keys, ...withoutKeys } = edgeTlsSecret(ENV);
-    expect(apiServerValidation(withoutKeys).fieldErrors.map(render)).toEqual(['data[tls.crt]: Required value', 'data[tls.key]: Required value']);
+    expect(apiServerValidation(withoutKeys).fieldErrors.map(render)).toEqual([
+      'data[tls.crt]: Required value',
+      'data[tls.key]: Required value',
+    ]);
   });
 
   it('is named by the Gateway server', () => {
@@ -93,6 +103,9 @@ describe('edgeTlsSecret', () => {
 
 describe('platformObjects', () => {
   it('are the Secret and the edge Gateway, in the gateway namespace', () => {
-    expect(platformObjects(ENV).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['Secret/istio-ingress/edge-tls', 'Gateway/istio-ingress/edge']);
+    expect(platformObjects(ENV).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Secret/istio-ingress/edge-tls',
+      'Gateway/istio-ingress/edge',
+    ]);
   });
 });

@@ -61,16 +61,18 @@ export class EdgeGateway extends Construct {
         selector: gatewayIdentity(env).selector,
         // No port-80 server: the load balancer answers HTTP with its own redirect URL map
         // and only ever connects to the gateway's 443 (the NEG's port).
-        servers: [{
-          name: 'https-load-balancer',
-          port: { number: 443, name: 'https', protocol: 'HTTPS' },
-          hosts: [...EDGE_GATEWAY_HOSTS],
-          tls: {
-            mode: GatewaySpecServersTlsMode.SIMPLE,
-            credentialName: env.tlsCredential,
-            minProtocolVersion: GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
+        servers: [
+          {
+            name: 'https-load-balancer',
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: [...EDGE_GATEWAY_HOSTS],
+            tls: {
+              mode: GatewaySpecServersTlsMode.SIMPLE,
+              credentialName: env.tlsCredential,
+              minProtocolVersion: GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
+            },
           },
-        }],
+        ],
       },
     });
   }

@@ -40,11 +40,19 @@ function httpRoute(r: ResolvedRoute, env: MeshEnvironment, byHost: boolean): Vir
   const host = serviceHost(r.service, env.namespace);
   const destination = (subset: string) => ({ host, subset, port: { number: r.port } });
   // The gateway honours the same version split as the mesh, unless the route pins a version.
-  const route = r.version !== undefined
-    ? [{ destination: destination(r.version) }]
-    : weightedVersions(r.spec).map((w) => ({ destination: destination(w.version), weight: w.weight }));
+  const route =
+    r.version !== undefined
+      ? [{ destination: destination(r.version) }]
+      : weightedVersions(r.spec).map((w) => ({ destination: destination(w.version), weight: w.weight }));
   return {
-    name: `${r.service}-${r.match}-${r.path === '/' ? 'root' : r.path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+    name: `${r.service}-${r.match}-${
+      r.path === '/'
+        ? 'root'
+        : r.path
+            .slice(1)
+            .replace(/[^a-z0-9]+/gi, '-')
+            .toLowerCase()
+    }`,
     match: [{ uri: r.match === 'exact' ? { exact: r.path } : { prefix: r.path }, ...(byHost && { authority: { exact: r.host } }) }],
     route,
     timeout: r.timeout ?? traffic.timeout,

@@ -17,14 +17,24 @@ function get(s: Synthesis, kind: string, name: string): Json {
   if (found === undefined) throw new Error(`no ${kind}/${name}`);
   return found as unknown as Json;
 }
-const egressOf = (s: Synthesis, service: string) => get(s, 'NetworkPolicy', service).spec.egress as Array<{ to: Array<Record<string, unknown>>; ports: Array<{ port: number }> }>;
-const ipEgress = (s: Synthesis, service: string) => egressOf(s, service).filter((r) => r.to[0].ipBlock !== undefined).map((r) => [(r.to[0].ipBlock as { cidr: string }).cidr, r.ports[0].port]);
+const egressOf = (s: Synthesis, service: string) =>
+  get(s, 'NetworkPolicy', service).spec.egress as Array<{ to: Array<Record<string, unknown>>; ports: Array<{ port: number }> }>;
+const ipEgress = (s: Synthesis, service: string) =>
+  egressOf(s, service)
+    .filter((r) => r.to[0].ipBlock !== undefined)
+    .map((r) => [(r.to[0].ipBlock as { cidr: string }).cidr, r.ports[0].port]);
 
 describe('metadataServerEgress', () => {
   // As GKE documents it (concepts/workload-identity): 169.254.169.252/32 on 988, and on
   // Dataplane V2 169.254.169.254/32 on 80 as well.
   it.each<[Dataplane, Array<[string, number]>]>([
-    ['v2', [['169.254.169.254/32', 80], ['169.254.169.252/32', 988]]],
+    [
+      'v2',
+      [
+        ['169.254.169.254/32', 80],
+        ['169.254.169.252/32', 988],
+      ],
+    ],
     ['legacy', [['169.254.169.252/32', 988]]],
   ])('on the %s dataplane allows %j', (dataplane, expected) => {
     expect(metadataServerEgress(dataplane).map((e) => [e.cidr, e.port])).toEqual(expected);
@@ -45,11 +55,18 @@ describe('a service with gcp access', () => {
   const dev = synth();
 
   it('may reach the metadata server and private.googleapis.com on their ports, and nothing else outside the cluster', () => {
-    expect(ipEgress(dev, 'uploader')).toEqual([['169.254.169.252/32', 988], ['169.254.169.254/32', 80], ['199.36.153.8/30', 443]]);
+    expect(ipEgress(dev, 'uploader')).toEqual([
+      ['169.254.169.252/32', 988],
+      ['169.254.169.254/32', 80],
+      ['199.36.153.8/30', 443],
+    ]);
   });
 
   it('gets the legacy dataplane rule when the environment says so', () => {
-    expect(ipEgress(synth('dev', 'legacy'), 'uploader')).toEqual([['169.254.169.252/32', 988], ['199.36.153.8/30', 443]]);
+    expect(ipEgress(synth('dev', 'legacy'), 'uploader')).toEqual([
+      ['169.254.169.252/32', 988],
+      ['199.36.153.8/30', 443],
+    ]);
     expect(ipEgress(synth('dev', 'legacy'), 'uploader')).toEqual(googleCloudEgress('legacy').map((e) => [e.cidr, e.port]));
   });
 
@@ -64,12 +81,22 @@ describe('a service with gcp access', () => {
     expect(get(dev, 'ServiceEntry', 'gke-metadata-server')).toMatchObject({
       metadata: { namespace: 'bookinfo' },
       spec: {
-        hosts: ['metadata.google.internal'], addresses: ['169.254.169.254/32'], ports: [{ number: 80, name: 'tcp-metadata', protocol: 'TCP' }],
-        location: 'MESH_EXTERNAL', resolution: 'NONE', exportTo: ['.'],
+        hosts: ['metadata.google.internal'],
+        addresses: ['169.254.169.254/32'],
+        ports: [{ number: 80, name: 'tcp-metadata', protocol: 'TCP' }],
+        location: 'MESH_EXTERNAL',
+        resolution: 'NONE',
+        exportTo: ['.'],
       },
     });
     expect(get(dev, 'ServiceEntry', 'google-apis')).toMatchObject({
-      spec: { hosts: ['*.googleapis.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], location: 'MESH_EXTERNAL', resolution: 'NONE', exportTo: ['.'] },
+      spec: {
+        hosts: ['*.googleapis.com'],
+        ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+        location: 'MESH_EXTERNAL',
+        resolution: 'NONE',
+        exportTo: ['.'],
+      },
     });
     expect(dev.files[0].objects.filter((o) => o.kind === 'ServiceEntry')).toHaveLength(2);
   });
@@ -77,7 +104,9 @@ describe('a service with gcp access', () => {
   it('leaves a service without gcp with its dependencies only', () => {
     expect(ipEgress(dev, 'web')).toEqual([]);
     expect(egressOf(dev, 'web').map((r) => r.to)).toEqual([[{ podSelector: { matchLabels: { app: 'uploader' } } }]]);
-    expect(get(dev, 'Sidecar', 'web').spec).toMatchObject({ egress: [{ hosts: ['./uploader.bookinfo.svc.cluster.local', 'istio-system/*'] }] });
+    expect(get(dev, 'Sidecar', 'web').spec).toMatchObject({
+      egress: [{ hosts: ['./uploader.bookinfo.svc.cluster.local', 'istio-system/*'] }],
+    });
   });
 
   it.each(['dev', 'prod'] as const)('passes every rule of the policy catalogue in %s, the platform objects included', (profile) => {
@@ -93,6 +122,12 @@ describe('a catalogue without gcp services', () => {
     const s = synthesize(environment('dev'), bookinfo, repoReleases('dev'));
     expect(all(s).filter((o) => o.kind === 'ServiceEntry')).toEqual([]);
     const services = all(s).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name !== 'allow-dns-and-istiod');
-    expect(services.flatMap((np) => ((np.spec as Json['spec']).egress as Array<{ to: Array<Record<string, unknown>> }> | undefined ?? []).filter((r) => r.to.some((t) => t.ipBlock !== undefined)))).toEqual([]);
+    expect(
+      services.flatMap((np) =>
+        (((np.spec as Json['spec']).egress as Array<{ to: Array<Record<string, unknown>> }> | undefined) ?? []).filter((r) =>
+          r.to.some((t) => t.ipBlock !== undefined),
+        ),
+      ),
+    ).toEqual([]);
   });
 });

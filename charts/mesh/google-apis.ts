@@ -14,11 +14,7 @@
  *   zone in infra/network.ts) and the policy allows exactly that range on 443.
  */
 import { Construct } from 'constructs';
-import {
-  ServiceEntry,
-  ServiceEntrySpecLocation,
-  ServiceEntrySpecResolution,
-} from '../../imports/networking.istio.io';
+import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../../imports/networking.istio.io';
 
 import type { Dataplane } from '../../core/environment';
 
@@ -68,7 +64,9 @@ export function privateGoogleApisAddresses(): string[] {
 
 /** Every endpoint a service with `gcp` needs besides its dependencies, sorted. */
 export function googleCloudEgress(dataplane: Dataplane = DEFAULT_DATAPLANE): EgressEndpoint[] {
-  return [...metadataServerEgress(dataplane), PRIVATE_GOOGLE_APIS].sort((a, b) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : a.port - b.port));
+  return [...metadataServerEgress(dataplane), PRIVATE_GOOGLE_APIS].sort((a, b) =>
+    a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : a.port - b.port,
+  );
 }
 
 /** Names of the ServiceEntries, in the app namespace. */

@@ -37,10 +37,16 @@ export class NamespaceNetworkPolicy extends Construct {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: [{ namespaceSelector: namespaceNamed('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }, { ipBlock: { cidr: GKE_METADATA_CIDR } }],
+            to: [
+              { namespaceSelector: namespaceNamed('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+              { ipBlock: { cidr: GKE_METADATA_CIDR } },
+            ],
             ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, tcp(53)],
           },
-          { to: [{ namespaceSelector: namespaceNamed(env.controlPlaneNamespace), podSelector: { matchLabels: { app: 'istiod' } } }], ports: [tcp(ISTIOD_XDS_PORT)] },
+          {
+            to: [{ namespaceSelector: namespaceNamed(env.controlPlaneNamespace), podSelector: { matchLabels: { app: 'istiod' } } }],
+            ports: [tcp(ISTIOD_XDS_PORT)],
+          },
         ],
       },
     });
@@ -72,15 +78,18 @@ export class ServiceNetworkPolicy extends Construct {
     const { spec, env } = props;
     const callers = props.callers;
     const from: NetworkPolicyPeer[] = [];
-    if (callers.length > 0) from.push({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: callers.map((c) => c.name) }] } });
-    if (isPublic(spec)) from.push({ namespaceSelector: namespaceNamed(env.gatewayNamespace), podSelector: { matchLabels: gatewayIdentity(env).selector } });
+    if (callers.length > 0)
+      from.push({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: callers.map((c) => c.name) }] } });
+    if (isPublic(spec))
+      from.push({ namespaceSelector: namespaceNamed(env.gatewayNamespace), podSelector: { matchLabels: gatewayIdentity(env).selector } });
 
     const egress: NetworkPolicyEgressRule[] = [...(spec.dependencies ?? [])].sort().map((dep) => ({
       to: [{ podSelector: { matchLabels: { app: dep } } }],
       ports: [tcp(props.ports.get(dep) ?? 0)],
     }));
     if (spec.gcp !== undefined) {
-      for (const { cidr, port } of googleCloudEgress(props.dataplane ?? DEFAULT_DATAPLANE)) egress.push({ to: [{ ipBlock: { cidr } }], ports: [tcp(port)] });
+      for (const { cidr, port } of googleCloudEgress(props.dataplane ?? DEFAULT_DATAPLANE))
+        egress.push({ to: [{ ipBlock: { cidr } }], ports: [tcp(port)] });
     }
 
     new KubeNetworkPolicy(this, 'Resource', {

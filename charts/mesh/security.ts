@@ -87,16 +87,17 @@ export class ServiceSecurity extends Construct {
         spec: {
           selector,
           action: AuthorizationPolicySpecAction.DENY,
-          rules: [{
-            from: [{ source: { principals: [gatewayIdentity(env).principal], notRequestPrincipals: ['*'] } }],
-            to: [{ operation: { paths: [...new Set(props.authRoutes.flatMap(authorizationPath))].sort() } }],
-          }],
+          rules: [
+            {
+              from: [{ source: { principals: [gatewayIdentity(env).principal], notRequestPrincipals: ['*'] } }],
+              to: [{ operation: { paths: [...new Set(props.authRoutes.flatMap(authorizationPath))].sort() } }],
+            },
+          ],
         },
       });
     }
   }
 }
-
 
 /** Hosts a service's proxy may reach (besides istiod): its dependencies, and Google Cloud for a service with `gcp`. */
 export function sidecarEgressHosts(spec: ServiceSpec, namespace: string): string[] {

@@ -55,7 +55,10 @@ export class Recording {
 
   one(type: string, name?: string): RecordedResource {
     const found = this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-    if (found.length !== 1) throw new Error(`expected one ${type}${name === undefined ? '' : ` named ${name}`}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`);
+    if (found.length !== 1)
+      throw new Error(
+        `expected one ${type}${name === undefined ? '' : ` named ${name}`}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`,
+      );
     return found[0];
   }
 
@@ -78,13 +81,27 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   const state: Record<string, unknown> = { name: inputs.name ?? name, ...inputs };
   switch (type) {
     case 'gcp:container/cluster:Cluster':
-      return { ...state, endpoint: '203.0.113.10', masterAuth: { clusterCaCertificate: Buffer.from('mock-ca').toString('base64') }, selfLink: `projects/${project}/locations/${String(inputs.location)}/clusters/${String(state.name)}` };
+      return {
+        ...state,
+        endpoint: '203.0.113.10',
+        masterAuth: { clusterCaCertificate: Buffer.from('mock-ca').toString('base64') },
+        selfLink: `projects/${project}/locations/${String(inputs.location)}/clusters/${String(state.name)}`,
+      };
     case 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization':
-      return { ...state, dnsResourceRecords: [{ name: `_acme-challenge.${String(inputs.domain)}.`, type: 'CNAME', data: `${name}.authorize.certificatemanager.goog.` }] };
+      return {
+        ...state,
+        dnsResourceRecords: [
+          { name: `_acme-challenge.${String(inputs.domain)}.`, type: 'CNAME', data: `${name}.authorize.certificatemanager.goog.` },
+        ],
+      };
     case 'gcp:compute/globalAddress:GlobalAddress':
       return { ...state, address: '198.51.100.7' };
     case 'gcp:serviceaccount/account:Account':
-      return { ...state, email: `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${String(inputs.accountId)}@${project}.iam.gserviceaccount.com` };
+      return {
+        ...state,
+        email: `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`,
+        member: `serviceAccount:${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`,
+      };
     case 'tls:index/privateKey:PrivateKey':
       return { ...state, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock ${name}\n-----END PRIVATE KEY-----\n` };
     case 'tls:index/selfSignedCert:SelfSignedCert':
@@ -92,7 +109,10 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool':
       return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}` };
     case 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider':
-      return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}/providers/${String(inputs.workloadIdentityPoolProviderId)}` };
+      return {
+        ...state,
+        name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}/providers/${String(inputs.workloadIdentityPoolProviderId)}`,
+      };
     default:
       return state;
   }
@@ -139,7 +159,10 @@ export function recordResources(options: {
       const inputs = args.inputs as Record<string, unknown>;
       recording.calls.push({ token: args.token, inputs });
       if (args.token === 'gcp:compute/getNetworkEndpointGroup:getNetworkEndpointGroup') {
-        return { ...inputs, selfLink: `https://www.googleapis.com/compute/v1/projects/${gcpProject}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}` };
+        return {
+          ...inputs,
+          selfLink: `https://www.googleapis.com/compute/v1/projects/${gcpProject}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}`,
+        };
       }
       if (args.token === 'gcp:organizations/getProject:getProject') return { ...inputs, number: '123456789', projectId: gcpProject };
       return inputs;

@@ -1,6 +1,9 @@
 import { render, slice, TemplateError, truthy } from './go-template';
 
-const values = { Values: { a: { enabled: true, off: false, name: 'x', list: [], map: { k: 'v' } }, gid: '' }, Release: { Name: 'istio-ingress' } };
+const values = {
+  Values: { a: { enabled: true, off: false, name: 'x', list: [], map: { k: 'v' } }, gid: '' },
+  Release: { Name: 'istio-ingress' },
+};
 
 describe('go-template render', () => {
   it('renders if / else if / else by Go truth, with whitespace trimming', () => {
@@ -9,7 +12,8 @@ describe('go-template render', () => {
   });
 
   it('renders with, include, default, quote and trimPrefix as Helm does', () => {
-    const t = '{{- define "name" -}}{{ .Values.gid | default .Release.Name | trimPrefix "istio-" }}{{- end -}}{{ with .Values.a.map }}{{ .k | quote }}{{ end }} {{ include "name" . }}';
+    const t =
+      '{{- define "name" -}}{{ .Values.gid | default .Release.Name | trimPrefix "istio-" }}{{- end -}}{{ with .Values.a.map }}{{ .k | quote }}{{ end }} {{ include "name" . }}';
     expect(render(t, { data: values })).toBe('"v" ingress');
   });
 
@@ -20,7 +24,9 @@ describe('go-template render', () => {
   it('answers expressions it does not compute from the table, and refuses them otherwise', () => {
     const t = '{{ if isset .ObjectMeta.Annotations `x` }}yes{{ else }}no{{ end }}';
     expect(render(t, { data: values, table: { 'isset .ObjectMeta.Annotations `x`': false } })).toBe('no');
-    expect(() => render(t, { data: values })).toThrow(new TemplateError('unknown function "isset" in {{ isset .ObjectMeta.Annotations `x` }}: add the expression\'s value to the table'));
+    expect(() => render(t, { data: values })).toThrow(
+      new TemplateError('unknown function "isset" in {{ isset .ObjectMeta.Annotations `x` }}: add the expression\'s value to the table'),
+    );
   });
 
   it('refuses a field the data does not have, except under a lenient path', () => {

@@ -37,7 +37,10 @@ export type Node =
   | { readonly kind: 'if'; readonly branches: ReadonlyArray<{ readonly cond: string; readonly body: Node[] }>; readonly otherwise: Node[] }
   | { readonly kind: 'with' | 'range'; readonly expr: string; readonly body: Node[]; readonly otherwise: Node[] };
 
-interface Token { readonly text?: string; readonly action?: string }
+interface Token {
+  readonly text?: string;
+  readonly action?: string;
+}
 
 const ACTION = /\{\{(-[ \t\r\n])?([\s\S]*?)([ \t\r\n]-)?\}\}/g;
 
@@ -72,11 +75,17 @@ export function parse(source: string): { nodes: Node[]; defines: Record<string, 
     const nodes: Node[] = [];
     while (i < tokens.length) {
       const t = tokens[i++];
-      if (t.text !== undefined) { nodes.push({ kind: 'text', text: t.text }); continue; }
+      if (t.text !== undefined) {
+        nodes.push({ kind: 'text', text: t.text });
+        continue;
+      }
       const action = t.action ?? '';
       const keyword = action.split(/\s+/, 1)[0];
       if (stops.includes(keyword)) return { nodes, stop: action };
-      if (keyword === 'if') { nodes.push(parseIf(action.slice(2).trim())); continue; }
+      if (keyword === 'if') {
+        nodes.push(parseIf(action.slice(2).trim()));
+        continue;
+      }
       if (keyword === 'with' || keyword === 'range') {
         const body = block(['else', 'end']);
         const otherwise = body.stop === 'else' ? block(['end']).nodes : [];
@@ -89,11 +98,21 @@ export function parse(source: string): { nodes: Node[]; defines: Record<string, 
         defines[name] = block(['end']).nodes;
         continue;
       }
-      if (keyword === 'else' || keyword === 'end' || keyword === 'template' || keyword === 'block' || keyword === 'break' || keyword === 'continue') {
+      if (
+        keyword === 'else' ||
+        keyword === 'end' ||
+        keyword === 'template' ||
+        keyword === 'block' ||
+        keyword === 'break' ||
+        keyword === 'continue'
+      ) {
         throw new TemplateError(`unexpected {{ ${action} }}`);
       }
       const assign = /^(\$\w*)\s*:?=\s*([\s\S]+)$/.exec(action);
-      if (assign !== null) { nodes.push({ kind: 'assign', name: assign[1], expr: assign[2] }); continue; }
+      if (assign !== null) {
+        nodes.push({ kind: 'assign', name: assign[1], expr: assign[2] });
+        continue;
+      }
       nodes.push({ kind: 'output', expr: action });
     }
     if (stops.length > 0) throw new TemplateError(`missing {{ end }} (expected one of ${stops.join(', ')})`);
@@ -147,13 +166,37 @@ function comparable(a: unknown, b: unknown): boolean {
 /** Go's builtins and the Sprig functions the rendered blocks use; arguments are lazy (and/or short-circuit). */
 const FUNCTIONS: Readonly<Record<string, Fn>> = {
   not: ([a]) => !truthy(a()),
-  and: (args) => { let v: unknown = true; for (const a of args) { v = a(); if (!truthy(v)) return v; } return v; },
-  or: (args) => { let v: unknown = false; for (const a of args) { v = a(); if (truthy(v)) return v; } return v; },
+  and: (args) => {
+    let v: unknown = true;
+    for (const a of args) {
+      v = a();
+      if (!truthy(v)) return v;
+    }
+    return v;
+  },
+  or: (args) => {
+    let v: unknown = false;
+    for (const a of args) {
+      v = a();
+      if (truthy(v)) return v;
+    }
+    return v;
+  },
   eq: ([a, b]) => comparable(a(), b()),
   ne: ([a, b]) => !comparable(a(), b()),
-  default: ([d, v]) => { const value = v === undefined ? undefined : v(); return truthy(value) ? value : d(); },
-  quote: ([v]) => { const value = v(); return value === undefined || value === null ? '' : JSON.stringify(str(value)); },
-  trimPrefix: ([p, s]) => { const prefix = str(p()); const value = str(s()); return value.startsWith(prefix) ? value.slice(prefix.length) : value; },
+  default: ([d, v]) => {
+    const value = v === undefined ? undefined : v();
+    return truthy(value) ? value : d();
+  },
+  quote: ([v]) => {
+    const value = v();
+    return value === undefined || value === null ? '' : JSON.stringify(str(value));
+  },
+  trimPrefix: ([p, s]) => {
+    const prefix = str(p());
+    const value = str(s());
+    return value.startsWith(prefix) ? value.slice(prefix.length) : value;
+  },
   contains: ([sub, s]) => str(s()).includes(str(sub())),
   toYaml: ([v]) => stringify(v(), { lineWidth: 0 }).replace(/\n$/, ''),
   trim: ([s]) => str(s()).trim(),
@@ -168,11 +211,23 @@ function split(text: string, separator: (c: string) => boolean): string[] {
   let quote = '';
   let current = '';
   for (const c of text) {
-    if (quote !== '') { current += c; if (c === quote) quote = ''; continue; }
-    if (c === '"' || c === '`') { quote = c; current += c; continue; }
+    if (quote !== '') {
+      current += c;
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === '`') {
+      quote = c;
+      current += c;
+      continue;
+    }
     if (c === '(') depth++;
     if (c === ')') depth--;
-    if (depth === 0 && separator(c)) { if (current.trim() !== '') parts.push(current.trim()); current = ''; continue; }
+    if (depth === 0 && separator(c)) {
+      if (current.trim() !== '') parts.push(current.trim());
+      current = '';
+      continue;
+    }
     current += c;
   }
   if (current.trim() !== '') parts.push(current.trim());
@@ -192,9 +247,15 @@ class Evaluator {
     let out = '';
     for (const node of nodes) {
       switch (node.kind) {
-        case 'text': out += node.text; break;
-        case 'output': out += this.print(this.pipeline(node.expr, dot), node.expr); break;
-        case 'assign': this.vars.set(node.name, this.pipeline(node.expr, dot)); break;
+        case 'text':
+          out += node.text;
+          break;
+        case 'output':
+          out += this.print(this.pipeline(node.expr, dot), node.expr);
+          break;
+        case 'assign':
+          this.vars.set(node.name, this.pipeline(node.expr, dot));
+          break;
         case 'if': {
           const branch = node.branches.find((b) => truthy(this.pipeline(b.cond, dot)));
           out += this.render(branch?.body ?? node.otherwise, dot);
@@ -313,7 +374,8 @@ export function slice(source: string, markers: { readonly after?: string; readon
   let from = 0;
   if (markers.after !== undefined) {
     const first = source.indexOf(markers.after);
-    if (first < 0 || source.indexOf(markers.after, first + 1) >= 0) throw new TemplateError(`marker ${JSON.stringify(markers.after)} must occur exactly once`);
+    if (first < 0 || source.indexOf(markers.after, first + 1) >= 0)
+      throw new TemplateError(`marker ${JSON.stringify(markers.after)} must occur exactly once`);
     from = first + markers.after.length;
   }
   const start = source.indexOf(markers.start, from);

@@ -14,15 +14,25 @@ function resources(recording: Recording) {
 export function mandatoryPackViolations(recording: Recording, stack: string, profile: EnvironmentProfile): string[] {
   const config = { environment: stack, profile, allowedRegistries: loadEnvironment(stack).allowedRegistries };
   const violations: string[] = [];
-  for (const policy of stackPolicies(RULES.filter((r) => r.enforcement === 'mandatory'), [], '2026-11-23')) {
+  for (const policy of stackPolicies(
+    RULES.filter((r) => r.enforcement === 'mandatory'),
+    [],
+    '2026-11-23',
+  )) {
     const validate = policy.validateStack as (args: unknown, report: (message: string) => void) => void;
-    validate({ resources: resources(recording), stackTags: new Map(), getConfig: () => config }, (m) => violations.push(`${policy.name}: ${m}`));
+    validate({ resources: resources(recording), stackTags: new Map(), getConfig: () => config }, (m) =>
+      violations.push(`${policy.name}: ${m}`),
+    );
   }
   return violations;
 }
 
 /** The GCP rules on the GCP resources: unwaived blocking violations, and every finding as `<rule> <object>`. */
-export function gcpFindings(recording: Recording, stack: string, profile: EnvironmentProfile): { blocking: Violation[]; findings: string[] } {
+export function gcpFindings(
+  recording: Recording,
+  stack: string,
+  profile: EnvironmentProfile,
+): { blocking: Violation[]; findings: string[] } {
   const gcp = resources(recording).filter((r) => r.type.startsWith('gcp:'));
   const report = evaluate(RULES, { resources: { resources: gcp, profile } }, { environment: stack, exceptions: [], today: '2026-11-23' });
   return { blocking: blocking(report), findings: report.violations.map((v) => `${v.rule.id} ${v.object}`) };

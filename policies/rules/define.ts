@@ -7,7 +7,15 @@
  */
 import type { ManifestObject } from '../../charts/schema';
 import { indexOf, isJson, list, obj, type ContainerLike, type Json, type ObjectIndex, type PodSpecLike, type Workload } from '../objects';
-import { objectId, type Finding, type ManifestContext, type ManifestRule, type ResourceContext, type ResourceRule, type RuleInfo } from '../types';
+import {
+  objectId,
+  type Finding,
+  type ManifestContext,
+  type ManifestRule,
+  type ResourceContext,
+  type ResourceRule,
+  type RuleInfo,
+} from '../types';
 
 /** A rule over the manifests. */
 export function manifestRule(info: RuleInfo, check: (ctx: ManifestContext, index: ObjectIndex) => Finding[]): ManifestRule {
@@ -44,10 +52,14 @@ export interface ContainerRef {
 }
 
 export function containersOf(pod: PodSpecLike, fields: readonly ContainerField[]): ContainerRef[] {
-  return fields.flatMap((field) => list(pod[field]).filter(isJson).map((c) => ({
-    c,
-    label: `${CONTAINER_LABEL[field]} "${typeof c.name === 'string' ? c.name : '?'}"`,
-  })));
+  return fields.flatMap((field) =>
+    list(pod[field])
+      .filter(isJson)
+      .map((c) => ({
+        c,
+        label: `${CONTAINER_LABEL[field]} "${typeof c.name === 'string' ? c.name : '?'}"`,
+      })),
+  );
 }
 
 /** A container's securityContext. */
@@ -64,9 +76,10 @@ type WorkloadCheck = (w: Workload, ctx: ManifestContext, index: ObjectIndex) => 
 
 /** Findings from a check of each workload (kinds: only those kinds). */
 export function perWorkload(check: WorkloadCheck, kinds?: ReadonlySet<string>) {
-  return (ctx: ManifestContext, index: ObjectIndex = indexOf(ctx)): Finding[] => index.workloads
-    .filter((w) => kinds === undefined || kinds.has(w.object.kind))
-    .flatMap((w) => check(w, ctx, index).map((message) => ({ object: w.id, message })));
+  return (ctx: ManifestContext, index: ObjectIndex = indexOf(ctx)): Finding[] =>
+    index.workloads
+      .filter((w) => kinds === undefined || kinds.has(w.object.kind))
+      .flatMap((w) => check(w, ctx, index).map((message) => ({ object: w.id, message })));
 }
 
 /** Findings from a check of each container of each workload, prefixed with the container. */
@@ -75,7 +88,10 @@ export function perContainer(
   check: (c: ContainerLike, w: Workload, ctx: ManifestContext, index: ObjectIndex) => readonly string[],
   kinds?: ReadonlySet<string>,
 ) {
-  return perWorkload((w, ctx, index) => containersOf(w.pod, fields).flatMap(({ c, label }) => check(c, w, ctx, index).map((m) => `${label}: ${m}`)), kinds);
+  return perWorkload(
+    (w, ctx, index) => containersOf(w.pod, fields).flatMap(({ c, label }) => check(c, w, ctx, index).map((m) => `${label}: ${m}`)),
+    kinds,
+  );
 }
 
 /** Rules that only hold in the environments users depend on. */

@@ -182,7 +182,10 @@ export function portRangeIncludes(range: unknown, port: number): boolean {
 // Rule helpers
 
 /** A rule that looks at each resource of some types on its own. */
-export function perResource(types: readonly string[], check: (r: PolicyResource, ctx: ResourceContext) => string[]): (ctx: ResourceContext) => Finding[] {
+export function perResource(
+  types: readonly string[],
+  check: (r: PolicyResource, ctx: ResourceContext) => string[],
+): (ctx: ResourceContext) => Finding[] {
   return (ctx) => ofType(ctx, ...types).flatMap((r) => check(r, ctx).map((message) => ({ object: r.name, message })));
 }
 

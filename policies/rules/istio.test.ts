@@ -8,7 +8,7 @@ function entry(name: string, hosts: readonly string[]): ManifestObject {
 
 /** The entry a scan in input order finds: the first whose host covers the name (what the index must give). */
 function scanned(entries: readonly ManifestObject[], name: string): string | undefined {
-  return entries.find((e) => ((e.spec as { hosts: string[] }).hosts).some((h) => hostCovers(h, name)))?.metadata.name;
+  return entries.find((e) => (e.spec as { hosts: string[] }).hosts.some((h) => hostCovers(h, name)))?.metadata.name;
 }
 
 describe('resolveHost through the host index', () => {
@@ -26,7 +26,10 @@ describe('resolveHost through the host index', () => {
   it.each(tables)('finds the first covering ServiceEntry in input order: %s', (_what, entries) => {
     const index = indexOf({ objects: entries });
     for (const name of names) {
-      expect({ name, entry: resolveHost(index, name, 'shop').serviceEntry?.metadata.name }).toEqual({ name, entry: scanned(entries, name.toLowerCase()) });
+      expect({ name, entry: resolveHost(index, name, 'shop').serviceEntry?.metadata.name }).toEqual({
+        name,
+        entry: scanned(entries, name.toLowerCase()),
+      });
     }
   });
 

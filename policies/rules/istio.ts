@@ -6,7 +6,22 @@
  * object naming it, and a reference resolves only to an object of the same set.
  */
 import type { ManifestObject } from '../../charts/schema';
-import { items, labelMap, push, labelsMatch, namespaceOf, obj, show, specOf, str, strings, perRun, type Json, type ObjectIndex, type Workload } from '../objects';
+import {
+  items,
+  labelMap,
+  push,
+  labelsMatch,
+  namespaceOf,
+  obj,
+  show,
+  specOf,
+  str,
+  strings,
+  perRun,
+  type Json,
+  type ObjectIndex,
+  type Workload,
+} from '../objects';
 
 /** Istio's default `meshConfig.rootNamespace`: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -27,12 +42,16 @@ export function isEmptyLabelSelector(selector: unknown): boolean {
 }
 
 function plainLabels(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 export function formatLabelSelector(selector: unknown): string {
   const s = obj(selector);
-  const expressions = items(s.matchExpressions).map((e) => `${str(e.key) ?? '?'} ${str(e.operator) ?? '?'}${e.values === undefined ? '' : ` (${strings(e.values).join(',')})`}`);
+  const expressions = items(s.matchExpressions).map(
+    (e) => `${str(e.key) ?? '?'} ${str(e.operator) ?? '?'}${e.values === undefined ? '' : ` (${strings(e.values).join(',')})`}`,
+  );
   return [plainLabels(labelMap(s.matchLabels)), ...expressions].filter((x) => x !== '').join(',') || '(empty)';
 }
 
@@ -105,9 +124,10 @@ export function isResolved(r: Resolution): boolean {
 /** Why a host did not resolve, with the spelling that would have. */
 export function unresolved(index: ObjectIndex, host: string, r: Resolution): string {
   const expanded = r.fqdn === host.toLowerCase() ? `'${host}'` : `'${host}' (${r.fqdn})`;
-  const hint = host.split('.').length === 2 && hostIndex(index).services.has(host.toLowerCase())
-    ? `; Istio does not expand '<service>.<namespace>': write '${host.toLowerCase()}.${CLUSTER_DOMAIN}'`
-    : '';
+  const hint =
+    host.split('.').length === 2 && hostIndex(index).services.has(host.toLowerCase())
+      ? `; Istio does not expand '<service>.<namespace>': write '${host.toLowerCase()}.${CLUSTER_DOMAIN}'`
+      : '';
   return `${expanded} is not a Service or ServiceEntry host in the set${hint}`;
 }
 
@@ -134,8 +154,9 @@ export const hostIndex = perRun((index): HostIndex => {
       const host = fqdn(h, namespaceOf(entry));
       const at = { order: order++, entry };
       if (host === '*') any ??= at;
-      else if (host.startsWith('*.')) { if (!suffixes.has(host.slice(1))) suffixes.set(host.slice(1), at); }
-      else if (!exact.has(host)) exact.set(host, at);
+      else if (host.startsWith('*.')) {
+        if (!suffixes.has(host.slice(1))) suffixes.set(host.slice(1), at);
+      } else if (!exact.has(host)) exact.set(host, at);
     }
   }
   const serviceEntryFor = (name: string): ManifestObject | undefined => {
@@ -201,14 +222,16 @@ export interface GatewayRef {
 /** `<ns>/<name>`, a name in the VirtualService's namespace, or the legacy `<name>.<ns>[.svc...]`. */
 export function gatewayRefs(vs: ManifestObject): GatewayRef[] {
   const ns = namespaceOf(vs);
-  return strings(specOf(vs).gateways).filter((g) => g !== 'mesh').map((ref) => {
-    if (ref.includes('/')) {
-      const [namespace = ns, name = ''] = ref.split('/');
+  return strings(specOf(vs).gateways)
+    .filter((g) => g !== 'mesh')
+    .map((ref) => {
+      if (ref.includes('/')) {
+        const [namespace = ns, name = ''] = ref.split('/');
+        return { ref, namespace, name };
+      }
+      const [name = '', namespace = ns] = ref.split('.');
       return { ref, namespace, name };
-    }
-    const [name = '', namespace = ns] = ref.split('.');
-    return { ref, namespace, name };
-  });
+    });
 }
 
 /** The Gateway a reference names; a name may belong to objects of other groups, so the first Istio one wins. */
@@ -243,11 +266,16 @@ export function splitGatewayHost(h: string): { readonly namespace?: string; read
 
 /** Whether `host` of a VirtualService in `vsNs` is within one of the Gateway's hosts. */
 export function gatewayServes(gw: ManifestObject, vsNs: string, host: string): boolean {
-  return servers(gw).some((s) => strings(s.hosts).map(splitGatewayHost).some((g) => {
-    const nsOk = g.namespace === undefined || g.namespace === '*' || (g.namespace === '.' ? namespaceOf(gw) === vsNs : g.namespace === vsNs);
-    // Istio binds when the names overlap in either direction (`*.example.com` on a Gateway for `shop.example.com`, or the reverse).
-    return nsOk && (hostCovers(g.host, host) || hostCovers(host, g.host));
-  }));
+  return servers(gw).some((s) =>
+    strings(s.hosts)
+      .map(splitGatewayHost)
+      .some((g) => {
+        const nsOk =
+          g.namespace === undefined || g.namespace === '*' || (g.namespace === '.' ? namespaceOf(gw) === vsNs : g.namespace === vsNs);
+        // Istio binds when the names overlap in either direction (`*.example.com` on a Gateway for `shop.example.com`, or the reverse).
+        return nsOk && (hostCovers(g.host, host) || hostCovers(host, g.host));
+      }),
+  );
 }
 
 export function gatewayHostList(gw: ManifestObject): string[] {
@@ -257,11 +285,12 @@ export function gatewayHostList(gw: ManifestObject): string[] {
 /** Istio gateway proxies, told apart from application pods by how they are injected or labelled. */
 export function isGatewayWorkload(w: Workload): boolean {
   const annotations = labelMap(w.podMetadata.annotations);
-  return (annotations['inject.istio.io/templates'] ?? '').split(',').includes('gateway')
-    || w.podLabels.istio !== undefined
-    || items(w.pod.containers).some((c) => /\/proxyv2(:|@|$)/.test(str(c.image) ?? ''));
+  return (
+    (annotations['inject.istio.io/templates'] ?? '').split(',').includes('gateway') ||
+    w.podLabels.istio !== undefined ||
+    items(w.pod.containers).some((c) => /\/proxyv2(:|@|$)/.test(str(c.image) ?? ''))
+  );
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Sidecars

@@ -15,7 +15,12 @@ export type Labels = Record<string, string>;
 export type Spec = Record<string, unknown>;
 
 /** The NetworkPolicy, mesh and edge rules, run together as the runners run them. */
-export const meshRules = [...networkRules.filter((r) => r.id.startsWith('NM01-')), ...meshSecurityRules, ...edgeRules, ...meshConsistencyRules];
+export const meshRules = [
+  ...networkRules.filter((r) => r.id.startsWith('NM01-')),
+  ...meshSecurityRules,
+  ...edgeRules,
+  ...meshConsistencyRules,
+];
 
 export const NETWORKING = 'networking.istio.io/v1';
 export const SECURITY = 'security.istio.io/v1';
@@ -41,11 +46,16 @@ export function deployment(ns: string, name: string, podLabels: Labels, containe
 }
 
 export function app(name: string, version: string): ManifestObject {
-  return deployment('shop', `${name}-${version}`, { app: name, version }, {
-    name,
-    image: `europe-docker.pkg.dev/proj/images/${name}:1.4.0`,
-    ports: [{ containerPort: 8080, name: 'http' }],
-  });
+  return deployment(
+    'shop',
+    `${name}-${version}`,
+    { app: name, version },
+    {
+      name,
+      image: `europe-docker.pkg.dev/proj/images/${name}:1.4.0`,
+      ports: [{ containerPort: 8080, name: 'http' }],
+    },
+  );
 }
 
 export function service(ns: string, name: string, spec: Spec): ManifestObject {
@@ -53,7 +63,11 @@ export function service(ns: string, name: string, spec: Spec): ManifestObject {
 }
 
 export function httpService(ns: string, name: string): ManifestObject {
-  return service(ns, name, { type: 'ClusterIP', selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }] });
+  return service(ns, name, {
+    type: 'ClusterIP',
+    selector: { app: name },
+    ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }],
+  });
 }
 
 export function networking(kind: string, ns: string, name: string, spec: Spec): ManifestObject {
@@ -83,7 +97,11 @@ export function compliant(): ManifestObject[] {
     namespace('shop', { 'istio-injection': 'enabled' }),
     // The Helm gateway chart's namespace is not labelled: its pods opt in with a label.
     namespace('istio-ingress'),
-    deployment('istio-ingress', 'istio-ingress', GATEWAY_POD, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0', ports: [{ containerPort: 8443, name: 'https' }] }),
+    deployment('istio-ingress', 'istio-ingress', GATEWAY_POD, {
+      name: 'istio-proxy',
+      image: 'docker.io/istio/proxyv2:1.24.0',
+      ports: [{ containerPort: 8443, name: 'https' }],
+    }),
     app('web', 'v1'),
     app('web', 'v2'),
     app('api', 'v1'),
@@ -98,26 +116,39 @@ export function compliant(): ManifestObject[] {
     networking('Gateway', 'istio-ingress', 'shop-gateway', {
       selector: { istio: 'ingress' },
       servers: [
-        { name: 'https', port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-tls' } },
+        {
+          name: 'https',
+          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          hosts: ['shop.example.com'],
+          tls: { mode: 'SIMPLE', credentialName: 'shop-tls' },
+        },
         { name: 'http', port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'], tls: { httpsRedirect: true } },
       ],
     }),
     networking('VirtualService', 'shop', 'shop-public', {
       hosts: ['shop.example.com'],
       gateways: ['istio-ingress/shop-gateway'],
-      http: [{
-        name: 'web',
-        route: [
-          { destination: { host: WEB, subset: 'v1', port: { number: 80 } }, weight: 90 },
-          { destination: { host: WEB, subset: 'v2', port: { number: 80 } }, weight: 10 },
-        ],
-      }],
+      http: [
+        {
+          name: 'web',
+          route: [
+            { destination: { host: WEB, subset: 'v1', port: { number: 80 } }, weight: 90 },
+            { destination: { host: WEB, subset: 'v2', port: { number: 80 } }, weight: 10 },
+          ],
+        },
+      ],
     }),
-    networking('VirtualService', 'shop', 'api', { hosts: ['api'], http: [{ name: 'default', route: [{ destination: { host: 'api', subset: 'v1' } }] }] }),
+    networking('VirtualService', 'shop', 'api', {
+      hosts: ['api'],
+      http: [{ name: 'default', route: [{ destination: { host: 'api', subset: 'v1' } }] }],
+    }),
     networking('DestinationRule', 'shop', 'web', {
       host: WEB,
       trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
-      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+      subsets: [
+        { name: 'v1', labels: { version: 'v1' } },
+        { name: 'v2', labels: { version: 'v2' } },
+      ],
     }),
     networking('DestinationRule', 'shop', 'api', {
       host: 'api.shop.svc.cluster.local',
@@ -127,7 +158,14 @@ export function compliant(): ManifestObject[] {
     // TLS origination to the external payments API, verified against the system CAs.
     networking('DestinationRule', 'shop', 'payments', {
       host: 'api.payments.example.net',
-      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.payments.example.net', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }] },
+      trafficPolicy: {
+        portLevelSettings: [
+          {
+            port: { number: 80 },
+            tls: { mode: 'SIMPLE', sni: 'api.payments.example.net', caCertificates: '/etc/ssl/certs/ca-certificates.crt' },
+          },
+        ],
+      },
     }),
     security('PeerAuthentication', 'shop', 'default', { mtls: { mode: 'STRICT' } }),
     security('PeerAuthentication', 'istio-ingress', 'default', { mtls: { mode: 'STRICT' } }),
@@ -258,13 +296,19 @@ export function all(...mutations: Mutation[]): Mutation {
 // ---------------------------------------------------------------------------------------
 
 export function report(objects: readonly ManifestObject[]) {
-  return evaluate(meshRules, { manifests: { objects, profile: 'dev', allowedRegistries: [] } }, { environment: 'dev', exceptions: [], today: '2026-11-23' });
+  return evaluate(
+    meshRules,
+    { manifests: { objects, profile: 'dev', allowedRegistries: [] } },
+    { environment: 'dev', exceptions: [], today: '2026-11-23' },
+  );
 }
 
 /** The findings of one rule, the others run alongside as they do in the runners. */
 export function findings(ruleId: string, objects: readonly ManifestObject[]): Finding[] {
   if (!meshRules.some((r) => r.id === ruleId)) throw new Error(`no rule ${ruleId}`);
-  return report(objects).violations.filter((v) => v.rule.id === ruleId).map((v) => ({ object: v.object, message: v.message }));
+  return report(objects)
+    .violations.filter((v) => v.rule.id === ruleId)
+    .map((v) => ({ object: v.object, message: v.message }));
 }
 
 export interface Accepted {
@@ -284,7 +328,12 @@ export const NO_EGRESS_DENY = "no default-deny NetworkPolicy (podSelector {}, no
 export const NOT_A_HOST = 'is not a Service or ServiceEntry host in the set';
 
 /** The rejecting and accepting cases of one group of rules; every case runs all the mesh rules through `findings`. */
-export function describeCases(name: string, rules: readonly ManifestRule[], rejected: readonly Rejected[], accepted: readonly Accepted[]): void {
+export function describeCases(
+  name: string,
+  rules: readonly ManifestRule[],
+  rejected: readonly Rejected[],
+  accepted: readonly Accepted[],
+): void {
   describe(name, () => {
     it.each(rejected)('$rule rejects $what', ({ rule, mutate, expected }) => {
       expect(findings(rule, mutate(compliant()))).toEqual(expected);

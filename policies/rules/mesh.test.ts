@@ -31,10 +31,14 @@ describe('mesh rules', () => {
 
   it('MC08-selector-matches rejects a Sidecar in istio-system whose selector matches pods of other namespaces only', () => {
     // Istio applies a root-namespace Sidecar to other namespaces only when it has no selector.
-    const objects = add(networking('Sidecar', 'istio-system', 'web', { workloadSelector: { labels: { app: 'web' } }, egress: [{ hosts: ['istio-system/*'] }] }))(compliant());
+    const objects = add(
+      networking('Sidecar', 'istio-system', 'web', {
+        workloadSelector: { labels: { app: 'web' } },
+        egress: [{ hosts: ['istio-system/*'] }],
+      }),
+    )(compliant());
     expect(findings('MC08-selector-matches', objects)).toEqual([
       { object: 'Sidecar/istio-system/web', message: expect.stringContaining('app=web') },
     ]);
   });
 });
-

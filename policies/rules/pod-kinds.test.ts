@@ -19,8 +19,14 @@ function podSpec(): Record<string, unknown> {
 function templated(kind: string, apiVersion: string, name: string): ManifestObject {
   const labels = { app: name };
   return {
-    apiVersion, kind, metadata: { name, namespace: 'shop', labels },
-    spec: { replicas: 1, selector: kind === 'ReplicationController' ? labels : { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec() } },
+    apiVersion,
+    kind,
+    metadata: { name, namespace: 'shop', labels },
+    spec: {
+      replicas: 1,
+      selector: kind === 'ReplicationController' ? labels : { matchLabels: labels },
+      template: { metadata: { labels }, spec: podSpec() },
+    },
   };
 }
 
@@ -43,7 +49,11 @@ const DEPLOYMENT_ONLY: Readonly<Record<string, string>> = {
 const NOT_FOR_A_POD = 'RR07-recommended-labels: pod template labels lack';
 
 function messagesByObject(profile: 'dev' | 'prod'): Map<string, Set<string>> {
-  const report = evaluate(RULES, { manifests: { objects, profile, allowedRegistries: ['europe-docker.pkg.dev/proj'] } }, { environment: profile, exceptions: [], today: '2026-11-23' });
+  const report = evaluate(
+    RULES,
+    { manifests: { objects, profile, allowedRegistries: ['europe-docker.pkg.dev/proj'] } },
+    { environment: profile, exceptions: [], today: '2026-11-23' },
+  );
   const out = new Map<string, Set<string>>();
   for (const v of report.violations) {
     const set = out.get(v.object) ?? new Set<string>();
@@ -54,27 +64,32 @@ function messagesByObject(profile: 'dev' | 'prod'): Map<string, Set<string>> {
 }
 
 describe('every pod-bearing kind is checked by every pod rule', () => {
-  it.each(['dev', 'prod'] as const)('a ReplicationController and a bare Pod get the findings of the Deployment with the same pod spec (%s)', (profile) => {
-    const found = messagesByObject(profile);
-    const deployment = [...(found.get('Deployment/shop/alpha') ?? [])]
-      .filter((m) => !(m.split(':')[0] in DEPLOYMENT_ONLY))
-      .map((m) => m.replaceAll('alpha', '<name>'));
-    expect(deployment.length).toBeGreaterThan(10);
-    for (const id of ['ReplicationController/shop/bravo', 'Pod/shop/charlie']) {
-      const name = id.split('/')[2];
-      const own = new Set([...(found.get(id) ?? [])].map((m) => m.replaceAll(name, '<name>')));
-      const expected = id.startsWith('Pod/') ? deployment.filter((m) => !m.startsWith(NOT_FOR_A_POD)) : deployment;
-      expect({ id, missing: expected.filter((m) => !own.has(m)) }).toEqual({ id, missing: [] });
-    }
-  });
+  it.each(['dev', 'prod'] as const)(
+    'a ReplicationController and a bare Pod get the findings of the Deployment with the same pod spec (%s)',
+    (profile) => {
+      const found = messagesByObject(profile);
+      const deployment = [...(found.get('Deployment/shop/alpha') ?? [])]
+        .filter((m) => !(m.split(':')[0] in DEPLOYMENT_ONLY))
+        .map((m) => m.replaceAll('alpha', '<name>'));
+      expect(deployment.length).toBeGreaterThan(10);
+      for (const id of ['ReplicationController/shop/bravo', 'Pod/shop/charlie']) {
+        const name = id.split('/')[2];
+        const own = new Set([...(found.get(id) ?? [])].map((m) => m.replaceAll(name, '<name>')));
+        const expected = id.startsWith('Pod/') ? deployment.filter((m) => !m.startsWith(NOT_FOR_A_POD)) : deployment;
+        expect({ id, missing: expected.filter((m) => !own.has(m)) }).toEqual({ id, missing: [] });
+      }
+    },
+  );
 
   it('reports the privileged, hostNetwork ReplicationController under the pod security rules', () => {
     const own = [...(messagesByObject('dev').get('ReplicationController/shop/bravo') ?? [])];
-    expect(own).toEqual(expect.arrayContaining([
-      'PS01-host-namespaces: hostNetwork is true',
-      'PS01-host-ports: container "app": port 80 sets hostPort 80',
-      'PS02-privileged: container "app": securityContext.privileged is true',
-      'PS04-host-path: volume "root" is hostPath /',
-    ]));
+    expect(own).toEqual(
+      expect.arrayContaining([
+        'PS01-host-namespaces: hostNetwork is true',
+        'PS01-host-ports: container "app": port 80 sets hostPort 80',
+        'PS02-privileged: container "app": securityContext.privileged is true',
+        'PS04-host-path: volume "root" is hostPath /',
+      ]),
+    );
   });
 });

@@ -15,7 +15,13 @@ import { reliabilityRules } from './reliability';
 export type Json = Record<string, unknown>;
 
 /** The rules over workloads and their Services, run together as the runners run them. */
-export const workloadRules = [...podSecurityRules, ...podIdentityRules, ...reliabilityRules, ...imageRules, ...networkRules.filter((r) => r.id === 'NM02-service-type')];
+export const workloadRules = [
+  ...podSecurityRules,
+  ...podIdentityRules,
+  ...reliabilityRules,
+  ...imageRules,
+  ...networkRules.filter((r) => r.id === 'NM02-service-type'),
+];
 
 export const PROFILES: readonly EnvironmentProfile[] = ['dev', 'staging', 'prod'];
 export const REGISTRIES: readonly string[] = ['europe-docker.pkg.dev/proj/apps'];
@@ -42,8 +48,9 @@ export function labels(): Record<string, string> {
 }
 
 /** How messages print the pod template labels of the compliant Deployment. */
-export const POD_LABELS = 'app=web,version=v1,app.kubernetes.io/name=web,app.kubernetes.io/instance=web-v1,app.kubernetes.io/version=v1,'
-  + 'app.kubernetes.io/part-of=shop,app.kubernetes.io/managed-by=platform-cdk8s';
+export const POD_LABELS =
+  'app=web,version=v1,app.kubernetes.io/name=web,app.kubernetes.io/instance=web-v1,app.kubernetes.io/version=v1,' +
+  'app.kubernetes.io/part-of=shop,app.kubernetes.io/managed-by=platform-cdk8s';
 
 export function restrictedContainerSc(): Json {
   return {
@@ -70,42 +77,65 @@ export function setupContainer(): Json {
 }
 
 export function spread(topologyKey: string): Json {
-  return { maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['pod-template-hash'] };
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { app: 'web' } },
+    matchLabelKeys: ['pod-template-hash'],
+  };
 }
 
 /** The hardened baseline: what the platform emits for one service, reduced to the fields the rules read. */
 export function compliant(): ManifestObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'shop-web', namespace: 'shop', labels: { app: 'web' } }, automountServiceAccountToken: false },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'shop-web', namespace: 'shop', labels: { app: 'web' } },
+      automountServiceAccountToken: false,
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
       spec: { type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] },
     },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web-v1', namespace: 'shop', labels: labels() },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web-v1', namespace: 'shop', labels: labels() },
       spec: {
         selector: { matchLabels: { app: 'web', version: 'v1' } },
         template: {
           metadata: { labels: labels(), annotations: { 'kubectl.kubernetes.io/default-container': 'web' } },
           spec: {
             serviceAccountName: 'shop-web',
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'web',
-              image: IMAGE,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: 8080 }],
-              env: [
-                { name: 'LOG_LEVEL', value: 'info' },
-                { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-db', key: 'password' } } },
-              ],
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-              readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
-              livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 10 },
-              securityContext: restrictedContainerSc(),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              runAsGroup: 1000,
+              fsGroup: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'web',
+                image: IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: 8080 }],
+                env: [
+                  { name: 'LOG_LEVEL', value: 'info' },
+                  { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-db', key: 'password' } } },
+                ],
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
+                livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 10 },
+                securityContext: restrictedContainerSc(),
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
             topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
           },
@@ -113,11 +143,15 @@ export function compliant(): ManifestObject[] {
       },
     },
     {
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-v1', namespace: 'shop', labels: labels() },
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web-v1', namespace: 'shop', labels: labels() },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-v1' }, minReplicas: 2, maxReplicas: 5 },
     },
     {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
       spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } },
     },
   ];
@@ -177,7 +211,9 @@ export function configMap(data: Record<string, string>): ManifestObject {
 
 export function barePod(extra: Json = {}): ManifestObject {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop', labels: labels(), ...extra },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'debug', namespace: 'shop', labels: labels(), ...extra },
     spec: { serviceAccountName: 'shop-web', containers: [{ name: 'debug', image: IMAGE }] },
   };
 }
@@ -186,7 +222,9 @@ export function barePod(extra: Json = {}): ManifestObject {
 export function worker(ports: readonly Json[] = []): ManifestObject {
   const workerLabels = { ...labels(), app: 'worker', 'app.kubernetes.io/name': 'worker' };
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'worker', namespace: 'shop', labels: workerLabels },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'worker', namespace: 'shop', labels: workerLabels },
     spec: {
       selector: { matchLabels: { app: 'worker' } },
       template: {
@@ -199,7 +237,9 @@ export function worker(ports: readonly Json[] = []): ManifestObject {
 
 export function cronJob(podSpec: Json): ManifestObject {
   return {
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'shop', labels: labels() },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'nightly', namespace: 'shop', labels: labels() },
     spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { metadata: { labels: labels() }, spec: podSpec } } } },
   };
 }
@@ -211,7 +251,11 @@ export function findings(
   allowedRegistries: readonly string[] = REGISTRIES,
 ): Finding[] {
   if (!workloadRules.some((r) => r.id === ruleId)) throw new Error(`no rule ${ruleId}`);
-  const report = evaluate(workloadRules, { manifests: { objects, profile, allowedRegistries } }, { environment: profile, exceptions: [], today: '2026-11-23' });
+  const report = evaluate(
+    workloadRules,
+    { manifests: { objects, profile, allowedRegistries } },
+    { environment: profile, exceptions: [], today: '2026-11-23' },
+  );
   return report.violations.filter((v) => v.rule.id === ruleId).map((v) => ({ object: v.object, message: v.message }));
 }
 
@@ -238,7 +282,12 @@ export interface Rejection extends Case {
 export const on = (object: string, ...messages: string[]): Finding[] => messages.map((message) => ({ object, message }));
 
 /** The rejecting and accepting cases of one group of rules; every case runs all the rules through `findings`. */
-export function describeCases(name: string, rules: readonly ManifestRule[], rejected: readonly Rejection[], accepted: readonly Case[]): void {
+export function describeCases(
+  name: string,
+  rules: readonly ManifestRule[],
+  rejected: readonly Rejection[],
+  accepted: readonly Case[],
+): void {
   describe(name, () => {
     it.each(rejected)('$rule rejects $what', ({ rule, mutate, profile, registries, expected }) => {
       expect(findings(rule, mutated(mutate), profile, registries)).toEqual(expected);

@@ -4,15 +4,31 @@ import { PROFILES, REGISTRIES, TAGGED, compliant, container, hpa, mutated, remov
 
 describe('workload rules', () => {
   it.each(PROFILES)('accept the compliant manifests in %s with no violation at all', (profile) => {
-    const report = evaluate(workloadRules, { manifests: { objects: compliant(), profile, allowedRegistries: REGISTRIES } }, { environment: profile, exceptions: [], today: '2026-11-23' });
+    const report = evaluate(
+      workloadRules,
+      { manifests: { objects: compliant(), profile, allowedRegistries: REGISTRIES } },
+      { environment: profile, exceptions: [], today: '2026-11-23' },
+    );
     expect(report.violations.map((v) => `${v.rule.id} ${v.object}: ${v.message}`)).toEqual([]);
     expect(report.rulesRun).toBe(workloadRules.length);
   });
 
   it('fires the profile-dependent rules in staging and prod but not in dev', () => {
-    const floorOfOne = mutated((o) => { hpa(o).minReplicas = 1; remove(o, 'PodDisruptionBudget'); container(o).image = TAGGED; container(o).imagePullPolicy = 'Always'; });
-    const fired = (profile: EnvironmentProfile) => [...new Set(evaluate(workloadRules, { manifests: { objects: floorOfOne, profile, allowedRegistries: REGISTRIES } }, { environment: profile, exceptions: [], today: '2026-11-23' })
-      .violations.map((v) => v.rule.id))];
+    const floorOfOne = mutated((o) => {
+      hpa(o).minReplicas = 1;
+      remove(o, 'PodDisruptionBudget');
+      container(o).image = TAGGED;
+      container(o).imagePullPolicy = 'Always';
+    });
+    const fired = (profile: EnvironmentProfile) => [
+      ...new Set(
+        evaluate(
+          workloadRules,
+          { manifests: { objects: floorOfOne, profile, allowedRegistries: REGISTRIES } },
+          { environment: profile, exceptions: [], today: '2026-11-23' },
+        ).violations.map((v) => v.rule.id),
+      ),
+    ];
     expect(fired('dev')).toEqual([]);
     expect(fired('staging')).toEqual(['RR03-min-replicas', 'RR04-pdb', 'IM01-image-digest']);
     expect(fired('prod')).toEqual(['RR03-min-replicas', 'RR04-pdb', 'IM01-image-digest']);
@@ -36,5 +52,3 @@ describe('workload rules', () => {
     ]);
   });
 });
-
-

@@ -17,13 +17,19 @@ for (const line of src.split('\n')) {
   let done = false;
   while (!done) {
     const t = token.exec(expr);
-    if (!t) { ok = false; break; }
+    if (!t) {
+      ok = false;
+      break;
+    }
     const p = t[1];
     if (p.startsWith('"')) value += JSON.parse(p);
     else if (p.startsWith('`')) value += p.slice(1, -1);
     else if (p in out) value += out[p];
     else if (p in known) value += known[p];
-    else { ok = false; break; }
+    else {
+      ok = false;
+      break;
+    }
     done = t[2] === '';
   }
   if (ok) out[m[1]] = value;

@@ -17,7 +17,18 @@ const self = fs.readFileSync(__filename, 'utf8');
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha256').update(esbuild.version).update('\0').update(self).update('\0').update(tsconfigRaw).update('\0').update(filename).update('\0').update(source).digest('hex');
+    return crypto
+      .createHash('sha256')
+      .update(esbuild.version)
+      .update('\0')
+      .update(self)
+      .update('\0')
+      .update(tsconfigRaw)
+      .update('\0')
+      .update(filename)
+      .update('\0')
+      .update(source)
+      .digest('hex');
   },
   process(source, filename) {
     const { code, map } = esbuild.transformSync(source, {

@@ -85,21 +85,31 @@ describe('celErrors', () => {
   const golden = fs
     .readdirSync(GOLDEN)
     .sort()
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(GOLDEN, f), 'utf8')).map((d) => ({ file: f, obj: d.toJS() as ManifestObject })))
+    .flatMap((f) =>
+      parseAllDocuments(fs.readFileSync(path.join(GOLDEN, f), 'utf8')).map((d) => ({ file: f, obj: d.toJS() as ManifestObject })),
+    )
     .filter(({ obj }) => obj !== null);
 
   it('finds CRD kinds among our synthesized objects (so the next test is not vacuous)', () => {
     expect(golden.filter(({ obj }) => hasCrd(obj.apiVersion, obj.kind)).length).toBeGreaterThan(10);
   });
 
-  it.each(golden.map(({ file, obj }) => [`${file} ${obj.kind}/${obj.metadata.name}`, obj] as const))('%s: no errors, every rule checked', (_name, obj) => {
-    const { errors, notChecked } = celErrors(obj);
-    expect(errors.map(render)).toEqual([]);
-    expect(notChecked).toEqual([]);
-  });
+  it.each(golden.map(({ file, obj }) => [`${file} ${obj.kind}/${obj.metadata.name}`, obj] as const))(
+    '%s: no errors, every rule checked',
+    (_name, obj) => {
+      const { errors, notChecked } = celErrors(obj);
+      expect(errors.map(render)).toEqual([]);
+      expect(notChecked).toEqual([]);
+    },
+  );
 
   it('names the CRD, version, schema path and rule text of each error', () => {
-    const vs = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: [{ timeout: '0s' }] } };
+    const vs = {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: 'x' },
+      spec: { http: [{ timeout: '0s' }] },
+    };
     expect(celErrors(vs)).toEqual({
       errors: [
         {
@@ -115,15 +125,27 @@ describe('celErrors', () => {
   });
 
   it('returns nothing for kinds with no known CRD', () => {
-    expect(celErrors({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 0 }] } })).toEqual({ errors: [], notChecked: [] });
+    expect(celErrors({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 0 }] } })).toEqual({
+      errors: [],
+      notChecked: [],
+    });
   });
 
   it.each([
     ['no spec', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' } }],
     ['spec a string', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec: 'x' }],
-    ['http not a list', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: { timeout: '0s' } } }],
-    ['timeout a number', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: [{ timeout: 5 }] } }],
-    ['items null', { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x' }, spec: { hosts: [null], ports: [null] } }],
+    [
+      'http not a list',
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: { timeout: '0s' } } },
+    ],
+    [
+      'timeout a number',
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec: { http: [{ timeout: 5 }] } },
+    ],
+    [
+      'items null',
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x' }, spec: { hosts: [null], ports: [null] } },
+    ],
   ])('never throws on malformed input (%s)', (_name, obj) => {
     expect(celErrors(obj as unknown as ManifestObject).errors).toEqual([]);
   });
@@ -141,8 +163,27 @@ describe('celCrdsFile (what import:istio writes to imports/istio-cel.json)', () 
       group: 'example.com',
       names: { kind: 'Thing' },
       versions: [
-        { name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', description: 'dropped', properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] } } } } },
-        { name: 'v1beta1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] } } } } },
+        {
+          name: 'v1',
+          served: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description: 'dropped',
+              properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] } },
+            },
+          },
+        },
+        {
+          name: 'v1beta1',
+          served: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] } },
+            },
+          },
+        },
         { name: 'v1alpha1', served, schema: { openAPIV3Schema: { type: 'object' } } },
       ],
     },

@@ -85,7 +85,6 @@ let nextId = 0;
 /** The parsed expression type (from @bufbuild/cel-spec, which is not a direct dependency). */
 type Expr = ReturnType<typeof parse>['expr'];
 
-
 /** Function names a parsed expression calls (operators and macro internals excluded). */
 function calledFunctions(e: Expr | undefined, out: Set<string>): Set<string> {
   if (e === undefined) return out;
@@ -109,7 +108,8 @@ function calledFunctions(e: Expr | undefined, out: Set<string>): Set<string> {
       }
       break;
     case 'comprehensionExpr':
-      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result]) calledFunctions(x, out);
+      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result])
+        calledFunctions(x, out);
       break;
     default:
       break;
@@ -193,7 +193,11 @@ function compileRule(rule: CelRule, schema: CelSchemaNode): RuleState {
   const compiled = compileExpression(rule.rule);
   if ('error' in compiled) return { transition: false, notChecked: compiled.error };
   const format = convertedFormatIn(schema);
-  if (format !== undefined) return { transition: compiled.transition, notChecked: `reads a string of format ${format}, which the API server converts before a rule sees it (not ported)` };
+  if (format !== undefined)
+    return {
+      transition: compiled.transition,
+      notChecked: `reads a string of format ${format}, which the API server converts before a rule sees it (not ported)`,
+    };
   let messageProgram: RuleProgram | undefined;
   if (rule.messageExpression !== undefined) {
     const m = compileExpression(rule.messageExpression);
@@ -227,13 +231,16 @@ export function compileSchema(schema: CelSchemaNode, origin = '', path = '', roo
   }
   const items = schema.items === undefined ? undefined : compileSchema(schema.items, origin, `${path}[*]`, schema.items.embedded === true);
   const additionalProperties =
-    schema.additionalProperties === undefined ? undefined : compileSchema(schema.additionalProperties, origin, `${path}[*]`, schema.additionalProperties.embedded === true);
+    schema.additionalProperties === undefined
+      ? undefined
+      : compileSchema(schema.additionalProperties, origin, `${path}[*]`, schema.additionalProperties.embedded === true);
   return {
     schema,
     root,
     rules: (schema.rules ?? []).map((r) => new CompiledRule(r, at, origin, schema)),
     nested: (schema.nestedRules ?? []).map(
-      ({ where, rule }) => new CompiledRule(rule, `${at} ${where}`, origin, {}, `sits inside ${where.split(/[[.]/)[0]}, which this evaluator does not walk`),
+      ({ where, rule }) =>
+        new CompiledRule(rule, `${at} ${where}`, origin, {}, `sits inside ${where.split(/[[.]/)[0]}, which this evaluator does not walk`),
     ),
     ...(properties.size > 0 && { properties }),
     ...(items !== undefined && { items }),

@@ -12,7 +12,6 @@ import { GATEWAY_API_CRDS } from '../crd-files';
 import { compileSchema, type RuleNode } from './compile';
 import { celCrd, type CelCrd, type CrdDocument } from './schema';
 
-
 export interface CrdVersion {
   readonly crd: CelCrd;
   readonly version: string;

@@ -32,9 +32,12 @@ describe('Go time.ParseDuration (behind duration(string))', () => {
     expect(parseGoDuration(text)).toBe(nanos);
   });
 
-  it.each(['', '-', '+', '1', '.s', '1d', '1 s', ' 1s', 's', '1s ', '9223372036854775808ns', '2562048h', '1e3s'])('%j is an error', (text) => {
-    expect(parseGoDuration(text)).toBeUndefined();
-  });
+  it.each(['', '-', '+', '1', '.s', '1d', '1 s', ' 1s', 's', '1s ', '9223372036854775808ns', '2562048h', '1e3s'])(
+    '%j is an error',
+    (text) => {
+      expect(parseGoDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('Go net/url.ParseRequestURI (behind url() and isURL())', () => {

@@ -87,7 +87,9 @@ const lists: CelFunc[] = [
   celMethod('sum', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
     if (xs.length === 0) return 0n; // upstream's zero value depends on the static element type; int is the common case
-    return xs.reduce((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : typeof a === 'number' && typeof b === 'number' ? a + b : fail()));
+    return xs.reduce((a, b) =>
+      typeof a === 'bigint' && typeof b === 'bigint' ? a + b : typeof a === 'number' && typeof b === 'number' ? a + b : fail(),
+    );
   }),
   celMethod('min', DYN_LIST, [], CelScalar.DYN, function () {
     const xs = items(this);
@@ -164,6 +166,9 @@ export type RuleEnv = CelEnv<{ self: typeof CelScalar.DYN }>;
 let env: RuleEnv | undefined;
 /** The one environment every rule is planned in (built on first use). */
 export function ruleEnv(): RuleEnv {
-  env ??= celEnv({ funcs: [...strings, ...substrings, ...conversions, ...urls, ...lists, ...durations], variables: { self: CelScalar.DYN } });
+  env ??= celEnv({
+    funcs: [...strings, ...substrings, ...conversions, ...urls, ...lists, ...durations],
+    variables: { self: CelScalar.DYN },
+  });
   return env;
 }

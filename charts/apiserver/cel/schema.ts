@@ -63,11 +63,17 @@ export function celSchemaNode(schema: unknown): CelSchemaNode {
   if (schema.nullable === true) node.nullable = true;
   if (schema.default !== undefined) node.default = schema.default;
   if (isJson(schema.properties)) {
-    node.properties = Object.fromEntries(Object.keys(schema.properties).sort().map((k) => [k, celSchemaNode((schema.properties as Json)[k])]));
+    node.properties = Object.fromEntries(
+      Object.keys(schema.properties)
+        .sort()
+        .map((k) => [k, celSchemaNode((schema.properties as Json)[k])]),
+    );
   }
   if (isJson(schema.items)) node.items = celSchemaNode(schema.items);
   if (isJson(schema.additionalProperties)) node.additionalProperties = celSchemaNode(schema.additionalProperties);
-  const rules = Array.isArray(schema['x-kubernetes-validations']) ? schema['x-kubernetes-validations'].map(ruleOf).filter((r) => r !== undefined) : [];
+  const rules = Array.isArray(schema['x-kubernetes-validations'])
+    ? schema['x-kubernetes-validations'].map(ruleOf).filter((r) => r !== undefined)
+    : [];
   if (rules.length > 0) node.rules = rules;
   const nested = ['allOf', 'anyOf', 'oneOf', 'not'].flatMap((k) => nestedRules(schema[k], k));
   if (nested.length > 0) node.nestedRules = nested;
@@ -79,7 +85,11 @@ function nestedRules(v: unknown, where: string): { where: string; rule: CelRule 
   if (!isJson(v)) return [];
   const own = Array.isArray(v['x-kubernetes-validations']) ? v['x-kubernetes-validations'].map(ruleOf).filter((r) => r !== undefined) : [];
   const below = Object.entries(v).flatMap(([k, s]) =>
-    k === 'properties' && isJson(s) ? Object.entries(s).flatMap(([p, ps]) => nestedRules(ps, `${where}.${p}`)) : k === 'x-kubernetes-validations' ? [] : nestedRules(s, `${where}.${k}`),
+    k === 'properties' && isJson(s)
+      ? Object.entries(s).flatMap(([p, ps]) => nestedRules(ps, `${where}.${p}`))
+      : k === 'x-kubernetes-validations'
+        ? []
+        : nestedRules(s, `${where}.${k}`),
   );
   return [...own.map((rule) => ({ where, rule })), ...below];
 }
@@ -91,13 +101,18 @@ export interface CrdDocument {
   readonly spec?: {
     readonly group?: unknown;
     readonly names?: { readonly kind?: unknown };
-    readonly versions?: readonly { readonly name?: unknown; readonly served?: unknown; readonly schema?: { readonly openAPIV3Schema?: unknown } }[];
+    readonly versions?: readonly {
+      readonly name?: unknown;
+      readonly served?: unknown;
+      readonly schema?: { readonly openAPIV3Schema?: unknown };
+    }[];
   };
 }
 
 /** The served versions of a CRD, reduced; undefined for a document that is not a CRD. */
 export function celCrd(doc: CrdDocument): CelCrd | undefined {
-  if (doc.kind !== 'CustomResourceDefinition' || typeof doc.spec?.group !== 'string' || typeof doc.spec.names?.kind !== 'string') return undefined;
+  if (doc.kind !== 'CustomResourceDefinition' || typeof doc.spec?.group !== 'string' || typeof doc.spec.names?.kind !== 'string')
+    return undefined;
   const schemas: CelSchemaNode[] = [];
   const seen = new Map<string, number>();
   const versions: Record<string, number> = {};

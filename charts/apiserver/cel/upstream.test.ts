@@ -25,15 +25,21 @@ describe(`the facts files are those of the pinned ${KUBERNETES_TAG} commits`, ()
     expect(facts.repo).toBe(`https://github.com/kubernetes/${repo}`);
     expect(facts.tag).toBe(KUBERNETES_TAG);
     expect(facts.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(facts.source).toMatch(new RegExp(`^repo: https://github.com/kubernetes/${repo}\\ntag: ${KUBERNETES_TAG}\\ncommit: ${facts.commit}\\n`));
-    for (const f of [...Object.values(facts.data).map((d) => d.file), ...facts.shape.map((s) => s.file)]) expect(facts.source).toContain(`\n  - ${f}\n`);
+    expect(facts.source).toMatch(
+      new RegExp(`^repo: https://github.com/kubernetes/${repo}\\ntag: ${KUBERNETES_TAG}\\ncommit: ${facts.commit}\\n`),
+    );
+    for (const f of [...Object.values(facts.data).map((d) => d.file), ...facts.shape.map((s) => s.file)])
+      expect(facts.source).toContain(`\n  - ${f}\n`);
   });
 });
 
 describe('apiserver pkg/cel: the environment and values a rule sees', () => {
-  it.each(Object.entries(KUBERNETES_FUNCTIONS))('library/%s: we register exactly the function names its LibraryDecls declares', (file, ours) => {
-    expect([...ours].sort()).toEqual(apiserver.value<string[]>(`libraryFunctions.${file}`));
-  });
+  it.each(Object.entries(KUBERNETES_FUNCTIONS))(
+    'library/%s: we register exactly the function names its LibraryDecls declares',
+    (file, ours) => {
+      expect([...ours].sort()).toEqual(apiserver.value<string[]>(`libraryFunctions.${file}`));
+    },
+  );
 
   it('environment/base.go registers these libraries (URLs and Lists are ported; a rule using another is "not checked")', () => {
     expect(apiserver.value<string[]>('baseLibraries')).toEqual([
@@ -74,11 +80,14 @@ describe('apiserver pkg/cel: the environment and values a rule sees', () => {
   });
 
   it('escaping.go: escapeProperty expands the escape sequences Escape does', () => {
-    for (const [seq, expanded] of Object.entries(apiserver.value<Record<string, string>>('escapes'))) expect(escapeProperty(`a${seq}b`)).toBe(`a${expanded}b`);
+    for (const [seq, expanded] of Object.entries(apiserver.value<Record<string, string>>('escapes')))
+      expect(escapeProperty(`a${seq}b`)).toBe(`a${expanded}b`);
   });
 
   it('urls.go: url() fails with its "URL parse error during conversion from string" text', () => {
-    expect(urlParseError('parse "x": invalid URI for request')).toBe(goSprintf(apiserver.value('urlParseError'), 'parse "x": invalid URI for request'));
+    expect(urlParseError('parse "x": invalid URI for request')).toBe(
+      goSprintf(apiserver.value('urlParseError'), 'parse "x": invalid URI for request'),
+    );
   });
 
   it('lists.go: min()/max() of an empty list fail with "<fn> called on empty list"', () => {
@@ -96,13 +105,17 @@ describe('apiextensions-apiserver validation.go: how a rule is run and reported'
   });
 
   it('an evaluation error says "<error> evaluating rule: <message or rule>"', () => {
-    expect(evaluationError('no such key: x', 'must be set')).toBe(goSprintf(apiextensions.value('evaluationErrorFormat'), 'no such key: x', 'must be set'));
+    expect(evaluationError('no such key: x', 'must be set')).toBe(
+      goSprintf(apiextensions.value('evaluationErrorFormat'), 'no such key: x', 'must be set'),
+    );
   });
 
   it('a rule reason maps to the error type fieldErrorForReason builds (any other reason is Invalid)', () => {
     const constructors = apiextensions.value<Record<string, string>>('reasons');
     const types = field.value<Record<string, string>>('errorTypes');
-    expect(Object.fromEntries(Object.entries(constructors).map(([reason, ctor]) => [reason, types[`ErrorType${ctor}`]]))).toEqual(REASON_TYPES);
+    expect(Object.fromEntries(Object.entries(constructors).map(([reason, ctor]) => [reason, types[`ErrorType${ctor}`]]))).toEqual(
+      REASON_TYPES,
+    );
   });
 
   it('a messageExpression result is not used when not a string, too long, multi-line or empty (the message is)', () => {
@@ -174,7 +187,11 @@ describe.each([
 describe('guards for upstream behaviour we do not port', () => {
   it('no known CRD rule sets optionalOldSelf (upstream runs such transition rules on create; we skip every transition rule)', () => {
     const withOptionalOldSelf = knownCrds().flatMap((crd) =>
-      Object.keys(crd.versions).flatMap((version) => allRules(ruleTree({ crd, version })).filter((r) => r.rule.optionalOldSelf === true).map((r) => `${crd.name} ${version}: ${r.rule.rule}`)),
+      Object.keys(crd.versions).flatMap((version) =>
+        allRules(ruleTree({ crd, version }))
+          .filter((r) => r.rule.optionalOldSelf === true)
+          .map((r) => `${crd.name} ${version}: ${r.rule.rule}`),
+      ),
     );
     expect(withOptionalOldSelf).toEqual([]);
   });

@@ -49,16 +49,18 @@ class UrlError extends Error {}
 
 function unescape(s: string, mode: Mode): string {
   let out = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i];
     if (c === '%') {
       if (i + 2 >= s.length || !isHex(s[i + 1]) || !isHex(s[i + 2])) throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       const byte = parseInt(s.slice(i + 1, i + 3), 16);
-      if (mode === 'host' && byte < 0x80 && s.slice(i, i + 3) !== '%25') throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
+      if (mode === 'host' && byte < 0x80 && s.slice(i, i + 3) !== '%25')
+        throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       out += String.fromCharCode(byte);
       i += 3;
     } else {
-      if ((mode === 'host' || mode === 'zone') && c.charCodeAt(0) < 0x80 && shouldEscape(c, mode)) throw new UrlError(`invalid character ${goQuote(c)} in host name`);
+      if ((mode === 'host' || mode === 'zone') && c.charCodeAt(0) < 0x80 && shouldEscape(c, mode))
+        throw new UrlError(`invalid character ${goQuote(c)} in host name`);
       out += mode === 'queryComponent' && c === '+' ? ' ' : c;
       i++;
     }
@@ -68,7 +70,8 @@ function unescape(s: string, mode: Mode): string {
 
 function escape(s: string, mode: Mode): string {
   let out = '';
-  for (const c of s) out += c.charCodeAt(0) < 0x80 && shouldEscape(c, mode) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c;
+  for (const c of s)
+    out += c.charCodeAt(0) < 0x80 && shouldEscape(c, mode) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c;
   return out;
 }
 

@@ -34,9 +34,16 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     ['0.5s', []],
     [
       '5 s',
-      ['spec.timeout: Invalid value: "string": type conversion error from \'string\' to \'google.protobuf.Duration\' evaluating rule: must be a valid duration greater than 1ms'],
+      [
+        "spec.timeout: Invalid value: \"string\": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: must be a valid duration greater than 1ms",
+      ],
     ],
-    ['', ['spec.timeout: Invalid value: "string": type conversion error from \'string\' to \'google.protobuf.Duration\' evaluating rule: must be a valid duration greater than 1ms']],
+    [
+      '',
+      [
+        "spec.timeout: Invalid value: \"string\": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: must be a valid duration greater than 1ms",
+      ],
+    ],
   ])('duration %j gives %j', (value, expected) => {
     expect(rendered(spec({ timeout: { ...str, rules: [durationRule] } }), { spec: { timeout: value } })).toEqual(expected);
   });
@@ -57,7 +64,9 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     const schema = spec({ a: str, b: str }, [rule('has(self.a) != has(self.b)', { message: 'exactly one of a or b' })]);
     expect(rendered(schema, { spec: { a: 'x' } })).toEqual([]);
     expect(rendered(schema, { spec: { a: 'x', b: 'y' } })).toEqual(['spec: Invalid value: exactly one of a or b']);
-    expect(rendered(spec({ a: str }, [rule("self.a == 'x'")]), { spec: {} })).toEqual(['spec: Invalid value: "object": no such key: a evaluating rule: bad']);
+    expect(rendered(spec({ a: str }, [rule("self.a == 'x'")]), { spec: {} })).toEqual([
+      'spec: Invalid value: "object": no such key: a evaluating rule: bad',
+    ]);
   });
 
   it('runs a rule on items for every list element, and on additionalProperties for every map value', () => {
@@ -73,7 +82,9 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   });
 
   it('runs map-level rules over keys, with the value omitted for objects and arrays', () => {
-    const schema = spec({ labels: { type: 'object', additionalProperties: str, rules: [rule("self.all(k, !k.contains('*'))", { message: 'no wildcard key' })] } });
+    const schema = spec({
+      labels: { type: 'object', additionalProperties: str, rules: [rule("self.all(k, !k.contains('*'))", { message: 'no wildcard key' })] },
+    });
     expect(rendered(schema, { spec: { labels: { 'a*': 'x' } } })).toEqual(['spec.labels: Invalid value: no wildcard key']);
     const list = spec({ xs: { type: 'array', items: int, rules: [rule('self.size() < 2', { message: 'too many' })] } });
     expect(rendered(list, { spec: { xs: [1, 2] } })).toEqual(['spec.xs: Invalid value: too many']);
@@ -87,13 +98,17 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   });
 
   it('prints a root-level failure at the nil path, as field.Path does', () => {
-    expect(rendered({ type: 'object', properties: { spec: { type: 'object' } }, rules: [rule('has(self.spec)')] }, { metadata: { name: 'x' } })).toEqual([
-      '<nil>: Invalid value: bad',
-    ]);
+    expect(
+      rendered({ type: 'object', properties: { spec: { type: 'object' } }, rules: [rule('has(self.spec)')] }, { metadata: { name: 'x' } }),
+    ).toEqual(['<nil>: Invalid value: bad']);
   });
 
   it('exposes apiVersion, kind and metadata.name at the root', () => {
-    const schema: CelSchemaNode = { type: 'object', properties: {}, rules: [rule("self.metadata.name.startsWith('a') && self.kind == 'K'")] };
+    const schema: CelSchemaNode = {
+      type: 'object',
+      properties: {},
+      rules: [rule("self.metadata.name.startsWith('a') && self.kind == 'K'")],
+    };
     expect(rendered(schema, { apiVersion: 'g/v1', kind: 'K', metadata: { name: 'abc' } })).toEqual([]);
     expect(rendered(schema, { apiVersion: 'g/v1', kind: 'K', metadata: { name: 'xyz' } })).toEqual(['<nil>: Invalid value: bad']);
   });
@@ -104,7 +119,9 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   });
 
   it('applies schema defaults before the rules run', () => {
-    const schema = spec({ kind: { ...str, default: 'Service' }, port: int }, [rule("self.kind == 'Service' ? has(self.port) : true", { message: 'port required' })]);
+    const schema = spec({ kind: { ...str, default: 'Service' }, port: int }, [
+      rule("self.kind == 'Service' ? has(self.port) : true", { message: 'port required' }),
+    ]);
     expect(rendered(schema, { spec: {} })).toEqual(['spec: Invalid value: port required']);
     expect(rendered(schema, { spec: { kind: 'Other' } })).toEqual([]);
   });
@@ -132,7 +149,8 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   });
 
   it('uses messageExpression when it evaluates to a one-line string, else the message', () => {
-    const schema = (messageExpression: string): CelSchemaNode => spec({ x: { ...str, rules: [rule('self.size() < 3', { messageExpression })] } });
+    const schema = (messageExpression: string): CelSchemaNode =>
+      spec({ x: { ...str, rules: [rule('self.size() < 3', { messageExpression })] } });
     expect(rendered(schema("'too long: ' + self"), { spec: { x: 'abcd' } })).toEqual(['spec.x: Invalid value: "abcd": too long: abcd']);
     expect(rendered(schema('1'), { spec: { x: 'abcd' } })).toEqual(['spec.x: Invalid value: "abcd": bad']);
     expect(rendered(schema("'a\\nb'"), { spec: { x: 'abcd' } })).toEqual(['spec.x: Invalid value: "abcd": bad']);
@@ -153,7 +171,9 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     const schema = spec({ x: { ...str, rules: [rule("self.find('[0-9]+') == ''", { message: 'no digits' })] } });
     expect(run(schema, { spec: { x: 'a1' } })).toEqual({
       errors: [],
-      notChecked: [{ rule: "self.find('[0-9]+') == ''", field: 'spec.x', reason: 'uses find(), not implemented by this evaluator (spec.x)' }],
+      notChecked: [
+        { rule: "self.find('[0-9]+') == ''", field: 'spec.x', reason: 'uses find(), not implemented by this evaluator (spec.x)' },
+      ],
     });
   });
 
@@ -161,7 +181,9 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     const schema = spec({ x: { ...str, rules: [rule("url(self).getScheme() == 'http'")] } });
     expect(run(schema, { spec: { x: 'http://a' } }).notChecked).toEqual([]);
     const broken = spec({ x: { ...str, rules: [rule('self.lowerAscii(1) == self')] } });
-    expect(run(broken, { spec: { x: 'a' } }).notChecked.map((n) => n.reason)).toEqual([expect.stringMatching(/^evaluator error: found no matching overload/)]);
+    expect(run(broken, { spec: { x: 'a' } }).notChecked.map((n) => n.reason)).toEqual([
+      expect.stringMatching(/^evaluator error: found no matching overload/),
+    ]);
   });
 
   it('reports a rule over a string format the API server converts (date-time) as not checked', () => {
@@ -172,7 +194,10 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
   });
 
   it('skips values of the wrong type (the OpenAPI schema check reports those) without throwing', () => {
-    const schema = spec({ port: { ...int, rules: [rule('self > 0')] }, hosts: { type: 'array', items: { ...str, rules: [rule("self != '*'")] } } });
+    const schema = spec({
+      port: { ...int, rules: [rule('self > 0')] },
+      hosts: { type: 'array', items: { ...str, rules: [rule("self != '*'")] } },
+    });
     expect(rendered(schema, { spec: { port: 'eighty', hosts: 'x' } })).toEqual([]);
     expect(rendered(schema, { spec: 'nonsense' })).toEqual([]);
     const parent = spec({ port: int }, [rule('self.port > 0')]);

@@ -30,7 +30,8 @@ const shown = (path: string): string => (path === '' ? NIL_PATH : path);
 const child = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
 /** Upstream `ruleErrorString`: the message if set, else the rule. */
-const ruleErrorString = (r: CompiledRule): string => (r.rule.message !== undefined && r.rule.message.trim() !== '' ? r.rule.message.trim() : r.rule.rule.trim());
+const ruleErrorString = (r: CompiledRule): string =>
+  r.rule.message !== undefined && r.rule.message.trim() !== '' ? r.rule.message.trim() : r.rule.rule.trim();
 /** Upstream's message of a false rule with no message: `failed rule: %s`. */
 export const defaultMessage = (ruleErrorString: string): string => `failed rule: ${ruleErrorString}`;
 /** Upstream's detail of an evaluation error: `%v evaluating rule: %v`. */
@@ -46,7 +47,12 @@ const whereOf = (r: CompiledRule): string => (r.origin === '' ? r.schemaPath : `
 const ruleName = (r: CompiledRule): string => `x-kubernetes-validations (${whereOf(r)}): ${r.rule.rule}`;
 
 /** The outcome of one rule on one value: passed, failed, or an evaluation error (its text), or not runnable. */
-type Outcome = { readonly kind: 'pass' } | { readonly kind: 'skip' } | { readonly kind: 'fail'; readonly message?: string } | { readonly kind: 'error'; readonly text: string } | { readonly kind: 'unsupported'; readonly text: string };
+type Outcome =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'fail'; readonly message?: string }
+  | { readonly kind: 'error'; readonly text: string }
+  | { readonly kind: 'unsupported'; readonly text: string };
 const PASS: Outcome = { kind: 'pass' };
 
 /** Evaluator gaps (not data errors the API server would also hit): reported as not checked. */
@@ -80,7 +86,9 @@ function evaluate(rule: CompiledRule, self: unknown): Outcome {
   }
   if (isCelError(result)) {
     if (INVALID_DATA.test(result.message) || result.cause instanceof InvalidData) return SKIP;
-    return EVALUATOR_GAP.test(result.message) ? { kind: 'unsupported', text: result.message } : { kind: 'error', text: celGoText(result.message) };
+    return EVALUATOR_GAP.test(result.message)
+      ? { kind: 'unsupported', text: result.message }
+      : { kind: 'error', text: celGoText(result.message) };
   }
   if (result === true) return PASS;
   if (rule.messageProgram !== undefined) {
@@ -88,7 +96,8 @@ function evaluate(rule: CompiledRule, self: unknown): Outcome {
     // Upstream (evalMessageExpression): a non-string, empty, multi-line or failing message falls back to the message.
     if (typeof m === 'string') {
       const t = m.trim();
-      if (t !== '' && !t.includes('\n') && Buffer.byteLength(t, 'utf8') <= MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES) return { kind: 'fail', message: t };
+      if (t !== '' && !t.includes('\n') && Buffer.byteLength(t, 'utf8') <= MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES)
+        return { kind: 'fail', message: t };
     }
   }
   return { kind: 'fail' };
@@ -164,7 +173,9 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
         out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `evaluator error: ${outcome.text} (${whereOf(rule)})` });
         break;
       case 'error':
-        out.errors.push(fieldError('Invalid value', shown(path), { v: type }, evaluationError(outcome.text, ruleErrorString(rule)), ruleName(rule)));
+        out.errors.push(
+          fieldError('Invalid value', shown(path), { v: type }, evaluationError(outcome.text, ruleErrorString(rule)), ruleName(rule)),
+        );
         break;
       case 'fail': {
         const shownValue = type === 'object' || type === 'array' ? undefined : { v: value };
@@ -173,7 +184,8 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
       }
     }
   }
-  for (const rule of node.nested) out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `${rule.notChecked!} (${whereOf(rule)})` });
+  for (const rule of node.nested)
+    out.notChecked.push({ rule: rule.rule.rule, field: shown(path), reason: `${rule.notChecked!} (${whereOf(rule)})` });
 }
 
 /** Walks the present values under `node` (defaults applied), running each node's rules. */
@@ -185,7 +197,8 @@ export function walk(node: RuleNode, value: unknown, path: string, out: CelResul
     return;
   }
   if (!isJsonObject(value)) return;
-  if (node.additionalProperties !== undefined) for (const [k, v] of Object.entries(value)) walk(node.additionalProperties, v, `${path}[${k}]`, out);
+  if (node.additionalProperties !== undefined)
+    for (const [k, v] of Object.entries(value)) walk(node.additionalProperties, v, `${path}[${k}]`, out);
   if (node.properties !== undefined) {
     for (const [k, sub] of node.properties) {
       const v = defaulted(value, k, sub.schema);

@@ -9,7 +9,17 @@ import { coveredKinds, fieldErrors } from './index';
 
 const ROOT = join(__dirname, '../../../test');
 /** The corpus families this module (kinds.ts, meta.ts) answers for. */
-const FAMILIES = ['metadata-names', 'labels', 'annotations', 'configmap-keys', 'secret-type', 'service-ports', 'networkpolicy', 'pdb', 'hpa'];
+const FAMILIES = [
+  'metadata-names',
+  'labels',
+  'annotations',
+  'configmap-keys',
+  'secret-type',
+  'service-ports',
+  'networkpolicy',
+  'pdb',
+  'hpa',
+];
 
 const mine = (o: ManifestObject): string[] | undefined => KIND_VALIDATORS[`${o.apiVersion}/${o.kind}`]?.(o).map(render);
 
@@ -28,13 +38,16 @@ describe('apiserver corpus: core, networking, policy and autoscaling kinds', () 
   it('has at least one case per family', () => {
     for (const family of FAMILIES) expect(cases.some((c) => c.name.startsWith(`${family}/`))).toBe(true);
   });
-  it.each(cases)('$name passes the OpenAPI schema and is rejected with exactly the listed messages', ({ obj, expected, upstream, name }) => {
-    expect(validateObject(obj, name)).toEqual([]);
-    expect(upstream).toBe(true);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(mine(obj)).toEqual(expected);
-    expect(fieldErrors(obj)?.map(render)).toEqual(expected);
-  });
+  it.each(cases)(
+    '$name passes the OpenAPI schema and is rejected with exactly the listed messages',
+    ({ obj, expected, upstream, name }) => {
+      expect(validateObject(obj, name)).toEqual([]);
+      expect(upstream).toBe(true);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(mine(obj)).toEqual(expected);
+      expect(fieldErrors(obj)?.map(render)).toEqual(expected);
+    },
+  );
 });
 
 describe('golden objects', () => {

@@ -172,18 +172,25 @@ function validateService(obj: ManifestObject): FieldError[] {
   const spec = isRecord(obj.spec) ? obj.spec : {};
   // Defaults (SetDefaults_Service): type ClusterIP, sessionAffinity None, protocol TCP, targetPort = port.
   const type = str(spec.type) ?? 'ClusterIP';
-  const clusterIPs = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [];
+  const clusterIPs = Array.isArray(spec.clusterIPs)
+    ? spec.clusterIPs
+    : typeof spec.clusterIP === 'string' && spec.clusterIP !== ''
+      ? [spec.clusterIP]
+      : [];
   const headless = clusterIPs.length > 0 && clusterIPs[0] === 'None';
   const ports = arr(spec.ports);
   const portsPath = SPEC.child('ports');
 
   if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required(portsPath, '', rule));
-  if (type === 'LoadBalancer' && headless) errs.push(invalid(SPEC.child('clusterIPs').index(0), 'None', "may not be set to 'None' for LoadBalancer services", rule));
-  if (type === 'NodePort' && headless) errs.push(invalid(SPEC.child('clusterIPs').index(0), 'None', "may not be set to 'None' for NodePort services", rule));
+  if (type === 'LoadBalancer' && headless)
+    errs.push(invalid(SPEC.child('clusterIPs').index(0), 'None', "may not be set to 'None' for LoadBalancer services", rule));
+  if (type === 'NodePort' && headless)
+    errs.push(invalid(SPEC.child('clusterIPs').index(0), 'None', "may not be set to 'None' for NodePort services", rule));
   if (type === 'ExternalName') {
     if (clusterIPs.length > 0) errs.push(forbidden(SPEC.child('clusterIPs'), 'may not be set for ExternalName services', rule));
     if (arr(spec.ipFamilies).length > 0) errs.push(forbidden(SPEC.child('ipFamilies'), 'may not be set for ExternalName services', rule));
-    if (spec.ipFamilyPolicy !== undefined && spec.ipFamilyPolicy !== null) errs.push(forbidden(SPEC.child('ipFamilyPolicy'), 'may not be set for ExternalName services', rule));
+    if (spec.ipFamilyPolicy !== undefined && spec.ipFamilyPolicy !== null)
+      errs.push(forbidden(SPEC.child('ipFamilyPolicy'), 'may not be set for ExternalName services', rule));
     const cname = (str(spec.externalName) ?? '').replace(/\.$/, '');
     if (cname.length > 0) errs.push(...invalidEach(SPEC.child('externalName'), cname, isDNS1123Subdomain(cname), rule));
     else errs.push(required(SPEC.child('externalName'), '', rule));
@@ -251,7 +258,10 @@ function validateService(obj: ManifestObject): FieldError[] {
     const num = int(port.port) ?? 0;
     const key = `${protocol}/${num}`;
     // The Go value is core.ServicePort{Protocol, Port}; JSON shows every field of the internal type.
-    if (seen.has(key)) errs.push(duplicate(portsPath.index(i), { Name: '', Protocol: protocol, AppProtocol: null, Port: num, TargetPort: 0, NodePort: 0 }, rule));
+    if (seen.has(key))
+      errs.push(
+        duplicate(portsPath.index(i), { Name: '', Protocol: protocol, AppProtocol: null, Port: num, TargetPort: 0, NodePort: 0 }, rule),
+      );
     seen.add(key);
   });
 
@@ -268,26 +278,49 @@ function validateService(obj: ManifestObject): FieldError[] {
   }
   const lbClass = str(spec.loadBalancerClass);
   if (lbClass !== undefined) {
-    if (type !== 'LoadBalancer') errs.push(forbidden(SPEC.child('loadBalancerClass'), "may only be used when `type` is 'LoadBalancer'", 'validateLoadBalancerClassField'));
+    if (type !== 'LoadBalancer')
+      errs.push(
+        forbidden(SPEC.child('loadBalancerClass'), "may only be used when `type` is 'LoadBalancer'", 'validateLoadBalancerClassField'),
+      );
     else errs.push(...invalidEach(SPEC.child('loadBalancerClass'), lbClass, isQualifiedName(lbClass), 'validateLoadBalancerClassField'));
   }
 
   const externallyAccessible = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && arr(spec.externalIPs).length > 0);
   const etp = str(spec.externalTrafficPolicy);
   if (etp !== undefined && etp !== '') {
-    if (!externallyAccessible) errs.push(invalid(SPEC.child('externalTrafficPolicy'), etp, 'may only be set for externally-accessible services', 'validateServiceExternalTrafficPolicy'));
-    else if (!EXTERNAL_TRAFFIC_POLICIES.includes(etp)) errs.push(notSupported(SPEC.child('externalTrafficPolicy'), etp, EXTERNAL_TRAFFIC_POLICIES, 'validateServiceExternalTrafficPolicy'));
+    if (!externallyAccessible)
+      errs.push(
+        invalid(
+          SPEC.child('externalTrafficPolicy'),
+          etp,
+          'may only be set for externally-accessible services',
+          'validateServiceExternalTrafficPolicy',
+        ),
+      );
+    else if (!EXTERNAL_TRAFFIC_POLICIES.includes(etp))
+      errs.push(notSupported(SPEC.child('externalTrafficPolicy'), etp, EXTERNAL_TRAFFIC_POLICIES, 'validateServiceExternalTrafficPolicy'));
   }
   const hcnp = int(spec.healthCheckNodePort);
   const needsHealthCheck = type === 'LoadBalancer' && etp === 'Local';
   if (hcnp !== undefined && hcnp !== 0) {
     if (!needsHealthCheck) {
-      errs.push(invalid(SPEC.child('healthCheckNodePort'), hcnp, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", 'validateServiceExternalTrafficPolicy'));
-    } else for (const m of isValidPortNum(hcnp)) errs.push(invalid(SPEC.child('healthCheckNodePort'), hcnp, m, 'validateServiceExternalTrafficPolicy'));
+      errs.push(
+        invalid(
+          SPEC.child('healthCheckNodePort'),
+          hcnp,
+          "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+          'validateServiceExternalTrafficPolicy',
+        ),
+      );
+    } else
+      for (const m of isValidPortNum(hcnp))
+        errs.push(invalid(SPEC.child('healthCheckNodePort'), hcnp, m, 'validateServiceExternalTrafficPolicy'));
   }
   const itp = str(spec.internalTrafficPolicy);
   if (itp !== undefined && !INTERNAL_TRAFFIC_POLICIES.includes(itp)) {
-    errs.push(notSupported(SPEC.child('internalTrafficPolicy'), itp, INTERNAL_TRAFFIC_POLICIES, 'validateServiceInternalTrafficFieldsValue'));
+    errs.push(
+      notSupported(SPEC.child('internalTrafficPolicy'), itp, INTERNAL_TRAFFIC_POLICIES, 'validateServiceInternalTrafficFieldsValue'),
+    );
   }
   const td = str(spec.trafficDistribution);
   if (td !== undefined && !TRAFFIC_DISTRIBUTIONS.includes(td)) {
@@ -301,7 +334,13 @@ function validateClusterIPsRelatedFields(spec: Record<string, unknown>, clusterI
   const errs: FieldError[] = [];
   const rule = 'ValidateServiceClusterIPsRelatedFields';
   const clusterIP = str(spec.clusterIP);
-  if (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0 && clusterIP !== undefined && clusterIP !== '' && clusterIP !== spec.clusterIPs[0]) {
+  if (
+    Array.isArray(spec.clusterIPs) &&
+    spec.clusterIPs.length > 0 &&
+    clusterIP !== undefined &&
+    clusterIP !== '' &&
+    clusterIP !== spec.clusterIPs[0]
+  ) {
     errs.push(invalid(SPEC.child('clusterIPs'), spec.clusterIPs, 'first value must match `clusterIP`', rule));
   }
   clusterIPs.forEach((ip, i) => {
@@ -322,7 +361,8 @@ function validateClusterIPsRelatedFields(spec: Record<string, unknown>, clusterI
     seen.add(f);
   });
   const policy = str(spec.ipFamilyPolicy);
-  if (policy !== undefined && !IP_FAMILY_POLICIES.includes(policy)) errs.push(notSupported(SPEC.child('ipFamilyPolicy'), policy, IP_FAMILY_POLICIES, rule));
+  if (policy !== undefined && !IP_FAMILY_POLICIES.includes(policy))
+    errs.push(notSupported(SPEC.child('ipFamilyPolicy'), policy, IP_FAMILY_POLICIES, rule));
   return errs;
 }
 
@@ -335,7 +375,8 @@ function validateNetworkPolicyPort(port: unknown, path: FieldPath): FieldError[]
   const errs: FieldError[] = [];
   const rule = 'ValidateNetworkPolicyPort';
   const protocol = str(port.protocol);
-  if (protocol !== undefined && !NP_PROTOCOLS.includes(protocol)) errs.push(notSupported(path.child('protocol'), protocol, NP_PROTOCOLS, rule));
+  if (protocol !== undefined && !NP_PROTOCOLS.includes(protocol))
+    errs.push(notSupported(path.child('protocol'), protocol, NP_PROTOCOLS, rule));
   const p = intOrString(port.port);
   const end = int(port.endPort);
   if (p !== undefined) {
@@ -390,7 +431,8 @@ function validateNetworkPolicyPeer(peer: unknown, path: FieldPath): FieldError[]
     errs.push(...validateIPBlock(peer.ipBlock, path.child('ipBlock')));
   }
   if (n === 0) errs.push(required(path, 'must specify a peer', 'ValidateNetworkPolicyPeer'));
-  else if (n > 1 && isRecord(peer.ipBlock)) errs.push(forbidden(path, 'may not specify both ipBlock and another peer', 'ValidateNetworkPolicyPeer'));
+  else if (n > 1 && isRecord(peer.ipBlock))
+    errs.push(forbidden(path, 'may not specify both ipBlock and another peer', 'ValidateNetworkPolicyPeer'));
   return errs;
 }
 
@@ -436,7 +478,12 @@ function validatePodDisruptionBudget(obj: ManifestObject): FieldError[] {
     errs.push(
       invalid(
         SPEC,
-        { MinAvailable: spec.minAvailable, Selector: spec.selector ?? null, MaxUnavailable: spec.maxUnavailable, UnhealthyPodEvictionPolicy: spec.unhealthyPodEvictionPolicy ?? null },
+        {
+          MinAvailable: spec.minAvailable,
+          Selector: spec.selector ?? null,
+          MaxUnavailable: spec.maxUnavailable,
+          UnhealthyPodEvictionPolicy: spec.unhealthyPodEvictionPolicy ?? null,
+        },
         'minAvailable and maxUnavailable cannot be both set',
         'ValidatePodDisruptionBudgetSpec',
       ),
@@ -449,7 +496,9 @@ function validatePodDisruptionBudget(obj: ManifestObject): FieldError[] {
   errs.push(...validateLabelSelector(spec.selector, SPEC.child('selector')));
   const uhp = str(spec.unhealthyPodEvictionPolicy);
   if (uhp !== undefined && !UNHEALTHY_POD_EVICTION_POLICIES.includes(uhp)) {
-    errs.push(notSupported(SPEC.child('unhealthyPodEvictionPolicy'), uhp, UNHEALTHY_POD_EVICTION_POLICIES, 'ValidatePodDisruptionBudgetSpec'));
+    errs.push(
+      notSupported(SPEC.child('unhealthyPodEvictionPolicy'), uhp, UNHEALTHY_POD_EVICTION_POLICIES, 'ValidatePodDisruptionBudgetSpec'),
+    );
   }
   return withGenericMeta(obj, true, errs);
 }
@@ -506,8 +555,12 @@ function validateResourceLikeSource(src: Record<string, unknown>, path: FieldPat
   const t = isRecord(src.target) ? src.target : {};
   const hasU = t.averageUtilization !== undefined && t.averageUtilization !== null;
   const hasV = t.averageValue !== undefined && t.averageValue !== null;
-  if (!hasU && !hasV) errs.push(required(path.child('target').child('averageUtilization'), 'must set either a target raw value or a target utilization', rule));
-  if (hasU && hasV) errs.push(forbidden(path.child('target').child('averageValue'), 'may not set both a target raw value and a target utilization', rule));
+  if (!hasU && !hasV)
+    errs.push(
+      required(path.child('target').child('averageUtilization'), 'must set either a target raw value or a target utilization', rule),
+    );
+  if (hasU && hasV)
+    errs.push(forbidden(path.child('target').child('averageValue'), 'may not set both a target raw value and a target utilization', rule));
   return errs;
 }
 
@@ -526,7 +579,8 @@ function validateMetricSpec(spec: unknown, path: FieldPath): FieldError[] {
     errs.push(...validateMetricTarget((spec[first] as Record<string, unknown>).target, path.child(first).child('target')));
   }
   const expected = METRIC_FIELD[type];
-  if (expected !== undefined && !isRecord(spec[expected])) errs.push(required(path.child(expected), 'must populate information for the given metric source', rule));
+  if (expected !== undefined && !isRecord(spec[expected]))
+    errs.push(required(path.child(expected), 'must populate information for the given metric source', rule));
   if (present.length !== 1) {
     for (const k of present) if (k !== expected) errs.push(forbidden(path.child(k), 'must populate the given metric source only', rule));
   }
@@ -538,24 +592,31 @@ function validateScalingRules(rules: unknown, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const rule = 'validateScalingRules';
   const w = int(rules.stabilizationWindowSeconds);
-  if (w !== undefined && w < 0) errs.push(invalid(path.child('stabilizationWindowSeconds'), w, 'must be greater than or equal to zero', rule));
+  if (w !== undefined && w < 0)
+    errs.push(invalid(path.child('stabilizationWindowSeconds'), w, 'must be greater than or equal to zero', rule));
   if (w !== undefined && w > MAX_STABILIZATION_WINDOW_SECONDS) {
-    errs.push(invalid(path.child('stabilizationWindowSeconds'), w, `must be less than or equal to ${MAX_STABILIZATION_WINDOW_SECONDS}`, rule));
+    errs.push(
+      invalid(path.child('stabilizationWindowSeconds'), w, `must be less than or equal to ${MAX_STABILIZATION_WINDOW_SECONDS}`, rule),
+    );
   }
   const select = str(rules.selectPolicy);
-  if (select !== undefined && !SELECT_POLICIES.includes(select)) errs.push(notSupported(path.child('selectPolicy'), select, SELECT_POLICIES, rule));
+  if (select !== undefined && !SELECT_POLICIES.includes(select))
+    errs.push(notSupported(path.child('selectPolicy'), select, SELECT_POLICIES, rule));
   // Defaulting fills absent policies; an explicit empty list stays empty.
-  if (Array.isArray(rules.policies) && rules.policies.length === 0) errs.push(required(path.child('policies'), 'must specify at least one Policy', rule));
+  if (Array.isArray(rules.policies) && rules.policies.length === 0)
+    errs.push(required(path.child('policies'), 'must specify at least one Policy', rule));
   arr(rules.policies).forEach((p, i) => {
     if (!isRecord(p)) return;
     const pp = path.child('policies').index(i);
     const type = str(p.type) ?? '';
-    if (!SCALING_POLICY_TYPES.includes(type)) errs.push(notSupported(pp.child('type'), type, SCALING_POLICY_TYPES, 'validateScalingPolicy'));
+    if (!SCALING_POLICY_TYPES.includes(type))
+      errs.push(notSupported(pp.child('type'), type, SCALING_POLICY_TYPES, 'validateScalingPolicy'));
     const value = int(p.value) ?? 0;
     if (value <= 0) errs.push(invalid(pp.child('value'), value, 'must be greater than zero', 'validateScalingPolicy'));
     const period = int(p.periodSeconds) ?? 0;
     if (period <= 0) errs.push(invalid(pp.child('periodSeconds'), period, 'must be greater than zero', 'validateScalingPolicy'));
-    if (period > MAX_PERIOD_SECONDS) errs.push(invalid(pp.child('periodSeconds'), period, `must be less than or equal to ${MAX_PERIOD_SECONDS}`, 'validateScalingPolicy'));
+    if (period > MAX_PERIOD_SECONDS)
+      errs.push(invalid(pp.child('periodSeconds'), period, `must be less than or equal to ${MAX_PERIOD_SECONDS}`, 'validateScalingPolicy'));
   });
   return errs;
 }
@@ -568,7 +629,8 @@ function validateHorizontalPodAutoscaler(obj: ManifestObject): FieldError[] {
   const max = int(spec.maxReplicas);
   if (min < 1) errs.push(invalid(SPEC.child('minReplicas'), min, 'must be greater than or equal to 1', rule));
   if (max !== undefined && max < 1) errs.push(invalid(SPEC.child('maxReplicas'), max, 'must be greater than 0', rule));
-  if (max !== undefined && max < min) errs.push(invalid(SPEC.child('maxReplicas'), max, 'must be greater than or equal to `minReplicas`', rule));
+  if (max !== undefined && max < min)
+    errs.push(invalid(SPEC.child('maxReplicas'), max, 'must be greater than or equal to `minReplicas`', rule));
   const ref = isRecord(spec.scaleTargetRef) ? spec.scaleTargetRef : {};
   const refPath = SPEC.child('scaleTargetRef');
   for (const k of ['kind', 'name']) {
@@ -601,7 +663,8 @@ function validatePolicyRule(r: unknown, namespaced: boolean, path: FieldPath): F
     }
     return errs;
   }
-  if (arr(r.apiGroups).length === 0) errs.push(required(path.child('apiGroups'), 'resource rules must supply at least one api group', rule));
+  if (arr(r.apiGroups).length === 0)
+    errs.push(required(path.child('apiGroups'), 'resource rules must supply at least one api group', rule));
   if (arr(r.resources).length === 0) errs.push(required(path.child('resources'), 'resource rules must supply at least one resource', rule));
   return errs;
 }

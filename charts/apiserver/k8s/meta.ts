@@ -136,7 +136,12 @@ function validateOwnerReferences(refs: unknown, path: FieldPath): FieldError[] {
       const current = `${kind}/${str('name')}`;
       if (firstController !== '') {
         errs.push(
-          invalid(path, refs, `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`, rule),
+          invalid(
+            path,
+            refs,
+            `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
+            rule,
+          ),
         );
       } else firstController = current;
     }
@@ -189,7 +194,8 @@ export function validateObjectMeta(meta: unknown, namespaced: boolean, nameFn: N
   }
   const name = meta.name;
   if (typeof name !== 'string' || name === '') {
-    if (!(typeof generateName === 'string' && generateName !== '')) errs.push(required(path.child('name'), 'name or generateName is required', rule));
+    if (!(typeof generateName === 'string' && generateName !== ''))
+      errs.push(required(path.child('name'), 'name or generateName is required', rule));
   } else {
     for (const m of nameFn(name)) errs.push(invalid(path.child('name'), name, m, rule));
   }
@@ -222,7 +228,8 @@ export function validateLabelSelectorRequirement(req: unknown, path: FieldPath):
   if (typeof op === 'string' && SELECTOR_OPERATORS_IN.has(op)) {
     if (values.length === 0) errs.push(required(path.child('values'), "must be specified when `operator` is 'In' or 'NotIn'", rule));
   } else if (typeof op === 'string' && SELECTOR_OPERATORS_EXISTS.has(op)) {
-    if (values.length > 0) errs.push(forbidden(path.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule));
+    if (values.length > 0)
+      errs.push(forbidden(path.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule));
   } else {
     errs.push(invalid(path.child('operator'), typeof op === 'string' ? op : '', 'not a valid selector operator', rule));
   }

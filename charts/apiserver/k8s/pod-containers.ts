@@ -52,7 +52,8 @@ const RESIZE_POLICIES = ['NotRequired', 'RestartContainer'] as const;
 /** Container fields an ephemeral container may not set (`allowedEphemeralContainerFields` false entries). */
 const EPHEMERAL_FORBIDDEN = ['ports', 'resources', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'] as const;
 
-const nonNegative = (v: number, path: FieldPath): FieldError[] => (v < 0 ? [invalid(path, v, IS_NEGATIVE_ERROR, 'ValidateNonnegativeField')] : []);
+const nonNegative = (v: number, path: FieldPath): FieldError[] =>
+  v < 0 ? [invalid(path, v, IS_NEGATIVE_ERROR, 'ValidateNonnegativeField')] : [];
 
 /** `validateContainerCommon`. */
 function validateContainerCommon(c: Obj, ctx: PodContext, path: FieldPath): FieldError[] {
@@ -60,7 +61,8 @@ function validateContainerCommon(c: Obj, ctx: PodContext, path: FieldPath): Fiel
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (name === '') errs.push(required(path.child('name'), '', rule));
-  else if (name !== undefined) for (const m of isDNS1123Label(name)) errs.push(invalid(path.child('name'), name, m, 'ValidateDNS1123Label'));
+  else if (name !== undefined)
+    for (const m of isDNS1123Label(name)) errs.push(invalid(path.child('name'), name, m, 'ValidateDNS1123Label'));
   if (str(c.image) === '') errs.push(required(path.child('image'), '', rule));
   const tmp = defaulted(c.terminationMessagePolicy, 'File');
   if (tmp !== undefined && !(TERMINATION_MESSAGE_POLICIES as readonly string[]).includes(tmp)) {
@@ -98,9 +100,11 @@ export function validateContainerPorts(ports: unknown, path: FieldPath): FieldEr
     }
     const containerPort = intOr(p.containerPort, 0);
     if (containerPort === 0) errs.push(required(idx.child('containerPort'), '', rule));
-    else if (containerPort !== undefined) for (const m of isValidPortNum(containerPort)) errs.push(invalid(idx.child('containerPort'), containerPort, m, rule));
+    else if (containerPort !== undefined)
+      for (const m of isValidPortNum(containerPort)) errs.push(invalid(idx.child('containerPort'), containerPort, m, rule));
     const hostPort = intOr(p.hostPort, 0);
-    if (hostPort !== undefined && hostPort !== 0) for (const m of isValidPortNum(hostPort)) errs.push(invalid(idx.child('hostPort'), hostPort, m, rule));
+    if (hostPort !== undefined && hostPort !== 0)
+      for (const m of isValidPortNum(hostPort)) errs.push(invalid(idx.child('hostPort'), hostPort, m, rule));
     const protocol = defaulted(p.protocol, 'TCP');
     if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) {
       errs.push(notSupported(idx.child('protocol'), protocol, PROTOCOLS, rule));
@@ -154,7 +158,8 @@ function validateEnvVarValueFrom(ev: Obj, path: FieldPath): FieldError[] {
     errs.push(...validateKeySelector(secretKeyRef, path.child('secretKeyRef'), 'validateSecretKeySelector'));
   }
   const value = str(ev.value) ?? '';
-  if (n === 0) errs.push(invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`', rule));
+  if (n === 0)
+    errs.push(invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`', rule));
   else if (value !== '') errs.push(invalid(path, '', 'may not be specified when `value` is not empty', rule));
   else if (n > 1) errs.push(invalid(path, '', 'may not have more than one field specified at a time', rule));
   return errs;
@@ -173,7 +178,8 @@ function validateEnvFrom(sources: unknown, path: FieldPath): FieldError[] {
     if (!isObj(ev)) return;
     const idx = path.index(i);
     const prefix = str(ev.prefix);
-    if (prefix !== undefined && prefix !== '') for (const m of isRelaxedEnvVarName(prefix)) errs.push(invalid(idx.child('prefix'), prefix, m, rule));
+    if (prefix !== undefined && prefix !== '')
+      for (const m of isRelaxedEnvVarName(prefix)) errs.push(invalid(idx.child('prefix'), prefix, m, rule));
     let n = 0;
     for (const kind of ['configMapRef', 'secretRef'] as const) {
       const ref = obj(ev[kind]);
@@ -181,7 +187,8 @@ function validateEnvFrom(sources: unknown, path: FieldPath): FieldError[] {
       n++;
       const name = str(ref.name);
       if (name === '') errs.push(required(idx.child(kind, 'name'), '', rule));
-      else if (name !== undefined) for (const m of nameIsDNSSubdomainPrefix(name)) errs.push(invalid(idx.child(kind, 'name'), name, m, rule));
+      else if (name !== undefined)
+        for (const m of nameIsDNSSubdomainPrefix(name)) errs.push(invalid(idx.child(kind, 'name'), name, m, rule));
     }
     if (n === 0) errs.push(invalid(path, '', 'must specify one of: `configMapRef` or `secretRef`', rule));
     else if (n > 1) errs.push(invalid(path, '', 'may not have more than one field specified at a time', rule));
@@ -204,7 +211,8 @@ function validateHandler(h: Obj, kind: HandlerKind, gracePeriod: number | undefi
   const rule = 'validateHandler';
   const errs: FieldError[] = [];
   let n = 0;
-  const kinds = kind === 'probe' ? (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const) : (['exec', 'httpGet', 'tcpSocket', 'sleep'] as const);
+  const kinds =
+    kind === 'probe' ? (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const) : (['exec', 'httpGet', 'tcpSocket', 'sleep'] as const);
   for (const k of kinds) {
     const action = obj(h[k]);
     if (action === undefined) continue;
@@ -231,7 +239,8 @@ function validateAction(kind: string, a: Obj, gracePeriod: number | undefined, p
       }
       for (const header of list(a.httpHeaders)) {
         const name = isObj(header) ? str(header.name) : undefined;
-        if (name !== undefined) for (const m of isHTTPHeaderName(name)) errs.push(invalid(path.child('httpHeaders'), name, m, 'validateHTTPGetAction'));
+        if (name !== undefined)
+          for (const m of isHTTPHeaderName(name)) errs.push(invalid(path.child('httpHeaders'), name, m, 'validateHTTPGetAction'));
       }
       return errs;
     }
@@ -245,7 +254,9 @@ function validateAction(kind: string, a: Obj, gracePeriod: number | undefined, p
       // AllowPodLifecycleSleepActionZeroValue: the PodLifecycleSleepActionAllowZero gate is on by default (unverified at 1.35)
       const seconds = intOr(a.seconds, 0);
       if (seconds === undefined || gracePeriod === undefined || (seconds >= 0 && seconds <= gracePeriod)) return [];
-      return [invalid(path, seconds, `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriod})`, 'validateSleepAction')];
+      return [
+        invalid(path, seconds, `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriod})`, 'validateSleepAction'),
+      ];
     }
     default:
       return [];
@@ -275,10 +286,13 @@ function validateProbe(probe: Obj | undefined, kind: ProbeKind, gracePeriod: num
     if (v !== undefined) errs.push(...nonNegative(v, path.child(k)));
   }
   const tgps = int(probe.terminationGracePeriodSeconds);
-  if (tgps !== undefined && tgps <= 0) errs.push(invalid(path.child('terminationGracePeriodSeconds'), tgps, 'must be greater than 0', 'validateProbe'));
+  if (tgps !== undefined && tgps <= 0)
+    errs.push(invalid(path.child('terminationGracePeriodSeconds'), tgps, 'must be greater than 0', 'validateProbe'));
   const success = value('successThreshold', 1);
   if (kind !== 'readiness' && success !== undefined && success !== 1) {
-    errs.push(invalid(path.child('successThreshold'), success, 'must be 1', kind === 'liveness' ? 'validateLivenessProbe' : 'validateStartupProbe'));
+    errs.push(
+      invalid(path.child('successThreshold'), success, 'must be 1', kind === 'liveness' ? 'validateLivenessProbe' : 'validateStartupProbe'),
+    );
   }
   if (kind === 'readiness' && tgps !== undefined) {
     errs.push(invalid(path.child('terminationGracePeriodSeconds'), tgps, 'must not be set for readinessProbes', 'validateReadinessProbe'));
@@ -366,7 +380,8 @@ export function validateInitContainers(inits: unknown, containers: unknown, ctx:
     const p = path.index(i);
     errs.push(...validateContainerCommon(c, ctx, p));
     const restartPolicy = optStr(c.restartPolicy);
-    if (restartPolicy !== undefined && restartPolicy !== 'Always') errs.push(notSupported(p.child('restartPolicy'), restartPolicy, ['Always'], 'validateInitContainerRestartPolicy'));
+    if (restartPolicy !== undefined && restartPolicy !== 'Always')
+      errs.push(notSupported(p.child('restartPolicy'), restartPolicy, ['Always'], 'validateInitContainerRestartPolicy'));
     const name = str(c.name);
     if (name !== undefined && names.has(name)) errs.push(duplicate(p.child('name'), name, rule));
     else if (name !== undefined && name !== '') names.add(name);
@@ -375,7 +390,8 @@ export function validateInitContainers(inits: unknown, containers: unknown, ctx:
       errs.push(...validateProbesAndLifecycle(c, ctx.gracePeriod, p));
     } else {
       for (const k of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-        if (obj(c[k]) !== undefined) errs.push(forbidden(p.child(k), 'may not be set for init containers without restartPolicy=Always', rule));
+        if (obj(c[k]) !== undefined)
+          errs.push(forbidden(p.child(k), 'may not be set for init containers without restartPolicy=Always', rule));
       }
     }
   }
@@ -383,7 +399,13 @@ export function validateInitContainers(inits: unknown, containers: unknown, ctx:
 }
 
 /** `validateEphemeralContainers`: names unique across all container kinds, a target that exists, no ports, probes, resources. */
-export function validateEphemeralContainers(ephemeral: unknown, containers: unknown, inits: unknown, ctx: PodContext, path: FieldPath): FieldError[] {
+export function validateEphemeralContainers(
+  ephemeral: unknown,
+  containers: unknown,
+  inits: unknown,
+  ctx: PodContext,
+  path: FieldPath,
+): FieldError[] {
   const rule = 'validateEphemeralContainers';
   const all = objects(ephemeral);
   if (all.length === 0) return [];
@@ -414,7 +436,8 @@ export function validateEphemeralContainers(ephemeral: unknown, containers: unkn
       if (!isObj(vm)) return;
       for (const k of ['subPath', 'subPathExpr'] as const) {
         const s = str(vm[k]);
-        if (s !== undefined && s !== '') errs.push(forbidden(p.child('volumeMounts').index(j).child(k), 'cannot be set for an Ephemeral Container', rule));
+        if (s !== undefined && s !== '')
+          errs.push(forbidden(p.child('volumeMounts').index(j).child(k), 'cannot be set for an Ephemeral Container', rule));
       }
     });
   }
@@ -469,15 +492,18 @@ const INTEGER_RESOURCES = new Set([
 const isHugePages = (name: string): boolean => name.startsWith('hugepages-');
 const isNative = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
 const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
-const isExtended = (name: string): boolean => !isNative(name) && !name.startsWith('requests.') && isQualifiedName(`requests.${name}`).length === 0;
-const isStandardResource = (name: string): boolean => STANDARD_RESOURCES.has(name) || isHugePages(name) || name.startsWith('requests.hugepages-');
+const isExtended = (name: string): boolean =>
+  !isNative(name) && !name.startsWith('requests.') && isQualifiedName(`requests.${name}`).length === 0;
+const isStandardResource = (name: string): boolean =>
+  STANDARD_RESOURCES.has(name) || isHugePages(name) || name.startsWith('requests.hugepages-');
 
 /** `validateContainerResourceName` over `validateResourceName`. */
 function validateContainerResourceName(name: string, path: FieldPath): FieldError[] {
   const errs: FieldError[] = isQualifiedName(name).map((m) => invalid(path, name, m, 'validateResourceName'));
   if (errs.length > 0) return errs;
   if (!name.includes('/')) {
-    if (!isStandardResource(name)) errs.push(invalid(path, name, 'must be a standard resource type or fully qualified', 'validateResourceName'));
+    if (!isStandardResource(name))
+      errs.push(invalid(path, name, 'must be a standard resource type or fully qualified', 'validateResourceName'));
     if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) {
       errs.push(invalid(path, name, 'must be a standard resource for containers', 'validateContainerResourceName'));
     }
@@ -527,7 +553,8 @@ function validateResources(resources: Obj | undefined, path: FieldPath): FieldEr
     const limit = limits.get(name);
     if (limit !== undefined) {
       const c = cmp(q, limit);
-      if (c !== 0 && !isOvercommitAllowed(name)) errs.push(invalid(reqPath, q.text, `must be equal to ${name} limit of ${limit.text}`, rule));
+      if (c !== 0 && !isOvercommitAllowed(name))
+        errs.push(invalid(reqPath, q.text, `must be equal to ${name} limit of ${limit.text}`, rule));
       else if (c > 0) errs.push(invalid(reqPath, q.text, `must be less than or equal to ${name} limit of ${limit.text}`, rule));
     } else if (!isOvercommitAllowed(name) && !(name in limitsObj)) {
       errs.push(required(limPath, 'Limit must be set for non overcommitable resources', rule));
@@ -555,7 +582,8 @@ function validateResizePolicy(policies: unknown, path: FieldPath, podRestartPoli
     else if (!(RESIZE_RESOURCES as readonly string[]).includes(name)) errs.push(notSupported(path, name, RESIZE_RESOURCES, rule));
     if (policy === '') errs.push(required(path, '', rule));
     else if (!(RESIZE_POLICIES as readonly string[]).includes(policy)) errs.push(notSupported(path, policy, RESIZE_POLICIES, rule));
-    if (podRestartPolicy === 'Never' && policy !== 'NotRequired') errs.push(invalid(path, policy, "must be 'NotRequired' when `restartPolicy` is 'Never'", rule));
+    if (podRestartPolicy === 'Never' && policy !== 'NotRequired')
+      errs.push(invalid(path, policy, "must be 'NotRequired' when `restartPolicy` is 'Never'", rule));
   });
   return errs;
 }
@@ -569,17 +597,22 @@ function validateSecurityContext(sc: Obj, path: FieldPath, hostUsers: boolean): 
   const runAsUser = int(sc.runAsUser);
   if (runAsUser !== undefined) for (const m of isValidUserID(runAsUser)) errs.push(invalid(path.child('runAsUser'), runAsUser, m, rule));
   const runAsGroup = int(sc.runAsGroup);
-  if (runAsGroup !== undefined) for (const m of isValidGroupID(runAsGroup)) errs.push(invalid(path.child('runAsGroup'), runAsGroup, m, rule));
+  if (runAsGroup !== undefined)
+    for (const m of isValidGroupID(runAsGroup)) errs.push(invalid(path.child('runAsGroup'), runAsGroup, m, rule));
   const procMount = optStr(sc.procMount);
   if (procMount !== undefined) {
-    if (!(PROC_MOUNT_TYPES as readonly string[]).includes(procMount)) errs.push(notSupported(path.child('procMount'), procMount, PROC_MOUNT_TYPES, 'ValidateProcMountType'));
-    if (hostUsers && procMount === 'Unmasked') errs.push(invalid(path.child('procMount'), procMount, '`hostUsers` must be false to use `Unmasked`', rule));
+    if (!(PROC_MOUNT_TYPES as readonly string[]).includes(procMount))
+      errs.push(notSupported(path.child('procMount'), procMount, PROC_MOUNT_TYPES, 'ValidateProcMountType'));
+    if (hostUsers && procMount === 'Unmasked')
+      errs.push(invalid(path.child('procMount'), procMount, '`hostUsers` must be false to use `Unmasked`', rule));
   }
   errs.push(...validateSeccompProfile(obj(sc.seccompProfile), path.child('seccompProfile')));
   if (sc.allowPrivilegeEscalation === false) {
-    if (sc.privileged === true) errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', rule));
+    if (sc.privileged === true)
+      errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', rule));
     for (const cap of list(obj(sc.capabilities)?.add)) {
-      if (cap === 'CAP_SYS_ADMIN') errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', rule));
+      if (cap === 'CAP_SYS_ADMIN')
+        errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', rule));
     }
   }
   errs.push(...validateAppArmorProfile(obj(sc.appArmorProfile), path.child('appArmorProfile')));
@@ -594,7 +627,8 @@ export function validateSeccompProfile(sp: Obj | undefined, path: FieldPath): Fi
   const type = str(sp.type);
   if (type === undefined) return [];
   if (type === '') errs.push(required(path.child('type'), 'type is required when seccompProfile is set', 'validateSeccompProfileType'));
-  else if (!(SECCOMP_TYPES as readonly string[]).includes(type)) errs.push(notSupported(path.child('type'), type, SECCOMP_TYPES, 'validateSeccompProfileType'));
+  else if (!(SECCOMP_TYPES as readonly string[]).includes(type))
+    errs.push(notSupported(path.child('type'), type, SECCOMP_TYPES, 'validateSeccompProfileType'));
   const localhost = optStr(sp.localhostProfile);
   if (type === 'Localhost') {
     if (localhost === undefined) errs.push(required(path.child('localhostProfile'), 'must be set when seccomp type is Localhost', rule));
@@ -617,13 +651,16 @@ export function validateAppArmorProfile(profile: Obj | undefined, path: FieldPat
     case 'Localhost': {
       if (localhost === undefined) return [required(path.child('localhostProfile'), 'must be set when AppArmor type is Localhost', rule)];
       const errs: FieldError[] = [];
-      if (localhost.trim() !== localhost) errs.push(invalid(path.child('localhostProfile'), localhost, 'must not be padded with whitespace', rule));
+      if (localhost.trim() !== localhost)
+        errs.push(invalid(path.child('localhostProfile'), localhost, 'must not be padded with whitespace', rule));
       else if (localhost === '') errs.push(required(path.child('localhostProfile'), 'must be set when AppArmor type is Localhost', rule));
       return errs;
     }
     case 'RuntimeDefault':
     case 'Unconfined':
-      return localhost !== undefined ? [invalid(path.child('localhostProfile'), localhost, 'can only be set when AppArmor type is Localhost', rule)] : [];
+      return localhost !== undefined
+        ? [invalid(path.child('localhostProfile'), localhost, 'can only be set when AppArmor type is Localhost', rule)]
+        : [];
     case '':
       return [required(path.child('type'), 'type is required when appArmorProfile is set', rule)];
     default:

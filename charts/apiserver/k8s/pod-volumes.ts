@@ -155,7 +155,8 @@ function validateSource(kind: string, src: Obj, path: FieldPath): FieldError[] {
       const p = str(src.path);
       if (server === '') errs.push(required(path.child('server'), '', 'validateNFSVolumeSource'));
       if (p === '') errs.push(required(path.child('path'), '', 'validateNFSVolumeSource'));
-      if (p !== undefined && !p.startsWith('/')) errs.push(invalid(path.child('path'), p, 'must be an absolute path', 'validateNFSVolumeSource'));
+      if (p !== undefined && !p.startsWith('/'))
+        errs.push(invalid(path.child('path'), p, 'must be an absolute path', 'validateNFSVolumeSource'));
       return errs;
     }
     default:
@@ -314,7 +315,10 @@ const qualifiedName = (value: string, path: FieldPath): FieldError[] =>
 function convertDownwardAPIFieldLabel(apiVersion: string, label: string): string | undefined {
   if (apiVersion !== 'v1') return `unsupported pod version: ${apiVersion}`;
   const sub = splitSubscriptedPath(label);
-  if (sub !== undefined) return sub.path === 'metadata.annotations' || sub.path === 'metadata.labels' ? undefined : `field label does not support subscript: ${label}`;
+  if (sub !== undefined)
+    return sub.path === 'metadata.annotations' || sub.path === 'metadata.labels'
+      ? undefined
+      : `field label does not support subscript: ${label}`;
   if (CONVERTIBLE_FIELD_LABELS.has(label) || label === 'spec.host') return undefined;
   return `field label not supported: ${label}`;
 }
@@ -396,7 +400,8 @@ export function validateVolumeMounts(mounts: unknown, volumes: VolumeMap, privil
     const propagation = optStr(m.mountPropagation);
     if (propagation !== undefined) {
       const p = path.child('mountPropagation');
-      if (!(MOUNT_PROPAGATIONS as readonly string[]).includes(propagation)) errs.push(notSupported(p, propagation, MOUNT_PROPAGATIONS, 'validateMountPropagation'));
+      if (!(MOUNT_PROPAGATIONS as readonly string[]).includes(propagation))
+        errs.push(notSupported(p, propagation, MOUNT_PROPAGATIONS, 'validateMountPropagation'));
       if (propagation === 'Bidirectional' && !privileged) {
         errs.push(forbidden(p, 'Bidirectional mount propagation is available only to privileged containers', 'validateMountPropagation'));
       }

@@ -19,16 +19,20 @@ function goldenWorkloads(): ManifestObject[] {
   return out;
 }
 
-const validate = (o: ManifestObject): string[] => (WORKLOAD_VALIDATORS[`${String(o.apiVersion)}/${String(o.kind)}`] ?? (() => []))(o).map(render);
+const validate = (o: ManifestObject): string[] =>
+  (WORKLOAD_VALIDATORS[`${String(o.apiVersion)}/${String(o.kind)}`] ?? (() => []))(o).map(render);
 
 describe('golden dev workloads', () => {
   const objects = goldenWorkloads();
   it('has the BookInfo Deployments', () => {
     expect(objects.filter((o) => o.kind === 'Deployment').length).toBeGreaterThanOrEqual(6);
   });
-  it.each(objects.map((o) => [`${String(o.kind)} ${String((o.metadata as { name?: string } | undefined)?.name)}`, o] as const))('%s gives no errors', (_n, o) => {
-    expect(validate(o)).toEqual([]);
-  });
+  it.each(objects.map((o) => [`${String(o.kind)} ${String((o.metadata as { name?: string } | undefined)?.name)}`, o] as const))(
+    '%s gives no errors',
+    (_n, o) => {
+      expect(validate(o)).toEqual([]);
+    },
+  );
 });
 
 type J = Record<string, unknown>;
@@ -42,19 +46,32 @@ describe('workload kinds', () => {
   it.each<[string, J, string[]]>([
     [
       'a StatefulSet whose template labels miss the selector',
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { selector: { matchLabels: { app: 'db' } }, template: podTemplate() } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db' },
+        spec: { selector: { matchLabels: { app: 'db' } }, template: podTemplate() },
+      },
       ['spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`'],
     ],
     [
       'a StatefulSet named as a subdomain (StatefulSet names are DNS labels)',
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db.shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate() } },
-      [
-        'metadata.name: Invalid value: "db.shop": must not contain dots',
-      ],
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db.shop' },
+        spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate() },
+      },
+      ['metadata.name: Invalid value: "db.shop": must not contain dots'],
     ],
     [
       'a DaemonSet with both maxUnavailable and maxSurge',
-      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate(), updateStrategy: { rollingUpdate: { maxSurge: 1 } } } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'agent' },
+        spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate(), updateStrategy: { rollingUpdate: { maxSurge: 1 } } },
+      },
       ['spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero'],
     ],
     [
@@ -64,7 +81,12 @@ describe('workload kinds', () => {
     ],
     [
       'a Job with a negative backoffLimit',
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { backoffLimit: -1, template: podTemplate({ restartPolicy: 'Never' }) } },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'migrate' },
+        spec: { backoffLimit: -1, template: podTemplate({ restartPolicy: 'Never' }) },
+      },
       ['spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0'],
     ],
     [
@@ -73,7 +95,11 @@ describe('workload kinds', () => {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
         metadata: { name: 'report' },
-        spec: { schedule: '0 * * * *', concurrencyPolicy: 'Queue', jobTemplate: { spec: { selector: { matchLabels: { a: 'b' } }, template: podTemplate({ restartPolicy: 'OnFailure' }) } } },
+        spec: {
+          schedule: '0 * * * *',
+          concurrencyPolicy: 'Queue',
+          jobTemplate: { spec: { selector: { matchLabels: { a: 'b' } }, template: podTemplate({ restartPolicy: 'OnFailure' }) } },
+        },
       },
       [
         'spec.concurrencyPolicy: Unsupported value: "Queue": supported values: "Allow", "Forbid", "Replace"',
@@ -100,23 +126,74 @@ describe('workload kinds', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'web' },
-        spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate({ initContainers: [{ name: 'init', image: 'busybox', readinessProbe: { exec: { command: ['true'] } } }] }) },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: podTemplate({ initContainers: [{ name: 'init', image: 'busybox', readinessProbe: { exec: { command: ['true'] } } }] }),
+        },
       },
       ['spec.template.spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always'],
     ],
     [
       'a Deployment without a selector (nil selects nothing: no template matches)',
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: podTemplate() } },
-      ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`'],
+      [
+        'spec.selector: Required value',
+        'spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`',
+      ],
     ],
   ])('%s', (_name, o, expected) => {
     expect(run(o)).toEqual(expected);
   });
 
   it.each<[string, J]>([
-    ['a native sidecar init container with probes', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate({ initContainers: [{ name: 'istio-proxy', image: 'proxyv2', restartPolicy: 'Always', ports: [{ name: 'http-envoy-prom', containerPort: 15090 }], readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, failureThreshold: 4 }, startupProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 1, failureThreshold: 600 } }] }) } }],
-    ['a Job that restarts OnFailure', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: podTemplate({ restartPolicy: 'OnFailure' }) } }],
-    ['zero probe periods (defaulted by the API server)', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate({ containers: [{ name: 'web', image: 'nginx', livenessProbe: { tcpSocket: { port: 80 }, successThreshold: 0, periodSeconds: 0 } }] }) } }],
+    [
+      'a native sidecar init container with probes',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: podTemplate({
+            initContainers: [
+              {
+                name: 'istio-proxy',
+                image: 'proxyv2',
+                restartPolicy: 'Always',
+                ports: [{ name: 'http-envoy-prom', containerPort: 15090 }],
+                readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, failureThreshold: 4 },
+                startupProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 1, failureThreshold: 600 },
+              },
+            ],
+          }),
+        },
+      },
+    ],
+    [
+      'a Job that restarts OnFailure',
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'migrate' },
+        spec: { template: podTemplate({ restartPolicy: 'OnFailure' }) },
+      },
+    ],
+    [
+      'zero probe periods (defaulted by the API server)',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: podTemplate({
+            containers: [
+              { name: 'web', image: 'nginx', livenessProbe: { tcpSocket: { port: 80 }, successThreshold: 0, periodSeconds: 0 } },
+            ],
+          }),
+        },
+      },
+    ],
   ])('accepts %s', (_name, o) => {
     expect(run(o)).toEqual([]);
   });

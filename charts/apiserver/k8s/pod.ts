@@ -7,7 +7,16 @@
  */
 import { type FieldPath, duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../field';
 import { validateAnnotations, validateLabelName, validateLabelSelector, validateLabels } from './meta';
-import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidGroupID, isValidIP, isValidLabelValue, isValidUserID } from './primitives';
+import {
+  inclusiveRangeError,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidGroupID,
+  isValidIP,
+  isValidLabelValue,
+  isValidUserID,
+} from './primitives';
 import {
   validateAppArmorProfile,
   validateContainerOnlyForPod,
@@ -56,13 +65,16 @@ export function validatePodSpec(spec: unknown, path: FieldPath, options: PodSpec
   const ctx: PodContext = { volumes, gracePeriod, hostUsers, restartPolicy };
   errs.push(...validateContainers(spec.containers, ctx, path.child('containers')));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, ctx, path.child('initContainers')));
-  errs.push(...validateEphemeralContainers(spec.ephemeralContainers, spec.containers, spec.initContainers, ctx, path.child('ephemeralContainers')));
+  errs.push(
+    ...validateEphemeralContainers(spec.ephemeralContainers, spec.containers, spec.initContainers, ctx, path.child('ephemeralContainers')),
+  );
   errs.push(...validatePodHostNetworkDeps(spec, path));
   if (restartPolicy !== undefined && !has(RESTART_POLICIES, restartPolicy)) {
     errs.push(notSupported(path.child('restartPolicy'), restartPolicy, RESTART_POLICIES, 'validateRestartPolicy'));
   }
   const dnsPolicy = defaulted(spec.dnsPolicy, 'ClusterFirst');
-  if (dnsPolicy !== undefined && !has(DNS_POLICIES, dnsPolicy)) errs.push(notSupported(path.child('dnsPolicy'), dnsPolicy, DNS_POLICIES, 'validateDNSPolicy'));
+  if (dnsPolicy !== undefined && !has(DNS_POLICIES, dnsPolicy))
+    errs.push(notSupported(path.child('dnsPolicy'), dnsPolicy, DNS_POLICIES, 'validateDNSPolicy'));
   errs.push(...validateLabels(spec.nodeSelector, path.child('nodeSelector')));
   errs.push(...validatePodSecurityContext(spec, podSc, path.child('securityContext')));
   errs.push(...validateAffinity(obj(spec.affinity), path.child('affinity')));
@@ -89,7 +101,8 @@ export function validatePodSpec(spec: unknown, path: FieldPath, options: PodSpec
   errs.push(...nameField(spec.priorityClassName, path.child('priorityClassName')));
   const runtimeClassName = optStr(spec.runtimeClassName);
   if (runtimeClassName !== undefined) {
-    for (const m of isDNS1123Subdomain(runtimeClassName)) errs.push(invalid(path.child('runtimeClassName'), runtimeClassName, m, 'ValidateRuntimeClassName'));
+    for (const m of isDNS1123Subdomain(runtimeClassName))
+      errs.push(invalid(path.child('runtimeClassName'), runtimeClassName, m, 'ValidateRuntimeClassName'));
   }
   const preemption = optStr(spec.preemptionPolicy);
   if (preemption === '') errs.push(required(path.child('preemptionPolicy'), '', 'ValidatePreemptionPolicy'));
@@ -119,7 +132,9 @@ export function validatePodTemplateSpec(template: unknown, path: FieldPath): Fie
   errs.push(...validateAnnotations(meta.annotations, path.child('annotations')));
   errs.push(...validatePodSpec(spec ?? {}, path.child('spec')));
   if (spec !== undefined && list(spec.ephemeralContainers).length > 0) {
-    errs.push(forbidden(path.child('spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template', 'ValidatePodTemplateSpec'));
+    errs.push(
+      forbidden(path.child('spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template', 'ValidatePodTemplateSpec'),
+    );
   }
   return errs;
 }
@@ -193,7 +208,9 @@ function validatePodSecurityContext(spec: Obj, sc: Obj | undefined, path: FieldP
   errs.push(...validateAppArmorProfile(obj(sc.appArmorProfile), path.child('appArmorProfile')));
   const sgPolicy = optStr(sc.supplementalGroupsPolicy);
   if (sgPolicy !== undefined && !has(SUPPLEMENTAL_GROUPS_POLICIES, sgPolicy)) {
-    errs.push(notSupported(path.child('supplementalGroupsPolicy'), sgPolicy, SUPPLEMENTAL_GROUPS_POLICIES, 'validateSupplementalGroupsPolicy'));
+    errs.push(
+      notSupported(path.child('supplementalGroupsPolicy'), sgPolicy, SUPPLEMENTAL_GROUPS_POLICIES, 'validateSupplementalGroupsPolicy'),
+    );
   }
   return errs;
 }
@@ -208,7 +225,8 @@ function validateSysctls(sysctls: unknown, spec: Obj, path: FieldPath): FieldErr
     if (name === undefined) return;
     const p = path.index(i).child('name');
     if (name === '') errs.push(required(p, '', 'validateSysctls'));
-    else if (name.length > 253 || !SYSCTL_RE.test(name)) errs.push(invalid(p, name, `must have at most 253 characters and match regex ${SYSCTL_FMT}`, 'validateSysctls'));
+    else if (name.length > 253 || !SYSCTL_RE.test(name))
+      errs.push(invalid(p, name, `must have at most 253 characters and match regex ${SYSCTL_FMT}`, 'validateSysctls'));
     else if (names.has(name)) errs.push(duplicate(p, name, 'validateSysctls'));
     names.add(name);
   });
@@ -223,7 +241,8 @@ function validateAffinity(affinity: Obj | undefined, path: FieldPath): FieldErro
   if (node !== undefined) {
     const p = path.child('nodeAffinity');
     const requiredSelector = obj(node.requiredDuringSchedulingIgnoredDuringExecution);
-    if (requiredSelector !== undefined) errs.push(...validateNodeSelector(requiredSelector, p.child('requiredDuringSchedulingIgnoredDuringExecution')));
+    if (requiredSelector !== undefined)
+      errs.push(...validateNodeSelector(requiredSelector, p.child('requiredDuringSchedulingIgnoredDuringExecution')));
     list(node.preferredDuringSchedulingIgnoredDuringExecution).forEach((t, i) => {
       if (!isObj(t)) return;
       const tp = p.child('preferredDuringSchedulingIgnoredDuringExecution').index(i);
@@ -279,9 +298,11 @@ function validateNodeSelectorTerm(term: Obj, allowInvalidValues: boolean, path: 
     if (op === 'In' || op === 'NotIn') {
       if (values.length === 0) errs.push(required(p.child('values'), "must be specified when `operator` is 'In' or 'NotIn'", rule));
     } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) errs.push(forbidden(p.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule));
+      if (values.length > 0)
+        errs.push(forbidden(p.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule));
     } else if (op === 'Gt' || op === 'Lt') {
-      if (values.length !== 1) errs.push(required(p.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'", rule));
+      if (values.length !== 1)
+        errs.push(required(p.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'", rule));
     } else {
       errs.push(invalid(p.child('operator'), op, 'not a valid selector operator', rule));
     }
@@ -298,15 +319,25 @@ function validateNodeSelectorTerm(term: Obj, allowInvalidValues: boolean, path: 
     const op = str(r.operator) ?? '';
     const values = list(r.values);
     if (op === 'In' || op === 'NotIn') {
-      if (values.length !== 1) errs.push(required(p.child('values'), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector", 'ValidateNodeFieldSelectorRequirement'));
+      if (values.length !== 1)
+        errs.push(
+          required(
+            p.child('values'),
+            "must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+            'ValidateNodeFieldSelectorRequirement',
+          ),
+        );
     } else {
       errs.push(invalid(p.child('operator'), op, 'not a valid selector operator', 'ValidateNodeFieldSelectorRequirement'));
     }
     const key = str(r.key) ?? '';
-    if (key !== 'metadata.name') errs.push(invalid(p.child('key'), key, 'not a valid field selector key', 'ValidateNodeFieldSelectorRequirement'));
+    if (key !== 'metadata.name')
+      errs.push(invalid(p.child('key'), key, 'not a valid field selector key', 'ValidateNodeFieldSelectorRequirement'));
     else {
       values.forEach((v, j) => {
-        if (typeof v === 'string') for (const m of isDNS1123Subdomain(v)) errs.push(invalid(p.child('values').index(j), v, m, 'ValidateNodeFieldSelectorRequirement'));
+        if (typeof v === 'string')
+          for (const m of isDNS1123Subdomain(v))
+            errs.push(invalid(p.child('values').index(j), v, m, 'ValidateNodeFieldSelectorRequirement'));
       });
     }
   });
@@ -356,7 +387,9 @@ function validateTolerations(tolerations: unknown, path: FieldPath): FieldError[
     const effect = str(t.effect) ?? '';
     if (key !== '') errs.push(...validateLabelName(key, p.child('key')));
     if (key === '' && op !== 'Exists') {
-      errs.push(invalid(p.child('operator'), op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"', rule));
+      errs.push(
+        invalid(p.child('operator'), op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"', rule),
+      );
     }
     if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== 'NoExecute') {
       errs.push(invalid(p.child('effect'), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set", rule));
@@ -369,7 +402,8 @@ function validateTolerations(tolerations: unknown, path: FieldPath): FieldError[
     } else {
       errs.push(notSupported(p.child('operator'), op, TOLERATION_OPERATORS, rule));
     }
-    if (effect !== '' && !has(TAINT_EFFECTS, effect)) errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS, 'validateTaintEffect'));
+    if (effect !== '' && !has(TAINT_EFFECTS, effect))
+      errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS, 'validateTaintEffect'));
   });
   return errs;
 }
@@ -383,7 +417,8 @@ function validateHostAliases(aliases: unknown, path: FieldPath): FieldError[] {
     const ip = str(a.ip);
     if (ip !== undefined) errs.push(...isValidIP(p.child('ip'), ip, 'ValidateHostAliases'));
     list(a.hostnames).forEach((h, j) => {
-      if (typeof h === 'string') for (const m of isDNS1123Subdomain(h)) errs.push(invalid(p.child('hostnames').index(j), h, m, 'ValidateHostAliases'));
+      if (typeof h === 'string')
+        for (const m of isDNS1123Subdomain(h)) errs.push(invalid(p.child('hostnames').index(j), h, m, 'ValidateHostAliases'));
     });
   });
   return errs;
@@ -394,7 +429,8 @@ function validateDNSConfig(config: Obj | undefined, dnsPolicy: string | undefine
   const rule = 'validatePodDNSConfig';
   if (dnsPolicy === 'None') {
     if (config === undefined) return [required(path, 'must provide `dnsConfig` when `dnsPolicy` is None', rule)];
-    if (list(config.nameservers).length === 0) return [required(path.child('nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None', rule)];
+    if (list(config.nameservers).length === 0)
+      return [required(path.child('nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None', rule)];
   }
   if (config === undefined) return [];
   const errs: FieldError[] = [];
@@ -406,7 +442,9 @@ function validateDNSConfig(config: Obj | undefined, dnsPolicy: string | undefine
   const searches = list(config.searches).filter((s): s is string => typeof s === 'string');
   if (searches.length > 32) errs.push(invalid(path.child('searches'), searches, 'must not have more than 32 search paths', rule));
   if (searches.join(' ').length > 2048) {
-    errs.push(invalid(path.child('searches'), searches, 'must not have more than 2048 characters (including spaces) in the search list', rule));
+    errs.push(
+      invalid(path.child('searches'), searches, 'must not have more than 2048 characters (including spaces) in the search list', rule),
+    );
   }
   searches.forEach((s, i) => {
     if (s === '.') return;
@@ -446,26 +484,39 @@ function validateTopologySpreadConstraints(constraints: unknown, path: FieldPath
     const key = str(c.topologyKey) ?? '';
     if (key === '') errs.push(required(p.child('topologyKey'), 'can not be empty', 'ValidateTopologyKey'));
     const action = str(c.whenUnsatisfiable) ?? '';
-    if (!has(SCHEDULE_ACTIONS, action)) errs.push(notSupported(p.child('whenUnsatisfiable'), action, SCHEDULE_ACTIONS, 'ValidateWhenUnsatisfiable'));
-    const repeated = all.slice(i + 1).some((o) => isObj(o) && (str(o.topologyKey) ?? '') === key && (str(o.whenUnsatisfiable) ?? '') === action);
-    if (repeated) errs.push(duplicate(p.child('{topologyKey, whenUnsatisfiable}'), `{${key}, ${action}}`, 'ValidateSpreadConstraintNotRepeat'));
+    if (!has(SCHEDULE_ACTIONS, action))
+      errs.push(notSupported(p.child('whenUnsatisfiable'), action, SCHEDULE_ACTIONS, 'ValidateWhenUnsatisfiable'));
+    const repeated = all
+      .slice(i + 1)
+      .some((o) => isObj(o) && (str(o.topologyKey) ?? '') === key && (str(o.whenUnsatisfiable) ?? '') === action);
+    if (repeated)
+      errs.push(duplicate(p.child('{topologyKey, whenUnsatisfiable}'), `{${key}, ${action}}`, 'ValidateSpreadConstraintNotRepeat'));
     const minDomains = int(c.minDomains);
     if (minDomains !== undefined) {
       if (minDomains <= 0) errs.push(invalid(p.child('minDomains'), minDomains, IS_NOT_POSITIVE, 'validateMinDomains'));
       if (action !== 'DoNotSchedule') {
-        errs.push(invalid(p.child('minDomains'), minDomains, `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`, 'validateMinDomains'));
+        errs.push(
+          invalid(
+            p.child('minDomains'),
+            minDomains,
+            `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`,
+            'validateMinDomains',
+          ),
+        );
       }
     }
     for (const k of ['nodeAffinityPolicy', 'nodeTaintsPolicy'] as const) {
       const policy = optStr(c[k]);
-      if (policy !== undefined && !has(NODE_INCLUSION_POLICIES, policy)) errs.push(notSupported(p.child(k), policy, NODE_INCLUSION_POLICIES, 'validateNodeInclusionPolicy'));
+      if (policy !== undefined && !has(NODE_INCLUSION_POLICIES, policy))
+        errs.push(notSupported(p.child(k), policy, NODE_INCLUSION_POLICIES, 'validateNodeInclusionPolicy'));
     }
     const selector = obj(c.labelSelector);
     const matchLabelKeys = list(c.matchLabelKeys);
     if (matchLabelKeys.length > 0) {
       const mp = p.child('matchLabelKeys');
       const selectorKeys = new Set<string>();
-      if (selector === undefined) errs.push(forbidden(mp, 'must not be specified when labelSelector is not set', 'validateMatchLabelKeysInTopologySpread'));
+      if (selector === undefined)
+        errs.push(forbidden(mp, 'must not be specified when labelSelector is not set', 'validateMatchLabelKeysInTopologySpread'));
       else {
         for (const k of Object.keys(obj(selector.matchLabels) ?? {})) selectorKeys.add(k);
         for (const e of list(selector.matchExpressions)) if (isObj(e) && typeof e.key === 'string') selectorKeys.add(e.key);
@@ -473,7 +524,8 @@ function validateTopologySpreadConstraints(constraints: unknown, path: FieldPath
       matchLabelKeys.forEach((k, j) => {
         if (typeof k !== 'string') return;
         errs.push(...validateLabelName(k, mp.index(j)));
-        if (selectorKeys.has(k)) errs.push(invalid(mp.index(j), k, 'exists in both matchLabelKeys and labelSelector', 'validateMatchLabelKeysInTopologySpread'));
+        if (selectorKeys.has(k))
+          errs.push(invalid(mp.index(j), k, 'exists in both matchLabelKeys and labelSelector', 'validateMatchLabelKeysInTopologySpread'));
       });
     }
     errs.push(...validateLabelSelector(c.labelSelector, p.child('labelSelector')));
@@ -492,7 +544,8 @@ function validateOS(spec: Obj, path: FieldPath): FieldError[] {
   if (name !== 'linux') return [];
   const errs: FieldError[] = [];
   const msg = 'windows options cannot be set for a linux pod';
-  if (obj(obj(spec.securityContext)?.windowsOptions) !== undefined) errs.push(forbidden(path.child('securityContext', 'windowsOptions'), msg, 'validateLinux'));
+  if (obj(obj(spec.securityContext)?.windowsOptions) !== undefined)
+    errs.push(forbidden(path.child('securityContext', 'windowsOptions'), msg, 'validateLinux'));
   for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     list(spec[kind]).forEach((c, i) => {
       if (isObj(c) && obj(obj(c.securityContext)?.windowsOptions) !== undefined) {

@@ -23,7 +23,8 @@ export function byteLength(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) i++; // a surrogate pair: 2 units, 4 bytes
+    else if (c >= 0xd800 && c <= 0xdbff)
+      i++; // a surrogate pair: 2 units, 4 bytes
     else n += 2;
   }
   return n;
@@ -73,7 +74,8 @@ export const MESSAGES = {
   labelKeyErrMsg: "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
   labelValueErrMsg:
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-  identifierErrMsg: "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'",
+  identifierErrMsg:
+    "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'",
   percentErrMsg: "a valid percent string must be a numeric string followed by an ending '%'",
   httpHeaderNameErrMsg: "a valid HTTP header must consist of alphanumeric characters or '-'",
   envVarNameFmtErrMsg:
@@ -187,9 +189,7 @@ export const isQualifiedName = memoized(function isQualifiedName(value: string):
     if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
     else for (const m of dns1123Subdomain(prefix, 'bytes')) errs.push(`prefix part ${m}`);
   } else {
-    return [
-      `a valid label key ${LABEL_KEY_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
+    return [`a valid label key ${LABEL_KEY_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
   else if (byteLength(name) > LABEL_KEY_MAX) errs.push(`name part ${maxLenError(LABEL_KEY_MAX, 'bytes')}`);
@@ -401,7 +401,7 @@ function ipString(b: Uint8Array): string {
   for (let i = 0; i < 8; i++) w.push((b[2 * i] << 8) | b[2 * i + 1]);
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;
@@ -415,8 +415,14 @@ function ipString(b: Uint8Array): string {
     i = j;
   }
   if (bestStart < 0) return w.map((x) => x.toString(16)).join(':');
-  const left = w.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const right = w.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  const left = w
+    .slice(0, bestStart)
+    .map((x) => x.toString(16))
+    .join(':');
+  const right = w
+    .slice(bestStart + bestLen)
+    .map((x) => x.toString(16))
+    .join(':');
   return `${left}::${right}`;
 }
 
@@ -477,9 +483,11 @@ function parseCIDRErrors(path: FieldPath, value: string, strict: boolean, rule: 
   if (cidr === undefined) return { errs: [invalid(path, value, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)', rule)] };
   const errs: FieldError[] = [];
   if (strict) {
-    if (cidr.ip.leadingZeros || cidr.bitsLeadingZeros) errs.push(invalid(path, value, 'must not have leading 0s in IP or prefix length', rule));
+    if (cidr.ip.leadingZeros || cidr.bitsLeadingZeros)
+      errs.push(invalid(path, value, 'must not have leading 0s in IP or prefix length', rule));
     else if (!cidr.ip.v4 && is4In6(cidr.ip.bytes)) errs.push(invalid(path, value, 'must not have an IPv4-mapped IPv6 address', rule));
-    else if (!masked(cidr).every((b, i) => b === cidr.ip.bytes[i])) errs.push(invalid(path, value, 'must not have bits set beyond the prefix length', rule));
+    else if (!masked(cidr).every((b, i) => b === cidr.ip.bytes[i]))
+      errs.push(invalid(path, value, 'must not have bits set beyond the prefix length', rule));
   }
   return { cidr, errs };
 }

@@ -25,10 +25,9 @@ import {
 import { QUANTITY_ERRORS, SPLIT_RE_STRING, compareQuantities, parseQuantity } from './quantity';
 
 const TAG = 'v0.35.7';
-const constants = JSON.parse(readFileSync(join(__dirname, '../../../vendor/kubernetes/apimachinery', TAG, 'constants.json'), 'utf8')) as Record<
-  string,
-  Record<string, string>
->;
+const constants = JSON.parse(
+  readFileSync(join(__dirname, '../../../vendor/kubernetes/apimachinery', TAG, 'constants.json'), 'utf8'),
+) as Record<string, Record<string, string>>;
 const VALIDATION = constants['pkg/util/validation/validation.go'];
 const KUBE = constants['pkg/api/validate/content/kube.go'];
 
@@ -97,13 +96,19 @@ describe('IP and CIDR', () => {
     expect(r(isValidIP(p, '2001:DB8::1', 't'))).toEqual(['x: Invalid value: "2001:DB8::1": must be in canonical form ("2001:db8::1")']);
     expect(r(isValidIP(p, '010.0.0.1', 't'))).toEqual(['x: Invalid value: "010.0.0.1": must not have leading 0s']);
     expect(r(isValidIP(p, '::ffff:1.2.3.4', 't'))).toEqual(['x: Invalid value: "::ffff:1.2.3.4": must not be an IPv4-mapped IPv6 address']);
-    expect(r(isValidIP(p, '1.2.3', 't'))).toEqual(['x: Invalid value: "1.2.3": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']);
+    expect(r(isValidIP(p, '1.2.3', 't'))).toEqual([
+      'x: Invalid value: "1.2.3": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    ]);
     expect(isValidIPForLegacyField(p, '010.0.0.1', false, 't')).toEqual([]);
   });
   it('CIDRs', () => {
     expect(isValidCIDR(p, '10.0.0.0/8', 't')).toEqual([]);
-    expect(r(isValidCIDR(p, '10.0.0.1/8', 't'))).toEqual(['x: Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length']);
-    expect(r(isValidCIDR(p, '2001:db8:0::/48', 't'))).toEqual(['x: Invalid value: "2001:db8:0::/48": must be in canonical form ("2001:db8::/48")']);
+    expect(r(isValidCIDR(p, '10.0.0.1/8', 't'))).toEqual([
+      'x: Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length',
+    ]);
+    expect(r(isValidCIDR(p, '2001:db8:0::/48', 't'))).toEqual([
+      'x: Invalid value: "2001:db8:0::/48": must be in canonical form ("2001:db8::/48")',
+    ]);
     expect(r(isValidCIDRForLegacyField(p, '10.0.0.0/33', false, 't'))).toEqual([
       'x: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
     ]);

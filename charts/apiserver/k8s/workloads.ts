@@ -94,7 +94,8 @@ function podTemplateForReplicaSet(spec: Obj, owner: string): FieldError[] {
   const path = SPEC.child('template');
   const template = obj(spec.template);
   const selector = labelSelector(spec.selector);
-  if (selector.kind === 'invalid') return [invalid(SPEC.child('selector'), spec.selector, 'invalid label selector', 'ValidateDeploymentSpec')];
+  if (selector.kind === 'invalid')
+    return [invalid(SPEC.child('selector'), spec.selector, 'invalid label selector', 'ValidateDeploymentSpec')];
   if (template === undefined) return [required(path, '', 'ValidatePodTemplateSpecForReplicaSet')];
   const errs: FieldError[] = [];
   const labels = templateLabels(template);
@@ -111,7 +112,8 @@ function alwaysRestart(template: Obj, path: FieldPath, owner: string, rule: stri
   const spec = obj(template.spec) ?? {};
   const errs: FieldError[] = [];
   const restartPolicy = defaulted(spec.restartPolicy, 'Always');
-  if (restartPolicy !== undefined && restartPolicy !== 'Always') errs.push(notSupported(path.child('spec', 'restartPolicy'), restartPolicy, ['Always'], rule));
+  if (restartPolicy !== undefined && restartPolicy !== 'Always')
+    errs.push(notSupported(path.child('spec', 'restartPolicy'), restartPolicy, ['Always'], rule));
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
     errs.push(forbidden(path.child('spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${owner} is not Supported`, rule));
   }
@@ -156,7 +158,9 @@ function validateDeploymentStrategy(strategy: Obj, path: FieldPath): FieldError[
   const rule = 'ValidateDeploymentStrategy';
   const type = defaulted(strategy.type, 'RollingUpdate');
   if (type === 'Recreate') {
-    return obj(strategy.rollingUpdate) !== undefined ? [forbidden(path.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'", rule)] : [];
+    return obj(strategy.rollingUpdate) !== undefined
+      ? [forbidden(path.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'", rule)]
+      : [];
   }
   if (type !== 'RollingUpdate') return type === undefined ? [] : [notSupported(path, strategy, ['Recreate', 'RollingUpdate'], rule)];
   const ru = obj(strategy.rollingUpdate) ?? {};
@@ -197,7 +201,8 @@ function validateStatefulSet(o: ManifestObject): FieldError[] {
   const type = defaulted(strategy.type, 'RollingUpdate');
   const ru = obj(strategy.rollingUpdate);
   if (type === 'OnDelete') {
-    if (ru !== undefined) errs.push(invalid(SPEC.child('updateStrategy', 'rollingUpdate'), ru, "only allowed for updateStrategy 'RollingUpdate'", rule));
+    if (ru !== undefined)
+      errs.push(invalid(SPEC.child('updateStrategy', 'rollingUpdate'), ru, "only allowed for updateStrategy 'RollingUpdate'", rule));
   } else if (type === 'RollingUpdate') {
     if (ru !== undefined) {
       const p = SPEC.child('updateStrategy', 'rollingUpdate');
@@ -205,7 +210,8 @@ function validateStatefulSet(o: ManifestObject): FieldError[] {
       if (ru.maxUnavailable !== undefined && ru.maxUnavailable !== null) {
         const mu = p.child('maxUnavailable');
         errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, mu));
-        if (intOrPercent(ru.maxUnavailable, 1) === 0) errs.push(invalid(mu, ru.maxUnavailable, 'cannot be 0', 'validateRollingUpdateStatefulSet'));
+        if (intOrPercent(ru.maxUnavailable, 1) === 0)
+          errs.push(invalid(mu, ru.maxUnavailable, 'cannot be 0', 'validateRollingUpdateStatefulSet'));
         errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, mu));
       }
     }
@@ -217,7 +223,14 @@ function validateStatefulSet(o: ManifestObject): FieldError[] {
     for (const k of ['whenDeleted', 'whenScaled'] as const) {
       const v = defaulted(retention[k], 'Retain');
       if (v !== undefined && v !== 'Retain' && v !== 'Delete') {
-        errs.push(notSupported(SPEC.child('persistentVolumeClaimRetentionPolicy', k), v, ['Retain', 'Delete'], 'ValidatePersistentVolumeClaimRetentionPolicyType'));
+        errs.push(
+          notSupported(
+            SPEC.child('persistentVolumeClaimRetentionPolicy', k),
+            v,
+            ['Retain', 'Delete'],
+            'ValidatePersistentVolumeClaimRetentionPolicyType',
+          ),
+        );
       }
     }
   }
@@ -262,7 +275,8 @@ function validateDaemonSet(o: ManifestObject): FieldError[] {
     errs.push(invalid(tPath.child('metadata', 'labels'), labels, NO_MATCH, 'ValidateDaemonSetSpec'));
   }
   const s = obj(spec.selector);
-  if (s !== undefined && selectorIsEmpty(s)) errs.push(invalid(sPath, s, 'empty selector is invalid for daemonset', 'ValidateDaemonSetSpec'));
+  if (s !== undefined && selectorIsEmpty(s))
+    errs.push(invalid(sPath, s, 'empty selector is invalid for daemonset', 'ValidateDaemonSetSpec'));
   errs.push(...validatePodTemplateSpec(template, tPath));
   errs.push(...alwaysRestart(template, tPath, 'DaemonSet', 'ValidateDaemonSetSpec'));
   errs.push(...nonNegative(intOr(spec.minReadySeconds, 0), SPEC.child('minReadySeconds')));
@@ -281,8 +295,10 @@ function validateDaemonSet(o: ManifestObject): FieldError[] {
     errs.push(...isNotMoreThan100Percent(maxSurge, p.child('maxSurge')));
     const hasUnavailable = intOrPercent(maxUnavailable, 1) !== 0;
     const hasSurge = intOrPercent(maxSurge, 0) !== 0;
-    if (hasUnavailable && hasSurge) errs.push(invalid(p.child('maxSurge'), maxSurge, 'may not be set when maxUnavailable is non-zero', 'ValidateRollingUpdateDaemonSet'));
-    if (!hasUnavailable && !hasSurge) errs.push(required(p.child('maxUnavailable'), 'cannot be 0 when maxSurge is 0', 'ValidateRollingUpdateDaemonSet'));
+    if (hasUnavailable && hasSurge)
+      errs.push(invalid(p.child('maxSurge'), maxSurge, 'may not be set when maxUnavailable is non-zero', 'ValidateRollingUpdateDaemonSet'));
+    if (!hasUnavailable && !hasSurge)
+      errs.push(required(p.child('maxUnavailable'), 'cannot be 0 when maxSurge is 0', 'ValidateRollingUpdateDaemonSet'));
   } else if (type !== 'OnDelete' && type !== undefined) {
     errs.push(notSupported(sp, strategy, ['RollingUpdate', 'OnDelete'], 'ValidateDaemonSetUpdateStrategy'));
   }
@@ -343,7 +359,8 @@ function validateCronJob(o: ManifestObject): FieldError[] {
   if (jobSpec.selector !== undefined && jobSpec.selector !== null) {
     errs.push(invalid(jPath.child('selector'), jobSpec.selector, '`selector` will be auto-generated', 'ValidateJobTemplateSpec'));
   }
-  if (jobSpec.manualSelector === true) errs.push(notSupported(jPath.child('manualSelector'), true, ['nil', 'false'], 'ValidateJobTemplateSpec'));
+  if (jobSpec.manualSelector === true)
+    errs.push(notSupported(jPath.child('manualSelector'), true, ['nil', 'false'], 'ValidateJobTemplateSpec'));
   errs.push(...nonNegative(int(spec.successfulJobsHistoryLimit), SPEC.child('successfulJobsHistoryLimit')));
   errs.push(...nonNegative(int(spec.failedJobsHistoryLimit), SPEC.child('failedJobsHistoryLimit')));
   return errs;
@@ -354,7 +371,8 @@ function validatePod(o: ManifestObject): FieldError[] {
   const spec = specOf(o);
   const errs = meta(o, nameIsDNSSubdomain);
   errs.push(...validatePodSpec(spec, SPEC, { resourceIsPod: true }));
-  if (list(spec.ephemeralContainers).length > 0) errs.push(forbidden(SPEC.child('ephemeralContainers'), 'cannot be set on create', 'ValidatePodCreate'));
+  if (list(spec.ephemeralContainers).length > 0)
+    errs.push(forbidden(SPEC.child('ephemeralContainers'), 'cannot be set on create', 'ValidatePodCreate'));
   if ((optStr(spec.nodeName) ?? '') !== '' && list(spec.schedulingGates).length > 0) {
     errs.push(forbidden(SPEC.child('nodeName'), 'cannot be set until all schedulingGates have been cleared', 'ValidatePodCreate'));
   }
