@@ -17,10 +17,10 @@ import {
   pinsOf,
   releasesTarget,
   replaceFileAtomically,
+  RELEASES_OPTIONS,
   resolveCatalogue,
   serializeReleases,
 } from './release-command';
-import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 
 /** The only promotions: one step along dev -> staging -> prod. */
 export const PROMOTIONS: Readonly<Record<string, string>> = { dev: 'staging', staging: 'prod' };
@@ -181,18 +181,7 @@ export const promoteCli = command(
         choices: Object.values(PROMOTIONS),
         description: 'the environment after it, whose releases file is rewritten',
       },
-      catalogue: {
-        type: 'string',
-        value: 'module',
-        description: 'the catalogue module, relative to the repository root',
-        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
-      },
-      root: {
-        type: 'string',
-        value: 'dir',
-        description: 'where Pulumi.<env>.yaml and services/releases/ are read and written',
-        defaultText: 'the repository root',
-      },
+      ...RELEASES_OPTIONS,
     },
     notes: [
       'environment: GOOGLE_OAUTH_ACCESS_TOKEN, a token that reads private Artifact Registry images (google-github-actions/auth writes it)',

@@ -14,7 +14,7 @@ import { assertNoProblems, closestMatch, type Problem } from '../core/problems';
 import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { requiredImageKeys } from '../services/validate';
-import { command } from './args';
+import { command, type OptionSpecs } from './args';
 
 export interface ReleaseOptions {
   /** Environment whose pins change: `dev`, `staging` or `prod` (a stack with its own `Pulumi.<env>.yaml`). */
@@ -55,6 +55,22 @@ export interface ReleasesTarget {
 }
 
 /** `npm run release -- <argv>`: sets the pin and prints what changed. */
+/** The options release and promote share: where the catalogue and the releases files are. */
+export const RELEASES_OPTIONS = {
+  catalogue: {
+    type: 'string',
+    value: 'module',
+    description: 'the catalogue module, relative to the repository root',
+    defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
+  },
+  root: {
+    type: 'string',
+    value: 'dir',
+    description: 'where Pulumi.<env>.yaml and services/releases/ are read and written',
+    defaultText: 'the repository root',
+  },
+} as const satisfies OptionSpecs;
+
 export const releaseCli = command(
   {
     script: 'release',
@@ -75,18 +91,7 @@ export const releaseCli = command(
         value: 'registry/repository:tag[@sha256:digest]',
         description: 'the image reference; staging and prod require a digest',
       },
-      catalogue: {
-        type: 'string',
-        value: 'module',
-        description: 'the catalogue module, relative to the repository root',
-        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
-      },
-      root: {
-        type: 'string',
-        value: 'dir',
-        description: 'where Pulumi.<env>.yaml and services/releases/ are read and written',
-        defaultText: 'the repository root',
-      },
+      ...RELEASES_OPTIONS,
     },
   },
   ({ values }, io) => {
