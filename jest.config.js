@@ -13,28 +13,18 @@ module.exports = {
     '<rootDir>/test',
   ],
   testMatch: ['**/*.test.ts'],
-  // Type checking runs once in `npm run typecheck`; the transform only transpiles, with the
-  // esbuild that tsx brings (test/jest/esbuild-transform.js).
-  // Octokit and its dependencies are ES modules only, which jest's module system cannot load
-  // (Node 20.19+ can, so tsx needs nothing): the same transform rewrites them to CommonJS.
-  transform: {
-    '^.+\\.ts$': '<rootDir>/test/jest/esbuild-transform.js',
-    '/node_modules/.+\\.js$': '<rootDir>/test/jest/esbuild-transform.js',
-  },
-  transformIgnorePatterns: ['/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)'],
-  // @pulumi/pulumi loads its closure serializer (TypeScript, npm's arborist: 440 modules) when
-  // imported, and each test file has its own module registry: load them on first use instead
-  // (test/jest/lazy.ts). Nothing here serializes a closure.
-  moduleNameMapper: {
-    '^\\.\\./\\.\\./typescript-shim$': '<rootDir>/test/jest/pulumi-typescript-shim.ts',
-    '^@npmcli/arborist$': '<rootDir>/test/jest/npmcli-arborist.ts',
-  },
-  // Stack frames outside this repository skip source-map-support (test/jest/stack-traces.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/jest/stack-traces.ts'],
+  // Test files run in plain Node.js, loaded by tsx as every npm script is (test/jest/tsx.mjs), in
+  // two worker processes that each load a module once (jest-light-runner). Jest's own runner gave
+  // every test file a fresh module registry: @pulumi/pulumi, cdk8s and the validators were loaded
+  // and compiled again for each of ~100 files, about 35 s of the 80 s of CPU a run took.
+  // So nothing is isolated between the files of one worker: a test file must not rely on another
+  // leaving module state, process.env or the working directory as it found them (docs/testing.md).
+  // Type checking is `npm run check`'s job.
+  runner: 'jest-light-runner/child-process',
+  setupFiles: ['<rootDir>/test/jest/tsx.mjs'],
   // Without the times of an earlier run, the files that wait on a child process go first.
   testSequencer: '<rootDir>/test/jest/sequencer.js',
   testTimeout: 60000,
-  // Jest's default is cores - 1, a single worker on CI's 2 cores; two workers use both and
-  // cut the run from about 72 s to 45 s.
+  // Jest's default is cores - 1, a single worker on CI's 2 cores; two workers use both.
   maxWorkers: 2,
 };

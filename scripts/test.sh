@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# npm test: the type check, lint and the format check run beside Jest instead of before it.
-# Each is one process on one core, so run first they left the second core idle for their
-# whole time. Their output is shown after Jest's, and the run fails if any of them fails.
+# npm test: the type check with lint (npm run check: one process, one TypeScript program) and the
+# format check run beside Jest instead of before it. Each is one process on one core, so run first
+# they left the second core idle for their whole time. Their output is shown after Jest's, and the
+# run fails if any of them fails.
 # Arguments go to Jest: npm test -- cli/plan.test.ts
 set -uo pipefail
 cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-checks=(typecheck lint format:check)
+checks=(check format:check)
 declare -A pids
 for check in "${checks[@]}"; do
   npm run --silent "$check" >"$logs/$check" 2>&1 &

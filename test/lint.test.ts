@@ -4,13 +4,22 @@
  * in-process with the repository's own config, as files at the paths given (the files need not
  * exist); `npm run lint` runs the same config over the repository.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
+import * as ts from 'typescript';
 import tseslint from 'typescript-eslint';
 import { ROOT } from './cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS config file itself, as ESLint loads it
 const config = require('../eslint.config.cjs') as Linter.Config[];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/check.js is CommonJS JavaScript, run by node
+const check = require('../scripts/check.js') as {
+  typecheck(tsconfigFile: string): { program: ts.Program | undefined; diagnostics: readonly ts.Diagnostic[] };
+  linter(program: ts.Program): ESLint;
+};
 
 // Type information is not needed by the import rules, and building the program would take seconds.
 const eslint = new ESLint({
@@ -120,5 +129,46 @@ describe('declared packages', () => {
     expect(await importErrors('test/x.ts', "import { Minimatch } from 'minimatch';\n")).toEqual([
       "import-x/no-extraneous-dependencies: 'minimatch' should be listed in the project's dependencies. Run 'npm i minimatch' to add it",
     ]);
+  });
+});
+
+describe('npm run check: the type check and type-aware lint on one program', () => {
+  it('reports what tsc reports for a tsconfig', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, lib: ['es2022'], types: [] }, files: ['probe.ts'] }),
+      );
+      fs.writeFileSync(path.join(dir, 'probe.ts'), "export const port: number = '8080';\n");
+      const { program, diagnostics } = check.typecheck(path.join(dir, 'tsconfig.json'));
+      expect(program?.getRootFileNames()).toEqual([path.join(dir, 'probe.ts')]);
+      expect(diagnostics.map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)).toEqual([
+        "TS2322: Type 'string' is not assignable to type 'number'.",
+      ]);
+      fs.writeFileSync(path.join(dir, 'probe.ts'), 'export const port: number = 8080;\n');
+      expect(check.typecheck(path.join(dir, 'tsconfig.json')).diagnostics).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives the type-aware rules the program it is handed, not tsconfig.json's", async () => {
+    // A file only this program has (it is not on disk): linted with parserOptions.project, it would fail as not in the project.
+    const file = path.join(ROOT, 'core', 'check-probe.ts');
+    const code = 'export async function save(): Promise<void> {}\nexport function run(): void {\n  save();\n}\n';
+    const host = ts.createCompilerHost({ strict: true });
+    const readFile = host.readFile.bind(host);
+    host.readFile = (name) => (name === file ? code : readFile(name));
+    host.fileExists = (
+      (exists) => (name: string) =>
+        name === file || exists(name)
+    )(host.fileExists.bind(host));
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version, ...rest) =>
+      name === file ? ts.createSourceFile(name, code, version) : getSourceFile(name, version, ...rest);
+    const program = ts.createProgram([file], { strict: true, noEmit: true, lib: ['lib.es2022.d.ts'], types: [] }, host);
+    const [result] = await check.linter(program).lintText(code, { filePath: file });
+    expect(result?.messages.map((m) => `${m.line}: ${m.ruleId}`)).toEqual(['3: @typescript-eslint/no-floating-promises']);
   });
 });
