@@ -21,7 +21,6 @@ import { POLICY_DOCS } from '../policies/docs';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import type { Recording } from '../infra/offline/engine';
 import { command, EXIT } from './args';
-import { planStack } from './plan-command';
 import { render } from './synth-command';
 
 export function exceptionsFile(root = repoRoot()): string {
@@ -255,6 +254,9 @@ export const policyCli = command(
       const env = positionals[0];
       checks.push(environmentCheck(env));
       if (values.infra) {
+        // Loaded only here: the offline plan brings @pulumi/pulumi and the providers (about 1.5 s),
+        // which a manifest check does not need.
+        const { planStack } = await import('./plan-command');
         const { recording } = await planStack(env);
         checks.push({
           title: `Policy check of the ${env} infrastructure (offline)`,

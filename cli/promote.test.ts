@@ -4,10 +4,10 @@ import bookinfo from '../services/bookinfo';
 import { defineCatalogue, defineService } from '../services/define';
 import { formatProblem, ValidationError } from '../core/problems';
 import type { Catalogue } from '../services/spec';
-import { pinChanges, promote, promotionRouteProblems, type PromoteOptions } from './promote-command';
+import { pinChanges, promote, promoteCli, promotionRouteProblems, type PromoteOptions } from './promote-command';
 import { RegistryError, type DigestResolver } from './registry-digest';
 import { releasesFile } from '../services/releases';
-import { ROOT, spawnTsx } from '../test/cli';
+import { ROOT, runCli, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const HUB = 'docker.io/istio/examples-bookinfo';
@@ -317,10 +317,8 @@ describe('pinChanges', () => {
 });
 
 describe('npm run promote', () => {
-  const cli = (...args: string[]) => spawnTsx('cli/promote.ts', ['--root', root, ...args]);
-
-  it('staging -> prod with digest pins needs no registry and reports the files in sync', async () => {
-    const result = await cli('--from', 'staging', '--to', 'prod');
+  it('staging -> prod with digest pins needs no registry and reports the files in sync (spawned: the entry point)', async () => {
+    const result = await spawnTsx('cli/promote.ts', ['--root', root, '--from', 'staging', '--to', 'prod']);
     expect(result).toEqual({
       code: 0,
       stdout: 'services/releases/prod.yaml: already in sync with services/releases/staging.yaml\n',
@@ -330,7 +328,7 @@ describe('npm run promote', () => {
   });
 
   it('exits 2 with the allowed routes on stderr for a skipped environment', async () => {
-    const result = await cli('--from', 'dev', '--to', 'prod');
+    const result = await runCli(promoteCli, ['--root', root, '--from', 'dev', '--to', 'prod']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'error: 1 problem found:\n  - npm run promote: --to "prod" is not the environment after dev (that is staging). Fix: promote one step at a time',

@@ -5,9 +5,9 @@ import { defineCatalogue, defineService } from '../services/define';
 import { formatProblem } from '../core/problems';
 import type { Catalogue, VersionSpec } from '../services/spec';
 import { thrown } from '../test/fixtures/thrown';
-import { closestName, runRelease, type ReleaseOptions } from './release-command';
+import { closestName, releaseCli, runRelease, type ReleaseOptions } from './release-command';
 import { releasesFile } from '../services/releases';
-import { ROOT, spawnTsx } from '../test/cli';
+import { ROOT, runCli, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -292,10 +292,19 @@ describe('closestName', () => {
 });
 
 describe('npm run release', () => {
-  const cli = (...args: string[]) => spawnTsx('cli/release.ts', ['--root', root, ...args]);
-
-  it('prints the pin it set', async () => {
-    const result = await cli('--env', 'dev', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);
+  it('prints the pin it set (spawned: the entry point)', async () => {
+    const result = await spawnTsx('cli/release.ts', [
+      '--root',
+      root,
+      '--env',
+      'dev',
+      '--service',
+      'reviews',
+      '--version',
+      'v2',
+      '--image',
+      `${HUB}-reviews-v2:1.21.0`,
+    ]);
     expect(result).toEqual({
       code: 0,
       stdout: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (was ${HUB}-reviews-v2:1.20.3)\n`,
@@ -304,7 +313,18 @@ describe('npm run release', () => {
   });
 
   it('exits 2 with the problem on stderr and leaves the file as it was', async () => {
-    const result = await cli('--env', 'prod', '--service', 'reviews', '--version', 'v2', '--image', `${HUB}-reviews-v2:1.21.0`);
+    const result = await runCli(releaseCli, [
+      '--root',
+      root,
+      '--env',
+      'prod',
+      '--service',
+      'reviews',
+      '--version',
+      'v2',
+      '--image',
+      `${HUB}-reviews-v2:1.21.0`,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `error: 1 problem found:\n  - services/releases/prod.yaml: --image "${HUB}-reviews-v2:1.21.0" has no digest; this environment requires immutable pins.`,
