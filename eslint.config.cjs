@@ -1,7 +1,7 @@
 // @ts-check
 // Lint: typescript-eslint with type information, and the import rules that keep the layers one-way
-// (docs/testing.md, "Lint and format"). Formatting is prettier's (eslint-config-prettier, last).
-// CommonJS, so that test/lint.test.ts can load this very config in Jest (which cannot import() ESM).
+// (docs/testing.md, "Lint and format"). Layout is Biome's formatter's; eslint-config-prettier, last, turns off ESLint's layout rules.
+// CommonJS, so that test/lint.test.ts and scripts/check.js can require this very config.
 const js = require('@eslint/js');
 const prettier = require('eslint-config-prettier/flat');
 const { createTypeScriptImportResolver } = require('eslint-import-resolver-typescript');

@@ -23,7 +23,8 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
     .map((f) => {
       const deployments = f.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
       const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as
-        { spec?: { minReplicas?: number; maxReplicas?: number } } | undefined;
+        | { spec?: { minReplicas?: number; maxReplicas?: number } }
+        | undefined;
       return [f.service ?? '', deployments.join(', '), `${hpa?.spec?.minReplicas ?? '-'}..${hpa?.spec?.maxReplicas ?? '-'}`, f.name];
     });
   lines.push(...table(['service', 'deployments', 'replicas', 'file'], rows));

@@ -53,24 +53,25 @@ const CLUSTER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account ids are 6-30 characters; `-nodes` takes 6 of them. */
 const MAX_NAME_LENGTH = 30 - '-nodes'.length;
 
-export interface GkeClusterArgs extends Pick<
-  EnvironmentConfig,
-  | 'profile'
-  | 'gcpProject'
-  | 'gcpRegion'
-  | 'zones'
-  | 'masterCidr'
-  | 'nodeMachineType'
-  | 'nodeMinCount'
-  | 'nodeMaxCount'
-  | 'nodeDiskSizeGb'
-  | 'nodeSpot'
-  | 'releaseChannel'
-  | 'deletionProtection'
-  | 'authorizedNetworks'
-  | 'binaryAuthorization'
-  | 'maintenanceStart'
-> {
+export interface GkeClusterArgs
+  extends Pick<
+    EnvironmentConfig,
+    | 'profile'
+    | 'gcpProject'
+    | 'gcpRegion'
+    | 'zones'
+    | 'masterCidr'
+    | 'nodeMachineType'
+    | 'nodeMinCount'
+    | 'nodeMaxCount'
+    | 'nodeDiskSizeGb'
+    | 'nodeSpot'
+    | 'releaseChannel'
+    | 'deletionProtection'
+    | 'authorizedNetworks'
+    | 'binaryAuthorization'
+    | 'maintenanceStart'
+  > {
   /** The VPC (id or self link) the cluster joins. */
   readonly network: pulumi.Input<string>;
   /** The subnet (id or self link) of the nodes, holding the pod and Service ranges. */

@@ -41,17 +41,21 @@ export function fullyQualified(name: string): string {
  */
 export function dnsRecords(domains: readonly string[], address: string, authorizations: readonly AuthorizationRecord[]): DnsRecord[] {
   return [
-    ...authorizations.map((r): DnsRecord => ({
-      name: fullyQualified(r.name),
-      type: r.type,
-      data: r.type === 'CNAME' ? fullyQualified(r.data) : r.data,
-      purpose: 'certificate-authorization',
-    })),
-    ...certificateHostnames(domains).map((host): DnsRecord => ({
-      name: fullyQualified(host),
-      type: 'A',
-      data: address,
-      purpose: 'load-balancer',
-    })),
+    ...authorizations.map(
+      (r): DnsRecord => ({
+        name: fullyQualified(r.name),
+        type: r.type,
+        data: r.type === 'CNAME' ? fullyQualified(r.data) : r.data,
+        purpose: 'certificate-authorization',
+      }),
+    ),
+    ...certificateHostnames(domains).map(
+      (host): DnsRecord => ({
+        name: fullyQualified(host),
+        type: 'A',
+        data: address,
+        purpose: 'load-balancer',
+      }),
+    ),
   ];
 }

@@ -401,7 +401,7 @@ function ipString(b: Uint8Array): string {
   for (let i = 0; i < 8; i++) w.push((b[2 * i] << 8) | b[2 * i + 1]);
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8;) {
+  for (let i = 0; i < 8; ) {
     if (w[i] !== 0) {
       i++;
       continue;
