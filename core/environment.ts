@@ -52,6 +52,8 @@ export interface SynthEnvironment {
   readonly releasesFile: string;
   /** GCP project: names the Google service accounts of services with `gcp.roles`. */
   readonly gcpProject?: string;
+  /** GCP region: the Cloud SQL instance's, for the connection name the proxy sidecar uses. */
+  readonly gcpRegion?: string;
   /**
    * The cluster's dataplane, which decides the metadata server egress of services with
    * `gcp` (charts/mesh/google-apis.ts). Not a config key: infra/cluster.ts always creates

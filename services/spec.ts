@@ -233,6 +233,94 @@ export interface TrafficPolicy {
   readonly faults?: FaultInjection;
 }
 
+/**
+ * A PostgreSQL database of the service's own on the environment's Cloud SQL instance, reached
+ * through the Cloud SQL Auth Proxy (a native sidecar) with IAM database authentication as the
+ * service's Google service account: no password anywhere. The container gets libpq's variables:
+ * `PGHOST=127.0.0.1`, `PGPORT=5432`, `PGDATABASE` and `PGUSER`.
+ */
+export interface PostgresUse {
+  /**
+   * Database name: lower-case letters, digits and `_`, starting with a letter, at most 63.
+   * @default - the service name with `-` as `_`
+   */
+  readonly database?: string;
+}
+
+/**
+ * A Memorystore for Redis instance of the service's own, with AUTH and in-transit encryption
+ * (TLS), on the environment's private services access range. The container gets `REDIS_HOST`,
+ * `REDIS_PORT`, `REDIS_ADDR` (`host:port`), `REDIS_AUTH` (from a Kubernetes Secret the program
+ * writes, never in the repo) and the server CA at `REDIS_CA_FILE`.
+ */
+export interface RedisUse {
+  /** Memory, GiB (1-300). @default 1 */
+  readonly sizeGb?: number;
+}
+
+/**
+ * A subscription of the service's own to an event another service publishes, with a dead-letter
+ * topic and a retry policy. The container gets `PUBSUB_SUBSCRIPTION_<EVENT>` (the subscription's
+ * full name; `<EVENT>` is the event name upper-cased, `-` as `_`).
+ */
+export interface EventConsumer {
+  /** The event (topic) consumed: a name some service of the catalogue publishes. */
+  readonly event: string;
+  /** Seconds the service has to acknowledge a message (10-600). @default 30 */
+  readonly ackDeadlineSeconds?: number;
+  /** Deliveries of a message before it goes to the dead-letter topic (5-100). @default 5 */
+  readonly maxDeliveryAttempts?: number;
+  /** Shortest wait before a redelivery (0s-600s). @default '10s' */
+  readonly minimumBackoff?: Duration;
+  /** Longest wait before a redelivery (0s-600s), at least `minimumBackoff`. @default '600s' */
+  readonly maximumBackoff?: Duration;
+}
+
+/**
+ * A Cloud Storage bucket of the service's own: uniform bucket-level access, public access
+ * prevention enforced, versioning in prod, access for this service only. The container gets
+ * `BUCKET_<NAME>` (the bucket's name; `<NAME>` upper-cased, `-` as `_`).
+ */
+export interface BucketUse {
+  /** Short name, unique within the service: lower-case letters, digits and `-`, at most 20. */
+  readonly name: string;
+}
+
+/**
+ * A Secret Manager secret of the service's own, created empty by the program and given a value
+ * outside the repo (`gcloud secrets versions add`). GKE's Secret Manager add-on mounts its
+ * latest version as the file `/var/run/secrets/platform/<name>`.
+ */
+export interface SecretUse {
+  /** Short name, unique within the service, the file name: lower-case letters, digits and `-`, at most 40. */
+  readonly name: string;
+}
+
+/**
+ * What the service uses besides compute: its data stores, the events it publishes and consumes,
+ * its buckets and secrets. The platform provisions each as managed Google Cloud resources, binds
+ * IAM on the resource to this service's Google service account only, and wires the manifests
+ * (environment variables, volumes, sidecars, mesh egress). docs/events.md shows the event patterns.
+ */
+export interface ServiceUses {
+  /** A database of its own on the environment's Cloud SQL for PostgreSQL instance. @default - none */
+  readonly postgres?: PostgresUse;
+  /** A Memorystore for Redis instance of its own. @default - none */
+  readonly redis?: RedisUse;
+  /**
+   * Events this service publishes; it owns these Pub/Sub topics and only it may publish to them.
+   * Names: lower-case letters, digits and `-`, starting with a letter (`order-placed`). The container
+   * gets `PUBSUB_TOPIC_<EVENT>` (the topic's full name). @default - none
+   */
+  readonly publishes?: readonly string[];
+  /** Events this service consumes, each through a subscription of its own. @default - none */
+  readonly consumes?: readonly EventConsumer[];
+  /** Cloud Storage buckets of its own. @default - none */
+  readonly buckets?: readonly BucketUse[];
+  /** Secret Manager secrets, mounted as files. @default - none */
+  readonly secrets?: readonly SecretUse[];
+}
+
 export interface ServiceSpec {
   /**
    * DNS-1035 label (lower-case letters, digits and `-`, starting with a letter, at most 63
@@ -290,6 +378,12 @@ export interface ServiceSpec {
     /** Predefined IAM roles, e.g. `roles/pubsub.publisher`; at least one. */
     readonly roles: readonly string[];
   };
+  /**
+   * Data stores, events, buckets and secrets the service uses, provisioned by the platform with
+   * least-privilege IAM on each resource. Declaring any gives the service a Google service account.
+   * @default - none
+   */
+  readonly uses?: ServiceUses;
 }
 
 /** A spec together with where it was written, so errors can name the file. */
