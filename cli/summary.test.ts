@@ -1,4 +1,5 @@
-import { summarize, table } from './summary';
+import type { Catalogue, ServiceDefinition, ServiceSpec } from '../services/spec';
+import { summarize, table, usesSection } from './summary';
 import type { SynthOutcome } from './synth-command';
 import { render } from './synth-command';
 
@@ -54,5 +55,51 @@ describe('npm start summary', () => {
 describe('table', () => {
   it('pads columns to the widest cell', () => {
     expect(table(['a', 'bb'], [['ccc', 'd']])).toEqual(['  a    bb', '  ---  --', '  ccc  d']);
+  });
+});
+
+describe('npm start summary: what services use and the event graph', () => {
+  const service = (name: string, uses: ServiceSpec['uses']): ServiceDefinition => ({
+    spec: { name, description: name, owner: 'team', port: 8080, versions: [{ name: 'v1' }], ...(uses !== undefined && { uses }) },
+  });
+  const catalogue: Catalogue = {
+    name: 'shop',
+    services: [
+      service('order', { postgres: {}, publishes: ['order-placed', 'order-cancelled'], consumes: [{ event: 'payment-failed' }] }),
+      service('payment', { publishes: ['payment-failed'], consumes: [{ event: 'order-placed' }], secrets: [{ name: 'provider-key' }] }),
+      service('shipping', {
+        consumes: [{ event: 'order-placed' }, { event: 'lost' }],
+        buckets: [{ name: 'labels' }],
+        redis: { sizeGb: 2 },
+      }),
+      service('web', undefined),
+    ],
+  };
+
+  it('lists each service that uses something, and nothing for one that does not', () => {
+    const lines = usesSection(catalogue);
+    expect(lines.slice(0, 5)).toEqual([
+      '',
+      'What services use (managed Google Cloud resources, IAM on each resource)',
+      '  order: postgres database order, publishes order-placed, publishes order-cancelled, consumes payment-failed',
+      '  payment: publishes payment-failed, consumes order-placed, secret provider-key',
+      '  shipping: redis 2 GiB, consumes order-placed, consumes lost, bucket labels',
+    ]);
+    expect(lines.join('\n')).not.toContain('web');
+  });
+
+  it('draws each event from its publisher to its subscribers, by event name, naming gaps', () => {
+    expect(usesSection(catalogue).slice(5)).toEqual([
+      '',
+      'Events (publisher -> event -> subscribers, each subscription with a dead-letter topic)',
+      '  (no publisher) -> lost -> shipping',
+      '  order -> order-cancelled -> (no subscribers)',
+      '  order -> order-placed -> payment, shipping',
+      '  payment -> payment-failed -> order',
+    ]);
+  });
+
+  it('is empty for a catalogue that uses nothing (BookInfo)', () => {
+    expect(usesSection({ name: 'x', services: [service('a', undefined), service('b', { publishes: [] })] })).toEqual([]);
   });
 });

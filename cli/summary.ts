@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
 import { describeUnchecked, KIND_ORDER } from '../charts/synthesize';
 import type { Catalogue } from '../services/spec';
+import { describeUses, eventGraph } from '../services/uses';
 import type { SynthOutcome } from './synth-command';
 
 /** The human summary `npm start` prints: services, objects by kind, where the files are. */
@@ -62,9 +63,31 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   for (const { service, callers } of allowList(catalogue)) {
     lines.push(`  ${callers.length === 0 ? '(nobody)' : callers.join(', ')} -> ${service}`);
   }
+  lines.push(...usesSection(catalogue));
   lines.push('');
   lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/ (${outcome.written.map((w) => w.name).join(', ')})`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the services use (each provisioned by the Pulumi program with IAM on the resource) and the
+ * event graph, publisher -> event -> subscribers. Nothing when no service declares `uses`.
+ */
+export function usesSection(catalogue: Catalogue): string[] {
+  const specs = catalogue.services.map((s) => s.spec);
+  const using = specs.filter((spec) => describeUses(spec).length > 0);
+  if (using.length === 0) return [];
+  const lines = ['', 'What services use (managed Google Cloud resources, IAM on each resource)'];
+  for (const spec of using) lines.push(`  ${spec.name}: ${describeUses(spec).join(', ')}`);
+  const events = eventGraph(specs);
+  if (events.length > 0) {
+    lines.push('', 'Events (publisher -> event -> subscribers, each subscription with a dead-letter topic)');
+    for (const e of events) {
+      const consumers = e.consumers.length === 0 ? '(no subscribers)' : e.consumers.join(', ');
+      lines.push(`  ${e.publisher ?? '(no publisher)'} -> ${e.event} -> ${consumers}`);
+    }
+  }
+  return lines;
 }
 
 export function table(header: string[], rows: string[][]): string[] {
