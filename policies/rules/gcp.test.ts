@@ -485,7 +485,11 @@ const rejected: Case[] = [
     rule: 'GK08-resource-level-roles',
     what: 'object and secret roles in a project binding and a folder policy',
     resources: withExtra(
-      resource(T.projectBinding, 'readers', { project: 'proj', role: 'roles/storage.objectViewer', members: [ORDERS, 'group:ops@example.com'] }),
+      resource(T.projectBinding, 'readers', {
+        project: 'proj',
+        role: 'roles/storage.objectViewer',
+        members: [ORDERS, 'group:ops@example.com'],
+      }),
       resource(T.folderPolicy, 'folder-policy', {
         folder: 'folders/1',
         policyData: JSON.stringify({ bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [ORDERS] }] }),
@@ -767,10 +771,18 @@ const accepted: Case[] = [
       resource(T.topicMember, 'orders-publish', { topic: 'orders-id', role: 'roles/pubsub.publisher', member: ORDERS }),
       resource(T.subscriptionMember, 'orders-consume', { subscription: 'orders-sub-id', role: 'roles/pubsub.subscriber', member: ORDERS }),
       resource(T.bucketMember, 'orders-bucket', { bucket: 'orders-bucket-id', role: 'roles/storage.objectUser', member: ORDERS }),
-      resource(T.secretMember, 'orders-secret', { secretId: 'orders-secret-id', role: 'roles/secretmanager.secretAccessor', member: ORDERS }),
+      resource(T.secretMember, 'orders-secret', {
+        secretId: 'orders-secret-id',
+        role: 'roles/secretmanager.secretAccessor',
+        member: ORDERS,
+      }),
       resource(T.projectMember, 'orders-sql-client', { project: 'proj', role: 'roles/cloudsql.client', member: ORDERS }),
       resource(T.projectMember, 'orders-sql-user', { project: 'proj', role: 'roles/cloudsql.instanceUser', member: ORDERS }),
-      resource(T.projectMember, 'ci-pubsub-admin', { project: 'proj', role: 'roles/pubsub.admin', member: 'serviceAccount:ci@proj.iam.gserviceaccount.com' }),
+      resource(T.projectMember, 'ci-pubsub-admin', {
+        project: 'proj',
+        role: 'roles/pubsub.admin',
+        member: 'serviceAccount:ci@proj.iam.gserviceaccount.com',
+      }),
     ),
     expected: [],
   },

@@ -119,7 +119,7 @@ const resourceLevelRoles = resourceRule(
     description:
       'Pub/Sub publisher/subscriber/editor, Cloud Storage object and Secret Manager accessor roles are granted on the topic, subscription, bucket or secret, never on the project, folder or organization.',
     why: "At project level such a role reaches every topic, subscription, bucket or secret of the project, today's and tomorrow's, other teams' and other environments' included; bound on the resource it reaches exactly what the service declared.",
-    fix: 'Declare the resource in the service\'s `uses` (the platform binds the role on it), or grant the role with the resource\'s IAM member (gcp.pubsub.TopicIAMMember, SubscriptionIAMMember, gcp.storage.BucketIAMMember, gcp.secretmanager.SecretIamMember) instead of gcp.projects.IAMMember; remove the role from `gcp.roles`.',
+    fix: "Declare the resource in the service's `uses` (the platform binds the role on it), or grant the role with the resource's IAM member (gcp.pubsub.TopicIAMMember, SubscriptionIAMMember, gcp.storage.BucketIAMMember, gcp.secretmanager.SecretIamMember) instead of gcp.projects.IAMMember; remove the role from `gcp.roles`.",
     severity: 'high',
     enforcement: 'mandatory',
     catalogue: ['GK08'],

@@ -159,7 +159,9 @@ const rejected: Case[] = [
     rule: 'GK12-sql-private-network',
     what: 'an instance without a private network',
     resources: patched('dev-postgres', { 'settings.ipConfiguration.privateNetwork': undefined }),
-    expected: [{ object: 'dev-postgres', message: 'settings.ipConfiguration.privateNetwork is not set: the instance has no private IP in the VPC' }],
+    expected: [
+      { object: 'dev-postgres', message: 'settings.ipConfiguration.privateNetwork is not set: the instance has no private IP in the VPC' },
+    ],
   },
   {
     rule: 'GK12-sql-iam-authentication',
@@ -168,7 +170,8 @@ const rejected: Case[] = [
     expected: [
       {
         object: 'dev-postgres',
-        message: 'settings.databaseFlags cloudsql.iam_authentication is not set on "POSTGRES_16": IAM users cannot log in, so passwords are needed',
+        message:
+          'settings.databaseFlags cloudsql.iam_authentication is not set on "POSTGRES_16": IAM users cannot log in, so passwords are needed',
       },
     ],
   },
@@ -179,7 +182,8 @@ const rejected: Case[] = [
     expected: [
       {
         object: 'dev-postgres',
-        message: 'settings.databaseFlags cloudsql.iam_authentication is "off" on "POSTGRES_16": IAM users cannot log in, so passwords are needed',
+        message:
+          'settings.databaseFlags cloudsql.iam_authentication is "off" on "POSTGRES_16": IAM users cannot log in, so passwords are needed',
       },
     ],
   },
@@ -190,7 +194,8 @@ const rejected: Case[] = [
     expected: [
       {
         object: 'dev-postgres',
-        message: 'settings.databaseFlags cloudsql_iam_authentication is not set on "MYSQL_8_0": IAM users cannot log in, so passwords are needed',
+        message:
+          'settings.databaseFlags cloudsql_iam_authentication is not set on "MYSQL_8_0": IAM users cannot log in, so passwords are needed',
       },
     ],
   },
@@ -201,7 +206,8 @@ const rejected: Case[] = [
     expected: [
       {
         object: 'dev-postgres',
-        message: 'settings.ipConfiguration.sslMode is not set and settings.connectorEnforcement is not set: clients may connect without TLS',
+        message:
+          'settings.ipConfiguration.sslMode is not set and settings.connectorEnforcement is not set: clients may connect without TLS',
       },
     ],
   },
@@ -336,9 +342,7 @@ const rejected: Case[] = [
     rule: 'GK13-redis-private-service-access',
     what: 'a Redis instance on direct peering (the default)',
     resources: patched('dev-cart', { connectMode: undefined }),
-    expected: [
-      { object: 'dev-cart', message: 'connectMode is not set (DIRECT_PEERING by default): PRIVATE_SERVICE_ACCESS recommended' },
-    ],
+    expected: [{ object: 'dev-cart', message: 'connectMode is not set (DIRECT_PEERING by default): PRIVATE_SERVICE_ACCESS recommended' }],
   },
   {
     rule: 'GK14-subscription-dead-letter',
@@ -422,7 +426,11 @@ const rejected: Case[] = [
     rule: 'GK15-bucket-not-public',
     what: 'a bucket readable by everyone and writable by every Google account',
     resources: withExtra(
-      resource(T.bucketMember, 'orders-invoices-public', { bucket: 'orders-invoices-id', role: 'roles/storage.objectViewer', member: 'allUsers' }),
+      resource(T.bucketMember, 'orders-invoices-public', {
+        bucket: 'orders-invoices-id',
+        role: 'roles/storage.objectViewer',
+        member: 'allUsers',
+      }),
       resource(T.bucketBinding, 'orders-invoices-writers', {
         bucket: 'orders-invoices-id',
         role: 'roles/storage.objectCreator',
@@ -454,7 +462,9 @@ const rejected: Case[] = [
     rule: 'GK16-secret-replication',
     what: 'user-managed replication without replicas',
     resources: patched('orders-api-key', { replication: { userManaged: { replicas: [] } } }),
-    expected: [{ object: 'orders-api-key', message: 'replication is {"userManaged":{"replicas":[]}}: neither auto nor userManaged replicas' }],
+    expected: [
+      { object: 'orders-api-key', message: 'replication is {"userManaged":{"replicas":[]}}: neither auto nor userManaged replicas' },
+    ],
   },
   {
     rule: 'GK16-no-secret-data',
@@ -532,7 +542,10 @@ const accepted: Case[] = [
   {
     rule: 'GK12-sql-prod-backups',
     what: 'a prod MySQL instance with backups (point-in-time recovery is binary logs there)',
-    resources: patched('dev-postgres', { databaseVersion: 'MYSQL_8_0', 'settings.backupConfiguration.pointInTimeRecoveryEnabled': undefined }),
+    resources: patched('dev-postgres', {
+      databaseVersion: 'MYSQL_8_0',
+      'settings.backupConfiguration.pointInTimeRecoveryEnabled': undefined,
+    }),
     profile: 'prod',
     expected: [],
   },
@@ -551,13 +564,17 @@ const accepted: Case[] = [
   {
     rule: 'GK13-redis-auth',
     what: 'a Valkey instance with IAM authorization',
-    resources: withExtra(resource(T.valkey, 'dev-cache', { authorizationMode: 'IAM_AUTH', transitEncryptionMode: 'SERVER_AUTHENTICATION' })),
+    resources: withExtra(
+      resource(T.valkey, 'dev-cache', { authorizationMode: 'IAM_AUTH', transitEncryptionMode: 'SERVER_AUTHENTICATION' }),
+    ),
     expected: [],
   },
   {
     rule: 'GK13-redis-private-service-access',
     what: 'a Valkey instance (Private Service Connect, no connectMode)',
-    resources: withExtra(resource(T.valkey, 'dev-cache', { authorizationMode: 'IAM_AUTH', transitEncryptionMode: 'SERVER_AUTHENTICATION' })),
+    resources: withExtra(
+      resource(T.valkey, 'dev-cache', { authorizationMode: 'IAM_AUTH', transitEncryptionMode: 'SERVER_AUTHENTICATION' }),
+    ),
     expected: [],
   },
   {
@@ -595,7 +612,9 @@ const accepted: Case[] = [
   {
     rule: 'GK15-bucket-not-public',
     what: 'public grants on something else than a bucket (another rule judges those)',
-    resources: withExtra(resource(T.topicMember, 'public-topic', { topic: 'order-placed-id', role: 'roles/pubsub.subscriber', member: 'allUsers' })),
+    resources: withExtra(
+      resource(T.topicMember, 'public-topic', { topic: 'order-placed-id', role: 'roles/pubsub.subscriber', member: 'allUsers' }),
+    ),
     expected: [],
   },
   {

@@ -19,7 +19,9 @@ import { resourceRule } from './define';
 import { GCP_TYPES, PUBLIC_PRINCIPALS, asArray, field, grants, ofType, perResource, resolveReference, show } from './gcp-resources';
 
 /** A rule that only holds in prod. */
-function prodOnly(check: (ctx: ResourceContext) => ReturnType<ResourceRule['check']>): (ctx: ResourceContext) => ReturnType<ResourceRule['check']> {
+function prodOnly(
+  check: (ctx: ResourceContext) => ReturnType<ResourceRule['check']>,
+): (ctx: ResourceContext) => ReturnType<ResourceRule['check']> {
   return (ctx) => (ctx.profile === 'prod' ? check(ctx) : []);
 }
 
@@ -75,7 +77,7 @@ const sqlIamAuthentication = resourceRule(
     id: 'GK12-sql-iam-authentication',
     description:
       'PostgreSQL and MySQL instances turn on IAM database authentication (database flag cloudsql.iam_authentication, cloudsql_iam_authentication on MySQL, "on").',
-    why: "With IAM authentication a workload logs in as its own Google service account with short-lived tokens: no password to create, store, rotate or leak. Without the flag, IAM users cannot log in and passwords creep back.",
+    why: 'With IAM authentication a workload logs in as its own Google service account with short-lived tokens: no password to create, store, rotate or leak. Without the flag, IAM users cannot log in and passwords creep back.',
     fix: 'Add { name: "cloudsql.iam_authentication", value: "on" } to settings.databaseFlags (MySQL: cloudsql_iam_authentication).',
     severity: 'high',
     enforcement: 'mandatory',
@@ -88,7 +90,9 @@ const sqlIamAuthentication = resourceRule(
     const current = value === undefined ? undefined : field(value, 'value');
     return current === 'on'
       ? []
-      : [`settings.databaseFlags ${flag} is ${show(current)} on ${show(db.props.databaseVersion)}: IAM users cannot log in, so passwords are needed`];
+      : [
+          `settings.databaseFlags ${flag} is ${show(current)} on ${show(db.props.databaseVersion)}: IAM users cannot log in, so passwords are needed`,
+        ];
   }),
 );
 
@@ -129,7 +133,9 @@ const sqlProdDeletionProtection = resourceRule(
   },
   prodOnly(
     perResource([GCP_TYPES.sqlInstance], (db) => [
-      ...(db.props.deletionProtection === false ? ['deletionProtection is false: `pulumi destroy` or a replacement deletes the instance'] : []),
+      ...(db.props.deletionProtection === false
+        ? ['deletionProtection is false: `pulumi destroy` or a replacement deletes the instance']
+        : []),
       ...(field(db.props, 'settings.deletionProtectionEnabled') === true
         ? []
         : [
@@ -179,9 +185,7 @@ const sqlProdHighAvailability = resourceRule(
   prodOnly(
     perResource([GCP_TYPES.sqlInstance], (db) => {
       const type = field(db.props, 'settings.availabilityType');
-      return type === 'REGIONAL'
-        ? []
-        : [`settings.availabilityType is ${show(type)}: prod requires REGIONAL, a standby in another zone`];
+      return type === 'REGIONAL' ? [] : [`settings.availabilityType is ${show(type)}: prod requires REGIONAL, a standby in another zone`];
     }),
   ),
 );
@@ -210,7 +214,9 @@ const sqlIamUsers = resourceRule(
     return [
       ...(typeof type === 'string' && IAM_USER_TYPES.includes(type)
         ? []
-        : [`type is ${show(type)}${type === undefined ? " (the engine's built-in password user by default)" : ''}: users must log in with IAM`]),
+        : [
+            `type is ${show(type)}${type === undefined ? " (the engine's built-in password user by default)" : ''}: users must log in with IAM`,
+          ]),
       ...(['password', 'passwordWo'] as const)
         .filter((key) => u.props[key] !== undefined && u.props[key] !== null)
         .map((key) => `${key} is set: the password is in the program and its state`),
@@ -224,8 +230,7 @@ const sqlIamUsers = resourceRule(
 const redisAuth = resourceRule(
   {
     id: 'GK13-redis-auth',
-    description:
-      'Memorystore instances require authentication (Redis: authEnabled: true; Valkey: authorizationMode IAM_AUTH).',
+    description: 'Memorystore instances require authentication (Redis: authEnabled: true; Valkey: authorizationMode IAM_AUTH).',
     why: 'Without AUTH any client that reaches the instance on the network (any pod of the VPC) reads and writes every key.',
     fix: 'Set authEnabled: true on a gcp.redis.Instance (the AUTH string reaches the service through a Kubernetes Secret), or authorizationMode: "IAM_AUTH" on a gcp.memorystore.Instance.',
     severity: 'high',
@@ -234,7 +239,9 @@ const redisAuth = resourceRule(
   },
   perResource([GCP_TYPES.redisInstance, GCP_TYPES.valkeyInstance], (r) => {
     if (r.type === GCP_TYPES.redisInstance)
-      return r.props.authEnabled === true ? [] : [`authEnabled is ${show(r.props.authEnabled)} (false by default): any client in the VPC can connect`];
+      return r.props.authEnabled === true
+        ? []
+        : [`authEnabled is ${show(r.props.authEnabled)} (false by default): any client in the VPC can connect`];
     return r.props.authorizationMode === 'IAM_AUTH'
       ? []
       : [`authorizationMode is ${show(r.props.authorizationMode)}: IAM_AUTH required, else any client in the VPC can connect`];
@@ -254,7 +261,9 @@ const redisTransitEncryption = resourceRule(
   perResource([GCP_TYPES.redisInstance, GCP_TYPES.valkeyInstance], (r) =>
     r.props.transitEncryptionMode === 'SERVER_AUTHENTICATION'
       ? []
-      : [`transitEncryptionMode is ${show(r.props.transitEncryptionMode)} (disabled by default): traffic and the AUTH string are in clear text`],
+      : [
+          `transitEncryptionMode is ${show(r.props.transitEncryptionMode)} (disabled by default): traffic and the AUTH string are in clear text`,
+        ],
   ),
 );
 
@@ -316,7 +325,9 @@ const subscriptionDeadLetter = resourceRule(
     return perResource([GCP_TYPES.subscription], (s) => {
       const topic = field(s.props, 'deadLetterPolicy.deadLetterTopic');
       if ((typeof topic === 'string' && topic !== '') || readsDeadLetters(s, ctx, dead)) return [];
-      return [`deadLetterPolicy.deadLetterTopic is ${show(topic)} on the subscription to ${show(s.props.topic)}: undeliverable messages are retried until they expire`];
+      return [
+        `deadLetterPolicy.deadLetterTopic is ${show(topic)} on the subscription to ${show(s.props.topic)}: undeliverable messages are retried until they expire`,
+      ];
     })(ctx);
   },
 );
@@ -405,7 +416,7 @@ const bucketNotPublic = resourceRule(
     id: 'GK15-bucket-not-public',
     description: 'No bucket is granted to allUsers or allAuthenticatedUsers.',
     why: "A public grant exposes every object of the bucket (or lets anyone write to it) to the whole internet; a service's data is for that service.",
-    fix: 'Remove the grant; grant the service\'s own Google service account on the bucket.',
+    fix: "Remove the grant; grant the service's own Google service account on the bucket.",
     severity: 'critical',
     enforcement: 'mandatory',
     catalogue: ['GK15'],
@@ -463,7 +474,8 @@ const secretReplication = resourceRule(
 const noSecretVersions = resourceRule(
   {
     id: 'GK16-no-secret-data',
-    description: 'The program creates no Secret Manager secret versions (gcp.secretmanager.SecretVersion): secrets are created empty and filled outside the repo.',
+    description:
+      'The program creates no Secret Manager secret versions (gcp.secretmanager.SecretVersion): secrets are created empty and filled outside the repo.',
     why: "A version's value comes from the program: it is in the repository, a config file or a generator, and then in the Pulumi state (secretData) or at least in every deploy's inputs (secretDataWo). Filled outside the repo, the value never meets the pipeline.",
     fix: 'Remove the SecretVersion; add the value with `gcloud secrets versions add <secret id> --data-file=-` (an operator, or the system that owns the credential).',
     severity: 'critical',
