@@ -68,12 +68,11 @@ function hardened(): PolicyResource[] {
       deadLetterPolicy: { deadLetterTopic: 'order-placed-payment-dlq-id', maxDeliveryAttempts: 5 },
       retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
     }),
-    // Keeps the dead letters: it reads a dead-letter topic, so it needs none itself.
+    // Keeps the dead letters: it reads a dead-letter topic, so it needs neither a dead-letter topic nor a retry policy.
     resource(T.subscription, 'order-placed-payment-dlq-sub', {
       name: 'dev.shop.order-placed.payment.dead-letter',
       topic: 'order-placed-payment-dlq-id',
       messageRetentionDuration: '604800s',
-      retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
     }),
     resource(T.topicMember, 'order-placed-publisher', { topic: 'order-placed-id', role: 'roles/pubsub.publisher', member: ORDERS }),
     resource(T.bucket, 'orders-invoices', {
@@ -394,6 +393,18 @@ const rejected: Case[] = [
       {
         object: 'order-placed-payment',
         message: 'retryPolicy is not set on the subscription to "order-placed-id": failed messages are redelivered as soon as possible',
+      },
+    ],
+  },
+  {
+    rule: 'GK14-subscription-retry-policy',
+    what: 'a subscription on a topic that is no longer a dead-letter topic',
+    resources: patched('order-placed-payment', { 'deadLetterPolicy.deadLetterTopic': 'projects/other/topics/dead-letters' }),
+    expected: [
+      {
+        object: 'order-placed-payment-dlq-sub',
+        message:
+          'retryPolicy is not set on the subscription to "order-placed-payment-dlq-id": failed messages are redelivered as soon as possible',
       },
     ],
   },

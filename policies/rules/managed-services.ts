@@ -358,18 +358,22 @@ const deadLettersKept = resourceRule(
 const subscriptionRetryPolicy = resourceRule(
   {
     id: 'GK14-subscription-retry-policy',
-    description: 'Every Pub/Sub subscription has a retry policy (retryPolicy with minimumBackoff and maximumBackoff).',
-    why: 'Without one, a nacked or expired message is redelivered as soon as possible: a failing consumer gets the same messages again at once instead of backing off exponentially.',
+    description:
+      'Every Pub/Sub subscription has a retry policy (retryPolicy with minimumBackoff and maximumBackoff), except those that read a dead-letter topic.',
+    why: 'Without one, a nacked or expired message is redelivered as soon as possible: a failing consumer gets the same messages again at once instead of backing off exponentially. A subscription that keeps dead letters is read by people and replay tools, not by a consumer in a loop.',
     fix: 'Set retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" } (any values from 0s to 600s).',
     severity: 'low',
     enforcement: 'advisory',
     catalogue: ['GK14'],
   },
-  perResource([GCP_TYPES.subscription], (s) =>
-    field(s.props, 'retryPolicy') !== undefined && field(s.props, 'retryPolicy') !== null
-      ? []
-      : [`retryPolicy is not set on the subscription to ${show(s.props.topic)}: failed messages are redelivered as soon as possible`],
-  ),
+  (ctx) => {
+    const dead = deadLetterTopics(ctx);
+    return perResource([GCP_TYPES.subscription], (s) => {
+      const policy = field(s.props, 'retryPolicy');
+      if ((policy !== undefined && policy !== null) || readsDeadLetters(s, ctx, dead)) return [];
+      return [`retryPolicy is not set on the subscription to ${show(s.props.topic)}: failed messages are redelivered as soon as possible`];
+    })(ctx);
+  },
 );
 
 // ---------------------------------------------------------------------------------------
