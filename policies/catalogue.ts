@@ -3,7 +3,7 @@
  * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP, input, API server); before the rules were split by group, NM02
+ * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { apiServerRules } from './rules/api-server';
@@ -13,6 +13,7 @@ import { gcpRules } from './rules/gcp';
 import { gkeRules } from './rules/gke';
 import { imageRules } from './rules/images';
 import { inputRules } from './rules/input';
+import { managedServiceRules } from './rules/managed-services';
 import { meshConsistencyRules } from './rules/mesh-consistency';
 import { meshSecurityRules } from './rules/mesh-security';
 import { networkRules } from './rules/network';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   ...meshConsistencyRules,
   ...gkeRules,
   ...gcpRules,
+  ...managedServiceRules,
   ...inputRules,
   ...apiServerRules,
   ...referenceRules,

@@ -143,6 +143,33 @@ describe('the CrossGuard policy pack', () => {
     expect(diagnostics.find((d) => d.policy === 'im02-allowed-registries')?.message).toContain('nginx:1.27 (docker.io/library/nginx)');
   });
 
+  it("reports the managed service rules on the resources of a service's uses, nested settings included", async () => {
+    const response = await analyzeStack([
+      resource('gcp:sql/databaseInstance:DatabaseInstance', 'prod-postgres', {
+        databaseVersion: 'POSTGRES_16',
+        settings: { ipConfiguration: { ipv4Enabled: true, privateNetwork: 'vpc', sslMode: 'ENCRYPTED_ONLY' } },
+      }),
+      resource('gcp:projects/iAMMember:IAMMember', 'orders-publisher', {
+        project: 'proj',
+        role: 'roles/pubsub.publisher',
+        member: 'serviceAccount:orders@proj.iam.gserviceaccount.com',
+      }),
+    ]);
+    const diagnostics = response
+      .getDiagnosticsList()
+      .map((d) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
+    expect(diagnostics.find((d) => d.policy === 'gk12-sql-no-public-ip')).toEqual({
+      policy: 'gk12-sql-no-public-ip',
+      level: EnforcementLevel.MANDATORY,
+      message: expect.stringContaining('prod-postgres: settings.ipConfiguration.ipv4Enabled is true'),
+    });
+    // PLATFORM_ENVIRONMENT=prod: the prod-only rules apply.
+    expect(diagnostics.map((d) => d.policy)).toEqual(
+      expect.arrayContaining(['gk12-sql-prod-backups', 'gk12-sql-prod-high-availability', 'gk08-resource-level-roles']),
+    );
+    expect(diagnostics.map((d) => d.policy)).not.toContain('gk12-sql-encrypted-connections');
+  });
+
   it('finds nothing to report on a compliant stack', async () => {
     const response = await analyzeStack([
       resource('gcp:compute/firewall:Firewall', 'lb', {

@@ -32,6 +32,15 @@ export const GCP_TYPES = {
   serviceAccountKey: 'gcp:serviceaccount/key:Key',
   hmacKey: 'gcp:storage/hmacKey:HmacKey',
   workloadIdentityPoolProvider: 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
+  sqlInstance: 'gcp:sql/databaseInstance:DatabaseInstance',
+  sqlUser: 'gcp:sql/user:User',
+  redisInstance: 'gcp:redis/instance:Instance',
+  valkeyInstance: 'gcp:memorystore/instance:Instance',
+  topic: 'gcp:pubsub/topic:Topic',
+  subscription: 'gcp:pubsub/subscription:Subscription',
+  bucket: 'gcp:storage/bucket:Bucket',
+  secret: 'gcp:secretmanager/secret:Secret',
+  secretVersion: 'gcp:secretmanager/secretVersion:SecretVersion',
 } as const;
 
 // ---------------------------------------------------------------------------------------

@@ -35,9 +35,15 @@ const T = {
   httpProxy: 'gcp:compute/targetHttpProxy:TargetHttpProxy',
   forwardingRule: 'gcp:compute/globalForwardingRule:GlobalForwardingRule',
   wifProvider: 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
+  folderPolicy: 'gcp:folder/iAMPolicy:IAMPolicy',
+  topicMember: 'gcp:pubsub/topicIAMMember:TopicIAMMember',
+  subscriptionMember: 'gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember',
+  bucketMember: 'gcp:storage/bucketIAMMember:BucketIAMMember',
+  secretMember: 'gcp:secretmanager/secretIamMember:SecretIamMember',
 } as const;
 
 const NODES = 'serviceAccount:gke-nodes@proj.iam.gserviceaccount.com';
+const ORDERS = 'serviceAccount:dev-orders@proj.iam.gserviceaccount.com';
 
 /** What infra/ declares, reduced to the fields the rules read; every rule accepts it. */
 function hardened(): PolicyResource[] {
@@ -463,6 +469,44 @@ const rejected: Case[] = [
     ],
   },
   {
+    rule: 'GK08-resource-level-roles',
+    what: "a service's publisher role on the project (gcp.roles: ['roles/pubsub.publisher'] as bootstrap grants it)",
+    resources: withExtra(
+      resource(T.projectMember, 'orders-pubsub-publisher', { project: 'proj', role: 'roles/pubsub.publisher', member: ORDERS }),
+    ),
+    expected: [
+      {
+        object: 'orders-pubsub-publisher',
+        message: `grants roles/pubsub.publisher to ${ORDERS} on the whole project: bind it on the resource instead (gcp.pubsub.TopicIAMMember or gcp.pubsub.SubscriptionIAMMember)`,
+      },
+    ],
+  },
+  {
+    rule: 'GK08-resource-level-roles',
+    what: 'object and secret roles in a project binding and a folder policy',
+    resources: withExtra(
+      resource(T.projectBinding, 'readers', {
+        project: 'proj',
+        role: 'roles/storage.objectViewer',
+        members: [ORDERS, 'group:ops@example.com'],
+      }),
+      resource(T.folderPolicy, 'folder-policy', {
+        folder: 'folders/1',
+        policyData: JSON.stringify({ bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [ORDERS] }] }),
+      }),
+    ),
+    expected: [
+      {
+        object: 'readers',
+        message: `grants roles/storage.objectViewer to ${ORDERS}, group:ops@example.com on the whole project: bind it on the resource instead (gcp.storage.BucketIAMMember)`,
+      },
+      {
+        object: 'folder-policy',
+        message: `grants roles/secretmanager.secretAccessor to ${ORDERS} on the whole folder: bind it on the resource instead (gcp.secretmanager.SecretIamMember)`,
+      },
+    ],
+  },
+  {
     rule: 'IM03-binary-authorization',
     what: 'a prod cluster with Binary Authorization disabled',
     resources: patched('gke-cluster', { 'binaryAuthorization.evaluationMode': 'DISABLED' }),
@@ -720,6 +764,28 @@ const accepted: Case[] = [
     expected: [],
   },
   { rule: 'GK08-project-impersonation', what: 'Token Creator on a single service account', resources: hardened(), expected: [] },
+  {
+    rule: 'GK08-resource-level-roles',
+    what: 'the same roles on a topic, a subscription, a bucket and a secret, and the project-only Cloud SQL roles on the project',
+    resources: withExtra(
+      resource(T.topicMember, 'orders-publish', { topic: 'orders-id', role: 'roles/pubsub.publisher', member: ORDERS }),
+      resource(T.subscriptionMember, 'orders-consume', { subscription: 'orders-sub-id', role: 'roles/pubsub.subscriber', member: ORDERS }),
+      resource(T.bucketMember, 'orders-bucket', { bucket: 'orders-bucket-id', role: 'roles/storage.objectUser', member: ORDERS }),
+      resource(T.secretMember, 'orders-secret', {
+        secretId: 'orders-secret-id',
+        role: 'roles/secretmanager.secretAccessor',
+        member: ORDERS,
+      }),
+      resource(T.projectMember, 'orders-sql-client', { project: 'proj', role: 'roles/cloudsql.client', member: ORDERS }),
+      resource(T.projectMember, 'orders-sql-user', { project: 'proj', role: 'roles/cloudsql.instanceUser', member: ORDERS }),
+      resource(T.projectMember, 'ci-pubsub-admin', {
+        project: 'proj',
+        role: 'roles/pubsub.admin',
+        member: 'serviceAccount:ci@proj.iam.gserviceaccount.com',
+      }),
+    ),
+    expected: [],
+  },
   {
     rule: 'IM03-binary-authorization',
     what: 'a dev cluster with Binary Authorization disabled',

@@ -87,6 +87,52 @@ const projectImpersonation = resourceRule(
       })),
 );
 
+/**
+ * Data-access roles that can be granted on the one topic, subscription, bucket or secret that
+ * needs them. Admin roles are left out (creating those resources is project-level), and so are
+ * roles with no resource-level binding, such as roles/cloudsql.client and
+ * roles/cloudsql.instanceUser (Cloud SQL IAM is project-level only).
+ */
+export const RESOURCE_LEVEL_ROLES: readonly string[] = [
+  'roles/pubsub.publisher',
+  'roles/pubsub.subscriber',
+  'roles/pubsub.editor',
+  'roles/storage.objectViewer',
+  'roles/storage.objectCreator',
+  'roles/storage.objectUser',
+  'roles/storage.objectAdmin',
+  'roles/secretmanager.secretAccessor',
+  'roles/secretmanager.secretVersionAdder',
+  'roles/secretmanager.secretVersionManager',
+];
+
+/** Where to bind each family of {@link RESOURCE_LEVEL_ROLES}. */
+function resourceBinding(role: string): string {
+  if (role.startsWith('roles/pubsub.')) return 'gcp.pubsub.TopicIAMMember or gcp.pubsub.SubscriptionIAMMember';
+  if (role.startsWith('roles/storage.')) return 'gcp.storage.BucketIAMMember';
+  return 'gcp.secretmanager.SecretIamMember';
+}
+
+const resourceLevelRoles = resourceRule(
+  {
+    id: 'GK08-resource-level-roles',
+    description:
+      'Pub/Sub publisher/subscriber/editor, Cloud Storage object and Secret Manager accessor roles are granted on the topic, subscription, bucket or secret, never on the project, folder or organization.',
+    why: "At project level such a role reaches every topic, subscription, bucket or secret of the project, today's and tomorrow's, other teams' and other environments' included; bound on the resource it reaches exactly what the service declared.",
+    fix: "Declare the resource in the service's `uses` (the platform binds the role on it), or grant the role with the resource's IAM member (gcp.pubsub.TopicIAMMember, SubscriptionIAMMember, gcp.storage.BucketIAMMember, gcp.secretmanager.SecretIamMember) instead of gcp.projects.IAMMember; remove the role from `gcp.roles`.",
+    severity: 'high',
+    enforcement: 'mandatory',
+    catalogue: ['GK08'],
+  },
+  (ctx) =>
+    grants(ctx)
+      .filter(({ resource, grant }) => HIERARCHY_IAM.test(resource.type) && RESOURCE_LEVEL_ROLES.includes(grant.role))
+      .map(({ resource, grant }) => ({
+        object: resource.name,
+        message: `grants ${grant.role} to ${grant.members.join(', ') || '(no members)'} on the whole ${resource.type.slice('gcp:'.length).split('/')[0].replace(/s$/, '')}: bind it on the resource instead (${resourceBinding(grant.role)})`,
+      })),
+);
+
 // ---------------------------------------------------------------------------------------
 // IM03 / IM04 supply chain
 
@@ -328,6 +374,7 @@ export const gcpRules: readonly ResourceRule[] = [
   noBasicRoles,
   noServiceAccountKeys,
   projectImpersonation,
+  resourceLevelRoles,
   binaryAuthorization,
   registryNotPublic,
   httpRedirectOnly,
