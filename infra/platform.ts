@@ -90,6 +90,7 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
     podsCidr: config.podsCidr,
     servicesCidr: config.servicesCidr,
     masterCidr: config.masterCidr,
+    privateServicesCidr: config.privateServicesCidr,
   });
   const cluster = new GkeCluster(clusterName(stack), {
     ...config,

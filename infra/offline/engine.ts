@@ -95,7 +95,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         ],
       };
     case 'gcp:compute/globalAddress:GlobalAddress':
-      return { ...state, address: '198.51.100.7' };
+      // An external address is Google's choice; an internal range keeps the one asked for.
+      return { ...state, address: inputs.address ?? '198.51.100.7' };
     case 'gcp:serviceaccount/account:Account':
       return {
         ...state,
