@@ -115,7 +115,7 @@ export interface AppResourcePlan {
   readonly services: readonly ServiceResourcePlan[];
 }
 
-type PlanEnvironment = Pick<EnvironmentConfig, 'stack' | 'namespace' | 'gcpProject'>;
+type PlanEnvironment = Pick<EnvironmentConfig, 'stack' | 'namespace' | 'gcpProject' | 'kind'>;
 
 function consumerPlan(env: PlanEnvironment, service: string, consumer: EventConsumer): SubscriptionPlan {
   return {
@@ -136,6 +136,10 @@ function consumerPlan(env: PlanEnvironment, service: string, consumer: EventCons
  * that nobody publishes, a bucket name too long), naming the service, field and fix.
  */
 export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): AppResourcePlan {
+  if (env.kind === 'preview')
+    throw new Error(
+      `${env.stack}: a preview stack provisions no \`uses\` resources (its pods have no Google identity); infra/platform.ts builds AppResources for platform stacks only`,
+    );
   const published = new Set(catalogue.services.flatMap((d) => d.spec.uses?.publishes ?? []));
   const problems: Problem[] = [];
   const services = catalogue.services
@@ -215,7 +219,7 @@ export function profileSettings(profile: EnvironmentConfig['profile']): {
 }
 
 export interface AppResourcesArgs {
-  readonly config: Pick<EnvironmentConfig, 'stack' | 'namespace' | 'gcpProject' | 'gcpRegion' | 'profile' | 'deletionProtection'>;
+  readonly config: Pick<EnvironmentConfig, 'stack' | 'kind' | 'namespace' | 'gcpProject' | 'gcpRegion' | 'profile' | 'deletionProtection'>;
   readonly catalogue: Catalogue;
   /** The VPC (its id): Cloud SQL's private network and Memorystore's authorized network. */
   readonly network: pulumi.Input<string>;
