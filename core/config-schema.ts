@@ -521,7 +521,12 @@ function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Prob
   entries.forEach(([k1, a], i) =>
     entries.slice(i + 1).forEach(([k2, b]) => {
       if (cidrsOverlap(a, b))
-        add(`${PROJECT}:${k2}`, b, `overlaps ${PROJECT}:${k1} (${a})`, 'give the subnet, pods, services, control plane and private services disjoint ranges');
+        add(
+          `${PROJECT}:${k2}`,
+          b,
+          `overlaps ${PROJECT}:${k1} (${a})`,
+          'give the subnet, pods, services, control plane and private services disjoint ranges',
+        );
     }),
   );
   if (c.nodeMaxCount < c.nodeMinCount)

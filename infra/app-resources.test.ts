@@ -63,7 +63,11 @@ function provision(config: EnvironmentConfig, after: (resources: AppResources) =
     return resources.redisSecrets;
   };
   // The apps synthesized without `uses` (validation of `uses` is services/validate.ts's), wired as infra/platform.ts does.
-  const synthesis = synthesize(environment(config.profile, { stack: config.stack, gcpProject: config.gcpProject }), catalogue, repoReleases(config.releases));
+  const synthesis = synthesize(
+    environment(config.profile, { stack: config.stack, gcpProject: config.gcpProject }),
+    catalogue,
+    repoReleases(config.releases),
+  );
   new Apps(config.stack, { synthesis, provider, after: [], objectsAfter: uses });
 }
 beforeAll(async () => {
@@ -113,7 +117,12 @@ describe('app resource decisions', () => {
       bucketVersioning: true,
     });
     for (const profile of ['dev', 'staging'] as const)
-      expect(profileSettings(profile)).toMatchObject({ sqlAvailability: 'ZONAL', sqlBackups: false, redisTier: 'BASIC', bucketVersioning: false });
+      expect(profileSettings(profile)).toMatchObject({
+        sqlAvailability: 'ZONAL',
+        sqlBackups: false,
+        redisTier: 'BASIC',
+        bucketVersioning: false,
+      });
   });
 
   it('plans nothing for BookInfo, which uses nothing', () => {
@@ -152,7 +161,8 @@ describe('app resource decisions', () => {
         where: 'services/bookinfo/reviews.ts',
         field: 'uses.buckets[].name',
         value: 'a-very-long-bucket-name-xxxx',
-        problem: 'makes the bucket name replace-me-platform-dev-dev-reviews-a-very-long-bucket-name-xxxx longer than Cloud Storage\'s 63 characters',
+        problem:
+          "makes the bucket name replace-me-platform-dev-dev-reviews-a-very-long-bucket-name-xxxx longer than Cloud Storage's 63 characters",
         fix: 'shorten the bucket (or service) name',
       },
     ]);
@@ -242,7 +252,9 @@ describe('Memorystore for Redis', () => {
 
   it('is waited for by the apps: the Deployments depend on the Secret', () => {
     const secret = named('kubernetes:core/v1:Secret', 'dev-uses-ratings-redis-secret');
-    const ratings = recording.ofType('kubernetes:apps/v1:Deployment').find((r) => r.name === 'bookinfo/ratings-v1' && inStackTree(r, 'dev'));
+    const ratings = recording
+      .ofType('kubernetes:apps/v1:Deployment')
+      .find((r) => r.name === 'bookinfo/ratings-v1' && inStackTree(r, 'dev'));
     expect(ratings).toBeDefined();
     expect(recording.dependsOn(ratings as RecordedResource, secret)).toBe(true);
   });

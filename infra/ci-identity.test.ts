@@ -311,7 +311,10 @@ describe('CiIdentity', () => {
   });
 
   it('grants each account its project roles, and no CI account a role that administers IAM', () => {
-    expect(grantsTo('ci', PROJECT_BINDING, 'ci-deployer').map((r) => r.inputs.role)).toEqual([...DEPLOYER_PROJECT_ROLES, DEPLOYER_STORAGE_ROLE]);
+    expect(grantsTo('ci', PROJECT_BINDING, 'ci-deployer').map((r) => r.inputs.role)).toEqual([
+      ...DEPLOYER_PROJECT_ROLES,
+      DEPLOYER_STORAGE_ROLE,
+    ]);
     expect(grantsTo('ci', PROJECT_BINDING, 'ci-plan').map((r) => r.inputs.role)).toEqual([...PLAN_PROJECT_ROLES]);
     expect(grantsTo('ci', PROJECT_BINDING, 'ci-preview').map((r) => r.inputs.role)).toEqual([...PREVIEW_PROJECT_ROLES]);
     expect(recording.ofType(PROJECT_BINDING).filter((r) => IAM_ADMIN_ROLES.includes(String(r.inputs.role)))).toEqual([]);
