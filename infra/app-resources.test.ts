@@ -125,9 +125,11 @@ describe('app resource decisions', () => {
       });
   });
 
-  it('plans nothing for BookInfo, which uses nothing', () => {
+  it('plans nothing for BookInfo, which uses nothing, nor for an empty uses', () => {
     expect(needsAppResources(catalogue)).toBe(false);
     expect(appResourcePlan(catalogue, dev)).toEqual({ services: [] });
+    expect(needsAppResources(withUses({ details: {} }))).toBe(false);
+    expect(needsAppResources(withUses({ details: { secrets: [{ name: 'token' }] } }))).toBe(true);
   });
 
   it("resolves a consumer's defaults as the spec documents them", () => {
@@ -234,7 +236,6 @@ describe('Memorystore for Redis', () => {
       memorySizeGb: 2,
       authorizedNetwork: 'dev-network-vpc-id',
       connectMode: 'PRIVATE_SERVICE_ACCESS',
-      reservedIpRange: 'dev-network-private-services',
       authEnabled: true,
       transitEncryptionMode: 'SERVER_AUTHENTICATION',
     });

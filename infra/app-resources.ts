@@ -25,6 +25,7 @@ import {
   bucketName,
   databaseName,
   deadLetterTopicId,
+  hasUses,
   redisInstanceName,
   redisSecretName,
   secretId,
@@ -143,7 +144,7 @@ export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): App
   const published = new Set(catalogue.services.flatMap((d) => d.spec.uses?.publishes ?? []));
   const problems: Problem[] = [];
   const services = catalogue.services
-    .filter((d) => d.spec.uses !== undefined)
+    .filter((d) => hasUses(d.spec))
     .map(({ spec, source }): ServiceResourcePlan => {
       const uses = spec.uses ?? {};
       const where = source ?? `service "${spec.name}"`;
@@ -196,7 +197,7 @@ export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): App
 
 /** Whether a catalogue declares anything that becomes a resource (then a platform stack builds {@link AppResources}). */
 export function needsAppResources(catalogue: Catalogue): boolean {
-  return catalogue.services.some((d) => d.spec.uses !== undefined);
+  return catalogue.services.some((d) => hasUses(d.spec));
 }
 
 /** Settings that differ by profile: production gets high availability, backups with PITR and versioning. */
@@ -329,8 +330,8 @@ export class AppResources extends pulumi.ComponentResource {
             memorySizeGb: service.redis.memorySizeGb,
             redisVersion: REDIS_VERSION,
             authorizedNetwork: args.network,
+            // Its /29 (or /28 for STANDARD_HA) comes from the peering's allocated ranges: ours only.
             connectMode: 'PRIVATE_SERVICE_ACCESS',
-            reservedIpRange: args.privateServicesRange,
             authEnabled: true,
             transitEncryptionMode: 'SERVER_AUTHENTICATION',
           },
