@@ -74,6 +74,22 @@ describe('workloadAccountPlans', () => {
     ]);
     expect(workloadAccountPlans(catalogue, 'dev', 'my-proj', 'bookinfo')).toEqual([]);
   });
+
+  it('plans an account for every service with uses, with the Cloud SQL client roles only for postgres (Cloud SQL has no instance IAM)', () => {
+    const withUses = defineCatalogue(
+      'bookinfo',
+      catalogue.services.map((d) => {
+        if (d.spec.name === 'details') return { ...d, spec: { ...d.spec, uses: { postgres: {} } } };
+        if (d.spec.name === 'ratings') return { ...d, spec: { ...d.spec, uses: { buckets: [{ name: 'photos' }] } } };
+        if (d.spec.name === 'reviews') return { ...d, spec: { ...d.spec, uses: {} } };
+        return d;
+      }),
+    );
+    expect(workloadAccountPlans(withUses, 'dev', 'my-proj', 'bookinfo').map((p) => [p.service, p.accountId, p.roles])).toEqual([
+      ['details', 'details-dev', ['roles/cloudsql.client', 'roles/cloudsql.instanceUser']],
+      ['ratings', 'ratings-dev', []],
+    ]);
+  });
 });
 
 describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (stack) => {

@@ -2,7 +2,7 @@
  * The bootstrap stack of one environment: everything that needs project-level IAM or
  * comes before the platform stack, so that CI needs no IAM administration. An
  * administrator runs it once per environment, and again when IAM changes (a new app
- * repository, a service with new `gcp.roles`). See docs/identity.md.
+ * repository, a service with new `gcp.roles` or its first `uses`). See docs/identity.md.
  *
  * APIs first; then the KMS keys, the node service account, the CI accounts bound to
  * their GitHub environments, and the services' Google accounts, each waiting for them.

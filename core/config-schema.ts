@@ -45,6 +45,11 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly servicesCidr: string;
   /** /28 for the private control plane. */
   readonly masterCidr: string;
+  /**
+   * Private services access: the VPC range Google's producer networks (Cloud SQL, Memorystore)
+   * take their private IPs from, peered with the VPC. Required here, optional for synthesis.
+   */
+  readonly privateServicesCidr: string;
   readonly nodeMachineType: string;
   /** Autoscaling bounds per zone. */
   readonly nodeMinCount: number;
@@ -237,6 +242,17 @@ const KEYS = {
     key: `${PROJECT}:masterCidr`,
     read: pattern(/^.+\/28$/, 'a /28 IPv4 CIDR', '172.16.0.0/28'),
     fallback: () => '172.16.0.0/28',
+  },
+  // Google recommends a /16 for private services access (Cloud SQL takes a /24 per region, each
+  // Memorystore instance a /29 or /28); 10.32/16 is clear of the subnet, pods, services and master defaults.
+  privateServicesCidr: {
+    key: `${PROJECT}:privateServicesCidr`,
+    // Private services access takes a /24 at the smallest.
+    read: (raw: string) =>
+      CIDR.test(raw) && Number(raw.split('/')[1]) >= 8 && Number(raw.split('/')[1]) <= 24
+        ? raw
+        : { problem: 'must be an IPv4 CIDR from /8 to /24', fix: 'set it to e.g. 10.32.0.0/16' },
+    fallback: () => '10.32.0.0/16',
   },
   nodeMachineType: {
     key: `${PROJECT}:nodeMachineType`,
@@ -485,7 +501,13 @@ function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Prob
     if (!zone.startsWith(`${c.gcpRegion}-`))
       add(`${PROJECT}:zones`, zone, `is not in the region ${c.gcpRegion}`, `use zones of ${c.gcpRegion}, e.g. ${c.gcpRegion}-b`);
   }
-  const ranges = { subnetCidr: c.subnetCidr, podsCidr: c.podsCidr, servicesCidr: c.servicesCidr, masterCidr: c.masterCidr };
+  const ranges = {
+    subnetCidr: c.subnetCidr,
+    podsCidr: c.podsCidr,
+    servicesCidr: c.servicesCidr,
+    masterCidr: c.masterCidr,
+    privateServicesCidr: c.privateServicesCidr,
+  };
   for (const [key, cidr] of Object.entries(ranges)) {
     if (!isNetworkAddress(cidr))
       add(
@@ -499,7 +521,12 @@ function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Prob
   entries.forEach(([k1, a], i) =>
     entries.slice(i + 1).forEach(([k2, b]) => {
       if (cidrsOverlap(a, b))
-        add(`${PROJECT}:${k2}`, b, `overlaps ${PROJECT}:${k1} (${a})`, 'give the subnet, pods, services and control plane disjoint ranges');
+        add(
+          `${PROJECT}:${k2}`,
+          b,
+          `overlaps ${PROJECT}:${k1} (${a})`,
+          'give the subnet, pods, services, control plane and private services disjoint ranges',
+        );
     }),
   );
   if (c.nodeMaxCount < c.nodeMinCount)

@@ -38,6 +38,7 @@ const INFRA_DEFAULTS = {
   podsCidr: '10.20.0.0/14',
   servicesCidr: '10.24.0.0/20',
   masterCidr: '172.16.0.0/28',
+  privateServicesCidr: '10.32.0.0/16',
   nodeMachineType: 'e2-standard-4',
   nodeMinCount: 1,
   nodeDiskSizeGb: 50,
@@ -442,7 +443,15 @@ describe('loadEnvironment with a crafted stack file', () => {
       'config.platform:servicesCidr',
       '10.21.0.0/20',
       'overlaps platform:podsCidr (10.20.0.0/14)',
-      'give the subnet, pods, services and control plane disjoint ranges',
+      'give the subnet, pods, services, control plane and private services disjoint ranges',
+    ],
+    [
+      'a private services range overlapping the subnet',
+      { 'platform:privateServicesCidr': '10.0.0.0/12' },
+      'config.platform:privateServicesCidr',
+      '10.0.0.0/12',
+      'overlaps platform:subnetCidr (10.10.0.0/20)',
+      'give the subnet, pods, services, control plane and private services disjoint ranges',
     ],
     [
       'host bits in a range',
@@ -507,6 +516,14 @@ describe('loadEnvironment with a crafted stack file', () => {
       '172.16.0.0/24',
       'must be a /28 IPv4 CIDR',
       'set it to e.g. 172.16.0.0/28',
+    ],
+    [
+      'a private services range smaller than a /24',
+      { 'platform:privateServicesCidr': '10.32.0.0/26' },
+      'config.platform:privateServicesCidr',
+      '10.32.0.0/26',
+      'must be an IPv4 CIDR from /8 to /24',
+      'set it to e.g. 10.32.0.0/16',
     ],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {
     expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);

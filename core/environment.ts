@@ -55,6 +55,11 @@ export interface SynthEnvironment {
   /** GCP region: the Cloud SQL instance's, for the connection name the proxy sidecar uses. */
   readonly gcpRegion?: string;
   /**
+   * The VPC range of private services access (Cloud SQL, Memorystore private IPs): where
+   * the mesh lets services with `postgres` or `redis` connect (`platform:privateServicesCidr`).
+   */
+  readonly privateServicesCidr?: string;
+  /**
    * The cluster's dataplane, which decides the metadata server egress of services with
    * `gcp` (charts/mesh/google-apis.ts). Not a config key: infra/cluster.ts always creates
    * Dataplane V2 clusters.

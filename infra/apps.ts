@@ -16,6 +16,11 @@ export interface AppsArgs {
   readonly provider: k8s.Provider;
   /** What must exist before any app object: the Istio releases. */
   readonly after: readonly pulumi.Resource[];
+  /**
+   * What the apps' objects (not the namespace) also wait for, created once the namespace
+   * exists: the Kubernetes Secrets infra/app-resources.ts writes into it. @default - nothing
+   */
+  readonly objectsAfter?: (namespaces: k8s.yaml.ConfigGroup) => readonly pulumi.Resource[];
 }
 
 export class Apps extends pulumi.ComponentResource {
@@ -44,7 +49,7 @@ export class Apps extends pulumi.ComponentResource {
       {
         parent: this,
         provider: args.provider,
-        dependsOn: [...args.after, this.namespaces],
+        dependsOn: [...args.after, this.namespaces, ...(args.objectsAfter?.(this.namespaces) ?? [])],
       },
     );
     this.registerOutputs({});

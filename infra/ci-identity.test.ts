@@ -5,7 +5,9 @@ import {
   ciAccounts,
   CiIdentity,
   DEPLOYER_PROJECT_ROLES,
+  DEPLOYER_STORAGE_ROLE,
   environmentPrincipal,
+  exceptBucketCondition,
   environmentSubject,
   GITHUB_ATTRIBUTE_MAPPING,
   objectPrefixCondition,
@@ -38,9 +40,13 @@ const READ_ONLY_ROLES = [
   'roles/artifactregistry.reader',
   'roles/certificatemanager.viewer',
   'roles/cloudkms.cryptoKeyDecrypter',
+  'roles/cloudsql.viewer',
   'roles/compute.viewer',
   'roles/container.viewer',
   'roles/dns.reader',
+  'roles/pubsub.viewer',
+  'roles/redis.viewer',
+  'roles/secretmanager.viewer',
   'roles/serviceusage.serviceUsageConsumer',
   'roles/storage.objectViewer',
 ];
@@ -305,7 +311,10 @@ describe('CiIdentity', () => {
   });
 
   it('grants each account its project roles, and no CI account a role that administers IAM', () => {
-    expect(grantsTo('ci', PROJECT_BINDING, 'ci-deployer').map((r) => r.inputs.role)).toEqual([...DEPLOYER_PROJECT_ROLES]);
+    expect(grantsTo('ci', PROJECT_BINDING, 'ci-deployer').map((r) => r.inputs.role)).toEqual([
+      ...DEPLOYER_PROJECT_ROLES,
+      DEPLOYER_STORAGE_ROLE,
+    ]);
     expect(grantsTo('ci', PROJECT_BINDING, 'ci-plan').map((r) => r.inputs.role)).toEqual([...PLAN_PROJECT_ROLES]);
     expect(grantsTo('ci', PROJECT_BINDING, 'ci-preview').map((r) => r.inputs.role)).toEqual([...PREVIEW_PROJECT_ROLES]);
     expect(recording.ofType(PROJECT_BINDING).filter((r) => IAM_ADMIN_ROLES.includes(String(r.inputs.role)))).toEqual([]);
@@ -323,6 +332,32 @@ describe('CiIdentity', () => {
     expect(grantsTo('ci', KEY_BINDING, 'ci-plan').map((r) => r.inputs)).toEqual([
       { cryptoKeyId: KEY, role: SECRETS_READ_ROLE, member: SA('ci-plan') },
     ]);
+  });
+
+  it("lets the deployer administer services' buckets on the project, except the state bucket", () => {
+    const storage = grantsTo('ci', PROJECT_BINDING, 'ci-deployer').filter((r) => r.inputs.role === DEPLOYER_STORAGE_ROLE);
+    expect(storage.map((r) => r.inputs.condition)).toEqual([
+      {
+        title: 'not-the-state-bucket',
+        description: "Services' buckets; never the Pulumi state bucket your-org-pulumi-state",
+        expression:
+          "!(resource.name == 'projects/_/buckets/your-org-pulumi-state' || resource.name.startsWith('projects/_/buckets/your-org-pulumi-state/'))",
+      },
+    ]);
+    expect(() => exceptBucketCondition("state' || true")).toThrow(/is not a Cloud Storage bucket name/);
+  });
+
+  it('lets the deployer manage what services use, with the narrowest roles that create, delete and bind IAM on them', () => {
+    expect(DEPLOYER_PROJECT_ROLES).toEqual(
+      expect.arrayContaining([
+        'roles/cloudsql.admin',
+        'roles/redis.admin',
+        'roles/pubsub.admin',
+        'roles/secretmanager.admin',
+        'roles/servicenetworking.networksAdmin',
+      ]),
+    );
+    expect(DEPLOYER_PROJECT_ROLES).not.toContain('roles/storage.admin');
   });
 
   it("lets the deployer and the preview account write only their own stacks' state objects", () => {

@@ -64,6 +64,19 @@ export const DEPLOYER_PROJECT_ROLES: readonly string[] = [
   'roles/artifactregistry.admin',
   // The private googleapis.com zone and its records (Private Google Access, infra/network.ts).
   'roles/dns.admin',
+  // Services' `uses` (infra/app-resources.ts). Each is the narrowest predefined role that
+  // creates and deletes the resource and sets IAM on it, IAM that bootstrap cannot grant
+  // because the resources do not exist yet. The editor roles lack create/delete or setIamPolicy.
+  // The Cloud SQL instance, its databases and its IAM database users (cloudsql.editor cannot manage users).
+  'roles/cloudsql.admin',
+  // Memorystore for Redis instances, and reading their AUTH string into the Redis Secret.
+  'roles/redis.admin',
+  // Topics, subscriptions, dead-letter topics and the publisher/subscriber grants on them.
+  'roles/pubsub.admin',
+  // Secret Manager secrets (never their versions' values: the program creates none) and accessor grants.
+  'roles/secretmanager.admin',
+  // The private services access peering (infra/network.ts); its address range is compute.networkAdmin's.
+  'roles/servicenetworking.networksAdmin',
   // Using the project's APIs as the quota and billing project of the calls.
   'roles/serviceusage.serviceUsageConsumer',
 ];
@@ -83,6 +96,11 @@ export const PLAN_PROJECT_ROLES: readonly string[] = [
   // The image repository, and image digests for promotions.
   'roles/artifactregistry.reader',
   'roles/dns.reader',
+  // Services' `uses`: the Cloud SQL instance, Redis instances, topics and subscriptions, secrets' metadata.
+  'roles/cloudsql.viewer',
+  'roles/redis.viewer',
+  'roles/pubsub.viewer',
+  'roles/secretmanager.viewer',
   'roles/serviceusage.serviceUsageConsumer',
 ];
 
@@ -95,6 +113,13 @@ export const PREVIEW_PROJECT_ROLES: readonly string[] = [
   'roles/container.developer',
   'roles/serviceusage.serviceUsageConsumer',
 ];
+
+/**
+ * The deployer's role on services' buckets (infra/app-resources.ts): creating them and binding
+ * their IAM. Granted on the project with a condition that excludes the Pulumi state bucket, so
+ * the deployer's state writes stay limited to its own stack's objects ({@link objectPrefixCondition}).
+ */
+export const DEPLOYER_STORAGE_ROLE = 'roles/storage.admin';
 
 /** Reading every state object (stack references, `pulumi stack ls`, the backend's meta.yaml). */
 export const STATE_READ_ROLE = 'roles/storage.objectViewer';
@@ -229,6 +254,15 @@ export function objectPrefixCondition(bucket: string, prefixes: readonly string[
     ]);
   }
   return prefixes.map((p) => `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${p}')`).join(' || ');
+}
+
+/**
+ * IAM condition (CEL) true for every resource except one bucket and its objects. A negation,
+ * so it also holds where the resource is the project (creating a bucket).
+ */
+export function exceptBucketCondition(bucket: string): string {
+  objectPrefixCondition(bucket, []);
+  return `!(resource.name == 'projects/_/buckets/${bucket}' || resource.name.startsWith('projects/_/buckets/${bucket}/'))`;
 }
 
 // GitHub's owner/repo grammar: no quotes, backslashes or spaces can reach the CEL below.
@@ -425,6 +459,22 @@ export class CiIdentity extends pulumi.ComponentResource {
       );
       for (const role of spec.projectRoles) {
         new gcp.projects.IAMMember(`${name}-${spec.kind}-${roleSlug(role)}`, { project: args.project, role, member }, child);
+      }
+      if (spec.kind === 'deployer') {
+        new gcp.projects.IAMMember(
+          `${name}-${spec.kind}-${roleSlug(DEPLOYER_STORAGE_ROLE)}`,
+          {
+            project: args.project,
+            role: DEPLOYER_STORAGE_ROLE,
+            member,
+            condition: {
+              title: 'not-the-state-bucket',
+              description: `Services' buckets; never the Pulumi state bucket ${args.stateBucket}`,
+              expression: exceptBucketCondition(args.stateBucket),
+            },
+          },
+          child,
+        );
       }
       new gcp.storage.BucketIAMMember(
         `${name}-${spec.kind}-state-read`,

@@ -324,6 +324,10 @@ describe('GkeCluster on the dev stack', () => {
       expect(dev.cluster().inputs.addonsConfig).toEqual({ httpLoadBalancing: { disabled: false } });
     });
 
+    it('enables the Secret Manager add-on, which mounts the secrets services declare', () => {
+      expect(dev.cluster().inputs.secretManagerConfig).toEqual({ enabled: true });
+    });
+
     it('logs system components and workloads', () => {
       expect(dev.cluster().inputs.loggingConfig).toEqual({ enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] });
     });

@@ -351,6 +351,10 @@ export class GkeCluster extends pulumi.ComponentResource {
         binaryAuthorization: { evaluationMode: args.binaryAuthorization ? 'PROJECT_SINGLETON_POLICY_ENFORCE' : 'DISABLED' },
         // The load balancer reaches the Istio gateway through standalone NEGs, which this add-on's NEG controller creates.
         addonsConfig: { httpLoadBalancing: { disabled: false } },
+        // GKE's Secret Manager add-on: its CSI driver mounts the Secret Manager secrets services
+        // declare in `uses.secrets` as files (SecretProviderClass, provider `gke`), read as the
+        // pod's own Workload Identity. Rotation is off: a new version is read on the pod's restart.
+        secretManagerConfig: { enabled: true },
         loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },
         // Workload metrics come from Managed Prometheus; the monitoring `WORKLOADS` component was removed in GKE 1.24.
         monitoringConfig: { enableComponents: ['SYSTEM_COMPONENTS'], managedPrometheus: { enabled: true } },

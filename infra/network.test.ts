@@ -19,6 +19,7 @@ const ARGS: NetworkArgs = {
   podsCidr: '10.20.0.0/14',
   servicesCidr: '10.24.0.0/20',
   masterCidr: '172.16.0.0/28',
+  privateServicesCidr: '10.32.0.0/16',
 };
 
 const FIREWALL = 'gcp:compute/firewall:Firewall';
@@ -98,11 +99,34 @@ describe('Network', () => {
       'net-googleapis-private',
       'net-googleapis-wildcard',
       'net-nat',
+      'net-private-services',
+      'net-private-services',
       'net-router',
       'net-subnet',
       'net-vpc',
     ]);
     expect(children.every((r) => r.parent === component.urn)).toBe(true);
+  });
+
+  it('reserves the private services range on the VPC for peering, as an internal global address', () => {
+    expect(recording.one('gcp:compute/globalAddress:GlobalAddress', 'net-private-services').inputs).toMatchObject({
+      address: '10.32.0.0',
+      prefixLength: 16,
+      purpose: 'VPC_PEERING',
+      addressType: 'INTERNAL',
+      network: 'net-vpc-id',
+    });
+  });
+
+  it('peers the VPC with servicenetworking over that range, and leaves the peering on destroy', () => {
+    const connection = recording.one('gcp:servicenetworking/connection:Connection', 'net-private-services');
+    expect(connection.inputs).toMatchObject({
+      network: 'net-vpc-id',
+      service: 'servicenetworking.googleapis.com',
+      reservedPeeringRanges: ['net-private-services'],
+      deletionPolicy: 'ABANDON',
+    });
+    expect(recording.dependsOn(connection, recording.one('gcp:compute/globalAddress:GlobalAddress', 'net-private-services'))).toBe(true);
   });
 
   it('creates a custom-mode regional VPC, without auto subnets', () => {

@@ -43,6 +43,17 @@ export interface NetworkArgs {
   readonly servicesCidr: string;
   /** The private control plane's /28; the only source allowed to reach istiod's webhook. */
   readonly masterCidr: string;
+  /** Private services access: the range Cloud SQL and Memorystore take their private IPs from. */
+  readonly privateServicesCidr: string;
+}
+
+/** The peering service of private services access (Cloud SQL, Memorystore). */
+export const SERVICE_NETWORKING = 'servicenetworking.googleapis.com';
+
+/** The global internal address range of private services access, as `compute.GlobalAddress` wants it. */
+export function privateServicesRange(cidr: string): { address: string; prefixLength: number } {
+  const [address, prefix] = cidr.split('/');
+  return { address, prefixLength: Number(prefix) };
 }
 
 export interface SecondaryRange {
@@ -131,6 +142,10 @@ export class Network extends pulumi.ComponentResource {
   readonly serviceRangeName = SERVICE_RANGE_NAME;
   /** The control plane's /28, passed through so the cluster reads it from the same place. */
   readonly masterCidr: string;
+  /** The allocated range of private services access (`purpose: VPC_PEERING`). */
+  readonly privateServicesRange: gcp.compute.GlobalAddress;
+  /** The peering with Google's producer networks: Cloud SQL and Memorystore wait for it. */
+  readonly privateServicesConnection: gcp.servicenetworking.Connection;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:network:Network', name, {}, opts);
@@ -224,6 +239,31 @@ export class Network extends pulumi.ComponentResource {
         child,
       );
     }
+
+    // Private services access: Cloud SQL's private IP and Memorystore live in Google's
+    // producer networks, peered with the VPC through this range. Free until something uses it.
+    this.privateServicesRange = new gcp.compute.GlobalAddress(
+      `${name}-private-services`,
+      {
+        ...privateServicesRange(args.privateServicesCidr),
+        purpose: 'VPC_PEERING',
+        addressType: 'INTERNAL',
+        network: this.vpc.id,
+        description: 'Private services access: Cloud SQL and Memorystore private IPs',
+      },
+      child,
+    );
+    this.privateServicesConnection = new gcp.servicenetworking.Connection(
+      `${name}-private-services`,
+      {
+        network: this.vpc.id,
+        service: SERVICE_NETWORKING,
+        reservedPeeringRanges: [this.privateServicesRange.name],
+        // Deleted Cloud SQL instances hold the peering for days; destroying the stack must not fail on it.
+        deletionPolicy: 'ABANDON',
+      },
+      child,
+    );
 
     this.registerOutputs({ vpcId: this.vpc.id, subnetId: this.subnet.id });
   }

@@ -10,6 +10,7 @@ import { synthesize, type Synthesis } from '../charts';
 import { publicRoutes } from '../charts/mesh/decisions';
 import type { Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
+import { AppResources, needsAppResources } from './app-resources';
 import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
@@ -66,7 +67,7 @@ export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget):
   const urls = publicUrls(catalogue, config.domain);
   if (config.kind === 'preview')
     return definePreview(config, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
-  return defineFull(config, synthesis, urls);
+  return defineFull(config, catalogue, synthesis, urls);
 }
 
 /** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
@@ -80,7 +81,7 @@ function definePreview(config: EnvironmentConfig, synthesis: Synthesis, urls: st
   return { namespace: config.namespace, urls };
 }
 
-function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
   const { stack } = config;
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
   const bootstrap = readBootstrap(config.bootstrapStackReference);
@@ -90,6 +91,7 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
     podsCidr: config.podsCidr,
     servicesCidr: config.servicesCidr,
     masterCidr: config.masterCidr,
+    privateServicesCidr: config.privateServicesCidr,
   });
   const cluster = new GkeCluster(clusterName(stack), {
     ...config,
@@ -138,7 +140,24 @@ function defineFull(config: EnvironmentConfig, synthesis: Synthesis, urls: strin
     // The drift check (plan account, `preview --refresh`) reads every resource, this Secret included.
     readers: [bootstrap.planServiceAccount],
   });
-  new Apps(stack, { synthesis, provider: cluster.provider, after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway] });
+  new Apps(stack, {
+    synthesis,
+    provider: cluster.provider,
+    after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway],
+    // What the services' `uses` need (platform stacks only: definePreview never builds it).
+    objectsAfter: (namespaces) =>
+      needsAppResources(catalogue)
+        ? new AppResources(`${stack}-uses`, {
+            config,
+            catalogue,
+            network: network.vpc.id,
+            privateServicesRange: network.privateServicesRange.name,
+            privateServicesConnection: network.privateServicesConnection,
+            provider: cluster.provider,
+            after: [namespaces],
+          }).redisSecrets
+        : [],
+  });
   return {
     namespace: config.namespace,
     urls,

@@ -20,7 +20,12 @@ export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
   'iamcredentials.googleapis.com': "CI's service account tokens after the federation exchange",
   'logging.googleapis.com': "the cluster's system and workload logs",
   'monitoring.googleapis.com': "the cluster's metrics and Managed Prometheus",
-  'storage.googleapis.com': 'IAM on the Pulumi state bucket',
+  'pubsub.googleapis.com': "the topics and subscriptions of services' `uses.publishes` and `uses.consumes` (infra/app-resources.ts)",
+  'redis.googleapis.com': "Memorystore for Redis instances of services' `uses.redis` (infra/app-resources.ts)",
+  'secretmanager.googleapis.com': "services' `uses.secrets`, mounted by GKE's Secret Manager add-on (infra/app-resources.ts)",
+  'servicenetworking.googleapis.com': 'private services access: the peering Cloud SQL and Memorystore use (infra/network.ts)',
+  'sqladmin.googleapis.com': "the Cloud SQL for PostgreSQL instance of services' `uses.postgres`, and the Auth Proxy's API",
+  'storage.googleapis.com': "IAM on the Pulumi state bucket, and services' `uses.buckets`",
   'sts.googleapis.com': "Workload Identity Federation's token exchange for GitHub's OIDC tokens",
 };
 

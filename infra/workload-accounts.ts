@@ -1,6 +1,14 @@
 /**
- * The Google service accounts of the services that declare `gcp.roles`, with exactly those
- * project roles and the Workload Identity binding to their Kubernetes ServiceAccount.
+ * The Google service accounts of the services that declare `gcp.roles` or `uses`, with
+ * exactly their project roles and the Workload Identity binding to their Kubernetes
+ * ServiceAccount.
+ *
+ * A service's `uses` get IAM on each resource (its topics, subscriptions, buckets, secrets:
+ * infra/app-resources.ts), never here, except for postgres: Cloud SQL has no IAM on an
+ * instance (no `setIamPolicy` on instances; conditions on the instance name are the only
+ * narrowing), so `roles/cloudsql.client` (the Auth Proxy's connect) and
+ * `roles/cloudsql.instanceUser` (IAM database login) are project roles. What the account may
+ * do inside PostgreSQL is decided by the database user infra/app-resources.ts creates.
  *
  * Project roles are project IAM, which CI may not grant, so the bootstrap stack creates
  * these from the catalogue: adding a service with `gcp` access, or changing its roles,
@@ -12,7 +20,22 @@ import * as pulumi from '@pulumi/pulumi';
 import { workloadIdentityMember, workloadServiceAccountId } from '../charts/workload-identity';
 import { serviceAccountFor } from '../services/defaults';
 import type { Catalogue, ServiceSpec } from '../services/spec';
+import { hasUses } from '../services/uses';
 import { roleSlug } from './iam-names';
+
+/**
+ * Project roles of a service that uses postgres: connecting through the Cloud SQL Auth Proxy
+ * (`cloudsql.instances.connect`, `.get`) and logging in with IAM database authentication
+ * (`cloudsql.instances.login`). Cloud SQL has no instance-level IAM binding, so these are the
+ * narrowest grants there are.
+ * @see https://cloud.google.com/sql/docs/postgres/iam-roles
+ */
+export const POSTGRES_CLIENT_ROLES: readonly string[] = ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'];
+
+/** A service's project roles: its `gcp.roles` and, if it uses postgres, {@link POSTGRES_CLIENT_ROLES}. Sorted, unique. */
+export function workloadProjectRoles(spec: ServiceSpec): string[] {
+  return [...new Set([...(spec.gcp?.roles ?? []), ...(spec.uses?.postgres === undefined ? [] : POSTGRES_CLIENT_ROLES)])].sort();
+}
 
 /** One service's Google identity: its account id, its roles and the Kubernetes ServiceAccount it is bound to. */
 export interface WorkloadAccountPlan {
@@ -27,11 +50,11 @@ export interface WorkloadAccountPlan {
 export function workloadAccountPlans(catalogue: Catalogue, stack: string, project: string, namespace: string): WorkloadAccountPlan[] {
   return catalogue.services
     .map(({ spec }) => spec)
-    .filter((spec): spec is ServiceSpec & { gcp: NonNullable<ServiceSpec['gcp']> } => spec.gcp !== undefined)
+    .filter((spec) => spec.gcp !== undefined || hasUses(spec))
     .map((spec) => ({
       service: spec.name,
       accountId: workloadServiceAccountId(spec.name, stack),
-      roles: [...new Set(spec.gcp.roles)].sort(),
+      roles: workloadProjectRoles(spec),
       member: workloadIdentityMember(project, namespace, serviceAccountFor(spec)),
     }));
 }

@@ -95,13 +95,24 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         ],
       };
     case 'gcp:compute/globalAddress:GlobalAddress':
-      return { ...state, address: '198.51.100.7' };
+      // An external address is Google's choice; an internal range keeps the one asked for.
+      return { ...state, address: inputs.address ?? '198.51.100.7' };
     case 'gcp:serviceaccount/account:Account':
       return {
         ...state,
         email: `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`,
         member: `serviceAccount:${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`,
       };
+    case 'gcp:redis/instance:Instance':
+      return {
+        ...state,
+        host: '10.32.0.4',
+        port: 6378,
+        authString: `mock-auth-${name}`,
+        serverCaCerts: [{ cert: `-----BEGIN CERTIFICATE-----\nmock ${name} CA\n-----END CERTIFICATE-----\n` }],
+      };
+    case 'gcp:sql/databaseInstance:DatabaseInstance':
+      return { ...state, connectionName: `${project}:${String(inputs.region)}:${String(state.name)}`, privateIpAddress: '10.32.1.3' };
     case 'tls:index/privateKey:PrivateKey':
       return { ...state, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock ${name}\n-----END PRIVATE KEY-----\n` };
     case 'tls:index/selfSignedCert:SelfSignedCert':
