@@ -55,6 +55,12 @@ export interface SynthEnvironment {
   /** GCP region: the Cloud SQL instance's, for the connection name the proxy sidecar uses. */
   readonly gcpRegion?: string;
   /**
+   * CIDR of the VPC's private services access range, where Cloud SQL (private IP) and
+   * Memorystore get their addresses: the mesh egress of services that use `postgres` or
+   * `redis` (charts/mesh/private-services.ts). Required when a platform stack has such a service.
+   */
+  readonly privateServicesCidr?: string;
+  /**
    * The cluster's dataplane, which decides the metadata server egress of services with
    * `gcp` (charts/mesh/google-apis.ts). Not a config key: infra/cluster.ts always creates
    * Dataplane V2 clusters.
