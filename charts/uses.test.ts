@@ -198,7 +198,7 @@ describe('uses: events and buckets', () => {
     expect(message).toContain('uses.buckets[0].name');
     expect(message).toContain('customer-invoice-pdfs');
     expect(message).toContain('at most 63');
-    expect(message).toContain('shorten the bucket name by at least');
+    expect(message).toContain('shorten the bucket name (or the service name) by at least 1 character');
   });
 
   it('refuses a variable the spec sets itself', () => {
