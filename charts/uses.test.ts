@@ -88,7 +88,9 @@ describe('uses: postgres', () => {
     expect(proxy.name).toBe(CLOUD_SQL_PROXY_CONTAINER);
     expect(proxy.restartPolicy).toBe('Always');
     expect(proxy.image).toBe(CLOUD_SQL_PROXY_IMAGE);
-    expect(proxy.image).toMatch(/^gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy:2\.\d+\.\d+$/);
+    expect(proxy.image).toMatch(/^gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy:2\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/);
+    // A tag may move: pulled Always unless pinned by digest.
+    expect((proxy as unknown as { imagePullPolicy: string }).imagePullPolicy).toBe(proxy.image.includes('@sha256:') ? 'IfNotPresent' : 'Always');
     expect(proxy.args).toEqual(expect.arrayContaining(['--private-ip', '--auto-iam-authn', '--port=5432', '--health-check']));
     expect(proxy.args?.at(-1)).toBe('shop-proj:europe-west1:dev-postgres');
     expect(template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');

@@ -46,9 +46,19 @@ import {
 import { SECRETS_STORE_GROUP } from './apiserver/crd-files';
 import { workloadServiceAccountEmail } from './workload-identity';
 
+/** The registry prefix of the proxy image: environments must allow it (`allowedRegistries`, policy IM01). */
+export const CLOUD_SQL_PROXY_REGISTRY = 'gcr.io/cloud-sql-connectors/';
 /** The pinned Cloud SQL Auth Proxy release (github.com/GoogleCloudPlatform/cloud-sql-proxy tag v2.25.3). */
 export const CLOUD_SQL_PROXY_VERSION = '2.25.3';
-export const CLOUD_SQL_PROXY_IMAGE = `gcr.io/cloud-sql-connectors/cloud-sql-proxy:${CLOUD_SQL_PROXY_VERSION}`;
+/**
+ * The image's digest at that tag, once someone with registry access has read it
+ * (`crane digest gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3`); until then the image is
+ * tag-pinned, pulled Always, and prod's IM01-image-digest policy flags it.
+ */
+export const CLOUD_SQL_PROXY_DIGEST: string | undefined = undefined;
+export const CLOUD_SQL_PROXY_IMAGE = `${CLOUD_SQL_PROXY_REGISTRY}cloud-sql-proxy:${CLOUD_SQL_PROXY_VERSION}${
+  CLOUD_SQL_PROXY_DIGEST === undefined ? '' : `@${CLOUD_SQL_PROXY_DIGEST}`
+}`;
 export const CLOUD_SQL_PROXY_CONTAINER = 'cloud-sql-proxy';
 /** Where the proxy serves /startup, /liveness and /readiness (`--http-port`; upstream's Kubernetes example uses 9801). */
 export const CLOUD_SQL_PROXY_HEALTH_PORT = 9801;
@@ -293,11 +303,14 @@ export function cloudSqlProxyContainer(connectionName: string): Record<string, u
   return {
     name: CLOUD_SQL_PROXY_CONTAINER,
     image: CLOUD_SQL_PROXY_IMAGE,
-    imagePullPolicy: 'IfNotPresent',
+    // A digest never changes, so the node cache is safe; a tag may move (as pullPolicyFor in ./workload.ts).
+    imagePullPolicy: CLOUD_SQL_PROXY_DIGEST === undefined ? 'Always' : 'IfNotPresent',
     // A native sidecar (Kubernetes 1.29+): started before the app, whose containers wait for
     // its startup probe, and stopped after them.
     restartPolicy: 'Always',
     args: cloudSqlProxyArgs(connectionName),
+    // Declared so the probes name a port the container has; the database listener is on 127.0.0.1 only.
+    ports: [{ name: 'proxy-health', containerPort: CLOUD_SQL_PROXY_HEALTH_PORT }],
     securityContext: {
       runAsNonRoot: true,
       runAsUser: CLOUD_SQL_PROXY_USER,
