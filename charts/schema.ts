@@ -186,7 +186,8 @@ function secretsStoreSchema(key: string): JsonSchema | undefined {
     const crd = SECRET_PROVIDER_CLASS_CRD as CrdDoc;
     for (const v of crd.spec?.versions ?? []) {
       const schema = v.schema?.openAPIV3Schema;
-      if (v.served === true && schema !== undefined) secretsStoreSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
+      if (v.served === true && schema !== undefined)
+        secretsStoreSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
     }
   }
   return secretsStoreSchemas.get(key);

@@ -20,13 +20,23 @@ const base = (name: string, extra: Partial<ServiceSpec> = {}): ServiceDefinition
 
 const shop = defineCatalogue('shop', [
   base('orders', {
-    uses: { postgres: {}, publishes: ['order-placed'], buckets: [{ name: 'invoices' }], secrets: [{ name: 'stripe-key' }, { name: 'api-key' }] },
+    uses: {
+      postgres: {},
+      publishes: ['order-placed'],
+      buckets: [{ name: 'invoices' }],
+      secrets: [{ name: 'stripe-key' }, { name: 'api-key' }],
+    },
   }),
   base('cart', { uses: { redis: {}, consumes: [{ event: 'order-placed' }] }, dependencies: ['orders'] }),
   base('web', { dependencies: ['cart'] }),
 ]);
 const pins = { orders: { v1: 'example.com/o:1' }, cart: { v1: 'example.com/c:1' }, web: { v1: 'example.com/w:1' } };
-const platform = environment('dev', { gcpProject: 'shop-proj', gcpRegion: 'europe-west1', privateServicesCidr: '10.60.0.0/16', namespace: 'shop' });
+const platform = environment('dev', {
+  gcpProject: 'shop-proj',
+  gcpRegion: 'europe-west1',
+  privateServicesCidr: '10.60.0.0/16',
+  namespace: 'shop',
+});
 
 type Container = {
   name: string;
@@ -49,18 +59,20 @@ function objects(env = platform, catalogue = shop): ManifestObject[] {
   const own = Object.fromEntries(catalogue.services.map(({ spec }) => [spec.name, pins[spec.name as keyof typeof pins]]));
   return synthesize(env, catalogue, own).files.flatMap((f) => f.objects);
 }
-function find(objs: ManifestObject[], kind: string, name: string): ManifestObject & Record<string, unknown> {
+function find(objs: ManifestObject[], kind: string, name: string): ManifestObject {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
   if (o === undefined) throw new Error(`no ${kind}/${name}`);
-  return o as ManifestObject & Record<string, unknown>;
+  return o;
 }
-const pod = (objs: ManifestObject[], deployment: string) => (find(objs, 'Deployment', deployment) as unknown as { spec: { template: Pod } }).spec.template;
+const pod = (objs: ManifestObject[], deployment: string) =>
+  (find(objs, 'Deployment', deployment) as unknown as { spec: { template: Pod } }).spec.template;
 const envOf = (c: Container) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe('uses: Google identity', () => {
   it('annotates the ServiceAccount of every service with uses, as for gcp.roles', () => {
     const objs = objects();
-    const annotation = (n: string) => (find(objs, 'ServiceAccount', n).metadata.annotations as Record<string, string> | undefined)?.['iam.gke.io/gcp-service-account'];
+    const annotation = (n: string) =>
+      (find(objs, 'ServiceAccount', n).metadata.annotations as Record<string, string> | undefined)?.['iam.gke.io/gcp-service-account'];
     expect(annotation('orders')).toBe('orders-dev@shop-proj.iam.gserviceaccount.com');
     expect(annotation('cart')).toBe('cart-dev@shop-proj.iam.gserviceaccount.com');
     expect(annotation('web')).toBeUndefined();
@@ -69,7 +81,8 @@ describe('uses: Google identity', () => {
   it('gives them the metadata server and Google APIs egress, in the mesh and at L4', () => {
     const objs = objects();
     expect(find(objs, 'ServiceEntry', 'google-apis')).toBeDefined();
-    const hosts = (n: string) => (find(objs, 'Sidecar', n) as unknown as { spec: { egress: Array<{ hosts: string[] }> } }).spec.egress[0].hosts;
+    const hosts = (n: string) =>
+      (find(objs, 'Sidecar', n) as unknown as { spec: { egress: Array<{ hosts: string[] }> } }).spec.egress[0].hosts;
     expect(hosts('orders')).toEqual(expect.arrayContaining(['./*.googleapis.com', './metadata.google.internal']));
     expect(hosts('web')).not.toContain('./*.googleapis.com');
     const cidrs = (n: string) =>
@@ -90,7 +103,9 @@ describe('uses: postgres', () => {
     expect(proxy.image).toBe(CLOUD_SQL_PROXY_IMAGE);
     expect(proxy.image).toMatch(/^gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy:2\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/);
     // A tag may move: pulled Always unless pinned by digest.
-    expect((proxy as unknown as { imagePullPolicy: string }).imagePullPolicy).toBe(proxy.image.includes('@sha256:') ? 'IfNotPresent' : 'Always');
+    expect((proxy as unknown as { imagePullPolicy: string }).imagePullPolicy).toBe(
+      proxy.image.includes('@sha256:') ? 'IfNotPresent' : 'Always',
+    );
     expect(proxy.args).toEqual(expect.arrayContaining(['--private-ip', '--auto-iam-authn', '--port=5432', '--health-check']));
     expect(proxy.args?.at(-1)).toBe('shop-proj:europe-west1:dev-postgres');
     expect(template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
@@ -105,7 +120,10 @@ describe('uses: postgres', () => {
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(proxy.resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
+    expect(proxy.resources).toMatchObject({
+      requests: { cpu: expect.any(String), memory: expect.any(String) },
+      limits: { memory: expect.any(String) },
+    });
     expect(proxy.startupProbe?.httpGet).toEqual({ path: '/startup', port: CLOUD_SQL_PROXY_HEALTH_PORT });
     expect(proxy.livenessProbe?.httpGet).toEqual({ path: '/liveness', port: CLOUD_SQL_PROXY_HEALTH_PORT });
   });
@@ -138,7 +156,8 @@ describe('uses: postgres', () => {
     expect(egress('orders')).not.toContainEqual(range(6378));
     expect(egress('cart')).toContainEqual(range(6378));
     expect(JSON.stringify(egress('web'))).not.toContain('10.60.0.0/16');
-    const hosts = (n: string) => (find(objs, 'Sidecar', n) as unknown as { spec: { egress: Array<{ hosts: string[] }> } }).spec.egress[0].hosts;
+    const hosts = (n: string) =>
+      (find(objs, 'Sidecar', n) as unknown as { spec: { egress: Array<{ hosts: string[] }> } }).spec.egress[0].hosts;
     expect(hosts('orders')).toContain('./private-services.google.internal');
     expect(hosts('web')).not.toContain('./private-services.google.internal');
   });
@@ -213,7 +232,10 @@ describe('uses: secrets', () => {
   const objs = objects();
 
   it('emits a SecretProviderClass for GKE\u2019s Secret Manager add-on, validated against its CRD', () => {
-    const spc = find(objs, 'SecretProviderClass', 'orders-secrets') as unknown as { apiVersion: string; spec: { provider: string; parameters: { secrets: string } } };
+    const spc = find(objs, 'SecretProviderClass', 'orders-secrets') as unknown as {
+      apiVersion: string;
+      spec: { provider: string; parameters: { secrets: string } };
+    };
     expect(spc.apiVersion).toBe('secrets-store.csi.x-k8s.io/v1');
     expect(spc.spec.provider).toBe('gke');
     expect(spc.spec.parameters.secrets).toBe(
@@ -233,12 +255,18 @@ describe('uses: secrets', () => {
       name: 'platform-secrets',
       csi: { driver: 'secrets-store-gke.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'orders-secrets' } },
     });
-    expect(template.spec.containers[0].volumeMounts).toContainEqual({ name: 'platform-secrets', mountPath: SECRET_MOUNT_DIR, readOnly: true });
+    expect(template.spec.containers[0].volumeMounts).toContainEqual({
+      name: 'platform-secrets',
+      mountPath: SECRET_MOUNT_DIR,
+      readOnly: true,
+    });
   });
 
   it('lists entries in name order whatever the spec order', () => {
     const spec = shop.services[0].spec;
-    expect(secretManagerParameters('p', 'dev', spec).indexOf('api-key')).toBeLessThan(secretManagerParameters('p', 'dev', spec).indexOf('stripe-key'));
+    expect(secretManagerParameters('p', 'dev', spec).indexOf('api-key')).toBeLessThan(
+      secretManagerParameters('p', 'dev', spec).indexOf('stripe-key'),
+    );
   });
 });
 

@@ -55,7 +55,7 @@ export const CLOUD_SQL_PROXY_VERSION = '2.25.3';
  * (`crane digest gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3`); until then the image is
  * tag-pinned, pulled Always, and prod's IM01-image-digest policy flags it.
  */
-export const CLOUD_SQL_PROXY_DIGEST: string | undefined = undefined;
+export const CLOUD_SQL_PROXY_DIGEST = undefined as string | undefined;
 export const CLOUD_SQL_PROXY_IMAGE = `${CLOUD_SQL_PROXY_REGISTRY}cloud-sql-proxy:${CLOUD_SQL_PROXY_VERSION}${
   CLOUD_SQL_PROXY_DIGEST === undefined ? '' : `@${CLOUD_SQL_PROXY_DIGEST}`
 }`;
@@ -266,7 +266,7 @@ export function usesWiring(spec: ServiceSpec, environment: SynthEnvironment, sou
         field: `uses.buckets[${i}].name`,
         value: b.name,
         problem: `makes the bucket name "${name}" ${name.length} characters long; Cloud Storage allows at most ${MAX_BUCKET_NAME} (<project>-<stack>-<service>-<name>)`,
-        fix: `shorten the bucket name (or the service name) by at least ${name.length - MAX_BUCKET_NAME} character${name.length - MAX_BUCKET_NAME === 1 ? "" : "s"}`,
+        fix: `shorten the bucket name (or the service name) by at least ${name.length - MAX_BUCKET_NAME} character${name.length - MAX_BUCKET_NAME === 1 ? '' : 's'}`,
       });
     }
     env.push({ name: `BUCKET_${envSuffix(b.name)}`, value: name });

@@ -1,5 +1,5 @@
 /**
- * charts/uses.ts against the facts extracted from upstream (scripts/extract-uses-facts.ts):
+ * charts/uses.ts against the facts extracted from upstream (scripts/extract-uses-facts.js):
  * the Cloud SQL Auth Proxy at the pinned tag (vendor/cloud-sql-proxy/<tag>.json) and the
  * SecretProviderClass CRD of the Secrets Store CSI driver (vendor/secrets-store-csi-driver).
  */
@@ -52,7 +52,10 @@ describe('the Cloud SQL Auth Proxy sidecar against upstream facts', () => {
   });
 
   it('probes endpoints the health server serves, as the image user', () => {
-    const c = cloudSqlProxyContainer('p:r:i') as { startupProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } } };
+    const c = cloudSqlProxyContainer('p:r:i') as {
+      startupProbe: { httpGet: { path: string } };
+      livenessProbe: { httpGet: { path: string } };
+    };
     expect(proxyFacts.healthEndpoints).toContain(c.startupProbe.httpGet.path);
     expect(proxyFacts.healthEndpoints).toContain(c.livenessProbe.httpGet.path);
     expect(CLOUD_SQL_PROXY_USER).toBe(proxyFacts.imageUser);

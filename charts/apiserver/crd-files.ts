@@ -1,7 +1,7 @@
 /**
  * Where the CRDs we hold outside imports/ are read from: the vendored Gateway API release
  * (scripts/vendor-gateway-api.sh), and the SecretProviderClass CRD of the Secrets Store CSI
- * driver (GKE's Secret Manager add-on serves it; extracted by scripts/extract-uses-facts.ts).
+ * driver (GKE's Secret Manager add-on serves it; extracted by scripts/extract-uses-facts.js).
  * charts/schema.ts reads their OpenAPI schemas and charts/apiserver/cel their rules, both on
  * first use.
  */

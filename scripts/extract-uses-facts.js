@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Extracts the upstream facts charts/uses.ts relies on, as small JSON files with the commit
  * they were read at (no upstream code is copied):
@@ -9,30 +10,35 @@
  *   github.com/kubernetes-sigs/secrets-store-csi-driver, the SecretProviderClass CRD's served
  *   version `v1` (descriptions dropped), which charts/schema.ts and charts/apiserver validate against.
  *
- *   npx tsx scripts/extract-uses-facts.ts <cloud-sql-proxy-git-dir> v2.25.3 <secrets-store-csi-driver-git-dir> v1.6.0
+ *   node scripts/extract-uses-facts.js <cloud-sql-proxy-git-dir> v2.25.3 <secrets-store-csi-driver-git-dir> v1.6.0
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse } from 'yaml';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parse } = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..');
 
-function git(gitDir: string, ...args: string[]): string {
+/** @param {string} gitDir @param {...string} args @returns {string} */
+function git(gitDir, ...args) {
   return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-function write(file: string, data: unknown): void {
+/** @param {string} file @param {unknown} data */
+function write(file, data) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   console.log(`wrote ${path.relative(ROOT, file)}`);
 }
 
 /** `StringVar(&c.conf.HTTPPort, httpPortFlag, "9090",` and `BoolVarP(&c.conf.IAMAuthN, "auto-iam-authn", "i", false,`: flag name -> default. */
-function cobraFlags(rootGo: string): Record<string, string> {
+/** @param {string} rootGo @returns {Record<string, string>} */
+function cobraFlags(rootGo) {
   const constants = new Map([...rootGo.matchAll(/^\s*(\w+Flag)\s*=\s*"([^"]+)"/gm)].map((m) => [m[1], m[2]]));
-  const flags: Record<string, string> = {};
-  const re = /Flags\.(?:String|Bool|Int|Duration|Uint64)VarP?\(&c\.conf\.\w+,\s*(?:"([^"]+)"|(\w+Flag))(?:,\s*"\w")?,\s*("[^"]*"|true|false|\d+|[\w.()]+),/g;
+  /** @type {Record<string, string>} */
+  const flags = {};
+  const re =
+    /Flags\.(?:String|Bool|Int|Duration|Uint64)VarP?\(&c\.conf\.\w+,\s*(?:"([^"]+)"|(\w+Flag))(?:,\s*"\w")?,\s*("[^"]*"|true|false|\d+|[\w.()]+),/g;
   for (const m of rootGo.matchAll(re)) {
     const name = m[1] ?? constants.get(m[2]);
     if (name !== undefined) flags[name] = m[3].replace(/^"|"$/g, '');
@@ -40,7 +46,8 @@ function cobraFlags(rootGo: string): Record<string, string> {
   return flags;
 }
 
-function proxyFacts(gitDir: string, tag: string): void {
+/** @param {string} gitDir @param {string} tag */
+function proxyFacts(gitDir, tag) {
   const commit = git(gitDir, 'rev-parse', `${tag}^{commit}`).trim();
   const rootGo = git(gitDir, 'show', `${commit}:cmd/root.go`);
   const flags = cobraFlags(rootGo);
@@ -62,7 +69,10 @@ function proxyFacts(gitDir: string, tag: string): void {
   const dockerfile = git(gitDir, 'show', `${commit}:Dockerfile`);
   const user = /^USER\s+(\d+)\s*$/m.exec(dockerfile)?.[1];
   const readme = git(gitDir, 'show', `${commit}:README.md`);
-  const postgresUser = /\*\*Postgres\*\*:[\s\S]*?For a service account, it is the service account's email without[\s\S]*?`([^`]+)` domain suffix/.exec(readme)?.[1];
+  const postgresUser =
+    /\*\*Postgres\*\*:[\s\S]*?For a service account, it is the service account's email without[\s\S]*?`([^`]+)` domain suffix/.exec(
+      readme,
+    )?.[1];
   const image = /image: (gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy):/.exec(
     git(gitDir, 'show', `${commit}:examples/k8s-sidecar/proxy_with_workload_identity.yaml`),
   )?.[1];
@@ -80,9 +90,8 @@ function proxyFacts(gitDir: string, tag: string): void {
   });
 }
 
-type Json = { [key: string]: unknown };
-
-function withoutDescriptions(node: unknown): unknown {
+/** @param {unknown} node @returns {unknown} */
+function withoutDescriptions(node) {
   if (Array.isArray(node)) return node.map(withoutDescriptions);
   if (typeof node !== 'object' || node === null) return node;
   return Object.fromEntries(
@@ -92,11 +101,13 @@ function withoutDescriptions(node: unknown): unknown {
   );
 }
 
-function secretProviderClassCrd(gitDir: string, tag: string): void {
+/** @param {string} gitDir @param {string} tag */
+function secretProviderClassCrd(gitDir, tag) {
   const commit = git(gitDir, 'rev-parse', `${tag}^{commit}`).trim();
   const file = 'deploy/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml';
-  const crd = parse(git(gitDir, 'show', `${commit}:${file}`)) as Json;
-  const spec = crd.spec as { group: string; names: Json; scope: string; versions: Array<Json & { name: string }> };
+  /** @type {{ apiVersion: string, kind: string, metadata: { name: string }, spec: { group: string, scope: string, names: { kind: string, plural: string }, versions: Array<{ name: string, served: boolean, storage: boolean, schema: unknown }> } }} */
+  const crd = parse(git(gitDir, 'show', `${commit}:${file}`));
+  const spec = crd.spec;
   const v1 = spec.versions.find((v) => v.name === 'v1');
   if (v1 === undefined) throw new Error(`${file} at ${tag} has no version v1`);
   write(path.join(ROOT, 'vendor', 'secrets-store-csi-driver', tag, 'secretproviderclass.json'), {
@@ -104,11 +115,11 @@ function secretProviderClassCrd(gitDir: string, tag: string): void {
     tag,
     commit,
     path: file,
-    note: 'The served version v1 of the CRD, descriptions dropped (scripts/extract-uses-facts.ts).',
+    note: 'The served version v1 of the CRD, descriptions dropped (scripts/extract-uses-facts.js).',
     crd: {
       apiVersion: crd.apiVersion,
       kind: crd.kind,
-      metadata: { name: (crd.metadata as Json).name },
+      metadata: { name: crd.metadata.name },
       spec: {
         group: spec.group,
         names: { kind: spec.names.kind, plural: spec.names.plural },
@@ -121,7 +132,7 @@ function secretProviderClassCrd(gitDir: string, tag: string): void {
 
 const [proxyDir, proxyTag, csiDir, csiTag] = process.argv.slice(2);
 if (csiTag === undefined) {
-  console.error('usage: npx tsx scripts/extract-uses-facts.ts <cloud-sql-proxy-git-dir> <tag> <secrets-store-csi-driver-git-dir> <tag>');
+  console.error('usage: node scripts/extract-uses-facts.js <cloud-sql-proxy-git-dir> <tag> <secrets-store-csi-driver-git-dir> <tag>');
   process.exit(2);
 }
 proxyFacts(proxyDir, proxyTag);
