@@ -225,8 +225,12 @@ export function usesWiring(spec: ServiceSpec, environment: SynthEnvironment, sou
     );
     if (!preview) {
       initContainers.push(cloudSqlProxyContainer(sqlConnectionName(p, environment.gcpRegion as string, stack)));
-      // The injector makes istio-proxy a native sidecar too, started before ours, so the
-      // proxy's first calls (metadata server, Cloud SQL Admin API) go through the mesh.
+      // Makes istio-proxy a native sidecar too (whatever ENABLE_NATIVE_SIDECARS says), which the
+      // injector orders istio-init => istio-proxy => the rest "so init containers are part of the
+      // mesh" (Istio 1.30.3 pkg/kube/inject/inject.go and webhook.go reorderPod, commit 56df41f6):
+      // the Cloud SQL proxy's first calls (metadata server, Cloud SQL Admin API) find the mesh up.
+      // The injector also rewrites init containers' HTTP probes through pilot-agent (app_probe.go
+      // patchRewriteProbe), so kubelet's probes pass STRICT mTLS.
       podAnnotations['sidecar.istio.io/nativeSidecar'] = 'true';
     }
   }
