@@ -105,13 +105,17 @@ export function privateServicePorts(spec: ServiceSpec, stack: string): number[] 
   ];
 }
 
+/** PostgreSQL's user name limit, to which Cloud SQL truncates IAM database user names. */
+export const POSTGRES_IAM_USER_MAX_LENGTH = 63;
+
 /**
  * The PostgreSQL user of a Google service account under IAM database authentication: its
- * email without `.gserviceaccount.com` (Cloud SQL Auth Proxy README, "Cloud SQL IAM database
- * usernames", at v2.25.3).
+ * email without `.gserviceaccount.com`, truncated to 63 characters (Cloud SQL Auth Proxy
+ * README, "Cloud SQL IAM database usernames", at v2.25.3). The Pulumi program names the
+ * Cloud SQL user with the same function.
  */
 export function postgresIamUser(serviceAccountEmail: string): string {
-  return serviceAccountEmail.replace(/\.gserviceaccount\.com$/, '');
+  return serviceAccountEmail.replace(/\.gserviceaccount\.com$/, '').slice(0, POSTGRES_IAM_USER_MAX_LENGTH);
 }
 
 /** The proxy's arguments: private IP, automatic IAM authentication, libpq's port on 127.0.0.1 (the default `--address`). */

@@ -14,6 +14,7 @@ import {
   CLOUD_SQL_PROXY_IMAGE,
   CLOUD_SQL_PROXY_USER,
   CLOUD_SQL_PROXY_VERSION,
+  POSTGRES_IAM_USER_MAX_LENGTH,
   SECRET_PROVIDER_CLASS_API_VERSION,
   cloudSqlProxyArgs,
   cloudSqlProxyContainer,
@@ -64,6 +65,11 @@ describe('the Cloud SQL Auth Proxy sidecar against upstream facts', () => {
   it('names the IAM database user as upstream documents for PostgreSQL', () => {
     expect(proxyFacts.postgresIamUserSuffixDropped).toBe('.gserviceaccount.com');
     expect(postgresIamUser(`sa@p.iam${proxyFacts.postgresIamUserSuffixDropped}`)).toBe('sa@p.iam');
+    expect(POSTGRES_IAM_USER_MAX_LENGTH).toBe(proxyFacts.postgresIamUserMaxLength);
+    // A 30-character account id in a 30-character project: 65 characters, cut as Cloud SQL does.
+    const long = postgresIamUser(`${'a'.repeat(30)}@${'p'.repeat(30)}.iam.gserviceaccount.com`);
+    expect(long).toHaveLength(proxyFacts.postgresIamUserMaxLength);
+    expect(long).toBe(`${'a'.repeat(30)}@${'p'.repeat(30)}.i`);
   });
 });
 

@@ -73,6 +73,7 @@ function proxyFacts(gitDir, tag) {
     /\*\*Postgres\*\*:[\s\S]*?For a service account, it is the service account's email without[\s\S]*?`([^`]+)` domain suffix/.exec(
       readme,
     )?.[1];
+  const postgresUserMaxLength = /PostgreSQL's username character limit is (\d+)/.exec(readme)?.[1];
   const image = /image: (gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy):/.exec(
     git(gitDir, 'show', `${commit}:examples/k8s-sidecar/proxy_with_workload_identity.yaml`),
   )?.[1];
@@ -86,6 +87,7 @@ function proxyFacts(gitDir, tag) {
     healthEndpoints: endpoints,
     imageUser: user === undefined ? undefined : Number(user),
     postgresIamUserSuffixDropped: postgresUser,
+    postgresIamUserMaxLength: postgresUserMaxLength === undefined ? undefined : Number(postgresUserMaxLength),
     sources: ['cmd/root.go', 'cmd/version.txt', 'Dockerfile', 'README.md', 'examples/k8s-sidecar/proxy_with_workload_identity.yaml'],
   });
 }
