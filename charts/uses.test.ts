@@ -11,6 +11,7 @@ import {
   CLOUD_SQL_PROXY_IMAGE,
   isPreviewStack,
   postgresIamUser,
+  programWrittenObjects,
   secretManagerParameters,
 } from './uses';
 
@@ -197,6 +198,26 @@ describe('uses: redis', () => {
     });
     expect(app.spec.containers[0].volumeMounts).toContainEqual({ name: 'redis-ca', mountPath: REDIS_CA_DIR, readOnly: true });
     expect(app.spec.initContainers).toBeUndefined();
+  });
+});
+
+describe('the Secrets the program writes', () => {
+  it('are described, keys only, for the policy runs: one per service with redis, none on a preview', () => {
+    const objs = programWrittenObjects(shop, platform);
+    expect(objs.map((o) => [o.kind, o.metadata.namespace, o.metadata.name])).toEqual([['Secret', 'shop', 'cart-redis']]);
+    expect(Object.keys(objs[0].stringData as object)).toEqual(['host', 'auth', 'server-ca.pem']);
+    expect(programWrittenObjects(shop, { stack: 'pr-7', namespace: 'pr-7' })).toEqual([]);
+  });
+
+  it('are exactly what the pods name', () => {
+    const template = pod(objects(), 'cart-v1');
+    const names = new Set(programWrittenObjects(shop, platform).map((o) => o.metadata.name));
+    const keys = new Set(Object.keys(programWrittenObjects(shop, platform)[0].stringData as object));
+    for (const e of template.spec.containers[0].env ?? []) {
+      if (e.valueFrom === undefined) continue;
+      expect(names).toContain(e.valueFrom.secretKeyRef.name);
+      expect(keys).toContain(e.valueFrom.secretKeyRef.key);
+    }
   });
 });
 

@@ -25,7 +25,7 @@ import { stringify } from 'yaml';
 import { PREVIEW_STACK } from '../core/config-schema';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
-import type { ServiceSpec } from '../services/spec';
+import type { Catalogue, ServiceSpec } from '../services/spec';
 import {
   POSTGRES_PROXY_PORT,
   REDIS_CA_DIR,
@@ -44,6 +44,8 @@ import {
   topicPath,
 } from '../services/uses';
 import { SECRETS_STORE_GROUP } from './apiserver/crd-files';
+import { MANAGED_BY } from './labels';
+import { validateObject, type ManifestObject } from './schema';
 import { workloadServiceAccountEmail } from './workload-identity';
 
 /** The registry prefix of the proxy image: environments must allow it (`allowedRegistries`, policy IM01). */
@@ -377,4 +379,35 @@ export function withUses<T extends { kind: string }>(obj: T, spec: ServiceSpec, 
     template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...wiring.podAnnotations } };
   }
   return obj;
+}
+
+/** What a stub's values say: the Pulumi program writes the real ones, never a manifest or git. */
+export const WRITTEN_BY_PROGRAM = '(written when the stack is deployed, from the Memorystore instance)';
+
+/**
+ * The Secrets the Pulumi program writes into the app namespace for the services' `uses`, as
+ * policy runs should see them (like charts/mesh/edge-gateway.ts `edgeTlsSecret`): one per
+ * service with `redis`, named `redisSecretName(service)`, with the keys `REDIS_SECRET_KEYS`
+ * (host, auth, server-ca.pem) and placeholder values. None on a preview stack. Not part of
+ * the synthesized manifests: the program owns these objects.
+ */
+export function programWrittenObjects(catalogue: Catalogue, environment: Pick<SynthEnvironment, 'stack' | 'namespace'>): ManifestObject[] {
+  if (isPreviewStack(environment.stack)) return [];
+  return catalogue.services
+    .filter(({ spec }) => spec.uses?.redis !== undefined)
+    .map(({ spec }) => {
+      const secret: ManifestObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: redisSecretName(spec.name),
+          namespace: environment.namespace,
+          labels: { app: spec.name, 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'redis' },
+        },
+        type: 'Opaque',
+        stringData: Object.fromEntries(Object.values(REDIS_SECRET_KEYS).map((k) => [k, WRITTEN_BY_PROGRAM])),
+      };
+      assertNoProblems(validateObject(secret, `the Redis Secret of ${spec.name}`), 'a program-written Secret failed validation');
+      return secret;
+    });
 }
