@@ -6,6 +6,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { cpuTargetFor, replicasFor } from '../services/defaults';
+import { isNetworkAddress } from '../core/cidr';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
 import { validateReleases, type Releases } from '../services/releases';
@@ -104,12 +105,26 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
   return { environment, catalogue: catalogue.name, files, notChecked };
 }
 
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/([0-9]|[12]\d|3[0-2])$/;
+
 /**
  * Services that use `postgres` or `redis` reach the private services access range, so a
  * platform stack with one must say where that range is.
  */
 function privateServicesProblems(environment: SynthEnvironment, catalogue: Catalogue, mesh: MeshIndex): Problem[] {
-  if (mesh.privateServicePorts.length === 0 || environment.privateServicesCidr !== undefined) return [];
+  const cidr = environment.privateServicesCidr;
+  if (cidr !== undefined && !(IPV4_CIDR.test(cidr) && isNetworkAddress(cidr))) {
+    return [
+      {
+        where: `Pulumi.${environment.stack}.yaml`,
+        field: 'privateServicesCidr',
+        value: cidr,
+        problem: 'is not an IPv4 CIDR with no host bits set',
+        fix: 'give the private services access range as <network address>/<prefix length>, e.g. 10.60.0.0/16',
+      },
+    ];
+  }
+  if (mesh.privateServicePorts.length === 0 || cidr !== undefined) return [];
   const users = catalogue.services.filter((d) => privateServicePorts(d.spec, environment.stack).length > 0).map((d) => d.spec.name);
   return [
     {

@@ -169,6 +169,13 @@ describe('uses: postgres', () => {
     expect(message).toContain('orders, cart');
   });
 
+  it('refuses a range that is not a network CIDR', () => {
+    for (const bad of ['10.60.0.1/16', '10.60.0.0', 'ten/8']) {
+      const { message } = thrown(() => objects({ ...platform, privateServicesCidr: bad }));
+      expect(message).toContain(`privateServicesCidr "${bad}" is not an IPv4 CIDR`);
+    }
+  });
+
   it('refuses an environment with no region', () => {
     expect(thrown(() => objects({ ...platform, gcpRegion: undefined })).message).toContain('gcp:region');
   });
