@@ -3,7 +3,8 @@
  * against the Kubernetes OpenAPI schema (kubernetes-models ships it as compiled
  * validators), Istio kinds against the `openAPIV3Schema` of their CRDs (extracted into
  * imports/istio-schemas.json by `npm run import:istio`) and Gateway API kinds against the
- * vendored CRDs (vendor/gateway-api), with ajv.
+ * vendored CRDs (vendor/gateway-api), the SecretProviderClass of GKE's Secret Manager add-on
+ * against its extracted CRD (vendor/secrets-store-csi-driver), with ajv.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../core/problems';
 import istioSchemas from '../imports/istio-schemas.json';
-import { GATEWAY_API_CRDS } from './apiserver/crd-files';
+import { GATEWAY_API_CRDS, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -177,10 +178,26 @@ function gatewayApiSchema(key: string): JsonSchema | undefined {
   return gatewayApiSchemas.get(key);
 }
 
+let secretsStoreSchemas: Map<string, JsonSchema> | undefined;
+/** The SecretProviderClass schema (vendor/secrets-store-csi-driver), by `apiVersion/kind`. */
+function secretsStoreSchema(key: string): JsonSchema | undefined {
+  if (secretsStoreSchemas === undefined) {
+    secretsStoreSchemas = new Map();
+    const crd = SECRET_PROVIDER_CLASS_CRD as CrdDoc;
+    for (const v of crd.spec?.versions ?? []) {
+      const schema = v.schema?.openAPIV3Schema;
+      if (v.served === true && schema !== undefined)
+        secretsStoreSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
+    }
+  }
+  return secretsStoreSchemas.get(key);
+}
+
 function crdSchema(key: string): JsonSchema | undefined {
   return (
     (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ??
-    (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined)
+    (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined) ??
+    (key.startsWith('secrets-store.csi.x-k8s.io/') ? secretsStoreSchema(key) : undefined)
   );
 }
 
@@ -208,7 +225,7 @@ function crdProblems(obj: ManifestObject, where: string, errors: ErrorObject[]):
   });
 }
 
-/** Whether `validateObject` knows the kind's schema (a Kubernetes kind this repository emits, an Istio or Gateway API CRD). */
+/** Whether `validateObject` knows the kind's schema (a Kubernetes kind this repository emits, an Istio, Gateway API or SecretProviderClass CRD). */
 export function hasSchema(apiVersion: string, kind: string): boolean {
   const key = `${apiVersion}/${kind}`;
   return MODELS[key] !== undefined || crdSchema(key) !== undefined;

@@ -6,6 +6,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { cpuTargetFor, replicasFor } from '../services/defaults';
+import { isNetworkAddress } from '../core/cidr';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
 import { validateReleases, type Releases } from '../services/releases';
@@ -17,6 +18,7 @@ import { meshIndex, type MeshIndex } from './mesh/decisions';
 import { Edge } from './mesh/edge';
 import { DEFAULT_DATAPLANE, GoogleCloudAccess } from './mesh/google-apis';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
+import { PrivateServicesAccess } from './mesh/private-services';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
 import { ServiceTraffic } from './mesh/traffic';
 import { AppNamespace } from './namespace';
@@ -24,6 +26,7 @@ import { apiServerValidation, type NotChecked } from './apiserver';
 import { errorBody, type FieldError } from './apiserver/field';
 import { objectRef, validateObject, type ManifestObject } from './schema';
 import { Microservice, withPreStopSleep } from './workload';
+import { addSecretProviderClass, needsGoogleIdentity, privateServicePorts, usesWiring, withUses, type UsesWiring } from './uses';
 import { workloadServiceAccountEmail } from './workload-identity';
 
 export type { SynthEnvironment };
@@ -53,6 +56,7 @@ export const KIND_ORDER: readonly string[] = [
   'Namespace',
   'ServiceAccount',
   'ConfigMap',
+  'SecretProviderClass',
   'Service',
   'Deployment',
   'HorizontalPodAutoscaler',
@@ -85,19 +89,51 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
     `the image pins for ${environment.stack} are invalid`,
   );
 
-  const mesh = meshIndex(catalogue, environment.domain);
+  const mesh = meshIndex(catalogue, environment.domain, environment.stack);
+  assertNoProblems(privateServicesProblems(environment, catalogue, mesh), `the environment ${environment.stack} is incomplete`);
   const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue.name, mesh) }];
-  for (const { spec } of catalogue.services) {
+  for (const { spec, source } of catalogue.services) {
     files.push({
       name: `${spec.name}.yaml`,
       service: spec.name,
-      objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh),
+      objects: serviceObjects(environment, catalogue.name, spec, releases[spec.name], mesh, source),
     });
   }
 
   const { problems, notChecked } = checkObjects(files);
   assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
   return { environment, catalogue: catalogue.name, files, notChecked };
+}
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/([0-9]|[12]\d|3[0-2])$/;
+
+/**
+ * Services that use `postgres` or `redis` reach the private services access range, so a
+ * platform stack with one must say where that range is.
+ */
+function privateServicesProblems(environment: SynthEnvironment, catalogue: Catalogue, mesh: MeshIndex): Problem[] {
+  const cidr = environment.privateServicesCidr;
+  if (cidr !== undefined && !(IPV4_CIDR.test(cidr) && isNetworkAddress(cidr))) {
+    return [
+      {
+        where: `Pulumi.${environment.stack}.yaml`,
+        field: 'privateServicesCidr',
+        value: cidr,
+        problem: 'is not an IPv4 CIDR with no host bits set',
+        fix: 'give the private services access range as <network address>/<prefix length>, e.g. 10.60.0.0/16',
+      },
+    ];
+  }
+  if (mesh.privateServicePorts.length === 0 || cidr !== undefined) return [];
+  const users = catalogue.services.filter((d) => privateServicePorts(d.spec, environment.stack).length > 0).map((d) => d.spec.name);
+  return [
+    {
+      where: `Pulumi.${environment.stack}.yaml`,
+      field: 'privateServicesCidr',
+      problem: `is not set, and ${users.join(', ')} use postgres or redis (their mesh egress to Cloud SQL and Memorystore needs the private services access range)`,
+      fix: "set the environment's private services access range (the VPC's allocated range for service networking)",
+    },
+  ];
 }
 
 /** A CRD rule that applied to a synthesized object but could not be evaluated offline. */
@@ -181,6 +217,9 @@ export function addSharedConstructs(cluster: Chart, chart: Chart, environment: S
   new NamespaceSecurity(chart, 'Security', { labels });
   new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
   if (mesh.googleCloud) new GoogleCloudAccess(chart, 'GoogleCloud', { labels });
+  if (mesh.privateServicePorts.length > 0 && environment.privateServicesCidr !== undefined) {
+    new PrivateServicesAccess(chart, 'PrivateServices', { cidr: environment.privateServicesCidr, ports: mesh.privateServicePorts, labels });
+  }
 }
 
 function serviceObjects(
@@ -189,13 +228,19 @@ function serviceObjects(
   spec: ServiceSpec,
   images: Readonly<Record<string, string>> | undefined,
   mesh: MeshIndex,
+  source?: string,
 ): ManifestObject[] {
   const chart = newChart(environment.namespace);
-  addServiceConstructs(chart, environment, partOf, spec, images ?? {}, mesh);
-  return ordered(chart.toJson()).map(withPreStopSleep);
+  const wiring = addServiceConstructs(chart, environment, partOf, spec, images ?? {}, mesh, source);
+  return ordered(chart.toJson())
+    .map(withPreStopSleep)
+    .map((o) => withUses(o, spec, wiring));
 }
 
-/** Every construct of one service, into the given (namespaced) chart. */
+/**
+ * Every construct of one service, into the given (namespaced) chart. Returns the wiring of its
+ * `uses`, which the caller adds to the synthesized Deployments (`withUses`).
+ */
 export function addServiceConstructs(
   chart: Chart,
   environment: SynthEnvironment,
@@ -203,9 +248,13 @@ export function addServiceConstructs(
   spec: ServiceSpec,
   images: Readonly<Record<string, string>>,
   mesh: MeshIndex,
-): void {
+  source?: string,
+): UsesWiring | undefined {
+  const wiring = usesWiring(spec, environment, source);
+  const googleCloud = needsGoogleIdentity(spec, environment.stack);
+  const privatePorts = privateServicePorts(spec, environment.stack);
   const gcpServiceAccount =
-    spec.gcp !== undefined && environment.gcpProject !== undefined
+    googleCloud && environment.gcpProject !== undefined
       ? workloadServiceAccountEmail(spec.name, environment.stack, environment.gcpProject)
       : undefined;
   const service = new Microservice(chart, spec.name, {
@@ -225,6 +274,7 @@ export function addServiceConstructs(
     });
   }
   const labels = serviceLabels(partOf, spec);
+  if (wiring !== undefined) addSecretProviderClass(chart, wiring, labels);
   new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
   const jwt =
     environment.jwtIssuer !== undefined && environment.jwksUri !== undefined
@@ -238,6 +288,7 @@ export function addServiceConstructs(
     labels,
     authRoutes: mesh.routes.filter((r) => r.service === spec.name && r.authRequired),
     ...(jwt !== undefined && { jwt }),
+    egress: { googleCloud, privateServices: privatePorts.length > 0 },
   });
   new ServiceNetworkPolicy(chart, `${spec.name}-network`, {
     spec,
@@ -246,7 +297,11 @@ export function addServiceConstructs(
     env: environment,
     labels,
     dataplane: environment.dataplane ?? DEFAULT_DATAPLANE,
+    googleCloud,
+    ...(privatePorts.length > 0 &&
+      environment.privateServicesCidr !== undefined && { privateServices: { cidr: environment.privateServicesCidr, ports: privatePorts } }),
   });
+  return wiring;
 }
 
 function ordered(objects: unknown[]): ManifestObject[] {

@@ -33,7 +33,7 @@ export interface MicroserviceProps {
   readonly images: Readonly<Record<string, string>>;
   /** Tier for specs that do not name one. */
   readonly defaultTier: ResourceTier;
-  /** Google service account the pods act as (Workload Identity), for specs with `gcp.roles`. */
+  /** Google service account the pods act as (Workload Identity), for specs with `gcp.roles` or (platform stacks) `uses`. */
   readonly gcpServiceAccount?: string;
 }
 

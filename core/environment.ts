@@ -55,8 +55,9 @@ export interface SynthEnvironment {
   /** GCP region: the Cloud SQL instance's, for the connection name the proxy sidecar uses. */
   readonly gcpRegion?: string;
   /**
-   * The VPC range of private services access (Cloud SQL, Memorystore private IPs): where
-   * the mesh lets services with `postgres` or `redis` connect (`platform:privateServicesCidr`).
+   * CIDR of the VPC's private services access range, where Cloud SQL (private IP) and
+   * Memorystore get their addresses: the mesh egress of services that use `postgres` or
+   * `redis` (charts/mesh/private-services.ts). Required when a platform stack has such a service.
    */
   readonly privateServicesCidr?: string;
   /**

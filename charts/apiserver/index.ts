@@ -35,7 +35,7 @@ const METADATA = FieldPath.root('metadata');
 /**
  * Custom resources: apiextensions-apiserver `customresource` validator checks metadata with
  * `ValidateObjectMetaAccessor(obj, namespaceScoped, NameIsDNSSubdomain, ...)`, then the CRD
- * schema and its rules. Every CRD this repository knows (Istio, Gateway API) is namespaced.
+ * schema and its rules. Every CRD this repository knows (Istio, Gateway API, SecretProviderClass) is namespaced.
  */
 export function apiServerValidation(obj: ManifestObject): ApiServerResult {
   if (hasCrd(obj.apiVersion, obj.kind)) {

@@ -5,6 +5,7 @@
  */
 import { serviceAccountFor, versionWeights } from '../../services/defaults';
 import type { Catalogue, CorsPolicy, Duration, PublicRoute, RouteMatch, ServiceSpec } from '../../services/spec';
+import { needsGoogleIdentity, privateServicePorts } from '../uses';
 
 export interface MeshEnvironment {
   readonly namespace: string;
@@ -76,16 +77,22 @@ export interface MeshIndex {
   readonly callers: ReadonlyMap<string, readonly ServiceSpec[]>;
   readonly ports: ReadonlyMap<string, number>;
   readonly routes: readonly ResolvedRoute[];
-  /** Some service has `gcp` access: the namespace gets the Google Cloud ServiceEntries. */
+  /** Some service has `gcp` access or (on a platform stack) `uses`: the namespace gets the Google Cloud ServiceEntries. */
   readonly googleCloud: boolean;
+  /** The ports services reach on the private services access range (Cloud SQL, Memorystore), sorted; empty when none. */
+  readonly privateServicePorts: readonly number[];
 }
 
-export function meshIndex(catalogue: Catalogue, domain: string): MeshIndex {
+/** `stack` decides whether `uses` are wired (not on `pr-<N>` previews: charts/uses.ts). */
+export function meshIndex(catalogue: Catalogue, domain: string, stack = ''): MeshIndex {
+  const privatePorts = new Set<number>();
+  for (const { spec } of catalogue.services) for (const port of privateServicePorts(spec, stack)) privatePorts.add(port);
   return {
     callers: callersOf(catalogue),
     ports: new Map(catalogue.services.map((d) => [d.spec.name, d.spec.port])),
     routes: publicRoutes(catalogue, domain),
-    googleCloud: catalogue.services.some((d) => d.spec.gcp !== undefined),
+    googleCloud: catalogue.services.some((d) => needsGoogleIdentity(d.spec, stack)),
+    privateServicePorts: [...privatePorts].sort((a, b) => a - b),
   };
 }
 

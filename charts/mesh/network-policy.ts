@@ -66,11 +66,20 @@ export interface ServiceNetworkPolicyProps {
    * @default 'v2'
    */
   readonly dataplane?: Dataplane;
+  /**
+   * Whether the service acts as a Google service account (`gcp`, or `uses` on a platform stack):
+   * egress to the metadata server and Google APIs.
+   * @default - whether the spec has `gcp`
+   */
+  readonly googleCloud?: boolean;
+  /** Egress to the private services access range (Cloud SQL, Memorystore) on these ports. @default - none */
+  readonly privateServices?: { readonly cidr: string; readonly ports: readonly number[] };
 }
 
 /**
  * Ingress from the service's callers (and the gateway if public); egress to its
- * dependencies, and for a service with `gcp` to the metadata server and Google APIs.
+ * dependencies, for a service with `gcp` or `uses` to the metadata server and Google APIs,
+ * and for one with `postgres` or `redis` to the private services access range.
  */
 export class ServiceNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ServiceNetworkPolicyProps) {
@@ -87,9 +96,13 @@ export class ServiceNetworkPolicy extends Construct {
       to: [{ podSelector: { matchLabels: { app: dep } } }],
       ports: [tcp(props.ports.get(dep) ?? 0)],
     }));
-    if (spec.gcp !== undefined) {
+    if (props.googleCloud ?? spec.gcp !== undefined) {
       for (const { cidr, port } of googleCloudEgress(props.dataplane ?? DEFAULT_DATAPLANE))
         egress.push({ to: [{ ipBlock: { cidr } }], ports: [tcp(port)] });
+    }
+    const privateServices = props.privateServices;
+    if (privateServices !== undefined && privateServices.ports.length > 0) {
+      egress.push({ to: [{ ipBlock: { cidr: privateServices.cidr } }], ports: privateServices.ports.map(tcp) });
     }
 
     new KubeNetworkPolicy(this, 'Resource', {

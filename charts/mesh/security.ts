@@ -16,6 +16,7 @@ import {
 } from '../../imports/security.istio.io';
 import { allowedPrincipals, authorizationPath, gatewayIdentity, serviceHost, type MeshEnvironment, type ResolvedRoute } from './decisions';
 import { googleCloudSidecarHosts } from './google-apis';
+import { privateServicesSidecarHost } from './private-services';
 
 export interface NamespaceSecurityProps {
   readonly labels: Record<string, string>;
@@ -45,6 +46,16 @@ export interface ServiceSecurityProps {
   readonly authRoutes: readonly ResolvedRoute[];
   readonly jwt?: { readonly issuer: string; readonly jwksUri: string };
   readonly labels: Record<string, string>;
+  /** What the proxy reaches besides dependencies. @default - Google Cloud when the spec has `gcp` */
+  readonly egress?: EgressNeeds;
+}
+
+/** Destinations outside the catalogue a service's proxy must reach. */
+export interface EgressNeeds {
+  /** The metadata server and Google APIs (`gcp`, or `uses` on a platform stack). */
+  readonly googleCloud: boolean;
+  /** The private services access range (`postgres` or `redis` on a platform stack). */
+  readonly privateServices: boolean;
 }
 
 export class ServiceSecurity extends Construct {
@@ -70,7 +81,7 @@ export class ServiceSecurity extends Construct {
       metadata: { name: spec.name, labels },
       spec: {
         workloadSelector: { labels: { app: spec.name } },
-        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace), `${env.controlPlaneNamespace}/*`] }],
+        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace, props.egress), `${env.controlPlaneNamespace}/*`] }],
         outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
       },
     });
@@ -99,8 +110,19 @@ export class ServiceSecurity extends Construct {
   }
 }
 
-/** Hosts a service's proxy may reach (besides istiod): its dependencies, and Google Cloud for a service with `gcp`. */
-export function sidecarEgressHosts(spec: ServiceSpec, namespace: string): string[] {
+/**
+ * Hosts a service's proxy may reach (besides istiod): its dependencies, Google Cloud for a
+ * service with `gcp` (or `uses`), and the private services range for `postgres`/`redis`.
+ */
+export function sidecarEgressHosts(
+  spec: ServiceSpec,
+  namespace: string,
+  egress: EgressNeeds = { googleCloud: spec.gcp !== undefined, privateServices: false },
+): string[] {
   const dependencies = (spec.dependencies ?? []).map((d) => `./${serviceHost(d, namespace)}`);
-  return [...dependencies, ...(spec.gcp !== undefined ? googleCloudSidecarHosts() : [])].sort();
+  return [
+    ...dependencies,
+    ...(egress.googleCloud ? googleCloudSidecarHosts() : []),
+    ...(egress.privateServices ? [privateServicesSidecarHost()] : []),
+  ].sort();
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import istioCel from '../../../imports/istio-cel.json';
-import { GATEWAY_API_CRDS } from '../crd-files';
+import { GATEWAY_API_CRDS, SECRET_PROVIDER_CLASS_CRD, SECRETS_STORE_GROUP } from '../crd-files';
 import { compileSchema, type RuleNode } from './compile';
 import { celCrd, type CelCrd, type CrdDocument } from './schema';
 
@@ -31,9 +31,22 @@ function gatewayApiCrds(): CelCrd[] {
 const ISTIO_CRDS = (istioCel as unknown as { crds: CelCrd[] }).crds;
 const ISTIO_GROUPS = new Set(ISTIO_CRDS.map((c) => c.group));
 
-/** Every known CRD (Istio first, then Gateway API), by CRD name. */
+let secretsStore: CelCrd[] | undefined;
+/** The SecretProviderClass CRD (GKE's Secret Manager add-on): no CEL rules, but a custom resource the API server validates as one. */
+function secretsStoreCrds(): CelCrd[] {
+  secretsStore ??= [celCrd(SECRET_PROVIDER_CLASS_CRD as CrdDocument)].filter((c) => c !== undefined);
+  return secretsStore;
+}
+
+/** Every known CRD (Istio first, then Gateway API, then the Secrets Store CSI driver's), by CRD name. */
 export function knownCrds(): CelCrd[] {
-  return [...ISTIO_CRDS, ...gatewayApiCrds()];
+  return [...ISTIO_CRDS, ...gatewayApiCrds(), ...secretsStoreCrds()];
+}
+
+function crdPool(group: string): CelCrd[] {
+  if (ISTIO_GROUPS.has(group)) return ISTIO_CRDS;
+  if (group === 'gateway.networking.k8s.io') return gatewayApiCrds();
+  return group === SECRETS_STORE_GROUP ? secretsStoreCrds() : [];
 }
 
 const byKey = new Map<string, CrdVersion | null>();
@@ -45,8 +58,7 @@ export function crdFor(apiVersion: string, kind: string): CrdVersion | undefined
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
-  const pool = ISTIO_GROUPS.has(group) ? ISTIO_CRDS : group === 'gateway.networking.k8s.io' ? gatewayApiCrds() : [];
-  const crd = pool.find((c) => c.group === group && c.kind === kind && c.versions[version] !== undefined);
+  const crd = crdPool(group).find((c) => c.group === group && c.kind === kind && c.versions[version] !== undefined);
   const found = crd === undefined ? null : { crd, version };
   byKey.set(key, found);
   return found ?? undefined;
