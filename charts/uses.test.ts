@@ -1,4 +1,5 @@
 import { synthesize } from '.';
+import { loadEnvironment } from '../core/config';
 import type { ManifestObject } from './schema';
 import { defineCatalogue } from '../services/define';
 import type { ServiceDefinition, ServiceSpec } from '../services/spec';
@@ -9,6 +10,7 @@ import {
   CLOUD_SQL_PROXY_CONTAINER,
   CLOUD_SQL_PROXY_HEALTH_PORT,
   CLOUD_SQL_PROXY_IMAGE,
+  CLOUD_SQL_PROXY_REGISTRY,
   isPreviewStack,
   postgresIamUser,
   programWrittenObjects,
@@ -323,5 +325,13 @@ describe('uses on a preview stack', () => {
   it('gives no Google identity and no egress to Google or the private range', () => {
     expect(find(objs, 'ServiceAccount', 'orders').metadata.annotations).toBeUndefined();
     expect(objs.filter((o) => o.kind === 'ServiceEntry').map((o) => o.metadata.name)).toEqual([]);
+  });
+});
+
+describe('uses: the proxy image is allowed by default', () => {
+  it("is under a registry every environment allows unless it lists its own (core/config-schema.ts's default)", () => {
+    const dev = loadEnvironment('dev');
+    expect(dev.allowedRegistries).toContain(CLOUD_SQL_PROXY_REGISTRY);
+    expect(CLOUD_SQL_PROXY_IMAGE.startsWith(CLOUD_SQL_PROXY_REGISTRY)).toBe(true);
   });
 });

@@ -304,8 +304,13 @@ const KEYS = {
       'image prefixes ending in "/"',
       'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/',
     ),
-    // Istio's sample images and this environment's own Artifact Registry.
-    fallback: ({ gcpRegion, gcpProject }) => ['docker.io/istio/', `${gcpRegion}-docker.pkg.dev/${gcpProject}/`],
+    // Istio's sample images, this environment's own Artifact Registry, and the Cloud SQL Auth Proxy
+    // the platform adds as a sidecar to services that use postgres (charts/uses.ts).
+    fallback: ({ gcpRegion, gcpProject }) => [
+      'docker.io/istio/',
+      `${gcpRegion}-docker.pkg.dev/${gcpProject}/`,
+      'gcr.io/cloud-sql-connectors/',
+    ],
   },
   maintenanceStart: {
     key: `${PROJECT}:maintenanceStart`,

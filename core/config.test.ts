@@ -152,7 +152,7 @@ describe('the repository stacks', () => {
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
       bootstrapStackReference: `organization/platform-bootstrap/${stack}`,
-      allowedRegistries: ['docker.io/istio/', `europe-west1-docker.pkg.dev/${expected.gcpProject}/`],
+      allowedRegistries: ['docker.io/istio/', `europe-west1-docker.pkg.dev/${expected.gcpProject}/`, 'gcr.io/cloud-sql-connectors/'],
       ...INFRA_DEFAULTS,
       ...expected,
     });
@@ -195,7 +195,7 @@ describe('loadEnvironment with a crafted stack file', () => {
       tlsCredential: 'shop-qa-tls',
       controlPlaneNamespace: 'istio-system',
       bootstrapStackReference: 'organization/platform-bootstrap/qa',
-      allowedRegistries: ['docker.io/istio/', 'europe-west1-docker.pkg.dev/my-platform-qa/'],
+      allowedRegistries: ['docker.io/istio/', 'europe-west1-docker.pkg.dev/my-platform-qa/', 'gcr.io/cloud-sql-connectors/'],
       ...INFRA_DEFAULTS,
       // The staging profile's defaults.
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],

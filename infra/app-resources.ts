@@ -13,6 +13,7 @@
  * Names come from services/uses.ts, which synthesis reads too, so manifests and resources
  * agree. The decisions are the pure {@link appResourcePlan}; the component only wires it.
  */
+import { postgresIamUser } from '../charts/uses';
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -58,9 +59,12 @@ export const CONSUMER_DEFAULTS: {
   readonly maximumBackoff: Duration;
 } = { ackDeadlineSeconds: 30, maxDeliveryAttempts: 5, minimumBackoff: '10s', maximumBackoff: '600s' };
 
-/** The Cloud SQL database user of a service account: its email without `.gserviceaccount.com` (Cloud SQL's rule for PostgreSQL). */
+/**
+ * The Cloud SQL database user of a service account: its email without `.gserviceaccount.com`
+ * (Cloud SQL's rule for PostgreSQL), as synthesis sets PGUSER: one function for both sides.
+ */
 export function sqlIamUserName(email: string): string {
-  return email.replace(/\.gserviceaccount\.com$/, '');
+  return postgresIamUser(email);
 }
 
 /** The Pub/Sub service agent of a project, which forwards messages to dead-letter topics. */

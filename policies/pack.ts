@@ -74,6 +74,18 @@ export function manifestsOf(resources: readonly { type: string; props: Record<st
     .map((r) => r.props as unknown as ManifestObject);
 }
 
+/**
+ * The Secrets the Pulumi program itself writes for the apps (the AppResources component's Redis
+ * Secrets, infra/app-resources.ts): their URN's type chain names the component, which only the
+ * program's own parentage produces (an app manifest is applied under the Apps component).
+ */
+export function programWrittenOf(resources: readonly { type: string; urn: string; props: Record<string, unknown> }[]): ManifestObject[] {
+  return manifestsOf(resources.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.urn.includes(`${PROGRAM_WRITER}$`)));
+}
+
+/** The component type under which the program writes objects for the apps. */
+const PROGRAM_WRITER = 'platform:apps:AppResources';
+
 export function gcpResourcesOf(resources: readonly { type: string; name: string; props: Record<string, unknown> }[]): PolicyResource[] {
   return resources.filter((r) => r.type.startsWith('gcp:')).map((r) => ({ type: r.type, name: r.name, props: r.props }));
 }
@@ -93,11 +105,19 @@ export function stackPolicies(rules: readonly Rule[], exceptions: readonly Polic
       const resources = args.resources.map((r: CrossGuardResource) => ({
         type: r.type,
         name: r.name,
+        urn: r.urn,
         props: r.props as Record<string, unknown>,
       }));
       const input =
         rule.target === 'manifests'
-          ? { manifests: environmentContext(manifestsOf(resources), platformSettings(settings.environment), settings) }
+          ? {
+              manifests: environmentContext(
+                manifestsOf(resources),
+                platformSettings(settings.environment),
+                settings,
+                programWrittenOf(resources),
+              ),
+            }
           : { resources: { resources: gcpResourcesOf(resources), profile: settings.profile } };
       const report = evaluate([rule], input, { environment: settings.environment, exceptions, today });
       for (const v of report.violations) {

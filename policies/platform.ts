@@ -18,8 +18,13 @@ export function environmentContext(
   objects: readonly ManifestObject[],
   environment: Pick<SynthEnvironment, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'>,
   settings: Pick<ManifestContext, 'profile' | 'allowedRegistries'>,
+  /**
+   * Objects the Pulumi program writes for the apps at deploy time (the Redis Secrets of services
+   * that use redis: charts/uses.ts `programWrittenObjects`): platform objects too.
+   */
+  programWritten: readonly ManifestObject[] = [],
 ): ManifestContext {
-  const platform = platformObjects(environment);
+  const platform = [...platformObjects(environment), ...programWritten];
   const present = new Set(objects.map(objectId));
   return {
     objects: [...platform.filter((o) => !present.has(objectId(o))), ...objects],
@@ -41,18 +46,18 @@ export function isPlatformObject(ctx: ManifestContext, o: ManifestObject): boole
 
 /**
  * Whether a Secret of the set is one whose data the platform generates when it deploys
- * (same id and type as a platform Secret, and only the keys of that type): its data is in
- * the encrypted Pulumi state and the cluster, never in a committed manifest.
+ * (same id and type as a platform Secret, and only that Secret's keys): its data is in the
+ * encrypted Pulumi state and the cluster, never in a committed manifest.
  */
-export function isPlatformGeneratedSecret(
-  ctx: ManifestContext,
-  s: ManifestObject,
-  keys: readonly string[],
-  allowedKeys: readonly string[],
-): boolean {
-  return (
-    (ctx.platformObjects ?? []).some(
-      (p) => p.kind === 'Secret' && p.apiVersion === s.apiVersion && objectId(p) === objectId(s) && p.type === s.type,
-    ) && keys.every((k) => allowedKeys.includes(k))
+export function isPlatformGeneratedSecret(ctx: ManifestContext, s: ManifestObject, keys: readonly string[]): boolean {
+  const platform = (ctx.platformObjects ?? []).find(
+    (p) => p.kind === 'Secret' && p.apiVersion === s.apiVersion && objectId(p) === objectId(s) && p.type === s.type,
   );
+  if (platform === undefined) return false;
+  const own = new Set([...Object.keys(dataOf(platform.data)), ...Object.keys(dataOf(platform.stringData))]);
+  return keys.every((k) => own.has(k));
+}
+
+function dataOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
