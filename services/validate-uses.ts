@@ -39,8 +39,7 @@ export function usesEnvironment(spec: ServiceSpec): Array<{ name: string; field:
     Array.isArray(list) ? list.flatMap((v: unknown, i) => (typeof v === 'string' ? [[v, i] as [string, number]] : [])) : [];
   const named = (list: unknown, key: string): Array<[string, number]> =>
     Array.isArray(list) ? strings(list.map((v: unknown) => (isRecord(v) ? v[key] : undefined))) : [];
-  for (const [event, i] of strings(uses.publishes))
-    out.push({ name: `PUBSUB_TOPIC_${envSuffix(event)}`, field: `uses.publishes[${i}]` });
+  for (const [event, i] of strings(uses.publishes)) out.push({ name: `PUBSUB_TOPIC_${envSuffix(event)}`, field: `uses.publishes[${i}]` });
   for (const [event, i] of named(uses.consumes, 'event'))
     out.push({ name: `PUBSUB_SUBSCRIPTION_${envSuffix(event)}`, field: `uses.consumes[${i}].event` });
   for (const [name, i] of named(uses.buckets, 'name')) out.push({ name: `BUCKET_${envSuffix(name)}`, field: `uses.buckets[${i}].name` });
@@ -134,12 +133,7 @@ function checkConsumes(p: ProblemList, consumes: unknown): void {
         "use the name the publisher lists in uses.publishes, e.g. 'order-placed'",
       );
     } else if (seen.has(c.event)) {
-      p.add(
-        `${field}.event`,
-        c.event,
-        'is consumed twice: each consumer has one subscription per event',
-        'merge the two entries into one',
-      );
+      p.add(`${field}.event`, c.event, 'is consumed twice: each consumer has one subscription per event', 'merge the two entries into one');
     } else {
       seen.add(c.event);
     }

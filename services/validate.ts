@@ -58,7 +58,6 @@ function routeKey(r: Record<string, unknown>): string {
   return `${asString(r.host) ?? ''} ${asString(r.match) ?? 'prefix'} ${String(r.path)}`;
 }
 
-
 function requireField(p: ProblemList, field: string, value: unknown, fix: string): void {
   if (value === undefined) p.missing(field, 'is required', fix);
 }
