@@ -19,7 +19,11 @@ export function eventGraph(catalogue: Catalogue): EventTopic[] {
   const consumers = new Map<string, string[]>();
   for (const { spec } of catalogue.services) {
     for (const event of spec.uses?.publishes ?? []) publisher.set(event, spec.name);
-    for (const { event } of spec.uses?.consumes ?? []) consumers.set(event, [...(consumers.get(event) ?? []), spec.name]);
+    for (const { event } of spec.uses?.consumes ?? []) {
+      const list = consumers.get(event);
+      if (list === undefined) consumers.set(event, [spec.name]);
+      else list.push(spec.name);
+    }
   }
   return [...publisher.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

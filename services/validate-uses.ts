@@ -144,7 +144,7 @@ function checkConsumes(p: ProblemList, consumes: unknown): void {
     const resolvedMin = min ?? (c.minimumBackoff === undefined ? durationMs(DEFAULT_MINIMUM_BACKOFF) : undefined);
     const resolvedMax = max ?? (c.maximumBackoff === undefined ? durationMs(DEFAULT_MAXIMUM_BACKOFF) : undefined);
     if (resolvedMin !== undefined && resolvedMax !== undefined && resolvedMin > resolvedMax) {
-      const minText = c.minimumBackoff === undefined ? `${DEFAULT_MINIMUM_BACKOFF} (the default)` : String(c.minimumBackoff);
+      const minText = typeof c.minimumBackoff === 'string' ? c.minimumBackoff : `${DEFAULT_MINIMUM_BACKOFF} (the default)`;
       p.add(
         `${field}.maximumBackoff`,
         c.maximumBackoff ?? DEFAULT_MAXIMUM_BACKOFF,
