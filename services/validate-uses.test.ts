@@ -483,6 +483,20 @@ describe('validateForEnvironment: uses', () => {
     expect(validateForEnvironment(catalogue(services), { ...rules, stack: 'staging' })).toEqual([]);
   });
 
+  it('reports a bucket name over 63 characters once the project is known', () => {
+    const services = [service('shipping', { buckets: [{ name: 'labels' }, { name: 'b'.repeat(20) }] })];
+    const project = 'p'.repeat(30);
+    expect(validateForEnvironment(catalogue(services), { ...rules, stack: 'staging', gcpProject: project })).toEqual([
+      {
+        where: 'service "shipping"',
+        field: 'uses.buckets[1].name',
+        value: `${project}-staging-shipping-${'b'.repeat(20)}`,
+        problem: "is the bucket's name in Pulumi.staging.yaml: 68 characters, and Cloud Storage allows 63",
+        fix: 'shorten the bucket or service name by 5 characters',
+      },
+    ]);
+  });
+
   it('skips the check when the stack is not given', () => {
     expect(validateForEnvironment(catalogue([service('a'.repeat(50), { redis: {} })]), rules)).toEqual([]);
   });

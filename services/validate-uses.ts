@@ -10,7 +10,7 @@ import { durationMs } from './defaults';
 import { isDNS1035Label, isDNS1123Label } from './names';
 import { checkInt, isSection, type ProblemList, specLocation } from './problem-list';
 import type { Catalogue, Duration, ServiceDefinition, ServiceSpec } from './spec';
-import { databaseName, envSuffix, redisInstanceName } from './uses';
+import { bucketName, databaseName, envSuffix, redisInstanceName } from './uses';
 
 /** PostgreSQL identifiers: lower-case letters, digits and `_`, starting with a letter, at most 63 bytes. */
 const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -315,22 +315,41 @@ export function catalogueWarnings(catalogue: Catalogue): Problem[] {
   return warnings;
 }
 
+/** Cloud Storage bucket names are 3-63 characters (without dots, as ours are). */
+export const BUCKET_NAME_LENGTH_MAX = 63;
+
 /**
- * Problems of `uses` that depend on the stack: the Memorystore instance id
- * `redisInstanceName(stack, service)` must fit in 40 characters.
+ * Problems of `uses` that depend on the environment: the Memorystore instance id
+ * `redisInstanceName(stack, service)` must fit in 40 characters and, when the project is known,
+ * each bucket name `bucketName(project, stack, service, name)` in 63.
  */
-export function usesEnvironmentProblems(def: ServiceDefinition, stack: string, stackFile: string): Problem[] {
+export function usesEnvironmentProblems(def: ServiceDefinition, stack: string, stackFile: string, project?: string): Problem[] {
   const spec = def.spec;
-  if (!isRecord(spec.uses) || spec.uses.redis === undefined) return [];
+  if (!isRecord(spec.uses)) return [];
+  const problems: Problem[] = [];
   const id = redisInstanceName(stack, spec.name);
-  if (id.length <= REDIS_INSTANCE_ID_MAX) return [];
-  return [
-    {
+  if (spec.uses.redis !== undefined && id.length > REDIS_INSTANCE_ID_MAX) {
+    problems.push({
       where: specLocation(def),
       field: 'uses.redis',
       value: id,
       problem: `is the Memorystore instance id in ${stackFile}: ${id.length} characters, and Memorystore allows ${REDIS_INSTANCE_ID_MAX}`,
       fix: `shorten the service name to at most ${REDIS_INSTANCE_ID_MAX - stack.length - 1} characters`,
-    },
-  ];
+    });
+  }
+  if (project !== undefined && Array.isArray(spec.uses.buckets)) {
+    spec.uses.buckets.forEach((b, i) => {
+      if (!isRecord(b) || typeof b.name !== 'string') return;
+      const bucket = bucketName(project, stack, spec.name, b.name);
+      if (bucket.length <= BUCKET_NAME_LENGTH_MAX) return;
+      problems.push({
+        where: specLocation(def),
+        field: `uses.buckets[${i}].name`,
+        value: bucket,
+        problem: `is the bucket's name in ${stackFile}: ${bucket.length} characters, and Cloud Storage allows ${BUCKET_NAME_LENGTH_MAX}`,
+        fix: `shorten the bucket or service name by ${bucket.length - BUCKET_NAME_LENGTH_MAX} characters`,
+      });
+    });
+  }
+  return problems;
 }

@@ -768,13 +768,18 @@ export interface EnvironmentRules {
    * @default - the checks of those ids are skipped
    */
   readonly stack?: string;
+  /**
+   * The GCP project, which prefixes bucket names (services/uses.ts `bucketName`).
+   * @default - the bucket name length check is skipped
+   */
+  readonly gcpProject?: string;
 }
 
 /**
  * Problems that appear only once a valid catalogue meets an environment: a request that
  * exceeds the limit of the tier it falls back to there, a route host outside the
  * environment's domain, an authenticated route without an issuer, fault injection in
- * production, a Memorystore instance id that the stack's name makes too long.
+ * production, a Memorystore instance id or a bucket name that the stack (and project) make too long.
  */
 export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRules): Problem[] {
   const problems: Problem[] = [];
@@ -815,7 +820,7 @@ export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRul
         });
       }
     });
-    if (env.stack !== undefined) problems.push(...usesEnvironmentProblems(def, env.stack, env.stackFile));
+    if (env.stack !== undefined) problems.push(...usesEnvironmentProblems(def, env.stack, env.stackFile, env.gcpProject));
     if (def.spec.traffic?.faults !== undefined && env.profile === 'prod') {
       problems.push({
         where: specLocation(def),

@@ -56,7 +56,8 @@ describe('the saga example catalogue', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('is valid in every environment profile (names fit the longest stack name)', () => {
+  it('is valid in every environment, even in a project with the longest id (30 characters, gcloud projects create)', () => {
+    const gcpProject = 'p'.repeat(30);
     for (const stack of ['dev', 'staging', 'prod'] as const) {
       const rules = {
         profile: stack,
@@ -65,6 +66,7 @@ describe('the saga example catalogue', () => {
         hasJwtIssuer: true,
         stackFile: `Pulumi.${stack}.yaml`,
         stack,
+        gcpProject,
       };
       expect(validateForEnvironment(saga, rules)).toEqual([]);
     }
