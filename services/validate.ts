@@ -17,6 +17,12 @@ import {
   type ServiceSpec,
 } from './spec';
 import { asString, isList, isRecord } from '../core/json';
+import { checkInt, isInt, isSection, ProblemList, specLocation } from './problem-list';
+
+import { checkUses, eventProblems, usesEnvironmentProblems } from './validate-uses';
+
+export { specLocation } from './problem-list';
+export { catalogueWarnings, usesEnvironment } from './validate-uses';
 
 const DNS_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -50,38 +56,6 @@ export const ISTIO_PROXY_UID = 1337;
 function routeKey(r: Record<string, unknown>): string {
   // A host or match that is not a string is reported on its own; here it keys like the default.
   return `${asString(r.host) ?? ''} ${asString(r.match) ?? 'prefix'} ${String(r.path)}`;
-}
-
-/** Names the spec in messages: its file when known, else the service name. */
-export function specLocation(def: ServiceDefinition): string {
-  const name = typeof def.spec?.name === 'string' ? def.spec.name : '?';
-  return def.source === undefined ? `service "${name}"` : `${def.source} (service "${name}")`;
-}
-
-class ProblemList {
-  readonly problems: Problem[] = [];
-  constructor(readonly where: string) {}
-  add(field: string, value: unknown, problem: string, fix: string): void {
-    this.problems.push({ where: this.where, field, value, problem, fix });
-  }
-  missing(field: string, problem: string, fix: string): void {
-    this.problems.push({ where: this.where, field, problem, fix });
-  }
-}
-
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-
-/** An optional object-valued field: absent is fine, anything but an object is a problem. */
-function isSection(p: ProblemList, field: string, value: unknown, fix: string): boolean {
-  if (value === undefined) return true;
-  if (isRecord(value)) return true;
-  p.add(field, value, 'must be an object', fix);
-  return false;
-}
-
-function checkInt(p: ProblemList, field: string, value: unknown, min: number, max: number, fix: string): void {
-  if (value === undefined) return;
-  if (!isInt(value) || value < min || value > max) p.add(field, value, `must be a whole number from ${min} to ${max}`, fix);
 }
 
 function requireField(p: ProblemList, field: string, value: unknown, fix: string): void {
@@ -621,6 +595,7 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
   validateRoutes(p, spec);
   validateTraffic(p, spec);
   validateGcp(p, spec);
+  checkUses(p, spec);
   if (spec.protocol === 'tcp') {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add(
@@ -774,6 +749,7 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
       }
     });
   }
+  problems.push(...eventProblems(catalogue.services));
   return problems;
 }
 
@@ -787,13 +763,23 @@ export interface EnvironmentRules {
   readonly hasJwtIssuer: boolean;
   /** The stack file, named in messages about environment-dependent values. */
   readonly stackFile: string;
+  /**
+   * The stack name, which prefixes the ids of the resources `uses` declares (services/uses.ts).
+   * @default - the checks of those ids are skipped
+   */
+  readonly stack?: string;
+  /**
+   * The GCP project, which prefixes bucket names (services/uses.ts `bucketName`).
+   * @default - the bucket name length check is skipped
+   */
+  readonly gcpProject?: string;
 }
 
 /**
  * Problems that appear only once a valid catalogue meets an environment: a request that
  * exceeds the limit of the tier it falls back to there, a route host outside the
  * environment's domain, an authenticated route without an issuer, fault injection in
- * production.
+ * production, a Memorystore instance id or a bucket name that the stack (and project) make too long.
  */
 export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRules): Problem[] {
   const problems: Problem[] = [];
@@ -834,6 +820,7 @@ export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRul
         });
       }
     });
+    if (env.stack !== undefined) problems.push(...usesEnvironmentProblems(def, env.stack, env.stackFile, env.gcpProject));
     if (def.spec.traffic?.faults !== undefined && env.profile === 'prod') {
       problems.push({
         where: specLocation(def),
