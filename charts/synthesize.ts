@@ -81,6 +81,8 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
       domain: environment.domain,
       hasJwtIssuer: environment.jwtIssuer !== undefined,
       stackFile: `Pulumi.${environment.stack}.yaml`,
+      stack: environment.stack,
+      ...(environment.gcpProject !== undefined && { gcpProject: environment.gcpProject }),
     }),
     `the catalogue is invalid in ${environment.stack}`,
   );

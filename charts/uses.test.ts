@@ -244,12 +244,11 @@ describe('uses: events and buckets', () => {
   });
 
   it('refuses a bucket name longer than 63 characters, naming the field, the value and the fix', () => {
-    const long = defineCatalogue('shop', [base('orders', { uses: { buckets: [{ name: 'customer-invoice-pdfs' }] } })]);
-    const { message } = thrown(() => objects({ ...platform, gcpProject: 'a-rather-long-project-name-2026' }, long));
+    const long = defineCatalogue('shop', [base('warehouse', { uses: { buckets: [{ name: 'customer-invoice-pdf' }] } })]);
+    const { message } = thrown(() => objects({ ...platform, gcpProject: 'a-rather-long-project-name-26' }, long));
     expect(message).toContain('uses.buckets[0].name');
-    expect(message).toContain('customer-invoice-pdfs');
-    expect(message).toContain('at most 63');
-    expect(message).toContain('shorten the bucket name (or the service name) by at least 1 character');
+    expect(message).toContain('a-rather-long-project-name-26-dev-warehouse-customer-invoice-pdf');
+    expect(message).toContain('64 characters, and Cloud Storage allows 63. Fix: shorten the bucket or service name by 1 character');
   });
 
   it('refuses a variable the spec sets itself', () => {

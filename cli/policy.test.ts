@@ -112,7 +112,9 @@ describe('npm run policy -- --dir', () => {
   it('reads the profile and allowed registries from a stack with --env', () => {
     const result = results.badAsDev;
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/\)/);
+    expect(result.stdout).toMatch(
+      /\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/ gcr\.io\/cloud-sql-connectors\/\)/,
+    );
     // dev tolerates tags: the digest rule does not run there.
     expect(rulesNamed(result.stdout)).not.toContain('IM01-image-digest');
   });

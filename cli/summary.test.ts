@@ -68,7 +68,7 @@ describe('npm start summary: what services use and the event graph', () => {
       service('order', { postgres: {}, publishes: ['order-placed', 'order-cancelled'], consumes: [{ event: 'payment-failed' }] }),
       service('payment', { publishes: ['payment-failed'], consumes: [{ event: 'order-placed' }], secrets: [{ name: 'provider-key' }] }),
       service('shipping', {
-        consumes: [{ event: 'order-placed' }, { event: 'lost' }],
+        consumes: [{ event: 'order-placed' }],
         buckets: [{ name: 'labels' }],
         redis: { sizeGb: 2 },
       }),
@@ -83,19 +83,19 @@ describe('npm start summary: what services use and the event graph', () => {
       'What services use (managed Google Cloud resources, IAM on each resource)',
       '  order: postgres database order, publishes order-placed, publishes order-cancelled, consumes payment-failed',
       '  payment: publishes payment-failed, consumes order-placed, secret provider-key',
-      '  shipping: redis 2 GiB, consumes order-placed, consumes lost, bucket labels',
+      '  shipping: redis 2 GiB, consumes order-placed, bucket labels',
     ]);
     expect(lines.join('\n')).not.toContain('web');
   });
 
-  it('draws each event from its publisher to its subscribers, by event name, naming gaps', () => {
+  it('draws each event from its publisher to its subscribers, by event name, naming one nobody consumes', () => {
     expect(usesSection(catalogue).slice(5)).toEqual([
       '',
       'Events (publisher -> event -> subscribers, each subscription with a dead-letter topic)',
-      '  (no publisher) -> lost -> shipping',
-      '  order -> order-cancelled -> (no subscribers)',
+      '  order -> order-cancelled -> (no consumer)',
       '  order -> order-placed -> payment, shipping',
       '  payment -> payment-failed -> order',
+      `  warning: service "order": uses.publishes[1] "order-cancelled" is consumed by no service of this catalogue. Fix: add uses.consumes: [{ event: 'order-cancelled' }] to the service that reacts to it, or stop publishing it`,
     ]);
   });
 

@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
 import { describeUnchecked, KIND_ORDER } from '../charts/synthesize';
 import type { Catalogue } from '../services/spec';
-import { describeUses, eventGraph } from '../services/uses';
+import { eventGraph, formatEventGraph } from '../services/event-graph';
+import { describeUses } from '../services/uses';
+import { catalogueWarnings } from '../services/validate';
+import { formatProblem } from '../core/problems';
 import type { SynthOutcome } from './synth-command';
 
 /** The human summary `npm start` prints: services, objects by kind, where the files are. */
@@ -79,14 +82,13 @@ export function usesSection(catalogue: Catalogue): string[] {
   if (using.length === 0) return [];
   const lines = ['', 'What services use (managed Google Cloud resources, IAM on each resource)'];
   for (const spec of using) lines.push(`  ${spec.name}: ${describeUses(spec).join(', ')}`);
-  const events = eventGraph(specs);
+  const warnings = catalogueWarnings(catalogue);
+  const events = formatEventGraph(eventGraph(catalogue));
   if (events.length > 0) {
     lines.push('', 'Events (publisher -> event -> subscribers, each subscription with a dead-letter topic)');
-    for (const e of events) {
-      const consumers = e.consumers.length === 0 ? '(no subscribers)' : e.consumers.join(', ');
-      lines.push(`  ${e.publisher ?? '(no publisher)'} -> ${e.event} -> ${consumers}`);
-    }
+    lines.push(...events.map((e) => `  ${e}`));
   }
+  for (const w of warnings) lines.push(`  warning: ${formatProblem(w)}`);
   return lines;
 }
 

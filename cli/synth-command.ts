@@ -10,6 +10,8 @@ import { repoRoot, type EnvironmentConfig } from '../core/config';
 import { stackInputs } from '../infra/inputs';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import type { Catalogue } from '../services/spec';
+import { catalogueWarnings } from '../services/validate';
+import { formatProblem } from '../core/problems';
 import { command } from './args';
 
 export { DEFAULT_CATALOGUE, loadCatalogue };
@@ -87,6 +89,7 @@ export const synthCli = command(
     for (const n of outcome.synthesis.notChecked) {
       io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
     }
+    for (const w of catalogueWarnings(outcome.catalogue)) io.err(`warning: ${formatProblem(w)}\n`);
   },
 );
 

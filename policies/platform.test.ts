@@ -61,7 +61,9 @@ describe('objects the program writes for the apps (the Redis Secrets of services
   it('is recognised in a CrossGuard run by the component the program writes it under, not by its name', () => {
     const secret = (urn: string) => ({ type: 'kubernetes:core/v1:Secret', urn, props: applied as unknown as Record<string, unknown> });
     const mine = secret('urn:pulumi:dev::platform::platform:apps:AppResources$kubernetes:core/v1:Secret::dev-uses-cart-redis-secret');
-    const app = secret('urn:pulumi:dev::platform::platform:apps:Apps$kubernetes:yaml:ConfigGroup$kubernetes:core/v1:Secret::shop/cart-redis');
+    const app = secret(
+      'urn:pulumi:dev::platform::platform:apps:Apps$kubernetes:yaml:ConfigGroup$kubernetes:core/v1:Secret::shop/cart-redis',
+    );
     expect(programWrittenOf([mine, app])).toEqual([applied]);
   });
 });

@@ -96,32 +96,6 @@ export function redisSecretName(service: string): string {
   return `${service}-redis`;
 }
 
-/** One event of a catalogue: the service that publishes it and the services that consume it. */
-export interface EventFlow {
-  readonly event: string;
-  /** The publishing service; undefined when nobody publishes the event (a catalogue error). */
-  readonly publisher?: string;
-  /** Consuming services, in catalogue order. */
-  readonly consumers: readonly string[];
-}
-
-/** The catalogue's events, by name: who publishes each and who consumes it. Linear in the declarations. */
-export function eventGraph(specs: readonly ServiceSpec[]): EventFlow[] {
-  const flows = new Map<string, { publisher?: string; consumers: string[] }>();
-  const flow = (event: string) => {
-    let f = flows.get(event);
-    if (f === undefined) flows.set(event, (f = { consumers: [] }));
-    return f;
-  };
-  for (const spec of specs) {
-    for (const event of spec.uses?.publishes ?? []) flow(event).publisher ??= spec.name;
-    for (const { event } of spec.uses?.consumes ?? []) flow(event).consumers.push(spec.name);
-  }
-  return [...flows]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([event, f]) => ({ event, ...(f.publisher !== undefined && { publisher: f.publisher }), consumers: f.consumers }));
-}
-
 /** One line per use, for summaries: `postgres orders`, `redis 1 GiB`, `bucket labels`, ... */
 export function describeUses(spec: ServiceSpec): string[] {
   const uses = spec.uses;

@@ -347,7 +347,7 @@ export function usesEnvironmentProblems(def: ServiceDefinition, stack: string, s
         field: `uses.buckets[${i}].name`,
         value: bucket,
         problem: `is the bucket's name in ${stackFile}: ${bucket.length} characters, and Cloud Storage allows ${BUCKET_NAME_LENGTH_MAX}`,
-        fix: `shorten the bucket or service name by ${bucket.length - BUCKET_NAME_LENGTH_MAX} characters`,
+        fix: `shorten the bucket or service name by ${bucket.length - BUCKET_NAME_LENGTH_MAX} character${bucket.length - BUCKET_NAME_LENGTH_MAX === 1 ? '' : 's'}`,
       });
     });
   }

@@ -7,7 +7,7 @@ import { loadEnvironment } from '../../core/config';
 import type { Recording } from '../offline/engine';
 
 function resources(recording: Recording) {
-  return recording.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+  return recording.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
 }
 
 /** Every mandatory rule through the CrossGuard pack's validateStack, on all resources: `<policy>: <message>`. */
