@@ -10,12 +10,15 @@
  *  - a dependency on the previous service (svc-0001 has none);
  *  - a public prefix route `/svc-NNNN`;
  *  - a mix of protocols, tiers, probes and traffic policies, as a real catalogue has;
- *  - every 10th service reads a database password from a Secret.
+ *  - every 10th service reads a database password from a Secret;
+ *  - what services use (`uses`): every 4th publishes `<name>-changed`, which the next service
+ *    consumes; every 10th has a postgres database, every 25th a redis, every 15th a bucket and
+ *    every 20th a Secret Manager secret.
  */
 import { createHash } from 'node:crypto';
 import { defineCatalogue, defineService } from '../services/define';
 import type { Releases } from '../services/releases';
-import type { Catalogue, ServiceSpec, VersionSpec } from '../services/spec';
+import type { Catalogue, ServiceSpec, ServiceUses, VersionSpec } from '../services/spec';
 
 export const SYNTHETIC_REGISTRY = 'europe-docker.pkg.dev/proj/repo';
 
@@ -80,7 +83,21 @@ export function syntheticService(i: number): ServiceSpec {
     routes: [{ path: `/${name}`, match: 'prefix' }],
     traffic: { timeout: '5s', retries: { attempts: 2, perTryTimeout: '2s' } },
     ...(i % 6 === 0 && { writablePaths: ['/var/cache/app'] }),
+    ...(syntheticUses(i) !== undefined && { uses: syntheticUses(i) }),
   };
+}
+
+/** What service i uses; undefined when nothing. The last publisher's event has no consumer (a warning, not an error). */
+export function syntheticUses(i: number): ServiceUses | undefined {
+  const uses: ServiceUses = {
+    ...(i % 10 === 0 && { postgres: {} }),
+    ...(i % 25 === 0 && { redis: {} }),
+    ...(i % 4 === 0 && { publishes: [`${serviceName(i)}-changed`] }),
+    ...(i > 1 && (i - 1) % 4 === 0 && { consumes: [{ event: `${serviceName(i - 1)}-changed` }] }),
+    ...(i % 15 === 0 && { buckets: [{ name: 'assets' }] }),
+    ...(i % 20 === 0 && { secrets: [{ name: 'api-key' }] }),
+  };
+  return Object.keys(uses).length === 0 ? undefined : uses;
 }
 
 /** Image pins for every version of every service (`service -> version -> image`), digests only. */

@@ -64,6 +64,10 @@ export const BENCH_ENVIRONMENT: SynthEnvironment = {
   defaultTier: 'small',
   requireDigests: true,
   releasesFile: 'bench',
+  // The project, region and private services range that services with `uses` need.
+  gcpProject: 'bench-project',
+  gcpRegion: 'europe-west1',
+  privateServicesCidr: '10.32.0.0/16',
 };
 
 export async function runWorker(mode: Mode, services: number): Promise<WorkerResult> {
@@ -81,6 +85,7 @@ async function runGate(services: number): Promise<WorkerResult> {
     { RULES },
     { evaluate },
     { environmentContext },
+    { programWrittenObjects, CLOUD_SQL_PROXY_REGISTRY },
   ] = await Promise.all([
     import('./catalogue'),
     import('../charts/synthesize'),
@@ -89,6 +94,7 @@ async function runGate(services: number): Promise<WorkerResult> {
     import('../policies/catalogue'),
     import('../policies/engine'),
     import('../policies/platform'),
+    import('../charts/uses'),
   ]);
   const loadSeconds = seconds(t);
 
@@ -117,10 +123,12 @@ async function runGate(services: number): Promise<WorkerResult> {
   if (rejected > 0) throw new Error(`${rejected} API-server validation errors in the synthesized objects`);
 
   t = performance.now();
-  const manifests = environmentContext(objects, BENCH_ENVIRONMENT, {
-    profile: BENCH_ENVIRONMENT.profile,
-    allowedRegistries: [SYNTHETIC_REGISTRY],
-  });
+  const manifests = environmentContext(
+    objects,
+    BENCH_ENVIRONMENT,
+    { profile: BENCH_ENVIRONMENT.profile, allowedRegistries: [SYNTHETIC_REGISTRY, CLOUD_SQL_PROXY_REGISTRY] },
+    programWrittenObjects(catalogue, BENCH_ENVIRONMENT),
+  );
   const report = evaluate(RULES, { manifests }, { environment: BENCH_ENVIRONMENT.stack, exceptions: [], today: '2026-01-01' });
   const policy = seconds(t);
 
