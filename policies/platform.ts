@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { platformObjects } from '../charts/mesh/edge-gateway';
 import type { ManifestObject } from '../charts/schema';
-import type { SynthEnvironment } from '../charts/synthesize';
+import type { SynthEnvironment } from '../core/environment';
 import { objectId, type ManifestContext } from './types';
 
 /**
