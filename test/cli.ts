@@ -6,10 +6,16 @@
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runCommand, type Command } from '../cli/args';
 
 export const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+/**
+ * `node --import tsx <script>`: tsx's loader in the process that runs the script, as the `tsx`
+ * command (what `npm run <script>` starts) sets it up in the child it spawns; without that extra
+ * Node process each spawn costs about 0.13 s of CPU less.
+ */
+const NODE_WITH_TSX = [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href] as const;
 
 export interface CliResult {
   readonly code: number;
@@ -34,12 +40,13 @@ export interface SpawnOptions {
   readonly input?: string;
 }
 
-/** Runs `tsx <script> <args>` (script relative to the repository root) and waits for its exit. */
+/** Runs `<script> <args>` with tsx's loader (script relative to the repository root) and waits for its exit. */
 export function spawnTsx(script: string, args: readonly string[], options: SpawnOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
+    const [node, ...loader] = NODE_WITH_TSX;
     const child = execFile(
-      TSX,
-      [path.resolve(ROOT, script), ...args],
+      node,
+      [...loader, path.resolve(ROOT, script), ...args],
       { cwd: options.cwd ?? ROOT, env: options.env },
       (error, stdout, stderr) => {
         // A spawn failure (code "ENOENT") or a kill by a signal (code null) is no exit code: -1.
