@@ -1,19 +1,14 @@
-import { evaluate } from '../engine';
-import type { Finding, PolicyResource } from '../types';
-import type { EnvironmentProfile } from '../../services/spec';
+import type { PolicyResource } from '../types';
 import { gcpRules as projectRules } from './gcp';
 import { iamGrants, isWorldRange, portRangeIncludes, refersTo, resolveReference } from './gcp-resources';
 import { gkeRules } from './gke';
+import { describeResourceRules, patch, resource, type ResourceCase } from './resource-rules.fixture';
 
 /** The GKE and GCP rules, run together as the runners run them. */
 const gcpRules = [...gkeRules, ...projectRules];
 
 // GIVEN a hardened stack shaped like the mock recording of infra/ (ids are `<name>-id`),
 // each rule is run through `evaluate`, the path the runners use.
-
-function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
-  return { type, name, props };
-}
 
 const T = {
   cluster: 'gcp:container/cluster:Cluster',
@@ -129,43 +124,14 @@ function hardened(): PolicyResource[] {
 
 /** The hardened stack with fields of one resource changed (dotted paths; undefined deletes). */
 function patched(name: string, changes: Record<string, unknown>, resources = hardened()): PolicyResource[] {
-  if (!resources.some((r) => r.name === name)) throw new Error(`no resource ${name} in the fixture`);
-  return resources.map((r) => {
-    if (r.name !== name) return r;
-    const props = structuredClone(r.props);
-    for (const [path, value] of Object.entries(changes)) {
-      const keys = path.split('.');
-      let node = props;
-      for (const key of keys.slice(0, -1)) {
-        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-        node = node[key] as Record<string, unknown>;
-      }
-      const last = keys[keys.length - 1];
-      if (value === undefined) delete node[last];
-      else node[last] = value;
-    }
-    return { ...r, props };
-  });
+  return patch(resources, name, changes);
 }
 
 function withExtra(...extra: PolicyResource[]): PolicyResource[] {
   return [...hardened(), ...extra];
 }
 
-function findings(ruleId: string, resources: readonly PolicyResource[], profile: EnvironmentProfile = 'dev'): Finding[] {
-  const rule = gcpRules.find((r) => r.id === ruleId);
-  if (rule === undefined) throw new Error(`no rule ${ruleId}`);
-  const report = evaluate([rule], { resources: { resources, profile } }, { environment: profile, exceptions: [], today: '2026-11-23' });
-  return report.violations.map((v) => ({ object: v.object, message: v.message }));
-}
-
-interface Case {
-  readonly rule: string;
-  readonly what: string;
-  readonly resources: readonly PolicyResource[];
-  readonly profile?: EnvironmentProfile;
-  readonly expected: Finding[];
-}
+type Case = ResourceCase;
 
 const rejected: Case[] = [
   {
@@ -883,44 +849,15 @@ const accepted: Case[] = [
   },
 ];
 
-describe('GKE and GCP rules', () => {
-  it.each(gcpRules.flatMap((rule) => (['dev', 'prod'] as const).map((profile) => ({ id: rule.id, profile }))))(
-    '$id accepts the hardened stack in $profile',
-    ({ id, profile }) => {
-      expect(findings(id, hardened(), profile)).toEqual([]);
-    },
-  );
-
-  it.each(rejected)('$rule rejects $what', ({ rule, resources, profile, expected }) => {
-    expect(findings(rule, resources, profile)).toEqual(expected);
-  });
-
-  it.each(accepted)('$rule accepts $what', ({ rule, resources, profile, expected }) => {
-    expect(findings(rule, resources, profile)).toEqual(expected);
-  });
-
-  it('has a rejecting case for every rule', () => {
-    expect(gcpRules.map((r) => r.id).filter((id) => !rejected.some((c) => c.rule === id))).toEqual([]);
-  });
-
-  it('gives every rule a unique id prefixed by a catalogue entry it lists', () => {
-    const ids = gcpRules.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const rule of gcpRules) {
-      expect(rule.catalogue).toContain(rule.id.split('-')[0]);
-      expect(rule.target).toBe('resources');
-    }
-  });
-
-  it('marks only good practice as advisory', () => {
-    expect(gcpRules.filter((r) => r.enforcement === 'advisory').map((r) => r.id)).toEqual([
-      'GK05-cos-containerd',
-      'GK06-subnet-flow-logs',
-      'GK07-secrets-encryption',
-      'GK08-project-impersonation',
-    ]);
-  });
+describeResourceRules('GKE and GCP rules', {
+  rules: gcpRules,
+  hardened,
+  rejected,
+  accepted,
+  advisory: ['GK05-cos-containerd', 'GK06-subnet-flow-logs', 'GK07-secrets-encryption', 'GK08-project-impersonation'],
 });
+
+describe('GKE and GCP rules: more', () => {});
 
 describe('references between resources', () => {
   const proxy = resource(T.httpProxy, 'lb-http-proxy', { name: 'lb-http-proxy-9b8e7d6' });

@@ -1,15 +1,11 @@
-import { evaluate } from '../engine';
 import type { Finding, PolicyResource } from '../types';
 import type { EnvironmentProfile } from '../../services/spec';
 import { managedServiceRules } from './managed-services';
+import { describeResourceRules, patch, resource, ruleFindings, type ResourceCase } from './resource-rules.fixture';
 
 // GIVEN the managed services a catalogue's `uses` becomes, hardened and shaped like the mock
 // recording of infra/ (ids are `<name>-id`), each rule is run through `evaluate`, the path the
 // runners use.
-
-function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
-  return { type, name, props };
-}
 
 const T = {
   sql: 'gcp:sql/databaseInstance:DatabaseInstance',
@@ -89,23 +85,7 @@ function hardened(): PolicyResource[] {
 
 /** The hardened stack with fields of one resource changed (dotted paths; undefined deletes). */
 function patched(name: string, changes: Record<string, unknown>, resources = hardened()): PolicyResource[] {
-  if (!resources.some((r) => r.name === name)) throw new Error(`no resource ${name} in the fixture`);
-  return resources.map((r) => {
-    if (r.name !== name) return r;
-    const props = structuredClone(r.props);
-    for (const [path, value] of Object.entries(changes)) {
-      const keys = path.split('.');
-      let node = props;
-      for (const key of keys.slice(0, -1)) {
-        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-        node = node[key] as Record<string, unknown>;
-      }
-      const last = keys[keys.length - 1];
-      if (value === undefined) delete node[last];
-      else node[last] = value;
-    }
-    return { ...r, props };
-  });
+  return patch(resources, name, changes);
 }
 
 function withExtra(...extra: PolicyResource[]): PolicyResource[] {
@@ -117,19 +97,10 @@ function without(name: string): PolicyResource[] {
 }
 
 function findings(ruleId: string, resources: readonly PolicyResource[], profile: EnvironmentProfile = 'dev'): Finding[] {
-  const rule = managedServiceRules.find((r) => r.id === ruleId);
-  if (rule === undefined) throw new Error(`no rule ${ruleId}`);
-  const report = evaluate([rule], { resources: { resources, profile } }, { environment: profile, exceptions: [], today: '2026-11-30' });
-  return report.violations.map((v) => ({ object: v.object, message: v.message }));
+  return ruleFindings(managedServiceRules, ruleId, resources, profile);
 }
 
-interface Case {
-  readonly rule: string;
-  readonly what: string;
-  readonly resources: readonly PolicyResource[];
-  readonly profile?: EnvironmentProfile;
-  readonly expected: Finding[];
-}
+type Case = ResourceCase;
 
 const rejected: Case[] = [
   {
@@ -636,44 +607,20 @@ const accepted: Case[] = [
   },
 ];
 
-describe('managed service rules', () => {
-  it.each(managedServiceRules.flatMap((rule) => (['dev', 'prod'] as const).map((profile) => ({ id: rule.id, profile }))))(
-    '$id accepts the hardened stack in $profile',
-    ({ id, profile }) => {
-      expect(findings(id, hardened(), profile)).toEqual([]);
-    },
-  );
+describeResourceRules('managed service rules', {
+  rules: managedServiceRules,
+  hardened,
+  rejected,
+  accepted,
+  advisory: [
+    'GK13-redis-private-service-access',
+    'GK14-dead-letters-kept',
+    'GK14-subscription-retry-policy',
+    'GK15-bucket-prod-versioning',
+  ],
+});
 
-  it.each(rejected)('$rule rejects $what', ({ rule, resources, profile, expected }) => {
-    expect(findings(rule, resources, profile)).toEqual(expected);
-  });
-
-  it.each(accepted)('$rule accepts $what', ({ rule, resources, profile, expected }) => {
-    expect(findings(rule, resources, profile)).toEqual(expected);
-  });
-
-  it('has a rejecting case for every rule', () => {
-    expect(managedServiceRules.map((r) => r.id).filter((id) => !rejected.some((c) => c.rule === id))).toEqual([]);
-  });
-
-  it('gives every rule a unique id prefixed by a catalogue entry it lists', () => {
-    const ids = managedServiceRules.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const rule of managedServiceRules) {
-      expect(rule.catalogue).toContain(rule.id.split('-')[0]);
-      expect(rule.target).toBe('resources');
-    }
-  });
-
-  it('marks only good practice as advisory', () => {
-    expect(managedServiceRules.filter((r) => r.enforcement === 'advisory').map((r) => r.id)).toEqual([
-      'GK13-redis-private-service-access',
-      'GK14-dead-letters-kept',
-      'GK14-subscription-retry-policy',
-      'GK15-bucket-prod-versioning',
-    ]);
-  });
-
+describe('managed service rules: more', () => {
   it('reports nothing on a stack without managed services', () => {
     for (const rule of managedServiceRules) expect([rule.id, findings(rule.id, [], 'prod')]).toEqual([rule.id, []]);
   });
