@@ -22,7 +22,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { PREVIEW_STACK } from '../core/config-schema';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
 import type { Catalogue, ServiceSpec } from '../services/spec';
@@ -35,6 +34,7 @@ import {
   databaseName,
   envSuffix,
   hasUses,
+  isPreviewStack,
   redisSecretName,
   secretId,
   sqlConnectionName,
@@ -66,8 +66,6 @@ export const CLOUD_SQL_PROXY_CONTAINER = 'cloud-sql-proxy';
 export const CLOUD_SQL_PROXY_HEALTH_PORT = 9801;
 /** The proxy image's user (`USER 65532` in upstream's Dockerfile: distroless nonroot). */
 export const CLOUD_SQL_PROXY_USER = 65532;
-/** The port the proxy connects to on the instance's private IP (Cloud SQL's server-side proxy port). */
-export const CLOUD_SQL_SERVER_PORT = 3307;
 
 /** GKE's Secret Manager add-on: its CSI driver and its SecretProviderClass provider. */
 export const SECRET_MANAGER_CSI_DRIVER = 'secrets-store-gke.csi.k8s.io';
@@ -85,27 +83,8 @@ export const MAX_BUCKET_NAME = 63;
 const SECRETS_VOLUME = 'platform-secrets';
 const REDIS_CA_VOLUME = 'redis-ca';
 
-/** Whether the stack is a pull request's preview (`pr-<N>`), which provisions no `uses` resources. */
-export function isPreviewStack(stack: string): boolean {
-  return PREVIEW_STACK.test(stack);
-}
-
-/** Whether the service acts as a Google service account: `gcp.roles`, or any `uses` on a platform stack. */
-export function needsGoogleIdentity(spec: ServiceSpec, stack: string): boolean {
-  return spec.gcp !== undefined || (hasUses(spec) && !isPreviewStack(stack));
-}
-
-/**
- * The ports a service reaches on the private services access range: Cloud SQL's 3307 for
- * `postgres`, Memorystore's TLS port for `redis`. None on a preview stack.
- */
-export function privateServicePorts(spec: ServiceSpec, stack: string): number[] {
-  if (isPreviewStack(stack)) return [];
-  return [
-    ...(spec.uses?.postgres !== undefined ? [CLOUD_SQL_SERVER_PORT] : []),
-    ...(spec.uses?.redis !== undefined ? [REDIS_TLS_PORT] : []),
-  ];
-}
+// Pure decisions of what a stack provisions, shared with the mesh layer (services/uses.ts).
+export { CLOUD_SQL_SERVER_PORT, isPreviewStack, needsGoogleIdentity, privateServicePorts } from '../services/uses';
 
 /** PostgreSQL's user name limit, to which Cloud SQL truncates IAM database user names. */
 export const POSTGRES_IAM_USER_MAX_LENGTH = 63;

@@ -6,6 +6,7 @@
  * Resource ids carry the stack and the namespace: preview stacks (`pr-<N>`) share dev's project,
  * and an environment may host several apps.
  */
+import { PREVIEW_STACK } from '../core/config-schema';
 import type { ServiceSpec, ServiceUses } from './spec';
 
 /** Where GKE's Secret Manager add-on mounts a service's secrets: `<dir>/<name>`. */
@@ -16,6 +17,31 @@ export const REDIS_CA_DIR = '/var/run/secrets/redis';
 export const POSTGRES_PROXY_PORT = 5432;
 /** Memorystore for Redis with in-transit encryption serves TLS on this port. */
 export const REDIS_TLS_PORT = 6378;
+
+/** The port the Cloud SQL Auth Proxy connects to on the instance's private IP (Cloud SQL's server-side proxy port). */
+export const CLOUD_SQL_SERVER_PORT = 3307;
+
+/** Whether the stack is a pull request's preview (`pr-<N>`), which provisions no `uses` resources. */
+export function isPreviewStack(stack: string): boolean {
+  return PREVIEW_STACK.test(stack);
+}
+
+/** Whether the service acts as a Google service account: `gcp.roles`, or any `uses` on a platform stack. */
+export function needsGoogleIdentity(spec: ServiceSpec, stack: string): boolean {
+  return spec.gcp !== undefined || (hasUses(spec) && !isPreviewStack(stack));
+}
+
+/**
+ * The ports a service reaches on the private services access range: Cloud SQL's 3307 for
+ * `postgres`, Memorystore's TLS port for `redis`. None on a preview stack.
+ */
+export function privateServicePorts(spec: ServiceSpec, stack: string): number[] {
+  if (isPreviewStack(stack)) return [];
+  return [
+    ...(spec.uses?.postgres !== undefined ? [CLOUD_SQL_SERVER_PORT] : []),
+    ...(spec.uses?.redis !== undefined ? [REDIS_TLS_PORT] : []),
+  ];
+}
 
 /** `order-placed` -> `ORDER_PLACED`: the suffix of an environment variable named after a resource. */
 export function envSuffix(name: string): string {

@@ -5,7 +5,7 @@
  */
 import { serviceAccountFor, versionWeights } from '../../services/defaults';
 import type { Catalogue, CorsPolicy, Duration, PublicRoute, RouteMatch, ServiceSpec } from '../../services/spec';
-import { needsGoogleIdentity, privateServicePorts } from '../uses';
+import { needsGoogleIdentity, privateServicePorts } from '../../services/uses';
 
 export interface MeshEnvironment {
   readonly namespace: string;
