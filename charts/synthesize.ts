@@ -6,7 +6,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { cpuTargetFor, replicasFor } from '../services/defaults';
-import { isNetworkAddress } from '../core/cidr';
+import { IPV4_CIDR, isNetworkAddress } from '../core/cidr';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
 import { validateReleases, type Releases } from '../services/releases';
@@ -106,8 +106,6 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
   assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
   return { environment, catalogue: catalogue.name, files, notChecked };
 }
-
-const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/([0-9]|[12]\d|3[0-2])$/;
 
 /**
  * Services that use `postgres` or `redis` reach the private services access range, so a

@@ -1,5 +1,8 @@
 /** IPv4 CIDR arithmetic for the network plan (pure; no dependencies). */
 
+/** An IPv4 CIDR: four octets 0-255 and a prefix length 0-32. */
+export const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+
 export function parseCidr(cidr: string): { base: number; bits: number } {
   const [ip, bits] = cidr.split('/');
   const base = ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);

@@ -10,7 +10,7 @@
  * offline tools run it without the Pulumi engine.
  */
 import { assertNoProblems, closestMatch, type Problem } from './problems';
-import { cidrRange, cidrsOverlap, isNetworkAddress } from './cidr';
+import { cidrRange, cidrsOverlap, IPV4_CIDR, isNetworkAddress } from './cidr';
 import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, type SynthEnvironment } from './environment';
 
 /** The Pulumi project name (`Pulumi.yaml`), which namespaces our config keys. */
@@ -149,7 +149,7 @@ const oneOf =
 const boolean: Reader<boolean> = (raw) =>
   raw === 'true' || raw === 'false' ? raw === 'true' : { problem: 'must be true or false', fix: 'set it to true or false' };
 
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const CIDR = IPV4_CIDR;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
 const integer =
