@@ -20,7 +20,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { EnvironmentConfig } from '../core/config';
 import { assertNoProblems, type Problem } from '../core/problems';
 import { workloadServiceAccountEmail } from '../charts/workload-identity';
-import { durationMs } from '../services/defaults';
+import { CONSUMER_DEFAULTS, durationMs } from '../services/defaults';
 import type { Catalogue, Duration, EventConsumer } from '../services/spec';
 import {
   bucketName,
@@ -51,13 +51,8 @@ export const REDIS_VERSION = 'REDIS_7_2';
 /** How long a dead-letter subscription keeps a message for someone to look at it (the maximum, 7 days). */
 export const DEAD_LETTER_RETENTION = '604800s';
 
-/** Defaults of {@link EventConsumer}, as its TSDoc states them. */
-export const CONSUMER_DEFAULTS: {
-  readonly ackDeadlineSeconds: number;
-  readonly maxDeliveryAttempts: number;
-  readonly minimumBackoff: Duration;
-  readonly maximumBackoff: Duration;
-} = { ackDeadlineSeconds: 30, maxDeliveryAttempts: 5, minimumBackoff: '10s', maximumBackoff: '600s' };
+/** Defaults of {@link EventConsumer} (services/defaults.ts). */
+export { CONSUMER_DEFAULTS };
 
 /**
  * The Cloud SQL database user of a service account: its email without `.gserviceaccount.com`

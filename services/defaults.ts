@@ -143,3 +143,11 @@ export function durationMs(d: Duration): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
 }
+
+/** Defaults of an event subscription (`uses.consumes[]`), as EventConsumer's TSDoc states them (Pub/Sub's own defaults). */
+export const CONSUMER_DEFAULTS: {
+  readonly ackDeadlineSeconds: number;
+  readonly maxDeliveryAttempts: number;
+  readonly minimumBackoff: Duration;
+  readonly maximumBackoff: Duration;
+} = { ackDeadlineSeconds: 30, maxDeliveryAttempts: 5, minimumBackoff: '10s', maximumBackoff: '600s' };

@@ -6,7 +6,7 @@
  */
 import { closestMatch, type Problem } from '../core/problems';
 import { isRecord } from '../core/json';
-import { durationMs } from './defaults';
+import { CONSUMER_DEFAULTS, durationMs } from './defaults';
 import { isDNS1035Label, isDNS1123Label } from './names';
 import { checkInt, isSection, type ProblemList, specLocation } from './problem-list';
 import type { Catalogue, Duration, ServiceDefinition, ServiceSpec } from './spec';
@@ -23,8 +23,8 @@ export const SECRET_NAME_MAX = 40;
 export const REDIS_INSTANCE_ID_MAX = 40;
 /** Pub/Sub retry policy backoffs lie between 0 and 600 seconds; the defaults are 10s and 600s. */
 const BACKOFF_MAX_MS = 600_000;
-export const DEFAULT_MINIMUM_BACKOFF: Duration = '10s';
-export const DEFAULT_MAXIMUM_BACKOFF: Duration = '600s';
+export const DEFAULT_MINIMUM_BACKOFF: Duration = CONSUMER_DEFAULTS.minimumBackoff;
+export const DEFAULT_MAXIMUM_BACKOFF: Duration = CONSUMER_DEFAULTS.maximumBackoff;
 
 /** The environment variables `uses` sets in the container, by the field that declares them. */
 export function usesEnvironment(spec: ServiceSpec): Array<{ name: string; field: string }> {
