@@ -1560,7 +1560,7 @@ describe('validateCatalogue', () => {
 
 describe('a worker without a port', () => {
   const { port: _port, ...portless } = base;
-  const workerWith = (overrides: Overrides): Problem[] => validateService({ spec: { ...portless, ...overrides } as ServiceSpec });
+  const workerWith = (overrides: Overrides): Problem[] => validateService({ spec: { ...portless, ...overrides } });
 
   it('is valid on its own and with dependencies', () => {
     expect(workerWith({})).toEqual([]);
@@ -1591,7 +1591,7 @@ describe('a worker without a port', () => {
 
   it('may not be a dependency of another service: it has no Service', () => {
     const catalogue = defineCatalogue('shop', [
-      { spec: { ...portless, name: 'worker' } as ServiceSpec, source: 'services/shop/worker.ts' },
+      { spec: { ...portless, name: 'worker' }, source: 'services/shop/worker.ts' },
       service('web', { dependencies: ['worker'] }, 'services/shop/web.ts'),
     ]);
     expect(validateCatalogue(catalogue)).toEqual([
