@@ -35,9 +35,10 @@ export default defineService({
     SHIPPING_SERVICE_ADDR: addressOf(shippingservice),
     CHECKOUT_SERVICE_ADDR: addressOf(checkoutservice),
     AD_SERVICE_ADDR: addressOf(adservice),
-    // Upstream sets it although the shopping assistant is not deployed by default at v0.10.6 (the
-    // frontend only calls it when ENABLE_ASSISTANT is set, which upstream leaves commented out):
-    // kept as upstream writes it, and not a dependency, so the mesh allows no call to it.
+    // Upstream sets it though the shopping assistant is not deployed by default at v0.10.6: the
+    // frontend refuses to start without it (src/frontend/main.go, mustMapEnv) and calls it only from
+    // its /assistant handler (handlers.go). Kept as upstream writes it, and not a dependency, so the
+    // mesh allows no call to it.
     SHOPPING_ASSISTANT_SERVICE_ADDR: 'shoppingassistantservice:80',
     ENABLE_PROFILER: '0',
   },
