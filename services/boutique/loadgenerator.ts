@@ -6,8 +6,9 @@ import frontend from './frontend';
  * A worker without a port: Locust sending shoppers' requests to the frontend. No Service, no
  * probes, never public; its only egress is the frontend. Upstream: the same image and variables
  * (FRONTEND_ADDR is `frontend:80`, the frontend's Service port). Upstream's `frontend-check` init
- * container (busybox polling the frontend before Locust starts) is left out: the spec has no init
- * containers, and Locust retries on its own.
+ * container (busybox waiting for the frontend to answer before Locust starts) is left out: the spec
+ * has no init containers, so Locust starts at once and its first requests may fail until the
+ * frontend is ready.
  */
 export default defineService({
   name: 'loadgenerator',
