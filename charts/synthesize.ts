@@ -275,7 +275,10 @@ export function addServiceConstructs(
   }
   const labels = serviceLabels(partOf, spec);
   if (wiring !== undefined) addSecretProviderClass(chart, wiring, labels);
-  new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
+  // Traffic objects describe calls to the service: a worker without a port (no Service) gets none.
+  if (spec.port !== undefined) {
+    new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
+  }
   const jwt =
     environment.jwtIssuer !== undefined && environment.jwksUri !== undefined
       ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri }

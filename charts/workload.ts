@@ -15,6 +15,7 @@ import {
   probesFor,
   resourcesFor,
   serviceAccountFor,
+  servicePortFor,
 } from '../services/defaults';
 import { parseImageReference } from '../services/releases';
 import type { ProbeCheck, ResourceTier, ServiceSpec, VersionSpec } from '../services/spec';
@@ -39,7 +40,8 @@ export interface MicroserviceProps {
 
 export class Microservice extends Construct {
   public readonly serviceAccount: kplus.ServiceAccount;
-  public readonly service: kplus.Service;
+  /** The Service; none for a worker without a port (nobody can call it). */
+  public readonly service: kplus.Service | undefined;
   /** Deployments by version name, in spec order. */
   public readonly deployments: ReadonlyMap<string, kplus.Deployment>;
   public readonly config: ServiceConfig;
@@ -66,16 +68,21 @@ export class Microservice extends Construct {
     }
     this.deployments = deployments;
 
-    this.service = new kplus.Service(this, 'Service', {
+    this.service = spec.port === undefined ? undefined : this.addService(spec, labels, spec.port);
+  }
+
+  private addService(spec: ServiceSpec, labels: Record<string, string>, port: number): kplus.Service {
+    const service = new kplus.Service(this, 'Service', {
       metadata: { name: spec.name, labels },
       type: kplus.ServiceType.CLUSTER_IP,
       // Istio reads the protocol from the port name (`http`, `grpc`, `tcp`).
-      ports: [{ name: portNameFor(spec), port: spec.port, targetPort: spec.port }],
+      ports: [{ name: portNameFor(spec), port: servicePortFor(spec) ?? port, targetPort: port }],
     });
     // One Service over all versions: the mesh splits traffic between them by subset.
-    this.service.selectLabel('app', spec.name);
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', appProtocolFor(spec)));
+    service.selectLabel('app', spec.name);
+    ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', appProtocolFor(spec)));
+    return service;
   }
 
   private addVersion(props: MicroserviceProps, version: VersionSpec): kplus.Deployment {
@@ -83,7 +90,7 @@ export class Microservice extends Construct {
     const labels = versionLabels(partOf, spec, version.name);
     const image = props.images[imageKeyFor(version)];
     const resources = resourcesFor(spec, props.defaultTier);
-    const probes = probesFor(spec);
+    const probes = spec.port === undefined ? undefined : probesFor(spec);
     const uid = spec.runAsUser ?? DEFAULT_RUN_AS_USER;
     const annotations: Record<string, string> = {
       'kubectl.kubernetes.io/default-container': spec.name,
@@ -119,7 +126,7 @@ export class Microservice extends Construct {
       name: spec.name,
       image,
       imagePullPolicy: pullPolicyFor(image),
-      ports: [{ number: spec.port, name: portNameFor(spec) }],
+      ports: spec.port === undefined ? [] : [{ number: spec.port, name: portNameFor(spec) }],
       securityContext: {
         ensureNonRoot: true,
         user: uid,
@@ -132,12 +139,16 @@ export class Microservice extends Construct {
         cpu: { request: cpu(resources.requests.cpu), limit: cpu(resources.limits.cpu) },
         memory: { request: memory(resources.requests.memory), limit: memory(resources.limits.memory) },
       },
-      readiness: probe(probes.readiness, spec.port, { periodSeconds: 5, failureThreshold: 3 }),
-      liveness: probe(probes.liveness, spec.port, { periodSeconds: PROBE_PERIOD_SECONDS, failureThreshold: 3 }),
-      startup: probe(probes.startup, spec.port, {
-        periodSeconds: PROBE_PERIOD_SECONDS,
-        failureThreshold: Math.max(1, Math.ceil(probes.startupSeconds / PROBE_PERIOD_SECONDS)),
-      }),
+      // A worker without a port has no probes: every probe kind (HTTP, TCP, gRPC) needs one.
+      ...(probes !== undefined &&
+        spec.port !== undefined && {
+          readiness: probe(probes.readiness, spec.port, { periodSeconds: 5, failureThreshold: 3 }),
+          liveness: probe(probes.liveness, spec.port, { periodSeconds: PROBE_PERIOD_SECONDS, failureThreshold: 3 }),
+          startup: probe(probes.startup, spec.port, {
+            periodSeconds: PROBE_PERIOD_SECONDS,
+            failureThreshold: Math.max(1, Math.ceil(probes.startupSeconds / PROBE_PERIOD_SECONDS)),
+          }),
+        }),
     });
 
     for (const [name, value] of sortedEntries({ ...spec.env, ...version.env })) {
@@ -180,7 +191,7 @@ export class Microservice extends Construct {
  * ALL), seccomp, topology spread and gRPC probes. (The preStop sleep is added after
  * synthesis: see `withPreStopSleep`.)
  */
-function hardenPodTemplate(obj: ApiObject, spec: ServiceSpec, probes: ReturnType<typeof probesFor>): void {
+function hardenPodTemplate(obj: ApiObject, spec: ServiceSpec, probes: ReturnType<typeof probesFor> | undefined): void {
   const c = '/spec/template/spec/containers/0';
   obj.addJsonPatch(
     JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
@@ -189,6 +200,7 @@ function hardenPodTemplate(obj: ApiObject, spec: ServiceSpec, probes: ReturnType
     JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
     JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(spec)),
   );
+  if (probes === undefined) return;
   const grpcProbes: Array<[string, ProbeCheck]> = [
     ['readinessProbe', probes.readiness],
     ['livenessProbe', probes.liveness],

@@ -47,7 +47,7 @@ describe('a misspelled or unknown field is rejected with a did-you-mean', () => 
   it('redacts the value of an unknown field named like a secret', () => {
     expect(messages({ dbPassword: 'hunter2' })).toEqual([
       'teams/svc.ts (service "svc"): dbPassword "(redacted)" is not a field of ServiceSpec. Fix: remove it; ServiceSpec has: ' +
-        'name, description, owner, port, protocol, serviceAccountName, versions, replicas, resources, probes, env, config, secrets, ' +
+        'name, description, owner, port, servicePort, protocol, serviceAccountName, versions, replicas, resources, probes, env, config, secrets, ' +
         'dependencies, routes, traffic, writablePaths, runAsUser, terminationGracePeriodSeconds, gcp, uses',
     ]);
   });

@@ -95,6 +95,14 @@ export function probesFor(spec: ServiceSpec): ResolvedProbes {
   };
 }
 
+/**
+ * The port callers address the service on: the Service's port (`servicePort`, else `port`).
+ * Undefined for a worker without a port, which has no Service.
+ */
+export function servicePortFor(spec: ServiceSpec): number | undefined {
+  return spec.servicePort ?? spec.port;
+}
+
 /** Port name Istio reads the protocol from (`http`, `grpc`, `tcp`). */
 export function portNameFor(spec: ServiceSpec): string {
   return spec.protocol ?? 'http';

@@ -331,8 +331,22 @@ export interface ServiceSpec {
   readonly description: string;
   /** Owning team, used as the `team` label and in alerts. */
   readonly owner: string;
-  /** Port the container listens on and the Service exposes (1-65535). */
-  readonly port: number;
+  /**
+   * Port the container listens on (1-65535), the Service's `targetPort`. Leave it out for a
+   * worker nobody calls (a load generator, a queue consumer): it then gets no Service, no
+   * DestinationRule or VirtualService and no probes (every probe kind needs a port), and may have
+   * no `routes`, `probes`, `protocol`, `servicePort` or `traffic`, nor be another service's
+   * dependency. Its own `dependencies` still open its egress.
+   * @default - none: a worker without a Service
+   */
+  readonly port?: number;
+  /**
+   * Port the Service listens on (1-65535), when it differs from the container's `port`
+   * (upstream manifests often expose 80 in front of 8080). Callers, the mesh's routes and the
+   * gateway address the service on this port; the pod still listens on `port`.
+   * @default - `port`
+   */
+  readonly servicePort?: number;
   /** Wire protocol; Istio reads it from the port name. @default 'http' */
   readonly protocol?: Protocol;
   /**

@@ -1557,3 +1557,61 @@ describe('validateCatalogue', () => {
     ]);
   });
 });
+
+describe('a worker without a port', () => {
+  const { port: _port, ...portless } = base;
+  const workerWith = (overrides: Overrides): Problem[] => validateService({ spec: { ...portless, ...overrides } });
+
+  it('is valid on its own and with dependencies', () => {
+    expect(workerWith({})).toEqual([]);
+    expect(workerWith({ dependencies: ['web'], env: { TARGET: 'web:80' } })).toEqual([]);
+  });
+
+  it.each<Row>([
+    ['routes', { routes: [{ path: '/' }] }, { field: 'routes', value: 1, problem: 'service without a port', fix: 'remove routes' }],
+    [
+      'probes',
+      { probes: { readiness: { tcp: true } } },
+      { field: 'probes', value: { readiness: { tcp: true } }, problem: 'need a port', fix: 'remove probes' },
+    ],
+    [
+      'servicePort',
+      { servicePort: 80 },
+      { field: 'servicePort', value: 80, problem: 'a service without a port gets none', fix: 'remove servicePort' },
+    ],
+    ['protocol', { protocol: 'grpc' }, { field: 'protocol', value: 'grpc', problem: 'the service has none', fix: 'remove protocol' }],
+    [
+      'traffic',
+      { traffic: { timeout: '5s' } },
+      { field: 'traffic', value: { timeout: '5s' }, problem: 'nobody can call', fix: 'remove traffic' },
+    ],
+  ])('refuses %s', (_title, overrides, expected) => {
+    expect(workerWith(overrides)).toEqual(only(expected));
+  });
+
+  it('may not be a dependency of another service: it has no Service', () => {
+    const catalogue = defineCatalogue('shop', [
+      { spec: { ...portless, name: 'worker' }, source: 'services/shop/worker.ts' },
+      service('web', { dependencies: ['worker'] }, 'services/shop/web.ts'),
+    ]);
+    expect(validateCatalogue(catalogue)).toEqual([
+      {
+        where: 'services/shop/web.ts (service "web")',
+        field: 'dependencies[0]',
+        value: 'worker',
+        problem: expect.stringContaining('is a worker without a port (services/shop/worker.ts (service "worker"))'),
+        fix: 'remove worker from dependencies, or give worker a port',
+      },
+    ]);
+  });
+});
+
+describe('servicePort', () => {
+  it('accepts a Service port in front of a different container port', () => {
+    expect(problemsWith({ port: 8080, servicePort: 80 })).toEqual([]);
+  });
+
+  it.each([0, 65536, 80.5, '80'])('refuses %p', (servicePort) => {
+    expect(problemsWith({ servicePort })).toEqual([expect.objectContaining({ where: WHERE, field: 'servicePort', value: servicePort })]);
+  });
+});

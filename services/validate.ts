@@ -561,7 +561,9 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
   if (typeof spec.owner !== 'string' || !LABEL_VALUE.test(spec.owner) || spec.owner.length > 63) {
     p.add('owner', spec.owner, 'must name the owning team as a label value (letters, digits, "-", "_", ".")', "set owner: 'team-books'");
   }
-  if (!isInt(spec.port) || spec.port < 1 || spec.port > 65535) {
+  if (spec.port === undefined) {
+    checkPortless(p, spec);
+  } else if (!isInt(spec.port) || spec.port < 1 || spec.port > 65535) {
     p.add(
       'port',
       spec.port,
@@ -570,6 +572,9 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
     );
   } else if (ISTIO_RESERVED_PORTS.includes(spec.port)) {
     p.add('port', spec.port, 'is reserved by the Istio sidecar', 'listen on another port (Istio uses 15000-15090)');
+  }
+  if (spec.servicePort !== undefined && spec.port !== undefined) {
+    checkInt(p, 'servicePort', spec.servicePort, 1, 65535, 'set the port callers address the Service on, e.g. 80');
   }
   if (spec.protocol !== undefined && !['http', 'grpc', 'tcp'].includes(spec.protocol)) {
     p.add('protocol', spec.protocol, 'is not a protocol', "use 'http', 'grpc' or 'tcp'");
@@ -611,6 +616,30 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
     if (spec.traffic?.retries !== undefined || spec.traffic?.faults !== undefined) {
       p.add('traffic', 'tcp', 'sets HTTP retries or faults, but the service speaks tcp', 'remove traffic.retries and traffic.faults');
     }
+  }
+}
+
+/**
+ * A worker without a port gets no Service: nothing may address it (routes), check it through a
+ * port (probes) or shape calls to it (protocol, servicePort, traffic). Its dependencies are checked
+ * with the catalogue (`validateCatalogue`).
+ */
+function checkPortless(p: ProblemList, spec: ServiceSpec): void {
+  const fix = (field: string) => `remove ${field}, or set port to the port the container listens on`;
+  if (Array.isArray(spec.routes) && spec.routes.length > 0) {
+    p.add('routes', spec.routes.length, 'are routes to a service without a port: it has no Service to route to', fix('routes'));
+  }
+  if (spec.probes !== undefined) {
+    p.add('probes', spec.probes, 'need a port (HTTP, TCP and gRPC probes all connect to one), and the service has none', fix('probes'));
+  }
+  if (spec.servicePort !== undefined) {
+    p.add('servicePort', spec.servicePort, 'is the port of a Service, and a service without a port gets none', fix('servicePort'));
+  }
+  if (spec.protocol !== undefined) {
+    p.add('protocol', spec.protocol, 'is the protocol of the port, and the service has none', fix('protocol'));
+  }
+  if (spec.traffic !== undefined) {
+    p.add('traffic', spec.traffic, 'shapes calls to the service, and nobody can call a service without a port', fix('traffic'));
   }
 }
 
@@ -745,6 +774,17 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
           value: d,
           problem: 'is not a service of this catalogue',
           fix: `use one of: ${known}, or add the missing service to the catalogue`,
+        });
+        return;
+      }
+      const target = byName.get(d);
+      if (target !== undefined && target.spec.port === undefined) {
+        problems.push({
+          where: specLocation(def),
+          field: `dependencies[${i}]`,
+          value: d,
+          problem: `is a worker without a port (${specLocation(target)}): it has no Service, so nobody can call it`,
+          fix: `remove ${d} from dependencies, or give ${d} a port`,
         });
       }
     });

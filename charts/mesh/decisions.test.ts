@@ -49,7 +49,7 @@ function bookinfoSpec(name: string): ServiceSpec {
 /** A resolved route built by hand, for the functions that only read a few fields. */
 function resolved(route: Partial<ResolvedRoute> & Pick<ResolvedRoute, 'path' | 'match'>): ResolvedRoute {
   const spec = svc('web');
-  return { host: DOMAIN, service: spec.name, port: spec.port, authRequired: false, spec, ...route };
+  return { host: DOMAIN, service: spec.name, port: spec.port ?? 0, authRequired: false, spec, ...route };
 }
 
 describe('serviceHost', () => {

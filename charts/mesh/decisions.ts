@@ -3,7 +3,7 @@
  * identities, who may call whom, and the order of the public routes. The constructs in
  * this folder only turn these into objects; the summary prints them.
  */
-import { serviceAccountFor, versionWeights } from '../../services/defaults';
+import { serviceAccountFor, servicePortFor, versionWeights } from '../../services/defaults';
 import type { Catalogue, CorsPolicy, Duration, PublicRoute, RouteMatch, ServiceSpec } from '../../services/spec';
 import { needsGoogleIdentity, privateServicePorts } from '../../services/uses';
 
@@ -75,6 +75,7 @@ export function allowList(catalogue: Catalogue): Array<{ service: string; caller
  */
 export interface MeshIndex {
   readonly callers: ReadonlyMap<string, readonly ServiceSpec[]>;
+  /** Container port of every service that has one (NetworkPolicies match the pod's port, after the Service's translation). */
   readonly ports: ReadonlyMap<string, number>;
   readonly routes: readonly ResolvedRoute[];
   /** Some service has `gcp` access or (on a platform stack) `uses`: the namespace gets the Google Cloud ServiceEntries. */
@@ -89,7 +90,7 @@ export function meshIndex(catalogue: Catalogue, domain: string, stack = ''): Mes
   for (const { spec } of catalogue.services) for (const port of privateServicePorts(spec, stack)) privatePorts.add(port);
   return {
     callers: callersOf(catalogue),
-    ports: new Map(catalogue.services.map((d) => [d.spec.name, d.spec.port])),
+    ports: new Map(catalogue.services.flatMap((d) => (d.spec.port === undefined ? [] : [[d.spec.name, d.spec.port] as const]))),
     routes: publicRoutes(catalogue, domain),
     googleCloud: catalogue.services.some((d) => needsGoogleIdentity(d.spec, stack)),
     privateServicePorts: [...privatePorts].sort((a, b) => a - b),
@@ -101,6 +102,7 @@ export interface ResolvedRoute {
   readonly path: string;
   readonly match: RouteMatch;
   readonly service: string;
+  /** The Service's port (`servicePort`, else `port`): the gateway's destination port. */
   readonly port: number;
   readonly version?: string;
   readonly rewrite?: string;
@@ -135,7 +137,8 @@ function resolveRoute(spec: ServiceSpec, r: PublicRoute, domain: string): Resolv
     path: r.path,
     match: r.match ?? 'prefix',
     service: spec.name,
-    port: spec.port,
+    // Validation refuses routes on a service without a port; 0 is never reached.
+    port: servicePortFor(spec) ?? 0,
     authRequired: r.authRequired ?? false,
     spec,
     ...(r.version !== undefined && { version: r.version }),

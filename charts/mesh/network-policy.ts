@@ -111,7 +111,8 @@ export class ServiceNetworkPolicy extends Construct {
         podSelector: { matchLabels: { app: spec.name } },
         policyTypes: ['Ingress', 'Egress'],
         // No peers: the rule is left out and default-deny holds.
-        ingress: from.length > 0 ? [{ from, ports: [tcp(spec.port)] }] : [],
+        // A worker without a port is nobody's dependency and never public: no ingress.
+        ingress: from.length > 0 && spec.port !== undefined ? [{ from, ports: [tcp(spec.port)] }] : [],
         egress,
       },
     });

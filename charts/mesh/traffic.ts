@@ -4,7 +4,7 @@
  * VirtualService (timeout, retries, header routes ahead of the weighted split, faults).
  */
 import { Construct } from 'constructs';
-import { trafficFor } from '../../services/defaults';
+import { servicePortFor, trafficFor } from '../../services/defaults';
 import type { EnvironmentProfile, ServiceSpec } from '../../services/spec';
 import {
   DestinationRule,
@@ -54,7 +54,9 @@ export class ServiceTraffic extends Construct {
       },
     });
 
-    const destination = (subset: string) => ({ host, subset, port: { number: spec.port } });
+    // Callers address the Service's port (`servicePort`); the Service forwards to the container's.
+    const port = servicePortFor(spec);
+    const destination = (subset: string) => ({ host, subset, ...(port !== undefined && { port: { number: port } }) });
     const split = weightedVersions(spec).map((w) => ({ destination: destination(w.version), weight: w.weight }));
 
     if (spec.protocol === 'tcp') {
