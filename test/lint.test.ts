@@ -138,7 +138,7 @@ describe('npm run check: the type check and type-aware lint on one program', () 
     try {
       fs.writeFileSync(
         path.join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, lib: ['es2022'], types: [] }, files: ['probe.ts'] }),
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, lib: ['es5'], types: [] }, files: ['probe.ts'] }),
       );
       fs.writeFileSync(path.join(dir, 'probe.ts'), "export const port: number = '8080';\n");
       const { program, diagnostics } = check.typecheck(path.join(dir, 'tsconfig.json'));
@@ -167,7 +167,7 @@ describe('npm run check: the type check and type-aware lint on one program', () 
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (name, version, ...rest) =>
       name === file ? ts.createSourceFile(name, code, version) : getSourceFile(name, version, ...rest);
-    const program = ts.createProgram([file], { strict: true, noEmit: true, lib: ['lib.es2022.d.ts'], types: [] }, host);
+    const program = ts.createProgram([file], { strict: true, noEmit: true, lib: ['lib.es5.d.ts'], types: [] }, host);
     const [result] = await check.linter(program).lintText(code, { filePath: file });
     expect(result?.messages.map((m) => `${m.line}: ${m.ruleId}`)).toEqual(['3: @typescript-eslint/no-floating-promises']);
   });
