@@ -20,7 +20,7 @@ module.exports = {
   // So nothing is isolated between the files of one worker: a test file must not rely on another
   // leaving module state, process.env or the working directory as it found them (docs/testing.md).
   // Type checking is `npm run check`'s job.
-  runner: 'jest-light-runner/child-process',
+  runner: '<rootDir>/test/jest/runner.mjs',
   setupFiles: ['<rootDir>/test/jest/tsx.mjs'],
   // Without the times of an earlier run, the files that wait on a child process go first.
   testSequencer: '<rootDir>/test/jest/sequencer.js',
