@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import { thrown } from '../test/fixtures/thrown';
 import { environment, repoReleases } from '../test/fixtures/environments';
 import { synthesize } from '../charts';
+import { postgresIamUser } from '../charts/uses';
 import { loadEnvironment, previewOf, type EnvironmentConfig } from '../core/config';
 import catalogue from '../services/bookinfo';
 import { defineCatalogue } from '../services/define';
@@ -17,7 +18,6 @@ import {
   profileSettings,
   pubsubSeconds,
   pubsubServiceAgent,
-  sqlIamUserName,
 } from './app-resources';
 
 /** BookInfo with every kind of `uses`: details publishes and owns postgres and a bucket, ratings and reviews consume. */
@@ -92,7 +92,7 @@ const AGENT = 'serviceAccount:service-123456789@gcp-sa-pubsub.iam.gserviceaccoun
 
 describe('app resource decisions', () => {
   it('names the IAM database user of a service account as Cloud SQL requires: the email without .gserviceaccount.com', () => {
-    expect(sqlIamUserName('orders-dev@my-proj.iam.gserviceaccount.com')).toBe('orders-dev@my-proj.iam');
+    expect(postgresIamUser('orders-dev@my-proj.iam.gserviceaccount.com')).toBe('orders-dev@my-proj.iam');
   });
 
   it('names the Pub/Sub service agent from the project number', () => {

@@ -54,14 +54,6 @@ export const DEAD_LETTER_RETENTION = '604800s';
 /** Defaults of {@link EventConsumer} (services/defaults.ts). */
 export { CONSUMER_DEFAULTS };
 
-/**
- * The Cloud SQL database user of a service account: its email without `.gserviceaccount.com`
- * (Cloud SQL's rule for PostgreSQL), as synthesis sets PGUSER: one function for both sides.
- */
-export function sqlIamUserName(email: string): string {
-  return postgresIamUser(email);
-}
-
 /** The Pub/Sub service agent of a project, which forwards messages to dead-letter topics. */
 export function pubsubServiceAgent(projectNumber: string): string {
   return `serviceAccount:service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
@@ -173,7 +165,7 @@ export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): App
         service: spec.name,
         email,
         member: `serviceAccount:${email}`,
-        ...(uses.postgres !== undefined && { database: { name: databaseName(spec), user: sqlIamUserName(email) } }),
+        ...(uses.postgres !== undefined && { database: { name: databaseName(spec), user: postgresIamUser(email) } }),
         ...(uses.redis !== undefined && {
           redis: {
             instance: redisInstanceName(env.stack, spec.name),
