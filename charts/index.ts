@@ -7,3 +7,4 @@ export * from './config-map';
 export * from './namespace';
 export * from './labels';
 export * from './mesh/edge-gateway';
+export * from './environment';

@@ -14,7 +14,7 @@ import type { Catalogue, ServiceSpec } from '../services/spec';
 import { validateCatalogue, validateForEnvironment } from '../services/validate';
 import { VersionAutoscaling } from './autoscaling';
 import { MANAGED_BY, serviceLabels, versionLabels, versionSelector } from './labels';
-import { meshIndex, type MeshIndex } from './mesh/decisions';
+import { isCrossAppDependency, meshIndex, NO_CROSS_APP, type CrossApp, type MeshIndex } from './mesh/decisions';
 import { Edge } from './mesh/edge';
 import { DEFAULT_DATAPLANE, GoogleCloudAccess } from './mesh/google-apis';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
@@ -72,7 +72,17 @@ export const KIND_ORDER: readonly string[] = [
   'NetworkPolicy',
 ];
 
-export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, releases: Releases): Synthesis {
+/**
+ * One catalogue's manifests in `environment.namespace`. `crossApp` resolves its calls to the
+ * environment's other apps (charts/environment.ts builds it); without it, a catalogue that calls
+ * another app's service is refused.
+ */
+export function synthesize(
+  environment: SynthEnvironment,
+  catalogue: Catalogue,
+  releases: Releases,
+  crossApp: CrossApp = NO_CROSS_APP,
+): Synthesis {
   assertNoProblems(validateCatalogue(catalogue), 'the catalogue is invalid');
   assertNoProblems(
     validateForEnvironment(catalogue, {
@@ -91,7 +101,8 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
     `the image pins for ${environment.stack} are invalid`,
   );
 
-  const mesh = meshIndex(catalogue, environment.domain, environment.stack);
+  assertNoProblems(unresolvedCalls(catalogue, crossApp), `the catalogue ${catalogue.name} calls apps ${environment.stack} does not host`);
+  const mesh = meshIndex(catalogue, environment.domain, environment.stack, crossApp);
   assertNoProblems(privateServicesProblems(environment, catalogue, mesh), `the environment ${environment.stack} is incomplete`);
   const files: ManifestFile[] = [{ name: SHARED_FILE, objects: sharedObjects(environment, catalogue.name, mesh) }];
   for (const { spec, source } of catalogue.services) {
@@ -105,6 +116,25 @@ export function synthesize(environment: SynthEnvironment, catalogue: Catalogue, 
   const { problems, notChecked } = checkObjects(files);
   assertNoProblems(problems, 'synthesized objects failed validation; nothing was written');
   return { environment, catalogue: catalogue.name, files, notChecked };
+}
+
+/** Dependencies on another app's service (`<app>/<service>`) that the environment's apps do not resolve. */
+function unresolvedCalls(catalogue: Catalogue, crossApp: CrossApp): Problem[] {
+  return catalogue.services.flatMap(({ spec, source }) =>
+    (spec.dependencies ?? []).flatMap((d, i) =>
+      isCrossAppDependency(d) && !crossApp.remote.has(d)
+        ? [
+            {
+              where: source ?? `service "${spec.name}"`,
+              field: `dependencies[${i}]`,
+              value: d,
+              problem: 'names a service of another app, and this synthesis has no such app',
+              fix: 'synthesize the environment that hosts both apps (npm run synth -- --env <env>, without --catalogue)',
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 /**
@@ -287,6 +317,7 @@ export function addServiceConstructs(
   new ServiceSecurity(chart, `${spec.name}-security`, {
     spec,
     callers,
+    crossApp: mesh.crossApp,
     env: environment,
     labels,
     authRoutes: mesh.routes.filter((r) => r.service === spec.name && r.authRequired),
@@ -296,6 +327,7 @@ export function addServiceConstructs(
   new ServiceNetworkPolicy(chart, `${spec.name}-network`, {
     spec,
     callers,
+    crossApp: mesh.crossApp,
     ports: mesh.ports,
     env: environment,
     labels,

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManifestObject } from '../charts/schema';
+import { appEnvironment } from '../charts/environment';
 import { programWrittenObjects } from '../charts/uses';
 import { loadEnvironment, repoRoot } from '../core/config';
 import { RULES, ruleIds } from '../policies/catalogue';
@@ -46,11 +47,11 @@ function renderedLocations(file: string, text: string, objects: readonly Manifes
 
 /** The manifests `synth` would write for an environment, with the platform's edge Gateway they bind to, checked. */
 export function environmentCheck(env: string, root = repoRoot(), date = today()): PolicyCheck {
-  const { synthesis, environment, rendered, catalogue } = render({ env, root });
+  const { synthesis, environment, rendered, apps } = render({ env, root });
   const objects = synthesis.files.flatMap((f) => f.objects);
   const locations = synthesis.files.flatMap((f) => renderedLocations(`dist/${env}/${f.name}`, rendered.get(f.name) ?? '', f.objects));
   // A rule that throws on synthesized objects is a bug (exit 3, with its own stack), not bad input.
-  const programWritten = programWrittenObjects(catalogue, environment);
+  const programWritten = apps.flatMap((a) => programWrittenObjects(a.catalogue, appEnvironment(environment, a.app)));
   const report = evaluate(
     RULES,
     { manifests: environmentContext(objects, environment, environment, programWritten) },

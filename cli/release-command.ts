@@ -11,7 +11,7 @@ import { parseDocument, type Document, type ToStringOptions } from 'yaml';
 import { loadEnvironment, PREVIEW_STACK, repoRoot, type EnvironmentConfig } from '../core/config';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
 import { assertNoProblems, closestMatch, type Problem } from '../core/problems';
-import { loadReleases, parseImageReference, releasesFile, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
+import { loadReleases, parseImageReference, validateReleases, type ReleaseRules, type Releases } from '../services/releases';
 import type { Catalogue } from '../services/spec';
 import { requiredImageKeys } from '../services/validate';
 import { command, type OptionSpecs } from './args';
@@ -222,7 +222,8 @@ export function releasesTarget(env: string, root: string): ReleasesTarget {
     ]);
   }
   const environment = loadEnvironment(env, root);
-  const file = releasesFile(root, environment.releases);
+  // Interim: the first app's pins (an --app option comes next).
+  const file = path.resolve(root, environment.apps[0].releases);
   return {
     environment,
     path: file,

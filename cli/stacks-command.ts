@@ -4,6 +4,7 @@
  * (`affected`), so the workflow previews only those.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { availableStacks, loadEnvironment, PREVIEW_STACK, repoRoot } from '../core/config';
 import { assertNoProblems, ValidationError } from '../core/problems';
 import { ENVIRONMENT_PROFILES } from '../services/spec';
@@ -151,7 +152,8 @@ export function readChangedPaths(file: string): string[] {
 /** `affected` for the repository at `root`: its stacks and where each pins its images. */
 export function affectedInRepository(changedPaths: readonly string[], root = repoRoot()): string[] {
   const stacks = longLivedStacks(root);
-  const releasesOf = new Map(stacks.map((s) => [s, loadEnvironment(s, root).releases]));
+  // Interim: the first app's pins file name (per-app rules come next).
+  const releasesOf = new Map(stacks.map((s) => [s, path.basename(loadEnvironment(s, root).apps[0].releases, '.yaml')]));
   return affectedStacks(changedPaths, stacks, releasesOf);
 }
 

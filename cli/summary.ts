@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { allowList, publicRoutes, weightedVersions } from '../charts/mesh/decisions';
-import { describeUnchecked, KIND_ORDER } from '../charts/synthesize';
+import { allowList, NO_CROSS_APP, publicRoutes, weightedVersions, type CrossApp } from '../charts/mesh/decisions';
+import { describeUnchecked, KIND_ORDER, type Synthesis } from '../charts/synthesize';
+import type { AppConfig } from '../core/config';
 import type { Catalogue } from '../services/spec';
 import { eventGraph, formatEventGraph } from '../services/event-graph';
 import { describeUses } from '../services/uses';
@@ -8,32 +9,23 @@ import { catalogueWarnings } from '../services/validate';
 import { formatProblem } from '../core/problems';
 import type { SynthOutcome } from './synth-command';
 
-/** The human summary `npm start` prints: services, objects by kind, where the files are. */
+/** The human summary `npm start` prints: each app's services, routes and allow-lists, objects by kind, where the files are. */
 export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
-  const { synthesis, environment, catalogue } = outcome;
+  const { synthesis, environment } = outcome;
   const lines: string[] = [];
   const all = synthesis.files.flatMap((f) => f.objects);
   lines.push(
-    `Environment ${environment.stack} (profile ${environment.profile}, namespace ${environment.namespace}, domain ${environment.domain})`,
-  );
-  lines.push(
-    `Catalogue ${synthesis.catalogue}: ${synthesis.files.filter((f) => f.service).length} services, ${all.length} objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)`,
+    `Environment ${environment.stack} (profile ${environment.profile}, domain ${environment.domain}): ${synthesis.apps.length} ${synthesis.apps.length === 1 ? 'app' : 'apps'}, ${all.length} objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)`,
   );
   for (const n of synthesis.notChecked) lines.push(`  not checked offline: ${describeUnchecked(n)}`);
+  const loaded = new Map(outcome.apps.map((a) => [a.app.name, a]));
+  for (const { app, synthesis: appSynthesis } of synthesis.apps) {
+    const catalogue = loaded.get(app.name)?.catalogue;
+    if (catalogue === undefined) continue;
+    lines.push(...appSection(app, appSynthesis, catalogue, synthesis.crossApp.get(app.name) ?? NO_CROSS_APP));
+  }
   lines.push('');
-  lines.push('Services');
-  const rows = synthesis.files
-    .filter((f) => f.service !== undefined)
-    .map((f) => {
-      const deployments = f.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-      const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as
-        | { spec?: { minReplicas?: number; maxReplicas?: number } }
-        | undefined;
-      return [f.service ?? '', deployments.join(', '), `${hpa?.spec?.minReplicas ?? '-'}..${hpa?.spec?.maxReplicas ?? '-'}`, f.name];
-    });
-  lines.push(...table(['service', 'deployments', 'replicas', 'file'], rows));
-  lines.push('');
-  lines.push('Objects by kind');
+  lines.push(`Objects by kind (${synthesis.apps.length === 1 ? 'the app' : 'all apps'})`);
   const counts = new Map<string, number>();
   for (const o of all) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
@@ -44,11 +36,44 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
     ),
   );
   lines.push('');
+  const dirs = synthesis.apps.map((a) => `${a.app.name}/ (${a.synthesis.files.length} files)`).join(', ');
+  lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/: ${dirs}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One app: its services, public routes, in-mesh traffic, allowed callers and what it uses. */
+function appSection(app: AppConfig, synthesis: Synthesis, catalogue: Catalogue, crossApp: CrossApp): string[] {
+  const lines: string[] = [''];
+  const services = synthesis.files.filter((f) => f.service !== undefined);
+  const objects = synthesis.files.reduce((n, f) => n + f.objects.length, 0);
+  lines.push(
+    `App ${app.name} (namespace ${app.namespace}, host ${app.host}, pins ${app.releases}): ${services.length} services, ${objects} objects`,
+  );
+  lines.push('');
+  lines.push('Services');
+  const rows = services.map((f) => {
+    const deployments = f.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as
+      | { spec?: { minReplicas?: number; maxReplicas?: number } }
+      | undefined;
+    return [
+      f.service ?? '',
+      deployments.join(', '),
+      `${hpa?.spec?.minReplicas ?? '-'}..${hpa?.spec?.maxReplicas ?? '-'}`,
+      `${app.name}/${f.name}`,
+    ];
+  });
+  lines.push(...table(['service', 'deployments', 'replicas', 'file'], rows));
+  lines.push('');
   lines.push('Public routes (gateway, first match wins)');
-  lines.push(...table(['host', 'path', 'service', 'versions', 'auth'], routesTable(catalogue, environment.domain)));
+  lines.push(...table(['host', 'path', 'service', 'versions', 'auth'], routesTable(catalogue, app.host)));
   lines.push('');
   lines.push('In-mesh traffic (header routes first, then the split)');
   for (const { spec } of catalogue.services) {
+    if (spec.port === undefined) {
+      lines.push(`  ${spec.name}: a worker without a port (no Service)`);
+      continue;
+    }
     const headers = spec.versions
       .filter((v) => v.headerMatch !== undefined)
       .map(
@@ -63,13 +88,11 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   }
   lines.push('');
   lines.push('Allowed callers (mTLS identity; everything else is denied)');
-  for (const { service, callers } of allowList(catalogue)) {
+  for (const { service, callers } of allowList(catalogue, crossApp)) {
     lines.push(`  ${callers.length === 0 ? '(nobody)' : callers.join(', ')} -> ${service}`);
   }
   lines.push(...usesSection(catalogue));
-  lines.push('');
-  lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/ (${outcome.written.map((w) => w.name).join(', ')})`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /**

@@ -4,12 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synthesize, toYaml, type Synthesis } from '../charts';
+import { toYaml } from '../charts';
+import { synthesizeEnvironment, type EnvironmentSynthesis } from '../charts/environment';
 import { describeUnchecked } from '../charts/synthesize';
 import { repoRoot, type EnvironmentConfig } from '../core/config';
 import { stackInputs } from '../infra/inputs';
+import type { LoadedApp } from '../services/apps';
 import { DEFAULT_CATALOGUE, loadCatalogue } from '../services/catalogue-module';
-import type { Catalogue } from '../services/spec';
 import { catalogueWarnings } from '../services/validate';
 import { formatProblem } from '../core/problems';
 import { command } from './args';
@@ -18,7 +19,7 @@ export { DEFAULT_CATALOGUE, loadCatalogue };
 
 export interface SynthOptions {
   readonly env: string;
-  /** Module exporting the catalogue (default export or `catalogue`). @default the BookInfo sample */
+  /** Module exporting a catalogue to synthesize instead of the environment's apps (default export or `catalogue`). @default - every app of the environment */
   readonly catalogue?: string;
   /** @default `dist` under the repository root */
   readonly out?: string;
@@ -26,47 +27,45 @@ export interface SynthOptions {
 }
 
 export interface SynthOutcome {
-  readonly synthesis: Synthesis;
-  readonly catalogue: Catalogue;
+  readonly synthesis: EnvironmentSynthesis;
+  /** The apps synthesized, in the environment's order. */
+  readonly apps: readonly LoadedApp[];
   readonly environment: EnvironmentConfig;
-  /** The directory written (`<out>/<env>`). */
+  /** The directory written (`<out>/<env>`), one subdirectory per app. */
   readonly dir: string;
-  /** Files written, relative to `dir`, with their byte counts. */
+  /** Files written, relative to `dir` (`<app>/<file>`), with their byte counts. */
   readonly written: ReadonlyArray<{ name: string; bytes: number }>;
 }
 
 /** Everything up to the bytes on disk; throws ValidationError and writes nothing on bad input. */
 export function render(options: SynthOptions): {
-  synthesis: Synthesis;
-  catalogue: Catalogue;
+  synthesis: EnvironmentSynthesis;
+  apps: readonly LoadedApp[];
   environment: EnvironmentConfig;
+  /** `<app>/<file>` -> YAML text. */
   rendered: Map<string, string>;
 } {
-  const {
-    config: environment,
-    catalogue,
-    releases,
-    releasesFile,
-  } = stackInputs(options.env, options.root ?? repoRoot(), options.catalogue ?? DEFAULT_CATALOGUE);
-  const synthesis = synthesize({ ...environment, releasesFile }, catalogue, releases);
+  const { config: environment, apps } = stackInputs(options.env, options.root ?? repoRoot(), options.catalogue);
+  const synthesis = synthesizeEnvironment(environment, apps);
   const rendered = new Map(synthesis.files.map((f) => [f.name, toYaml(f.objects)]));
-  return { synthesis, catalogue, environment, rendered };
+  return { synthesis, apps, environment, rendered };
 }
 
 export function runSynth(options: SynthOptions): SynthOutcome {
   const root = options.root ?? repoRoot();
-  const { synthesis, catalogue, environment, rendered } = render(options);
+  const { synthesis, apps, environment, rendered } = render(options);
   const dir = path.resolve(root, options.out ?? 'dist', options.env);
   writeDirectoryAtomically(dir, rendered);
   const written = [...rendered].map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) }));
-  return { synthesis, catalogue, environment, dir, written };
+  return { synthesis, apps, environment, dir, written };
 }
 
 /** `npm run synth -- <argv>`: writes the manifests and says how many, where. */
 export const synthCli = command(
   {
     script: 'synth',
-    summary: 'Writes the validated manifests of an environment, one YAML file per service, to <out>/<env>/ (all or nothing).',
+    summary:
+      'Writes the validated manifests of every app of an environment, one YAML file per service, to <out>/<env>/<app>/ (all or nothing).',
     options: {
       env: {
         type: 'string',
@@ -76,8 +75,9 @@ export const synthCli = command(
       catalogue: {
         type: 'string',
         value: 'module',
-        description: 'a .ts module exporting the catalogue (default export or "catalogue")',
-        defaultText: `${DEFAULT_CATALOGUE}, the BookInfo sample`,
+        description:
+          'a .ts module exporting a catalogue (default export or "catalogue") to synthesize instead of the apps, in the first app\'s namespace',
+        defaultText: "the environment's apps (platform:apps)",
       },
       out: { type: 'string', value: 'dir', description: 'where <env>/ is written', defaultText: 'dist/ under the repository root' },
     },
@@ -85,11 +85,14 @@ export const synthCli = command(
   ({ values }, io) => {
     const outcome = runSynth({ env: values.env, catalogue: values.catalogue, out: values.out && path.resolve(io.cwd, values.out) });
     const objects = outcome.synthesis.files.reduce((n, f) => n + f.objects.length, 0);
-    io.out(`wrote ${objects} objects in ${outcome.written.length} files to ${path.relative(io.cwd, outcome.dir) || '.'}\n`);
+    const apps = outcome.apps.map((a) => a.app.name).join(', ');
+    io.out(
+      `wrote ${objects} objects in ${outcome.written.length} files (${outcome.apps.length === 1 ? 'app' : 'apps'} ${apps}) to ${path.relative(io.cwd, outcome.dir) || '.'}\n`,
+    );
     for (const n of outcome.synthesis.notChecked) {
       io.err(`warning: not checked offline: ${describeUnchecked(n)}\n`);
     }
-    for (const w of catalogueWarnings(outcome.catalogue)) io.err(`warning: ${formatProblem(w)}\n`);
+    for (const { catalogue } of outcome.apps) for (const w of catalogueWarnings(catalogue)) io.err(`warning: ${formatProblem(w)}\n`);
   },
 );
 
@@ -103,7 +106,11 @@ export function writeDirectoryAtomically(dir: string, files: ReadonlyMap<string,
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
   try {
-    for (const [name, text] of files) fs.writeFileSync(path.join(staging, name), text);
+    for (const [name, text] of files) {
+      const file = path.join(staging, name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    }
     const old = `${staging}.old`;
     const hadOld = fs.existsSync(dir);
     if (hadOld) fs.renameSync(dir, old);

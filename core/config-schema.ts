@@ -17,7 +17,25 @@ import { ENVIRONMENT_PROFILES, RESOURCE_TIERS_ORDER, type EnvironmentProfile, ty
 export const PROJECT = 'platform';
 
 /** Everything the environment's settings say; synthesis reads the `SynthEnvironment` part. */
-export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'> {
+/**
+ * One app an environment hosts: a catalogue (a team's services) with its own namespace, host
+ * and image pins file. `platform:apps` lists them; docs/environments.md "Several apps".
+ */
+export interface AppConfig {
+  /** DNS-1123 label: the catalogue's name, its `app.kubernetes.io/part-of` label, and how other apps name it (`<app>/<service>`). */
+  readonly name: string;
+  /** Repository-relative module that exports the catalogue. @default `services/<name>` */
+  readonly catalogue: string;
+  /** Namespace the app is deployed to. @default - the app's name */
+  readonly namespace: string;
+  /** Host the app's routes default to: the environment's domain or a name under it. @default `<name>.<domain>` */
+  readonly host: string;
+  /** Repository-relative YAML file with the app's image pins in this environment. @default `services/<name>/releases/<stack>.yaml` */
+  readonly releases: string;
+}
+
+/** `pulumi config set platform:previewApps` on a preview stack: the apps a pull request changes. */
+export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile' | 'namespace'> {
   /**
    * `platform`: a full stack (network, cluster, Istio, load balancer, apps).
    * `preview`: a pull request's `pr-<N>` stack: only the apps, on the dev cluster.
@@ -29,8 +47,17 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly devStackReference: string;
   /** Fully qualified name of this environment's bootstrap stack (accounts, node account, keys). */
   readonly bootstrapStackReference: string;
-  /** Which `services/releases/<name>.yaml` holds this environment's pins. */
-  readonly releases: string;
+  /**
+   * The apps the environment hosts, in the order given (at least one). Without `platform:apps`,
+   * one app: BookInfo (`services/bookinfo`) in `platform:namespace` at `platform:domain`, pins in
+   * `services/releases/<platform:releases>.yaml`.
+   */
+  readonly apps: readonly AppConfig[];
+  /**
+   * A preview stack's `platform:previewApps`: the apps the pull request changes, which it deploys
+   * (with the apps they call). @default - every app of dev
+   */
+  readonly previewApps?: readonly string[];
   /** GCP project id (`gcp:project`). */
   readonly gcpProject: string;
   /** GCP region (`gcp:region`). */
@@ -66,7 +93,7 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   /** CIDRs allowed to reach the control plane's IP endpoint; empty = DNS endpoint with IAM only. */
   readonly authorizedNetworks: readonly string[];
   readonly binaryAuthorization: boolean;
-  /** Image prefixes workloads may pull from (policy IM02). */
+  /** Image prefixes workloads may pull from (policy IM02), `platform:extraRegistries` included. */
   readonly allowedRegistries: readonly string[];
   /** Start of the maintenance window, UTC `HH:MM`; it lasts 6 hours on weekend days (GKE needs 48 h per 32 days). */
   readonly maintenanceStart: string;
@@ -187,14 +214,16 @@ const list =
 const KEYS = {
   profile: { key: `${PROJECT}:profile`, read: oneOf(ENVIRONMENT_PROFILES) },
   gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
-  namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo') },
+  namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo'), optional: true },
   domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
   defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' },
   releases: {
     key: `${PROJECT}:releases`,
     read: pattern(DNS_LABEL, 'the name of a file in services/releases/', 'dev'),
-    fallback: ({ stack }) => stack,
+    optional: true,
   },
+  apps: { key: `${PROJECT}:apps`, read: (raw: string) => readApps(raw), optional: true },
+  previewApps: { key: `${PROJECT}:previewApps`, read: list(DNS_LABEL, 'app names', 'bookinfo, boutique', false), optional: true },
   // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
   requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, fallback: ({ profile }) => profile !== 'dev' },
   gatewayNamespace: {
@@ -312,6 +341,15 @@ const KEYS = {
       'gcr.io/cloud-sql-connectors/',
     ],
   },
+  extraRegistries: {
+    key: `${PROJECT}:extraRegistries`,
+    read: list(
+      /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/$/,
+      'image prefixes ending in "/"',
+      'us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/',
+    ),
+    optional: true,
+  },
   maintenanceStart: {
     key: `${PROJECT}:maintenanceStart`,
     read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'),
@@ -424,11 +462,157 @@ export function parseEnvironment(stack: string, source: ConfigSource, context: P
       fix: `set both ${PROJECT}:jwtIssuer and ${PROJECT}:jwksUri, or neither`,
     });
   }
-  if (problems.length === 0)
-    problems.push(...crossChecks(values as unknown as EnvironmentConfig, (key) => source.origins?.[key] ?? source.where));
+  const where = (key: string) => source.origins?.[key] ?? source.where;
+  if (values.previewApps !== undefined)
+    problems.push({
+      where: where(`${PROJECT}:previewApps`),
+      field: `config.${PROJECT}:previewApps`,
+      value: values.previewApps,
+      problem: 'is read only on pull request preview stacks (pr-<N>)',
+      fix: 'remove it: a platform stack deploys every app in platform:apps',
+    });
+  const { namespace, releases, apps: rawApps, previewApps: _previewApps, extraRegistries, ...rest } = values;
+  // Extra registries add to allowedRegistries (its default or its value), so the defaults need not be repeated.
+  if (Array.isArray(extraRegistries) && Array.isArray(rest.allowedRegistries))
+    rest.allowedRegistries = [...new Set([...(rest.allowedRegistries as string[]), ...(extraRegistries as string[])])];
+  const apps =
+    problems.length === 0 ? resolveApps(stack, { namespace, releases, apps: rawApps, domain: rest.domain }, where, problems) : [];
+  const config = { stack, kind: 'platform', file: source.where, ...rest, apps } as unknown as EnvironmentConfig;
+  if (problems.length === 0) problems.push(...crossChecks(config, where));
   assertNoProblems(problems, `${source.where}: invalid environment settings`);
-  return { stack, kind: 'platform', file: source.where, ...values } as EnvironmentConfig;
+  return config;
 }
+
+/** What a `platform:apps` entry may set; the rest follows from its name. */
+const APP_NAME = /^(?=.{1,40}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const APP_FIELDS = ['name', 'catalogue', 'namespace', 'host', 'releases'] as const;
+const REPO_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]+$/;
+
+/** `platform:apps` as written: a non-empty list of app names or maps (checked entry by entry in `resolveApps`). */
+function readApps(raw: string): unknown[] | Failure {
+  const value = parseJson(raw);
+  return Array.isArray(value) && value.length > 0
+    ? value
+    : {
+        value,
+        problem: 'must be a YAML list of apps (at least one)',
+        fix: 'list each app by name (`- bookinfo`) or as a map (`- name: bookinfo` with namespace, host, catalogue, releases)',
+      };
+}
+
+/**
+ * The environment's apps with every default filled in, or the problems of each entry (named
+ * `config.platform:apps[i].<field>`). Without `platform:apps`, the single-app form: BookInfo in
+ * `platform:namespace`, at the domain itself, pins in `services/releases/<platform:releases>.yaml`.
+ */
+function resolveApps(
+  stack: string,
+  settings: { namespace?: unknown; releases?: unknown; apps?: unknown; domain?: unknown },
+  where: (key: string) => string,
+  problems: Problem[],
+): AppConfig[] {
+  const key = `${PROJECT}:apps`;
+  const domain = String(settings.domain);
+  if (settings.apps === undefined) {
+    if (settings.namespace === undefined) {
+      problems.push({
+        where: where(`${PROJECT}:namespace`),
+        field: `config.${PROJECT}:namespace`,
+        problem: `is required unless ${key} lists the apps`,
+        fix: `set ${PROJECT}:namespace (the one app's namespace), or list the environment's apps in ${key}`,
+      });
+      return [];
+    }
+    const releases = typeof settings.releases === 'string' ? settings.releases : stack;
+    return [
+      {
+        name: DEFAULT_APP,
+        catalogue: `services/${DEFAULT_APP}`,
+        namespace: String(settings.namespace),
+        host: domain,
+        releases: `services/releases/${releases}.yaml`,
+      },
+    ];
+  }
+  for (const single of ['namespace', 'releases'] as const) {
+    if (settings[single] !== undefined)
+      problems.push({
+        where: where(`${PROJECT}:${single}`),
+        field: `config.${PROJECT}:${single}`,
+        value: settings[single],
+        problem: `is the single-app form, and ${key} lists the apps`,
+        fix: `remove it and set \`${single}\` on the app in ${key}`,
+      });
+  }
+  const apps: AppConfig[] = [];
+  const add = (i: number, field: string, value: unknown, problem: string, fix: string) =>
+    problems.push({ where: where(key), field: `config.${key}[${i}]${field === '' ? '' : `.${field}`}`, value, problem, fix });
+  (settings.apps as unknown[]).forEach((entry, i) => {
+    const map: Record<string, unknown> | undefined =
+      typeof entry === 'string'
+        ? { name: entry }
+        : typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+          ? (entry as Record<string, unknown>)
+          : undefined;
+    if (map === undefined) {
+      add(i, '', entry, 'is neither an app name nor a map', 'write `- <app>` or `- name: <app>` with namespace, host, catalogue, releases');
+      return;
+    }
+    const before = problems.length;
+    for (const field of Object.keys(map)) {
+      if (!(APP_FIELDS as readonly string[]).includes(field))
+        add(
+          i,
+          field,
+          map[field],
+          'is not a field of an app',
+          `use only ${APP_FIELDS.join(', ')}${closestMatch(field, APP_FIELDS, 2) === undefined ? '' : ` (did you mean ${closestMatch(field, APP_FIELDS, 2)}?)`}`,
+        );
+    }
+    const text = (field: string, re: RegExp, what: string, example: string): string | undefined => {
+      const v = map[field];
+      if (v === undefined) return undefined;
+      if (typeof v === 'string' && re.test(v)) return v;
+      add(i, field, v, `must be ${what}`, `set it to e.g. ${example}`);
+      return undefined;
+    };
+    const name = text('name', APP_NAME, 'a DNS-1123 label of at most 40 characters (preview namespaces are pr-<N>-<app>)', 'boutique');
+    if (map.name === undefined) add(i, 'name', undefined, 'is required', 'name the app (a DNS-1123 label): `- name: boutique`');
+    const namespace = text('namespace', DNS_LABEL, 'a DNS-1123 label', 'boutique');
+    const host = text('host', DOMAIN, 'a lower-case DNS name', `shop.${domain}`);
+    const catalogue = text('catalogue', REPO_PATH, 'a repository-relative module path', 'services/boutique');
+    const releases = text('releases', REPO_PATH, 'a repository-relative .yaml file', `services/boutique/releases/${stack}.yaml`);
+    if (releases !== undefined && !releases.endsWith('.yaml'))
+      add(i, 'releases', releases, 'is not a .yaml file', `name the pins file, e.g. services/${name ?? 'boutique'}/releases/${stack}.yaml`);
+    if (name === undefined || problems.length > before) return;
+    const app: AppConfig = {
+      name,
+      catalogue: catalogue ?? `services/${name}`,
+      namespace: namespace ?? name,
+      host: host ?? `${name}.${domain}`,
+      releases: releases ?? `services/${name}/releases/${stack}.yaml`,
+    };
+    if (app.host !== domain && !app.host.endsWith(`.${domain}`))
+      add(i, 'host', app.host, `is outside the environment's domain ${domain}`, `use ${domain} or a name under it, e.g. ${name}.${domain}`);
+    else apps.push(app);
+  });
+  const unique = (field: 'name' | 'namespace' | 'host' | 'releases', why: string) => {
+    const seen = new Map<string, string>();
+    for (const app of apps) {
+      const other = seen.get(app[field]);
+      if (other !== undefined) add(apps.indexOf(app), field, app[field], `is also app ${other}'s ${field}`, why);
+      seen.set(app[field], app.name);
+    }
+  };
+  unique('name', 'give every app its own name');
+  unique('namespace', 'give every app its own namespace: its mesh and network policies are per namespace');
+  unique('host', "give every app its own host (each app's gateway serves its host)");
+  unique('releases', 'give every app its own pins file');
+  return apps;
+}
+
+/** The app of an environment without `platform:apps`: the BookInfo sample. */
+export const DEFAULT_APP = 'bookinfo';
 
 /**
  * The dev stack a preview stack deploys onto: the one setting a `pr-<N>` stack reads from
@@ -436,24 +620,55 @@ export function parseEnvironment(stack: string, source: ConfigSource, context: P
  * other setting comes from dev; a misspelt `platform:` key is still an error.
  */
 export function previewReference(stack: string, source: ConfigSource, context: ProgramContext = OFFLINE_CONTEXT): string {
-  const { values, problems } = readSettings(stack, source, context, ['devStackReference']);
+  return previewStackSettings(stack, source, context).devStackReference;
+}
+
+/** What a `pr-<N>` stack's own configuration says: the dev stack, and the apps the pull request changes (`platform:previewApps`). */
+export function previewStackSettings(
+  stack: string,
+  source: ConfigSource,
+  context: ProgramContext = OFFLINE_CONTEXT,
+): { devStackReference: string; previewApps?: readonly string[] } {
+  const { values, problems } = readSettings(stack, source, context, ['devStackReference', 'previewApps']);
   assertNoProblems(problems, `${source.where}: invalid preview stack settings`);
-  return values.devStackReference as string;
+  return {
+    devStackReference: values.devStackReference as string,
+    ...(values.previewApps !== undefined && { previewApps: values.previewApps as string[] }),
+  };
 }
 
 /**
- * A pull request's preview: dev's settings, its own namespace `pr-<N>` and host
- * `pr-<N>.<dev domain>` on the dev cluster and gateway, dev's pins as changed by the PR.
- * It owns no cluster, so nothing in it is deletion-protected.
+ * A pull request's preview: dev's settings on the dev cluster and gateway, each app in its own
+ * namespace `pr-<N>-<app>` at host `pr-<N>.<app host>` (covered by the wildcard of the app's host
+ * on dev's certificate), with dev's pins as changed by the PR. `previewApps` are the apps the PR
+ * changes (`platform:previewApps`); infra/inputs.ts adds the apps they call. It owns no cluster,
+ * so nothing in it is deletion-protected.
  */
-export function previewOf(dev: EnvironmentConfig, stack: string, devStackReference = dev.devStackReference): EnvironmentConfig {
+export function previewOf(
+  dev: EnvironmentConfig,
+  stack: string,
+  devStackReference = dev.devStackReference,
+  previewApps?: readonly string[],
+): EnvironmentConfig {
+  const known = new Set(dev.apps.map((a) => a.name));
+  const unknown = (previewApps ?? []).filter((a) => !known.has(a));
+  if (unknown.length > 0)
+    assertNoProblems([
+      {
+        where: `Pulumi.${stack}.yaml`,
+        field: `config.${PROJECT}:previewApps`,
+        value: unknown,
+        problem: `names apps dev does not host`,
+        fix: `use apps of dev's ${PROJECT}:apps: ${[...known].join(', ')}`,
+      },
+    ]);
   return {
     ...dev,
     stack,
     kind: 'preview',
-    namespace: stack,
     domain: `${stack}.${dev.domain}`,
-    releases: dev.releases,
+    apps: dev.apps.map((app) => ({ ...app, namespace: `${stack}-${app.name}`, host: `${stack}.${app.host}` })),
+    ...(previewApps !== undefined && { previewApps }),
     deletionProtection: false,
     devStackReference,
   };
@@ -466,7 +681,8 @@ export function previewOf(dev: EnvironmentConfig, stack: string, devStackReferen
 export function previewSettings(config: EnvironmentConfig): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const [name, spec] of Object.entries(KEYS)) {
-    const value: unknown = config[name as SettingName];
+    // The single-app keys (namespace, releases) are resolved into apps, which is exported instead.
+    const value: unknown = (config as unknown as Record<string, unknown>)[name];
     if (value === undefined) continue;
     settings[spec.key] = typeof value === 'string' ? value : JSON.stringify(value);
   }

@@ -23,7 +23,7 @@ import { assertNoProblems, type Problem } from './problems';
 import {
   parseEnvironment,
   previewOf,
-  previewReference,
+  previewStackSettings,
   PREVIEW_STACK,
   PROJECT,
   type ConfigSource,
@@ -39,8 +39,11 @@ export {
   previewOf,
   previewReference,
   previewSettings,
+  previewStackSettings,
   PROJECT,
   stackOutputSource,
+  DEFAULT_APP,
+  type AppConfig,
   type ConfigSource,
   type EnvironmentConfig,
   type ProgramContext,
@@ -242,6 +245,6 @@ export function readStackFiles(stack: string, root = repoRoot()): ConfigSource {
  */
 export function loadEnvironment(stack: string, root = repoRoot()): EnvironmentConfig {
   if (!PREVIEW_STACK.test(stack)) return parseEnvironment(stack, readStackFiles(stack, root));
-  const reference = previewReference(stack, readStackFiles(stack, root));
-  return previewOf(parseEnvironment('dev', readStackFiles('dev', root)), stack, reference);
+  const own = previewStackSettings(stack, readStackFiles(stack, root));
+  return previewOf(parseEnvironment('dev', readStackFiles('dev', root)), stack, own.devStackReference, own.previewApps);
 }

@@ -89,6 +89,8 @@ export interface SecretPlan {
 /** What one service gets. */
 export interface ServiceResourcePlan {
   readonly service: string;
+  /** Its app's namespace: where the Redis Secret goes, and what scopes its events' topics. */
+  readonly namespace: string;
   /** `serviceAccount:<email>` of its Google service account. */
   readonly member: string;
   readonly email: string;
@@ -103,18 +105,24 @@ export interface ServiceResourcePlan {
 export interface AppResourcePlan {
   /** The environment's Cloud SQL instance, if any service uses postgres. */
   readonly sqlInstance?: string;
-  /** Services with `uses`, in catalogue order. */
+  /** Services with `uses`, app by app in catalogue order. */
   readonly services: readonly ServiceResourcePlan[];
 }
 
-type PlanEnvironment = Pick<EnvironmentConfig, 'stack' | 'namespace' | 'gcpProject' | 'kind'>;
+type PlanEnvironment = Pick<EnvironmentConfig, 'stack' | 'gcpProject' | 'kind'>;
 
-function consumerPlan(env: PlanEnvironment, service: string, consumer: EventConsumer): SubscriptionPlan {
+/** What the plan needs of an app: its namespace (events are scoped by it) and catalogue. */
+export interface ResourceApp {
+  readonly namespace: string;
+  readonly catalogue: Catalogue;
+}
+
+function consumerPlan(env: PlanEnvironment, namespace: string, service: string, consumer: EventConsumer): SubscriptionPlan {
   return {
     event: consumer.event,
-    subscriptionId: subscriptionId(env.stack, env.namespace, consumer.event, service),
-    topicId: topicId(env.stack, env.namespace, consumer.event),
-    deadLetterTopicId: deadLetterTopicId(env.stack, env.namespace, consumer.event, service),
+    subscriptionId: subscriptionId(env.stack, namespace, consumer.event, service),
+    topicId: topicId(env.stack, namespace, consumer.event),
+    deadLetterTopicId: deadLetterTopicId(env.stack, namespace, consumer.event, service),
     ackDeadlineSeconds: consumer.ackDeadlineSeconds ?? CONSUMER_DEFAULTS.ackDeadlineSeconds,
     maxDeliveryAttempts: consumer.maxDeliveryAttempts ?? CONSUMER_DEFAULTS.maxDeliveryAttempts,
     minimumBackoff: pubsubSeconds(consumer.minimumBackoff ?? CONSUMER_DEFAULTS.minimumBackoff),
@@ -123,62 +131,70 @@ function consumerPlan(env: PlanEnvironment, service: string, consumer: EventCons
 }
 
 /**
- * The resources a catalogue's `uses` need in one platform stack. Validation of the specs is
- * services/validate.ts's; this still refuses what would make a broken plan (an event consumed
- * that nobody publishes, a bucket name too long), naming the service, field and fix.
+ * The resources the apps' `uses` need in one platform stack: one Cloud SQL instance for the
+ * environment, the rest per service. Events are an app's own (topics are scoped by its
+ * namespace). Validation of the specs is services/validate.ts's; this still refuses what would
+ * make a broken plan (an event consumed that nobody publishes, a bucket name too long), naming
+ * the service, field and fix.
  */
-export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): AppResourcePlan {
+export function appResourcePlan(apps: readonly ResourceApp[], env: PlanEnvironment): AppResourcePlan {
   if (env.kind === 'preview')
     throw new Error(
       `${env.stack}: a preview stack provisions no \`uses\` resources (its pods have no Google identity); infra/platform.ts builds AppResources for platform stacks only`,
     );
-  const published = new Set(catalogue.services.flatMap((d) => d.spec.uses?.publishes ?? []));
   const problems: Problem[] = [];
-  const services = catalogue.services
-    .filter((d) => hasUses(d.spec))
-    .map(({ spec, source }): ServiceResourcePlan => {
-      const uses = spec.uses ?? {};
-      const where = source ?? `service "${spec.name}"`;
-      const email = workloadServiceAccountEmail(spec.name, env.stack, env.gcpProject);
-      for (const consumer of uses.consumes ?? []) {
-        if (!published.has(consumer.event))
-          problems.push({
-            where,
-            field: 'uses.consumes[].event',
-            value: consumer.event,
-            problem: 'is published by no service of the catalogue',
-            fix: `add it to the publishing service's uses.publishes, or remove the consumer`,
-          });
-      }
-      const buckets = (uses.buckets ?? []).map((b) => ({ name: b.name, bucket: bucketName(env.gcpProject, env.stack, spec.name, b.name) }));
-      for (const b of buckets) {
-        if (b.bucket.length > 63)
-          problems.push({
-            where,
-            field: 'uses.buckets[].name',
-            value: b.name,
-            problem: `makes the bucket name ${b.bucket} longer than Cloud Storage's 63 characters`,
-            fix: 'shorten the bucket (or service) name',
-          });
-      }
-      return {
-        service: spec.name,
-        email,
-        member: `serviceAccount:${email}`,
-        ...(uses.postgres !== undefined && { database: { name: databaseName(spec), user: postgresIamUser(email) } }),
-        ...(uses.redis !== undefined && {
-          redis: {
-            instance: redisInstanceName(env.stack, spec.name),
-            memorySizeGb: uses.redis.sizeGb ?? 1,
-            secret: redisSecretName(spec.name),
-          },
-        }),
-        topics: (uses.publishes ?? []).map((event) => ({ event, topicId: topicId(env.stack, env.namespace, event) })),
-        subscriptions: (uses.consumes ?? []).map((c) => consumerPlan(env, spec.name, c)),
-        buckets,
-        secrets: (uses.secrets ?? []).map((s) => ({ name: s.name, secretId: secretId(env.stack, spec.name, s.name) })),
-      };
-    });
+  const services = apps.flatMap(({ namespace, catalogue }) => {
+    const published = new Set(catalogue.services.flatMap((d) => d.spec.uses?.publishes ?? []));
+    return catalogue.services
+      .filter((d) => hasUses(d.spec))
+      .map(({ spec, source }): ServiceResourcePlan => {
+        const uses = spec.uses ?? {};
+        const where = source ?? `service "${spec.name}"`;
+        const email = workloadServiceAccountEmail(spec.name, env.stack, env.gcpProject);
+        for (const consumer of uses.consumes ?? []) {
+          if (!published.has(consumer.event))
+            problems.push({
+              where,
+              field: 'uses.consumes[].event',
+              value: consumer.event,
+              problem: 'is published by no service of the catalogue',
+              fix: `add it to the publishing service's uses.publishes, or remove the consumer`,
+            });
+        }
+        const buckets = (uses.buckets ?? []).map((b) => ({
+          name: b.name,
+          bucket: bucketName(env.gcpProject, env.stack, spec.name, b.name),
+        }));
+        for (const b of buckets) {
+          if (b.bucket.length > 63)
+            problems.push({
+              where,
+              field: 'uses.buckets[].name',
+              value: b.name,
+              problem: `makes the bucket name ${b.bucket} longer than Cloud Storage's 63 characters`,
+              fix: 'shorten the bucket (or service) name',
+            });
+        }
+        return {
+          service: spec.name,
+          namespace,
+          email,
+          member: `serviceAccount:${email}`,
+          ...(uses.postgres !== undefined && { database: { name: databaseName(spec), user: postgresIamUser(email) } }),
+          ...(uses.redis !== undefined && {
+            redis: {
+              instance: redisInstanceName(env.stack, spec.name),
+              memorySizeGb: uses.redis.sizeGb ?? 1,
+              secret: redisSecretName(spec.name),
+            },
+          }),
+          topics: (uses.publishes ?? []).map((event) => ({ event, topicId: topicId(env.stack, namespace, event) })),
+          subscriptions: (uses.consumes ?? []).map((c) => consumerPlan(env, namespace, spec.name, c)),
+          buckets,
+          secrets: (uses.secrets ?? []).map((s) => ({ name: s.name, secretId: secretId(env.stack, spec.name, s.name) })),
+        };
+      });
+  });
   assertNoProblems(problems);
   return {
     ...(services.some((s) => s.database !== undefined) && { sqlInstance: sqlInstanceName(env.stack) }),
@@ -186,9 +202,9 @@ export function appResourcePlan(catalogue: Catalogue, env: PlanEnvironment): App
   };
 }
 
-/** Whether a catalogue declares anything that becomes a resource (then a platform stack builds {@link AppResources}). */
-export function needsAppResources(catalogue: Catalogue): boolean {
-  return catalogue.services.some((d) => hasUses(d.spec));
+/** Whether an app declares anything that becomes a resource (then a platform stack builds {@link AppResources}). */
+export function needsAppResources(apps: ReadonlyArray<{ readonly catalogue: Catalogue }>): boolean {
+  return apps.some((a) => a.catalogue.services.some((d) => hasUses(d.spec)));
 }
 
 /** Settings that differ by profile: production gets high availability, backups with PITR and versioning. */
@@ -211,8 +227,9 @@ export function profileSettings(profile: EnvironmentConfig['profile']): {
 }
 
 export interface AppResourcesArgs {
-  readonly config: Pick<EnvironmentConfig, 'stack' | 'kind' | 'namespace' | 'gcpProject' | 'gcpRegion' | 'profile' | 'deletionProtection'>;
-  readonly catalogue: Catalogue;
+  readonly config: Pick<EnvironmentConfig, 'stack' | 'kind' | 'gcpProject' | 'gcpRegion' | 'profile' | 'deletionProtection'>;
+  /** The stack's apps (services/apps.ts `LoadedApp` fits). */
+  readonly apps: readonly ResourceApp[];
   /** The VPC (its id): Cloud SQL's private network and Memorystore's authorized network. */
   readonly network: pulumi.Input<string>;
   /** The allocated range of private services access (its name), where the private IPs come from. */
@@ -221,7 +238,7 @@ export interface AppResourcesArgs {
   readonly privateServicesConnection: pulumi.Resource;
   /** The cluster's provider, for the Kubernetes Secrets with the Redis credentials. */
   readonly provider: k8s.Provider;
-  /** What must exist before those Secrets: the apps' namespace. */
+  /** What must exist before those Secrets: the apps' namespaces. */
   readonly after: readonly pulumi.Resource[];
 }
 
@@ -233,7 +250,7 @@ export class AppResources extends pulumi.ComponentResource {
   constructor(name: string, args: AppResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:apps:AppResources', name, {}, opts);
     const { config } = args;
-    const plan = appResourcePlan(args.catalogue, config);
+    const plan = appResourcePlan(args.apps, config);
     const settings = profileSettings(config.profile);
     const project = config.gcpProject;
     const child = { parent: this };
@@ -285,12 +302,12 @@ export class AppResources extends pulumi.ComponentResource {
       ? gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).apply((p) => pubsubServiceAgent(p.number))
       : undefined;
 
-    // Topics first, indexed by event: a subscription names its publisher's topic.
+    // Topics first, indexed by app namespace and event: a subscription names its publisher's topic.
     const topics = new Map<string, gcp.pubsub.Topic>();
     for (const service of plan.services) {
       for (const t of service.topics) {
         const topic = new gcp.pubsub.Topic(`${name}-${service.service}-topic-${t.event}`, { name: t.topicId, project }, child);
-        topics.set(t.event, topic);
+        topics.set(`${service.namespace}/${t.event}`, topic);
         new gcp.pubsub.TopicIAMMember(
           `${name}-${service.service}-topic-${t.event}-publisher`,
           { project, topic: topic.name, role: PUBLISHER_ROLE, member: service.member },
@@ -332,7 +349,7 @@ export class AppResources extends pulumi.ComponentResource {
           new k8s.core.v1.Secret(
             `${prefix}-redis-secret`,
             {
-              metadata: { name: service.redis.secret, namespace: config.namespace },
+              metadata: { name: service.redis.secret, namespace: service.namespace },
               type: 'Opaque',
               stringData: {
                 host: redis.host,
@@ -345,7 +362,7 @@ export class AppResources extends pulumi.ComponentResource {
         );
       }
       for (const s of service.subscriptions) {
-        const source = topics.get(s.event);
+        const source = topics.get(`${service.namespace}/${s.event}`);
         if (source === undefined) continue; // unreachable: appResourcePlan refused it
         const deadLetter = new gcp.pubsub.Topic(`${prefix}-dead-letter-${s.event}`, { name: s.deadLetterTopicId, project }, child);
         // Messages published to a topic without subscriptions are lost: keep them for a week.

@@ -9,10 +9,11 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Synthesis } from '../charts';
+import type { ManifestFile } from '../charts';
 
 export interface AppsArgs {
-  readonly synthesis: Synthesis;
+  /** The environment's synthesis (charts/environment.ts), every app's files. */
+  readonly synthesis: { readonly files: readonly ManifestFile[] };
   readonly provider: k8s.Provider;
   /** What must exist before any app object: the Istio releases. */
   readonly after: readonly pulumi.Resource[];

@@ -6,9 +6,9 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { synthesize, type Synthesis } from '../charts';
+import { synthesizeEnvironment, type EnvironmentSynthesis } from '../charts/environment';
 import { publicRoutes } from '../charts/mesh/decisions';
-import type { Releases } from '../services/releases';
+import type { LoadedApp } from '../services/apps';
 import type { Catalogue } from '../services/spec';
 import { AppResources, needsAppResources } from './app-resources';
 import { Apps } from './apps';
@@ -25,15 +25,14 @@ import { ArtifactRegistry } from './registry';
 
 export interface PlatformInputs {
   readonly config: EnvironmentConfig;
-  readonly catalogue: Catalogue;
-  readonly releases: Releases;
-  /** Repository-relative releases file, for messages. */
-  readonly releasesFile: string;
+  /** The apps the stack deploys (services/apps.ts `loadApps`): catalogues and pins. */
+  readonly apps: readonly LoadedApp[];
 }
 
 /** The stack outputs users need. */
 export interface PlatformOutputs {
-  readonly namespace: string;
+  /** App -> its namespace. */
+  readonly namespaces: Record<string, string>;
   readonly urls: pulumi.Input<string[]>;
   readonly clusterName?: pulumi.Input<string>;
   readonly clusterEndpoint?: pulumi.Input<string>;
@@ -50,9 +49,26 @@ export interface PlatformOutputs {
 
 export { clusterName };
 
-/** Public URLs of the catalogue: one per public path (prefixes as written). */
-export function publicUrls(catalogue: Catalogue, domain: string): string[] {
-  return [...new Set(publicRoutes(catalogue, domain).map((r) => `https://${r.host}${r.path}`))].sort();
+/** Public URLs of the catalogue at its host: one per public path (prefixes as written). */
+export function publicUrls(catalogue: Catalogue, host: string): string[] {
+  return [...new Set(publicRoutes(catalogue, host).map((r) => `https://${r.host}${r.path}`))].sort();
+}
+
+/** Public URLs of every app, sorted. */
+export function environmentUrls(apps: readonly LoadedApp[]): string[] {
+  return [...new Set(apps.flatMap((a) => publicUrls(a.catalogue, a.app.host)))].sort();
+}
+
+/**
+ * Domains of the environment's certificate: its domain and each app's host (each with its
+ * wildcard, which serves the app's route hosts and `pr-<N>.<host>` previews), without repeats.
+ */
+export function certificateDomains(config: Pick<EnvironmentConfig, 'domain' | 'apps'>): string[] {
+  return [...new Set([config.domain, ...config.apps.map((a) => a.host)])];
+}
+
+function namespacesOf(apps: readonly LoadedApp[]): Record<string, string> {
+  return Object.fromEntries(apps.map((a) => [a.app.name, a.app.namespace]));
 }
 
 /** What a preview stack deploys onto: the dev stack (its kubeconfig output) and dev's GCP project. */
@@ -61,27 +77,40 @@ export interface PreviewTarget {
 }
 
 export function definePlatform(inputs: PlatformInputs, preview?: PreviewTarget): PlatformOutputs {
-  const { config, catalogue } = inputs;
-  // The same synthesize as `npm run synth`: invalid input fails before any resource exists.
-  const synthesis: Synthesis = synthesize({ ...config, releasesFile: inputs.releasesFile }, catalogue, inputs.releases);
-  const urls = publicUrls(catalogue, config.domain);
+  const { config, apps } = inputs;
+  // The same synthesis as `npm run synth`: invalid input fails before any resource exists.
+  const synthesis = synthesizeEnvironment(config, apps);
+  const urls = environmentUrls(apps);
   if (config.kind === 'preview')
-    return definePreview(config, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
-  return defineFull(config, catalogue, synthesis, urls);
+    return definePreview(config, apps, synthesis, urls, preview ?? { devStack: new pulumi.StackReference(config.devStackReference) });
+  return defineFull(config, apps, synthesis, urls);
 }
 
-/** A pull request's apps in namespace `pr-<N>` on the dev cluster, through the dev gateway. No cluster, no load balancer. */
-function definePreview(config: EnvironmentConfig, synthesis: Synthesis, urls: string[], target: PreviewTarget): PlatformOutputs {
+/**
+ * A pull request's apps (those it changes, and the apps they call), each in namespace
+ * `pr-<N>-<app>` on the dev cluster, through the dev gateway. No cluster, no load balancer.
+ */
+function definePreview(
+  config: EnvironmentConfig,
+  apps: readonly LoadedApp[],
+  synthesis: EnvironmentSynthesis,
+  urls: string[],
+  target: PreviewTarget,
+): PlatformOutputs {
   const provider = new k8s.Provider(`${config.stack}-dev-cluster`, {
     kubeconfig: target.devStack.requireOutput('kubeconfig') as pulumi.Output<string>,
     enableServerSideApply: true,
-    namespace: config.namespace,
   });
   new Apps(config.stack, { synthesis, provider, after: [] });
-  return { namespace: config.namespace, urls };
+  return { namespaces: namespacesOf(apps), urls };
 }
 
-function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: Synthesis, urls: string[]): PlatformOutputs {
+function defineFull(
+  config: EnvironmentConfig,
+  apps: readonly LoadedApp[],
+  synthesis: EnvironmentSynthesis,
+  urls: string[],
+): PlatformOutputs {
   const { stack } = config;
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
   const bootstrap = readBootstrap(config.bootstrapStackReference);
@@ -129,7 +158,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     project: config.gcpProject,
     zones: [...config.zones],
     negName: neg,
-    domains: [config.domain],
+    domains: certificateDomains(config),
     negsReadyAfter: [istio.gateway],
   });
   // The load balancer hop's Gateway and certificate (docs/edge.md); previews bind to dev's.
@@ -146,10 +175,10 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway],
     // What the services' `uses` need (platform stacks only: definePreview never builds it).
     objectsAfter: (namespaces) =>
-      needsAppResources(catalogue)
+      needsAppResources(apps)
         ? new AppResources(`${stack}-uses`, {
             config,
-            catalogue,
+            apps: apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
             network: network.vpc.id,
             privateServicesRange: network.privateServicesRange.name,
             privateServicesConnection: network.privateServicesConnection,
@@ -159,7 +188,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
         : [],
   });
   return {
-    namespace: config.namespace,
+    namespaces: namespacesOf(apps),
     urls,
     clusterName: cluster.cluster.name,
     clusterEndpoint: cluster.endpoint,
@@ -168,7 +197,7 @@ function defineFull(config: EnvironmentConfig, catalogue: Catalogue, synthesis: 
     certificateDnsRecords: lb.certificateDnsRecords,
     dnsRecords: pulumi
       .all([lb.address, lb.certificateDnsRecords])
-      .apply(([address, records]) => dnsRecords([config.domain], address, records)),
+      .apply(([address, records]) => dnsRecords(certificateDomains(config), address, records)),
     certificate: lb.certificateName.apply((name) => ({ name, project: config.gcpProject, location: 'global' })),
     registryPath: registry.path,
   };

@@ -8,7 +8,6 @@
  * output every platform stack exports, and re-validates them.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_CATALOGUE } from '../services/catalogue-module';
 import { ValidationError } from '../core/problems';
 import {
   CONFIG_KEYS,
@@ -16,7 +15,7 @@ import {
   PREVIEW_SETTINGS_OUTPUT,
   PREVIEW_STACK,
   previewOf,
-  previewReference,
+  previewStackSettings,
   previewSettings,
   repoRoot,
   stackOutputSource,
@@ -31,9 +30,9 @@ import { definePlatform, type PlatformOutputs } from './platform';
 const { isConfigSecret } = require('@pulumi/pulumi/runtime/config') as { isConfigSecret: (key: string) => boolean };
 
 export interface ProgramOptions {
-  /** @default the repository root (catalogue modules and `services/releases/` are read from it) */
+  /** @default the repository root (catalogue modules and pins files are read from it) */
   readonly root?: string;
-  /** @default the BookInfo sample */
+  /** A catalogue module to deploy instead of the stack's apps, as its first app. @default - the apps of `platform:apps` */
   readonly catalogue?: string;
 }
 
@@ -73,7 +72,7 @@ export function setProgramConfig(values: RawConfig, secretKeys: readonly string[
 
 export async function program(options: ProgramOptions = {}): Promise<ProgramOutputs> {
   try {
-    return await build(options.root ?? repoRoot(), options.catalogue ?? DEFAULT_CATALOGUE);
+    return await build(options.root ?? repoRoot(), options.catalogue);
   } catch (error) {
     // Bad settings, pins or specs end the program with their message only (a RunError has no stack trace).
     if (error instanceof ValidationError) throw new pulumi.RunError(error.message);
@@ -81,18 +80,19 @@ export async function program(options: ProgramOptions = {}): Promise<ProgramOutp
   }
 }
 
-async function build(root: string, catalogue: string): Promise<ProgramOutputs> {
+async function build(root: string, catalogue: string | undefined): Promise<ProgramOutputs> {
   const stack = pulumi.getStack();
   const context: ProgramContext = { organization: pulumi.getOrganization(), project: pulumi.getProject() };
   const source = pulumiConfigSource(stack);
   if (PREVIEW_STACK.test(stack)) {
-    const reference = previewReference(stack, source, context);
+    const { devStackReference: reference, previewApps } = previewStackSettings(stack, source, context);
     const dev = new pulumi.StackReference(reference);
     const details = await dev.getOutputDetails(PREVIEW_SETTINGS_OUTPUT);
     const config = previewOf(
       parseEnvironment('dev', stackOutputSource(reference, details.value ?? details.secretValue), context),
       stack,
       reference,
+      previewApps,
     );
     // A preview creates no Google resources: the bootstrap stack owns every Google account.
     return definePlatform(inputsFor(config, root, catalogue), { devStack: dev });

@@ -368,7 +368,12 @@ export interface ServiceSpec {
   readonly config?: ConfigSpec;
   /** Values from Kubernetes Secrets, exposed as environment variables. @default - none */
   readonly secrets?: readonly SecretRef[];
-  /** Names of the services this one calls. The mesh allow-lists are derived from these. @default - none */
+  /**
+   * Names of the services this one calls. The mesh allow-lists are derived from these. A service
+   * of another app of the environment is written `<app>/<service>` (e.g. `bookinfo/ratings`): the
+   * mesh allows that call across namespaces, and only that one.
+   * @default - none
+   */
   readonly dependencies?: readonly string[];
   /** Routes through the public gateway. @default - none (reachable inside the mesh only) */
   readonly routes?: readonly PublicRoute[];

@@ -21,6 +21,9 @@ import { checkInt, isInt, isSection, ProblemList, specLocation } from './problem
 
 import { checkUses, eventProblems, usesEnvironmentProblems } from './validate-uses';
 
+/** A dependency on a service of another app of the environment. */
+const CROSS_APP_DEPENDENCY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
 export { specLocation } from './problem-list';
 export { catalogueWarnings, usesEnvironment } from './validate-uses';
 
@@ -595,6 +598,8 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
     deps.forEach((d: unknown, i) => {
       if (d === spec.name) p.add(`dependencies[${i}]`, d, 'is the service itself', 'remove it: a service may always call itself');
       else if (deps.indexOf(d) !== i) p.add(`dependencies[${i}]`, d, 'is listed twice', 'remove the duplicate');
+      else if (typeof d === 'string' && d.includes('/') && !CROSS_APP_DEPENDENCY.test(d))
+        p.add(`dependencies[${i}]`, d, 'is not <app>/<service>', "name another app's service as e.g. 'bookinfo/ratings' (both DNS labels)");
     });
   }
   validateRoutes(p, spec);
@@ -767,6 +772,8 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
   const known = [...named].sort().join(', ');
   for (const def of sound) {
     (def.spec.dependencies ?? []).forEach((d, i) => {
+      // Another app's service: resolved against the environment's apps (charts/mesh/decisions.ts crossAppIndex).
+      if (d.includes('/')) return;
       if (!named.has(d)) {
         problems.push({
           where: specLocation(def),

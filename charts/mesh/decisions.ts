@@ -3,6 +3,7 @@
  * identities, who may call whom, and the order of the public routes. The constructs in
  * this folder only turn these into objects; the summary prints them.
  */
+import type { Problem } from '../../core/problems';
 import { serviceAccountFor, servicePortFor, versionWeights } from '../../services/defaults';
 import type { Catalogue, CorsPolicy, Duration, PublicRoute, RouteMatch, ServiceSpec } from '../../services/spec';
 import { needsGoogleIdentity, privateServicePorts } from '../../services/uses';
@@ -53,20 +54,121 @@ export function isPublic(spec: ServiceSpec): boolean {
   return (spec.routes ?? []).length > 0;
 }
 
-/** Principals allowed to call a service: its callers' identities, plus the ingress gateway for public services. */
-export function allowedPrincipals(spec: ServiceSpec, callers: readonly ServiceSpec[], env: MeshEnvironment): string[] {
-  const principals = callers.map((c) => principal(env.namespace, serviceAccountFor(c)));
+/** Principals allowed to call a service: its callers' identities (other apps' too), plus the ingress gateway for public services. */
+export function allowedPrincipals(
+  spec: ServiceSpec,
+  callers: readonly ServiceSpec[],
+  env: MeshEnvironment,
+  remoteCallers: readonly RemoteCaller[] = [],
+): string[] {
+  const principals = [
+    ...callers.map((c) => principal(env.namespace, serviceAccountFor(c))),
+    ...remoteCallers.map((c) => principal(c.namespace, serviceAccountFor(c.spec))),
+  ];
   if (isPublic(spec)) principals.push(gatewayIdentity(env).principal);
   return [...new Set(principals)].sort();
 }
 
-/** Who may call whom, for the summary: `caller -> service` edges, gateway included. */
-export function allowList(catalogue: Catalogue): Array<{ service: string; callers: string[] }> {
+/** Who may call whom, for the summary: `caller -> service` edges, gateway and other apps' callers (`<app>/<service>`) included. */
+export function allowList(catalogue: Catalogue, crossApp: CrossApp = NO_CROSS_APP): Array<{ service: string; callers: string[] }> {
   const callers = callersOf(catalogue);
   return catalogue.services.map(({ spec }) => ({
     service: spec.name,
-    callers: [...(isPublic(spec) ? ['ingress-gateway'] : []), ...(callers.get(spec.name) ?? []).map((c) => c.name)],
+    callers: [
+      ...(isPublic(spec) ? ['ingress-gateway'] : []),
+      ...(callers.get(spec.name) ?? []).map((c) => c.name),
+      ...(crossApp.remoteCallers.get(spec.name) ?? []).map((c) => `${c.app}/${c.spec.name}`),
+    ],
   }));
+}
+
+/** A dependency on another app's service is written `<app>/<service>`. */
+export function isCrossAppDependency(dependency: string): boolean {
+  return dependency.includes('/');
+}
+
+/** A service of another app of the environment that a service calls. */
+export interface RemoteService {
+  readonly app: string;
+  readonly namespace: string;
+  readonly service: string;
+  /** Its container port (NetworkPolicies match the pod's port). */
+  readonly port: number;
+}
+
+/** A service of another app that calls a service of this one. */
+export interface RemoteCaller {
+  readonly app: string;
+  readonly namespace: string;
+  readonly spec: ServiceSpec;
+}
+
+/** One app's view of the others: the services it calls there, and who there calls it. */
+export interface CrossApp {
+  /** Keyed by the dependency as written, `<app>/<service>`. */
+  readonly remote: ReadonlyMap<string, RemoteService>;
+  /** Keyed by this app's service; sorted by app, then service. */
+  readonly remoteCallers: ReadonlyMap<string, readonly RemoteCaller[]>;
+}
+
+export const NO_CROSS_APP: CrossApp = { remote: new Map(), remoteCallers: new Map() };
+
+/** What the cross-app index needs of an app. */
+export interface MeshApp {
+  readonly name: string;
+  readonly namespace: string;
+  readonly catalogue: Catalogue;
+  /** Where the app's catalogue is defined, for messages. */
+  readonly where: string;
+}
+
+/**
+ * Calls across the apps of an environment, indexed once: every `<app>/<service>` dependency
+ * resolved to that app's namespace and the service's port, and for each called service the
+ * callers of other apps. The mesh allows a call across apps only when it is declared so.
+ */
+export function crossAppIndex(apps: readonly MeshApp[]): { byApp: ReadonlyMap<string, CrossApp>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const appsByName = new Map(apps.map((a) => [a.name, a]));
+  const services = new Map<string, ServiceSpec>();
+  for (const a of apps) for (const { spec } of a.catalogue.services) services.set(`${a.name}/${spec.name}`, spec);
+  const byApp = new Map<string, { remote: Map<string, RemoteService>; remoteCallers: Map<string, RemoteCaller[]> }>(
+    apps.map((a) => [a.name, { remote: new Map(), remoteCallers: new Map() }]),
+  );
+  const known = [...appsByName.keys()].join(', ');
+  for (const caller of apps) {
+    for (const def of caller.catalogue.services) {
+      (def.spec.dependencies ?? []).forEach((dep, i) => {
+        if (!isCrossAppDependency(dep)) return;
+        const [appName, serviceName] = dep.split('/');
+        const where = def.source ?? `${caller.where} service "${def.spec.name}"`;
+        const add = (problem: string, fix: string): void => {
+          problems.push({ where, field: `dependencies[${i}]`, value: dep, problem, fix });
+        };
+        const target = appsByName.get(appName);
+        if (appName === caller.name) return add('names its own app', `write just '${serviceName}'`);
+        if (target === undefined)
+          return add(
+            `names an app this environment does not host (it hosts ${known})`,
+            'add the app to platform:apps, or remove the dependency',
+          );
+        const spec = services.get(dep);
+        if (spec === undefined)
+          return add(
+            `is not a service of app ${appName} (${target.where})`,
+            `use one of: ${target.catalogue.services.map((d) => `${appName}/${d.spec.name}`).join(', ')}`,
+          );
+        if (spec.port === undefined)
+          return add(`is a worker without a port in app ${appName}: nobody can call it`, `remove ${dep}, or give ${serviceName} a port`);
+        byApp.get(caller.name)?.remote.set(dep, { app: appName, namespace: target.namespace, service: serviceName, port: spec.port });
+        const callers = byApp.get(appName)?.remoteCallers;
+        callers?.set(serviceName, [...(callers.get(serviceName) ?? []), { app: caller.name, namespace: caller.namespace, spec: def.spec }]);
+      });
+    }
+  }
+  for (const entry of byApp.values())
+    for (const list of entry.remoteCallers.values()) list.sort((a, b) => compare(a.app, b.app) || compare(a.spec.name, b.spec.name));
+  return { byApp, problems };
 }
 
 /**
@@ -82,10 +184,12 @@ export interface MeshIndex {
   readonly googleCloud: boolean;
   /** The ports services reach on the private services access range (Cloud SQL, Memorystore), sorted; empty when none. */
   readonly privateServicePorts: readonly number[];
+  /** Calls to and from the other apps of the environment. */
+  readonly crossApp: CrossApp;
 }
 
 /** `stack` decides whether `uses` are wired (not on `pr-<N>` previews: charts/uses.ts). */
-export function meshIndex(catalogue: Catalogue, domain: string, stack = ''): MeshIndex {
+export function meshIndex(catalogue: Catalogue, domain: string, stack = '', crossApp: CrossApp = NO_CROSS_APP): MeshIndex {
   const privatePorts = new Set<number>();
   for (const { spec } of catalogue.services) for (const port of privateServicePorts(spec, stack)) privatePorts.add(port);
   return {
@@ -94,6 +198,7 @@ export function meshIndex(catalogue: Catalogue, domain: string, stack = ''): Mes
     routes: publicRoutes(catalogue, domain),
     googleCloud: catalogue.services.some((d) => needsGoogleIdentity(d.spec, stack)),
     privateServicePorts: [...privatePorts].sort((a, b) => a - b),
+    crossApp,
   };
 }
 

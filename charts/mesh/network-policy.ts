@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { ServiceSpec } from '../../services/spec';
-import { gatewayIdentity, isPublic, type MeshEnvironment } from './decisions';
+import { gatewayIdentity, isCrossAppDependency, isPublic, NO_CROSS_APP, type CrossApp, type MeshEnvironment } from './decisions';
 import { DEFAULT_DATAPLANE, googleCloudEgress, type Dataplane } from './google-apis';
 
 /** istiod's xDS and certificate port: every sidecar needs it. */
@@ -61,6 +61,8 @@ export interface ServiceNetworkPolicyProps {
   readonly ports: ReadonlyMap<string, number>;
   readonly env: MeshEnvironment;
   readonly labels: Record<string, string>;
+  /** Calls to and from the environment's other apps. @default - none */
+  readonly crossApp?: CrossApp;
   /**
    * The cluster's dataplane: where a service with `gcp` reaches the metadata server.
    * @default 'v2'
@@ -89,13 +91,32 @@ export class ServiceNetworkPolicy extends Construct {
     const from: NetworkPolicyPeer[] = [];
     if (callers.length > 0)
       from.push({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: callers.map((c) => c.name) }] } });
+    const crossApp = props.crossApp ?? NO_CROSS_APP;
+    // Callers of other apps, one peer per namespace (they come sorted by app).
+    const remoteCallers = new Map<string, string[]>();
+    for (const c of crossApp.remoteCallers.get(spec.name) ?? [])
+      remoteCallers.set(c.namespace, [...(remoteCallers.get(c.namespace) ?? []), c.spec.name]);
+    for (const [namespace, names] of remoteCallers)
+      from.push({
+        namespaceSelector: namespaceNamed(namespace),
+        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [...new Set(names)] }] },
+      });
     if (isPublic(spec))
       from.push({ namespaceSelector: namespaceNamed(env.gatewayNamespace), podSelector: { matchLabels: gatewayIdentity(env).selector } });
 
-    const egress: NetworkPolicyEgressRule[] = [...(spec.dependencies ?? [])].sort().map((dep) => ({
-      to: [{ podSelector: { matchLabels: { app: dep } } }],
-      ports: [tcp(props.ports.get(dep) ?? 0)],
-    }));
+    const egress: NetworkPolicyEgressRule[] = [...(spec.dependencies ?? [])].sort().flatMap((dep): NetworkPolicyEgressRule[] => {
+      if (!isCrossAppDependency(dep))
+        return [{ to: [{ podSelector: { matchLabels: { app: dep } } }], ports: [tcp(props.ports.get(dep) ?? 0)] }];
+      const target = crossApp.remote.get(dep);
+      return target === undefined
+        ? []
+        : [
+            {
+              to: [{ namespaceSelector: namespaceNamed(target.namespace), podSelector: { matchLabels: { app: target.service } } }],
+              ports: [tcp(target.port)],
+            },
+          ];
+    });
     if (props.googleCloud ?? spec.gcp !== undefined) {
       for (const { cidr, port } of googleCloudEgress(props.dataplane ?? DEFAULT_DATAPLANE))
         egress.push({ to: [{ ipBlock: { cidr } }], ports: [tcp(port)] });

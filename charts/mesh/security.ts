@@ -14,7 +14,18 @@ import {
   PeerAuthenticationSpecMtlsMode,
   RequestAuthentication,
 } from '../../imports/security.istio.io';
-import { allowedPrincipals, authorizationPath, gatewayIdentity, serviceHost, type MeshEnvironment, type ResolvedRoute } from './decisions';
+import {
+  allowedPrincipals,
+  authorizationPath,
+  gatewayIdentity,
+  isCrossAppDependency,
+  NO_CROSS_APP,
+  serviceHost,
+  type CrossApp,
+  type MeshEnvironment,
+  type RemoteService,
+  type ResolvedRoute,
+} from './decisions';
 import { googleCloudSidecarHosts } from './google-apis';
 import { privateServicesSidecarHost } from './private-services';
 
@@ -42,6 +53,8 @@ export interface ServiceSecurityProps {
   /** The services that declare this one as a dependency. */
   readonly callers: readonly ServiceSpec[];
   readonly env: MeshEnvironment;
+  /** Calls to and from the environment's other apps. @default - none */
+  readonly crossApp?: CrossApp;
   /** This service's public routes that require a JWT. */
   readonly authRoutes: readonly ResolvedRoute[];
   readonly jwt?: { readonly issuer: string; readonly jwksUri: string };
@@ -64,7 +77,8 @@ export class ServiceSecurity extends Construct {
     const { spec, env, labels } = props;
     const selector = { matchLabels: { app: spec.name } };
 
-    const principals = allowedPrincipals(spec, props.callers, env);
+    const crossApp = props.crossApp ?? NO_CROSS_APP;
+    const principals = allowedPrincipals(spec, props.callers, env, crossApp.remoteCallers.get(spec.name));
     // No callers: the namespace's allow-nothing already denies everything.
     if (principals.length > 0) {
       new AuthorizationPolicy(this, 'Allow', {
@@ -81,7 +95,7 @@ export class ServiceSecurity extends Construct {
       metadata: { name: spec.name, labels },
       spec: {
         workloadSelector: { labels: { app: spec.name } },
-        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace, props.egress), `${env.controlPlaneNamespace}/*`] }],
+        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace, props.egress, crossApp.remote), `${env.controlPlaneNamespace}/*`] }],
         outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
       },
     });
@@ -111,15 +125,21 @@ export class ServiceSecurity extends Construct {
 }
 
 /**
- * Hosts a service's proxy may reach (besides istiod): its dependencies, Google Cloud for a
- * service with `gcp` (or `uses`), and the private services range for `postgres`/`redis`.
+ * Hosts a service's proxy may reach (besides istiod): its dependencies (another app's in that
+ * app's namespace), Google Cloud for a service with `gcp` (or `uses`), and the private services
+ * range for `postgres`/`redis`.
  */
 export function sidecarEgressHosts(
   spec: ServiceSpec,
   namespace: string,
   egress: EgressNeeds = { googleCloud: spec.gcp !== undefined, privateServices: false },
+  remote: ReadonlyMap<string, RemoteService> = NO_CROSS_APP.remote,
 ): string[] {
-  const dependencies = (spec.dependencies ?? []).map((d) => `./${serviceHost(d, namespace)}`);
+  const dependencies = (spec.dependencies ?? []).flatMap((d) => {
+    if (!isCrossAppDependency(d)) return [`./${serviceHost(d, namespace)}`];
+    const target = remote.get(d);
+    return target === undefined ? [] : [`${target.namespace}/${serviceHost(target.service, target.namespace)}`];
+  });
   return [
     ...dependencies,
     ...(egress.googleCloud ? googleCloudSidecarHosts() : []),
