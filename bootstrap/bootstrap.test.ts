@@ -18,7 +18,6 @@ describe('parseBootstrapConfig', () => {
     'gcp:region': 'europe-west1',
     'platform-bootstrap:repository': 'my-org/platform',
     'platform-bootstrap:stateBucket': 'my-org-state',
-    'platform-bootstrap:namespace': 'bookinfo',
   };
 
   it('defaults previews to dev only and app repositories to none', () => {
@@ -38,7 +37,6 @@ describe('parseBootstrapConfig', () => {
       'bootstrap/Pulumi.qa.yaml config.gcp:region: is required',
       'bootstrap/Pulumi.qa.yaml config.platform-bootstrap:repository: is required',
       'bootstrap/Pulumi.qa.yaml config.platform-bootstrap:stateBucket: is required',
-      'bootstrap/Pulumi.qa.yaml config.platform-bootstrap:namespace: is required',
       'bootstrap/Pulumi.qa.yaml config.platform-bootstrap:appRepositories: must be a list of GitHub owner/repo names',
       'bootstrap/Pulumi.qa.yaml config.platform-bootstrap:previews: must be true or false',
     ]);
@@ -64,7 +62,7 @@ describe('workloadAccountPlans', () => {
           : d,
       ),
     );
-    expect(workloadAccountPlans(withGcp, 'staging', 'my-proj', 'bookinfo')).toEqual([
+    expect(workloadAccountPlans([{ namespace: 'bookinfo', catalogue: withGcp }], 'staging', 'my-proj')).toEqual([
       {
         service: 'details',
         accountId: 'details-staging',
@@ -72,7 +70,7 @@ describe('workloadAccountPlans', () => {
         member: 'serviceAccount:my-proj.svc.id.goog[bookinfo/bookinfo-details]',
       },
     ]);
-    expect(workloadAccountPlans(catalogue, 'dev', 'my-proj', 'bookinfo')).toEqual([]);
+    expect(workloadAccountPlans([{ namespace: 'bookinfo', catalogue }], 'dev', 'my-proj')).toEqual([]);
   });
 
   it('plans an account for every service with uses, with the Cloud SQL client roles only for postgres (Cloud SQL has no instance IAM)', () => {
@@ -85,7 +83,7 @@ describe('workloadAccountPlans', () => {
         return d;
       }),
     );
-    expect(workloadAccountPlans(withUses, 'dev', 'my-proj', 'bookinfo').map((p) => [p.service, p.accountId, p.roles])).toEqual([
+    expect(workloadAccountPlans([{ namespace: 'bookinfo', catalogue: withUses }], 'dev', 'my-proj').map((p) => [p.service, p.accountId, p.roles])).toEqual([
       ['details', 'details-dev', ['roles/cloudsql.client', 'roles/cloudsql.instanceUser']],
       ['ratings', 'ratings-dev', []],
     ]);
@@ -170,8 +168,21 @@ describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (st
     const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
     const expected: BootstrapOutputs = {
       ...offlineBootstrapOutputs({ stack, project, region: 'europe-west1', stateBucket: 'your-org-pulumi-state' }),
+      // The one service of the stack's apps with a Google identity: Online Boutique's cartservice (redis).
+      workloadServiceAccounts: { cartservice: `cartservice-${stack}@${project}.iam.gserviceaccount.com` },
     };
     expect(actual).toEqual(expected);
+  });
+
+  it("creates the Google account of every app's service that needs one, bound to its ServiceAccount in its app's namespace", () => {
+    // Online Boutique's cartservice uses redis (Memorystore); no BookInfo service needs Google Cloud.
+    const bindings = recording
+      .ofType('gcp:serviceaccount/iAMMember:IAMMember')
+      .map((r) => String(r.inputs.member))
+      .filter((member) => member.includes('.svc.id.goog['));
+    const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
+    expect(bindings).toEqual([`serviceAccount:${project}.svc.id.goog[boutique/cartservice]`]);
+    expect(recording.ofType('gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toContain(`cartservice-${stack}`);
   });
 
   it('prints a plan of the bootstrap program', () => {

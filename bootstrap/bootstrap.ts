@@ -7,20 +7,30 @@
  * APIs first; then the KMS keys, the node service account, the CI accounts bound to
  * their GitHub environments, and the services' Google accounts, each waiting for them.
  */
-import type { Catalogue } from '../services/spec';
+import { loadEnvironment } from '../core/config';
 import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
+import { loadApps } from '../services/apps';
 import { CiIdentity } from '../infra/ci-identity';
 import { clusterName, NodeServiceAccount } from '../infra/cluster';
 import { PlatformKeys } from '../infra/kms';
 import { ProjectServices } from '../infra/project-services';
-import { WorkloadAccounts } from '../infra/workload-accounts';
+import { WorkloadAccounts, type WorkloadApp } from '../infra/workload-accounts';
 import type { BootstrapConfig } from './config';
 import type * as pulumi from '@pulumi/pulumi';
 
 /** The stack outputs, by the names of {@link BootstrapOutputs}. */
 export type BootstrapStackOutputs = { readonly [K in keyof BootstrapOutputs]: pulumi.Input<BootstrapOutputs[K]> };
 
-export function defineBootstrap(config: BootstrapConfig, catalogue: Catalogue): BootstrapStackOutputs {
+/**
+ * The apps of the platform stack of the same name (its `platform:apps` in Pulumi.<stack>.yaml),
+ * each in its namespace: whose services get Google accounts bound to their Kubernetes ServiceAccounts.
+ */
+export function bootstrapApps(stack: string, root: string): WorkloadApp[] {
+  return loadApps(loadEnvironment(stack, root), root).map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue }));
+}
+
+/** `apps`: the platform stack's apps of the same name (services/apps.ts `loadApps`), for the services' Google accounts. */
+export function defineBootstrap(config: BootstrapConfig, apps: readonly WorkloadApp[]): BootstrapStackOutputs {
   const { stack, gcpProject: project } = config;
   const services = new ProjectServices(`${stack}-apis`, { project });
   const afterApis = { dependsOn: [...services.all] };
@@ -40,7 +50,7 @@ export function defineBootstrap(config: BootstrapConfig, catalogue: Catalogue): 
     },
     afterApis,
   );
-  const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, namespace: config.namespace, catalogue }, afterApis);
+  const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, apps }, afterApis);
   const { deployer, plan, preview } = ci.accountEmails;
   return {
     workloadIdentityProvider: ci.providerName,

@@ -26,8 +26,6 @@ export interface BootstrapConfig {
   readonly stateBucket: string;
   /** Whether `pr-<N>` preview stacks run on this environment's cluster. @default true in dev only */
   readonly previews: boolean;
-  /** The apps' namespace (the platform's `platform:namespace`), for Workload Identity bindings. */
-  readonly namespace: string;
 }
 
 /** One raw value per key; `undefined` when absent. Lists arrive as JSON text from the CLI. */
@@ -37,7 +35,6 @@ const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/;
 const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const GCP_REGION = /^[a-z]+-[a-z]+[0-9]$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const STACKS = ['dev', 'staging', 'prod'];
 
 /**
@@ -68,12 +65,6 @@ export function parseBootstrapConfig(stack: string, read: ConfigReader): Bootstr
   const gcpRegion = text('gcp:region', GCP_REGION, 'a GCP region', 'europe-west1');
   const repository = text(`${BOOTSTRAP_CONFIG}:repository`, REPOSITORY, 'a GitHub owner/repo', 'my-org/platform');
   const stateBucket = text(`${BOOTSTRAP_CONFIG}:stateBucket`, BUCKET, 'a Cloud Storage bucket name (no gs://)', 'my-org-pulumi-state');
-  const namespace = text(
-    `${BOOTSTRAP_CONFIG}:namespace`,
-    DNS_LABEL,
-    "the apps' namespace (platform:namespace of the platform stack)",
-    'bookinfo',
-  );
 
   const appsKey = `${BOOTSTRAP_CONFIG}:appRepositories`;
   const rawApps = read(appsKey);
@@ -90,7 +81,7 @@ export function parseBootstrapConfig(stack: string, read: ConfigReader): Bootstr
   else if (rawPreviews !== undefined) add(previewsKey, rawPreviews, 'must be true or false', 'set it to true or false');
 
   assertNoProblems(problems);
-  return { stack, file, gcpProject, gcpRegion, repository, appRepositories, stateBucket, previews, namespace };
+  return { stack, file, gcpProject, gcpRegion, repository, appRepositories, stateBucket, previews };
 }
 
 function parseJson(raw: string): unknown {

@@ -5,6 +5,7 @@ import { synthesize } from '../charts';
 import { postgresIamUser } from '../charts/uses';
 import { loadEnvironment, previewOf, type EnvironmentConfig } from '../core/config';
 import catalogue from '../services/bookinfo';
+import boutique from '../services/boutique';
 import { defineCatalogue } from '../services/define';
 import type { Catalogue, ServiceUses } from '../services/spec';
 import { Apps } from './apps';
@@ -38,6 +39,8 @@ const USES: Readonly<Record<string, ServiceUses>> = {
   reviews: { consumes: [{ event: 'order-placed' }] },
 };
 const CATALOGUE = withUses(USES);
+/** One app in namespace bookinfo, as infra/platform.ts hands AppResources the stack's apps. */
+const one = (c: Catalogue) => [{ namespace: 'bookinfo', catalogue: c }];
 
 const dev = loadEnvironment('dev');
 const prod = loadEnvironment('prod');
@@ -52,7 +55,7 @@ function provision(config: EnvironmentConfig, after: (resources: AppResources) =
   const uses = (namespaces: k8s.yaml.ConfigGroup) => {
     const resources = new AppResources(`${config.stack}-uses`, {
       config,
-      catalogue: CATALOGUE,
+      apps: one(CATALOGUE),
       network: network.vpc.id,
       privateServicesRange: network.privateServicesRange.name,
       privateServicesConnection: network.privateServicesConnection,
@@ -66,7 +69,7 @@ function provision(config: EnvironmentConfig, after: (resources: AppResources) =
   const synthesis = synthesize(
     environment(config.profile, { stack: config.stack, gcpProject: config.gcpProject }),
     catalogue,
-    repoReleases(config.releases),
+    repoReleases(config.stack),
   );
   new Apps(config.stack, { synthesis, provider, after: [], objectsAfter: uses });
 }
@@ -126,14 +129,14 @@ describe('app resource decisions', () => {
   });
 
   it('plans nothing for BookInfo, which uses nothing, nor for an empty uses', () => {
-    expect(needsAppResources(catalogue)).toBe(false);
-    expect(appResourcePlan(catalogue, dev)).toEqual({ services: [] });
-    expect(needsAppResources(withUses({ details: {} }))).toBe(false);
-    expect(needsAppResources(withUses({ details: { secrets: [{ name: 'token' }] } }))).toBe(true);
+    expect(needsAppResources(one(catalogue))).toBe(false);
+    expect(appResourcePlan(one(catalogue), dev)).toEqual({ services: [] });
+    expect(needsAppResources(one(withUses({ details: {} })))).toBe(false);
+    expect(needsAppResources(one(withUses({ details: { secrets: [{ name: 'token' }] } })))).toBe(true);
   });
 
   it("resolves a consumer's defaults as the spec documents them", () => {
-    const plan = appResourcePlan(CATALOGUE, dev);
+    const plan = appResourcePlan(one(CATALOGUE), dev);
     expect(plan.sqlInstance).toBe('dev-postgres');
     expect(plan.services.find((s) => s.service === 'reviews')?.subscriptions).toEqual([
       {
@@ -149,9 +152,36 @@ describe('app resource decisions', () => {
     ]);
   });
 
+  it("plans every app of the stack: one Cloud SQL instance, each app's events under its own namespace, each Redis Secret in its app's namespace", () => {
+    const shop = defineCatalogue(
+      'boutique',
+      boutique.services.map((d) => {
+        if (d.spec.name === 'checkoutservice') return { ...d, spec: { ...d.spec, uses: { postgres: {}, publishes: ['order-placed'] } } };
+        if (d.spec.name === 'emailservice') return { ...d, spec: { ...d.spec, uses: { consumes: [{ event: 'order-placed' }] } } };
+        return d;
+      }),
+    );
+    const plan = appResourcePlan([...one(CATALOGUE), { namespace: 'shop', catalogue: shop }], dev);
+    expect(plan.sqlInstance).toBe('dev-postgres');
+    expect(plan.services.filter((s) => s.database !== undefined).map((s) => [s.namespace, s.service])).toEqual([
+      ['bookinfo', 'details'],
+      ['bookinfo', 'ratings'],
+      ['shop', 'checkoutservice'],
+    ]);
+    const of = (name: string) => plan.services.find((s) => s.service === name);
+    // The same event name in two apps is two topics: an app consumes its own app's events only.
+    expect(of('details')?.topics).toEqual([{ event: 'order-placed', topicId: 'dev.bookinfo.order-placed' }]);
+    expect(of('checkoutservice')?.topics).toEqual([{ event: 'order-placed', topicId: 'dev.shop.order-placed' }]);
+    expect(of('emailservice')?.subscriptions.map((x) => [x.topicId, x.subscriptionId])).toEqual([
+      ['dev.shop.order-placed', 'dev.shop.order-placed.emailservice'],
+    ]);
+    expect(of('cartservice')).toMatchObject({ namespace: 'shop', redis: { secret: 'cartservice-redis' } });
+    expect(of('ratings')).toMatchObject({ namespace: 'bookinfo', redis: { secret: 'ratings-redis' } });
+  });
+
   it('refuses an event nobody publishes and a bucket name over 63 characters, naming the service file', () => {
     const bad = withUses({ reviews: { consumes: [{ event: 'order-shipped' }], buckets: [{ name: 'a-very-long-bucket-name-xxxx' }] } });
-    expect(thrown(() => appResourcePlan(bad, dev)).problems).toEqual([
+    expect(thrown(() => appResourcePlan(one(bad), dev)).problems).toEqual([
       {
         where: 'services/bookinfo/reviews.ts',
         field: 'uses.consumes[].event',
@@ -375,7 +405,7 @@ describe('least privilege and previews', () => {
   });
 
   it('refuses a preview stack: pr-<N> stacks have no Google identity, so no uses resources', () => {
-    expect(() => appResourcePlan(CATALOGUE, previewOf(dev, 'pr-7'))).toThrow(
+    expect(() => appResourcePlan(one(CATALOGUE), previewOf(dev, 'pr-7'))).toThrow(
       'pr-7: a preview stack provisions no `uses` resources (its pods have no Google identity); infra/platform.ts builds AppResources for platform stacks only',
     );
   });

@@ -11,7 +11,7 @@
  * do inside PostgreSQL is decided by the database user infra/app-resources.ts creates.
  *
  * Project roles are project IAM, which CI may not grant, so the bootstrap stack creates
- * these from the catalogue: adding a service with `gcp` access, or changing its roles,
+ * these from the apps' catalogues: adding a service with `gcp` access, or changing its roles,
  * needs an administrator's `pulumi up` of bootstrap before the platform deploys it.
  * Preview stacks (`pr-<N>`) get no Google account: their pods run without Google access.
  */
@@ -46,25 +46,32 @@ export interface WorkloadAccountPlan {
   readonly member: string;
 }
 
-/** The Google identities a catalogue needs in one stack, in catalogue order. */
-export function workloadAccountPlans(catalogue: Catalogue, stack: string, project: string, namespace: string): WorkloadAccountPlan[] {
-  return catalogue.services
-    .map(({ spec }) => spec)
-    .filter((spec) => spec.gcp !== undefined || hasUses(spec))
-    .map((spec) => ({
-      service: spec.name,
-      accountId: workloadServiceAccountId(spec.name, stack),
-      roles: workloadProjectRoles(spec),
-      member: workloadIdentityMember(project, namespace, serviceAccountFor(spec)),
-    }));
+/** What the plans need of an app: its catalogue and the namespace it runs in (services/apps.ts `LoadedApp` maps to it). */
+export interface WorkloadApp {
+  readonly namespace: string;
+  readonly catalogue: Catalogue;
+}
+
+/** The Google identities the apps need in one stack, app by app in catalogue order. */
+export function workloadAccountPlans(apps: readonly WorkloadApp[], stack: string, project: string): WorkloadAccountPlan[] {
+  return apps.flatMap(({ catalogue, namespace }) =>
+    catalogue.services
+      .map(({ spec }) => spec)
+      .filter((spec) => spec.gcp !== undefined || hasUses(spec))
+      .map((spec) => ({
+        service: spec.name,
+        accountId: workloadServiceAccountId(spec.name, stack),
+        roles: workloadProjectRoles(spec),
+        member: workloadIdentityMember(project, namespace, serviceAccountFor(spec)),
+      })),
+  );
 }
 
 export interface WorkloadAccountsArgs {
   readonly project: string;
   readonly stack: string;
-  /** The apps' namespace in this stack (the platform's `platform:namespace`). */
-  readonly namespace: string;
-  readonly catalogue: Catalogue;
+  /** The platform stack's apps (`platform:apps` of Pulumi.<stack>.yaml), each in its namespace. */
+  readonly apps: readonly WorkloadApp[];
 }
 
 export class WorkloadAccounts extends pulumi.ComponentResource {
@@ -74,7 +81,7 @@ export class WorkloadAccounts extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadAccountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:apps:WorkloadAccounts', name, {}, opts);
     const child: pulumi.CustomResourceOptions = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
-    const plans = workloadAccountPlans(args.catalogue, args.stack, args.project, args.namespace);
+    const plans = workloadAccountPlans(args.apps, args.stack, args.project);
     const emails = plans.map((plan) => {
       const account = new gcp.serviceaccount.Account(
         `${name}-${plan.service}`,
