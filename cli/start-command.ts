@@ -1,6 +1,6 @@
 /**
- * `npm start`: the main job on the embedded default, the dev environment of the
- * BookInfo catalogue: synthesize, validate and write dist/dev/, summarize, check the
+ * `npm start`: the main job on the embedded default, the dev environment and its apps
+ * (BookInfo and Online Boutique): synthesize, validate and write dist/dev/, summarize, check the
  * policies (manifests and infrastructure), then the offline plan of the dev
  * infrastructure. Exits 1 when a mandatory policy fails.
  */
@@ -16,7 +16,7 @@ export const startCli = command(
   {
     script: 'start',
     summary:
-      'The main job on the dev environment of the BookInfo catalogue: writes dist/dev/, prints its summary, checks the policies (manifests and infrastructure), then prints the offline plan of dev.',
+      'The main job on the dev environment and its apps (BookInfo and Online Boutique): writes dist/dev/, prints its summary, checks the policies (manifests and infrastructure), then prints the offline plan of dev.',
     options: {},
     failsWhen: 'a mandatory policy fails',
   },

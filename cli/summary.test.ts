@@ -4,21 +4,33 @@ import type { SynthOutcome } from './synth-command';
 import { render } from './synth-command';
 
 describe('npm start summary', () => {
-  const { synthesis, catalogue, environment } = render({ env: 'dev' });
+  const { synthesis, apps, environment } = render({ env: 'dev' });
   const outcome: SynthOutcome = {
     synthesis,
-    catalogue,
+    apps,
     environment,
     dir: '/repo/dist/dev',
     written: synthesis.files.map((f) => ({ name: f.name, bytes: 1 })),
   };
   const text = summarize(outcome, '/repo');
 
-  it('names the environment and counts services and objects', () => {
-    expect(text).toContain('Environment dev (profile dev, namespace bookinfo, domain dev.bookinfo.example.com)');
+  it('names the environment, then each app with its namespace, host, pins file and counts', () => {
     expect(text).toContain(
-      'Catalogue bookinfo: 4 services, 55 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
+      'Environment dev (profile dev, domain dev.example.com): 2 apps, 170 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
     );
+    expect(text).toContain('App bookinfo (namespace bookinfo, host bookinfo.dev.example.com, pins services/releases/dev.yaml): 4 services, 55 objects');
+    expect(text).toContain(
+      'App boutique (namespace boutique, host boutique.dev.example.com, pins services/boutique/releases/dev.yaml): 11 services, 115 objects',
+    );
+    expect(text.indexOf('App bookinfo')).toBeLessThan(text.indexOf('App boutique'));
+  });
+
+  it("prints each app's routes at its host, its allow-list, and a worker as having no Service", () => {
+    expect(text).toMatch(/bookinfo\.dev\.example\.com +\/productpage +productpage:9080/);
+    expect(text).toMatch(/boutique\.dev\.example\.com +\/\* +frontend:80 +v1 100%/);
+    expect(text).toContain('  ingress-gateway, loadgenerator -> frontend\n');
+    expect(text).toContain('  loadgenerator: a worker without a port (no Service)\n');
+    expect(text).toContain('  cartservice: redis 1 GiB\n');
   });
 
   it('evaluated every CRD rule of the dev objects, and would name any it could not', () => {
@@ -38,17 +50,17 @@ describe('npm start summary', () => {
   });
 
   it('lists each service with its deployments and replica range', () => {
-    expect(text).toMatch(/reviews +reviews-v1, reviews-v2, reviews-v3 +1\.\.2 +reviews\.yaml/);
+    expect(text).toMatch(/reviews +reviews-v1, reviews-v2, reviews-v3 +1\.\.2 +bookinfo\/reviews\.yaml/);
   });
 
   it('counts objects by kind', () => {
-    expect(text).toMatch(/Deployment +6\n/);
-    expect(text).toMatch(/HorizontalPodAutoscaler +6\n/);
-    expect(text).toMatch(/Namespace +1\n/);
+    expect(text).toMatch(/Deployment +17\n/);
+    expect(text).toMatch(/HorizontalPodAutoscaler +17\n/);
+    expect(text).toMatch(/Namespace +2\n/);
   });
 
   it('says where the files are, relative to the working directory', () => {
-    expect(text).toContain('Manifests written to dist/dev/ (_shared.yaml, productpage.yaml, details.yaml, reviews.yaml, ratings.yaml)');
+    expect(text).toContain('Manifests written to dist/dev/: bookinfo/ (5 files), boutique/ (12 files)');
   });
 });
 

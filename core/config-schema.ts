@@ -475,8 +475,13 @@ export function parseEnvironment(stack: string, source: ConfigSource, context: P
   // Extra registries add to allowedRegistries (its default or its value), so the defaults need not be repeated.
   if (Array.isArray(extraRegistries) && Array.isArray(rest.allowedRegistries))
     rest.allowedRegistries = [...new Set([...(rest.allowedRegistries as string[]), ...(extraRegistries as string[])])];
-  const apps =
-    problems.length === 0 ? resolveApps(stack, { namespace, releases, apps: rawApps, domain: rest.domain }, where, problems) : [];
+  const given = (key: string) => key in source.values || (source.encrypted ?? []).includes(key);
+  const apps = resolveApps(
+    stack,
+    { namespace, releases, apps: rawApps, domain: rest.domain, namespaceGiven: given(`${PROJECT}:namespace`), appsGiven: given(`${PROJECT}:apps`) },
+    where,
+    problems,
+  );
   const config = { stack, kind: 'platform', file: source.where, ...rest, apps } as unknown as EnvironmentConfig;
   if (problems.length === 0) problems.push(...crossChecks(config, where));
   assertNoProblems(problems, `${source.where}: invalid environment settings`);
@@ -507,13 +512,23 @@ function readApps(raw: string): unknown[] | Failure {
  */
 function resolveApps(
   stack: string,
-  settings: { namespace?: unknown; releases?: unknown; apps?: unknown; domain?: unknown },
+  settings: {
+    namespace?: unknown;
+    releases?: unknown;
+    apps?: unknown;
+    domain?: unknown;
+    /** The key is set, valid or not (an invalid value is its own problem already). */
+    namespaceGiven: boolean;
+    appsGiven: boolean;
+  },
   where: (key: string) => string,
   problems: Problem[],
 ): AppConfig[] {
   const key = `${PROJECT}:apps`;
   const domain = String(settings.domain);
+  if (settings.appsGiven && settings.apps === undefined) return [];
   if (settings.apps === undefined) {
+    if (settings.namespaceGiven && settings.namespace === undefined) return [];
     if (settings.namespace === undefined) {
       problems.push({
         where: where(`${PROJECT}:namespace`),
@@ -545,6 +560,8 @@ function resolveApps(
       });
   }
   const apps: AppConfig[] = [];
+  /** Each app's index in the list as written, for messages. */
+  const indexOf = new Map<AppConfig, number>();
   const add = (i: number, field: string, value: unknown, problem: string, fix: string) =>
     problems.push({ where: where(key), field: `config.${key}[${i}]${field === '' ? '' : `.${field}`}`, value, problem, fix });
   (settings.apps as unknown[]).forEach((entry, i) => {
@@ -592,15 +609,19 @@ function resolveApps(
       host: host ?? `${name}.${domain}`,
       releases: releases ?? `services/${name}/releases/${stack}.yaml`,
     };
-    if (app.host !== domain && !app.host.endsWith(`.${domain}`))
+    // Without a domain (itself a problem already), hosts cannot be checked.
+    if (typeof settings.domain === 'string' && app.host !== domain && !app.host.endsWith(`.${domain}`))
       add(i, 'host', app.host, `is outside the environment's domain ${domain}`, `use ${domain} or a name under it, e.g. ${name}.${domain}`);
-    else apps.push(app);
+    else {
+      apps.push(app);
+      indexOf.set(app, i);
+    }
   });
   const unique = (field: 'name' | 'namespace' | 'host' | 'releases', why: string) => {
     const seen = new Map<string, string>();
     for (const app of apps) {
       const other = seen.get(app[field]);
-      if (other !== undefined) add(apps.indexOf(app), field, app[field], `is also app ${other}'s ${field}`, why);
+      if (other !== undefined) add(indexOf.get(app) ?? 0, field, app[field], `is also app ${other}'s ${field}`, why);
       seen.set(app[field], app.name);
     }
   };

@@ -90,7 +90,7 @@ describe('the repository stacks', () => {
       'dev',
       {
         profile: 'dev',
-        domain: 'dev.bookinfo.example.com',
+        domain: 'dev.example.com',
         defaultTier: 'small',
         requireDigests: false,
         gcpProject: 'replace-me-platform-dev',
@@ -106,7 +106,7 @@ describe('the repository stacks', () => {
       'staging',
       {
         profile: 'staging',
-        domain: 'staging.bookinfo.example.com',
+        domain: 'staging.example.com',
         defaultTier: 'medium',
         requireDigests: true,
         gcpProject: 'replace-me-platform-stg',
@@ -122,7 +122,7 @@ describe('the repository stacks', () => {
       'prod',
       {
         profile: 'prod',
-        domain: 'bookinfo.example.com',
+        domain: 'example.com',
         defaultTier: 'medium',
         requireDigests: true,
         gcpProject: 'replace-me-platform-prod',
@@ -140,9 +140,23 @@ describe('the repository stacks', () => {
       stack,
       // jest runs from the repository root, so the file is named relative to it.
       file: `Pulumi.${stack}.yaml`,
-      namespace: 'bookinfo',
-      // No platform:releases in the file: the stack name.
-      releases: stack,
+      // BookInfo and Online Boutique, each in its namespace at <app>.<domain>; BookInfo's pins stay in services/releases/.
+      apps: [
+        {
+          name: 'bookinfo',
+          catalogue: 'services/bookinfo',
+          namespace: 'bookinfo',
+          host: `bookinfo.${expected.domain}`,
+          releases: `services/releases/${stack}.yaml`,
+        },
+        {
+          name: 'boutique',
+          catalogue: 'services/boutique',
+          namespace: 'boutique',
+          host: `boutique.${expected.domain}`,
+          releases: `services/boutique/releases/${stack}.yaml`,
+        },
+      ],
       gcpRegion: 'europe-west1',
       gatewayNamespace: 'istio-ingress',
       gatewayName: 'istio-ingress',
@@ -152,7 +166,13 @@ describe('the repository stacks', () => {
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
       bootstrapStackReference: `organization/platform-bootstrap/${stack}`,
-      allowedRegistries: ['docker.io/istio/', `europe-west1-docker.pkg.dev/${expected.gcpProject}/`, 'gcr.io/cloud-sql-connectors/'],
+      // The defaults, then platform:extraRegistries: Online Boutique's upstream images.
+      allowedRegistries: [
+        'docker.io/istio/',
+        `europe-west1-docker.pkg.dev/${expected.gcpProject}/`,
+        'gcr.io/cloud-sql-connectors/',
+        'us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/',
+      ],
       ...INFRA_DEFAULTS,
       ...expected,
     });
@@ -183,10 +203,18 @@ describe('loadEnvironment with a crafted stack file', () => {
       stack: 'qa',
       file: display('qa'),
       profile: 'staging',
-      namespace: 'shop',
       domain: 'qa.shop.example.com',
+      // The single-app form: BookInfo in platform:namespace at the domain, pins named after the stack.
+      apps: [
+        {
+          name: 'bookinfo',
+          catalogue: 'services/bookinfo',
+          namespace: 'shop',
+          host: 'qa.shop.example.com',
+          releases: 'services/releases/qa.yaml',
+        },
+      ],
       defaultTier: 'small',
-      releases: 'qa',
       requireDigests: true,
       gcpProject: 'my-platform-qa',
       gcpRegion: 'europe-west1',
@@ -259,10 +287,9 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('honours explicit releases and defaultTier', () => {
-    expect(load({ 'platform:releases': 'prod', 'platform:defaultTier': 'large' })).toMatchObject({
-      releases: 'prod',
-      defaultTier: 'large',
-    });
+    const loaded = load({ 'platform:releases': 'prod', 'platform:defaultTier': 'large' });
+    expect(loaded).toMatchObject({ defaultTier: 'large' });
+    expect(loaded.apps.map((a) => a.releases)).toEqual(['services/releases/prod.yaml']);
   });
 
   it("ignores other providers' keys", () => {
@@ -350,11 +377,11 @@ describe('loadEnvironment with a crafted stack file', () => {
     expect(thrown(() => loadEnvironment('qa', root)).problems.map((p) => `${p.where} ${p.field} ${p.problem}`)).toEqual([
       `${display('qa')} config.platform:profile is required`,
       `${display('qa')} config.gcp:region is required`,
-      `${display('qa')} config.platform:namespace is required`,
       `${display('qa')} config.platform:domain is required`,
       `${display('qa')} config.platform:tlsCredential is required`,
       `${display('qa')} config.gcp:project is required`,
       `${display('qa')} config.platform:istioVersion is required`,
+      `${display('qa')} config.platform:namespace is required unless platform:apps lists the apps`,
     ]);
   });
 
@@ -537,9 +564,17 @@ describe('loadEnvironment with a crafted stack file', () => {
       ...dev,
       stack: 'pr-42',
       kind: 'preview',
-      namespace: 'pr-42',
       domain: 'pr-42.qa.shop.example.com',
-      releases: 'dev',
+      // Each app in its own namespace, at pr-42.<its host> (under the wildcard of its host), with dev's pins.
+      apps: [
+        {
+          name: 'bookinfo',
+          catalogue: 'services/bookinfo',
+          namespace: 'pr-42-bookinfo',
+          host: 'pr-42.qa.shop.example.com',
+          releases: 'services/releases/dev.yaml',
+        },
+      ],
       deletionProtection: false,
       devStackReference: 'acme/platform/dev',
     });
@@ -579,7 +614,104 @@ describe('loadEnvironment with a crafted stack file', () => {
   });
 
   it('reads a YAML number as its text, as the Pulumi CLI passes it', () => {
-    expect(load({ 'platform:namespace': '123', 'platform:nodeMaxCount': '"4"' })).toMatchObject({ namespace: '123', nodeMaxCount: 4 });
+    const loaded = load({ 'platform:namespace': '123', 'platform:nodeMaxCount': '"4"' });
+    expect(loaded).toMatchObject({ nodeMaxCount: 4 });
+    expect(loaded.apps[0].namespace).toBe('123');
+  });
+
+  describe('platform:apps', () => {
+    const APPS =
+      '\n    - bookinfo\n    - name: boutique\n      namespace: shop\n      host: store.qa.shop.example.com\n      catalogue: services/boutique\n      releases: pins/boutique-qa.yaml';
+    const withApps = (apps: string, more: Record<string, string | null> = {}) => ({
+      'platform:namespace': null,
+      'platform:apps': apps,
+      ...more,
+    });
+
+    it('lists the apps, each by name (every default) or as a map, in the order given', () => {
+      expect(load(withApps(APPS)).apps).toEqual([
+        {
+          name: 'bookinfo',
+          catalogue: 'services/bookinfo',
+          namespace: 'bookinfo',
+          host: 'bookinfo.qa.shop.example.com',
+          releases: 'services/bookinfo/releases/qa.yaml',
+        },
+        {
+          name: 'boutique',
+          catalogue: 'services/boutique',
+          namespace: 'shop',
+          host: 'store.qa.shop.example.com',
+          releases: 'pins/boutique-qa.yaml',
+        },
+      ]);
+    });
+
+    it('exports the apps to preview stacks, which read them back the same', () => {
+      const config = load(withApps(APPS));
+      const settings = previewSettings(config);
+      expect(settings['platform:apps']).toBe(JSON.stringify(config.apps));
+      expect(settings).not.toHaveProperty('platform:namespace');
+      expect(parseEnvironment('qa', { kind: 'stack-output', values: settings, where: 'dev output' }).apps).toEqual(config.apps);
+    });
+
+    it('reports each bad entry by index and field, with the fix', () => {
+      const apps =
+        '\n    - Book_Info\n    - name: shop\n      namspace: x\n    - [a]\n    - name: store\n      host: store.example.org\n    - name: boutique\n      namespace: shop\n    - name: shop2\n      namespace: shop\n    - name: pins\n      releases: pins.txt';
+      expect(problemsOf(withApps(apps)).map((p) => `${p.field} ${JSON.stringify(p.value)}: ${p.problem}. Fix: ${p.fix}`)).toEqual([
+        'config.platform:apps[0].name "Book_Info": must be a DNS-1123 label of at most 40 characters (preview namespaces are pr-<N>-<app>). Fix: set it to e.g. boutique',
+        'config.platform:apps[1].namspace "x": is not a field of an app. Fix: use only name, catalogue, namespace, host, releases (did you mean namespace?)',
+        'config.platform:apps[2] ["a"]: is neither an app name nor a map. Fix: write `- <app>` or `- name: <app>` with namespace, host, catalogue, releases',
+        'config.platform:apps[3].host "store.example.org": is outside the environment\'s domain qa.shop.example.com. Fix: use qa.shop.example.com or a name under it, e.g. store.qa.shop.example.com',
+        'config.platform:apps[6].releases "pins.txt": is not a .yaml file. Fix: name the pins file, e.g. services/pins/releases/qa.yaml',
+        'config.platform:apps[5].namespace "shop": is also app boutique\'s namespace. Fix: give every app its own namespace: its mesh and network policies are per namespace',
+      ]);
+    });
+
+    it('refuses the single-app keys beside platform:apps, an empty list, and previewApps on a platform stack', () => {
+      expect(problemsOf({ 'platform:apps': '[bookinfo]', 'platform:releases': 'qa' }).map((p) => `${p.field}: ${p.problem}`)).toEqual([
+        'config.platform:namespace: is the single-app form, and platform:apps lists the apps',
+        'config.platform:releases: is the single-app form, and platform:apps lists the apps',
+      ]);
+      expect(problemsOf(withApps('[]'))[0]).toMatchObject({
+        field: 'config.platform:apps',
+        problem: 'must be a YAML list of apps (at least one)',
+      });
+      expect(problemsOf({ 'platform:previewApps': '[bookinfo]' })[0]).toMatchObject({
+        field: 'config.platform:previewApps',
+        problem: 'is read only on pull request preview stacks (pr-<N>)',
+      });
+    });
+
+    it('adds platform:extraRegistries to the allowed registries', () => {
+      expect(load({ 'platform:extraRegistries': '[ghcr.io/acme/]' }).allowedRegistries).toEqual([
+        'docker.io/istio/',
+        'europe-west1-docker.pkg.dev/my-platform-qa/',
+        'gcr.io/cloud-sql-connectors/',
+        'ghcr.io/acme/',
+      ]);
+    });
+
+    it('gives a preview stack each app in pr-<N>-<app> at pr-<N>.<host>, and the apps its own platform:previewApps names', () => {
+      writeStack('dev', stackYaml(withApps(APPS, { 'platform:profile': 'dev' })));
+      writeStack('pr-7', '# preview\nconfig:\n  platform:previewApps: [boutique]\n');
+      const preview = loadEnvironment('pr-7', root);
+      expect(preview.previewApps).toEqual(['boutique']);
+      expect(preview.apps.map((a) => [a.name, a.namespace, a.host, a.releases])).toEqual([
+        ['bookinfo', 'pr-7-bookinfo', 'pr-7.bookinfo.qa.shop.example.com', 'services/bookinfo/releases/dev.yaml'],
+        ['boutique', 'pr-7-boutique', 'pr-7.store.qa.shop.example.com', 'pins/boutique-qa.yaml'],
+      ]);
+      writeStack('pr-8', '# preview\nconfig:\n  platform:previewApps: [ratings]\n');
+      expect(thrown(() => loadEnvironment('pr-8', root)).problems).toEqual([
+        {
+          where: 'Pulumi.pr-8.yaml',
+          field: 'config.platform:previewApps',
+          value: ['ratings'],
+          problem: 'names apps dev does not host',
+          fix: "use apps of dev's platform:apps: bookinfo, boutique",
+        },
+      ]);
+    });
   });
 
   it('reports a secure: value, which cannot be decrypted offline, naming the file and key', () => {
@@ -796,7 +928,7 @@ describe("dev's settings for preview stacks", () => {
 
   it('ignore keys this version does not know (written by another version of the program)', () => {
     const settings = { ...previewSettings(loadEnvironment('dev')), 'platform:retiredSetting': 'x' };
-    expect(parseEnvironment('dev', stackOutputSource(REF, settings)).domain).toBe('dev.bookinfo.example.com');
+    expect(parseEnvironment('dev', stackOutputSource(REF, settings)).domain).toBe('dev.example.com');
   });
 
   it('report a dev stack that does not export them yet', () => {

@@ -511,7 +511,7 @@ describe('the gateway chart', () => {
       '      serviceAccountName: {{ include "gateway.serviceAccountName" . }}',
     );
     const mesh = {
-      namespace: env.namespace,
+      namespace: env.apps[0].namespace,
       domain: env.domain,
       gatewayNamespace: env.gatewayNamespace,
       gatewayName: env.gatewayName,

@@ -35,6 +35,7 @@ export interface LoadAppsOptions {
  */
 export function loadApps(environment: AppsEnvironment, root: string, options: LoadAppsOptions = {}): LoadedApp[] {
   const problems: Problem[] = [];
+  const failures: ValidationError[] = [];
   const entries: readonly AppConfig[] =
     options.catalogue === undefined ? environment.apps : [{ ...environment.apps[0], catalogue: options.catalogue }];
   const loaded: LoadedApp[] = [];
@@ -58,9 +59,13 @@ export function loadApps(environment: AppsEnvironment, root: string, options: Lo
       loaded.push({ app, catalogue, releases });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      problems.push(...error.problems);
+      failures.push(error);
     }
   }
+  // One app that does not load keeps its own heading (`the catalogue module does not load`).
+  const only = failures[0];
+  if (failures.length === 1 && problems.length === 0 && only !== undefined) throw only;
+  for (const failure of failures) problems.push(...failure.problems);
   problems.push(...sharedServiceNames(loaded));
   assertNoProblems(problems, `the apps of ${environment.stack} do not load`);
   return environment.previewApps === undefined ? loaded : withCallees(loaded, environment.previewApps);

@@ -381,9 +381,10 @@ describe('validateReleases', () => {
     ])('%s is valid for BookInfo under its rules (requireDigests %p)', (stack, requireDigests) => {
       const environment = loadEnvironment(stack, ROOT);
       expect(environment.requireDigests).toBe(requireDigests);
-      expect(environment.releases).toBe(stack);
-      const file = `services/releases/${environment.releases}.yaml`;
-      const releases = loadReleases(releasesFile(ROOT, environment.releases), file);
+      const app = environment.apps.find((a) => a.name === 'bookinfo');
+      expect(app?.releases).toBe(`services/releases/${stack}.yaml`);
+      const file = `services/releases/${stack}.yaml`;
+      const releases = loadReleases(releasesFile(ROOT, stack), file);
       expect(Object.keys(releases).sort()).toEqual(['details', 'productpage', 'ratings', 'reviews']);
       expect(validateReleases(releases, bookinfo, { requireDigests, file })).toEqual([]);
     });

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const provider = new k8s.Provider('platform-dev-provider', { kubeconfig: 'unused' });
   new AppResources('dev-uses', {
     config,
-    catalogue: saga,
+    apps: [{ namespace: config.namespace, catalogue: saga }],
     network: network.vpc.id,
     privateServicesRange: network.privateServicesRange.name,
     privateServicesConnection: network.privateServicesConnection,
