@@ -43,7 +43,9 @@ export function synthesizeEnvironment(environment: SynthesisSettings, apps: read
       where: a.catalogue.source ?? a.app.catalogue,
     })),
   );
-  const problems: Problem[] = [...cross.problems];
+  // Calls across apps first: each app's synthesis would only repeat them as unresolved.
+  assertNoProblems(cross.problems, `the apps of ${environment.stack} are invalid; nothing was written`);
+  const problems: Problem[] = [];
   const synthesized: AppSynthesis[] = [];
   for (const { app, catalogue, releases } of apps) {
     try {

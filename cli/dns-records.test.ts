@@ -10,9 +10,15 @@ const EXPECTED = [
   "Stack dev: create these DNS records in the domain's zone (TTL of your choice, e.g. 300):",
   '',
   '  NAME                                       TYPE   DATA                                                  WHY',
-  '  _acme-challenge.dev.bookinfo.example.com.  CNAME  dev-lb-dns-auth-0.authorize.certificatemanager.goog.  lets Google issue the certificate',
-  '  dev.bookinfo.example.com.                  A      198.51.100.7                                          sends the host to the load balancer',
-  '  *.dev.bookinfo.example.com.                A      198.51.100.7                                          sends the host to the load balancer',
+  '  _acme-challenge.dev.example.com.           CNAME  dev-lb-dns-auth-0.authorize.certificatemanager.goog.  lets Google issue the certificate',
+  '  _acme-challenge.bookinfo.dev.example.com.  CNAME  dev-lb-dns-auth-1.authorize.certificatemanager.goog.  lets Google issue the certificate',
+  '  _acme-challenge.boutique.dev.example.com.  CNAME  dev-lb-dns-auth-2.authorize.certificatemanager.goog.  lets Google issue the certificate',
+  '  dev.example.com.                           A      198.51.100.7                                          sends the host to the load balancer',
+  '  *.dev.example.com.                         A      198.51.100.7                                          sends the host to the load balancer',
+  '  bookinfo.dev.example.com.                  A      198.51.100.7                                          sends the host to the load balancer',
+  '  *.bookinfo.dev.example.com.                A      198.51.100.7                                          sends the host to the load balancer',
+  '  boutique.dev.example.com.                  A      198.51.100.7                                          sends the host to the load balancer',
+  '  *.boutique.dev.example.com.                A      198.51.100.7                                          sends the host to the load balancer',
   '',
   'Then wait until the certificate is ACTIVE (Google checks the CNAME records; this can take up',
   'to an hour after they resolve). Until then HTTPS clients get no certificate:',
@@ -32,9 +38,16 @@ describe('dnsStep', () => {
     const step = dnsStep(fs.readFileSync(FIXTURE, 'utf8'), 'dev.json', 'dev');
     expect(step.certificate).toEqual({ name: 'dev-lb-cert', project: 'replace-me-platform-dev', location: 'global' });
     expect(step.records.map((r) => `${r.type} ${r.name}`)).toEqual([
-      'CNAME _acme-challenge.dev.bookinfo.example.com.',
-      'A dev.bookinfo.example.com.',
-      'A *.dev.bookinfo.example.com.',
+      // The environment's domain, then each app's host, each with its wildcard (pr-<N> previews of the app).
+      'CNAME _acme-challenge.dev.example.com.',
+      'CNAME _acme-challenge.bookinfo.dev.example.com.',
+      'CNAME _acme-challenge.boutique.dev.example.com.',
+      'A dev.example.com.',
+      'A *.dev.example.com.',
+      'A bookinfo.dev.example.com.',
+      'A *.bookinfo.dev.example.com.',
+      'A boutique.dev.example.com.',
+      'A *.boutique.dev.example.com.',
     ]);
   });
 

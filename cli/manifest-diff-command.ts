@@ -31,7 +31,7 @@ export interface ManifestEntry {
   readonly object: Readonly<Record<string, unknown>>;
 }
 
-/** service (file name without `.yaml`) -> its objects. */
+/** `<app>/<service>` (the file path without `.yaml`) -> its objects. */
 export type EnvironmentManifests = ReadonlyMap<string, readonly ManifestEntry[]>;
 /** environment directory -> its services. */
 export type ManifestTree = ReadonlyMap<string, EnvironmentManifests>;
@@ -152,10 +152,12 @@ export function parseManifests(text: string, file: string, problems: Problem[]):
   return entries;
 }
 
+/** YAML files under `dir`, relative and `/`-separated (`bookinfo/reviews.yaml`: synth writes one folder per app), sorted. */
 const yamlFiles = (dir: string): string[] =>
   fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => /\.ya?ml$/.test(f) && fs.statSync(path.join(dir, f)).isFile())
     .sort(compare);
 
 /**
@@ -164,13 +166,13 @@ const yamlFiles = (dir: string): string[] =>
  */
 function environmentDirectory(dir: string, env: string): string | undefined {
   const direct = path.join(dir, env);
-  if (yamlFiles(direct).length > 0) return direct;
   const nested = path.join(direct, env);
-  return fs.existsSync(nested) && fs.statSync(nested).isDirectory() && yamlFiles(nested).length > 0 ? nested : undefined;
+  if (fs.existsSync(nested) && fs.statSync(nested).isDirectory() && yamlFiles(nested).length > 0) return nested;
+  return yamlFiles(direct).length > 0 ? direct : undefined;
 }
 
 /**
- * Reads `<dir>/<env>/<service>.yaml` (or `<dir>/<env>/<env>/<service>.yaml`). Every problem
+ * Reads `<dir>/<env>/<app>/<service>.yaml` (or `<dir>/<env>/<env>/...`), keyed `<app>/<service>`. Every problem
  * of every file is reported at once; an environment directory without manifests is one,
  * since synth always writes at least `_shared.yaml`.
  * @param flag the option that named the directory, for messages

@@ -259,17 +259,18 @@ describe('manifest-diff', () => {
     expect(runManifestDiff({ base, head }).markdown).toContain('No manifest changes in dev, staging, prod.');
   });
 
-  it('finds one changed image among the real synthesized BookInfo manifests', () => {
+  it('finds one changed image among the real synthesized manifests of every app (dev/<app>/<service>.yaml)', () => {
     const base = path.join(tmp, 'base', 'dev');
     const head = path.join(tmp, 'head', 'dev');
     for (const dir of [base, head]) fs.cpSync(GOLDEN, dir, { recursive: true });
-    const reviews = path.join(head, 'reviews.yaml');
+    const reviews = path.join(head, 'bookinfo', 'reviews.yaml');
     fs.writeFileSync(
       reviews,
       fs.readFileSync(reviews, 'utf8').replace('examples-bookinfo-reviews-v2:1.20.3', 'examples-bookinfo-reviews-v2:1.20.4'),
     );
     const markdown = runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') }).markdown;
-    expect(markdown).toContain('| reviews | 0 | 1 | 0 |');
+    expect(markdown).toContain('| bookinfo/reviews | 0 | 1 | 0 |');
+    expect(markdown).toContain('No change: bookinfo/_shared, bookinfo/details, bookinfo/productpage, bookinfo/ratings, boutique/_shared, ');
     expect(markdown).toContain('- changed `Deployment bookinfo/reviews-v2`: `spec.template.spec.containers[name=reviews].image`');
   });
 });

@@ -113,7 +113,7 @@ describe('npm run policy -- --dir', () => {
     const result = results.badAsDev;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/ gcr\.io\/cloud-sql-connectors\/\)/,
+      /\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/ gcr\.io\/cloud-sql-connectors\/ us-central1-docker\.pkg\.dev\/online-boutique-ci\/microservices-demo\/\)/,
     );
     // dev tolerates tags: the digest rule does not run there.
     expect(rulesNamed(result.stdout)).not.toContain('IM01-image-digest');
@@ -217,12 +217,13 @@ describe('npm run policy -- --format', () => {
     ]);
   });
 
-  it('locates the objects of an environment in the files synth writes (dist/<env>/<file>), at the line each document starts', () => {
+  it('locates the objects of an environment in the files synth writes (dist/<env>/<app>/<file>), at the line each document starts', () => {
     const check = environmentCheck('dev');
     const { rendered } = render({ env: 'dev' });
     const [where] = check.locations?.get('Deployment/bookinfo/reviews-v1') ?? [];
-    expect(where).toMatchObject({ file: 'dist/dev/reviews.yaml' });
-    const lines = (rendered.get('reviews.yaml') ?? '').split('\n');
+    expect(where).toMatchObject({ file: 'dist/dev/bookinfo/reviews.yaml' });
+    expect(check.locations?.get('Deployment/boutique/frontend-v1')?.[0]).toMatchObject({ file: 'dist/dev/boutique/frontend.yaml' });
+    const lines = (rendered.get('bookinfo/reviews.yaml') ?? '').split('\n');
     expect([lines[where.line - 2], lines[where.line - 1], lines.slice(where.line).find((l) => l.startsWith('  name: '))]).toEqual([
       '---',
       'apiVersion: apps/v1',

@@ -6,14 +6,19 @@ import { synthCli } from './synth-command';
 
 const synth = (...args: string[]) => runCli(synthCli, args);
 
+/** Every file under `dir` by its relative path (`bookinfo/reviews.yaml`), sorted. */
 function readTree(dir: string): Record<string, string> {
   return Object.fromEntries(
     fs
-      .readdirSync(dir)
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
       .sort()
       .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
   );
 }
+
+const BOOKINFO_FILES = ['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml'];
 
 let out: string;
 beforeEach(() => {
@@ -26,24 +31,24 @@ describe('npm run synth', () => {
     const result = await spawnTsx('cli/synth.ts', ['--env', 'dev', '--out', out]);
     expect(result).toEqual({
       code: 0,
-      stdout: `wrote 55 objects in 5 files to ${path.relative(ROOT, path.join(out, 'dev'))}\n`,
+      stdout: `wrote 170 objects in 17 files (apps bookinfo, boutique) to ${path.relative(ROOT, path.join(out, 'dev'))}\n`,
       stderr: '',
     });
-    expect(fs.readdirSync(path.join(out, 'dev'))).toEqual([
-      '_shared.yaml',
-      'details.yaml',
-      'productpage.yaml',
-      'ratings.yaml',
-      'reviews.yaml',
-    ]);
+    expect(fs.readdirSync(path.join(out, 'dev'))).toEqual(['bookinfo', 'boutique']);
+    expect(fs.readdirSync(path.join(out, 'dev', 'bookinfo'))).toEqual(BOOKINFO_FILES);
   });
 
-  it('writes one file per service plus the shared file, identical bytes on every run', async () => {
+  it("writes each app's files under <env>/<app>/, one per service plus the shared file, identical bytes on every run", async () => {
     const first = await synth('--env', 'dev', '--out', out);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(/^wrote 55 objects in 5 files to /);
+    expect(first.stdout).toMatch(/^wrote 170 objects in 17 files \(apps bookinfo, boutique\) to /);
     const before = readTree(path.join(out, 'dev'));
-    expect(Object.keys(before)).toEqual(['_shared.yaml', 'details.yaml', 'productpage.yaml', 'ratings.yaml', 'reviews.yaml']);
+    expect(Object.keys(before).filter((f) => f.startsWith('bookinfo/'))).toEqual(BOOKINFO_FILES.map((f) => `bookinfo/${f}`));
+    expect(Object.keys(before).filter((f) => f.startsWith('boutique/'))).toHaveLength(12);
+    // Every object of an app carries its part-of label, and sits in its namespace.
+    expect(before['boutique/frontend.yaml']).toContain('app.kubernetes.io/part-of: boutique');
+    expect(before['boutique/frontend.yaml']).not.toContain('part-of: bookinfo');
+    expect(before['boutique/frontend.yaml']).toContain('namespace: boutique');
 
     expect((await synth('--env', 'dev', '--out', out)).code).toBe(0);
     expect(readTree(path.join(out, 'dev'))).toEqual(before);
@@ -54,7 +59,8 @@ describe('npm run synth', () => {
   it('synthesizes prod, whose pins are digests', async () => {
     const result = await synth('--env', 'prod', '--out', out);
     expect(result.code).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'prod', 'reviews.yaml'), 'utf8')).toContain('examples-bookinfo-reviews-v2:1.20.3@sha256:');
+    expect(fs.readFileSync(path.join(out, 'prod', 'bookinfo', 'reviews.yaml'), 'utf8')).toContain('examples-bookinfo-reviews-v2:1.20.3@sha256:');
+    expect(fs.readFileSync(path.join(out, 'prod', 'boutique', 'frontend.yaml'), 'utf8')).toContain('frontend:v0.10.6@sha256:');
   });
 
   it('rejects a bad catalogue with the file, field, value and fix, and writes nothing', async () => {
@@ -103,7 +109,7 @@ describe('npm run synth', () => {
       ],
       [
         'host-outside-domain',
-        `test/fixtures/catalogues/host-outside-domain.ts (service "web"): routes[0].host "www.example.org" is outside the environment's domain dev.bookinfo.example.com (platform:domain in Pulumi.dev.yaml)`,
+        `test/fixtures/catalogues/host-outside-domain.ts (service "web"): routes[0].host "www.example.org" is outside the app's host bookinfo.dev.example.com (its host in platform:apps, or platform:domain, in Pulumi.dev.yaml)`,
       ],
       [
         'header-match-tcp',
@@ -126,7 +132,7 @@ describe('npm run synth', () => {
 
     it('fault injection: accepted in dev, refused in prod', async () => {
       expect((await synth('--env', 'dev', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts')).code).toBe(0);
-      expect(fs.readFileSync(path.join(out, 'dev', 'ratings.yaml'), 'utf8')).toContain('httpStatus: 503');
+      expect(fs.readFileSync(path.join(out, 'dev', 'bookinfo', 'ratings.yaml'), 'utf8')).toContain('httpStatus: 503');
       const prod = await synth('--env', 'prod', '--out', out, '--catalogue', 'test/fixtures/catalogues/faults.ts');
       expect(prod.code).toBe(2);
       expect(prod.stderr).toContain(

@@ -8,6 +8,7 @@ import type { PlatformOutputs } from './platform';
 import { clusterName, publicUrls } from './platform';
 import { offlineBootstrapOutputs } from './bootstrap-outputs';
 import catalogue from '../services/bookinfo';
+import boutique from '../services/boutique';
 
 // GIVEN the dev stack WHEN the whole program runs under mocks
 let recording: Recording;
@@ -21,6 +22,8 @@ const components = () => recording.resources.filter((r) => !r.custom && r.type.s
 describe('the dev platform', () => {
   it("builds every module: network, GKE, registry, Istio, load balancer, apps (CI identity is bootstrap's)", () => {
     expect(components().sort()).toEqual([
+      // Online Boutique's cartservice uses redis: the stack provisions it.
+      'platform:apps:AppResources dev-uses',
       'platform:apps:Apps dev',
       'platform:edge:EdgeHop dev-edge',
       'platform:gke:Cluster platform-dev',
@@ -60,7 +63,7 @@ describe('the dev platform', () => {
     expect(secret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { name: 'bookinfo-dev-tls', namespace: 'istio-ingress' } });
     expect(recording.dependsOn(gateway, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-base'))).toBe(true);
     const route = recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'bookinfo/bookinfo-public');
-    expect(route.inputs).toMatchObject({ spec: { gateways: ['istio-ingress/edge'], hosts: ['dev.bookinfo.example.com'] } });
+    expect(route.inputs).toMatchObject({ spec: { gateways: ['istio-ingress/edge'], hosts: ['bookinfo.dev.example.com'] } });
     expect(recording.dependsOn(route, gateway)).toBe(true);
   });
 
@@ -78,13 +81,26 @@ describe('the dev platform', () => {
     });
   });
 
-  it('exports what users need', async () => {
-    expect(outputs.namespace).toBe('bookinfo');
-    expect(outputs.urls).toEqual(publicUrls(catalogue, 'dev.bookinfo.example.com'));
-    expect(outputs.urls).toContain('https://dev.bookinfo.example.com/productpage');
+  it('exports what users need: every app\'s namespace and URLs, the certificate covering the domain and each app host', async () => {
+    expect(outputs.namespaces).toEqual({ bookinfo: 'bookinfo', boutique: 'boutique' });
+    expect(outputs.urls).toEqual([...publicUrls(catalogue, 'bookinfo.dev.example.com'), ...publicUrls(boutique, 'boutique.dev.example.com')].sort());
+    expect(outputs.urls).toContain('https://bookinfo.dev.example.com/productpage');
+    expect(outputs.urls).toContain('https://boutique.dev.example.com/');
     expect(await settle(outputs.gatewayIp as never)).toBe('198.51.100.7');
-    expect(await settle(outputs.certificateDnsRecords as never)).toEqual([
-      { name: '_acme-challenge.dev.bookinfo.example.com.', type: 'CNAME', data: 'dev-lb-dns-auth-0.authorize.certificatemanager.goog.' },
+    expect(await settle(outputs.certificateDnsRecords as never)).toEqual(
+      ['dev.example.com', 'bookinfo.dev.example.com', 'boutique.dev.example.com'].map((domain, i) => ({
+        name: `_acme-challenge.${domain}.`,
+        type: 'CNAME',
+        data: `dev-lb-dns-auth-${i}.authorize.certificatemanager.goog.`,
+      })),
+    );
+    expect(recording.ofType('gcp:certificatemanager/certificateMapEntry:CertificateMapEntry').map((r) => r.inputs.hostname)).toEqual([
+      'dev.example.com',
+      '*.dev.example.com',
+      'bookinfo.dev.example.com',
+      '*.bookinfo.dev.example.com',
+      'boutique.dev.example.com',
+      '*.boutique.dev.example.com',
     ]);
     expect(await settle(outputs.registryPath as never)).toBe('europe-west1-docker.pkg.dev/replace-me-platform-dev/images');
     expect(await settle(outputs.kubeconfig as never)).toContain('gke-gcloud-auth-plugin');

@@ -43,7 +43,8 @@ describe('the prod platform, where it differs from dev', () => {
 
   it('prints the plan grouped by module in build order', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
-    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps']);
+    // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects.
+    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps', 'apps']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });

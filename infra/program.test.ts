@@ -137,9 +137,9 @@ describe("a preview stack reads dev's settings from dev's previewSettings output
     ));
   });
 
-  it("deploys into namespace pr-3 under dev's domain", () => {
+  it("deploys dev's one app into namespace pr-3-bookinfo at pr-3.<its host>", () => {
     expect(recording.stackReferences).toEqual([DEV]);
-    expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'pr-3/bookinfo-public').inputs).toMatchObject({
+    expect(recording.one('kubernetes:networking.istio.io/v1:VirtualService', 'pr-3-bookinfo/bookinfo-public').inputs).toMatchObject({
       spec: { hosts: ['pr-3.dev.shop.example.com'], gateways: ['istio-ingress/edge'] },
     });
     // dev owns the edge Gateway; a preview never creates one.

@@ -853,7 +853,7 @@ export function validateForEnvironment(catalogue: Catalogue, env: EnvironmentRul
           where: specLocation(def),
           field: `routes[${i}].host`,
           value: host,
-          problem: `is outside the environment's domain ${env.domain} (platform:domain in ${env.stackFile})`,
+          problem: `is outside the app's host ${env.domain} (its host in platform:apps, or platform:domain, in ${env.stackFile})`,
           fix: `use ${env.domain} or a name under it, e.g. api.${env.domain}`,
         });
       }

@@ -85,7 +85,8 @@ describe('celCoverage', () => {
 
 describe('celErrors', () => {
   const golden = fs
-    .readdirSync(GOLDEN)
+    .readdirSync(GOLDEN, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
     .sort()
     .flatMap((f) =>
       parseAllDocuments(fs.readFileSync(path.join(GOLDEN, f), 'utf8')).map((d) => ({ file: f, obj: d.toJS() as ManifestObject })),

@@ -51,7 +51,7 @@ describe('apiserver corpus: core, networking, policy and autoscaling kinds', () 
 });
 
 describe('golden objects', () => {
-  const objects = readdirSync(join(ROOT, 'golden/dev'))
+  const objects = readdirSync(join(ROOT, 'golden/dev'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => parseAllDocuments(readFileSync(join(ROOT, 'golden/dev', f), 'utf8')).map((d) => d.toJS() as ManifestObject))
     .filter((o) => o !== null);

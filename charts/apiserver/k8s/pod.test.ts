@@ -10,7 +10,7 @@ const GOLDEN = path.resolve(__dirname, '..', '..', '..', 'test', 'golden', 'dev'
 
 function goldenWorkloads(): ManifestObject[] {
   const out: ManifestObject[] = [];
-  for (const f of fs.readdirSync(GOLDEN).filter((n) => n.endsWith('.yaml'))) {
+  for (const f of fs.readdirSync(GOLDEN, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.yaml'))) {
     for (const doc of parseAllDocuments(fs.readFileSync(path.join(GOLDEN, f), 'utf8'))) {
       const o = doc.toJS() as ManifestObject | null;
       if (o !== null && WORKLOAD_VALIDATORS[`${String(o.apiVersion)}/${String(o.kind)}`] !== undefined) out.push(o);
