@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../core/config';
 import { withCommandsReference } from './help';
 import { command, type DeclaredCommand } from './args';
+import { codeownersCli } from './codeowners-command';
 import { docsPoliciesCli } from './docs-policies-command';
 import { dnsRecordsCli } from './dns-records-command';
 import { importIstioCli } from './import-istio-command';
@@ -81,6 +82,7 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
     module: 'docs-policies-command',
     command: docsPoliciesCli,
   },
+  codeowners: { entry: 'cli/codeowners.ts', exportName: 'codeownersCli', module: 'codeowners-command', command: codeownersCli },
   'docs:commands': { entry: 'cli/docs-commands.ts', exportName: 'docsCommandsCli', module: 'commands', command: docsCommandsCli },
   'schema:spec': { entry: 'cli/schema-spec.ts', exportName: 'schemaSpecCli', module: 'spec-docs-command', command: schemaSpecCli },
   'docs:spec': { entry: 'cli/docs-spec.ts', exportName: 'docsSpecCli', module: 'spec-docs-command', command: docsSpecCli },

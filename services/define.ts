@@ -11,9 +11,13 @@ export function defineService(spec: ServiceSpec): ServiceDefinition {
 }
 
 /** Declares a catalogue, recording its file so that problems of the whole catalogue name it. */
-export function defineCatalogue(name: string, services: readonly ServiceDefinition[]): Catalogue {
+export function defineCatalogue(
+  name: string,
+  services: readonly ServiceDefinition[],
+  options: { readonly owners?: readonly string[] } = {},
+): Catalogue {
   const source = callerFile(defineCatalogue);
-  return source === undefined ? { name, services } : { name, services, source };
+  return { name, services, ...(options.owners !== undefined && { owners: options.owners }), ...(source !== undefined && { source }) };
 }
 
 /** Repository-relative path of the module that called `fn`, if V8 can tell. */

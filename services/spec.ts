@@ -416,6 +416,13 @@ export interface Catalogue {
   /** Catalogue name, DNS-1123 label; the `app.kubernetes.io/part-of` label. */
   readonly name: string;
   readonly services: readonly ServiceDefinition[];
+  /**
+   * Who owns the app: GitHub users (`@name`) or teams (`@org/team`). `npm run codeowners` makes
+   * them the code owners of the catalogue's directory and of its pins files in .github/CODEOWNERS,
+   * so a pull request that changes them asks for their review.
+   * @default - none: the repository's default owners review it
+   */
+  readonly owners?: readonly string[];
   /** Repository-relative file that defined the catalogue, when known. */
   readonly source?: string;
 }

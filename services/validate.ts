@@ -21,6 +21,9 @@ import { checkInt, isInt, isSection, ProblemList, specLocation } from './problem
 
 import { checkUses, eventProblems, usesEnvironmentProblems } from './validate-uses';
 
+/** A GitHub user (`@name`: letters, digits, single hyphens) or team (`@org/team-slug`), as CODEOWNERS names owners. */
+export const GITHUB_OWNER = /^@[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:\/[A-Za-z0-9._-]+)?$/;
+
 /** A dependency on a service of another app of the environment. */
 const CROSS_APP_DEPENDENCY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -702,6 +705,30 @@ export function validateCatalogue(catalogue: Catalogue): Problem[] {
   }
   if (catalogue.services.length === 0) {
     problems.push({ where, field: 'services', value: [], problem: 'is empty', fix: 'add at least one defineService(...)' });
+  }
+  const owners: unknown = catalogue.owners;
+  if (owners !== undefined && !Array.isArray(owners)) {
+    problems.push({
+      where,
+      field: 'owners',
+      value: owners,
+      problem: 'must be a list of GitHub users or teams',
+      fix: "write owners: ['@my-org/my-team']",
+    });
+  } else if (Array.isArray(owners)) {
+    owners.forEach((o: unknown, i) => {
+      // GitHub ignores a CODEOWNERS file with one invalid line: only well-formed owners reach it.
+      if (typeof o !== 'string' || !GITHUB_OWNER.test(o))
+        problems.push({
+          where,
+          field: `owners[${i}]`,
+          value: o,
+          problem: 'is not a GitHub user (@name) or team (@org/team)',
+          fix: "write e.g. '@my-org/bookinfo'",
+        });
+      else if (owners.indexOf(o) !== i)
+        problems.push({ where, field: `owners[${i}]`, value: o, problem: 'is listed twice', fix: 'remove the duplicate' });
+    });
   }
 
   // Every name given counts for dependencies, so one broken entry does not make its callers'

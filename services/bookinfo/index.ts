@@ -9,5 +9,6 @@ import productpage from './productpage';
 import ratings from './ratings';
 import reviews from './reviews';
 
-export const catalogue = defineCatalogue('bookinfo', [productpage, details, reviews, ratings]);
+// PLACEHOLDER owners: your organization's team for this app (npm run codeowners writes them to .github/CODEOWNERS).
+export const catalogue = defineCatalogue('bookinfo', [productpage, details, reviews, ratings], { owners: ['@your-org/bookinfo'] });
 export default catalogue;

@@ -44,17 +44,22 @@ import productcatalogservice from './productcatalogservice';
 import recommendationservice from './recommendationservice';
 import shippingservice from './shippingservice';
 
-export const catalogue = defineCatalogue('boutique', [
-  frontend,
-  adservice,
-  cartservice,
-  checkoutservice,
-  currencyservice,
-  emailservice,
-  paymentservice,
-  productcatalogservice,
-  recommendationservice,
-  shippingservice,
-  loadgenerator,
-]);
+// PLACEHOLDER owners: your organization's team for this app (npm run codeowners writes them to .github/CODEOWNERS).
+export const catalogue = defineCatalogue(
+  'boutique',
+  [
+    frontend,
+    adservice,
+    cartservice,
+    checkoutservice,
+    currencyservice,
+    emailservice,
+    paymentservice,
+    productcatalogservice,
+    recommendationservice,
+    shippingservice,
+    loadgenerator,
+  ],
+  { owners: ['@your-org/boutique'] },
+);
 export default catalogue;

@@ -1,0 +1,4 @@
+import { main } from './args';
+import { codeownersCli } from './codeowners-command';
+
+main(codeownersCli);
