@@ -305,6 +305,12 @@ export const promoteCli = command(
         defaultText: 'every app both environments host',
       },
       ...RELEASES_OPTIONS,
+      'github-output': {
+        type: 'string',
+        value: 'file',
+        description:
+          'also append files=<JSON list of the pins files that changed> to this file (pass "$GITHUB_OUTPUT"), for open-pr --path',
+      },
     },
     notes: [
       'environment: GOOGLE_OAUTH_ACCESS_TOKEN, a token that reads private Artifact Registry images (google-github-actions/auth writes it)',

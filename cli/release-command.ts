@@ -65,7 +65,7 @@ export interface ReleasesTarget {
   readonly rules: ReleaseRules;
 }
 
-/** The options release and promote share: where the catalogue and the pins files are, and for later workflow steps. */
+/** The options release and promote share: where the catalogue and the pins files are. */
 export const RELEASES_OPTIONS = {
   catalogue: {
     type: 'string',
@@ -78,11 +78,6 @@ export const RELEASES_OPTIONS = {
     value: 'dir',
     description: 'where Pulumi.<env>.yaml and the pins files are read and written',
     defaultText: 'the repository root',
-  },
-  'github-output': {
-    type: 'string',
-    value: 'file',
-    description: 'also append the files to this file as step outputs (pass "$GITHUB_OUTPUT"), for open-pr --path',
   },
 } as const satisfies OptionSpecs;
 
@@ -124,6 +119,11 @@ export const releaseCli = command(
         description: 'the image reference; staging and prod require a digest',
       },
       ...RELEASES_OPTIONS,
+      'github-output': {
+        type: 'string',
+        value: 'file',
+        description: 'also append app=<name> and file=<its pins file> to this file (pass "$GITHUB_OUTPUT"), for open-pr --path',
+      },
     },
   },
   ({ values }, io) => {
