@@ -1,7 +1,8 @@
 /**
- * `npm run open-pr`: commit one changed file to a branch and open (or update) the pull
- * request for it, with a token that is never printed nor put on a command line. Used by the
- * app pipeline (a new pin in dev) and by promotion (the pins of the next environment).
+ * `npm run open-pr`: commit the named changed files to a branch and open (or update) the pull
+ * request for them, with a token that is never printed nor put on a command line. Used by the
+ * app pipeline (a new pin in an app's dev pins file) and by promotion (the pins files of the
+ * next environment).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,8 +19,8 @@ export interface OpenPrOptions {
   readonly branch: string;
   readonly title: string;
   readonly body: string;
-  /** The file the change is (only it is committed). */
-  readonly path: string;
+  /** The files the change is (only they are committed; unchanged ones are left out by git). */
+  readonly paths: readonly string[];
   readonly base: string;
   readonly token: string;
   /** `owner/repo`; read from the origin remote when absent. */
@@ -60,13 +61,15 @@ export const PULL_HINTS: Hints = {
 };
 
 export async function openPr(options: OpenPrOptions): Promise<OpenPrOutcome> {
-  const { git } = options;
-  if ((await git(['status', '--porcelain', '--', options.path])).trim() === '') return { action: 'unchanged' };
+  const { git, paths } = options;
+  // Never `git add -- ` with no path, which would fail, nor commit what was not named.
+  if (paths.length === 0) throw new UsageError('no file to commit. Fix: pass --path <file> (repeat it for several files)');
+  if ((await git(['status', '--porcelain', '--', ...paths])).trim() === '') return { action: 'unchanged' };
   const repo = options.repo ?? repoFromRemote(await git(['remote', 'get-url', 'origin']));
   if (repo === undefined) throw new GitHubError('cannot tell the repository from the origin remote. Fix: pass --repo <owner>/<name>');
   await git(['switch', '-C', options.branch]);
-  await git(['add', '--', options.path]);
-  await git([...BOT, 'commit', '--message', options.title, '--', options.path]);
+  await git(['add', '--', ...paths]);
+  await git([...BOT, 'commit', '--message', options.title, '--', ...paths]);
   // The branch belongs to this automation: a newer pin replaces the older one.
   await git(['push', '--force', 'origin', `HEAD:refs/heads/${options.branch}`], authEnv(options.token));
   const [owner, name] = repo.split('/');
@@ -116,17 +119,23 @@ function processDeps(cwd: string): OpenPrDeps {
   };
 }
 
-/** `npm run open-pr -- <argv>`: commits the file, opens or updates the pull request, prints its URL. */
+/** `npm run open-pr -- <argv>`: commits the files, opens or updates the pull request, prints its URL. */
 export const openPrCli = command(
   {
     script: 'open-pr',
     summary:
-      'Commits one changed file to a branch and opens (or updates) its pull request, with a token that is never printed nor put on a command line.',
+      'Commits the named changed files to a branch and opens (or updates) its pull request, with a token that is never printed nor put on a command line.',
     options: {
       branch: { type: 'string', required: true, value: 'name', description: 'the branch, owned by this automation (force-pushed)' },
       title: { type: 'string', required: true, value: 'text', description: 'the commit message and pull request title' },
       'body-file': { type: 'string', required: true, value: 'file', description: 'the pull request description (Markdown)' },
-      path: { type: 'string', required: true, value: 'file', description: 'the changed file; only it is committed' },
+      path: {
+        type: 'string',
+        required: true,
+        multiple: true,
+        value: 'file',
+        description: 'a changed file (repeat for several); only these are committed',
+      },
       base: { type: 'string', default: 'main', value: 'branch', description: 'the branch the pull request merges into' },
       repo: { type: 'string', value: 'owner/name', description: 'the repository', defaultText: 'read from the origin remote' },
     },
@@ -142,7 +151,7 @@ export const openPrCli = command(
       branch: o.branch,
       title: o.title,
       body: fs.readFileSync(bodyFile, 'utf8'),
-      path: o.path,
+      paths: o.path,
       base: o.base,
       token,
       ...(o.repo !== undefined && { repo: o.repo }),
@@ -151,7 +160,7 @@ export const openPrCli = command(
     });
     io.out(
       outcome.action === 'unchanged'
-        ? `${o.path} is unchanged: no pull request needed\n`
+        ? `${o.path.join(', ')} ${o.path.length === 1 ? 'is' : 'are'} unchanged: no pull request needed\n`
         : `${outcome.action} pull request ${outcome.url}\n`,
     );
   },

@@ -1,4 +1,7 @@
-import { authEnv, openPr, repoFromRemote, type Git, type OpenPrOptions } from './open-pr-command';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { authEnv, openPr, openPrCli, repoFromRemote, type Git, type OpenPrOptions } from './open-pr-command';
 import { fakeGitHub, type FakeReply } from '../test/fixtures/fake-github';
 
 const TOKEN = 'ghs_secretsecretsecret';
@@ -29,7 +32,7 @@ function options(f: ReturnType<typeof fakes>): OpenPrOptions {
     branch: 'release/reviews-v2',
     title: 'Release reviews v2 to dev',
     body: 'pin',
-    path: 'services/releases/dev.yaml',
+    paths: ['services/releases/dev.yaml'],
     base: 'main',
     token: TOKEN,
     git: f.git,
@@ -58,6 +61,57 @@ describe('open-pr', () => {
     ]);
     expect(f.github.requests()).toEqual([`GET ${LIST}`, `POST ${API}/pulls`]);
     expect(f.apiCalls[1].body).toEqual({ title: 'Release reviews v2 to dev', body: 'pin', head: 'release/reviews-v2', base: 'main' });
+  });
+
+  it('commits several files together: status, add and commit name every one, and nothing else', async () => {
+    const f = fakes(' M services/boutique/releases/staging.yaml\n', []);
+    const paths = ['services/releases/staging.yaml', 'services/boutique/releases/staging.yaml'];
+    await expect(openPr({ ...options(f), paths })).resolves.toEqual({
+      action: 'created',
+      url: 'https://github.com/my-org/platform/pull/42',
+    });
+    const byCommand = (name: string) => f.gitCalls.find((c) => c.args.includes(name))?.args ?? [];
+    for (const name of ['status', 'add', 'commit']) {
+      const args = byCommand(name);
+      expect(args.slice(args.indexOf('--') + 1)).toEqual(paths);
+    }
+  });
+
+  it('refuses to run without a file, before any git command', async () => {
+    const f = fakes(' M services/releases/dev.yaml\n', []);
+    await expect(openPr({ ...options(f), paths: [] })).rejects.toThrow(
+      'no file to commit. Fix: pass --path <file> (repeat it for several files)',
+    );
+    expect(f.gitCalls).toEqual([]);
+  });
+
+  it('npm run open-pr takes --path several times and names them when none changed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'open-pr-'));
+    fs.writeFileSync(path.join(dir, 'body.md'), 'pins');
+    const f = fakes('', []);
+    let stdout = '';
+    const code = await openPrCli(
+      [
+        '--branch',
+        'promote/dev-1',
+        '--title',
+        'Promote dev pins to staging',
+        '--body-file',
+        'body.md',
+        '--path',
+        'services/releases/staging.yaml',
+        '--path',
+        'services/boutique/releases/staging.yaml',
+      ],
+      { out: (t) => (stdout += t), err: () => undefined, cwd: dir },
+      { git: f.git, connection: {}, env: { GH_TOKEN: TOKEN } },
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+    expect(f.gitCalls.map((c) => c.args)).toEqual([
+      ['status', '--porcelain', '--', 'services/releases/staging.yaml', 'services/boutique/releases/staging.yaml'],
+    ]);
+    expect(stdout).toBe('services/releases/staging.yaml, services/boutique/releases/staging.yaml are unchanged: no pull request needed\n');
   });
 
   it('updates the open pull request of the branch instead of opening another', async () => {

@@ -13,11 +13,15 @@
  *   operations find the provider in the state because PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER
  *   is set (secrets.go GetSecretsManager). `destroy` always falls back to the state
  *   (destroy.go), and `--remove` then removes the stack (`stack rm`) and its file.
+ *
+ * A `pr-<N>` stack deploys the apps its pull request changes: `--preview-apps` (what `npm run
+ * stacks -- preview-apps` prints) is set as its `platform:previewApps` before the operation.
+ * Its stack file is never committed, so each run sets the list afresh.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PREVIEW_STACK } from '../core/config';
+import { PREVIEW_STACK, PROJECT } from '../core/config';
 import { ValidationError } from '../core/problems';
 import { readEngineEvents, STREAMING_PREVIEW_ENV, urnName, type EngineEvents } from './pulumi-events';
 import { command, type Io } from './args';
@@ -227,6 +231,48 @@ const both = (r: RunResult): string => `${r.stdout}${r.stderr}`;
 export interface StepOptions {
   /** dev's `gcpkms://` key, for creating a `pr-<N>` stack. */
   readonly secretsProvider?: string;
+  /**
+   * The apps a `pr-<N>` stack deploys (`platform:previewApps`, with the apps they call), set in
+   * its configuration before the operation. @default - the stack's configuration is left as it is
+   */
+  readonly previewApps?: readonly string[];
+}
+
+/** The config key a preview stack reads its apps from (core/config-schema.ts `previewStackSettings`). */
+export const PREVIEW_APPS_KEY = `${PROJECT}:previewApps`;
+
+const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * `--preview-apps`: the JSON list `npm run stacks -- preview-apps` prints, or '' (the workflow's
+ * default) for none. Only a preview stack reads `platform:previewApps`; a platform stack refuses it.
+ */
+export function parsePreviewApps(raw: string, stack: string): string[] | undefined {
+  if (raw.trim() === '') return undefined;
+  const problem = (problem: string, fix: string) =>
+    new ValidationError([{ where: 'pulumi-step', field: '--preview-apps', value: raw, problem, fix }]);
+  if (!PREVIEW_STACK.test(stack))
+    throw problem(`is only for preview stacks (pr-<N>), not ${stack}`, 'leave it out: a platform stack deploys every app in platform:apps');
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0 || !value.every((a): a is string => typeof a === 'string' && APP_NAME.test(a)))
+    throw problem(
+      'is not a JSON list of app names (at least one)',
+      'pass what `npm run stacks -- preview-apps` prints, e.g. ["bookinfo"], or nothing for every app of dev',
+    );
+  return value;
+}
+
+/**
+ * Sets a preview stack's apps. The value is the JSON text of the list, which is how the Pulumi CLI
+ * hands a list to the program anyway; one key, so a longer list an earlier push set is replaced whole.
+ */
+export function previewAppsArgs(stack: string, apps: readonly string[]): string[] {
+  return ['config', 'set', '--stack', stack, PREVIEW_APPS_KEY, JSON.stringify(apps)];
 }
 
 export async function runStep(operation: Operation, stack: string, run: Runner, options: StepOptions = {}): Promise<StepResult> {
@@ -243,6 +289,14 @@ export async function runStep(operation: Operation, stack: string, run: Runner, 
       code: select.code,
       markdown: [`### \`pulumi stack select\` of stack \`${stack}\`: failed`, '', ...folded(both(select))].join('\n'),
     };
+  }
+  if (options.previewApps !== undefined && operation !== 'destroy') {
+    const set = await run('pulumi', previewAppsArgs(stack, options.previewApps), PULUMI_ENV);
+    if (set.code !== 0)
+      return {
+        code: set.code,
+        markdown: [`### \`pulumi config set ${PREVIEW_APPS_KEY}\` of stack \`${stack}\`: failed`, '', ...folded(both(set))].join('\n'),
+      };
   }
   const args = pulumiArgs(operation, stack);
   const preview = args[0] === 'preview';
@@ -299,6 +353,12 @@ export const pulumiStepCli = command(
       },
       stack: { type: 'string', required: true, description: 'the stack: dev, staging, prod or pr-<N>' },
       out: { type: 'string', required: true, value: 'file.md', description: 'where the Markdown summary is written' },
+      'preview-apps': {
+        type: 'string',
+        value: 'json',
+        description: `a pr-<N> stack's apps (${PREVIEW_APPS_KEY}), as npm run stacks -- preview-apps prints them; '' for none`,
+        defaultText: "the stack's configuration as it is (every app of dev when unset)",
+      },
     },
     failsWhen: 'the Pulumi operation failed, or drift found changes (any other code Pulumi exits with is passed on)',
     notes: [`environment: ${SECRETS_PROVIDER_ENV}, dev's secrets provider (gcpkms://...), to create a new pr-<N> stack`],
@@ -308,13 +368,12 @@ export const pulumiStepCli = command(
     const at = path.resolve(io.cwd, file);
     const problem = stackFileProblems(values.stack, file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
     if (problem !== undefined) throw problem;
+    const previewApps = parsePreviewApps(values['preview-apps'] ?? '', values.stack);
     const secretsProvider = process.env[SECRETS_PROVIDER_ENV];
-    const result = await runStep(
-      values.command,
-      values.stack,
-      runner,
-      secretsProvider === undefined || secretsProvider === '' ? {} : { secretsProvider },
-    );
+    const result = await runStep(values.command, values.stack, runner, {
+      ...(secretsProvider !== undefined && secretsProvider !== '' && { secretsProvider }),
+      ...(previewApps !== undefined && { previewApps }),
+    });
     const out = path.resolve(io.cwd, values.out);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, result.markdown);

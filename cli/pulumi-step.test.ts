@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { cryptoKeyId, secretsProviderUrl, STACK_SECRETS_KEY } from '../infra/kms';
 import { readEngineEvents } from './pulumi-events';
+import * as os from 'node:os';
 import {
+  parsePreviewApps,
   PULUMI_ENV,
   pulumiArgs,
+  pulumiStepCli,
   resourceSummary,
   runStep,
   selectArgs,
@@ -88,7 +91,7 @@ function fakeRunner(results: Record<string, Partial<RunResult>>): {
   const run: Runner = async (command, args, env) => {
     calls.push([command, ...args]);
     envs.push(env);
-    const key = args[0] !== 'stack' ? 'main' : args[1] === 'select' ? 'select' : 'output';
+    const key = args[0] === 'config' ? 'config' : args[0] !== 'stack' ? 'main' : args[1] === 'select' ? 'select' : 'output';
     return { code: 0, stdout: '', stderr: '', ...results[key] };
   };
   return { run, calls, envs };
@@ -324,6 +327,80 @@ describe('selecting the stack', () => {
     expect(result.markdown).toContain('403 storage.objects.list denied');
     const dev = fakeRunner({ select: { code: 255, stderr: "error: no stack named 'dev' found" } });
     expect((await runStep('up', 'dev', dev.run)).code).toBe(255);
+  });
+});
+
+describe("a preview stack's apps", () => {
+  it('sets platform:previewApps as one JSON list after selecting the stack and before the operation', async () => {
+    const pr = fakeRunner({ output: { code: 0, stdout: '[]' } });
+    await runStep('up', 'pr-7', pr.run, { secretsProvider: DEV_KEY, previewApps: ['boutique'] });
+    expect(pr.calls.map((c) => c.slice(1, 3))).toEqual([
+      ['stack', 'select'],
+      ['config', 'set'],
+      ['up', '--stack'],
+      ['stack', 'output'],
+    ]);
+    expect(pr.calls[1]).toEqual(['pulumi', 'config', 'set', '--stack', 'pr-7', 'platform:previewApps', '["boutique"]']);
+    expect(pr.envs[1]).toEqual(PULUMI_ENV);
+  });
+
+  it('sets them before a preview too, and leaves the configuration alone without a list or for a destroy', async () => {
+    const preview = fakeRunner({});
+    await runStep('preview', 'pr-7', preview.run, { secretsProvider: DEV_KEY, previewApps: ['bookinfo', 'boutique'] });
+    expect(preview.calls[1]).toEqual(['pulumi', 'config', 'set', '--stack', 'pr-7', 'platform:previewApps', '["bookinfo","boutique"]']);
+    const none = fakeRunner({});
+    await runStep('up', 'pr-7', none.run, { secretsProvider: DEV_KEY });
+    expect(none.calls.some((c) => c[1] === 'config')).toBe(false);
+    const destroy = fakeRunner({});
+    await runStep('destroy', 'pr-7', destroy.run, { previewApps: ['bookinfo'] });
+    expect(destroy.calls.some((c) => c[1] === 'config')).toBe(false);
+  });
+
+  it('fails without running the operation when the setting cannot be written', async () => {
+    const pr = fakeRunner({ config: { code: 255, stderr: 'error: could not save the stack file' } });
+    const result = await runStep('up', 'pr-7', pr.run, { secretsProvider: DEV_KEY, previewApps: ['bookinfo'] });
+    expect(result.code).toBe(255);
+    expect(result.markdown).toMatch(/^### `pulumi config set platform:previewApps` of stack `pr-7`: failed\n/);
+    expect(result.markdown).toContain('could not save the stack file');
+    expect(pr.calls).toHaveLength(2);
+  });
+
+  it("reads --preview-apps as the JSON list stacks preview-apps prints; '' is no list", () => {
+    expect(parsePreviewApps('["bookinfo","boutique"]', 'pr-7')).toEqual(['bookinfo', 'boutique']);
+    expect(parsePreviewApps('', 'pr-7')).toBeUndefined();
+    expect(parsePreviewApps('', 'dev')).toBeUndefined();
+  });
+
+  it.each([['[]'], ['bookinfo'], ['["Bookinfo"]'], ['[1]'], ['{"app":"bookinfo"}']])('refuses --preview-apps %s', (raw) => {
+    expect(() => parsePreviewApps(raw, 'pr-7')).toThrow(
+      `pulumi-step: --preview-apps ${JSON.stringify(raw)} is not a JSON list of app names (at least one). Fix: pass what \`npm run stacks -- preview-apps\` prints, e.g. ["bookinfo"], or nothing for every app of dev`,
+    );
+  });
+
+  it('refuses a list for a platform stack', () => {
+    expect(() => parsePreviewApps('["bookinfo"]', 'dev')).toThrow(
+      'pulumi-step: --preview-apps "[\\"bookinfo\\"]" is only for preview stacks (pr-<N>), not dev. Fix: leave it out: a platform stack deploys every app in platform:apps',
+    );
+  });
+
+  it('npm run pulumi-step passes --preview-apps on to the stack before the operation', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulumi-step-'));
+    const pr = fakeRunner({});
+    const saved = process.env.PULUMI_SECRETS_PROVIDER;
+    process.env.PULUMI_SECRETS_PROVIDER = DEV_KEY;
+    try {
+      const code = await pulumiStepCli(
+        ['--command', 'preview', '--stack', 'pr-7', '--out', 'out.md', '--preview-apps', '["boutique"]'],
+        { out: () => undefined, err: () => undefined, cwd: dir },
+        pr.run,
+      );
+      expect(code).toBe(0);
+      expect(pr.calls[1]).toEqual(['pulumi', 'config', 'set', '--stack', 'pr-7', 'platform:previewApps', '["boutique"]']);
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_SECRETS_PROVIDER;
+      else process.env.PULUMI_SECRETS_PROVIDER = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,13 +5,16 @@ import { defineCatalogue, defineService } from '../services/define';
 import { formatProblem } from '../core/problems';
 import type { Catalogue, VersionSpec } from '../services/spec';
 import { thrown } from '../test/fixtures/thrown';
-import { closestName, releaseCli, runRelease, type ReleaseOptions } from './release-command';
+import { loadEnvironment } from '../core/config';
+import { chooseApp, closestName, releaseCli, runRelease, type ReleaseOptions } from './release-command';
 import { releasesFile } from '../services/releases';
 import { ROOT, runCli, spawnTsx } from '../test/cli';
 import { copyReleasesRoot } from '../test/fixtures/releases-root';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const HUB = 'docker.io/istio/examples-bookinfo';
+const BOUTIQUE = 'us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo';
+const BOUTIQUE_PINS = 'services/boutique/releases';
 
 let root: string;
 beforeEach(() => {
@@ -23,6 +26,8 @@ const releases = releasesFile;
 
 const read = (env: string): string => fs.readFileSync(releases(root, env), 'utf8');
 const original = (env: string): string => fs.readFileSync(releases(ROOT, env), 'utf8');
+const readBoutique = (env: string): string => fs.readFileSync(path.join(root, BOUTIQUE_PINS, `${env}.yaml`), 'utf8');
+const originalBoutique = (env: string): string => fs.readFileSync(path.join(ROOT, BOUTIQUE_PINS, `${env}.yaml`), 'utf8');
 const release = (options: Omit<ReleaseOptions, 'root'>) => runRelease({ root, ...options });
 
 /** BookInfo with extra versions of reviews and extra services. */
@@ -39,6 +44,7 @@ describe('runRelease: setting a pin', () => {
   it('replaces one pin and leaves every other byte of the file as it was', () => {
     const outcome = release({ env: 'dev', service: 'reviews', version: 'v2', image: `${HUB}-reviews-v2:1.21.0` });
     expect(outcome).toEqual({
+      app: 'bookinfo',
       file: 'services/releases/dev.yaml',
       previous: `${HUB}-reviews-v2:1.20.3`,
       changed: true,
@@ -161,10 +167,34 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
       'services/releases/dev.yaml: --service "reveiws" is not a service of the catalogue bookinfo. Fix: did you mean "reviews"? Use one of: details, productpage, ratings, reviews',
     ],
     [
-      'an unknown service with no close name',
-      { env: 'dev', service: 'checkout', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'an unknown service of the app --app names',
+      { env: 'dev', app: 'bookinfo', service: 'checkout', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
       'dev',
       'services/releases/dev.yaml: --service "checkout" is not a service of the catalogue bookinfo. Fix: use one of: details, productpage, ratings, reviews',
+    ],
+    [
+      'a service of another app than --app names',
+      { env: 'dev', app: 'bookinfo', service: 'frontend', version: 'v1', image: `${BOUTIQUE}/frontend:v0.10.7` },
+      'dev',
+      'services/releases/dev.yaml: --service "frontend" is not a service of the catalogue bookinfo. Fix: use one of: details, productpage, ratings, reviews',
+    ],
+    [
+      'a service of no app, with no close name',
+      { env: 'dev', service: 'checkout', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
+      'dev',
+      'Pulumi.dev.yaml: --service "checkout" is not a service of any app of dev (bookinfo, boutique). Fix: use a service of one of them (bookinfo: details, productpage, ratings, reviews; boutique: adservice, cartservice, checkoutservice, currencyservice, emailservice, frontend, loadgenerator, paymentservice, productcatalogservice, recommendationservice, shippingservice), or pass --app',
+    ],
+    [
+      'an app the environment does not host, with the closest name',
+      { env: 'dev', app: 'botique', service: 'frontend', version: 'v1', image: `${BOUTIQUE}/frontend:v0.10.7` },
+      'dev',
+      'Pulumi.dev.yaml: --app "botique" is not an app of dev. Fix: did you mean "boutique"? Use one of its platform:apps: bookinfo, boutique',
+    ],
+    [
+      'an app the environment does not host',
+      { env: 'staging', app: 'shop', service: 'frontend', version: 'v1', image: `${BOUTIQUE}/frontend:v0.10.7` },
+      'staging',
+      'Pulumi.staging.yaml: --app "shop" is not an app of staging. Fix: use one of its platform:apps: bookinfo, boutique',
     ],
     [
       'a version the catalogue does not declare',
@@ -206,7 +236,7 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
       'a preview stack',
       { env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` },
       'dev',
-      'Pulumi.pr-7.yaml: --env "pr-7" is a preview stack, which has no releases file of its own (it runs dev\'s pins). Fix: release to dev, or change services/releases/dev.yaml in the pull request',
+      'Pulumi.pr-7.yaml: --env "pr-7" is a preview stack, which has no pins files of its own (it runs dev\'s pins). Fix: release to dev, or change dev\'s pins file of the app in the pull request',
     ],
   ];
 
@@ -214,13 +244,14 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
     const error = thrown(() => release(options));
     expect(error.problems.map(formatProblem)).toEqual([message]);
     expect(read(env)).toBe(original(env));
+    expect(readBoutique(env)).toBe(originalBoutique(env));
   });
 
   it('refuses a preview stack whose file holds only the secrets provider too', () => {
     fs.writeFileSync(path.join(root, 'Pulumi.pr-7.yaml'), 'encryptionsalt: v1:abc:def\n');
     expect(
       thrown(() => release({ env: 'pr-7', service: 'reviews', version: 'v1', image: `${HUB}-reviews-v1:1.21.0` })).problems[0].problem,
-    ).toBe("is a preview stack, which has no releases file of its own (it runs dev's pins)");
+    ).toBe("is a preview stack, which has no pins files of its own (it runs dev's pins)");
     expect(read('dev')).toBe(original('dev'));
   });
 
@@ -279,6 +310,94 @@ describe('runRelease: bad input is refused and the file is left byte-identical',
   });
 });
 
+describe('runRelease: the app whose pins change', () => {
+  const frontend = `${BOUTIQUE}/frontend:v0.10.7`;
+
+  it("finds the app by the service: a boutique service changes boutique's pins file only", () => {
+    const outcome = release({ env: 'dev', service: 'frontend', version: 'v1', image: frontend });
+    expect(outcome).toEqual({
+      app: 'boutique',
+      file: `${BOUTIQUE_PINS}/dev.yaml`,
+      previous: `${BOUTIQUE}/frontend:v0.10.6`,
+      changed: true,
+      message: `${BOUTIQUE_PINS}/dev.yaml: frontend v1 = ${frontend} (was ${BOUTIQUE}/frontend:v0.10.6)`,
+      unpinned: [],
+    });
+    expect(readBoutique('dev')).toBe(originalBoutique('dev').replace(`  v1: ${BOUTIQUE}/frontend:v0.10.6\n`, `  v1: ${frontend}\n`));
+    expect(read('dev')).toBe(original('dev'));
+  });
+
+  it('takes the app --app names', () => {
+    const outcome = release({ env: 'dev', app: 'boutique', service: 'frontend', version: 'v1', image: frontend });
+    expect([outcome.app, outcome.file]).toEqual(['boutique', `${BOUTIQUE_PINS}/dev.yaml`]);
+    expect(readBoutique('dev')).toContain(`frontend:\n  v1: ${frontend}\n`);
+  });
+
+  it("applies the environment's digest rule to the app's file, named in the message", () => {
+    const error = thrown(() => release({ env: 'prod', service: 'frontend', version: 'v1', image: frontend }));
+    expect(error.problems.map((p) => [p.where, p.field, p.problem])).toEqual([
+      [`${BOUTIQUE_PINS}/prod.yaml`, '--image', 'has no digest; this environment requires immutable pins'],
+    ]);
+    expect(readBoutique('prod')).toBe(originalBoutique('prod'));
+  });
+
+  it('reports a misspelt service against the catalogue of the app with the closest name', () => {
+    const error = thrown(() => release({ env: 'dev', service: 'frontent', version: 'v1', image: frontend }));
+    expect(error.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^services\/boutique\/releases\/dev\.yaml: --service "frontent" is not a service of the catalogue boutique\. Fix: did you mean "frontend"\?/,
+      ),
+    ]);
+  });
+
+  it('takes the app a --catalogue is named after', () => {
+    const cart = defineService({ name: 'cart', description: 'cart', owner: 'team-shop', port: 8080, versions: [{ name: 'v1' }] });
+    const outcome = release({
+      env: 'dev',
+      service: 'cart',
+      version: 'v1',
+      image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0',
+      catalogue: extended([], cart),
+    });
+    expect(outcome.app).toBe('bookinfo');
+  });
+
+  it('refuses a --catalogue named after no app, without --app, and writes nothing', () => {
+    const shop = defineCatalogue('shop', [
+      defineService({ name: 'cart', description: 'cart', owner: 'team-shop', port: 8080, versions: [{ name: 'v1' }] }),
+    ]);
+    const error = thrown(() =>
+      release({ env: 'dev', service: 'cart', version: 'v1', image: 'europe-west1-docker.pkg.dev/p/apps/cart:1.0.0', catalogue: shop }),
+    );
+    expect(error.problems.map(formatProblem)).toEqual([
+      `Pulumi.dev.yaml: --catalogue "${shop.source ?? ''}" is the catalogue shop, which is not an app of dev (bookinfo, boutique). Fix: pass --app to say whose pins change, or name the catalogue after its app`,
+    ]);
+    expect([read('dev'), readBoutique('dev')]).toEqual([original('dev'), originalBoutique('dev')]);
+  });
+});
+
+describe('chooseApp', () => {
+  const dev = loadEnvironment('dev', ROOT);
+  const bookinfoApp = dev.apps[0];
+
+  it("takes an environment's only app without loading any catalogue", () => {
+    const load = jest.fn(() => bookinfo);
+    expect(chooseApp({ ...dev, apps: [bookinfoApp] }, { service: 'frontend' }, load)).toBe(bookinfoApp);
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('takes --app over the service, without loading any catalogue', () => {
+    const load = jest.fn(() => bookinfo);
+    expect(chooseApp(dev, { app: 'boutique', service: 'reviews' }, load).name).toBe('boutique');
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it("otherwise loads each app's catalogue to find the service", () => {
+    expect(chooseApp(dev, { service: 'reviews' }).name).toBe('bookinfo');
+    expect(chooseApp(dev, { service: 'cartservice' }).name).toBe('boutique');
+  });
+});
+
 describe('closestName', () => {
   it.each([
     ['reveiws', 'reviews'],
@@ -310,6 +429,31 @@ describe('npm run release', () => {
       stdout: `services/releases/dev.yaml: reviews v2 = ${HUB}-reviews-v2:1.21.0 (was ${HUB}-reviews-v2:1.20.3)\n`,
       stderr: '',
     });
+  });
+
+  it('--github-output appends the app and its pins file for the next step', async () => {
+    const outputs = path.join(root, 'github-output');
+    fs.writeFileSync(outputs, 'earlier=1\n');
+    const result = await runCli(releaseCli, [
+      '--root',
+      root,
+      '--env',
+      'dev',
+      '--service',
+      'cartservice',
+      '--version',
+      'v1',
+      '--image',
+      `${BOUTIQUE}/cartservice:v0.10.7`,
+      '--github-output',
+      outputs,
+    ]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: `${BOUTIQUE_PINS}/dev.yaml: cartservice v1 = ${BOUTIQUE}/cartservice:v0.10.7 (was ${BOUTIQUE}/cartservice:v0.10.6)\n`,
+      stderr: '',
+    });
+    expect(fs.readFileSync(outputs, 'utf8')).toBe(`earlier=1\napp=boutique\nfile=${BOUTIQUE_PINS}/dev.yaml\n`);
   });
 
   it('exits 2 with the problem on stderr and leaves the file as it was', async () => {

@@ -213,6 +213,7 @@ describe('pull requests', () => {
       'npm run -s synth-base',
       'npm run -s manifest-diff',
       'npm run -s stacks -- affected',
+      'npm run -s stacks -- preview-apps',
     ])
       expect(runs).toContain(command);
   });
@@ -255,6 +256,17 @@ describe('pull requests', () => {
     expect(preview.with).toMatchObject({ stack: '${{ matrix.stack }}', command: 'preview', environment: 'plan-${{ matrix.stack }}' });
     expect(preview.strategy?.matrix?.stack).toBe('${{ fromJSON(needs.checks.outputs.stacks) }}');
     expect(preview.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+  });
+
+  it('deploy to the preview stack the apps the changes touch, from the same changed paths as the affected stacks', () => {
+    const steps = pr.jobs.checks.steps ?? [];
+    const affected = steps.find((s) => s.id === 'affected');
+    const apps = steps.find((s) => s.id === 'preview-apps');
+    expect(affected?.run).toContain('> "$RUNNER_TEMP/changed.txt"');
+    expect(apps?.run).toBe('npm run -s stacks -- preview-apps --changed "$RUNNER_TEMP/changed.txt" --format github >> "$GITHUB_OUTPUT"');
+    expect(steps.indexOf(apps ?? {})).toBeGreaterThan(steps.indexOf(affected ?? {}));
+    expect((pr.jobs.checks as { outputs?: Json }).outputs?.apps).toBe('${{ steps.preview-apps.outputs.apps }}');
+    expect(pr.jobs['preview-stack'].with?.['preview-apps']).toBe('${{ needs.checks.outputs.apps }}');
   });
 
   it('bring up the preview stack pr-<N> for branches of this repository only, and destroy it on close', () => {
@@ -317,9 +329,17 @@ describe('Pulumi runs', () => {
 
   it("select and run the stack through pulumi-step only (which creates pr-<N> with dev's key)", () => {
     const runs = (job.steps ?? []).map((s) => s.run ?? '').filter((r) => /\bpulumi\b/.test(r));
-    expect(runs).toEqual(['npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK" --out pulumi-output.md']);
+    expect(runs).toEqual([
+      'npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK" --out pulumi-output.md --preview-apps "$PREVIEW_APPS"',
+    ]);
     const step = (job.steps ?? []).find((s) => s.run?.includes('pulumi-step') === true);
     expect(step?.env).toEqual({ PULUMI_SECRETS_PROVIDER: '${{ vars.SECRETS_PROVIDER }}' });
+  });
+
+  it("hand a preview stack's apps to pulumi-step through the environment, empty unless the caller passes them", () => {
+    const inputs = ((pulumi.on as Json).workflow_call as { inputs: Record<string, Json> }).inputs;
+    expect(inputs['preview-apps']).toMatchObject({ type: 'string', default: '' });
+    expect((job as { env?: Json }).env?.PREVIEW_APPS).toBe('${{ inputs.preview-apps }}');
   });
 
   it('tell the policy pack which environment it checks', () => {
@@ -354,12 +374,25 @@ describe('deploys', () => {
     const promote = workflow('promote.yml');
     expect(promote.on).toEqual({
       workflow_dispatch: {
-        inputs: { from: { description: expect.any(String), type: 'choice', options: ['dev', 'staging'], required: true } },
+        inputs: {
+          from: { description: expect.any(String), type: 'choice', options: ['dev', 'staging'], required: true },
+          app: { description: expect.any(String), type: 'string', default: '' },
+        },
       },
     });
-    const runs = (promote.jobs.promote.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(runs).toContain('npm run -s promote -- --from "$FROM" --to "$TO"');
+    const steps = promote.jobs.promote.steps ?? [];
+    const runs = steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('npm run -s promote -- --from "$FROM" --to "$TO" "${app[@]}" --github-output "$GITHUB_OUTPUT"');
     expect(runs).toContain('npm run -s open-pr --');
+  });
+
+  it("open the promotion's pull request with every pins file that changed, and none when nothing did", () => {
+    const steps = workflow('promote.yml').jobs.promote.steps ?? [];
+    const open = steps.find((s) => s.run?.includes('open-pr') === true);
+    expect(open?.env?.FILES).toBe('${{ steps.promote.outputs.files }}');
+    expect(open?.run).toContain('done < <(jq -r \'.[]\' <<< "$FILES")');
+    expect(open?.run).not.toContain('services/releases');
+    for (const step of [open, steps.find((s) => s.id === 'app')]) expect(step?.if).toBe("${{ steps.promote.outputs.files != '[]' }}");
   });
 });
 
@@ -387,6 +420,11 @@ describe('the app pipeline', () => {
     expect(steps.find((s) => s.id === 'app')?.uses).toMatch(/^actions\/create-github-app-token@/);
     const runs = steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm run -s release -- --env dev --service "$SERVICE" --version "$VERSION" --image "$REFERENCE"');
+    // The pins file is the app's, as release found it: no file name is written into the workflow.
+    const open = steps.find((s) => s.run?.includes('open-pr') === true);
+    expect(steps.find((s) => s.id === 'release')?.run).toContain('--github-output "$GITHUB_OUTPUT"');
+    expect(open?.env?.PINS_FILE).toBe('${{ steps.release.outputs.file }}');
+    expect(open?.run).toContain('--path "$PINS_FILE"');
     expect((app.jobs.pin as { env?: Json }).env?.REFERENCE).toContain('@${{ needs.publish.outputs.digest }}');
     expect(steps.find((s) => s.run?.includes('open-pr') === true)?.env?.GH_TOKEN).toBe('${{ steps.app.outputs.token }}');
   });
