@@ -83,7 +83,13 @@ describe('workloadAccountPlans', () => {
         return d;
       }),
     );
-    expect(workloadAccountPlans([{ namespace: 'bookinfo', catalogue: withUses }], 'dev', 'my-proj').map((p) => [p.service, p.accountId, p.roles])).toEqual([
+    expect(
+      workloadAccountPlans([{ namespace: 'bookinfo', catalogue: withUses }], 'dev', 'my-proj').map((p) => [
+        p.service,
+        p.accountId,
+        p.roles,
+      ]),
+    ).toEqual([
       ['details', 'details-dev', ['roles/cloudsql.client', 'roles/cloudsql.instanceUser']],
       ['ratings', 'ratings-dev', []],
     ]);

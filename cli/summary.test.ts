@@ -18,7 +18,9 @@ describe('npm start summary', () => {
     expect(text).toContain(
       'Environment dev (profile dev, domain dev.example.com): 2 apps, 170 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
     );
-    expect(text).toContain('App bookinfo (namespace bookinfo, host bookinfo.dev.example.com, pins services/releases/dev.yaml): 4 services, 55 objects');
+    expect(text).toContain(
+      'App bookinfo (namespace bookinfo, host bookinfo.dev.example.com, pins services/releases/dev.yaml): 4 services, 55 objects',
+    );
     expect(text).toContain(
       'App boutique (namespace boutique, host boutique.dev.example.com, pins services/boutique/releases/dev.yaml): 11 services, 115 objects',
     );

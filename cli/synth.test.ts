@@ -59,7 +59,9 @@ describe('npm run synth', () => {
   it('synthesizes prod, whose pins are digests', async () => {
     const result = await synth('--env', 'prod', '--out', out);
     expect(result.code).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'prod', 'bookinfo', 'reviews.yaml'), 'utf8')).toContain('examples-bookinfo-reviews-v2:1.20.3@sha256:');
+    expect(fs.readFileSync(path.join(out, 'prod', 'bookinfo', 'reviews.yaml'), 'utf8')).toContain(
+      'examples-bookinfo-reviews-v2:1.20.3@sha256:',
+    );
     expect(fs.readFileSync(path.join(out, 'prod', 'boutique', 'frontend.yaml'), 'utf8')).toContain('frontend:v0.10.6@sha256:');
   });
 

@@ -478,7 +478,14 @@ export function parseEnvironment(stack: string, source: ConfigSource, context: P
   const given = (key: string) => key in source.values || (source.encrypted ?? []).includes(key);
   const apps = resolveApps(
     stack,
-    { namespace, releases, apps: rawApps, domain: rest.domain, namespaceGiven: given(`${PROJECT}:namespace`), appsGiven: given(`${PROJECT}:apps`) },
+    {
+      namespace,
+      releases,
+      apps: rawApps,
+      domain: rest.domain,
+      namespaceGiven: given(`${PROJECT}:namespace`),
+      appsGiven: given(`${PROJECT}:apps`),
+    },
     where,
     problems,
   );
@@ -525,7 +532,7 @@ function resolveApps(
   problems: Problem[],
 ): AppConfig[] {
   const key = `${PROJECT}:apps`;
-  const domain = String(settings.domain);
+  const domain = typeof settings.domain === 'string' ? settings.domain : '';
   if (settings.appsGiven && settings.apps === undefined) return [];
   if (settings.apps === undefined) {
     if (settings.namespaceGiven && settings.namespace === undefined) return [];
@@ -543,7 +550,7 @@ function resolveApps(
       {
         name: DEFAULT_APP,
         catalogue: `services/${DEFAULT_APP}`,
-        namespace: String(settings.namespace),
+        namespace: typeof settings.namespace === 'string' ? settings.namespace : '',
         host: domain,
         releases: `services/releases/${releases}.yaml`,
       },

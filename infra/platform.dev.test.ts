@@ -81,9 +81,11 @@ describe('the dev platform', () => {
     });
   });
 
-  it('exports what users need: every app\'s namespace and URLs, the certificate covering the domain and each app host', async () => {
+  it("exports what users need: every app's namespace and URLs, the certificate covering the domain and each app host", async () => {
     expect(outputs.namespaces).toEqual({ bookinfo: 'bookinfo', boutique: 'boutique' });
-    expect(outputs.urls).toEqual([...publicUrls(catalogue, 'bookinfo.dev.example.com'), ...publicUrls(boutique, 'boutique.dev.example.com')].sort());
+    expect(outputs.urls).toEqual(
+      [...publicUrls(catalogue, 'bookinfo.dev.example.com'), ...publicUrls(boutique, 'boutique.dev.example.com')].sort(),
+    );
     expect(outputs.urls).toContain('https://bookinfo.dev.example.com/productpage');
     expect(outputs.urls).toContain('https://boutique.dev.example.com/');
     expect(await settle(outputs.gatewayIp as never)).toBe('198.51.100.7');
