@@ -242,6 +242,14 @@ export const prNameCli = command(
   },
 );
 
+/** `--changed <file>`, which affected and preview-apps both read. */
+const CHANGED_OPTION = {
+  type: 'string',
+  required: true,
+  value: 'file',
+  description: 'the changed paths, one a line (git diff --name-only base...head)',
+} as const;
+
 /** `npm run stacks -- affected`: the long-lived stacks a change can affect. */
 export const affectedCli = command(
   {
@@ -249,12 +257,7 @@ export const affectedCli = command(
     subcommand: 'affected',
     summary: 'prints the long-lived stacks that the changed paths can affect, as a JSON list',
     options: {
-      changed: {
-        type: 'string',
-        required: true,
-        value: 'file',
-        description: 'the changed paths, one a line (git diff --name-only base...head)',
-      },
+      changed: CHANGED_OPTION,
       format: { type: 'string', choices: ['json', 'github'], default: 'json', description: 'github: stacks=<json>, for "$GITHUB_OUTPUT"' },
     },
   },
@@ -272,12 +275,7 @@ export const previewAppsCli = command(
     summary:
       "prints the apps of dev that the changed paths touch, as a JSON list: what the pull request's preview stack deploys (platform:previewApps); every app when shared code changed, or none did",
     options: {
-      changed: {
-        type: 'string',
-        required: true,
-        value: 'file',
-        description: 'the changed paths, one a line (git diff --name-only base...head)',
-      },
+      changed: CHANGED_OPTION,
       format: { type: 'string', choices: ['json', 'github'], default: 'json', description: 'github: apps=<json>, for "$GITHUB_OUTPUT"' },
     },
   },
