@@ -12,6 +12,7 @@ import { command, type DeclaredCommand } from './args';
 import { codeownersCli } from './codeowners-command';
 import { docsPoliciesCli } from './docs-policies-command';
 import { dnsRecordsCli } from './dns-records-command';
+import { docsGraphCli, graphCli } from './graph-command';
 import { importIstioCli } from './import-istio-command';
 import { manifestDiffCli } from './manifest-diff-command';
 import { openPrCli } from './open-pr-command';
@@ -58,6 +59,7 @@ export const docsCommandsCli = command(
 export const COMMANDS: Readonly<Record<string, CliEntry>> = {
   start: { entry: 'cli/start.ts', exportName: 'startCli', module: 'start-command', command: startCli },
   synth: { entry: 'cli/synth.ts', exportName: 'synthCli', module: 'synth-command', command: synthCli },
+  graph: { entry: 'cli/graph.ts', exportName: 'graphCli', module: 'graph-command', command: graphCli },
   plan: { entry: 'cli/plan.ts', exportName: 'planCli', module: 'plan-command', command: planCli },
   policy: { entry: 'cli/policy.ts', exportName: 'policyCli', module: 'policy-command', command: policyCli },
   release: { entry: 'cli/release.ts', exportName: 'releaseCli', module: 'release-command', command: releaseCli },
@@ -82,6 +84,7 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
     module: 'docs-policies-command',
     command: docsPoliciesCli,
   },
+  'docs:graph': { entry: 'cli/docs-graph.ts', exportName: 'docsGraphCli', module: 'graph-command', command: docsGraphCli },
   codeowners: { entry: 'cli/codeowners.ts', exportName: 'codeownersCli', module: 'codeowners-command', command: codeownersCli },
   'docs:commands': { entry: 'cli/docs-commands.ts', exportName: 'docsCommandsCli', module: 'commands', command: docsCommandsCli },
   'schema:spec': { entry: 'cli/schema-spec.ts', exportName: 'schemaSpecCli', module: 'spec-docs-command', command: schemaSpecCli },

@@ -64,6 +64,10 @@ describe('npm start summary', () => {
   it('says where the files are, relative to the working directory', () => {
     expect(text).toContain('Manifests written to dist/dev/: bookinfo/ (5 files), boutique/ (12 files)');
   });
+
+  it('ends by pointing at the service graph of the environment', () => {
+    expect(text.endsWith('\nService graph (Mermaid): npm run graph -- --env dev\n')).toBe(true);
+  });
 });
 
 describe('table', () => {

@@ -38,6 +38,7 @@ export function summarize(outcome: SynthOutcome, cwd = process.cwd()): string {
   lines.push('');
   const dirs = synthesis.apps.map((a) => `${a.app.name}/ (${a.synthesis.files.length} files)`).join(', ');
   lines.push(`Manifests written to ${path.relative(cwd, outcome.dir) || '.'}/: ${dirs}`);
+  lines.push(`Service graph (Mermaid): npm run graph -- --env ${environment.stack}`);
   return `${lines.join('\n')}\n`;
 }
 

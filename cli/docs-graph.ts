@@ -1,0 +1,4 @@
+import { main } from './args';
+import { docsGraphCli } from './graph-command';
+
+main(docsGraphCli);

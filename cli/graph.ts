@@ -1,0 +1,4 @@
+import { main } from './args';
+import { graphCli } from './graph-command';
+
+main(graphCli);
