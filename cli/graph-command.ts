@@ -22,7 +22,12 @@ export function graphApps(env: string, root = repoRoot()): GraphApp[] {
     heading,
   );
   const cross = crossAppIndex(
-    apps.map((a) => ({ name: a.app.name, namespace: a.app.namespace, catalogue: a.catalogue, where: a.catalogue.source ?? a.app.catalogue })),
+    apps.map((a) => ({
+      name: a.app.name,
+      namespace: a.app.namespace,
+      catalogue: a.catalogue,
+      where: a.catalogue.source ?? a.app.catalogue,
+    })),
   );
   assertNoProblems(cross.problems, heading);
   return apps.map((a) => ({
@@ -52,7 +57,9 @@ export function limitWarnings(text: string, links: number): string[] {
     ...(text.length > MERMAID_LIMITS.maxTextSize
       ? [`the graph is ${text.length} characters; Mermaid refuses more than ${MERMAID_LIMITS.maxTextSize} (maxTextSize)`]
       : []),
-    ...(links > MERMAID_LIMITS.maxEdges ? [`the graph has ${links} links; Mermaid draws at most ${MERMAID_LIMITS.maxEdges} (maxEdges)`] : []),
+    ...(links > MERMAID_LIMITS.maxEdges
+      ? [`the graph has ${links} links; Mermaid draws at most ${MERMAID_LIMITS.maxEdges} (maxEdges)`]
+      : []),
   ];
 }
 
@@ -81,7 +88,9 @@ export const graphCli = command(
     const file = path.resolve(io.cwd, values.out);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
-    io.out(`wrote ${values.out}: the ${values.env} graph of ${apps} ${apps === 1 ? 'app' : 'apps'}, ${services} services, ${links} links\n`);
+    io.out(
+      `wrote ${values.out}: the ${values.env} graph of ${apps} ${apps === 1 ? 'app' : 'apps'}, ${services} services, ${links} links\n`,
+    );
   },
 );
 

@@ -36,7 +36,9 @@ describe('npm run graph', () => {
     const result = await runCli(graphCli, ['--env', 'nosuch']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('Pulumi.nosuch.yaml: (file) "nosuch" is not a stack of this repository. Fix: use one of: dev, prod, staging');
+    expect(result.stderr).toContain(
+      'Pulumi.nosuch.yaml: (file) "nosuch" is not a stack of this repository. Fix: use one of: dev, prod, staging',
+    );
   });
 
   it("warns when a renderer with Mermaid's default limits would refuse or cut the graph", () => {

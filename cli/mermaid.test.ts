@@ -12,7 +12,11 @@ const VENDORED = path.join(ROOT, 'vendor', 'mermaid', '11.14.0');
 function decodeId(id: string): string[] {
   return id
     .split('__')
-    .map((part) => part.replace(/_u([0-9a-f]{4,})|_([0-9a-f]{2})/g, (_m, wide?: string, byte?: string) => String.fromCodePoint(parseInt(wide ?? byte ?? '', 16))));
+    .map((part) =>
+      part.replace(/_u([0-9a-f]{6})|_([0-9a-f]{2})/g, (_m, wide?: string, byte?: string) =>
+        String.fromCodePoint(parseInt(wide ?? byte ?? '', 16)),
+      ),
+    );
 }
 
 describe('labelText', () => {
@@ -50,7 +54,7 @@ describe('nodeId', () => {
   });
 
   it('gives different names different ids: every id reads back as its parts', () => {
-    const cases = [['a-b', 'c'], ['a', 'b-c'], ['a--b'], ['a', 'b'], ['a_b'], ['a__b'], ['é'], ['x😀']];
+    const cases = [['a-b', 'c'], ['a', 'b-c'], ['a--b'], ['a', 'b'], ['a_b'], ['a__b'], ['é'], ['x😀'], ['\u1f600'], ['Āa'], ['\u100a']];
     const written = cases.map((parts) => nodeId('svc', ...parts));
     expect(new Set(written).size).toBe(cases.length);
     written.forEach((id, i) => expect(decodeId(id)).toEqual(['svc', ...cases[i]]));
@@ -64,7 +68,24 @@ describe('nodeId', () => {
 
   it("uses kinds that start with none of the lexer's keywords (flow.jison tries them before ids, without a word boundary)", () => {
     // packages/mermaid/src/diagrams/flowchart/parser/flow.jison at mermaid@11.14.0: the rules before NODE_STRING.
-    const keywords = ['style', 'default', 'linkStyle', 'interpolate', 'classDef', 'class', 'href', 'click', 'call', 'graph', 'flowchart', 'subgraph', 'end', 'accTitle', 'accDescr', '_'];
+    const keywords = [
+      'style',
+      'default',
+      'linkStyle',
+      'interpolate',
+      'classDef',
+      'class',
+      'href',
+      'click',
+      'call',
+      'graph',
+      'flowchart',
+      'subgraph',
+      'end',
+      'accTitle',
+      'accDescr',
+      '_',
+    ];
     const kinds = [
       ids.app('a'),
       ids.gateway('a'),

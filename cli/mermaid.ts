@@ -94,12 +94,16 @@ export function labelText(text: string): string {
   return out.replace(/direction/g, '#100;irection');
 }
 
-/** An id part: letters and digits as they are, any other character `_<hex>` (two digits) or `_u<hex>` (four or more). */
+/** An id part: letters and digits as they are, any other character `_<hex>` (two digits) or `_u<hex>` (six digits). */
 function idPart(text: string): string {
   let out = '';
   for (const c of text) {
     const code = c.codePointAt(0) ?? 0;
-    out += /^[A-Za-z0-9]$/.test(c) ? c : code < 0x100 ? `_${code.toString(16).padStart(2, '0')}` : `_u${code.toString(16).padStart(4, '0')}`;
+    out += /^[A-Za-z0-9]$/.test(c)
+      ? c
+      : code < 0x100
+        ? `_${code.toString(16).padStart(2, '0')}`
+        : `_u${code.toString(16).padStart(6, '0')}`;
   }
   return out;
 }
@@ -127,7 +131,11 @@ function edgeLine(edge: FlowEdge): string {
 }
 
 /** Class name -> the ids (or link indexes) that carry it, in first-seen order. */
-function byClass<T>(items: readonly T[], classOf: (item: T) => string | undefined, key: (item: T, i: number) => string): Map<string, string[]> {
+function byClass<T>(
+  items: readonly T[],
+  classOf: (item: T) => string | undefined,
+  key: (item: T, i: number) => string,
+): Map<string, string[]> {
   const classes = new Map<string, string[]>();
   items.forEach((item, i) => {
     const name = classOf(item);
@@ -156,11 +164,19 @@ export function flowchart(chart: Flowchart): string {
     if (declared?.[name] === undefined) throw new Error(`${kind} class "${name}" is used but not declared`);
   };
   for (const [name, style] of Object.entries(chart.classes ?? {})) lines.push(`  classDef ${name} ${style}`);
-  for (const [name, ids] of byClass(allNodes, (n) => n.className, (n) => n.id)) {
+  for (const [name, ids] of byClass(
+    allNodes,
+    (n) => n.className,
+    (n) => n.id,
+  )) {
     undeclared('node', name, chart.classes);
     lines.push(`  class ${ids.join(',')} ${name}`);
   }
-  for (const [name, indexes] of byClass(chart.edges, (e) => e.className, (_e, i) => String(i))) {
+  for (const [name, indexes] of byClass(
+    chart.edges,
+    (e) => e.className,
+    (_e, i) => String(i),
+  )) {
     undeclared('link', name, chart.linkClasses);
     lines.push(`  linkStyle ${indexes.join(',')} ${chart.linkClasses?.[name] ?? ''}`);
   }

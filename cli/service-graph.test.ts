@@ -16,7 +16,11 @@ function fixture(): GraphApp[] {
     services: [
       svc('web', {
         dependencies: ['api'],
-        routes: [{ path: '/' }, { path: '/admin', match: 'exact', authRequired: true, version: 'v1' }, { path: '/x', host: 'api.shop.test' }],
+        routes: [
+          { path: '/' },
+          { path: '/admin', match: 'exact', authRequired: true, version: 'v1' },
+          { path: '/x', host: 'api.shop.test' },
+        ],
       }),
       svc('api', {
         versions: [
@@ -25,7 +29,10 @@ function fixture(): GraphApp[] {
         ],
         uses: { postgres: {}, publishes: ['order-placed'], buckets: [{ name: 'labels' }] },
       }),
-      svc('mailer', { port: undefined, uses: { consumes: [{ event: 'order-placed' }], redis: { sizeGb: 2 }, secrets: [{ name: 'smtp' }] } }),
+      svc('mailer', {
+        port: undefined,
+        uses: { consumes: [{ event: 'order-placed' }], redis: { sizeGb: 2 }, secrets: [{ name: 'smtp' }] },
+      }),
     ],
   };
   const ops: Catalogue = { name: 'ops', services: [svc('audit', { dependencies: ['shop/api'] })] };
@@ -109,7 +116,9 @@ describe('the sample (dev: BookInfo and Online Boutique)', () => {
   });
 
   it('routes each public path from the gateway to its service', () => {
-    const routes = parsed.edges.filter((e) => e.from.startsWith('route__')).map((e) => `${label(e.from)?.replace('\n', '') ?? ''} -> ${e.to}`);
+    const routes = parsed.edges
+      .filter((e) => e.from.startsWith('route__'))
+      .map((e) => `${label(e.from)?.replace('\n', '') ?? ''} -> ${e.to}`);
     expect(routes).toEqual([
       'bookinfo.dev.example.com/productpage -> svc__bookinfo__productpage',
       'bookinfo.dev.example.com/logout -> svc__bookinfo__productpage',
@@ -135,7 +144,7 @@ describe('the sample (dev: BookInfo and Online Boutique)', () => {
     expect(calls).toHaveLength(18);
   });
 
-  it("joins cartservice to its Redis, in a stadium of its own", () => {
+  it('joins cartservice to its Redis, in a stadium of its own', () => {
     expect(parsed.nodes.get('redis__boutique__cartservice')).toEqual({ shape: 'stadium', label: 'redis\n1 GiB', group: 'app__boutique' });
     expect(parsed.edges).toContainEqual({ from: 'svc__boutique__cartservice', to: 'redis__boutique__cartservice', arrow: '---' });
   });

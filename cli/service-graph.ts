@@ -59,22 +59,35 @@ function serviceNode(app: string, spec: ServiceSpec): FlowNode {
   return {
     id: ids.service(app, spec.name),
     shape: 'round',
-    lines: [spec.name, weightsText(weightedVersions(spec)), ...headerRoutes(spec.versions), ...(spec.port === undefined ? ['worker, no Service'] : [])],
+    lines: [
+      spec.name,
+      weightsText(weightedVersions(spec)),
+      ...headerRoutes(spec.versions),
+      ...(spec.port === undefined ? ['worker, no Service'] : []),
+    ],
   };
 }
 
 function routeNode(app: string, r: ResolvedRoute): FlowNode {
-  return { id: ids.route(app, r.host, r.match, r.path), shape: 'asymmetric', lines: [r.host, routePathText(r.path, r.match, r.authRequired)] };
+  return {
+    id: ids.route(app, r.host, r.match, r.path),
+    shape: 'asymmetric',
+    lines: [r.host, routePathText(r.path, r.match, r.authRequired)],
+  };
 }
 
 /** What a service uses besides compute: nodes, and a line from the service to each. */
 function usesOf(app: string, spec: ServiceSpec): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const uses = spec.uses;
   const nodes: FlowNode[] = [];
-  if (uses?.postgres !== undefined) nodes.push({ id: ids.postgres(app, spec.name), shape: 'cylinder', lines: ['postgres', `database ${databaseName(spec)}`] });
-  if (uses?.redis !== undefined) nodes.push({ id: ids.redis(app, spec.name), shape: 'stadium', lines: ['redis', `${uses.redis.sizeGb ?? 1} GiB`] });
-  for (const b of uses?.buckets ?? []) nodes.push({ id: ids.bucket(app, spec.name, b.name), shape: 'trapezoid', lines: ['bucket', b.name] });
-  for (const s of uses?.secrets ?? []) nodes.push({ id: ids.secret(app, spec.name, s.name), shape: 'subroutine', lines: ['secret', s.name] });
+  if (uses?.postgres !== undefined)
+    nodes.push({ id: ids.postgres(app, spec.name), shape: 'cylinder', lines: ['postgres', `database ${databaseName(spec)}`] });
+  if (uses?.redis !== undefined)
+    nodes.push({ id: ids.redis(app, spec.name), shape: 'stadium', lines: ['redis', `${uses.redis.sizeGb ?? 1} GiB`] });
+  for (const b of uses?.buckets ?? [])
+    nodes.push({ id: ids.bucket(app, spec.name, b.name), shape: 'trapezoid', lines: ['bucket', b.name] });
+  for (const s of uses?.secrets ?? [])
+    nodes.push({ id: ids.secret(app, spec.name, s.name), shape: 'subroutine', lines: ['secret', s.name] });
   const from = ids.service(app, spec.name);
   return { nodes, edges: nodes.map((n) => ({ from, to: n.id, arrow: 'open' })) };
 }
@@ -113,7 +126,11 @@ export function environmentGraph(env: string, apps: readonly GraphApp[]): Flowch
     }
 
     const topics = eventGraph(a.catalogue);
-    const topicNodes: FlowNode[] = topics.map((t) => ({ id: ids.topic(a.name, t.event), shape: 'parallelogram', lines: ['topic', t.event] }));
+    const topicNodes: FlowNode[] = topics.map((t) => ({
+      id: ids.topic(a.name, t.event),
+      shape: 'parallelogram',
+      lines: ['topic', t.event],
+    }));
     for (const t of topics) {
       const topic = ids.topic(a.name, t.event);
       events.push({ from: ids.service(a.name, t.publisher), to: topic, arrow: 'dotted' });
@@ -125,7 +142,13 @@ export function environmentGraph(env: string, apps: readonly GraphApp[]): Flowch
     return {
       id: ids.app(a.name),
       title: `${a.name} (namespace ${a.namespace})`,
-      nodes: [...gateway, ...routeNodes, ...specs.map((spec) => serviceNode(a.name, spec)), ...topicNodes, ...stores.flatMap((s) => s.nodes)],
+      nodes: [
+        ...gateway,
+        ...routeNodes,
+        ...specs.map((spec) => serviceNode(a.name, spec)),
+        ...topicNodes,
+        ...stores.flatMap((s) => s.nodes),
+      ],
     };
   });
   return {
