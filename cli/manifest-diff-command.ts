@@ -2,8 +2,9 @@
  * `npm run manifest-diff`: what a pull request changes in the rendered manifests, as
  * Markdown for a PR comment. Compares two trees that `npm run synth -- --env <env> --out <dir>`
  * wrote (base and head: one directory per environment), object by object on the parsed YAML,
- * so formatting never shows up as a change. With `--policy`, the verdicts (and the first
- * mandatory violations) come from `npm run policy -- <env> --format json` reports.
+ * so formatting never shows up as a change. Where an environment's shape changed (allowed calls,
+ * public routes, weights), a Mermaid graph shows how (cli/manifest-shape.ts). With `--policy`, the
+ * verdicts (and the first mandatory violations) come from `npm run policy -- <env> --format json` reports.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { assertNoProblems, type Problem } from '../core/problems';
 import { command } from './args';
 import { byEnvironmentOrder } from './stacks-command';
 import { isRecord } from '../core/json';
+import { diffShapes, manifestShape, shapeSection, type ShapeDiff } from './manifest-shape';
 
 export const MARKER = '<!-- platform:manifest-diff -->';
 /** Changed field paths shown per object; the rest are counted. */
@@ -57,6 +59,8 @@ export interface EnvironmentDiff {
   readonly presence: 'both' | 'new' | 'removed' | 'neither';
   /** Every service of either side, sorted. */
   readonly services: readonly ServiceDiff[];
+  /** What the change adds or removes in shape: calls, public routes, weights (cli/manifest-shape.ts). */
+  readonly shape: ShapeDiff;
 }
 
 export interface PolicyResult {
@@ -388,7 +392,8 @@ export function diffTrees(base: ManifestTree, head: ManifestTree, extraEnvs: rea
     const h = head.get(env);
     const names = [...new Set([...(b?.keys() ?? []), ...(h?.keys() ?? [])])].sort(compare);
     const presence = b === undefined ? (h === undefined ? 'neither' : 'new') : h === undefined ? 'removed' : 'both';
-    return { env, presence, services: names.map((s) => diffService(s, b?.get(s), h?.get(s))) };
+    const shape = diffShapes(b && manifestShape(b), h && manifestShape(h));
+    return { env, presence, services: names.map((s) => diffService(s, b?.get(s), h?.get(s))), shape };
   });
 }
 
@@ -435,6 +440,7 @@ function environmentSection(env: EnvironmentDiff, policy: readonly PolicyResult[
   const total = (k: 'added' | 'changed' | 'removed'): number => changed.reduce((n, s) => n + s[k], 0);
   const lines = [`### ${env.env}${note}: ${total('added')} added, ${total('changed')} changed, ${total('removed')} removed`, ''];
   if (policyText.length > 0) lines.push(...policyText, '');
+  lines.push(...shapeSection(env.shape, env.env));
   lines.push('| service | added | changed | removed |', '| --- | ---: | ---: | ---: |');
   for (const s of changed) {
     const presence = s.presence === 'both' || env.presence !== 'both' ? '' : ` (${s.presence})`;
@@ -505,7 +511,7 @@ export const manifestDiffCli = command(
   {
     script: 'manifest-diff',
     summary:
-      'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, with the policy verdicts.',
+      'The pull-request comment: the objects added, changed and removed per environment and service between two synth outputs, a Mermaid graph of the calls, public routes and weights that changed, and the policy verdicts.',
     options: {
       base: { type: 'string', required: true, value: 'dir', description: 'synth output of the base: <dir>/<env>/<service>.yaml' },
       head: { type: 'string', required: true, value: 'dir', description: 'synth output of the head, laid out the same' },

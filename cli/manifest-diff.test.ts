@@ -273,6 +273,46 @@ describe('manifest-diff', () => {
     expect(markdown).toContain('No change: bookinfo/_shared, bookinfo/details, bookinfo/productpage, bookinfo/ratings, boutique/_shared, ');
     expect(markdown).toContain('- changed `Deployment bookinfo/reviews-v2`: `spec.template.spec.containers[name=reviews].image`');
   });
+
+  it('draws the change in shape of the real manifests: new weights of reviews, a Mermaid graph above the table', () => {
+    const base = path.join(tmp, 'base', 'dev');
+    const head = path.join(tmp, 'head', 'dev');
+    for (const dir of [base, head]) fs.cpSync(GOLDEN, dir, { recursive: true });
+    const reviews = path.join(head, 'bookinfo', 'reviews.yaml');
+    fs.writeFileSync(reviews, fs.readFileSync(reviews, 'utf8').replace('weight: 80', 'weight: 70').replace('weight: 10', 'weight: 20'));
+    const markdown = runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') }).markdown;
+    expect(markdown).toContain(
+      [
+        '### dev: 0 added, 1 changed, 0 removed',
+        '',
+        '**Shape of the change**: weights changed: bookinfo/reviews',
+        '',
+        '```mermaid',
+        'flowchart LR',
+        '  subgraph app__bookinfo ["bookinfo"]',
+        '    svc__bookinfo__reviews("reviews<br/>now v1 70% / v2 20% / v3 10%<br/>was v1 80% / v2 10% / v3 10%<br/>v2 if end-user=jason")',
+        '  end',
+      ].join('\n'),
+    );
+    expect(markdown).toContain(
+      '  class svc__bookinfo__reviews changed\n```\n\nGreen, thick: added; red, dotted: removed; amber: weights changed (now, then was).\n\n| service |',
+    );
+  });
+
+  it('draws no graph when only an image changed', () => {
+    const base = path.join(tmp, 'base', 'dev');
+    const head = path.join(tmp, 'head', 'dev');
+    for (const dir of [base, head]) fs.cpSync(GOLDEN, dir, { recursive: true });
+    const details = path.join(head, 'bookinfo', 'details.yaml');
+    fs.writeFileSync(
+      details,
+      fs.readFileSync(details, 'utf8').replace(/examples-bookinfo-details-v1:[\w.]+/, 'examples-bookinfo-details-v1:9.9.9'),
+    );
+    const markdown = runManifestDiff({ base: path.join(tmp, 'base'), head: path.join(tmp, 'head') }).markdown;
+    expect(markdown).toContain('| bookinfo/details | 0 | 1 | 0 |');
+    expect(markdown).not.toContain('Shape of the change');
+    expect(markdown).not.toContain('```mermaid');
+  });
 });
 
 describe('manifest-diff --policy', () => {
