@@ -290,7 +290,7 @@ describe('manifest-diff', () => {
         '```mermaid',
         'flowchart LR',
         '  subgraph app__bookinfo ["bookinfo"]',
-        '    svc__bookinfo__reviews("reviews<br/>now v1 70% / v2 20% / v3 10%<br/>was v1 80% / v2 10% / v3 10%<br/>v2 if end-user=jason")',
+        '    svc__bookinfo__reviews("reviews<br>now v1 70% / v2 20% / v3 10%<br>was v1 80% / v2 10% / v3 10%<br>v2 if end-user=jason")',
         '  end',
       ].join('\n'),
     );

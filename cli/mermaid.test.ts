@@ -134,10 +134,10 @@ describe('flowchart', () => {
         '  %% a small chart',
         '  subgraph app__shop ["shop #34;main#34;"]',
         '    gw__shop{{"ingress gateway"}}',
-        '    svc__shop__web("web<br/>v1 100%")',
-        '    pg__shop__web[("postgres<br/>database web")]',
+        '    svc__shop__web("web<br>v1 100%")',
+        '    pg__shop__web[("postgres<br>database web")]',
         '  end',
-        '  principal__x["principal<br/>ns/x"]',
+        '  principal__x["principal<br>ns/x"]',
         '  gw__shop ==>|"new route"| svc__shop__web',
         '  principal__x -.-> svc__shop__web',
         '  svc__shop__web --- pg__shop__web',
@@ -183,11 +183,12 @@ describe('Mermaid 11.14.0 (vendor/mermaid/11.14.0, refresh: scripts/vendor-merma
     expect(doc).toContain(`    ${id}${open}${text}${close}\n`);
   });
 
-  it('documents quoted labels, entity codes in base 10, and the lower-case "end" that breaks a chart', () => {
+  it('documents quoted labels, entity codes in base 10, <br> for a new line, and the lower-case "end" that breaks a chart', () => {
     expect(doc).toContain('id1["This is the (text) in the box"]');
     expect(doc).toContain('A["A double quote:#quot;"] --> B["A dec char:#9829;"]');
     expect(doc).toContain('Numbers given are base 10, so `#` can be encoded as `#35;`.');
     expect(doc).toContain('Typing "end" in all lowercase letters will break the Flowchart.');
+    expect(doc).toContain('With traditional strings, you needed to add `<br>` tags for text to wrap in nodes.');
   });
 
   it('documents the links we write: solid with a label, thick, dotted, open', () => {
@@ -211,6 +212,19 @@ describe('Mermaid 11.14.0 (vendor/mermaid/11.14.0, refresh: scripts/vendor-merma
       properties: Record<string, { default?: unknown }>;
     };
     expect({ maxTextSize: schema.properties.maxTextSize.default, maxEdges: schema.properties.maxEdges.default }).toEqual(MERMAID_LIMITS);
+  });
+
+  it('holds exactly the files scripts/vendor-mermaid.sh copies, as its SOURCE lists them', () => {
+    const script = fs.readFileSync(path.join(ROOT, 'scripts', 'vendor-mermaid.sh'), 'utf8');
+    const copied = (/^paths=\(([^)]*)\)$/m.exec(script)?.[1] ?? '').split(' ');
+    expect(copied).toEqual(['docs/syntax/flowchart.md', 'packages/mermaid/src/schemas/config.schema.yaml']);
+    const files = fs
+      .readdirSync(VENDORED, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(VENDORED, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .sort();
+    expect(files).toEqual(['SOURCE', ...copied].sort());
+    expect(fs.readFileSync(path.join(VENDORED, 'SOURCE'), 'utf8')).toContain(`paths:\n${copied.map((p) => `  - ${p}\n`).join('')}`);
   });
 
   it('names the tag and commit it was copied from', () => {

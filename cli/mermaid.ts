@@ -119,10 +119,10 @@ export function nodeId(kind: string, ...parts: readonly string[]): string {
   return [kind, ...parts.map(idPart)].join('__');
 }
 
-/** A node statement: `id("label")`, lines joined by `<br/>`. */
+/** A node statement: `id("label")`, lines joined by `<br>`. */
 function nodeLine(node: FlowNode): string {
   const [open, close] = SHAPES[node.shape];
-  return `${node.id}${open}"${node.lines.map(labelText).join('<br/>')}"${close}`;
+  return `${node.id}${open}"${node.lines.map(labelText).join('<br>')}"${close}`;
 }
 
 function edgeLine(edge: FlowEdge): string {

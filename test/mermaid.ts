@@ -24,7 +24,7 @@ const EDGE = new RegExp(`^(${ID}) (-->|==>|-\\.->|---)(?:\\|${LABEL}\\|)? (${ID}
 
 export interface ParsedNode {
   readonly shape: string;
-  /** Entity codes decoded, `<br/>` as a newline. */
+  /** Entity codes decoded, `<br>` as a newline. */
   readonly label: string;
   readonly group?: string;
 }
@@ -42,8 +42,8 @@ export interface ParsedFlowchart {
 
 /** The label's text; throws on what Mermaid would read as HTML or a Markdown string. */
 export function decodeLabel(text: string): string {
-  if (/[<>&`]/.test(text.replace(/<br\/>/g, ''))) throw new Error(`label ${JSON.stringify(text)} holds <, >, & or a backtick`);
-  return text.replace(/<br\/>/g, '\n').replace(/#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
+  if (/[<>&`]/.test(text.replace(/<br>/g, ''))) throw new Error(`label ${JSON.stringify(text)} holds <, >, & or a backtick`);
+  return text.replace(/<br>/g, '\n').replace(/#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
 }
 
 export function parseFlowchart(text: string): ParsedFlowchart {
