@@ -76,7 +76,7 @@ export const graphCli = command(
       },
       out: { type: 'string', value: 'file', description: 'write the Mermaid text to this file (e.g. graph.mmd)', defaultText: 'stdout' },
     },
-    notes: ['GitHub renders the text in Markdown inside a ```mermaid block; docs/graph.md shows the dev environment.'],
+    notes: ['GitHub renders the text inside a "mermaid" code block of Markdown (docs/graph.md shows the dev environment).'],
   },
   ({ values }, io) => {
     const { text, links, apps, services } = renderGraph(values.env);

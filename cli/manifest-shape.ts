@@ -63,10 +63,10 @@ const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? v
 const labelsOf = (o: Readonly<Record<string, unknown>>): Record<string, unknown> => record(record(o.metadata).labels);
 const namespaceOf = (o: Readonly<Record<string, unknown>>): string => asString(record(o.metadata).namespace) ?? '';
 
-/** `reviews.bookinfo.svc.cluster.local` -> service `reviews` in namespace `bookinfo`. */
-function serviceOfHost(host: string, apps: ReadonlyMap<string, string>): ServiceRef {
+/** `reviews.bookinfo.svc.cluster.local` -> service `reviews` of the app in namespace `bookinfo`; a short name is in `app`. */
+function serviceOfHost(host: string, apps: ReadonlyMap<string, string>, app: string): ServiceRef {
   const [name, namespace = ''] = host.split('.');
-  return { app: apps.get(namespace) ?? namespace, name };
+  return { app: namespace === '' ? app : (apps.get(namespace) ?? namespace), name };
 }
 
 /** The subsets and weights of a route's destinations, zero weights left out (as synthesis leaves them out). */
@@ -110,7 +110,8 @@ export function manifestShape(manifests: ManifestObjects): Shape {
   for (const [file, objects] of manifests) {
     for (const { object } of objects) {
       const namespace = namespaceOf(object);
-      const app = file.includes('/') ? file.slice(0, file.indexOf('/')) : namespace;
+      // The app is the file's folder (`<app>/<service>`), else the object's namespace, else the file.
+      const app = file.includes('/') ? file.slice(0, file.indexOf('/')) : namespace !== '' ? namespace : file;
       if (namespace !== '' && !namespaces.has(namespace)) namespaces.set(namespace, app);
       const service = asString(labelsOf(object).app);
       const name = asString(record(object.metadata).name);
@@ -133,14 +134,15 @@ export function manifestShape(manifests: ManifestObjects): Shape {
     if (object.kind === 'Deployment' && service !== undefined) {
       const key = refKey({ app, name: service });
       const version = asString(labelsOf(object).version);
-      versions.set(key, [...(versions.get(key) ?? []), ...(version === undefined ? [] : [version])]);
+      if (!versions.has(key)) versions.set(key, []);
+      if (version !== undefined) versions.get(key)?.push(version);
     }
     if (object.kind === 'VirtualService') {
       const gateways = asList(spec.gateways);
       if (gateways.length === 0) {
         const host = asString(asList(spec.hosts)[0]);
         if (host !== undefined) {
-          const ref = serviceOfHost(host, namespaces);
+          const ref = serviceOfHost(host, namespaces, app);
           services.set(refKey(ref), { ...ref, traffic: meshTraffic(spec) });
         }
         continue;
@@ -148,7 +150,7 @@ export function manifestShape(manifests: ManifestObjects): Shape {
       for (const h of asList(spec.http).map(record)) {
         const destination = asString(record(record(asList(h.route)[0]).destination).host);
         if (destination === undefined) continue;
-        const target = serviceOfHost(destination, namespaces);
+        const target = serviceOfHost(destination, namespaces, app);
         const matches = asList(h.match).map((m) => record(record(m).uri));
         for (const uri of matches.length === 0 ? [{ prefix: '/' }] : matches) {
           const [match, path] = Object.entries(uri).find(([, v]) => typeof v === 'string') ?? ['prefix', '/'];
@@ -304,15 +306,17 @@ export function shapeDiffGraph(d: ShapeDiff): Flowchart {
   for (const c of d.calls.removed) link(caller(c.from), service(c.to), 'removed', 'removed call');
   for (const t of d.traffic) service(t.service);
 
-  const apps = [...new Set([...nodes.values()].flatMap((n) => (n.app === undefined ? [] : [n.app])))].sort(compare);
-  const groups: FlowGroup[] = apps.map((app) => ({
-    id: ids.app(app),
-    title: app,
-    nodes: [...nodes.values()].filter((n) => n.app === app).map((n) => n.node),
-  }));
+  const byApp = new Map<string, FlowNode[]>();
+  const outside: FlowNode[] = [];
+  for (const { app, node } of nodes.values()) {
+    if (app === undefined) outside.push(node);
+    else if (byApp.has(app)) byApp.get(app)?.push(node);
+    else byApp.set(app, [node]);
+  }
+  const groups: FlowGroup[] = [...byApp.keys()].sort(compare).map((app) => ({ id: ids.app(app), title: app, nodes: byApp.get(app) ?? [] }));
   return {
     groups,
-    nodes: [...nodes.values()].filter((n) => n.app === undefined).map((n) => n.node),
+    nodes: outside,
     edges,
     classes: CLASSES,
     linkClasses: LINK_CLASSES,
