@@ -162,7 +162,10 @@ export function crossAppIndex(apps: readonly MeshApp[]): { byApp: ReadonlyMap<st
           return add(`is a worker without a port in app ${appName}: nobody can call it`, `remove ${dep}, or give ${serviceName} a port`);
         byApp.get(caller.name)?.remote.set(dep, { app: appName, namespace: target.namespace, service: serviceName, port: spec.port });
         const callers = byApp.get(appName)?.remoteCallers;
-        callers?.set(serviceName, [...(callers.get(serviceName) ?? []), { app: caller.name, namespace: caller.namespace, spec: def.spec }]);
+        const list = callers?.get(serviceName);
+        const entry = { app: caller.name, namespace: caller.namespace, spec: def.spec };
+        if (list === undefined) callers?.set(serviceName, [entry]);
+        else list.push(entry);
       });
     }
   }
