@@ -5,7 +5,8 @@ import { validateService } from './validate';
 
 const base: ServiceSpec = { name: 'svc', description: 'A test service', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }] };
 const WHERE = 'services/shop/svc.ts (service "svc")';
-const problems = (spec: Record<string, unknown>) => validateService({ spec: { ...base, ...spec } as ServiceSpec, source: 'services/shop/svc.ts' });
+const problems = (spec: Record<string, unknown>) =>
+  validateService({ spec: { ...base, ...spec }, source: 'services/shop/svc.ts' });
 
 describe('the SLO terms', () => {
   it('records every window an alert reads, shortest first', () => {
@@ -124,7 +125,13 @@ describe('validating slo', () => {
       "is not a bucket boundary of the mesh's request duration histogram, so the share of requests within it cannot be counted",
       "use '60s' (the boundaries: 1ms, 5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2.5s, 5s, 10s, 30s, 60s)",
     ],
-    [{ latency: { threshold: 'fast' } }, 'slo.latency.threshold', 'fast', 'is not a duration', "write it as a number and a unit: '250ms', '1s'"],
+    [
+      { latency: { threshold: 'fast' } },
+      'slo.latency.threshold',
+      'fast',
+      'is not a duration',
+      "write it as a number and a unit: '250ms', '1s'",
+    ],
   ])('reports slo %j', (slo, field, value, problem, fix) => {
     expect(problems({ slo })).toEqual([{ where: WHERE, field, value, problem, fix }]);
   });

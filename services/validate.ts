@@ -483,7 +483,12 @@ function checkTarget(p: ProblemList, field: string, value: unknown, example: str
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     p.add(field, value, 'must be a percentage (a number)', `write e.g. ${example}`);
   } else if (value >= 100) {
-    p.add(field, value, 'leaves no error budget: no service meets 100%, and every error would page', `use a target below 100, e.g. ${example}`);
+    p.add(
+      field,
+      value,
+      'leaves no error budget: no service meets 100%, and every error would page',
+      `use a target below 100, e.g. ${example}`,
+    );
   } else if (value < MIN_SLO_TARGET) {
     p.add(
       field,
