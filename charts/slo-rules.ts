@@ -12,6 +12,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedSlo } from '../services/defaults';
+import type { PromRange } from '../services/slo';
 import type { ServiceSpec } from '../services/spec';
 import { SLI_NAMES, sliRecordings, type SliName } from './slo';
 
@@ -45,7 +46,7 @@ export interface RulesSpec {
 }
 
 /** How often the recordings are evaluated: the alert policies evaluate their queries as often. */
-export const RULES_INTERVAL = '1m';
+export const RULES_INTERVAL: PromRange = '1m';
 
 /** The name of a service's `Rules` object: `<service>-slo`. */
 export function sloRulesName(spec: ServiceSpec): string {
