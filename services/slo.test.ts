@@ -5,8 +5,7 @@ import { validateService } from './validate';
 
 const base: ServiceSpec = { name: 'svc', description: 'A test service', owner: 'team-a', port: 8080, versions: [{ name: 'v1' }] };
 const WHERE = 'services/shop/svc.ts (service "svc")';
-const problems = (spec: Record<string, unknown>) =>
-  validateService({ spec: { ...base, ...spec }, source: 'services/shop/svc.ts' });
+const problems = (spec: Record<string, unknown>) => validateService({ spec: { ...base, ...spec }, source: 'services/shop/svc.ts' });
 
 describe('the SLO terms', () => {
   it('records every window an alert reads, shortest first', () => {
