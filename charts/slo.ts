@@ -9,8 +9,7 @@
  * `reporter="destination"` (vendor/istio-proxy/1.30.3: the labels of the server sidecar's report,
  * checked by charts/slo.upstream.test.ts). The service's own code needs no instrumentation.
  */
-import { durationMs } from '../services/defaults';
-import type { ResolvedSlo } from '../services/defaults';
+import { durationMs, type ResolvedSlo } from '../services/defaults';
 import { ALERT_SEVERITIES, BURN_RATE_ALERTS, SLO_WINDOWS, type AlertSeverity, type PromRange } from '../services/slo';
 import type { Duration, Protocol } from '../services/spec';
 
