@@ -31,7 +31,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../core/problems';
 import istioSchemas from '../imports/istio-schemas.json';
-import { GATEWAY_API_CRDS, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
+import { GATEWAY_API_CRDS, PROMETHEUS_ENGINE_CRDS, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -178,6 +178,32 @@ function gatewayApiSchema(key: string): JsonSchema | undefined {
   return gatewayApiSchemas.get(key);
 }
 
+/** The OpenAPI schema of each served version of the CRDs in a directory of YAML files, by `apiVersion/kind`. */
+function crdDirectorySchemas(dir: string): Map<string, JsonSchema> {
+  const schemas = new Map<string, JsonSchema>();
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      const crd = doc.toJS() as CrdDoc | null;
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const v of crd.spec?.versions ?? []) {
+        const schema = v.schema?.openAPIV3Schema;
+        if (v.served === true && schema !== undefined) schemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
+      }
+    }
+  }
+  return schemas;
+}
+
+let prometheusEngineSchemas: Map<string, JsonSchema> | undefined;
+/** The Managed Service for Prometheus CRDs (vendor/prometheus-engine): the SLOs' `Rules` (charts/slo-rules.ts). */
+function prometheusEngineSchema(key: string): JsonSchema | undefined {
+  prometheusEngineSchemas ??= crdDirectorySchemas(PROMETHEUS_ENGINE_CRDS);
+  return prometheusEngineSchemas.get(key);
+}
+
 let secretsStoreSchemas: Map<string, JsonSchema> | undefined;
 /** The SecretProviderClass schema (vendor/secrets-store-csi-driver), by `apiVersion/kind`. */
 function secretsStoreSchema(key: string): JsonSchema | undefined {
@@ -197,7 +223,8 @@ function crdSchema(key: string): JsonSchema | undefined {
   return (
     (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ??
     (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined) ??
-    (key.startsWith('secrets-store.csi.x-k8s.io/') ? secretsStoreSchema(key) : undefined)
+    (key.startsWith('secrets-store.csi.x-k8s.io/') ? secretsStoreSchema(key) : undefined) ??
+    (key.startsWith('monitoring.googleapis.com/') ? prometheusEngineSchema(key) : undefined)
   );
 }
 

@@ -5,7 +5,7 @@
  * that write files never write half a result.
  */
 import { App, Chart } from 'cdk8s';
-import { cpuTargetFor, replicasFor } from '../services/defaults';
+import { cpuTargetFor, replicasFor, sloFor } from '../services/defaults';
 import { IPV4_CIDR, isNetworkAddress } from '../core/cidr';
 import { assertNoProblems, type Problem } from '../core/problems';
 import type { SynthEnvironment } from '../core/environment';
@@ -21,6 +21,7 @@ import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-pol
 import { PrivateServicesAccess } from './mesh/private-services';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
 import { ServiceTraffic } from './mesh/traffic';
+import { ServiceSlo } from './slo-rules';
 import { AppNamespace } from './namespace';
 import { apiServerValidation, type NotChecked } from './apiserver';
 import { errorBody, type FieldError } from './apiserver/field';
@@ -309,6 +310,9 @@ export function addServiceConstructs(
   if (spec.port !== undefined) {
     new ServiceTraffic(chart, `${spec.name}-traffic`, { spec, namespace: environment.namespace, profile: environment.profile, labels });
   }
+  // The SLO's recording rules; a worker without a port or a tcp service serves no requests to measure.
+  const slo = sloFor(spec, environment.profile);
+  if (slo !== undefined) new ServiceSlo(chart, `${spec.name}-slo`, { spec, namespace: environment.namespace, slo, labels });
   const jwt =
     environment.jwtIssuer !== undefined && environment.jwksUri !== undefined
       ? { issuer: environment.jwtIssuer, jwksUri: environment.jwksUri }

@@ -108,15 +108,19 @@ describe('BookInfo dev synthesis', () => {
       'default',
       'default-deny',
       'details',
+      'details-slo',
       'details-v1',
       'productpage',
       'productpage-config',
       'productpage-jwt',
       'productpage-require-jwt',
+      'productpage-slo',
       'productpage-v1',
       'ratings',
+      'ratings-slo',
       'ratings-v1',
       'reviews',
+      'reviews-slo',
       'reviews-v1',
       'reviews-v2',
       'reviews-v3',
@@ -150,6 +154,7 @@ describe('BookInfo dev synthesis', () => {
       'AuthorizationPolicy',
       'Sidecar',
       'NetworkPolicy',
+      'Rules',
     ]);
   });
 

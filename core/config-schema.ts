@@ -97,6 +97,23 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly allowedRegistries: readonly string[];
   /** Start of the maintenance window, UTC `HH:MM`; it lasts 6 hours on weekend days (GKE needs 48 h per 32 days). */
   readonly maintenanceStart: string;
+  /**
+   * The teams services name as their `owner`, and where each team's SLO alerts go
+   * (infra/alerting.ts): every owner of a platform stack's services must be one. @default - none
+   */
+  readonly teams: Readonly<Record<string, TeamConfig>>;
+}
+
+/** Where a team's alerts go: an email address, existing Cloud Monitoring notification channels, or both. */
+export interface TeamConfig {
+  /** An address the program creates an email notification channel for. @default - none */
+  readonly email?: string;
+  /**
+   * Notification channels that already exist in the project, by name
+   * (`projects/<project>/notificationChannels/<id>`): PagerDuty, Slack or SMS, set up where their
+   * credentials live (the console), never in this repository. @default - none
+   */
+  readonly channels?: readonly string[];
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -355,9 +372,50 @@ const KEYS = {
     read: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time HH:MM', '02:00'),
     fallback: () => '02:00',
   },
+  teams: { key: `${PROJECT}:teams`, read: (raw: string) => readTeams(raw), fallback: () => ({}) },
 } satisfies Record<string, KeySpec<unknown>>;
 
 type SettingName = keyof typeof KEYS;
+
+/** A team name, as a service's `owner` is written (a Kubernetes label value: the `team` label). */
+const TEAM_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const NOTIFICATION_CHANNEL = /^projects\/[^/\s]+\/notificationChannels\/\d+$/;
+const TEAM_EXAMPLE = '`team-reviews: { email: reviews-oncall@example.com }` or `channels: [projects/<project>/notificationChannels/<id>]`';
+
+/** `platform:teams`: team -> `{ email?, channels? }`, each team reachable through at least one. */
+function readTeams(raw: string): Record<string, TeamConfig> | Failure {
+  const value = parseJson(raw);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) return { value, problem: 'must be a map of team name to its alert channels', fix: `write e.g. ${TEAM_EXAMPLE}` };
+  const teams: Record<string, TeamConfig> = {};
+  for (const [team, entry] of Object.entries(value)) {
+    const failure = (problem: string, fix: string): Failure => ({ value: { [team]: entry }, problem: `${team}: ${problem}`, fix });
+    if (!TEAM_NAME.test(team))
+      return failure('is not a team name as services write `owner` (a label value: letters, digits, "-", "_", ".")', 'rename the team');
+    if (!isObject(entry)) return failure('must be a map with `email` and/or `channels`', `write e.g. ${TEAM_EXAMPLE}`);
+    const unknown = Object.keys(entry).filter((k) => k !== 'email' && k !== 'channels');
+    if (unknown.length > 0) return failure(`has unknown field(s) ${unknown.join(', ')}`, 'use only `email` and `channels`');
+    const { email, channels } = entry;
+    if (email !== undefined && (typeof email !== 'string' || !EMAIL.test(email)))
+      return failure('`email` is not an email address', 'write e.g. `email: reviews-oncall@example.com`');
+    if (
+      channels !== undefined &&
+      !(Array.isArray(channels) && channels.every((c) => typeof c === 'string' && NOTIFICATION_CHANNEL.test(c)))
+    )
+      return failure(
+        '`channels` must be a list of notification channel names',
+        'list existing channels as `projects/<project>/notificationChannels/<id>` (`gcloud beta monitoring channels list`)',
+      );
+    if (email === undefined && (channels === undefined || channels.length === 0))
+      return failure('has no channel: its alerts would reach nobody', 'give the team an `email`, `channels`, or both');
+    teams[team] = {
+      ...(email !== undefined && { email }),
+      ...(channels !== undefined && { channels: channels as string[] }),
+    };
+  }
+  return teams;
+}
 
 /** Every setting's config key, in reading order (for docs and the did-you-mean check). */
 export const CONFIG_KEYS: readonly string[] = Object.values(KEYS).map((k) => k.key);

@@ -44,6 +44,7 @@ const INFRA_DEFAULTS = {
   nodeDiskSizeGb: 50,
   authorizedNetworks: [],
   maintenanceStart: '02:00',
+  teams: {},
   istioVersion: '1.30.3',
   kind: 'platform',
   devStackReference: 'organization/platform/dev',
@@ -175,6 +176,10 @@ describe('the repository stacks', () => {
       ],
       ...INFRA_DEFAULTS,
       ...expected,
+      // A placeholder address for every owner of BookInfo's and Online Boutique's services.
+      teams: Object.fromEntries(
+        ['team-catalog', 'team-reviews', 'team-storefront', 'team-boutique'].map((t) => [t, { email: `${t}+${stack}@example.com` }]),
+      ),
     });
   });
 });

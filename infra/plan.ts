@@ -67,6 +67,9 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'gcp:compute/managedSslCertificate:ManagedSslCertificate': ['managed.domains'],
   'gcp:compute/globalForwardingRule:GlobalForwardingRule': ['loadBalancingScheme', 'portRange'],
   'gcp:compute/uRLMap:URLMap': ['defaultUrlRedirect'],
+  'gcp:monitoring/notificationChannel:NotificationChannel': ['type', 'labels.email_address'],
+  'gcp:monitoring/alertPolicy:AlertPolicy': ['severity', 'userLabels.team', 'notificationChannels'],
+  'gcp:monitoring/dashboard:Dashboard': [],
   // Never the kubeconfig: it is a secret.
   'pulumi:providers:kubernetes': ['enableServerSideApply', 'namespace'],
   'pulumi:providers:gcp': ['project', 'region'],

@@ -13,8 +13,9 @@ import boutique from '../services/boutique';
 // GIVEN the dev stack WHEN the whole program runs under mocks
 let recording: Recording;
 let outputs: PlatformOutputs;
+let text: string;
 beforeAll(async () => {
-  ({ recording, outputs } = await planStack('dev'));
+  ({ recording, outputs, text } = await planStack('dev'));
 });
 
 const components = () => recording.resources.filter((r) => !r.custom && r.type.startsWith('platform:')).map((r) => `${r.type} ${r.name}`);
@@ -22,6 +23,8 @@ const components = () => recording.resources.filter((r) => !r.custom && r.type.s
 describe('the dev platform', () => {
   it("builds every module: network, GKE, registry, Istio, load balancer, apps (CI identity is bootstrap's)", () => {
     expect(components().sort()).toEqual([
+      // The SLOs' alert policies, the teams' channels and the apps' dashboards.
+      'platform:alerting:Alerting dev-alerting',
       // Online Boutique's cartservice uses redis: the stack provisions it.
       'platform:apps:AppResources dev-uses',
       'platform:apps:Apps dev',
@@ -163,5 +166,37 @@ describe('the dev program against the policy catalogue', () => {
     expect(blocking).toEqual([]);
     // Secrets are KMS-encrypted (GK07) and no IAM is granted on the project (GK08): none left.
     expect(findings).toEqual([]);
+  });
+});
+
+describe('the dev SLO alerting', () => {
+  it('pages and tickets each owner through its team channel: two policies per service that serves requests, a dashboard per app', () => {
+    const policies = recording.ofType('gcp:monitoring/alertPolicy:AlertPolicy');
+    // BookInfo's 4 services and Online Boutique's 10 (its load generator serves no requests).
+    expect(policies).toHaveLength(28);
+    const channels = new Map(
+      recording
+        .ofType('gcp:monitoring/notificationChannel:NotificationChannel')
+        .map((c) => [(c.inputs.labels as { email_address: string }).email_address, String(c.inputs.project)]),
+    );
+    expect([...channels.keys()].sort()).toEqual(
+      ['team-boutique', 'team-catalog', 'team-reviews', 'team-storefront'].map((t) => `${t}+dev@example.com`),
+    );
+    for (const p of policies)
+      expect(p.inputs.notificationChannels).toEqual([
+        expect.stringMatching(/^projects\/replace-me-platform-dev\/notificationChannels\/\d+$/),
+      ]);
+    expect(recording.ofType('gcp:monitoring/dashboard:Dashboard').map((d) => d.name)).toEqual([
+      'dev-bookinfo-dashboard',
+      'dev-boutique-dashboard',
+    ]);
+  });
+
+  it('shows the policies with their channels and the dashboards in the plan', () => {
+    expect(text).toContain('alerting  (platform:alerting:Alerting "dev-alerting")');
+    expect(text).toMatch(
+      /AlertPolicy dev-bookinfo-reviews-page {2}severity=CRITICAL {2}userLabels\.team=team-reviews {2}notificationChannels=\[projects\/replace-me-platform-dev\/notificationChannels\/\d+\]/,
+    );
+    expect(text).toContain('Dashboard dev-boutique-dashboard');
   });
 });

@@ -43,8 +43,9 @@ describe('the prod platform, where it differs from dev', () => {
 
   it('prints the plan grouped by module in build order', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
-    // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects.
-    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps', 'apps']);
+    // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects;
+    // then the SLOs' alerting (policies, channels, dashboards).
+    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps', 'apps', 'alerting']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });
@@ -60,5 +61,37 @@ describe('the prod program against the policy catalogue', () => {
     expect(blocking).toEqual([]);
     // Secrets are KMS-encrypted (GK07) and no IAM is granted on the project (GK08): none left.
     expect(findings).toEqual([]);
+  });
+});
+
+describe('the prod SLO alerting', () => {
+  it('pages and tickets each owner through its team channel: two policies per service that serves requests, a dashboard per app', () => {
+    const policies = recording.ofType('gcp:monitoring/alertPolicy:AlertPolicy');
+    // BookInfo's 4 services and Online Boutique's 10 (its load generator serves no requests).
+    expect(policies).toHaveLength(28);
+    const channels = new Map(
+      recording
+        .ofType('gcp:monitoring/notificationChannel:NotificationChannel')
+        .map((c) => [(c.inputs.labels as { email_address: string }).email_address, String(c.inputs.project)]),
+    );
+    expect([...channels.keys()].sort()).toEqual(
+      ['team-boutique', 'team-catalog', 'team-reviews', 'team-storefront'].map((t) => `${t}+prod@example.com`),
+    );
+    for (const p of policies)
+      expect(p.inputs.notificationChannels).toEqual([
+        expect.stringMatching(/^projects\/replace-me-platform-prod\/notificationChannels\/\d+$/),
+      ]);
+    expect(recording.ofType('gcp:monitoring/dashboard:Dashboard').map((d) => d.name)).toEqual([
+      'prod-bookinfo-dashboard',
+      'prod-boutique-dashboard',
+    ]);
+  });
+
+  it('shows the policies with their channels and the dashboards in the plan', () => {
+    expect(text).toContain('alerting  (platform:alerting:Alerting "prod-alerting")');
+    expect(text).toMatch(
+      /AlertPolicy prod-bookinfo-reviews-page {2}severity=CRITICAL {2}userLabels\.team=team-reviews {2}notificationChannels=\[projects\/replace-me-platform-prod\/notificationChannels\/\d+\]/,
+    );
+    expect(text).toContain('Dashboard prod-boutique-dashboard');
   });
 });

@@ -10,12 +10,14 @@ import { synthesizeEnvironment, type EnvironmentSynthesis } from '../charts/envi
 import { publicRoutes } from '../charts/mesh/decisions';
 import type { LoadedApp } from '../services/apps';
 import type { Catalogue } from '../services/spec';
+import { Alerting, alertingPlan } from './alerting';
 import { AppResources, needsAppResources } from './app-resources';
 import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
 import { clusterName, GkeCluster } from './cluster';
 import type { EnvironmentConfig } from '../core/config';
+import { assertNoProblems } from '../core/problems';
 import { dnsRecords, type DnsRecord } from './dns-records';
 import { EdgeHop } from './edge-hop';
 import { Istio, negName } from './istio';
@@ -112,6 +114,9 @@ function defineFull(
   urls: string[],
 ): PlatformOutputs {
   const { stack } = config;
+  // Every owner must be a team with a channel before anything is created: an SLO alert must reach someone.
+  const alerting = alertingPlan(config, apps, clusterName(stack));
+  assertNoProblems(alerting.problems, `the owners of ${stack}'s services are not teams of ${config.file}`);
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
   const bootstrap = readBootstrap(config.bootstrapStackReference);
   const network = new Network(`${stack}-network`, {
@@ -187,6 +192,8 @@ function defineFull(
           }).redisSecrets
         : [],
   });
+  // The SLOs' alert policies to each owner's channels, and a golden-signals dashboard per app (docs/slo.md).
+  new Alerting(`${stack}-alerting`, { plan: alerting, project: config.gcpProject });
   return {
     namespaces: namespacesOf(apps),
     urls,

@@ -32,6 +32,12 @@ const QA: Record<string, string> = {
   'platform:nodeMaxCount': '4',
   'platform:jwtIssuer': 'https://accounts.google.com',
   'platform:jwksUri': 'https://www.googleapis.com/oauth2/v3/certs',
+  // A map arrives as JSON, like a list: the teams BookInfo's services name as owner.
+  'platform:teams': JSON.stringify({
+    'team-catalog': { email: 'catalog@example.com' },
+    'team-reviews': { email: 'reviews@example.com' },
+    'team-storefront': { channels: ['projects/shop-qa-1234/notificationChannels/42'] },
+  }),
 };
 
 async function run(

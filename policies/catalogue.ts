@@ -3,7 +3,8 @@
  * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server); before the rules were split by group, NM02
+ * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server,
+ * references, Gateway API, observability); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { apiServerRules } from './rules/api-server';
@@ -17,6 +18,7 @@ import { managedServiceRules } from './rules/managed-services';
 import { meshConsistencyRules } from './rules/mesh-consistency';
 import { meshSecurityRules } from './rules/mesh-security';
 import { networkRules } from './rules/network';
+import { observabilityRules } from './rules/observability';
 import { podIdentityRules } from './rules/pod-identity';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
@@ -41,6 +43,7 @@ export const RULES: readonly Rule[] = [
   ...apiServerRules,
   ...referenceRules,
   ...gatewayApiRules,
+  ...observabilityRules,
 ];
 
 export function ruleIds(): ReadonlySet<string> {

@@ -48,7 +48,7 @@ describe('a misspelled or unknown field is rejected with a did-you-mean', () => 
     expect(messages({ dbPassword: 'hunter2' })).toEqual([
       'teams/svc.ts (service "svc"): dbPassword "(redacted)" is not a field of ServiceSpec. Fix: remove it; ServiceSpec has: ' +
         'name, description, owner, port, servicePort, protocol, serviceAccountName, versions, replicas, resources, probes, env, config, secrets, ' +
-        'dependencies, routes, traffic, writablePaths, runAsUser, terminationGracePeriodSeconds, gcp, uses',
+        'dependencies, routes, traffic, writablePaths, runAsUser, terminationGracePeriodSeconds, gcp, uses, slo',
     ]);
   });
 

@@ -159,3 +159,45 @@ export const CONSUMER_DEFAULTS: {
   readonly minimumBackoff: Duration;
   readonly maximumBackoff: Duration;
 } = { ackDeadlineSeconds: 30, maxDeliveryAttempts: 5, minimumBackoff: '10s', maximumBackoff: '600s' };
+
+/** A service's objectives with every default filled in (`sloFor`). */
+export interface ResolvedSlo {
+  /** Share of requests that must succeed, percent over 30 days. */
+  readonly availability: number;
+  readonly latency: {
+    /** Share of requests, percent, that must complete within `threshold`. */
+    readonly percentile: number;
+    readonly threshold: Duration;
+  };
+}
+
+/**
+ * Objectives of a service that does not set them, per profile: dev and staging run fewer replicas
+ * on cheaper nodes, so their pages would mostly be noise at prod's targets; prod promises three nines.
+ */
+export const DEFAULT_SLO: Readonly<Record<EnvironmentProfile, ResolvedSlo>> = {
+  dev: { availability: 99, latency: { percentile: 95, threshold: '1s' } },
+  staging: { availability: 99.5, latency: { percentile: 95, threshold: '500ms' } },
+  prod: { availability: 99.9, latency: { percentile: 99, threshold: '500ms' } },
+};
+
+/**
+ * Whether the service serves requests the mesh measures: it has a port, and HTTP or gRPC on it
+ * (Istio's request metrics; a `tcp` service only has connection and byte counts).
+ */
+export function servesRequests(spec: ServiceSpec): boolean {
+  return spec.port !== undefined && spec.protocol !== 'tcp';
+}
+
+/** The service's objectives in a profile, or undefined when it serves no requests (`servesRequests`). */
+export function sloFor(spec: ServiceSpec, profile: EnvironmentProfile): ResolvedSlo | undefined {
+  if (!servesRequests(spec)) return undefined;
+  const defaults = DEFAULT_SLO[profile];
+  return {
+    availability: spec.slo?.availability ?? defaults.availability,
+    latency: {
+      percentile: spec.slo?.latency?.percentile ?? defaults.latency.percentile,
+      threshold: spec.slo?.latency?.threshold ?? defaults.latency.threshold,
+    },
+  };
+}

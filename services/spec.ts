@@ -321,6 +321,46 @@ export interface ServiceUses {
   readonly secrets?: readonly SecretUse[];
 }
 
+/**
+ * A latency objective: `percentile` percent of requests complete within `threshold`, as the
+ * service's own sidecar measures them (Istio's `istio_request_duration_milliseconds`).
+ */
+export interface LatencyObjective {
+  /**
+   * Share of requests, percent, that must complete within `threshold`: at least 93.06 (below it,
+   * a 14.4x burn of the budget is more than every request being slow, so the fastest page could
+   * never fire) and below 100, e.g. 95 or 99.
+   * @default - the profile's: 95 in dev and staging, 99 in prod
+   */
+  readonly percentile?: number;
+  /**
+   * The latency a request must not exceed: a bucket boundary of the mesh's request duration
+   * histogram (`1ms`, `5ms`, `10ms`, `25ms`, `50ms`, `100ms`, `250ms`, `500ms`, `1s`, `2.5s`, `5s`,
+   * `10s`, `30s`, `60s`), so the share of faster requests is counted exactly, not interpolated.
+   * @default - the profile's: '1s' in dev, '500ms' in staging and prod
+   */
+  readonly threshold?: Duration;
+}
+
+/**
+ * The service's service level objectives, over a rolling 30-day window, measured from the mesh's
+ * request metrics (the sidecar in front of the service). The platform records the error ratios as
+ * Managed Service for Prometheus rules and pages the `owner` on fast burns of the error budget
+ * (docs/slo.md). A worker without a `port`, or a `tcp` service, serves no requests to measure and
+ * gets no SLO.
+ */
+export interface SloSpec {
+  /**
+   * Share of requests that must succeed, percent over 30 days: at least 93.06 and below 100 (e.g.
+   * 99.9). A failure is a 5xx response; for a `grpc` service, a status that maps to a 5xx
+   * (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS).
+   * @default - the profile's: 99 in dev, 99.5 in staging, 99.9 in prod
+   */
+  readonly availability?: number;
+  /** `percentile` percent of requests complete within `threshold`. @default - the profile's (see each field) */
+  readonly latency?: LatencyObjective;
+}
+
 export interface ServiceSpec {
   /**
    * DNS-1035 label (lower-case letters, digits and `-`, starting with a letter, at most 63
@@ -329,7 +369,10 @@ export interface ServiceSpec {
   readonly name: string;
   /** One line: what the service does. */
   readonly description: string;
-  /** Owning team, used as the `team` label and in alerts. */
+  /**
+   * Owning team, used as the `team` label and in alerts: a team of each environment's
+   * `platform:teams`, whose notification channels the service's SLO alerts go to.
+   */
   readonly owner: string;
   /**
    * Port the container listens on (1-65535), the Service's `targetPort`. Leave it out for a
@@ -403,6 +446,12 @@ export interface ServiceSpec {
    * @default - none
    */
   readonly uses?: ServiceUses;
+  /**
+   * Service level objectives (availability, latency) over 30 days, with burn-rate alerts that page
+   * the `owner`'s team. Not for a worker without a `port` or a `tcp` service: they serve no requests.
+   * @default - the profile's objectives (see each field)
+   */
+  readonly slo?: SloSpec;
 }
 
 /** A spec together with where it was written, so errors can name the file. */

@@ -93,6 +93,7 @@ describe('validateService', () => {
       writablePaths: ['/var/cache/app', '/data'],
       runAsUser: 1,
       terminationGracePeriodSeconds: 5,
+      slo: { availability: 99.95, latency: { percentile: 99, threshold: '2.5s' } },
     };
     expect(validateService({ spec: full })).toEqual([]);
   });

@@ -20,6 +20,7 @@ import { asString, isList, isRecord } from '../core/json';
 import { checkInt, isInt, isSection, ProblemList, specLocation } from './problem-list';
 
 import { checkUses, eventProblems, usesEnvironmentProblems } from './validate-uses';
+import { bucketDuration, LATENCY_BUCKETS_MS, MIN_SLO_TARGET } from './slo';
 
 /** A GitHub user (`@name`: letters, digits, single hyphens) or team (`@org/team-slug`), as CODEOWNERS names owners. */
 export const GITHUB_OWNER = /^@[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:\/[A-Za-z0-9._-]+)?$/;
@@ -476,6 +477,69 @@ function validateWorkload(p: ProblemList, spec: ServiceSpec): void {
   }
 }
 
+/** An SLO target (percent): a number from `MIN_SLO_TARGET` up to, not including, 100. */
+function checkTarget(p: ProblemList, field: string, value: unknown, example: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    p.add(field, value, 'must be a percentage (a number)', `write e.g. ${example}`);
+  } else if (value >= 100) {
+    p.add(
+      field,
+      value,
+      'leaves no error budget: no service meets 100%, and every error would page',
+      `use a target below 100, e.g. ${example}`,
+    );
+  } else if (value < MIN_SLO_TARGET) {
+    p.add(
+      field,
+      value,
+      `is below ${MIN_SLO_TARGET}: its error budget is so large that burning it 14.4 times too fast is more than every request failing, so the fastest page could never fire`,
+      `use ${MIN_SLO_TARGET} or more, e.g. ${example}`,
+    );
+  }
+}
+
+/**
+ * The objectives: targets the burn-rate alerts can reach, a latency threshold the mesh's histogram
+ * counts exactly, and only on a service that serves requests.
+ */
+function validateSlo(p: ProblemList, spec: ServiceSpec): void {
+  const slo = spec.slo;
+  if (slo === undefined || !isSection(p, 'slo', slo, "write slo: { availability: 99.9, latency: { percentile: 95, threshold: '500ms' } }"))
+    return;
+  if (spec.port === undefined || spec.protocol === 'tcp') {
+    p.add(
+      'slo',
+      slo,
+      spec.port === undefined
+        ? 'is set on a worker without a port: it serves no requests, so there is nothing to measure'
+        : "is set on a tcp service: the mesh measures requests of 'http' and 'grpc' services only",
+      'remove slo',
+    );
+    return;
+  }
+  checkTarget(p, 'slo.availability', slo.availability, '99.9');
+  const latency = slo.latency;
+  if (latency === undefined || !isSection(p, 'slo.latency', latency, "write latency: { percentile: 95, threshold: '500ms' }")) return;
+  checkTarget(p, 'slo.latency.percentile', latency.percentile, '95');
+  const threshold: unknown = latency.threshold;
+  if (threshold === undefined) return;
+  const ms = typeof threshold === 'string' && DURATION.test(threshold) ? durationMs(threshold as Duration) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    p.add('slo.latency.threshold', threshold, 'is not a duration', "write it as a number and a unit: '250ms', '1s'");
+  } else if (!LATENCY_BUCKETS_MS.includes(ms)) {
+    const below = LATENCY_BUCKETS_MS.filter((b) => b < ms).at(-1);
+    const above = LATENCY_BUCKETS_MS.find((b) => b > ms);
+    const nearest = [below, above].filter((b) => b !== undefined).map((b) => `'${bucketDuration(b)}'`);
+    p.add(
+      'slo.latency.threshold',
+      threshold,
+      "is not a bucket boundary of the mesh's request duration histogram, so the share of requests within it cannot be counted",
+      `use ${nearest.join(' or ')} (the boundaries: ${LATENCY_BUCKETS_MS.map((b) => bucketDuration(b)).join(', ')})`,
+    );
+  }
+}
+
 /** Roles a workload may hold; owner/editor are never least privilege. */
 const GCP_ROLE = /^roles\/[a-zA-Z]+(\.[a-zA-Z]+)*$/;
 const PRIMITIVE_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
@@ -609,6 +673,7 @@ function checkFields(p: ProblemList, spec: ServiceSpec): void {
   validateTraffic(p, spec);
   validateGcp(p, spec);
   checkUses(p, spec);
+  validateSlo(p, spec);
   if (spec.protocol === 'tcp') {
     if (Array.isArray(spec.routes) && spec.routes.length > 0) {
       p.add(

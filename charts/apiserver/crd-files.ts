@@ -10,6 +10,19 @@ import secretProviderClass from '../../vendor/secrets-store-csi-driver/v1.6.0/se
 
 export const GATEWAY_API_CRDS = path.resolve(__dirname, '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
 
+/** The Managed Service for Prometheus CRDs (scripts/vendor-prometheus-engine.sh): the `Rules` of the SLOs. */
+export const PROMETHEUS_ENGINE_CRDS = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'vendor',
+  'prometheus-engine',
+  'v0.17.2',
+  'charts',
+  'operator',
+  'crds',
+);
+
 /** The API group of the Secrets Store CSI driver's CRDs. */
 export const SECRETS_STORE_GROUP = 'secrets-store.csi.x-k8s.io';
 

@@ -117,6 +117,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ...state, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock ${name}\n-----END PRIVATE KEY-----\n` };
     case 'tls:index/selfSignedCert:SelfSignedCert':
       return { ...state, certPem: `-----BEGIN CERTIFICATE-----\nmock ${name}\n-----END CERTIFICATE-----\n` };
+    case 'gcp:monitoring/notificationChannel:NotificationChannel':
+      // Google names a channel with a number of its own choosing; a stable one stands in for it.
+      return { ...state, name: `projects/${project}/notificationChannels/${stableNumber(name)}` };
     case 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool':
       return { ...state, name: `projects/123456789/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}` };
     case 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider':
@@ -127,6 +130,13 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     default:
       return state;
   }
+}
+
+/** A number derived from a name (FNV-1a), the same on every run. */
+function stableNumber(name: string): number {
+  let hash = 0x811c9dc5;
+  for (const c of name) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return hash;
 }
 
 /** Ids a real provider would assign where other resources reference them by id (KMS keys). */

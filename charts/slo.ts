@@ -1,0 +1,146 @@
+/**
+ * A service's SLOs as PromQL: the error ratio of each SLI over each alert window (recorded by
+ * Managed Service for Prometheus rules, charts/slo-rules.ts), and the multiwindow, multi-burn-rate
+ * alert queries over those recordings (Cloud Monitoring alert policies, infra/alerting.ts). Pure:
+ * strings in, strings out, so the exact PromQL is tested as tables.
+ *
+ * The SLIs come from the mesh: Istio's sidecar in front of each pod reports every request it
+ * served as `istio_requests_total` and `istio_request_duration_milliseconds` with
+ * `reporter="destination"` (vendor/istio-proxy/1.30.3: the labels of the server sidecar's report,
+ * checked by charts/slo.upstream.test.ts). The service's own code needs no instrumentation.
+ */
+import { durationMs, type ResolvedSlo } from '../services/defaults';
+import { ALERT_SEVERITIES, BURN_RATE_ALERTS, SLO_WINDOWS, type AlertSeverity, type PromRange } from '../services/slo';
+import type { Duration, Protocol } from '../services/spec';
+
+/** The two SLIs of every service that serves requests. */
+export type SliName = 'availability' | 'latency';
+export const SLI_NAMES: readonly SliName[] = ['availability', 'latency'];
+
+/** Requests and their outcome, counted by the server sidecar (Istio's standard metrics). */
+export const REQUESTS_METRIC = 'istio_requests_total';
+/** The request duration histogram, in milliseconds. */
+export const DURATION_METRIC = 'istio_request_duration_milliseconds';
+
+/**
+ * gRPC status codes the SLO counts as the service's failure: those Google maps to an HTTP 5xx
+ * (google/rpc/code.proto, vendored under vendor/googleapis/): UNKNOWN, DEADLINE_EXCEEDED,
+ * UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS. The others (CANCELLED, NOT_FOUND,
+ * INVALID_ARGUMENT...) are the caller's doing, as a 4xx is for HTTP. Istio's label carries the
+ * code as a number (`grpc_response_status="14"`).
+ */
+export const GRPC_SERVER_ERROR_CODES: readonly number[] = [2, 4, 12, 13, 14, 15];
+
+/** The name of the recorded error ratio of an SLI over a window: `slo:sli_error:ratio_rate5m`. */
+export function errorRatioRecord(window: PromRange): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+
+/** Which service the PromQL is about: its name and namespace in the mesh. */
+export interface SloSubject {
+  readonly service: string;
+  readonly namespace: string;
+  readonly protocol?: Protocol;
+}
+
+/** The requests the service's own sidecars served. */
+function requestMatchers(s: SloSubject): string {
+  return `reporter="destination",destination_service_namespace="${s.namespace}",destination_service_name="${s.service}"`;
+}
+
+/** Which of those requests failed: a 5xx, or for gRPC a status that maps to one. */
+function errorMatcher(s: SloSubject): string {
+  return s.protocol === 'grpc' ? `grpc_response_status=~"${GRPC_SERVER_ERROR_CODES.join('|')}"` : 'response_code=~"5.."';
+}
+
+/**
+ * The share of failed requests over a window. Without errors the numerator would be empty (no
+ * series), so it defaults to 0; without requests the ratio is empty, and no alert can fire.
+ */
+export function availabilityErrorRatio(s: SloSubject, window: PromRange): string {
+  const requests = requestMatchers(s);
+  return [
+    `(sum(rate(${REQUESTS_METRIC}{${requests},${errorMatcher(s)}}[${window}])) or vector(0))`,
+    '/',
+    `sum(rate(${REQUESTS_METRIC}{${requests}}[${window}]))`,
+  ].join('\n');
+}
+
+/**
+ * The share of requests slower than the threshold over a window: 1 minus those within it (the
+ * histogram bucket whose upper bound is the threshold, `le` as Envoy writes it: `500`, `2500`)
+ * over all of them.
+ */
+export function latencyErrorRatio(s: SloSubject, threshold: Duration, window: PromRange): string {
+  const requests = requestMatchers(s);
+  const le = durationMs(threshold);
+  return [
+    '1 - (',
+    `  sum(rate(${DURATION_METRIC}_bucket{${requests},le="${le}"}[${window}]))`,
+    '  /',
+    `  sum(rate(${DURATION_METRIC}_count{${requests}}[${window}]))`,
+    ')',
+  ].join('\n');
+}
+
+/** One recording rule: the error ratio of an SLI over a window, labelled with the service and the SLI. */
+export interface SliRecording {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels: { readonly service: string; readonly slo: SliName };
+}
+
+/** Every recording an SLI's alerts read: its error ratio over each window, shortest first. */
+export function sliRecordings(s: SloSubject, sli: SliName, slo: ResolvedSlo): SliRecording[] {
+  return SLO_WINDOWS.map((window) => ({
+    record: errorRatioRecord(window),
+    expr: sli === 'availability' ? availabilityErrorRatio(s, window) : latencyErrorRatio(s, slo.latency.threshold, window),
+    labels: { service: s.service, slo: sli },
+  }));
+}
+
+/** The target of an SLI, percent: the availability, or the latency percentile. */
+export function sliTarget(sli: SliName, slo: ResolvedSlo): number {
+  return sli === 'availability' ? slo.availability : slo.latency.percentile;
+}
+
+/** The error budget of a target as a ratio (99.9 -> 0.001), without floating-point noise. */
+export function errorBudget(target: number): number {
+  return Number(((100 - target) / 100).toPrecision(12));
+}
+
+/** Where the recordings are: Managed Service for Prometheus labels every rule result with its cluster and namespace. */
+export interface RecordingScope {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly service: string;
+}
+
+/**
+ * The alert query of one SLI at one severity: any of the severity's burn-rate alerts, each firing
+ * when both its long and its short window burn the budget `factor` times too fast (the workbook's
+ * multiwindow, multi-burn-rate alert, written as Sloth writes it: `factor * budget`).
+ */
+export function burnRateQuery(scope: RecordingScope, sli: SliName, target: number, severity: AlertSeverity): string {
+  const budget = errorBudget(target);
+  const selector = `{cluster="${scope.cluster}",namespace="${scope.namespace}",service="${scope.service}",slo="${sli}"}`;
+  const burning = (window: PromRange, factor: number) => `${errorRatioRecord(window)}${selector} > (${factor} * ${budget})`;
+  return BURN_RATE_ALERTS.filter((a) => a.severity === severity)
+    .map((a) => `(\n  ${burning(a.short, a.factor)}\nand\n  ${burning(a.long, a.factor)}\n)`)
+    .join('\nor\n');
+}
+
+/** Every alert query of a service: per severity, per SLI. */
+export function serviceAlertQueries(
+  scope: RecordingScope,
+  slo: ResolvedSlo,
+): ReadonlyArray<{ severity: AlertSeverity; sli: SliName; target: number; query: string }> {
+  return ALERT_SEVERITIES.flatMap((severity) =>
+    SLI_NAMES.map((sli) => ({
+      severity,
+      sli,
+      target: sliTarget(sli, slo),
+      query: burnRateQuery(scope, sli, sliTarget(sli, slo), severity),
+    })),
+  );
+}

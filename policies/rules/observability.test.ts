@@ -1,0 +1,123 @@
+import { synthesize } from '../../charts';
+import type { ManifestObject } from '../../charts/schema';
+import bookinfo from '../../services/bookinfo';
+import { environment, repoReleases } from '../../test/fixtures/environments';
+import { evaluate } from '../engine';
+import type { Finding } from '../types';
+import { observabilityManifestRules, observabilityResourceRules } from './observability';
+import { describeResourceRules, patch, resource } from './resource-rules.fixture';
+
+// GIVEN BookInfo as synthesis writes it (every Service with its SLO Rules), WHEN an object is
+// removed or changed, THEN OB01 reports exactly the Services left without recordings.
+
+const objects = (): ManifestObject[] =>
+  synthesize(environment('prod'), bookinfo, repoReleases('prod')).files.flatMap((f) => structuredClone([...f.objects]));
+const ob01 = (set: readonly ManifestObject[]): Finding[] =>
+  evaluate(
+    observabilityManifestRules,
+    { manifests: { objects: set, profile: 'prod', allowedRegistries: ['docker.io/istio/'] } },
+    {
+      environment: 'prod',
+      exceptions: [],
+      today: '2026-11-30',
+    },
+  ).violations.map((v) => ({ object: v.object, message: v.message }));
+
+describe('OB01-service-slo', () => {
+  it('accepts BookInfo: each of its four Services has its Rules', () => {
+    expect(ob01(objects())).toEqual([]);
+  });
+
+  it('reports a Service whose Rules object is missing, naming the recording it expects', () => {
+    const set = objects().filter((o) => !(o.kind === 'Rules' && o.metadata.name === 'reviews-slo'));
+    expect(ob01(set)).toEqual([
+      {
+        object: 'Service/bookinfo/reviews',
+        message:
+          'serves HTTP or gRPC but no Rules object in namespace bookinfo records its availability and latency SLI (slo:sli_error:ratio_rate5m with labels service="reviews", slo="availability")',
+      },
+    ]);
+  });
+
+  it('reports a Service whose Rules record only one SLI, or sit in another namespace', () => {
+    const set = objects().map((o) => {
+      if (o.kind !== 'Rules') return o;
+      const spec = o.spec as { groups: Array<{ name: string }> };
+      if (o.metadata.name === 'ratings-slo') return { ...o, spec: { groups: spec.groups.filter((g) => g.name !== 'ratings-latency') } };
+      if (o.metadata.name === 'details-slo') return { ...o, metadata: { ...o.metadata, namespace: 'elsewhere' } };
+      return o;
+    });
+    expect(ob01(set).map((f) => `${f.object}: ${f.message.split(' (')[0]}`)).toEqual([
+      'Service/bookinfo/details: serves HTTP or gRPC but no Rules object in namespace bookinfo records its availability and latency SLI',
+      'Service/bookinfo/ratings: serves HTTP or gRPC but no Rules object in namespace bookinfo records its latency SLI',
+    ]);
+  });
+
+  it('leaves a Service that serves no requests alone: a tcp port, or an ExternalName', () => {
+    const set = objects().filter((o) => o.kind !== 'Rules');
+    const service = (name: string, spec: Record<string, unknown>) =>
+      ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'bookinfo' }, spec }) as ManifestObject;
+    const others = [
+      service('cache', { ports: [{ name: 'tcp-redis', port: 6379 }] }),
+      service('db', { ports: [{ name: 'http', appProtocol: 'tcp', port: 5432 }] }),
+      service('external', { type: 'ExternalName', externalName: 'api.example.com', ports: [{ name: 'http', port: 80 }] }),
+    ];
+    expect(ob01([...set.filter((o) => o.kind !== 'Service'), ...others])).toEqual([]);
+    // A port named for gRPC (Istio's name prefix) does serve requests.
+    expect(ob01([service('api', { ports: [{ name: 'grpc-api', port: 9000 }] })]).map((f) => f.object)).toEqual(['Service/bookinfo/api']);
+  });
+});
+
+const POLICY = 'gcp:monitoring/alertPolicy:AlertPolicy';
+const CHANNEL = 'projects/proj/notificationChannels/1234';
+
+describeResourceRules('the observability rules on the Pulumi resources', {
+  rules: observabilityResourceRules,
+  hardened: () => [
+    resource(POLICY, 'prod-bookinfo-reviews-page', { displayName: 'reviews page', notificationChannels: [CHANNEL] }),
+    resource(POLICY, 'prod-bookinfo-reviews-ticket', {
+      displayName: 'reviews ticket',
+      notificationChannels: [CHANNEL, 'projects/proj/notificationChannels/99'],
+    }),
+  ],
+  rejected: [
+    {
+      rule: 'OB02-alert-notifies',
+      what: 'a policy without channels',
+      resources: [resource(POLICY, 'prod-bookinfo-reviews-page', { displayName: 'reviews page' })],
+      expected: [
+        {
+          object: 'prod-bookinfo-reviews-page',
+          message: 'notifies no channel: notificationChannels is empty, so its incidents reach nobody',
+        },
+      ],
+    },
+    {
+      rule: 'OB02-alert-notifies',
+      what: 'a channel given as something other than its name',
+      resources: patch(
+        [resource(POLICY, 'prod-bookinfo-reviews-page', { notificationChannels: [CHANNEL] })],
+        'prod-bookinfo-reviews-page',
+        { notificationChannels: ['team-reviews@example.com'] },
+      ),
+      profile: 'prod',
+      expected: [
+        {
+          object: 'prod-bookinfo-reviews-page',
+          message:
+            'notificationChannels has "team-reviews@example.com", which is not a channel name (projects/<project>/notificationChannels/<id>)',
+        },
+      ],
+    },
+  ],
+  accepted: [
+    {
+      rule: 'OB02-alert-notifies',
+      what: 'a channel created in the same update (its name unknown at preview)',
+      resources: [resource(POLICY, 'p', { notificationChannels: [undefined] })],
+      expected: [],
+    },
+    { rule: 'OB02-alert-notifies', what: 'a stack without alert policies (a preview)', resources: [], expected: [] },
+  ],
+  advisory: [],
+});
