@@ -13,6 +13,7 @@ import { codeownersCli } from './codeowners-command';
 import { docsPoliciesCli } from './docs-policies-command';
 import { dnsRecordsCli } from './dns-records-command';
 import { importIstioCli } from './import-istio-command';
+import { importMonitoringCli } from './import-monitoring-command';
 import { manifestDiffCli } from './manifest-diff-command';
 import { openPrCli } from './open-pr-command';
 import { pinActionsCli } from './pin-actions-command';
@@ -76,6 +77,12 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
   'synth-base': { entry: 'cli/synth-base.ts', exportName: 'synthBaseCli', module: 'synth-base-command', command: synthBaseCli },
   'pin-actions': { entry: 'cli/pin-actions.ts', exportName: 'pinActionsCli', module: 'pin-actions-command', command: pinActionsCli },
   'import:istio': { entry: 'cli/import-istio.ts', exportName: 'importIstioCli', module: 'import-istio-command', command: importIstioCli },
+  'import:monitoring': {
+    entry: 'cli/import-monitoring.ts',
+    exportName: 'importMonitoringCli',
+    module: 'import-monitoring-command',
+    command: importMonitoringCli,
+  },
   'docs:policies': {
     entry: 'cli/docs-policies.ts',
     exportName: 'docsPoliciesCli',
