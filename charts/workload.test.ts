@@ -98,7 +98,9 @@ describe('BookInfo dev synthesis', () => {
     const names = [...new Set(all(dev).map((o) => o.metadata.name))].sort();
     expect(names).toEqual([
       'allow-dns-and-istiod',
+      'allow-metrics-scrape',
       'allow-nothing',
+      'allow-trace-export',
       'bookinfo',
       'bookinfo-details',
       'bookinfo-productpage',
@@ -109,6 +111,7 @@ describe('BookInfo dev synthesis', () => {
       'default-deny',
       'details',
       'details-v1',
+      'istio-proxies',
       'productpage',
       'productpage-config',
       'productpage-jwt',
@@ -132,6 +135,9 @@ describe('BookInfo dev synthesis', () => {
       'AuthorizationPolicy/allow-nothing',
       'NetworkPolicy/default-deny',
       'NetworkPolicy/allow-dns-and-istiod',
+      'NetworkPolicy/allow-metrics-scrape',
+      'NetworkPolicy/allow-trace-export',
+      'PodMonitoring/istio-proxies',
     ]);
     expect(dev.files[3].objects.map((o) => o.kind)).toEqual([
       'ServiceAccount',

@@ -39,8 +39,8 @@ describe('a pr-<N> preview stack', () => {
       });
     }
     const objects = recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
-    // dev's 170 objects less the 3 ServiceEntries of cartservice's redis: a preview wires no `uses` (no Google identity).
-    expect(objects).toHaveLength(167);
+    // dev's 176 objects less the 3 ServiceEntries of cartservice's redis: a preview wires no `uses` (no Google identity).
+    expect(objects).toHaveLength(173);
     for (const o of objects.filter((x) => x.type !== 'kubernetes:core/v1:Namespace')) {
       const { namespace, labels } = o.inputs.metadata as { namespace: string; labels: Record<string, string> };
       expect(namespace).toBe(`pr-7-${labels['app.kubernetes.io/part-of']}`);
@@ -64,7 +64,7 @@ describe('a pr-<N> preview stack', () => {
   });
 
   it('prints a plan of only the apps', () => {
-    expect(text).toMatch(/^Plan for stack pr-7: 168 resources \(offline, under mocks\)\n/);
+    expect(text).toMatch(/^Plan for stack pr-7: 174 resources \(offline, under mocks\)\n/);
     expect(text).toContain('apps  (platform:apps:Apps "pr-7")');
     expect(text).not.toContain('platform:gke');
   });

@@ -31,6 +31,29 @@ describe('the prod platform, where it differs from dev', () => {
     expect(values('prod-istio-gateway')).toMatchObject({ replicaCount: 2 });
   });
 
+  it('traces 1% of requests, and runs two digest-pinned collector replicas', () => {
+    expect(recording.one('kubernetes:telemetry.istio.io/v1:Telemetry', 'istio-system/mesh-default').inputs).toMatchObject({
+      spec: { tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 1 }] },
+    });
+    expect(recording.one('kubernetes:apps/v1:Deployment', 'observability/otel-collector').inputs).toMatchObject({
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            containers: [
+              { image: expect.stringMatching(/^docker\.io\/otel\/opentelemetry-collector-contrib:0\.159\.0@sha256:[0-9a-f]{64}$/) },
+            ],
+          },
+        },
+      },
+    });
+    expect(recording.one('kubernetes:core/v1:ServiceAccount', 'observability/otel-collector').inputs).toMatchObject({
+      metadata: {
+        annotations: { 'iam.gke.io/gcp-service-account': 'otel-collector-prod@replace-me-platform-prod.iam.gserviceaccount.com' },
+      },
+    });
+  });
+
   it('deploys digest-pinned images with three to ten replicas', () => {
     const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as {
       spec: { template: { spec: { containers: Array<{ image: string }> } } };
@@ -44,7 +67,7 @@ describe('the prod platform, where it differs from dev', () => {
   it('prints the plan grouped by module in build order', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
     // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects.
-    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps', 'apps']);
+    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'observability', 'edge', 'lb', 'apps', 'apps']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });

@@ -3,7 +3,8 @@
  * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server); before the rules were split by group, NM02
+ * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server,
+ * references, Gateway API, telemetry); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { apiServerRules } from './rules/api-server';
@@ -20,6 +21,7 @@ import { networkRules } from './rules/network';
 import { podIdentityRules } from './rules/pod-identity';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
+import { telemetryRules } from './rules/telemetry';
 import { referenceRules } from './rules/references';
 import { reliabilityRules } from './rules/reliability';
 import type { Rule } from './types';
@@ -41,6 +43,7 @@ export const RULES: readonly Rule[] = [
   ...apiServerRules,
   ...referenceRules,
   ...gatewayApiRules,
+  ...telemetryRules,
 ];
 
 export function ruleIds(): ReadonlySet<string> {

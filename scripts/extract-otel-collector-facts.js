@@ -110,6 +110,15 @@ function configKeys(gitDir, tag, file, depth, def) {
   return [...keys].sort();
 }
 
+/**
+ * The mapstructure keys of the Go file's structs (facts read from the source, none of it copied).
+ * @param {string} gitDir @param {string} tag @param {string} file
+ */
+function goKeys(gitDir, tag, file) {
+  const source = git(gitDir, 'show', `${tag}:${file}`);
+  return [...source.matchAll(/`mapstructure:"([a-z_]+)(?:,[a-z]+)?"`/g)].map((m) => m[1]).sort();
+}
+
 /** @param {string} gitDir @param {string} tag */
 function collectorFacts(gitDir, tag) {
   const component = (dir) => ({
@@ -120,6 +129,11 @@ function collectorFacts(gitDir, tag) {
     repository: 'github.com/open-telemetry/opentelemetry-collector',
     tag,
     commit: commitOf(gitDir, tag),
+    // The config file's top level, its `service` section, and a pipeline's.
+    configKeys: goKeys(gitDir, tag, 'otelcol/config.go'),
+    serviceKeys: goKeys(gitDir, tag, 'service/config.go'),
+    pipelineKeys: goKeys(gitDir, tag, 'service/pipelines/config.go'),
+    tracesSignal: /SignalTraces\s*=\s*Signal\{name: "(\w+)"\}/.exec(git(gitDir, 'show', `${tag}:pipeline/internal/globalsignal/signal.go`))?.[1],
     components: {
       otlpreceiver: component('receiver/otlpreceiver'),
       batchprocessor: component('processor/batchprocessor'),
