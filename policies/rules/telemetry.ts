@@ -19,7 +19,7 @@ const traceSampling = manifestRule(
     id: 'OB01-trace-sampling',
     description: `In prod, no Telemetry samples more than ${PROD_MAX_TRACE_SAMPLING_PERCENT}% of requests for tracing (tracing[].randomSamplingPercentage)`,
     why: "every sampled request makes a span at each proxy it crosses: at production volume a high rate multiplies Cloud Trace's ingestion cost and the proxies' memory and latency, and a sample already shows where time goes",
-    fix: `set platform:traceSamplingPercent (the mesh-wide Telemetry) or the Telemetry's tracing[].randomSamplingPercentage to ${PROD_MAX_TRACE_SAMPLING_PERCENT} or less; trace one request on demand with a sampled traceparent header instead`,
+    fix: `set platform:traceSamplingPercent (the mesh-wide Telemetry) or the Telemetry's tracing[].randomSamplingPercentage to ${PROD_MAX_TRACE_SAMPLING_PERCENT} or less (docs/observability.md)`,
     severity: 'medium',
     enforcement: 'mandatory',
     catalogue: ['OB01'],
