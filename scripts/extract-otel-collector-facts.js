@@ -133,7 +133,9 @@ function collectorFacts(gitDir, tag) {
     configKeys: goKeys(gitDir, tag, 'otelcol/config.go'),
     serviceKeys: goKeys(gitDir, tag, 'service/config.go'),
     pipelineKeys: goKeys(gitDir, tag, 'service/pipelines/config.go'),
-    tracesSignal: /SignalTraces\s*=\s*Signal\{name: "(\w+)"\}/.exec(git(gitDir, 'show', `${tag}:pipeline/internal/globalsignal/signal.go`))?.[1],
+    tracesSignal: /SignalTraces\s*=\s*Signal\{name: "(\w+)"\}/.exec(
+      git(gitDir, 'show', `${tag}:pipeline/internal/globalsignal/signal.go`),
+    )?.[1],
     components: {
       otlpreceiver: component('receiver/otlpreceiver'),
       batchprocessor: component('processor/batchprocessor'),
