@@ -180,15 +180,32 @@ describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (st
     expect(actual).toEqual(expected);
   });
 
-  it("creates the Google account of every app's service that needs one, bound to its ServiceAccount in its app's namespace", () => {
+  it("creates the Google account of every app's service that needs one, and the trace collector's, each bound to its ServiceAccount in its namespace", () => {
     // Online Boutique's cartservice uses redis (Memorystore); no BookInfo service needs Google Cloud.
     const bindings = recording
       .ofType('gcp:serviceaccount/iAMMember:IAMMember')
       .map((r) => String(r.inputs.member))
       .filter((member) => member.includes('.svc.id.goog['));
     const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
-    expect(bindings).toEqual([`serviceAccount:${project}.svc.id.goog[boutique/cartservice]`]);
+    expect(bindings).toEqual([
+      `serviceAccount:${project}.svc.id.goog[boutique/cartservice]`,
+      `serviceAccount:${project}.svc.id.goog[observability/otel-collector]`,
+    ]);
     expect(recording.ofType('gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toContain(`cartservice-${stack}`);
+  });
+
+  it("gives the trace collector's account roles/cloudtrace.agent on the project and nothing else, after the APIs (Cloud Trace's included)", () => {
+    const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
+    const account = recording.one('gcp:serviceaccount/account:Account', `${stack}-otel-collector-account`);
+    expect(account.inputs).toMatchObject({ project, accountId: `otel-collector-${stack}` });
+    const member = `serviceAccount:otel-collector-${stack}@${project}.iam.gserviceaccount.com`;
+    expect(
+      recording
+        .ofType('gcp:projects/iAMMember:IAMMember')
+        .filter((r) => r.inputs.member === member)
+        .map((r) => r.inputs.role),
+    ).toEqual(['roles/cloudtrace.agent']);
+    expect(recording.dependsOn(account, recording.one(SERVICE, `${stack}-apis-cloudtrace`))).toBe(true);
   });
 
   it('prints a plan of the bootstrap program', () => {

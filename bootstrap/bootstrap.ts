@@ -5,13 +5,15 @@
  * repository, a service with new `gcp.roles` or its first `uses`). See docs/identity.md.
  *
  * APIs first; then the KMS keys, the node service account, the CI accounts bound to
- * their GitHub environments, and the services' Google accounts, each waiting for them.
+ * their GitHub environments, the services' Google accounts and the trace collector's, each
+ * waiting for them.
  */
 import { loadEnvironment } from '../core/config';
 import type { BootstrapOutputs } from '../infra/bootstrap-outputs';
 import { loadApps } from '../services/apps';
 import { CiIdentity } from '../infra/ci-identity';
 import { clusterName, NodeServiceAccount } from '../infra/cluster';
+import { CollectorIdentity } from '../infra/collector-identity';
 import { PlatformKeys } from '../infra/kms';
 import { ProjectServices } from '../infra/project-services';
 import { WorkloadAccounts, type WorkloadApp } from '../infra/workload-accounts';
@@ -51,6 +53,8 @@ export function defineBootstrap(config: BootstrapConfig, apps: readonly Workload
     afterApis,
   );
   const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, apps }, afterApis);
+  // The trace collector's account (Cloud Trace only); the platform stack runs the collector.
+  new CollectorIdentity(`${stack}-otel-collector`, { project, stack }, afterApis);
   const { deployer, plan, preview } = ci.accountEmails;
   return {
     workloadIdentityProvider: ci.providerName,

@@ -112,7 +112,11 @@ describe('an environment of several apps', () => {
 
   it("lets the caller's proxy reach the callee's Service in the other namespace, and nothing else of it", () => {
     const egress = spec(find('Sidecar', 'shop', 'web')).egress as Array<{ hosts: string[] }>;
-    expect(egress[0].hosts).toEqual(['bookinfo/ratings.bookinfo.svc.cluster.local', 'istio-system/*']);
+    expect(egress[0].hosts).toEqual([
+      'bookinfo/ratings.bookinfo.svc.cluster.local',
+      'istio-system/*',
+      'observability/otel-collector.observability.svc.cluster.local',
+    ]);
   });
 
   it('lists callers of other apps as <app>/<service> in the allow-list the summary prints', () => {

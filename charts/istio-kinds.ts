@@ -10,4 +10,6 @@ export const ISTIO_KINDS = [
   { group: 'security.istio.io', kind: 'PeerAuthentication' },
   { group: 'security.istio.io', kind: 'AuthorizationPolicy' },
   { group: 'security.istio.io', kind: 'RequestAuthentication' },
+  // The mesh-wide access logs and tracing (charts/observability/telemetry.ts).
+  { group: 'telemetry.istio.io', kind: 'Telemetry' },
 ] as const;

@@ -122,6 +122,16 @@ const requestAuthentication: ManifestObject = {
   },
 };
 
+const telemetry: ManifestObject = {
+  apiVersion: 'telemetry.istio.io/v1',
+  kind: 'Telemetry',
+  metadata: { name: 'mesh-default', namespace: 'istio-system' },
+  spec: {
+    accessLogging: [{ providers: [{ name: 'json-stdout' }] }],
+    tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 1 }],
+  },
+};
+
 const withMetadata = (obj: ManifestObject, metadata: Record<string, unknown>): ManifestObject =>
   ({ ...obj, metadata }) as unknown as ManifestObject;
 
@@ -136,6 +146,7 @@ describe('validateObject with Istio kinds', () => {
       'security.istio.io/v1/AuthorizationPolicy',
       'security.istio.io/v1/PeerAuthentication',
       'security.istio.io/v1/RequestAuthentication',
+      'telemetry.istio.io/v1/Telemetry',
     ]);
   });
 
@@ -148,6 +159,7 @@ describe('validateObject with Istio kinds', () => {
     ['PeerAuthentication', peerAuthentication('STRICT')],
     ['AuthorizationPolicy', authorizationPolicy],
     ['RequestAuthentication', requestAuthentication],
+    ['Telemetry', telemetry],
     [
       'AuthorizationPolicy with an empty spec (allow-nothing)',
       { ...authorizationPolicy, metadata: { name: 'allow-nothing', namespace: NS }, spec: {} },

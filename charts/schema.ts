@@ -4,7 +4,9 @@
  * validators), Istio kinds against the `openAPIV3Schema` of their CRDs (extracted into
  * imports/istio-schemas.json by `npm run import:istio`) and Gateway API kinds against the
  * vendored CRDs (vendor/gateway-api), the SecretProviderClass of GKE's Secret Manager add-on
- * against its extracted CRD (vendor/secrets-store-csi-driver), with ajv.
+ * against its extracted CRD (vendor/secrets-store-csi-driver), and Managed Service for
+ * Prometheus' PodMonitoring, ClusterPodMonitoring and Rules against their vendored CRDs
+ * (vendor/prometheus-engine), with ajv.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,7 +33,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../core/problems';
 import istioSchemas from '../imports/istio-schemas.json';
-import { GATEWAY_API_CRDS, PROMETHEUS_ENGINE_CRDS, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
+import { GATEWAY_API_CRDS, MONITORING_CRDS, MONITORING_GROUP, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -151,35 +153,8 @@ interface CrdDoc {
   readonly spec?: { readonly group?: string; readonly names?: { readonly kind?: string }; readonly versions?: readonly CrdVersionDoc[] };
 }
 
-let gatewayApiSchemas: Map<string, JsonSchema> | undefined;
-/**
- * The OpenAPI schemas of the vendored Gateway API CRDs (vendor/gateway-api), by
- * `apiVersion/kind` of each served version: `npm run policy -- --dir` reads Gateway API
- * objects, and the API server validates them against these before their CEL rules.
- */
-function gatewayApiSchema(key: string): JsonSchema | undefined {
-  if (gatewayApiSchemas === undefined) {
-    gatewayApiSchemas = new Map();
-    for (const file of fs
-      .readdirSync(GATEWAY_API_CRDS)
-      .filter((f) => f.endsWith('.yaml'))
-      .sort()) {
-      for (const doc of parseAllDocuments(fs.readFileSync(path.join(GATEWAY_API_CRDS, file), 'utf8'))) {
-        const crd = doc.toJS() as CrdDoc | null;
-        if (crd?.kind !== 'CustomResourceDefinition') continue;
-        for (const v of crd.spec?.versions ?? []) {
-          const schema = v.schema?.openAPIV3Schema;
-          if (v.served === true && schema !== undefined)
-            gatewayApiSchemas.set(`${crd.spec?.group}/${v.name}/${crd.spec?.names?.kind}`, schema);
-        }
-      }
-    }
-  }
-  return gatewayApiSchemas.get(key);
-}
-
-/** The OpenAPI schema of each served version of the CRDs in a directory of YAML files, by `apiVersion/kind`. */
-function crdDirectorySchemas(dir: string): Map<string, JsonSchema> {
+/** The OpenAPI schema of every served version of the CRDs in a vendored directory's `.yaml` files, by `apiVersion/kind`. */
+function servedSchemas(dir: string): Map<string, JsonSchema> {
   const schemas = new Map<string, JsonSchema>();
   for (const file of fs
     .readdirSync(dir)
@@ -197,11 +172,22 @@ function crdDirectorySchemas(dir: string): Map<string, JsonSchema> {
   return schemas;
 }
 
-let prometheusEngineSchemas: Map<string, JsonSchema> | undefined;
-/** The Managed Service for Prometheus CRDs (vendor/prometheus-engine): the SLOs' `Rules` (charts/slo-rules.ts). */
-function prometheusEngineSchema(key: string): JsonSchema | undefined {
-  prometheusEngineSchemas ??= crdDirectorySchemas(PROMETHEUS_ENGINE_CRDS);
-  return prometheusEngineSchemas.get(key);
+let gatewayApiSchemas: Map<string, JsonSchema> | undefined;
+/**
+ * The OpenAPI schemas of the vendored Gateway API CRDs (vendor/gateway-api), by
+ * `apiVersion/kind` of each served version: `npm run policy -- --dir` reads Gateway API
+ * objects, and the API server validates them against these before their CEL rules.
+ */
+function gatewayApiSchema(key: string): JsonSchema | undefined {
+  gatewayApiSchemas ??= servedSchemas(GATEWAY_API_CRDS);
+  return gatewayApiSchemas.get(key);
+}
+
+let monitoringSchemas: Map<string, JsonSchema> | undefined;
+/** The schemas of Managed Service for Prometheus' CRDs (vendor/prometheus-engine), by `apiVersion/kind`. */
+function monitoringSchema(key: string): JsonSchema | undefined {
+  monitoringSchemas ??= servedSchemas(MONITORING_CRDS);
+  return monitoringSchemas.get(key);
 }
 
 let secretsStoreSchemas: Map<string, JsonSchema> | undefined;
@@ -224,7 +210,7 @@ function crdSchema(key: string): JsonSchema | undefined {
     (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ??
     (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined) ??
     (key.startsWith('secrets-store.csi.x-k8s.io/') ? secretsStoreSchema(key) : undefined) ??
-    (key.startsWith('monitoring.googleapis.com/') ? prometheusEngineSchema(key) : undefined)
+    (key.startsWith(`${MONITORING_GROUP}/`) ? monitoringSchema(key) : undefined)
   );
 }
 
@@ -252,7 +238,7 @@ function crdProblems(obj: ManifestObject, where: string, errors: ErrorObject[]):
   });
 }
 
-/** Whether `validateObject` knows the kind's schema (a Kubernetes kind this repository emits, an Istio, Gateway API or SecretProviderClass CRD). */
+/** Whether `validateObject` knows the kind's schema (a Kubernetes kind this repository emits, an Istio, Gateway API, SecretProviderClass or Managed Prometheus CRD). */
 export function hasSchema(apiVersion: string, kind: string): boolean {
   const key = `${apiVersion}/${kind}`;
   return MODELS[key] !== undefined || crdSchema(key) !== undefined;

@@ -20,6 +20,8 @@ import { DEFAULT_DATAPLANE, GoogleCloudAccess } from './mesh/google-apis';
 import { NamespaceNetworkPolicy, ServiceNetworkPolicy } from './mesh/network-policy';
 import { PrivateServicesAccess } from './mesh/private-services';
 import { NamespaceSecurity, ServiceSecurity } from './mesh/security';
+import { SidecarMetrics } from './observability/monitoring';
+import { TraceExport } from './observability/trace-export';
 import { ServiceTraffic } from './mesh/traffic';
 import { ServiceSlo } from './slo-rules';
 import { AppNamespace } from './namespace';
@@ -71,6 +73,7 @@ export const KIND_ORDER: readonly string[] = [
   'AuthorizationPolicy',
   'Sidecar',
   'NetworkPolicy',
+  'PodMonitoring',
 ];
 
 /**
@@ -248,6 +251,9 @@ export function addSharedConstructs(cluster: Chart, chart: Chart, environment: S
   new NamespaceSecurity(chart, 'Security', { labels });
   new NamespaceNetworkPolicy(chart, 'NetworkPolicy', { env: environment, labels });
   if (mesh.googleCloud) new GoogleCloudAccess(chart, 'GoogleCloud', { labels });
+  // Observability: the sidecars' metrics to Managed Prometheus, their spans to the collector (charts/observability).
+  new SidecarMetrics(chart, 'Metrics', { labels });
+  new TraceExport(chart, 'TraceExport', { labels });
   if (mesh.privateServicePorts.length > 0 && environment.privateServicesCidr !== undefined) {
     new PrivateServicesAccess(chart, 'PrivateServices', { cidr: environment.privateServicesCidr, ports: mesh.privateServicePorts, labels });
   }

@@ -98,7 +98,9 @@ describe('BookInfo dev synthesis', () => {
     const names = [...new Set(all(dev).map((o) => o.metadata.name))].sort();
     expect(names).toEqual([
       'allow-dns-and-istiod',
+      'allow-metrics-scrape',
       'allow-nothing',
+      'allow-trace-export',
       'bookinfo',
       'bookinfo-details',
       'bookinfo-productpage',
@@ -110,6 +112,7 @@ describe('BookInfo dev synthesis', () => {
       'details',
       'details-slo',
       'details-v1',
+      'istio-proxies',
       'productpage',
       'productpage-config',
       'productpage-jwt',
@@ -136,6 +139,9 @@ describe('BookInfo dev synthesis', () => {
       'AuthorizationPolicy/allow-nothing',
       'NetworkPolicy/default-deny',
       'NetworkPolicy/allow-dns-and-istiod',
+      'NetworkPolicy/allow-metrics-scrape',
+      'NetworkPolicy/allow-trace-export',
+      'PodMonitoring/istio-proxies',
     ]);
     expect(dev.files[3].objects.map((o) => o.kind)).toEqual([
       'ServiceAccount',

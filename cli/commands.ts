@@ -14,6 +14,7 @@ import { docsPoliciesCli } from './docs-policies-command';
 import { dnsRecordsCli } from './dns-records-command';
 import { docsGraphCli, graphCli } from './graph-command';
 import { importIstioCli } from './import-istio-command';
+import { importMonitoringCli } from './import-monitoring-command';
 import { manifestDiffCli } from './manifest-diff-command';
 import { openPrCli } from './open-pr-command';
 import { pinActionsCli } from './pin-actions-command';
@@ -78,6 +79,12 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
   'synth-base': { entry: 'cli/synth-base.ts', exportName: 'synthBaseCli', module: 'synth-base-command', command: synthBaseCli },
   'pin-actions': { entry: 'cli/pin-actions.ts', exportName: 'pinActionsCli', module: 'pin-actions-command', command: pinActionsCli },
   'import:istio': { entry: 'cli/import-istio.ts', exportName: 'importIstioCli', module: 'import-istio-command', command: importIstioCli },
+  'import:monitoring': {
+    entry: 'cli/import-monitoring.ts',
+    exportName: 'importMonitoringCli',
+    module: 'import-monitoring-command',
+    command: importMonitoringCli,
+  },
   'docs:policies': {
     entry: 'cli/docs-policies.ts',
     exportName: 'docsPoliciesCli',

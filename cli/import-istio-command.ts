@@ -3,8 +3,8 @@
  * imports/ with `cdk8s import`, and the CRD schemas that synthesized Istio objects are
  * validated against. Generated files are committed and never edited by hand.
  *
- * Only the kinds and the API version this repo emits are imported (networking and
- * security `v1`): the full bundle generates ~1.3 MB of TypeScript, mostly old versions.
+ * Only the kinds and the API version this repo emits are imported (networking, security and
+ * telemetry `v1`): the full bundle generates ~1.3 MB of TypeScript, mostly old versions.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -147,7 +147,7 @@ function writeImports(bundle: IstioBundle, bundleName: string, root: string): vo
 export const importIstioCli = command(
   {
     script: 'import:istio',
-    summary: `Regenerates the typed Istio constructs in imports/ (cdk8s import of the networking and security ${ISTIO_VERSION} CRDs) and the CRD schemas and CEL rules synthesized objects are validated against.`,
+    summary: `Regenerates the typed Istio constructs in imports/ (cdk8s import of the networking, security and telemetry ${ISTIO_VERSION} CRDs) and the CRD schemas and CEL rules synthesized objects are validated against.`,
     options: {},
     positionals: [
       {

@@ -49,7 +49,7 @@ describe('npm run import:istio: a bad bundle is reported with the file and the f
       () => bundle('gateway-only.yaml', [crd('networking.istio.io', 'Gateway', ['v1', 'v1beta1'])]),
       `gateway-only.yaml: CustomResourceDefinition v1 "gateway-only.yaml" is missing for ${ISTIO_KINDS.slice(1)
         .map((k) => `${k.group}/${k.kind}`)
-        .join(', ')} (1 of 8 found)`,
+        .join(', ')} (1 of 9 found)`,
     ],
     [
       'documents that only look like CRDs (no spec, no versions)',
@@ -59,7 +59,7 @@ describe('npm run import:istio: a bad bundle is reported with the file and the f
           { kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'networking.istio.io', names: { kind: 'Gateway' } } },
           null,
         ]),
-      `shapeless.yaml: CustomResourceDefinition v1 "shapeless.yaml" is missing for ${ISTIO_KINDS.map((k) => `${k.group}/${k.kind}`).join(', ')} (0 of 8 found)`,
+      `shapeless.yaml: CustomResourceDefinition v1 "shapeless.yaml" is missing for ${ISTIO_KINDS.map((k) => `${k.group}/${k.kind}`).join(', ')} (0 of 9 found)`,
     ],
   ])('%s', async (_name, make, problem) => {
     const result = await runCli(importIstioCli, [make()], tmp);
@@ -75,7 +75,7 @@ describe('npm run import:istio: a bad bundle is reported with the file and the f
 describe('readIstioBundle', () => {
   it('keeps the kinds this repository emits at v1, sorted by name, and every document for the CEL rules', () => {
     const kinds = [...ISTIO_KINDS].reverse().map((k) => crd(k.group, k.kind, ['v1alpha3', 'v1beta1', 'v1']));
-    const other = crd('telemetry.istio.io', 'Telemetry', ['v1']);
+    const other = crd('extensions.istio.io', 'WasmPlugin', ['v1alpha1']);
     const read = readIstioBundle(path.join(tmp, bundle('full.yaml', [...kinds, other])));
     expect(read.crds.map((c) => [c.metadata.name, c.spec.versions.map((v) => v.name)])).toEqual(
       ISTIO_KINDS.map((k) => [`${k.kind.toLowerCase()}s.${k.group}`, ['v1']]).sort(([a], [b]) => String(a).localeCompare(String(b))),

@@ -113,7 +113,7 @@ describe('npm run policy -- --dir', () => {
     const result = results.badAsDev;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/ gcr\.io\/cloud-sql-connectors\/ us-central1-docker\.pkg\.dev\/online-boutique-ci\/microservices-demo\/\)/,
+      /\(profile dev, registries docker\.io\/istio\/ europe-west1-docker\.pkg\.dev\/[a-z0-9-]+\/ gcr\.io\/cloud-sql-connectors\/ docker\.io\/otel\/ us-central1-docker\.pkg\.dev\/online-boutique-ci\/microservices-demo\/\)/,
     );
     // dev tolerates tags: the digest rule does not run there.
     expect(rulesNamed(result.stdout)).not.toContain('IM01-image-digest');

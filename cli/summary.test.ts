@@ -16,13 +16,13 @@ describe('npm start summary', () => {
 
   it('names the environment, then each app with its namespace, host, pins file and counts', () => {
     expect(text).toContain(
-      'Environment dev (profile dev, domain dev.example.com): 2 apps, 184 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
+      'Environment dev (profile dev, domain dev.example.com): 2 apps, 190 objects, all valid against the OpenAPI schemas and what the API server checks beyond them (CRD rules, Kubernetes field validation)',
     );
     expect(text).toContain(
-      'App bookinfo (namespace bookinfo, host bookinfo.dev.example.com, pins services/releases/dev.yaml): 4 services, 59 objects',
+      'App bookinfo (namespace bookinfo, host bookinfo.dev.example.com, pins services/releases/dev.yaml): 4 services, 62 objects',
     );
     expect(text).toContain(
-      'App boutique (namespace boutique, host boutique.dev.example.com, pins services/boutique/releases/dev.yaml): 11 services, 125 objects',
+      'App boutique (namespace boutique, host boutique.dev.example.com, pins services/boutique/releases/dev.yaml): 11 services, 128 objects',
     );
     expect(text.indexOf('App bookinfo')).toBeLessThan(text.indexOf('App boutique'));
   });

@@ -102,6 +102,16 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
    * (infra/alerting.ts): every owner of a platform stack's services must be one. @default - none
    */
   readonly teams: Readonly<Record<string, TeamConfig>>;
+  /**
+   * Percent (0-100) of requests the mesh traces (the mesh-wide Telemetry's randomSamplingPercentage,
+   * charts/observability/telemetry.ts). @default 100 in dev, 10 in staging, 1 in prod
+   */
+  readonly traceSamplingPercent: number;
+  /**
+   * sha256 digest of the OpenTelemetry Collector image at the pinned version (staging and prod pin
+   * images by digest, policy IM01-image-digest). @default - the image is pinned by tag only
+   */
+  readonly otelCollectorDigest?: string;
 }
 
 /** Where a team's alerts go: an email address, existing Cloud Monitoring notification channels, or both. */
@@ -204,6 +214,12 @@ const integer =
       ? n
       : { problem: `must be a whole number from ${min} to ${max}`, fix: `set it to a number from ${min} to ${max}` };
   };
+
+/** A percentage, as a decimal number of at most 4 decimals (Istio's randomSamplingPercentage has 0.01 steps in its docs). */
+const percent: Reader<number> = (raw) => {
+  const n = /^\d{1,3}(\.\d{1,4})?$/.test(raw) ? Number(raw) : NaN;
+  return n >= 0 && n <= 100 ? n : { problem: 'must be a percentage from 0 to 100', fix: 'set it to e.g. 1 or 0.5' };
+};
 
 function parseJson(raw: string): unknown {
   try {
@@ -350,12 +366,14 @@ const KEYS = {
       'image prefixes ending in "/"',
       'docker.io/istio/, europe-west1-docker.pkg.dev/my-project/',
     ),
-    // Istio's sample images, this environment's own Artifact Registry, and the Cloud SQL Auth Proxy
-    // the platform adds as a sidecar to services that use postgres (charts/uses.ts).
+    // Istio's sample images, this environment's own Artifact Registry, the Cloud SQL Auth Proxy
+    // the platform adds as a sidecar to services that use postgres (charts/uses.ts), and the
+    // OpenTelemetry project's images (its collector: charts/observability/collector.ts).
     fallback: ({ gcpRegion, gcpProject }) => [
       'docker.io/istio/',
       `${gcpRegion}-docker.pkg.dev/${gcpProject}/`,
       'gcr.io/cloud-sql-connectors/',
+      'docker.io/otel/',
     ],
   },
   extraRegistries: {
@@ -373,6 +391,18 @@ const KEYS = {
     fallback: () => '02:00',
   },
   teams: { key: `${PROJECT}:teams`, read: (raw: string) => readTeams(raw), fallback: () => ({}) },
+  // Every request in dev (few, and each one may be the one being debugged); a sample elsewhere,
+  // where the volume makes every trace cost without adding insight (docs/observability.md).
+  traceSamplingPercent: {
+    key: `${PROJECT}:traceSamplingPercent`,
+    read: percent,
+    fallback: ({ profile }) => ({ dev: 100, staging: 10, prod: 1 })[profile],
+  },
+  otelCollectorDigest: {
+    key: `${PROJECT}:otelCollectorDigest`,
+    read: pattern(/^sha256:[0-9a-f]{64}$/, 'an image digest sha256:<64 hex>', 'sha256:<the digest `crane digest` prints>'),
+    optional: true,
+  },
 } satisfies Record<string, KeySpec<unknown>>;
 
 type SettingName = keyof typeof KEYS;

@@ -101,6 +101,7 @@ describe('the repository stacks', () => {
         meshReplicas: 1,
         deletionProtection: false,
         binaryAuthorization: false,
+        traceSamplingPercent: 100,
       },
     ],
     [
@@ -117,6 +118,8 @@ describe('the repository stacks', () => {
         meshReplicas: 2,
         deletionProtection: false,
         binaryAuthorization: false,
+        traceSamplingPercent: 10,
+        otelCollectorDigest: 'sha256:c412ac74072a2ee3adc64922c223f985a9d0981682bc27411f3c4c4dfbeac52a',
       },
     ],
     [
@@ -134,6 +137,8 @@ describe('the repository stacks', () => {
         meshReplicas: 2,
         deletionProtection: true,
         binaryAuthorization: true,
+        traceSamplingPercent: 1,
+        otelCollectorDigest: 'sha256:c412ac74072a2ee3adc64922c223f985a9d0981682bc27411f3c4c4dfbeac52a',
       },
     ],
   ])('loads %s', (stack, expected) => {
@@ -172,6 +177,7 @@ describe('the repository stacks', () => {
         'docker.io/istio/',
         `europe-west1-docker.pkg.dev/${expected.gcpProject}/`,
         'gcr.io/cloud-sql-connectors/',
+        'docker.io/otel/',
         'us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/',
       ],
       ...INFRA_DEFAULTS,
@@ -228,9 +234,15 @@ describe('loadEnvironment with a crafted stack file', () => {
       tlsCredential: 'shop-qa-tls',
       controlPlaneNamespace: 'istio-system',
       bootstrapStackReference: 'organization/platform-bootstrap/qa',
-      allowedRegistries: ['docker.io/istio/', 'europe-west1-docker.pkg.dev/my-platform-qa/', 'gcr.io/cloud-sql-connectors/'],
+      allowedRegistries: [
+        'docker.io/istio/',
+        'europe-west1-docker.pkg.dev/my-platform-qa/',
+        'gcr.io/cloud-sql-connectors/',
+        'docker.io/otel/',
+      ],
       ...INFRA_DEFAULTS,
       // The staging profile's defaults.
+      traceSamplingPercent: 10,
       zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
       nodeMaxCount: 3,
       nodeSpot: false,
@@ -624,6 +636,32 @@ describe('loadEnvironment with a crafted stack file', () => {
     expect(loaded.apps[0].namespace).toBe('123');
   });
 
+  it('samples 100% of traces in dev, 10% in staging and 1% in prod unless platform:traceSamplingPercent says otherwise', () => {
+    expect(load({ 'platform:profile': 'dev' }).traceSamplingPercent).toBe(100);
+    expect(load({ 'platform:profile': 'prod', 'platform:deletionProtection': null }).traceSamplingPercent).toBe(1);
+    expect(load({ 'platform:traceSamplingPercent': '0.5' }).traceSamplingPercent).toBe(0.5);
+    expect(load({ 'platform:traceSamplingPercent': '0' }).traceSamplingPercent).toBe(0);
+  });
+
+  it.each(['101', '-1', 'ten', '1.2.3', '0.123456'])('refuses a trace sampling percentage of %s with the key, value and fix', (value) => {
+    expect(problemsOf({ 'platform:traceSamplingPercent': value })).toEqual([
+      {
+        where: display('qa'),
+        field: 'config.platform:traceSamplingPercent',
+        value,
+        problem: 'must be a percentage from 0 to 100',
+        fix: 'set it to e.g. 1 or 0.5',
+      },
+    ]);
+  });
+
+  it('reads the collector image digest, and refuses anything but sha256:<64 hex>', () => {
+    expect(load({ 'platform:otelCollectorDigest': `sha256:${'a'.repeat(64)}` }).otelCollectorDigest).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(problemsOf({ 'platform:otelCollectorDigest': '0.159.0' })).toMatchObject([
+      { field: 'config.platform:otelCollectorDigest', value: '0.159.0', problem: 'must be an image digest sha256:<64 hex>' },
+    ]);
+  });
+
   describe('platform:apps', () => {
     const APPS =
       '\n    - bookinfo\n    - name: boutique\n      namespace: shop\n      host: store.qa.shop.example.com\n      catalogue: services/boutique\n      releases: pins/boutique-qa.yaml';
@@ -693,6 +731,7 @@ describe('loadEnvironment with a crafted stack file', () => {
         'docker.io/istio/',
         'europe-west1-docker.pkg.dev/my-platform-qa/',
         'gcr.io/cloud-sql-connectors/',
+        'docker.io/otel/',
         'ghcr.io/acme/',
       ]);
     });

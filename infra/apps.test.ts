@@ -39,6 +39,7 @@ describe('Apps', () => {
       'kubernetes:core/v1:Namespace',
       'kubernetes:core/v1:Service',
       'kubernetes:core/v1:ServiceAccount',
+      'kubernetes:monitoring.googleapis.com/v1:PodMonitoring',
       'kubernetes:monitoring.googleapis.com/v1:Rules',
       'kubernetes:networking.istio.io/v1:DestinationRule',
       'kubernetes:networking.istio.io/v1:ServiceEntry',
@@ -51,8 +52,9 @@ describe('Apps', () => {
       'kubernetes:security.istio.io/v1:RequestAuthentication',
     ]);
     // No per-catalogue Gateway any more (the platform owns it), two Google Cloud ServiceEntries for the gcp service,
-    // and each service's SLO Rules.
-    expect(k8sObjects()).toHaveLength(61);
+    // each service's SLO Rules, and the namespace's observability objects (the sidecars' PodMonitoring, the scrape and
+    // trace-export NetworkPolicies).
+    expect(k8sObjects()).toHaveLength(64);
     expect(recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v2').inputs).toMatchObject({
       metadata: { name: 'reviews-v2', namespace: 'bookinfo' },
     });

@@ -16,6 +16,7 @@ import {
   type IstioSettings,
 } from './istio';
 import { gatewayIdentity } from '../charts/mesh/decisions';
+import { meshExtensionProviders } from '../charts/observability/telemetry';
 import { thrown } from '../test/fixtures/thrown';
 
 const recording = recordResources({ stack: 'dev' });
@@ -41,6 +42,7 @@ const SETTINGS: IstioSettings = {
   controlPlaneNamespace: 'istio-system',
   gatewayName: 'istio-ingress',
   negName: 'istio-gateway-dev-https',
+  gcpProject: 'my-project',
 };
 const ARGS = {
   version: '1.30.3',
@@ -49,6 +51,7 @@ const ARGS = {
   gatewayName: 'istio-ingress',
   controlPlaneNamespace: 'istio-system',
   negName: 'istio-gateway-dev-https',
+  gcpProject: 'my-project',
 };
 
 describe('negName', () => {
@@ -167,8 +170,22 @@ describe('istioValues', () => {
     expect(istioValues('gateway', SETTINGS).topologySpreadConstraints).toEqual(spread({ istio: 'ingress' }));
   });
 
-  it('logs every request of the mesh to stdout as JSON', () => {
-    expect(istioValues('istiod', SETTINGS).meshConfig).toEqual({ accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' });
+  it("declares the mesh-wide Telemetry's providers: traces to the collector, JSON access logs on stdout linked to the project's traces", () => {
+    expect(istioValues('istiod', SETTINGS).meshConfig).toEqual({
+      extensionProviders: meshExtensionProviders({ gcpProject: 'my-project' }),
+    });
+    expect(istioValues('istiod', SETTINGS).meshConfig).toMatchObject({
+      extensionProviders: [
+        { name: 'otel-tracing', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } },
+        {
+          name: 'json-stdout',
+          envoyFileAccessLog: {
+            path: '/dev/stdout',
+            logFormat: { labels: { 'logging.googleapis.com/trace': 'projects/my-project/traces/%TRACE_ID%', trace_id: '%TRACE_ID%' } },
+          },
+        },
+      ],
+    });
   });
 
   it('points the charts at the control plane namespace', () => {

@@ -11,6 +11,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { parseDocument } from 'yaml';
 import { podSecurityLabels } from '../charts/namespace';
+import { meshExtensionProviders } from '../charts/observability/telemetry';
 import { assertNoProblems, type Problem } from '../core/problems';
 
 export const ISTIO_CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -40,6 +41,8 @@ export interface IstioSettings {
   readonly gatewayName: string;
   /** Name of the gateway Service's standalone NEG. */
   readonly negName: string;
+  /** The project whose Cloud Trace the mesh's access logs link to (the JSON access log provider's format). */
+  readonly gcpProject: string;
 }
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -135,6 +138,8 @@ function overrides(chart: IstioChart, s: IstioSettings, file: Values): Values {
         autoscaleMin: s.replicas,
         autoscaleMax: maxOf(file.autoscaleMax),
         global: { istioNamespace: s.controlPlaneNamespace },
+        // The tracing and access-log providers the mesh-wide Telemetry names (charts/observability/telemetry.ts).
+        meshConfig: { extensionProviders: meshExtensionProviders({ gcpProject: s.gcpProject }) },
       };
     case 'gateway': {
       const labels = gatewaySelector(s.gatewayName);
@@ -193,6 +198,8 @@ export interface IstioArgs {
   readonly cniNamespace?: string;
   /** Name of the gateway Service's standalone NEG (`negName(stack)`). */
   readonly negName: string;
+  /** The environment's GCP project (the access log's trace links name it). */
+  readonly gcpProject: string;
   /** The cluster's provider; every chart and namespace is installed with it. */
   readonly provider: k8s.Provider;
 }
@@ -260,6 +267,7 @@ export class Istio extends pulumi.ComponentResource {
       controlPlaneNamespace: args.controlPlaneNamespace,
       gatewayName: args.gatewayName,
       negName: args.negName,
+      gcpProject: args.gcpProject,
     };
 
     // Pod Security levels: the strictest each namespace's pods meet, per the charts and

@@ -53,6 +53,7 @@ function settingsOf(stack: string): IstioSettings {
     controlPlaneNamespace: env.controlPlaneNamespace,
     gatewayName: env.gatewayName,
     negName: negName(stack),
+    gcpProject: env.gcpProject,
   };
 }
 const STACKS = ['dev', 'prod'] as const;

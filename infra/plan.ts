@@ -83,7 +83,7 @@ const KEY_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 const SECRET_INPUT = /pem|key|secret|password|token|credential|kubeconfig|cert/i;
 
 /** Modules in the order the platform is built. */
-const MODULE_ORDER = ['project', 'kms', 'network', 'gke', 'registry', 'ci', 'istio', 'edge', 'lb', 'apps'];
+const MODULE_ORDER = ['project', 'kms', 'network', 'gke', 'registry', 'ci', 'istio', 'observability', 'edge', 'lb', 'apps'];
 
 function at(value: unknown, path: string): unknown {
   return path

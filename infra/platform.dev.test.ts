@@ -33,6 +33,7 @@ describe('the dev platform', () => {
       'platform:istio:Istio dev-istio',
       'platform:lb:LoadBalancer dev-lb',
       'platform:network:Network dev-network',
+      'platform:observability:Observability dev-observability',
       'platform:registry:ArtifactRegistry dev-registry',
     ]);
   });
@@ -153,6 +154,51 @@ describe('the dev platform and its bootstrap stack', () => {
       member: 'serviceAccount:ci-image-pusher@replace-me-platform-dev.iam.gserviceaccount.com',
     });
     expect(recording.resources.filter((r) => /^gcp:(projects|serviceaccount|organizations|folder)\//.test(r.type))).toEqual([]);
+  });
+});
+
+describe('the dev platform: observability (docs/observability.md)', () => {
+  const telemetry = () => recording.one('kubernetes:telemetry.istio.io/v1:Telemetry', 'istio-system/mesh-default');
+
+  it('applies the mesh-wide Telemetry in the control-plane namespace, tracing every request in dev, after istiod', () => {
+    expect(telemetry().inputs).toMatchObject({
+      metadata: { name: 'mesh-default', namespace: 'istio-system' },
+      spec: {
+        accessLogging: [{ providers: [{ name: 'json-stdout' }] }],
+        tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 100 }],
+      },
+    });
+    expect(recording.dependsOn(telemetry(), recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-istiod'))).toBe(true);
+    expect(recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-istiod').inputs).toMatchObject({
+      values: { meshConfig: { extensionProviders: [{ name: 'otel-tracing' }, { name: 'json-stdout' }] } },
+    });
+  });
+
+  it('runs the collector in observability, one replica, as the Google account bootstrap creates for it', () => {
+    expect(recording.one('kubernetes:core/v1:ServiceAccount', 'observability/otel-collector').inputs).toMatchObject({
+      metadata: { annotations: { 'iam.gke.io/gcp-service-account': 'otel-collector-dev@replace-me-platform-dev.iam.gserviceaccount.com' } },
+      automountServiceAccountToken: false,
+    });
+    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'observability/otel-collector');
+    expect(deployment.inputs).toMatchObject({
+      spec: { replicas: 1, template: { spec: { containers: [{ image: 'docker.io/otel/opentelemetry-collector-contrib:0.159.0' }] } } },
+    });
+    const namespace = recording.one('kubernetes:core/v1:Namespace', 'observability');
+    expect(recording.dependsOn(deployment, namespace)).toBe(true);
+    expect(recording.dependsOn(deployment, recording.one('kubernetes:helm.sh/v3:Release', 'dev-istio-istiod'))).toBe(true);
+  });
+
+  it("scrapes istiod's and the gateway's metrics with Managed Prometheus, and every app namespace's sidecars", () => {
+    expect(recording.one('kubernetes:monitoring.googleapis.com/v1:PodMonitoring', 'istio-system/istiod').inputs).toMatchObject({
+      spec: { selector: { matchLabels: { app: 'istiod' } }, endpoints: [{ port: 15014, path: '/metrics' }] },
+    });
+    expect(recording.one('kubernetes:monitoring.googleapis.com/v1:PodMonitoring', 'istio-ingress/istio-ingress').inputs).toMatchObject({
+      spec: { selector: { matchLabels: { istio: 'ingress' } }, endpoints: [{ port: 15020, path: '/stats/prometheus' }] },
+    });
+    for (const ns of ['bookinfo', 'boutique', 'observability'])
+      expect(recording.one('kubernetes:monitoring.googleapis.com/v1:PodMonitoring', `${ns}/istio-proxies`).inputs).toMatchObject({
+        spec: { endpoints: [{ port: 15020, path: '/stats/prometheus' }] },
+      });
   });
 });
 

@@ -39,9 +39,9 @@ describe('a pr-<N> preview stack', () => {
       });
     }
     const objects = recording.resources.filter((r) => r.type.startsWith('kubernetes:') && r.custom);
-    // dev's 184 objects less the 3 ServiceEntries of cartservice's redis: a preview wires no `uses` (no Google identity).
+    // dev's 190 objects less the 3 ServiceEntries of cartservice's redis: a preview wires no `uses` (no Google identity).
     // Its services' SLO Rules (14) come along: the recordings, in the preview's namespaces; no alert policy reads them.
-    expect(objects).toHaveLength(181);
+    expect(objects).toHaveLength(187);
     expect(objects.filter((o) => o.type === 'kubernetes:monitoring.googleapis.com/v1:Rules')).toHaveLength(14);
     for (const o of objects.filter((x) => x.type !== 'kubernetes:core/v1:Namespace')) {
       const { namespace, labels } = o.inputs.metadata as { namespace: string; labels: Record<string, string> };
@@ -66,7 +66,7 @@ describe('a pr-<N> preview stack', () => {
   });
 
   it('prints a plan of only the apps', () => {
-    expect(text).toMatch(/^Plan for stack pr-7: 182 resources \(offline, under mocks\)\n/);
+    expect(text).toMatch(/^Plan for stack pr-7: 188 resources \(offline, under mocks\)\n/);
     expect(text).toContain('apps  (platform:apps:Apps "pr-7")');
     expect(text).not.toContain('platform:gke');
     // A preview pages nobody: no alert policy, channel or dashboard.

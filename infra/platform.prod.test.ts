@@ -45,7 +45,7 @@ describe('the prod platform, where it differs from dev', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
     // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects;
     // then the SLOs' alerting (policies, channels, dashboards).
-    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'edge', 'lb', 'apps', 'apps', 'alerting']);
+    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'observability', 'edge', 'lb', 'apps', 'apps', 'alerting']);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });

@@ -23,6 +23,7 @@ import { EdgeHop } from './edge-hop';
 import { Istio, negName } from './istio';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
+import { Observability } from './observability';
 import { ArtifactRegistry } from './registry';
 
 export interface PlatformInputs {
@@ -157,7 +158,14 @@ function defineFull(
     gatewayName: config.gatewayName,
     controlPlaneNamespace: config.controlPlaneNamespace,
     negName: neg,
+    gcpProject: config.gcpProject,
     provider: cluster.provider,
+  });
+  // Traces to Cloud Trace through the collector, JSON access logs, Managed Prometheus (docs/observability.md).
+  new Observability(`${stack}-observability`, {
+    env: config,
+    provider: cluster.provider,
+    after: [istio.base, istio.cni, istio.istiod, istio.gateway],
   });
   const lb = new LoadBalancer(`${stack}-lb`, {
     project: config.gcpProject,

@@ -13,6 +13,7 @@ export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
   'certificatemanager.googleapis.com': "the load balancer's certificate, map and DNS authorizations (infra/load-balancer.ts)",
   'cloudkms.googleapis.com': 'the stack secrets and GKE secrets-encryption keys (infra/kms.ts)',
   'cloudresourcemanager.googleapis.com': 'project IAM grants and project lookups',
+  'cloudtrace.googleapis.com': "the mesh's traces, which the OpenTelemetry collector writes (charts/observability/collector.ts)",
   'compute.googleapis.com': 'network, firewall, NAT, load balancer (infra/network.ts, infra/load-balancer.ts)',
   'container.googleapis.com': 'the GKE cluster and node pool (infra/cluster.ts)',
   'dns.googleapis.com': 'the private googleapis.com zone for Private Google Access (infra/network.ts)',

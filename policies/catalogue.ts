@@ -4,7 +4,7 @@
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
  * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server,
- * references, Gateway API, observability); before the rules were split by group, NM02
+ * references, Gateway API, observability: SLOs and alerts, then telemetry); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { apiServerRules } from './rules/api-server';
@@ -22,6 +22,7 @@ import { observabilityRules } from './rules/observability';
 import { podIdentityRules } from './rules/pod-identity';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
+import { telemetryRules } from './rules/telemetry';
 import { referenceRules } from './rules/references';
 import { reliabilityRules } from './rules/reliability';
 import type { Rule } from './types';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   ...referenceRules,
   ...gatewayApiRules,
   ...observabilityRules,
+  ...telemetryRules,
 ];
 
 export function ruleIds(): ReadonlySet<string> {

@@ -15,7 +15,7 @@ import { loadEnvironment } from '../core/config';
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from '../services/spec';
 import { evaluate } from './engine';
 import type { PolicyException } from './exceptions';
-import { environmentContext } from './platform';
+import { environmentContext, type PlatformEnvironment } from './platform';
 import type { PolicyResource, Rule } from './types';
 
 export interface PackSettings {
@@ -24,10 +24,8 @@ export interface PackSettings {
   readonly allowedRegistries: readonly string[];
 }
 
-/** Where the environment's platform objects live, from its stack file (dev's for `pr-<N>`). */
-function platformSettings(
-  environment: string,
-): Pick<ReturnType<typeof loadEnvironment>, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'> {
+/** What the environment's platform objects are built from, from its stack file (dev's for `pr-<N>`). */
+function platformSettings(environment: string): PlatformEnvironment {
   return stackSettings(environment);
 }
 

@@ -1,14 +1,39 @@
 /**
  * The platform's own objects in a policy run. An environment's policy check covers what
  * the environment deploys: the apps' manifests and the objects the platform applies for
- * them (the load balancer hop's edge Gateway), which the apps' routes refer to. A
- * `pr-<N>` preview binds to dev's edge Gateway, so its run includes that Gateway too.
+ * them (the load balancer hop's edge Gateway, which the apps' routes refer to, and the
+ * observability objects: the trace collector, the mesh-wide Telemetry, istiod's and the
+ * gateway's PodMonitorings). A `pr-<N>` preview binds to dev's, so its run includes them too.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { platformObjects } from '../charts/mesh/edge-gateway';
+import { platformObjects, type EdgeGatewayEnvironment } from '../charts/mesh/edge-gateway';
+import { observabilityObjects, type ObservabilityEnvironment } from '../charts/observability';
 import type { ManifestObject } from '../charts/schema';
-import type { SynthEnvironment } from '../core/environment';
 import { objectId, type ManifestContext } from './types';
+
+/**
+ * The settings the platform's objects are built from: the edge's, and the observability
+ * objects' where the environment has them (a stack's settings do; a synthetic environment, like
+ * the benchmark's, may not, and then its run has no observability objects).
+ */
+export type PlatformEnvironment = EdgeGatewayEnvironment & Partial<ObservabilityEnvironment>;
+
+function observabilityOf(env: PlatformEnvironment): ObservabilityEnvironment | undefined {
+  const { stack, profile, gcpProject, controlPlaneNamespace, traceSamplingPercent } = env;
+  return stack === undefined ||
+    profile === undefined ||
+    gcpProject === undefined ||
+    controlPlaneNamespace === undefined ||
+    traceSamplingPercent === undefined
+    ? undefined
+    : { ...env, stack, profile, gcpProject, controlPlaneNamespace, traceSamplingPercent };
+}
+
+/** Every object the platform applies for an environment (the edge's, then the observability objects). */
+export function environmentPlatformObjects(environment: PlatformEnvironment): ManifestObject[] {
+  const observability = observabilityOf(environment);
+  return [...platformObjects(environment), ...(observability === undefined ? [] : observabilityObjects(observability))];
+}
 
 /**
  * A manifest context for an environment: the given objects plus each platform object the
@@ -16,7 +41,7 @@ import { objectId, type ManifestContext } from './types';
  */
 export function environmentContext(
   objects: readonly ManifestObject[],
-  environment: Pick<SynthEnvironment, 'gatewayNamespace' | 'gatewayName' | 'tlsCredential'>,
+  environment: PlatformEnvironment,
   settings: Pick<ManifestContext, 'profile' | 'allowedRegistries'>,
   /**
    * Objects the Pulumi program writes for the apps at deploy time (the Redis Secrets of services
@@ -24,7 +49,7 @@ export function environmentContext(
    */
   programWritten: readonly ManifestObject[] = [],
 ): ManifestContext {
-  const platform = [...platformObjects(environment), ...programWritten];
+  const platform = [...environmentPlatformObjects(environment), ...programWritten];
   const present = new Set(objects.map(objectId));
   return {
     objects: [...platform.filter((o) => !present.has(objectId(o))), ...objects],

@@ -2,7 +2,7 @@
 # Re-copies the Istio files the platform's upstream contract tests read (infra/istio.upstream.test.ts)
 # from a git clone of github.com/istio/istio, at a release tag, into vendor/istio/<tag>/ with the
 # upstream relative paths, and records the commit in vendor/istio/<tag>/SOURCE.
-# Data files only (values, schema, chart templates): no Go code, no build.
+# Data files only (values, schema, chart templates, the injector's test output): no Go code, no build.
 #
 #   scripts/vendor-istio.sh <istio-git-dir> <tag> [out-root]
 #
@@ -24,6 +24,8 @@ out_root=${3:-$root/vendor/istio}
 commit=$(resolve_commit "$git_dir" "refs/tags/$tag" "a release tag of github.com/istio/istio (git --git-dir=$git_dir tag -l)") || exit 1
 
 # The list the tests rely on; infra/istio.upstream.test.ts checks the vendored directory holds exactly these.
+# pkg/kube/inject/testdata/inject/hello.yaml.injected is the injector's expected output for a plain pod:
+# the merged-metrics annotations (15020 /stats/prometheus) and the inbound ports it leaves uncaptured.
 FILES=(
   manifests/charts/base/Chart.yaml
   manifests/charts/base/values.yaml
@@ -41,6 +43,7 @@ FILES=(
   manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml
   manifests/charts/istio-control/istio-discovery/files/injection-template.yaml
   manifests/charts/istio-control/istio-discovery/files/profile-platform-gke.yaml
+  manifests/charts/istio-control/istio-discovery/templates/configmap.yaml
   manifests/charts/istio-control/istio-discovery/templates/deployment.yaml
   manifests/charts/istio-control/istio-discovery/templates/istiod-injector-configmap.yaml
   manifests/charts/istio-control/istio-discovery/templates/zzy_descope_legacy.yaml
@@ -54,6 +57,7 @@ FILES=(
   manifests/charts/gateway/templates/service.yaml
   manifests/charts/gateway/templates/serviceaccount.yaml
   manifests/charts/gateway/templates/zzz_profile.yaml
+  pkg/kube/inject/testdata/inject/hello.yaml.injected
 )
 
 dest=$out_root/$tag

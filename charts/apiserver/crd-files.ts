@@ -1,7 +1,9 @@
 /**
  * Where the CRDs we hold outside imports/ are read from: the vendored Gateway API release
- * (scripts/vendor-gateway-api.sh), and the SecretProviderClass CRD of the Secrets Store CSI
- * driver (GKE's Secret Manager add-on serves it; extracted by scripts/extract-uses-facts.js).
+ * (scripts/vendor-gateway-api.sh), the SecretProviderClass CRD of the Secrets Store CSI
+ * driver (GKE's Secret Manager add-on serves it; extracted by scripts/extract-uses-facts.js), and
+ * the Managed Service for Prometheus CRDs (scripts/vendor-prometheus-engine.sh; GKE serves them
+ * when managed collection is on, infra/cluster.ts).
  * charts/schema.ts reads their OpenAPI schemas and charts/apiserver/cel their rules, both on
  * first use.
  */
@@ -10,18 +12,15 @@ import secretProviderClass from '../../vendor/secrets-store-csi-driver/v1.6.0/se
 
 export const GATEWAY_API_CRDS = path.resolve(__dirname, '..', '..', 'vendor', 'gateway-api', 'v1.6.1');
 
-/** The Managed Service for Prometheus CRDs (scripts/vendor-prometheus-engine.sh): the `Rules` of the SLOs. */
-export const PROMETHEUS_ENGINE_CRDS = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'vendor',
-  'prometheus-engine',
-  'v0.17.2',
-  'charts',
-  'operator',
-  'crds',
-);
+/** The prometheus-engine release whose CRDs GKE's managed collection serves, as vendored. */
+export const PROMETHEUS_ENGINE_RELEASE = 'v0.17.2';
+export const PROMETHEUS_ENGINE_DIR = path.resolve(__dirname, '..', '..', 'vendor', 'prometheus-engine', PROMETHEUS_ENGINE_RELEASE);
+export const MONITORING_CRDS = path.join(PROMETHEUS_ENGINE_DIR, 'charts', 'operator', 'crds');
+/** The API group of Managed Service for Prometheus. */
+export const MONITORING_GROUP = 'monitoring.googleapis.com';
+/** The version this repository emits, and the kinds `npm run import:monitoring` types. */
+export const MONITORING_VERSION = 'v1';
+export const MONITORING_KINDS = ['PodMonitoring', 'ClusterPodMonitoring', 'Rules'] as const;
 
 /** The API group of the Secrets Store CSI driver's CRDs. */
 export const SECRETS_STORE_GROUP = 'secrets-store.csi.x-k8s.io';

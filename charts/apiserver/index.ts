@@ -9,7 +9,7 @@
  * (`npm run policy -- --dir`).
  */
 import type { ManifestObject } from '../schema';
-import { celErrors, hasCrd, type NotChecked } from './cel';
+import { celErrors, crdIsNamespaced, hasCrd, type NotChecked } from './cel';
 import { render, FieldPath, type FieldError } from './field';
 import { fieldErrors } from './k8s';
 import { nameIsDNSSubdomain, validateObjectMeta } from './k8s/meta';
@@ -35,13 +35,14 @@ const METADATA = FieldPath.root('metadata');
 /**
  * Custom resources: apiextensions-apiserver `customresource` validator checks metadata with
  * `ValidateObjectMetaAccessor(obj, namespaceScoped, NameIsDNSSubdomain, ...)`, then the CRD
- * schema and its rules. Every CRD this repository knows (Istio, Gateway API, SecretProviderClass) is namespaced.
+ * schema and its rules; `namespaceScoped` is the CRD's `spec.scope` (every CRD this repository
+ * knows is namespaced but Managed Prometheus' ClusterPodMonitoring).
  */
 export function apiServerValidation(obj: ManifestObject): ApiServerResult {
   if (hasCrd(obj.apiVersion, obj.kind)) {
     const cel = celErrors(obj);
     return {
-      fieldErrors: validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain, METADATA),
+      fieldErrors: validateObjectMeta(obj.metadata, crdIsNamespaced(obj.apiVersion, obj.kind), nameIsDNSSubdomain, METADATA),
       celErrors: cel.errors,
       notChecked: cel.notChecked,
       covered: true,

@@ -70,9 +70,18 @@ describe('a service with gcp access', () => {
     expect(ipEgress(synth('dev', 'legacy'), 'uploader')).toEqual(googleCloudEgress('legacy').map((e) => [e.cidr, e.port]));
   });
 
-  it('lists the two Google Cloud hosts in its Sidecar, next to istiod', () => {
+  it('lists the two Google Cloud hosts in its Sidecar, next to istiod and the trace collector', () => {
     expect(get(dev, 'Sidecar', 'uploader').spec).toMatchObject({
-      egress: [{ hosts: ['./*.googleapis.com', './metadata.google.internal', 'istio-system/*'] }],
+      egress: [
+        {
+          hosts: [
+            './*.googleapis.com',
+            './metadata.google.internal',
+            'istio-system/*',
+            'observability/otel-collector.observability.svc.cluster.local',
+          ],
+        },
+      ],
       outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
     });
   });
@@ -105,7 +114,15 @@ describe('a service with gcp access', () => {
     expect(ipEgress(dev, 'web')).toEqual([]);
     expect(egressOf(dev, 'web').map((r) => r.to)).toEqual([[{ podSelector: { matchLabels: { app: 'uploader' } } }]]);
     expect(get(dev, 'Sidecar', 'web').spec).toMatchObject({
-      egress: [{ hosts: ['./uploader.bookinfo.svc.cluster.local', 'istio-system/*'] }],
+      egress: [
+        {
+          hosts: [
+            './uploader.bookinfo.svc.cluster.local',
+            'istio-system/*',
+            'observability/otel-collector.observability.svc.cluster.local',
+          ],
+        },
+      ],
     });
   });
 

@@ -243,13 +243,24 @@ describe('zero trust', () => {
     expect(get(s, 'NetworkPolicy', 'batch').spec.ingress).toEqual([]);
   });
 
-  it('limits each sidecar’s egress to its dependencies and the control plane', () => {
+  it('limits each sidecar’s egress to its dependencies, the control plane and the trace collector', () => {
     expect(get(dev, 'Sidecar', 'productpage').spec).toEqual({
       workloadSelector: { labels: { app: 'productpage' } },
-      egress: [{ hosts: ['./details.bookinfo.svc.cluster.local', './reviews.bookinfo.svc.cluster.local', 'istio-system/*'] }],
+      egress: [
+        {
+          hosts: [
+            './details.bookinfo.svc.cluster.local',
+            './reviews.bookinfo.svc.cluster.local',
+            'istio-system/*',
+            'observability/otel-collector.observability.svc.cluster.local',
+          ],
+        },
+      ],
       outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
     });
-    expect(get(dev, 'Sidecar', 'ratings').spec).toMatchObject({ egress: [{ hosts: ['istio-system/*'] }] });
+    expect(get(dev, 'Sidecar', 'ratings').spec).toMatchObject({
+      egress: [{ hosts: ['istio-system/*', 'observability/otel-collector.observability.svc.cluster.local'] }],
+    });
   });
 
   it('requires a JWT from the environment issuer on auth-required routes through the gateway', () => {

@@ -18,7 +18,7 @@ const namespaceNamed = (name: string): NetworkPolicyPeer['namespaceSelector'] =>
 const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
 
 export interface NamespaceNetworkPolicyProps {
-  readonly env: MeshEnvironment;
+  readonly env: Pick<MeshEnvironment, 'controlPlaneNamespace'>;
   readonly labels: Record<string, string>;
 }
 

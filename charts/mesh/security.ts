@@ -26,6 +26,7 @@ import {
   type RemoteService,
   type ResolvedRoute,
 } from './decisions';
+import { OTEL_COLLECTOR_SIDECAR_HOST } from '../observability/collector-names';
 import { googleCloudSidecarHosts } from './google-apis';
 import { privateServicesSidecarHost } from './private-services';
 
@@ -95,7 +96,16 @@ export class ServiceSecurity extends Construct {
       metadata: { name: spec.name, labels },
       spec: {
         workloadSelector: { labels: { app: spec.name } },
-        egress: [{ hosts: [...sidecarEgressHosts(spec, env.namespace, props.egress, crossApp.remote), `${env.controlPlaneNamespace}/*`] }],
+        // Besides what the service calls: istiod, and the trace collector its proxy exports spans to.
+        egress: [
+          {
+            hosts: [
+              ...sidecarEgressHosts(spec, env.namespace, props.egress, crossApp.remote),
+              `${env.controlPlaneNamespace}/*`,
+              OTEL_COLLECTOR_SIDECAR_HOST,
+            ],
+          },
+        ],
         outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
       },
     });

@@ -19,6 +19,8 @@ describe('hasCrd', () => {
     ['telemetry.istio.io/v1', 'Telemetry', true],
     ['gateway.networking.k8s.io/v1', 'HTTPRoute', true],
     ['gateway.networking.k8s.io/v1beta1', 'Gateway', true],
+    ['monitoring.googleapis.com/v1', 'PodMonitoring', true],
+    ['monitoring.googleapis.com/v1', 'Rules', true],
     ['networking.istio.io/v2', 'VirtualService', false],
     ['apps/v1', 'Deployment', false],
     ['v1', 'Service', false],
@@ -71,6 +73,13 @@ describe('celCoverage', () => {
       'httproutes.gateway.networking.k8s.io v1beta1: 89 89 0 0',
       // GKE's Secret Manager add-on (vendor/secrets-store-csi-driver): a schema, no CEL rules.
       'secretproviderclasses.secrets-store.csi.x-k8s.io v1: 0 0 0 0',
+      // Managed Service for Prometheus (vendor/prometheus-engine): every rule runs, the duration comparisons included.
+      'clusterpodmonitorings.monitoring.googleapis.com v1: 11 11 0 0',
+      'clusterpodmonitorings.monitoring.googleapis.com v1alpha1: 0 0 0 0',
+      'podmonitorings.monitoring.googleapis.com v1: 17 17 0 0',
+      'podmonitorings.monitoring.googleapis.com v1alpha1: 0 0 0 0',
+      'rules.monitoring.googleapis.com v1: 2 2 0 0',
+      'rules.monitoring.googleapis.com v1alpha1: 0 0 0 0',
     ]);
   });
 

@@ -11,6 +11,11 @@ export function hasCrd(apiVersion: string, kind: string): boolean {
   return typeof apiVersion === 'string' && typeof kind === 'string' && crdFor(apiVersion, kind) !== undefined;
 }
 
+/** Whether the known CRD of this apiVersion and kind is namespaced (every one is but ClusterPodMonitoring); true when none is known. */
+export function crdIsNamespaced(apiVersion: string, kind: string): boolean {
+  return crdFor(apiVersion, kind)?.crd.clusterScoped !== true;
+}
+
 /** Errors of the object's CRD rules (none for kinds with no known CRD). Never throws on malformed input. */
 export function celErrors(obj: ManifestObject): CelResultSet {
   const out: CelResultSet = { errors: [], notChecked: [] };

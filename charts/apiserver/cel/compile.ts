@@ -3,13 +3,14 @@
  * in a tree that mirrors the schema only where rules sit below (apiextensions-apiserver
  * pkg/apiserver/schema/cel/validation.go `validator`/`hasXValidations`). A rule is "not checked"
  * when it uses a function this evaluator lacks, does not parse, or reads a string format the
- * API server converts (duration, date-time, ...) and this port does not; transition rules (using
+ * API server converts (duration, date-time, ...) and this port does not (a rule that never names
+ * such a field reads none: `convertedFormatRead`); transition rules (using
  * `oldSelf`) do not run on create.
  */
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { ruleEnv } from './library';
 import type { CelRule, CelSchemaNode } from './schema';
-import { convertedFormatIn } from './values';
+import { convertedFormatRead, type FieldsRead } from './values';
 
 export type RuleProgram = (self: unknown) => CelResult;
 
@@ -117,6 +118,51 @@ function calledFunctions(e: Expr | undefined, out: Set<string>): Set<string> {
   return out;
 }
 
+/** CEL's comparison and membership operators: a selected value that is their operand is read whole. */
+const COMPARISONS = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '@in']);
+
+/** The field names an expression selects, and which values it compares whole (`FieldsRead`). */
+export function fieldsRead(e: Expr | undefined): FieldsRead {
+  const names = new Set<string>();
+  const compared = new Set<string>();
+  let comparesVariable = false;
+  const visit = (x: Expr | undefined): void => {
+    if (x === undefined) return;
+    const k = x.exprKind;
+    switch (k.case) {
+      case 'selectExpr':
+        names.add(k.value.field);
+        visit(k.value.operand);
+        break;
+      case 'callExpr':
+        if (COMPARISONS.has(k.value.function))
+          for (const a of k.value.args) {
+            if (a.exprKind.case === 'identExpr') comparesVariable = true;
+            if (a.exprKind.case === 'selectExpr') compared.add(a.exprKind.value.field);
+          }
+        visit(k.value.target);
+        for (const a of k.value.args) visit(a);
+        break;
+      case 'listExpr':
+        for (const a of k.value.elements) visit(a);
+        break;
+      case 'structExpr':
+        for (const en of k.value.entries) {
+          if (en.keyKind.case === 'mapKey') visit(en.keyKind.value);
+          visit(en.value);
+        }
+        break;
+      case 'comprehensionExpr':
+        for (const y of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result]) visit(y);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(e);
+  return { names, compared, comparesVariable };
+}
+
 function usesIdent(e: Expr | undefined, name: string): boolean {
   if (e === undefined) return false;
   const k = e.exprKind;
@@ -138,7 +184,7 @@ function usesIdent(e: Expr | undefined, name: string): boolean {
   }
 }
 
-type Compiled = { program: RuleProgram; transition: boolean } | { error: string };
+type Compiled = { program: RuleProgram; transition: boolean; read: FieldsRead } | { error: string };
 
 /** Compiled programs by source text: 160 of Istio's rules are one duration rule. */
 const programs = new Map<string, Compiled>();
@@ -163,7 +209,7 @@ function compileFresh(src: string): Compiled {
   const missing = [...calledFunctions(expr, new Set())].filter((f) => env.funcs.find(f) === undefined).sort();
   if (missing.length > 0) return { error: `uses ${missing.map((f) => `${f}()`).join(', ')}, not implemented by this evaluator` };
   const run = plan(env, expr);
-  return { program: (self) => run({ self } as never), transition: usesIdent(expr, 'oldSelf') };
+  return { program: (self) => run({ self } as never), transition: usesIdent(expr, 'oldSelf'), read: fieldsRead(expr) };
 }
 
 /** Upstream `ValidFieldPath(...).String()` for the simple forms (`.a.b`, `['k']`); '' when it cannot resolve the path. */
@@ -192,7 +238,7 @@ export function normalizeFieldPath(fieldPath: string | undefined, schema: CelSch
 function compileRule(rule: CelRule, schema: CelSchemaNode): RuleState {
   const compiled = compileExpression(rule.rule);
   if ('error' in compiled) return { transition: false, notChecked: compiled.error };
-  const format = convertedFormatIn(schema);
+  const format = convertedFormatRead(schema, compiled.read);
   if (format !== undefined)
     return {
       transition: compiled.transition,

@@ -1,14 +1,15 @@
 /**
  * The CRDs whose rules are evaluated: every Istio CRD of the bundle `npm run import:istio`
- * reads (imports/istio-cel.json, generated), and the vendored Gateway API CRDs (read from
- * vendor/gateway-api on first use, so a re-vendor is picked up with no generation step).
+ * reads (imports/istio-cel.json, generated), and the vendored Gateway API and Managed Service
+ * for Prometheus CRDs (read from vendor/ on first use, so a re-vendor is picked up with no
+ * generation step).
  * Each served version's rule tree is compiled on first use of that kind.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import istioCel from '../../../imports/istio-cel.json';
-import { GATEWAY_API_CRDS, SECRET_PROVIDER_CLASS_CRD, SECRETS_STORE_GROUP } from '../crd-files';
+import { GATEWAY_API_CRDS, MONITORING_CRDS, MONITORING_GROUP, SECRET_PROVIDER_CLASS_CRD, SECRETS_STORE_GROUP } from '../crd-files';
 import { compileSchema, type RuleNode } from './compile';
 import { celCrd, type CelCrd, type CrdDocument } from './schema';
 
@@ -17,15 +18,27 @@ export interface CrdVersion {
   readonly version: string;
 }
 
-let gatewayApi: CelCrd[] | undefined;
-function gatewayApiCrds(): CelCrd[] {
-  gatewayApi ??= fs
-    .readdirSync(GATEWAY_API_CRDS)
+/** The CRDs of every `.yaml` file of a vendored directory, by file name. */
+function crdsIn(dir: string): CelCrd[] {
+  return fs
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(GATEWAY_API_CRDS, f), 'utf8')).map((d) => celCrd(d.toJS() as CrdDocument)))
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => celCrd(d.toJS() as CrdDocument)))
     .filter((c) => c !== undefined);
+}
+
+let gatewayApi: CelCrd[] | undefined;
+function gatewayApiCrds(): CelCrd[] {
+  gatewayApi ??= crdsIn(GATEWAY_API_CRDS);
   return gatewayApi;
+}
+
+let monitoring: CelCrd[] | undefined;
+/** PodMonitoring, ClusterPodMonitoring and Rules (GKE's managed collection serves them). */
+function monitoringCrds(): CelCrd[] {
+  monitoring ??= crdsIn(MONITORING_CRDS);
+  return monitoring;
 }
 
 const ISTIO_CRDS = (istioCel as unknown as { crds: CelCrd[] }).crds;
@@ -38,14 +51,15 @@ function secretsStoreCrds(): CelCrd[] {
   return secretsStore;
 }
 
-/** Every known CRD (Istio first, then Gateway API, then the Secrets Store CSI driver's), by CRD name. */
+/** Every known CRD (Istio first, then Gateway API, the Secrets Store CSI driver's, Managed Prometheus'), by CRD name. */
 export function knownCrds(): CelCrd[] {
-  return [...ISTIO_CRDS, ...gatewayApiCrds(), ...secretsStoreCrds()];
+  return [...ISTIO_CRDS, ...gatewayApiCrds(), ...secretsStoreCrds(), ...monitoringCrds()];
 }
 
 function crdPool(group: string): CelCrd[] {
   if (ISTIO_GROUPS.has(group)) return ISTIO_CRDS;
   if (group === 'gateway.networking.k8s.io') return gatewayApiCrds();
+  if (group === MONITORING_GROUP) return monitoringCrds();
   return group === SECRETS_STORE_GROUP ? secretsStoreCrds() : [];
 }
 

@@ -1,3 +1,3 @@
-export { celErrors, hasCrd } from './check';
+export { celErrors, crdIsNamespaced, hasCrd } from './check';
 export { celCoverage, type CelCoverage, type RuleGap } from './coverage';
 export type { CelResultSet, NotChecked } from './validate';

@@ -39,6 +39,8 @@ export interface CelCrd {
   readonly kind: string;
   readonly versions: Readonly<Record<string, number>>;
   readonly schemas: readonly CelSchemaNode[];
+  /** `spec.scope: Cluster` (ClusterPodMonitoring); absent for namespaced CRDs, as every Istio one is. */
+  readonly clusterScoped?: true;
 }
 
 type Json = { readonly [key: string]: unknown };
@@ -100,6 +102,7 @@ export interface CrdDocument {
   readonly metadata?: { readonly name?: unknown };
   readonly spec?: {
     readonly group?: unknown;
+    readonly scope?: unknown;
     readonly names?: { readonly kind?: unknown };
     readonly versions?: readonly {
       readonly name?: unknown;
@@ -127,7 +130,14 @@ export function celCrd(doc: CrdDocument): CelCrd | undefined {
     }
     versions[v.name] = i;
   }
-  return { name: String(doc.metadata?.name), group: doc.spec.group, kind: doc.spec.names.kind, versions, schemas };
+  return {
+    name: String(doc.metadata?.name),
+    group: doc.spec.group,
+    kind: doc.spec.names.kind,
+    versions,
+    schemas,
+    ...(doc.spec.scope === 'Cluster' && { clusterScoped: true as const }),
+  };
 }
 
 /** The text of imports/istio-cel.json (written by `npm run import:istio`): every CRD of a bundle, by name. */

@@ -193,6 +193,35 @@ describe('CEL rule semantics (as the API server runs them on create)', () => {
     ]);
   });
 
+  it('converts format: duration strings to durations as kube-openapi strfmt does for Go syntax, so rules compare them', () => {
+    const duration: CelSchemaNode = { type: 'string', format: 'duration' };
+    const schema = spec({ interval: { ...duration, default: '1m' }, timeout: duration }, [
+      rule('!has(self.timeout) || self.timeout <= self.interval'),
+    ]);
+    expect(run(schema, { spec: { timeout: '30s' } })).toEqual({ errors: [], notChecked: [] });
+    expect(rendered(schema, { spec: { timeout: '90s' } })).toEqual(['spec: Invalid value: bad']);
+    expect(run(schema, { spec: {} })).toEqual({ errors: [], notChecked: [] });
+  });
+
+  it('reports a duration only strfmt fallback syntax reads ("1 day") as not checked, never passed', () => {
+    const schema = spec({ interval: { type: 'string', format: 'duration' } }, [rule("self.interval > duration('1s')")]);
+    expect(run(schema, { spec: { interval: '1 day' } }).notChecked.map((n) => n.reason)).toEqual([
+      'evaluator error: the duration "1 day" is not in Go\'s syntax, and strfmt\'s other duration syntax is not ported (spec)',
+    ]);
+  });
+
+  it('runs a rule over an object with a converted format below when the rule never names that field', () => {
+    const schema = spec({ at: { type: 'string', format: 'date-time' }, name: str }, [rule("has(self.name) && self.name != ''")]);
+    expect(run(schema, { spec: { at: '2026-01-01T00:00:00Z' } })).toEqual({
+      errors: [
+        { field: 'spec', type: 'Invalid value', detail: 'bad', rule: "x-kubernetes-validations (spec): has(self.name) && self.name != ''" },
+      ],
+      notChecked: [],
+    });
+    const reads = spec({ at: { type: 'string', format: 'date-time' } }, [rule("self.at != ''")]);
+    expect(run(reads, { spec: { at: '2026-01-01T00:00:00Z' } }).notChecked).toHaveLength(1);
+  });
+
   it('skips values of the wrong type (the OpenAPI schema check reports those) without throwing', () => {
     const schema = spec({
       port: { ...int, rules: [rule('self > 0')] },

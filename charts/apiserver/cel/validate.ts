@@ -10,7 +10,7 @@
 import { isCelError } from '@bufbuild/cel';
 import type { FieldError, FieldErrorType } from '../field';
 import type { CompiledRule, RuleNode } from './compile';
-import { defaulted, InvalidData, isJsonObject, toCel } from './values';
+import { defaulted, InvalidData, isJsonObject, NotPorted, toCel } from './values';
 
 /** A rule this evaluator could not run on a value: never a pass. */
 export interface NotChecked {
@@ -82,10 +82,12 @@ function evaluate(rule: CompiledRule, self: unknown): Outcome {
   } catch (e) {
     // Wrong-typed data (the OpenAPI schema check reports it; the API server then runs no rule).
     if (e instanceof InvalidData) return SKIP;
+    if (e instanceof NotPorted) return { kind: 'unsupported', text: e.message };
     throw e;
   }
   if (isCelError(result)) {
     if (INVALID_DATA.test(result.message) || result.cause instanceof InvalidData) return SKIP;
+    if (result.cause instanceof NotPorted) return { kind: 'unsupported', text: result.cause.message };
     return EVALUATOR_GAP.test(result.message)
       ? { kind: 'unsupported', text: result.message }
       : { kind: 'error', text: celGoText(result.message) };
@@ -154,6 +156,11 @@ function runRules(node: RuleNode, value: unknown, path: string, out: CelResultSe
         } catch (e) {
           // Data the schema check rejects (the API server runs no rule then): nothing to add here.
           if (e instanceof InvalidData) return;
+          if (e instanceof NotPorted) {
+            for (const r of node.rules.filter((x) => x.notChecked === undefined && !x.transition))
+              out.notChecked.push({ rule: r.rule.rule, field: shown(path), reason: `${e.message} (${whereOf(r)})` });
+            return;
+          }
           throw e;
         }
         converted = true;

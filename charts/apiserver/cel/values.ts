@@ -6,6 +6,9 @@
  * `__namespace__` in a rule). Objects become `Map`s (plain objects are not CEL maps), `integer`
  * values `bigint`, `number` values doubles.
  */
+import { create } from '@bufbuild/protobuf';
+import { DurationSchema } from '@bufbuild/protobuf/wkt';
+import { parseGoDuration } from './duration';
 import type { CelSchemaNode } from './schema';
 
 /** pkg/cel/escaping.go `celReservedSymbols`. */
@@ -60,6 +63,23 @@ export function defaulted(obj: Json, key: string, prop: CelSchemaNode): unknown 
 
 /** Thrown for data the API server would fail to convert (its `types.NewErr("invalid data, ...")`). */
 export class InvalidData extends Error {}
+
+/** Thrown for a value whose conversion is not ported: the rules that read it are not checked, never passed. */
+export class NotPorted extends Error {}
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+
+/**
+ * A `format: duration` string as the API server converts it: kube-openapi strfmt `ParseDuration`,
+ * which returns Go's `time.ParseDuration` when that succeeds and only otherwise tries its own
+ * unit words ("1 day", "2wk"). The Go syntax is ported (duration.ts); the other is not.
+ */
+function durationValue(text: string): unknown {
+  const nanos = parseGoDuration(text);
+  if (nanos === undefined)
+    throw new NotPorted(`the duration ${JSON.stringify(text)} is not in Go's syntax, and strfmt's other duration syntax is not ported`);
+  return create(DurationSchema, { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) });
+}
 
 /** Untyped conversion, for `x-kubernetes-preserve-unknown-fields` and int-or-string. */
 function untyped(v: unknown): unknown {
@@ -188,7 +208,7 @@ export function toCel(value: unknown, schema: CelSchemaNode, root = false): unkn
     }
     case 'string':
       if (typeof value !== 'string') throw new InvalidData(`invalid data, expected string, got ${typeof value}`);
-      return value;
+      return schema.format === 'duration' ? durationValue(value) : value;
     case 'number':
       if (typeof value !== 'number') throw new InvalidData(`invalid data, expected float, got ${typeof value}`);
       return value;
@@ -206,14 +226,53 @@ export function toCel(value: unknown, schema: CelSchemaNode, root = false): unkn
   }
 }
 
-/** Formats whose strings the API server converts to durations, timestamps or bytes before a rule sees them: not ported. */
+/** Formats whose strings the API server converts to durations, timestamps or bytes before a rule sees them. */
 export const CONVERTED_FORMATS = new Set(['duration', 'date', 'date-time', 'byte']);
+/** Of those, the ones `toCel` converts as the API server does (`durationValue`); rules reading the others are not checked. */
+export const PORTED_FORMATS: ReadonlySet<string> = new Set(['duration']);
 
-/** The first string format in a schema subtree that UnstructuredToVal would convert, if any. */
+const convertedFormat = (schema: CelSchemaNode): string | undefined =>
+  schema.type === 'string' && schema.format !== undefined && CONVERTED_FORMATS.has(schema.format) && !PORTED_FORMATS.has(schema.format)
+    ? schema.format
+    : undefined;
+
+/** The first string format in a schema subtree that UnstructuredToVal would convert and `toCel` does not, if any. */
 export function convertedFormatIn(schema: CelSchemaNode): string | undefined {
-  if (schema.type === 'string' && schema.format !== undefined && CONVERTED_FORMATS.has(schema.format)) return schema.format;
+  const own = convertedFormat(schema);
+  if (own !== undefined) return own;
   for (const child of [...Object.values(schema.properties ?? {}), schema.items, schema.additionalProperties]) {
     const f = child === undefined ? undefined : convertedFormatIn(child);
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+/** What a rule's expression reads of its `self`, by field name (compile.ts `fieldsRead`). */
+export interface FieldsRead {
+  /** Every field name it selects (`x.name`, `has(x.name)`). */
+  readonly names: ReadonlySet<string>;
+  /** Fields whose whole value it compares (`x.name == ...`, `x.name in ...`, `<`...). */
+  readonly compared: ReadonlySet<string>;
+  /** It compares a bare variable (`self`, or a macro's): any value of the subtree may be read whole. */
+  readonly comparesVariable: boolean;
+}
+
+/**
+ * The first converted string format a rule can see: the node itself, the properties it selects
+ * (whole subtrees of those it compares), and list items and map values. A property it never names
+ * is never read, so its format cannot change the rule's result: without this, one duration field
+ * anywhere below would leave every rule above it unchecked.
+ */
+export function convertedFormatRead(schema: CelSchemaNode, read: FieldsRead): string | undefined {
+  if (read.comparesVariable) return convertedFormatIn(schema);
+  const own = convertedFormat(schema);
+  if (own !== undefined) return own;
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    const f = read.compared.has(name) ? convertedFormatIn(child) : read.names.has(name) ? convertedFormatRead(child, read) : undefined;
+    if (f !== undefined) return f;
+  }
+  for (const child of [schema.items, schema.additionalProperties]) {
+    const f = child === undefined ? undefined : convertedFormatRead(child, read);
     if (f !== undefined) return f;
   }
   return undefined;

@@ -1,0 +1,4 @@
+import { main } from './args';
+import { importMonitoringCli } from './import-monitoring-command';
+
+main(importMonitoringCli);
