@@ -31,7 +31,7 @@ describe('npm run synth', () => {
     const result = await spawnTsx('cli/synth.ts', ['--env', 'dev', '--out', out]);
     expect(result).toEqual({
       code: 0,
-      stdout: `wrote 184 objects in 17 files (apps bookinfo, boutique) to ${path.relative(ROOT, path.join(out, 'dev'))}\n`,
+      stdout: `wrote 190 objects in 17 files (apps bookinfo, boutique) to ${path.relative(ROOT, path.join(out, 'dev'))}\n`,
       stderr: '',
     });
     expect(fs.readdirSync(path.join(out, 'dev'))).toEqual(['bookinfo', 'boutique']);
@@ -41,7 +41,7 @@ describe('npm run synth', () => {
   it("writes each app's files under <env>/<app>/, one per service plus the shared file, identical bytes on every run", async () => {
     const first = await synth('--env', 'dev', '--out', out);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(/^wrote 184 objects in 17 files \(apps bookinfo, boutique\) to /);
+    expect(first.stdout).toMatch(/^wrote 190 objects in 17 files \(apps bookinfo, boutique\) to /);
     const before = readTree(path.join(out, 'dev'));
     expect(Object.keys(before).filter((f) => f.startsWith('bookinfo/'))).toEqual(BOOKINFO_FILES.map((f) => `bookinfo/${f}`));
     expect(Object.keys(before).filter((f) => f.startsWith('boutique/'))).toHaveLength(12);

@@ -1,4 +1,5 @@
 import { synthesize } from '../../charts';
+import { collectorObjects } from '../../charts/observability';
 import type { ManifestObject } from '../../charts/schema';
 import bookinfo from '../../services/bookinfo';
 import { environment, repoReleases } from '../../test/fixtures/environments';
@@ -51,6 +52,22 @@ describe('OB01-service-slo', () => {
       'Service/bookinfo/details: serves HTTP or gRPC but no Rules object in namespace bookinfo records its availability and latency SLI',
       'Service/bookinfo/ratings: serves HTTP or gRPC but no Rules object in namespace bookinfo records its latency SLI',
     ]);
+  });
+
+  it("exempts the platform's own Services exactly as the platform deploys them (the trace collector), and no look-alike", () => {
+    const collector = collectorObjects({ stack: 'prod', profile: 'prod', gcpProject: 'p-prod', controlPlaneNamespace: 'istio-system' });
+    const service = collector.find((o) => o.kind === 'Service');
+    if (service === undefined) throw new Error('the collector has a Service');
+    const run = (set: readonly ManifestObject[], platformObjects: readonly ManifestObject[]) =>
+      evaluate(
+        observabilityManifestRules,
+        { manifests: { objects: set, profile: 'prod', allowedRegistries: ['docker.io/istio/'], platformObjects } },
+        { environment: 'prod', exceptions: [], today: '2026-11-30' },
+      ).violations.map((v) => v.object);
+    expect(run([...objects(), ...collector], collector)).toEqual([]);
+    // The same Service, changed: no longer the platform's object, so it needs its SLO like any other.
+    const changed = { ...service, spec: { ...(service.spec as Record<string, unknown>), type: 'NodePort' } };
+    expect(run([...objects(), changed], collector)).toEqual([`Service/${service.metadata.namespace}/${service.metadata.name}`]);
   });
 
   it('leaves a Service that serves no requests alone: a tcp port, or an ExternalName', () => {

@@ -11,6 +11,7 @@ import { RULES_API_VERSION } from '../../charts/slo-rules';
 import { SLO_WINDOWS } from '../../services/slo';
 import type { ManifestObject } from '../../charts/schema';
 import { items, labelMap, namespaceOf, specOf, str } from '../objects';
+import { isPlatformObject } from '../platform';
 import type { ManifestRule, ResourceRule } from '../types';
 import { finding, manifestRule, resourceRule } from './define';
 import { asArray, perResource } from './gcp-resources';
@@ -38,14 +39,14 @@ const serviceSlo = manifestRule(
   {
     id: 'OB01-service-slo',
     description:
-      'Every Service that serves HTTP or gRPC has SLO recording rules: a Managed Service for Prometheus Rules object in its namespace recording the error ratio of its availability and its latency (rules labelled `service: <name>`, `slo: availability|latency`).',
+      "Every Service that serves HTTP or gRPC has SLO recording rules: a Managed Service for Prometheus Rules object in its namespace recording the error ratio of its availability and its latency (rules labelled `service: <name>`, `slo: availability|latency`). The platform's own Services, exactly as the platform deploys them (the trace collector), are the platform team's and are exempt.",
     why: 'A service without an SLO is unmonitored: nothing records how often it fails or is slow, so no burn-rate alert can page its owner before its users notice.',
     fix: 'Define the service with a ServiceSpec (synthesis adds its `<service>-slo` Rules, docs/slo.md), or add a monitoring.googleapis.com/v1 Rules object in its namespace recording slo:sli_error:ratio_rate<window> for both SLIs with labels service and slo.',
     severity: 'high',
     enforcement: 'mandatory',
     catalogue: ['OB01'],
   },
-  (_ctx, index) => {
+  (ctx, index) => {
     // Namespace and service -> the SLIs some Rules object records for it.
     const recorded = new Map<string, Set<string>>();
     for (const rules of index.ofKind('Rules', MONITORING_GROUP)) {
@@ -58,7 +59,7 @@ const serviceSlo = manifestRule(
     }
     return index
       .ofKind('Service', '')
-      .filter(servesRequests)
+      .filter((service) => servesRequests(service) && !isPlatformObject(ctx, service))
       .flatMap((service) => {
         const namespace = namespaceOf(service);
         const missing = SLI_NAMES.filter((sli) => !(recorded.get(`${namespace}/${service.metadata.name}`)?.has(sli) ?? false));
