@@ -62,8 +62,21 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
   readonly gcpProject: string;
   /** GCP region (`gcp:region`). */
   readonly gcpRegion: string;
-  /** Zones of the regional cluster's node pools (all in the region). */
+  /**
+   * The regions of the environment's clusters, one regional cluster each, the primary region
+   * (`gcp:region`: data stores, registry, the first cluster) first. @default - `[gcp:region]`
+   */
+  readonly regions: readonly string[];
+  /**
+   * Zones of the clusters' node pools, each in one of `regions`: each region's cluster takes its own.
+   * @default - `<region>-b`, `-c`, `-d` of every region
+   */
   readonly zones: readonly string[];
+  /**
+   * The ranges of each region after the first (the primary region's are the keys below), by region.
+   * @default - none: required for every further region
+   */
+  readonly regionRanges: Readonly<Record<string, RegionRanges>>;
   /** Primary range of the subnet (nodes). */
   readonly subnetCidr: string;
   /** Secondary range for pods. */
@@ -112,6 +125,18 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
    * images by digest, policy IM01-image-digest). @default - the image is pinned by tag only
    */
   readonly otelCollectorDigest?: string;
+}
+
+/** The network ranges of one region's subnet and cluster (`platform:regionRanges.<region>`). */
+export interface RegionRanges {
+  /** Primary range of the region's subnet (nodes). */
+  readonly subnetCidr: string;
+  /** Secondary range for the region's pods. */
+  readonly podsCidr: string;
+  /** Secondary range for the region's Services. */
+  readonly servicesCidr: string;
+  /** /28 for the region's private control plane. */
+  readonly masterCidr: string;
 }
 
 /** Where a team's alerts go: an email address, existing Cloud Monitoring notification channels, or both. */
@@ -170,6 +195,7 @@ interface FallbackContext extends ProgramContext {
   readonly stack: string;
   readonly profile: EnvironmentProfile;
   readonly gcpRegion: string;
+  readonly regions: readonly string[];
   readonly gcpProject: string;
 }
 
@@ -247,6 +273,12 @@ const list =
 const KEYS = {
   profile: { key: `${PROJECT}:profile`, read: oneOf(ENVIRONMENT_PROFILES) },
   gcpRegion: { key: 'gcp:region', read: pattern(GCP_REGION, 'a GCP region', 'europe-west1') },
+  // One cluster per region behind the one global load balancer (docs/regions.md); zones and ranges follow.
+  regions: {
+    key: `${PROJECT}:regions`,
+    read: list(GCP_REGION, 'GCP regions', 'europe-west1, europe-west4', false),
+    fallback: ({ gcpRegion }) => [gcpRegion],
+  },
   namespace: { key: `${PROJECT}:namespace`, read: pattern(DNS_LABEL, 'a DNS-1123 label', 'bookinfo'), optional: true },
   domain: { key: `${PROJECT}:domain`, read: pattern(DOMAIN, 'a lower-case DNS domain', 'dev.bookinfo.example.com') },
   defaultTier: { key: `${PROJECT}:defaultTier`, read: oneOf(RESOURCE_TIERS_ORDER), fallback: () => 'small' },
@@ -295,7 +327,7 @@ const KEYS = {
   zones: {
     key: `${PROJECT}:zones`,
     read: list(/^[a-z]+-[a-z]+\d-[a-z]$/, 'zones', 'europe-west1-b, europe-west1-c', false),
-    fallback: ({ gcpRegion }) => ['b', 'c', 'd'].map((z) => `${gcpRegion}-${z}`),
+    fallback: ({ regions }) => regions.flatMap((region) => ['b', 'c', 'd'].map((z) => `${region}-${z}`)),
   },
   subnetCidr: { key: `${PROJECT}:subnetCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.10.0.0/20'), fallback: () => '10.10.0.0/20' },
   podsCidr: { key: `${PROJECT}:podsCidr`, read: pattern(CIDR, 'an IPv4 CIDR', '10.20.0.0/14'), fallback: () => '10.20.0.0/14' },
@@ -316,6 +348,7 @@ const KEYS = {
         : { problem: 'must be an IPv4 CIDR from /8 to /24', fix: 'set it to e.g. 10.32.0.0/16' },
     fallback: () => '10.32.0.0/16',
   },
+  regionRanges: { key: `${PROJECT}:regionRanges`, read: (raw: string) => readRegionRanges(raw), fallback: () => ({}) },
   nodeMachineType: {
     key: `${PROJECT}:nodeMachineType`,
     read: pattern(/^[a-z0-9]+-[a-z0-9-]+$/, 'a Compute Engine machine type', 'e2-standard-4'),
@@ -447,6 +480,39 @@ function readTeams(raw: string): Record<string, TeamConfig> | Failure {
   return teams;
 }
 
+const REGION_RANGE_FIELDS = ['subnetCidr', 'podsCidr', 'servicesCidr', 'masterCidr'] as const;
+const REGION_RANGES_EXAMPLE =
+  '`europe-west4: { subnetCidr: 10.11.0.0/20, podsCidr: 10.40.0.0/14, servicesCidr: 10.25.0.0/20, masterCidr: 172.16.0.16/28 }`';
+
+/** `platform:regionRanges`: region -> its four ranges, every field an IPv4 CIDR (the control plane's a /28). */
+function readRegionRanges(raw: string): Record<string, RegionRanges> | Failure {
+  const value = parseJson(raw);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) return { value, problem: 'must be a map of region to its ranges', fix: `write e.g. ${REGION_RANGES_EXAMPLE}` };
+  const ranges: Record<string, RegionRanges> = {};
+  for (const [region, entry] of Object.entries(value)) {
+    const failure = (problem: string, fix: string): Failure => ({ value: { [region]: entry }, problem: `${region}: ${problem}`, fix });
+    if (!GCP_REGION.test(region)) return failure('is not a GCP region', 'use a region name, e.g. europe-west4');
+    if (!isObject(entry)) return failure(`must be a map of ${REGION_RANGE_FIELDS.join(', ')}`, `write e.g. ${REGION_RANGES_EXAMPLE}`);
+    const fields = Object.keys(entry);
+    const unknown = fields.filter((k) => !(REGION_RANGE_FIELDS as readonly string[]).includes(k));
+    if (unknown.length > 0) return failure(`has unknown field(s) ${unknown.join(', ')}`, `use only ${REGION_RANGE_FIELDS.join(', ')}`);
+    const missing = REGION_RANGE_FIELDS.filter((k) => !fields.includes(k));
+    if (missing.length > 0) return failure(`is missing ${missing.join(', ')}`, `give every field, e.g. ${REGION_RANGES_EXAMPLE}`);
+    for (const field of REGION_RANGE_FIELDS) {
+      const cidr = entry[field];
+      const ok = typeof cidr === 'string' && CIDR.test(cidr) && (field !== 'masterCidr' || cidr.endsWith('/28'));
+      if (!ok)
+        return failure(
+          `\`${field}\` must be ${field === 'masterCidr' ? 'a /28 IPv4 CIDR' : 'an IPv4 CIDR'}`,
+          `write e.g. ${REGION_RANGES_EXAMPLE}`,
+        );
+    }
+    ranges[region] = Object.fromEntries(REGION_RANGE_FIELDS.map((f) => [f, entry[f] as string])) as unknown as RegionRanges;
+  }
+  return ranges;
+}
+
 /** Every setting's config key, in reading order (for docs and the did-you-mean check). */
 export const CONFIG_KEYS: readonly string[] = Object.values(KEYS).map((k) => k.key);
 
@@ -519,6 +585,7 @@ function readSettings(
         stack,
         profile: (values.profile ?? 'dev') as EnvironmentProfile,
         gcpRegion: (values.gcpRegion ?? 'europe-west1') as string,
+        regions: (values.regions ?? [values.gcpRegion ?? 'europe-west1']) as string[],
         gcpProject: (values.gcpProject ?? 'project') as string,
       };
       if (spec.fallback !== undefined) values[name] = spec.fallback(ctx);
@@ -829,40 +896,37 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
   return closestMatch(key, known, 2);
 }
 
-/** Rules between keys: zones in the region, ranges that do not collide, production safety. */
+/** Rules between keys: regions with their zones and ranges, ranges that do not collide, production safety. */
 function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Problem[] {
   const problems: Problem[] = [];
   const add = (key: string, value: unknown, problem: string, fix: string) =>
     problems.push({ where: where(key), field: `config.${key}`, value, problem, fix });
-  for (const zone of c.zones) {
-    if (!zone.startsWith(`${c.gcpRegion}-`))
-      add(`${PROJECT}:zones`, zone, `is not in the region ${c.gcpRegion}`, `use zones of ${c.gcpRegion}, e.g. ${c.gcpRegion}-b`);
-  }
-  const ranges = {
-    subnetCidr: c.subnetCidr,
-    podsCidr: c.podsCidr,
-    servicesCidr: c.servicesCidr,
-    masterCidr: c.masterCidr,
-    privateServicesCidr: c.privateServicesCidr,
-  };
-  for (const [key, cidr] of Object.entries(ranges)) {
+  regionChecks(c, add);
+  // Every range of every region, and private services access (VPC-wide): pairwise disjoint.
+  const ranges: Array<[string, string]> = [
+    ...REGION_RANGE_FIELDS.map((f): [string, string] => [`${PROJECT}:${f}`, c[f]]),
+    [`${PROJECT}:privateServicesCidr`, c.privateServicesCidr],
+    ...c.regions.slice(1).flatMap((region) =>
+      REGION_RANGE_FIELDS.flatMap((f): Array<[string, string]> => {
+        const cidr = c.regionRanges[region]?.[f];
+        return cidr === undefined ? [] : [[`${PROJECT}:regionRanges.${region}.${f}`, cidr]];
+      }),
+    ),
+  ];
+  for (const [key, cidr] of ranges) {
     if (!isNetworkAddress(cidr))
-      add(
-        `${PROJECT}:${key}`,
-        cidr,
-        'has host bits set',
-        `use the network address, e.g. ${cidrRange(cidr).map(formatIp)[0]}/${cidr.split('/')[1]}`,
-      );
+      add(key, cidr, 'has host bits set', `use the network address, e.g. ${cidrRange(cidr).map(formatIp)[0]}/${cidr.split('/')[1]}`);
   }
-  const entries = Object.entries(ranges);
-  entries.forEach(([k1, a], i) =>
-    entries.slice(i + 1).forEach(([k2, b]) => {
+  ranges.forEach(([k1, a], i) =>
+    ranges.slice(i + 1).forEach(([k2, b]) => {
       if (cidrsOverlap(a, b))
         add(
-          `${PROJECT}:${k2}`,
+          k2,
           b,
-          `overlaps ${PROJECT}:${k1} (${a})`,
-          'give the subnet, pods, services, control plane and private services disjoint ranges',
+          `overlaps ${k1} (${a})`,
+          c.regions.length > 1
+            ? "give every region's subnet, pods, services and control plane, and private services, disjoint ranges"
+            : 'give the subnet, pods, services, control plane and private services disjoint ranges',
         );
     }),
   );
@@ -883,6 +947,62 @@ function crossChecks(c: EnvironmentConfig, where: (key: string) => string): Prob
   if (c.profile === 'prod' && !c.deletionProtection)
     add(`${PROJECT}:deletionProtection`, false, 'is off in production', 'remove the key (it defaults to true in prod) or set it to true');
   return problems;
+}
+
+/** The regions, their zones and their ranges agree: primary first, every region with zones and ranges. */
+function regionChecks(c: EnvironmentConfig, add: (key: string, value: unknown, problem: string, fix: string) => void): void {
+  const regionsKey = `${PROJECT}:regions`;
+  if (c.regions[0] !== c.gcpRegion)
+    add(
+      regionsKey,
+      c.regions,
+      `starts with ${c.regions[0]}, not gcp:region (${c.gcpRegion})`,
+      `list gcp:region first (the primary region: data stores, registry, the first cluster), e.g. [${[c.gcpRegion, ...c.regions.filter((r) => r !== c.gcpRegion)].join(', ')}]`,
+    );
+  const repeated = c.regions.filter((r, i) => c.regions.indexOf(r) !== i);
+  if (repeated.length > 0) add(regionsKey, c.regions, `lists ${[...new Set(repeated)].join(', ')} more than once`, 'list each region once');
+  for (const zone of c.zones) {
+    if (!c.regions.some((region) => zone.startsWith(`${region}-`)))
+      add(
+        `${PROJECT}:zones`,
+        zone,
+        c.regions.length === 1 ? `is not in the region ${c.regions[0]}` : `is not in any region of ${regionsKey} (${c.regions.join(', ')})`,
+        c.regions.length === 1
+          ? `use zones of ${c.regions[0]}, e.g. ${c.regions[0]}-b`
+          : `use zones of those regions, e.g. ${c.regions.map((r) => `${r}-b`).join(', ')}`,
+      );
+  }
+  for (const region of c.regions) {
+    if (!c.zones.some((zone) => zone.startsWith(`${region}-`)))
+      add(
+        `${PROJECT}:zones`,
+        c.zones,
+        `has no zone of ${region} (${regionsKey})`,
+        `add that region's zones, e.g. ${region}-b, ${region}-c, ${region}-d`,
+      );
+  }
+  const rangesKey = `${PROJECT}:regionRanges`;
+  // A repeated region is its own problem above, not one without ranges.
+  for (const region of new Set(c.regions.slice(1).filter((r) => r !== c.regions[0]))) {
+    if (c.regionRanges[region] === undefined)
+      add(
+        rangesKey,
+        c.regionRanges,
+        `has no ranges for ${region}, which ${regionsKey} lists`,
+        `add ${region}: { subnetCidr, podsCidr, servicesCidr, masterCidr }, disjoint from every other range (docs/regions.md)`,
+      );
+  }
+  for (const region of Object.keys(c.regionRanges)) {
+    if (!c.regions.slice(1).includes(region))
+      add(
+        rangesKey,
+        { [region]: c.regionRanges[region] },
+        region === c.regions[0]
+          ? `names the primary region ${region}, whose ranges are ${PROJECT}:subnetCidr, podsCidr, servicesCidr and masterCidr`
+          : `names ${region}, which ${regionsKey} does not list`,
+        region === c.regions[0] ? 'remove it and set the top-level keys' : `remove it, or add ${region} to ${regionsKey}`,
+      );
+  }
 }
 
 function formatIp(n: number): string {

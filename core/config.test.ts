@@ -34,6 +34,8 @@ const BASE: Readonly<Record<string, string>> = {
 
 /** What the infrastructure keys resolve to when a stack file leaves them out. */
 const INFRA_DEFAULTS = {
+  regions: ['europe-west1'],
+  regionRanges: {},
   subnetCidr: '10.10.0.0/20',
   podsCidr: '10.20.0.0/14',
   servicesCidr: '10.24.0.0/20',
@@ -139,6 +141,17 @@ describe('the repository stacks', () => {
         binaryAuthorization: true,
         traceSamplingPercent: 1,
         otelCollectorDigest: 'sha256:c412ac74072a2ee3adc64922c223f985a9d0981682bc27411f3c4c4dfbeac52a',
+        // Two regions behind the one load balancer (docs/regions.md): the second's zones and ranges.
+        regions: ['europe-west1', 'europe-west4'],
+        zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d', 'europe-west4-a', 'europe-west4-b', 'europe-west4-c'],
+        regionRanges: {
+          'europe-west4': {
+            subnetCidr: '10.11.0.0/20',
+            podsCidr: '10.40.0.0/14',
+            servicesCidr: '10.25.0.0/20',
+            masterCidr: '172.16.0.16/28',
+          },
+        },
       },
     ],
   ])('loads %s', (stack, expected) => {
@@ -571,6 +584,130 @@ describe('loadEnvironment with a crafted stack file', () => {
     ],
   ])('reports %s', (_title, overrides, field, value, problem, fix) => {
     expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
+  });
+
+  describe('in several regions', () => {
+    const WEST4 =
+      '{europe-west4: {subnetCidr: 10.11.0.0/20, podsCidr: 10.40.0.0/14, servicesCidr: 10.25.0.0/20, masterCidr: 172.16.0.16/28}}';
+    const TWO = { 'platform:regions': '[europe-west1, europe-west4]', 'platform:regionRanges': WEST4 };
+
+    it("defaults every region to its -b, -c and -d zones, and reads the further regions' ranges", () => {
+      expect(load(TWO)).toMatchObject({
+        regions: ['europe-west1', 'europe-west4'],
+        zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d', 'europe-west4-b', 'europe-west4-c', 'europe-west4-d'],
+        regionRanges: {
+          'europe-west4': {
+            subnetCidr: '10.11.0.0/20',
+            podsCidr: '10.40.0.0/14',
+            servicesCidr: '10.25.0.0/20',
+            masterCidr: '172.16.0.16/28',
+          },
+        },
+      });
+    });
+
+    it.each<[string, Record<string, string>, string, unknown, string, string]>([
+      [
+        'regions that do not start with gcp:region',
+        {
+          ...TWO,
+          'platform:regions': '[europe-west4, europe-west1]',
+          'platform:regionRanges': WEST4.replace('europe-west4', 'europe-west1'),
+        },
+        'config.platform:regions',
+        ['europe-west4', 'europe-west1'],
+        'starts with europe-west4, not gcp:region (europe-west1)',
+        'list gcp:region first (the primary region: data stores, registry, the first cluster), e.g. [europe-west1, europe-west4]',
+      ],
+      [
+        'a region without ranges',
+        { 'platform:regions': '[europe-west1, europe-west4]' },
+        'config.platform:regionRanges',
+        {},
+        'has no ranges for europe-west4, which platform:regions lists',
+        'add europe-west4: { subnetCidr, podsCidr, servicesCidr, masterCidr }, disjoint from every other range (docs/regions.md)',
+      ],
+      [
+        'ranges for a region not listed',
+        { 'platform:regionRanges': WEST4 },
+        'config.platform:regionRanges',
+        {
+          'europe-west4': {
+            subnetCidr: '10.11.0.0/20',
+            podsCidr: '10.40.0.0/14',
+            servicesCidr: '10.25.0.0/20',
+            masterCidr: '172.16.0.16/28',
+          },
+        },
+        'names europe-west4, which platform:regions does not list',
+        'remove it, or add europe-west4 to platform:regions',
+      ],
+      [
+        "a second region's pods overlapping the first's Services",
+        { ...TWO, 'platform:regionRanges': WEST4.replace('10.40.0.0/14', '10.24.0.0/16').replace('10.25.0.0/20', '10.44.0.0/20') },
+        'config.platform:regionRanges.europe-west4.podsCidr',
+        '10.24.0.0/16',
+        'overlaps platform:servicesCidr (10.24.0.0/20)',
+        "give every region's subnet, pods, services and control plane, and private services, disjoint ranges",
+      ],
+      [
+        "a second region's control plane on the first's",
+        { ...TWO, 'platform:regionRanges': WEST4.replace('172.16.0.16/28', '172.16.0.0/28') },
+        'config.platform:regionRanges.europe-west4.masterCidr',
+        '172.16.0.0/28',
+        'overlaps platform:masterCidr (172.16.0.0/28)',
+        "give every region's subnet, pods, services and control plane, and private services, disjoint ranges",
+      ],
+      [
+        'a zone in neither region',
+        { ...TWO, 'platform:zones': '[europe-west1-b, europe-west4-a, us-east1-c]' },
+        'config.platform:zones',
+        'us-east1-c',
+        'is not in any region of platform:regions (europe-west1, europe-west4)',
+        'use zones of those regions, e.g. europe-west1-b, europe-west4-b',
+      ],
+      [
+        'a region without zones',
+        { ...TWO, 'platform:zones': '[europe-west1-b]' },
+        'config.platform:zones',
+        ['europe-west1-b'],
+        'has no zone of europe-west4 (platform:regions)',
+        "add that region's zones, e.g. europe-west4-b, europe-west4-c, europe-west4-d",
+      ],
+      [
+        'a region listed twice',
+        { 'platform:regions': '[europe-west1, europe-west1]' },
+        'config.platform:regions',
+        ['europe-west1', 'europe-west1'],
+        'lists europe-west1 more than once',
+        'list each region once',
+      ],
+      [
+        'a range map with a field missing',
+        { ...TWO, 'platform:regionRanges': '{europe-west4: {subnetCidr: 10.11.0.0/20}}' },
+        'config.platform:regionRanges',
+        { 'europe-west4': { subnetCidr: '10.11.0.0/20' } },
+        'europe-west4: is missing podsCidr, servicesCidr, masterCidr',
+        'give every field, e.g. `europe-west4: { subnetCidr: 10.11.0.0/20, podsCidr: 10.40.0.0/14, servicesCidr: 10.25.0.0/20, masterCidr: 172.16.0.16/28 }`',
+      ],
+      [
+        'a second control plane range that is not a /28',
+        { ...TWO, 'platform:regionRanges': WEST4.replace('172.16.0.16/28', '172.16.1.0/24') },
+        'config.platform:regionRanges',
+        {
+          'europe-west4': {
+            subnetCidr: '10.11.0.0/20',
+            podsCidr: '10.40.0.0/14',
+            servicesCidr: '10.25.0.0/20',
+            masterCidr: '172.16.1.0/24',
+          },
+        },
+        'europe-west4: `masterCidr` must be a /28 IPv4 CIDR',
+        'write e.g. `europe-west4: { subnetCidr: 10.11.0.0/20, podsCidr: 10.40.0.0/14, servicesCidr: 10.25.0.0/20, masterCidr: 172.16.0.16/28 }`',
+      ],
+    ])('reports %s', (_title, overrides, field, value, problem, fix) => {
+      expect(problemsOf(overrides)).toEqual([{ where: display('qa'), field, value, problem, fix }]);
+    });
   });
 
   it('derives a pull request preview stack from dev, with the dev stack named in Pulumi.yaml', () => {
