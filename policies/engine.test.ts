@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import type { ManifestObject } from '../charts/schema';
 import { blocking, evaluate, passed } from './engine';
 import { loadExceptions, type PolicyException } from './exceptions';
-import { gcpResourcesOf, manifestsOf, stackPolicies } from './pack';
+import { clusterSets, gcpResourcesOf, manifestsOf, stackPolicies } from './pack';
 import { formatReport } from './report';
+import { duplicateObject } from './rules/input';
 import { objectId, type ManifestRule, type ResourceRule } from './types';
 import { thrown } from '../test/fixtures/thrown';
 
@@ -211,6 +212,47 @@ describe('the CrossGuard pack', () => {
     const [k8sPolicy] = stackPolicies([noBad], [waiver()], '2026-11-23');
     expect(run(k8sPolicy, { environment: 'dev', profile: 'dev', allowedRegistries: [] })).toEqual([]);
     expect(run(k8sPolicy, { environment: 'prod', profile: 'prod', allowedRegistries: [] })).toHaveLength(1);
+  });
+
+  it("checks each cluster's objects as one set: the same object in two clusters is no duplicate, twice in one it is", () => {
+    const [duplicate] = stackPolicies([duplicateObject], [], '2026-11-23');
+    const config = { environment: 'prod', profile: 'prod', allowedRegistries: [] };
+    const copy = (provider: string) => ({
+      type: 'kubernetes:apps/v1:Deployment',
+      name: 'shop/web',
+      urn: `u-${provider}`,
+      props: deployment('web') as unknown as Record<string, unknown>,
+      provider: { urn: provider, name: provider, type: 'pulumi:providers:kubernetes', props: {} },
+    });
+    const check = (rs: unknown[]) => {
+      const violations: string[] = [];
+      (duplicate.validateStack as (a: unknown, report: (m: string) => void) => void)(
+        { resources: rs, stackTags: new Map(), getConfig: () => config },
+        (m) => violations.push(m),
+      );
+      return violations;
+    };
+    expect(check([copy('west1'), copy('west4')])).toEqual([]);
+    expect(check([copy('west1'), { ...copy('west1'), urn: 'u-again' }])).toHaveLength(1);
+  });
+
+  it.each<[string, Array<{ type: string; provider?: string }>, string[][]]>([
+    ['no Kubernetes resource: one set', [{ type: 'gcp:x' }], [['gcp:x']]],
+    [
+      'two clusters: a set each, with the other resources in both',
+      [
+        { type: 'kubernetes:a', provider: 'p1' },
+        { type: 'gcp:x' },
+        { type: 'kubernetes:b', provider: 'p2' },
+        { type: 'kubernetes:c', provider: 'p1' },
+      ],
+      [
+        ['kubernetes:a', 'kubernetes:c', 'gcp:x'],
+        ['kubernetes:b', 'gcp:x'],
+      ],
+    ],
+  ])('splits the resources by cluster (%s)', (_title, rs, expected) => {
+    expect(clusterSets(rs).map((set) => set.map((r) => r.type))).toEqual(expected);
   });
 
   it('leaves Helm releases and other non-manifest resources out of the manifests', () => {

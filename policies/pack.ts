@@ -81,6 +81,28 @@ export function programWrittenOf(resources: readonly { type: string; urn: string
   return manifestsOf(resources.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.urn.includes(`${PROGRAM_WRITER}$`)));
 }
 
+/**
+ * The resources split by the cluster their Kubernetes objects are applied to (the provider's
+ * URN): each cluster's objects are one set for the manifest rules, so the same app applied to
+ * two clusters (prod in two regions, docs/regions.md) is not one object twice. Every resource
+ * that is not a Kubernetes object goes with each set; a stack without any is one set.
+ */
+export function clusterSets<T extends { type: string; provider?: string }>(resources: readonly T[]): T[][] {
+  const others: T[] = [];
+  const sets = new Map<string, T[]>();
+  for (const r of resources) {
+    if (!r.type.startsWith('kubernetes:')) {
+      others.push(r);
+      continue;
+    }
+    const key = r.provider ?? '';
+    const set = sets.get(key);
+    if (set === undefined) sets.set(key, [r]);
+    else set.push(r);
+  }
+  return sets.size === 0 ? [others] : [...sets.values()].map((set) => [...set, ...others]);
+}
+
 /** The component type under which the program writes objects for the apps. */
 const PROGRAM_WRITER = 'platform:apps:AppResources';
 
@@ -105,21 +127,25 @@ export function stackPolicies(rules: readonly Rule[], exceptions: readonly Polic
         name: r.name,
         urn: r.urn,
         props: r.props as Record<string, unknown>,
+        ...(r.provider !== undefined && { provider: r.provider.urn }),
       }));
-      const input =
+      const inputs =
         rule.target === 'manifests'
-          ? {
-              manifests: environmentContext(
-                manifestsOf(resources),
-                platformSettings(settings.environment),
-                settings,
-                programWrittenOf(resources),
-              ),
-            }
-          : { resources: { resources: gcpResourcesOf(resources), profile: settings.profile } };
-      const report = evaluate([rule], input, { environment: settings.environment, exceptions, today });
-      for (const v of report.violations) {
-        if (v.waivedBy === undefined) reportViolation(`${v.object}: ${v.message}. Fix: ${rule.fix}`);
+          ? clusterSets(resources).map((set) => ({
+              manifests: environmentContext(manifestsOf(set), platformSettings(settings.environment), settings, programWrittenOf(set)),
+            }))
+          : [{ resources: { resources: gcpResourcesOf(resources), profile: settings.profile } }];
+      // A violation in every cluster is reported once.
+      const reported = new Set<string>();
+      for (const input of inputs) {
+        const report = evaluate([rule], input, { environment: settings.environment, exceptions, today });
+        for (const v of report.violations) {
+          const message = `${v.object}: ${v.message}. Fix: ${rule.fix}`;
+          if (v.waivedBy === undefined && !reported.has(message)) {
+            reported.add(message);
+            reportViolation(message);
+          }
+        }
       }
     },
   }));

@@ -6,8 +6,15 @@ import type { EnvironmentProfile } from '../../services/spec';
 import { loadEnvironment } from '../../core/config';
 import type { Recording } from '../offline/engine';
 
+/** As CrossGuard hands them over: a resource's provider by its URN (the recording keeps `<urn>::<id>`). */
 function resources(recording: Recording) {
-  return recording.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
+  return recording.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.inputs,
+    ...(r.provider !== undefined && { provider: { urn: r.provider.slice(0, r.provider.lastIndexOf('::')) } }),
+  }));
 }
 
 /** Every mandatory rule through the CrossGuard pack's validateStack, on all resources: `<policy>: <message>`. */
