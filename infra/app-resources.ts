@@ -242,9 +242,24 @@ export interface AppResourcesArgs {
   readonly after: readonly pulumi.Resource[];
 }
 
+/** Another cluster of the stack (a further region's) that needs the Redis credentials too. */
+export interface SecretsCluster {
+  /** Appended to the Secrets' resource names (`-<region>`). */
+  readonly suffix: string;
+  readonly provider: k8s.Provider;
+  /** What must exist before those Secrets: the apps' namespaces in that cluster. */
+  readonly after: readonly pulumi.Resource[];
+}
+
+interface RedisSecretSpec {
+  readonly resourceName: string;
+  readonly args: k8s.core.v1.SecretArgs;
+}
+
 export class AppResources extends pulumi.ComponentResource {
   /** The Kubernetes Secrets of the Redis credentials, which the apps' Deployments wait for. */
   readonly redisSecrets: readonly k8s.core.v1.Secret[];
+  private readonly redisSecretSpecs: RedisSecretSpec[] = [];
   readonly sqlInstance?: gcp.sql.DatabaseInstance;
 
   constructor(name: string, args: AppResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -345,20 +360,21 @@ export class AppResources extends pulumi.ComponentResource {
           },
           afterPeering,
         );
-        redisSecrets.push(
-          new k8s.core.v1.Secret(
-            `${prefix}-redis-secret`,
-            {
-              metadata: { name: service.redis.secret, namespace: service.namespace },
-              type: 'Opaque',
-              stringData: {
-                host: redis.host,
-                auth: pulumi.secret(redis.authString),
-                'server-ca.pem': redis.serverCaCerts.apply((certs) => certs[0]?.cert ?? ''),
-              },
+        const spec: RedisSecretSpec = {
+          resourceName: `${prefix}-redis-secret`,
+          args: {
+            metadata: { name: service.redis.secret, namespace: service.namespace },
+            type: 'Opaque',
+            stringData: {
+              host: redis.host,
+              auth: pulumi.secret(redis.authString),
+              'server-ca.pem': redis.serverCaCerts.apply((certs) => certs[0]?.cert ?? ''),
             },
-            { parent: this, provider: args.provider, dependsOn: [...args.after] },
-          ),
+          },
+        };
+        this.redisSecretSpecs.push(spec);
+        redisSecrets.push(
+          new k8s.core.v1.Secret(spec.resourceName, spec.args, { parent: this, provider: args.provider, dependsOn: [...args.after] }),
         );
       }
       for (const s of service.subscriptions) {
@@ -446,5 +462,20 @@ export class AppResources extends pulumi.ComponentResource {
     }
     this.redisSecrets = redisSecrets;
     this.registerOutputs({});
+  }
+
+  /**
+   * The same Redis credentials in another cluster of the stack (a further region's, whose pods
+   * reach the primary region's instances over the VPC): the Secrets its apps' Deployments wait for.
+   */
+  redisSecretsIn(cluster: SecretsCluster): k8s.core.v1.Secret[] {
+    return this.redisSecretSpecs.map(
+      (spec) =>
+        new k8s.core.v1.Secret(`${spec.resourceName}${cluster.suffix}`, spec.args, {
+          parent: this,
+          provider: cluster.provider,
+          dependsOn: [...cluster.after],
+        }),
+    );
   }
 }

@@ -22,6 +22,11 @@ export interface AppsArgs {
    * exists: the Kubernetes Secrets infra/app-resources.ts writes into it. @default - nothing
    */
   readonly objectsAfter?: (namespaces: k8s.yaml.ConfigGroup) => readonly pulumi.Resource[];
+  /**
+   * Prefix of every object's resource name (`<prefix>-<namespace>/<name>`): the same objects
+   * applied to a further region's cluster need names of their own. @default - none (`<namespace>/<name>`)
+   */
+  readonly resourcePrefix?: string;
 }
 
 export class Apps extends pulumi.ComponentResource {
@@ -37,7 +42,10 @@ export class Apps extends pulumi.ComponentResource {
     // resources); names are `<namespace>/<name>`, stable across runs.
     this.namespaces = new k8s.yaml.ConfigGroup(
       `${name}-namespaces`,
-      { objs: all.filter((o) => o.kind === 'Namespace') },
+      {
+        objs: all.filter((o) => o.kind === 'Namespace'),
+        ...(args.resourcePrefix !== undefined && { resourcePrefix: args.resourcePrefix }),
+      },
       {
         parent: this,
         provider: args.provider,
@@ -46,7 +54,10 @@ export class Apps extends pulumi.ComponentResource {
     );
     this.objects = new k8s.yaml.ConfigGroup(
       `${name}-objects`,
-      { objs: all.filter((o) => o.kind !== 'Namespace') },
+      {
+        objs: all.filter((o) => o.kind !== 'Namespace'),
+        ...(args.resourcePrefix !== undefined && { resourcePrefix: args.resourcePrefix }),
+      },
       {
         parent: this,
         provider: args.provider,

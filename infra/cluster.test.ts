@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { thrown } from '../test/fixtures/thrown';
+import { formatProblem } from '../core/problems';
 import {
   AUTH_PLUGIN_INSTALL_HINT,
+  clusterName,
   clusterNameProblems,
+  gkeClusterNameProblems,
   controlPlaneAddress,
   GkeCluster,
   kubeconfigFor,
@@ -205,6 +208,21 @@ describe('names', () => {
 
   it('reports nothing for a valid name', () => {
     expect(clusterNameProblems('gke')).toEqual([]);
+  });
+
+  it.each([
+    ['prod', undefined, 'platform-prod'],
+    ['prod', { suffix: '-europe-west4' }, 'platform-prod-europe-west4'],
+  ])('names the cluster of stack %s in region %j %s', (stack, region, name) => {
+    expect(clusterName(stack, region)).toBe(name);
+  });
+
+  it("accepts a further region's cluster name up to GKE's 40 characters, longer than a node account's prefix", () => {
+    expect(gkeClusterNameProblems('platform-prod-europe-west4')).toEqual([]);
+    expect(gkeClusterNameProblems('platform-staging-northamerica-northeast2')).toEqual([]);
+    expect(gkeClusterNameProblems('platform-staging2-northamerica-northeast2').map(formatProblem)).toEqual([
+      'GkeCluster "platform-staging2-northamerica-northeast2": name "platform-staging2-northamerica-northeast2" is 41 characters, GKE allows at most 40. Fix: use a shorter stack name (a further region adds "-<region>" to "platform-<stack>")',
+    ]);
   });
 
   it('refuses to build a component with an invalid name', () => {

@@ -52,6 +52,11 @@ const MAINTENANCE_ANCHOR = { year: 2025, month: 0, day: 4 };
 const CLUSTER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account ids are 6-30 characters; `-nodes` takes 6 of them. */
 const MAX_NAME_LENGTH = 30 - '-nodes'.length;
+/**
+ * GKE's own limit on a cluster name (the console's rule: a lower-case letter, then up to 40
+ * lower-case letters, digits or "-"; checked against secondary sources only, see docs/regions.md).
+ */
+export const GKE_CLUSTER_NAME_MAX = 40;
 
 export interface GkeClusterArgs
   extends Pick<
@@ -122,9 +127,29 @@ export function nodeServiceAccountId(name: string): string {
 
 export { roleSlug };
 
-/** GKE cluster name of a platform stack (also its node service account's prefix, so short). */
-export function clusterName(stack: string): string {
-  return `platform-${stack}`;
+/**
+ * GKE cluster name of a platform stack in a region. The primary region's is `platform-<stack>`,
+ * as every single-region stack's always was (and the prefix of the node service account the
+ * bootstrap stack creates, so short); a further region's adds its region suffix
+ * (`platform-prod-europe-west4`), so consoles, kubeconfigs and metrics say where it runs.
+ */
+export function clusterName(stack: string, region?: { readonly suffix: string }): string {
+  return `platform-${stack}${region?.suffix ?? ''}`;
+}
+
+/** Problems with a GKE cluster's name (the component's): GKE's pattern and its 40 characters. */
+export function gkeClusterNameProblems(name: string): Problem[] {
+  const pattern = clusterNameProblems(name).filter((p) => p.problem.startsWith('must be'));
+  if (pattern.length > 0 || name.length <= GKE_CLUSTER_NAME_MAX) return pattern;
+  return [
+    {
+      where: `GkeCluster "${name}"`,
+      field: 'name',
+      value: name,
+      problem: `is ${name.length} characters, GKE allows at most ${GKE_CLUSTER_NAME_MAX}`,
+      fix: 'use a shorter stack name (a further region adds "-<region>" to "platform-<stack>")',
+    },
+  ];
 }
 
 /** Labels on the cluster and the nodes: which environment, and that Pulumi owns them. */
@@ -293,8 +318,9 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Before registering anything: the name becomes the cluster's and the service account's.
-    assertNoProblems(clusterNameProblems(name));
+    // Before registering anything: the name becomes the GKE cluster's. The nodes' account is
+    // passed in (bootstrap's, named after the primary region's cluster), so only GKE's limit applies.
+    assertNoProblems(gkeClusterNameProblems(name));
     super('platform:gke:Cluster', name, {}, opts);
     const child = { parent: this };
     const labels = clusterLabels(args.profile);

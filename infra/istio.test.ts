@@ -63,6 +63,10 @@ describe('negName', () => {
     expect(negName(stack)).toBe(expected);
   });
 
+  it("names a further region's NEG with its suffix", () => {
+    expect(negName('prod', { suffix: '-europe-west4' })).toBe('istio-gateway-prod-europe-west4-https');
+  });
+
   it('rejects a stack whose name cannot be part of a NEG name', () => {
     expect(thrown(() => negName('Dev_1')).message).toBe(
       '1 problem found:\n  - negName: stack "Dev_1" gives the NEG name "istio-gateway-Dev_1-https", which is not a lower-case RFC 1035 name of at most 63 characters. Fix: use a stack name of lower-case letters, digits and "-", at most 43 characters',

@@ -49,9 +49,13 @@ const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
-/** Name of the gateway's standalone NEG in a stack; the load balancer looks it up by it. */
-export function negName(stack: string): string {
-  const name = `istio-gateway-${stack}-https`;
+/**
+ * Name of the gateway's standalone NEG in a stack's cluster; the load balancer looks it up by
+ * it. A further region's cluster adds its suffix (`istio-gateway-prod-europe-west4-https`): NEGs
+ * are zonal and the regions' zones differ, but one name per cluster keeps each traceable.
+ */
+export function negName(stack: string, region?: { readonly suffix: string }): string {
+  const name = `istio-gateway-${stack}${region?.suffix ?? ''}-https`;
   if (!RFC1035.test(name) || name.length > 63) {
     assertNoProblems([
       {

@@ -6,6 +6,7 @@ import {
   LoadBalancer,
   loadBalancerProblems,
   negBackends,
+  negLocations,
   securityPolicyRules,
   urlsFor,
   type LoadBalancerArgs,
@@ -19,11 +20,11 @@ const ZONES = ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'];
 const NEG = 'istio-ingress-443';
 const negSelfLink = (zone: string) =>
   `https://www.googleapis.com/compute/v1/projects/mock-project/zones/${zone}/networkEndpointGroups/${NEG}`;
-const VALID: Pick<LoadBalancerArgs, 'zones' | 'domains' | 'negName'> = {
-  zones: ZONES,
-  negName: NEG,
+const VALID: Pick<LoadBalancerArgs, 'gateways' | 'domains'> = {
+  gateways: [{ zones: ZONES, negName: NEG }],
   domains: ['dev.bookinfo.example.com'],
 };
+const WEST4 = { zones: ['europe-west4-a', 'europe-west4-b'], negName: 'istio-gateway-prod-europe-west4-https' };
 
 const T = {
   component: 'platform:lb:LoadBalancer',
@@ -119,11 +120,35 @@ describe('load balancer decisions', () => {
   });
 
   it.each([
-    ['no zones', { zones: [] }, 'LoadBalancer "edge": zones [] is empty. Fix: pass the zones the ingress gateway runs in'],
+    [
+      'no gateway',
+      { gateways: [] },
+      `LoadBalancer "edge": gateways [] is empty. Fix: pass each cluster's ingress gateway (zones and NEG name)`,
+    ],
+    [
+      'a gateway without zones',
+      {
+        gateways: [
+          { zones: ZONES, negName: NEG },
+          { ...WEST4, zones: [] },
+        ],
+      },
+      'LoadBalancer "edge": gateways[1].zones [] is empty. Fix: pass the zones the ingress gateway runs in',
+    ],
     [
       'no NEG name',
-      { negName: '' },
-      `LoadBalancer "edge": negName "" is empty. Fix: pass the name in the gateway Service's cloud.google.com/neg annotation`,
+      { gateways: [{ zones: ZONES, negName: '' }] },
+      `LoadBalancer "edge": gateways[0].negName "" is empty. Fix: pass the name in the gateway Service's cloud.google.com/neg annotation`,
+    ],
+    [
+      'two gateways in one zone',
+      {
+        gateways: [
+          { zones: ZONES, negName: NEG },
+          { ...WEST4, zones: ['europe-west1-c'] },
+        ],
+      },
+      'LoadBalancer "edge": gateways ["europe-west1-c"] name these zones for more than one gateway, whose NEGs would be the same backend twice. Fix: give each cluster (region) its own zones',
     ],
     ['no domains', { domains: [] }, 'LoadBalancer "edge": domains [] is empty. Fix: pass at least one domain for the managed certificate'],
     [
@@ -137,6 +162,18 @@ describe('load balancer decisions', () => {
 
   it('accepts zones, a NEG name and plain domains', () => {
     expect(loadBalancerProblems('edge', VALID)).toEqual([]);
+  });
+
+  it('accepts a gateway per region, each in its own zones', () => {
+    expect(loadBalancerProblems('edge', { ...VALID, gateways: [{ zones: ZONES, negName: NEG }, WEST4] })).toEqual([]);
+  });
+
+  it("lists every zone of every gateway with that gateway's NEG name, region by region", () => {
+    expect(negLocations([{ zones: ZONES, negName: NEG }, WEST4])).toEqual([
+      ...ZONES.map((zone) => ({ zone, negName: NEG })),
+      { zone: 'europe-west4-a', negName: WEST4.negName },
+      { zone: 'europe-west4-b', negName: WEST4.negName },
+    ]);
   });
 });
 
@@ -156,10 +193,8 @@ describe('LoadBalancer', () => {
     // WHEN the load balancer is created across three zones
     lb = new LoadBalancer('edge', {
       project: 'mock-project',
-      zones: ZONES,
-      negName: NEG,
+      gateways: [{ zones: ZONES, negName: NEG, readyAfter: [standIn] }],
       domains: ['dev.bookinfo.example.com', 'www.dev.bookinfo.example.com'],
-      negsReadyAfter: [standIn],
     });
     await registered();
   });
@@ -313,11 +348,13 @@ describe('LoadBalancer', () => {
 
   it('refuses invalid arguments before registering anything', () => {
     const before = recording.resources.length;
-    const error = thrown(() => new LoadBalancer('bad', { project: 'mock-project', zones: [], negName: NEG, domains: ['*.example.com'] }));
+    const error = thrown(
+      () => new LoadBalancer('bad', { project: 'mock-project', gateways: [{ zones: [], negName: NEG }], domains: ['*.example.com'] }),
+    );
     expect(error.message).toBe(
       [
         'LoadBalancer "bad": invalid arguments:',
-        '  - LoadBalancer "bad": zones [] is empty. Fix: pass the zones the ingress gateway runs in',
+        '  - LoadBalancer "bad": gateways[0].zones [] is empty. Fix: pass the zones the ingress gateway runs in',
         '  - LoadBalancer "bad": domains[0] "*.example.com" is a wildcard; the certificate adds one for each domain itself. Fix: list the domain without "*.", e.g. example.com',
       ].join('\n'),
     );

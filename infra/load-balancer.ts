@@ -1,7 +1,9 @@
 /**
  * The edge: a global external Application Load Balancer in front of the Istio ingress
- * gateway, through the gateway's standalone zonal NEGs (the LB talks to the gateway pods
- * directly). HTTPS on 443 with a Google-managed certificate (Certificate Manager, covering
+ * gateway of every cluster (one per region), through each gateway's standalone zonal NEGs
+ * (the LB talks to the gateway pods directly), all backends of one backend service: users
+ * go to the nearest region with healthy capacity, and a region whose gateways fail their
+ * health checks gets no traffic (docs/regions.md). HTTPS on 443 with a Google-managed certificate (Certificate Manager, covering
  * each domain and its wildcard, so route hosts and pr-<N> previews under it are served)
  * and Cloud Armor; HTTP on 80 only redirects to HTTPS.
  *
@@ -75,7 +77,13 @@ export function securityPolicyRules(): SecurityPolicyRule[] {
   ];
 }
 
-/** One backend per zonal NEG, balanced by request rate per gateway pod. */
+/**
+ * One backend per zonal NEG, of every region, balanced by request rate per gateway pod. With
+ * NEGs in several regions the global external Application Load Balancer sends each request to
+ * the nearest region with healthy endpoints and capacity before spilling over to the next
+ * (its default algorithm, WATERFALL_BY_REGION); endpoints failing the health check get none.
+ * @see https://cloud.google.com/load-balancing/docs/service-lb-policy
+ */
 export function negBackends(groups: readonly string[]): BackendServiceBackend[] {
   return groups.map((group) => ({ group, balancingMode: 'RATE', maxRatePerEndpoint: MAX_RATE_PER_ENDPOINT }));
 }
@@ -85,36 +93,76 @@ export function urlsFor(domains: readonly string[]): string[] {
   return domains.map((domain) => `https://${domain}/`);
 }
 
-export interface LoadBalancerArgs {
-  /** GCP project of the NEGs. */
-  readonly project: string;
+/** One cluster's ingress gateway, as the load balancer reaches it: a standalone NEG per zone. */
+export interface GatewayNegs {
   /** Zones the gateway runs in; each has a standalone NEG named {@link negName}. */
-  readonly zones: string[];
+  readonly zones: readonly string[];
   /** Name of the gateway Service's standalone NEG (its `cloud.google.com/neg` annotation). */
   readonly negName: string;
-  /** Domains of the managed certificate; each is covered with its wildcard (`*.<domain>`). */
-  readonly domains: string[];
   /**
    * Resources after which the NEGs exist (the gateway's Helm release): the NEG lookups wait
    * for them, and so, through the NEG self links, does the backend service.
    * @default - no wait: the NEGs must already exist
    */
-  readonly negsReadyAfter?: pulumi.Resource[];
+  readonly readyAfter?: readonly pulumi.Resource[];
+}
+
+export interface LoadBalancerArgs {
+  /** GCP project of the NEGs. */
+  readonly project: string;
+  /** The gateways behind the load balancer, one per cluster (region); every zone of each is a backend. */
+  readonly gateways: readonly GatewayNegs[];
+  /** Domains of the managed certificate; each is covered with its wildcard (`*.<domain>`). */
+  readonly domains: string[];
+}
+
+/** Every gateway's NEG location (zone and name), the backends' order. */
+export function negLocations(gateways: readonly Pick<GatewayNegs, 'zones' | 'negName'>[]): Array<{ zone: string; negName: string }> {
+  return gateways.flatMap((g) => g.zones.map((zone) => ({ zone, negName: g.negName })));
 }
 
 /** Problems with the arguments, each naming the field, the value and the fix. */
-export function loadBalancerProblems(name: string, args: Pick<LoadBalancerArgs, 'zones' | 'domains' | 'negName'>): Problem[] {
+export function loadBalancerProblems(
+  name: string,
+  args: { readonly gateways: readonly Pick<GatewayNegs, 'zones' | 'negName'>[]; readonly domains: readonly string[] },
+): Problem[] {
   const where = `LoadBalancer "${name}"`;
   const problems: Problem[] = [];
-  if (args.zones.length === 0)
-    problems.push({ where, field: 'zones', value: args.zones, problem: 'is empty', fix: 'pass the zones the ingress gateway runs in' });
-  if (args.negName === '')
+  if (args.gateways.length === 0)
     problems.push({
       where,
-      field: 'negName',
-      value: args.negName,
+      field: 'gateways',
+      value: [],
       problem: 'is empty',
-      fix: "pass the name in the gateway Service's cloud.google.com/neg annotation",
+      fix: "pass each cluster's ingress gateway (zones and NEG name)",
+    });
+  args.gateways.forEach((g, i) => {
+    if (g.zones.length === 0)
+      problems.push({
+        where,
+        field: `gateways[${i}].zones`,
+        value: g.zones,
+        problem: 'is empty',
+        fix: 'pass the zones the ingress gateway runs in',
+      });
+    if (g.negName === '')
+      problems.push({
+        where,
+        field: `gateways[${i}].negName`,
+        value: g.negName,
+        problem: 'is empty',
+        fix: "pass the name in the gateway Service's cloud.google.com/neg annotation",
+      });
+  });
+  const zones = args.gateways.flatMap((g) => g.zones);
+  const repeated = [...new Set(zones.filter((z, i) => zones.indexOf(z) !== i))];
+  if (repeated.length > 0)
+    problems.push({
+      where,
+      field: 'gateways',
+      value: repeated,
+      problem: 'name these zones for more than one gateway, whose NEGs would be the same backend twice',
+      fix: 'give each cluster (region) its own zones',
     });
   if (args.domains.length === 0)
     problems.push({
@@ -190,19 +238,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     // The NEGs are created by the NEG controller once the gateway Service exists; the
     // lookups wait for `negsReadyAfter`, and their dependencies flow into the backends.
-    const groups = args.zones.map((zone) =>
-      gcp.compute
-        .getNetworkEndpointGroupOutput(
-          { name: args.negName, zone, project: args.project },
-          { dependsOn: args.negsReadyAfter, parent: this },
-        )
-        .apply((neg) => {
-          if (neg.selfLink === undefined)
-            throw new Error(
-              `LoadBalancer "${name}": NEG ${args.negName} in ${zone} has no self link; is the gateway Service annotated with cloud.google.com/neg?`,
-            );
-          return neg.selfLink;
-        }),
+    const groups = args.gateways.flatMap((gateway) =>
+      negLocations([gateway]).map(({ zone, negName }) =>
+        gcp.compute
+          .getNetworkEndpointGroupOutput(
+            { name: negName, zone, project: args.project },
+            { ...(gateway.readyAfter !== undefined && { dependsOn: [...gateway.readyAfter] }), parent: this },
+          )
+          .apply((neg) => {
+            if (neg.selfLink === undefined)
+              throw new Error(
+                `LoadBalancer "${name}": NEG ${negName} in ${zone} has no self link; is the gateway Service annotated with cloud.google.com/neg?`,
+              );
+            return neg.selfLink;
+          }),
+      ),
     );
 
     const backend = new gcp.compute.BackendService(

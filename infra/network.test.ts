@@ -76,6 +76,28 @@ describe('network decisions', () => {
   });
 });
 
+describe('firewallRules in two regions', () => {
+  it("opens both regions' pod ranges, and istiod's webhook to both control planes, under the single-region names", () => {
+    const rules = firewallRules({
+      ...ARGS,
+      furtherRegions: [
+        {
+          region: 'europe-west4',
+          suffix: '-europe-west4',
+          subnetCidr: '10.11.0.0/20',
+          podsCidr: '10.40.0.0/14',
+          servicesCidr: '10.25.0.0/20',
+          masterCidr: '172.16.0.16/28',
+        },
+      ],
+    });
+    expect(rules.map((r) => [r.role, r.sourceRanges, r.destinationRanges])).toEqual([
+      ['allow-lb-to-gateway', HEALTH_CHECK_RANGES, ['10.20.0.0/14', '10.40.0.0/14']],
+      ['allow-master-to-istiod', ['172.16.0.0/28', '172.16.0.16/28'], ['10.20.0.0/14', '10.40.0.0/14']],
+    ]);
+  });
+});
+
 describe('Network', () => {
   let network: Network;
 

@@ -1,6 +1,6 @@
 /**
- * The cluster's network: a dedicated VPC, one regional subnet with the pod and Service
- * ranges, Cloud NAT for the private nodes, and the only ingress the mesh needs.
+ * The clusters' network: a dedicated VPC, per region a subnet with the pod and Service
+ * ranges and Cloud NAT for the private nodes, and the only ingress the mesh needs.
  *
  * The decisions (range names, ports, firewall specs) are pure exports, tested as tables;
  * the component only wires them to resources.
@@ -32,8 +32,20 @@ export const GATEWAY_POD_PORTS: readonly number[] = [8080, 8443, 15021];
 /** istiod's sidecar-injection and validation webhook port. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
 
+/** A further region's subnet, router and NAT (core/regions.ts `RegionPlan` fits). */
+export interface RegionNetworkArgs {
+  readonly region: string;
+  /** Appended to the region's resource names (`-<region>`). */
+  readonly suffix: string;
+  readonly subnetCidr: string;
+  readonly podsCidr: string;
+  readonly servicesCidr: string;
+  /** The region's control plane /28, allowed to the istiod webhook. */
+  readonly masterCidr: string;
+}
+
 export interface NetworkArgs {
-  /** Region of the subnet, router and NAT (the cluster's region). */
+  /** Region of the primary subnet, router and NAT (the first cluster's region). */
   readonly region: string;
   /** Primary range of the subnet: the nodes. */
   readonly subnetCidr: string;
@@ -45,6 +57,11 @@ export interface NetworkArgs {
   readonly masterCidr: string;
   /** Private services access: the range Cloud SQL and Memorystore take their private IPs from. */
   readonly privateServicesCidr: string;
+  /**
+   * Further regions (prod in two regions, docs/regions.md), each with its own subnet, router and
+   * NAT on the same VPC; their names end in the region's suffix. @default - none
+   */
+  readonly furtherRegions?: readonly RegionNetworkArgs[];
 }
 
 /** The peering service of private services access (Cloud SQL, Memorystore). */
@@ -82,15 +99,19 @@ export interface FirewallRuleSpec {
 
 /**
  * The VPC's ingress allow rules. Everything else is denied by the VPC's implied rule.
- * Destinations are the pod range: NEG endpoints are pod IPs, and so is istiod.
+ * Destinations are the pod ranges: NEG endpoints are pod IPs, and so is istiod. One rule
+ * each over every region's ranges, so a single-region stack keeps its rules and names.
  */
-export function firewallRules(args: Pick<NetworkArgs, 'podsCidr' | 'masterCidr'>): FirewallRuleSpec[] {
+export function firewallRules(args: Pick<NetworkArgs, 'podsCidr' | 'masterCidr' | 'furtherRegions'>): FirewallRuleSpec[] {
+  const further = args.furtherRegions ?? [];
+  const podsCidrs = [args.podsCidr, ...further.map((r) => r.podsCidr)];
+  const masterCidrs = [args.masterCidr, ...further.map((r) => r.masterCidr)];
   return [
     {
       role: 'allow-lb-to-gateway',
       description: 'Google health checks and load balancer proxies to the Istio ingress gateway pods',
       sourceRanges: HEALTH_CHECK_RANGES,
-      destinationRanges: [args.podsCidr],
+      destinationRanges: podsCidrs,
       protocol: 'tcp',
       ports: GATEWAY_POD_PORTS,
     },
@@ -99,8 +120,8 @@ export function firewallRules(args: Pick<NetworkArgs, 'podsCidr' | 'masterCidr'>
       // sidecar injection times out (DESIGN, Known pitfalls).
       role: 'allow-master-to-istiod',
       description: 'GKE control plane to the istiod webhook (sidecar injection, validation)',
-      sourceRanges: [args.masterCidr],
-      destinationRanges: [args.podsCidr],
+      sourceRanges: masterCidrs,
+      destinationRanges: podsCidrs,
       protocol: 'tcp',
       ports: [ISTIOD_WEBHOOK_PORT],
     },
@@ -129,11 +150,22 @@ export function privateGoogleApisRecords(): DnsRecordSpec[] {
   ];
 }
 
-export class Network extends pulumi.ComponentResource {
-  readonly vpc: gcp.compute.Network;
+/** One region's part of the network. */
+export interface RegionalNetwork {
+  readonly region: string;
   readonly subnet: gcp.compute.Subnetwork;
   readonly router: gcp.compute.Router;
   readonly nat: gcp.compute.RouterNat;
+}
+
+export class Network extends pulumi.ComponentResource {
+  readonly vpc: gcp.compute.Network;
+  /** The primary region's subnet, router and NAT. */
+  readonly subnet: gcp.compute.Subnetwork;
+  readonly router: gcp.compute.Router;
+  readonly nat: gcp.compute.RouterNat;
+  /** Every region's subnet, router and NAT, the primary region first. */
+  readonly regions: readonly RegionalNetwork[];
   readonly firewalls: readonly gcp.compute.Firewall[];
   /** Private `googleapis.com.` zone on the VPC (Private Google Access through private.googleapis.com). */
   readonly googleApisZone: gcp.dns.ManagedZone;
@@ -164,41 +196,12 @@ export class Network extends pulumi.ComponentResource {
       child,
     );
 
-    this.subnet = new gcp.compute.Subnetwork(
-      `${name}-subnet`,
-      {
-        network: this.vpc.id,
-        region: args.region,
-        ipCidrRange: args.subnetCidr,
-        secondaryIpRanges: secondaryRanges(args),
-        // Private nodes have no external IP; this lets them reach Google APIs (Artifact Registry, logging).
-        privateIpGoogleAccess: true,
-        logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
-      },
-      child,
-    );
-
-    this.router = new gcp.compute.Router(
-      `${name}-router`,
-      {
-        network: this.vpc.id,
-        region: args.region,
-      },
-      child,
-    );
-
-    // Private nodes still pull images from public registries (Docker Hub, quay.io).
-    this.nat = new gcp.compute.RouterNat(
-      `${name}-nat`,
-      {
-        router: this.router.name,
-        region: args.region,
-        natIpAllocateOption: 'AUTO_ONLY',
-        sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
-        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
-      },
-      child,
-    );
+    // The primary region's names carry no suffix: a single-region stack's names never change.
+    const regions = [{ ...args, suffix: '' }, ...(args.furtherRegions ?? [])];
+    this.regions = regions.map((r) => this.regional(name, r));
+    this.subnet = this.regions[0].subnet;
+    this.router = this.regions[0].router;
+    this.nat = this.regions[0].nat;
 
     this.firewalls = firewallRules(args).map(
       (rule) =>
@@ -266,5 +269,45 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.registerOutputs({ vpcId: this.vpc.id, subnetId: this.subnet.id });
+  }
+
+  /** One region's subnet (with its pod and Service ranges), router and NAT. */
+  private regional(name: string, r: RegionNetworkArgs): RegionalNetwork {
+    const subnet = new gcp.compute.Subnetwork(
+      `${name}-subnet${r.suffix}`,
+      {
+        network: this.vpc.id,
+        region: r.region,
+        ipCidrRange: r.subnetCidr,
+        secondaryIpRanges: secondaryRanges(r),
+        // Private nodes have no external IP; this lets them reach Google APIs (Artifact Registry, logging).
+        privateIpGoogleAccess: true,
+        logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+      },
+      { parent: this },
+    );
+
+    const router = new gcp.compute.Router(
+      `${name}-router${r.suffix}`,
+      {
+        network: this.vpc.id,
+        region: r.region,
+      },
+      { parent: this },
+    );
+
+    // Private nodes still pull images from public registries (Docker Hub, quay.io).
+    const nat = new gcp.compute.RouterNat(
+      `${name}-nat${r.suffix}`,
+      {
+        router: router.name,
+        region: r.region,
+        natIpAllocateOption: 'AUTO_ONLY',
+        sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+      },
+      { parent: this },
+    );
+    return { region: r.region, subnet, router, nat };
   }
 }

@@ -16,6 +16,8 @@ export interface ObservabilityArgs {
   readonly provider: k8s.Provider;
   /** What must exist first: the Istio releases. */
   readonly after: readonly pulumi.Resource[];
+  /** Prefix of every object's resource name, for a further region's cluster. @default - none */
+  readonly resourcePrefix?: string;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -29,14 +31,15 @@ export class Observability extends pulumi.ComponentResource {
     const all = observabilityObjects(args.env);
     super('platform:observability:Observability', name, {}, opts);
     const child = { parent: this, provider: args.provider };
+    const prefix = args.resourcePrefix === undefined ? {} : { resourcePrefix: args.resourcePrefix };
     this.namespaces = new k8s.yaml.ConfigGroup(
       `${name}-namespaces`,
-      { objs: all.filter((o) => o.kind === 'Namespace') },
+      { objs: all.filter((o) => o.kind === 'Namespace'), ...prefix },
       { ...child, dependsOn: [...args.after] },
     );
     this.objects = new k8s.yaml.ConfigGroup(
       `${name}-objects`,
-      { objs: all.filter((o) => o.kind !== 'Namespace') },
+      { objs: all.filter((o) => o.kind !== 'Namespace'), ...prefix },
       { ...child, dependsOn: [...args.after, this.namespaces] },
     );
     this.registerOutputs({});

@@ -1,5 +1,6 @@
 /**
- * The platform of one stack, composed: network -> GKE -> Istio -> load balancer -> apps,
+ * The platform of one stack, composed: network -> GKE -> Istio -> load balancer -> apps (a
+ * cluster with its Istio and apps per region of `platform:regions`, behind one load balancer),
  * or for a pull request's `pr-<N>` stack, only the apps on the dev cluster. Called by
  * `infra/index.ts` under the Pulumi engine and by `npm run plan` under mocks.
  */
@@ -24,6 +25,7 @@ import { Istio, negName } from './istio';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
 import { Observability } from './observability';
+import { regionPlans } from '../core/regions';
 import { ArtifactRegistry } from './registry';
 
 export interface PlatformInputs {
@@ -37,9 +39,12 @@ export interface PlatformOutputs {
   /** App -> its namespace. */
   readonly namespaces: Record<string, string>;
   readonly urls: pulumi.Input<string[]>;
+  /** The primary region's cluster (the only one of a single-region stack). */
   readonly clusterName?: pulumi.Input<string>;
   readonly clusterEndpoint?: pulumi.Input<string>;
   readonly kubeconfig?: pulumi.Input<string>;
+  /** Every cluster of the stack, one per region, the primary first. */
+  readonly clusters?: ReadonlyArray<{ region: string; name: string; endpoint: pulumi.Input<string> }>;
   readonly gatewayIp?: pulumi.Input<string>;
   /** CNAME records to create so Google can issue the (wildcard) certificate. */
   readonly certificateDnsRecords?: pulumi.Input<Array<{ name: string; type: string; data: string }>>;
@@ -120,23 +125,37 @@ function defineFull(
   assertNoProblems(alerting.problems, `the owners of ${stack}'s services are not teams of ${config.file}`);
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
   const bootstrap = readBootstrap(config.bootstrapStackReference);
+  // One VPC; per region a subnet, router and NAT, and a regional cluster with its own Istio,
+  // gateway and edge hop, all behind the one load balancer (docs/regions.md). The primary region's
+  // names are those every single-region stack always had; a further region's end in `-<region>`.
+  const regions = regionPlans(config);
+  const [primary] = regions;
   const network = new Network(`${stack}-network`, {
-    region: config.gcpRegion,
-    subnetCidr: config.subnetCidr,
-    podsCidr: config.podsCidr,
-    servicesCidr: config.servicesCidr,
-    masterCidr: config.masterCidr,
+    region: primary.region,
+    subnetCidr: primary.subnetCidr,
+    podsCidr: primary.podsCidr,
+    servicesCidr: primary.servicesCidr,
+    masterCidr: primary.masterCidr,
     privateServicesCidr: config.privateServicesCidr,
+    ...(regions.length > 1 && { furtherRegions: regions.slice(1) }),
   });
-  const cluster = new GkeCluster(clusterName(stack), {
-    ...config,
-    network: network.vpc.id,
-    subnetwork: network.subnet.id,
-    podRangeName: network.podRangeName,
-    serviceRangeName: network.serviceRangeName,
-    nodeServiceAccount: bootstrap.nodeServiceAccount,
-    secretsEncryptionKey: bootstrap.gkeSecretsKey,
-  });
+  const clusters = regions.map(
+    (region, i) =>
+      new GkeCluster(clusterName(stack, region), {
+        ...config,
+        gcpRegion: region.region,
+        zones: region.zones,
+        masterCidr: region.masterCidr,
+        network: network.vpc.id,
+        subnetwork: network.regions[i].subnet.id,
+        podRangeName: network.podRangeName,
+        serviceRangeName: network.serviceRangeName,
+        // One node account for the environment (bootstrap's, named after the primary cluster).
+        nodeServiceAccount: bootstrap.nodeServiceAccount,
+        // In the primary region: a further region's control plane reads it across regions.
+        secretsEncryptionKey: bootstrap.gkeSecretsKey,
+      }),
+  );
   const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
   // The app repositories' pusher writes to this repository only (IAM on the repository, not the project).
   new gcp.artifactregistry.RepositoryIamMember(
@@ -150,64 +169,83 @@ function defineFull(
     },
     { parent: registry },
   );
-  const neg = negName(stack);
-  const istio = new Istio(`${stack}-istio`, {
-    version: config.istioVersion,
-    replicas: config.meshReplicas,
-    gatewayNamespace: config.gatewayNamespace,
-    gatewayName: config.gatewayName,
-    controlPlaneNamespace: config.controlPlaneNamespace,
-    negName: neg,
-    gcpProject: config.gcpProject,
-    provider: cluster.provider,
+  const meshes = regions.map((region, i) => {
+    const provider = clusters[i].provider;
+    const neg = negName(stack, region);
+    const istio = new Istio(`${stack}-istio${region.suffix}`, {
+      version: config.istioVersion,
+      replicas: config.meshReplicas,
+      gatewayNamespace: config.gatewayNamespace,
+      gatewayName: config.gatewayName,
+      controlPlaneNamespace: config.controlPlaneNamespace,
+      negName: neg,
+      gcpProject: config.gcpProject,
+      provider,
+    });
+    const releases = [istio.base, istio.cni, istio.istiod, istio.gateway];
+    // Traces to Cloud Trace through the collector, JSON access logs, Managed Prometheus (docs/observability.md).
+    new Observability(`${stack}-observability${region.suffix}`, {
+      env: config,
+      provider,
+      after: releases,
+      ...(!region.primary && { resourcePrefix: `${stack}${region.suffix}` }),
+    });
+    return { region, provider, istio, releases, neg };
   });
-  // Traces to Cloud Trace through the collector, JSON access logs, Managed Prometheus (docs/observability.md).
-  new Observability(`${stack}-observability`, {
-    env: config,
-    provider: cluster.provider,
-    after: [istio.base, istio.cni, istio.istiod, istio.gateway],
-  });
+  // One backend service over every region's gateway NEGs: the nearest healthy region serves.
   const lb = new LoadBalancer(`${stack}-lb`, {
     project: config.gcpProject,
-    zones: [...config.zones],
-    negName: neg,
+    gateways: meshes.map((m) => ({ zones: m.region.zones, negName: m.neg, readyAfter: [m.istio.gateway] })),
     domains: certificateDomains(config),
-    negsReadyAfter: [istio.gateway],
   });
-  // The load balancer hop's Gateway and certificate (docs/edge.md); previews bind to dev's.
-  const edge = new EdgeHop(`${stack}-edge`, {
-    env: config,
-    provider: cluster.provider,
-    after: [istio.base, istio.cni, istio.istiod, istio.gateway],
-    // The drift check (plan account, `preview --refresh`) reads every resource, this Secret included.
-    readers: [bootstrap.planServiceAccount],
-  });
-  new Apps(stack, {
-    synthesis,
-    provider: cluster.provider,
-    after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway],
-    // What the services' `uses` need (platform stacks only: definePreview never builds it).
-    objectsAfter: (namespaces) =>
-      needsAppResources(apps)
-        ? new AppResources(`${stack}-uses`, {
-            config,
-            apps: apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
-            network: network.vpc.id,
-            privateServicesRange: network.privateServicesRange.name,
-            privateServicesConnection: network.privateServicesConnection,
-            provider: cluster.provider,
-            after: [namespaces],
-          }).redisSecrets
-        : [],
+  // The load balancer hop's Gateway and certificate in every cluster (docs/edge.md); previews bind to dev's.
+  const edges = meshes.map(
+    (m) =>
+      new EdgeHop(`${stack}-edge${m.region.suffix}`, {
+        env: config,
+        provider: m.provider,
+        after: m.releases,
+        // The drift check (plan account, `preview --refresh`) reads every resource, this Secret included.
+        readers: [bootstrap.planServiceAccount],
+      }),
+  );
+  // The services' data stores live in the primary region, once (docs/regions.md): every
+  // cluster's pods reach them over the VPC; each cluster gets the Redis credentials.
+  let appResources: AppResources | undefined;
+  meshes.forEach((m, i) => {
+    new Apps(`${stack}${m.region.suffix}`, {
+      synthesis,
+      provider: m.provider,
+      after: [...m.releases, edges[i].gateway],
+      ...(!m.region.primary && { resourcePrefix: `${stack}${m.region.suffix}` }),
+      // What the services' `uses` need (platform stacks only: definePreview never builds it).
+      objectsAfter: (namespaces) => {
+        if (!needsAppResources(apps)) return [];
+        if (appResources !== undefined)
+          return appResources.redisSecretsIn({ suffix: m.region.suffix, provider: m.provider, after: [namespaces] });
+        appResources = new AppResources(`${stack}-uses`, {
+          config,
+          apps: apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
+          network: network.vpc.id,
+          privateServicesRange: network.privateServicesRange.name,
+          privateServicesConnection: network.privateServicesConnection,
+          provider: m.provider,
+          after: [namespaces],
+        });
+        return appResources.redisSecrets;
+      },
+    });
   });
   // The SLOs' alert policies to each owner's channels, and a golden-signals dashboard per app (docs/slo.md).
   new Alerting(`${stack}-alerting`, { plan: alerting, project: config.gcpProject });
+  const [cluster] = clusters;
   return {
     namespaces: namespacesOf(apps),
     urls,
     clusterName: cluster.cluster.name,
     clusterEndpoint: cluster.endpoint,
     kubeconfig: cluster.kubeconfig,
+    clusters: clusters.map((c, i) => ({ region: regions[i].region, name: c.name, endpoint: c.endpoint })),
     gatewayIp: lb.address,
     certificateDnsRecords: lb.certificateDnsRecords,
     dnsRecords: pulumi
