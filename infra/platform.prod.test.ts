@@ -78,6 +78,18 @@ describe('prod in two regions, behind the one load balancer', () => {
       .map((r) => [r.name, r.inputs.region ?? r.inputs.location])
       .sort();
 
+  it('gives every resource of both regions its own URN (the engine would refuse a repeated one)', () => {
+    const urns = recording.resources.map((r) => r.urn);
+    expect(urns.filter((u, i) => urns.indexOf(u) !== i)).toEqual([]);
+    // The trace collector, once per cluster: the further region's under its prefix.
+    expect(
+      recording
+        .ofType('kubernetes:apps/v1:Deployment')
+        .map((d) => d.name)
+        .filter((n) => n.endsWith('otel-collector')),
+    ).toEqual(['observability/otel-collector', 'prod-europe-west4-observability/otel-collector']);
+  });
+
   it('has one VPC with a subnet, a router and a NAT in each region', () => {
     expect(recording.ofType('gcp:compute/network:Network').map((r) => r.name)).toEqual(['prod-network-vpc']);
     expect(regional('gcp:compute/subnetwork:Subnetwork')).toEqual([
