@@ -1,11 +1,18 @@
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
 import type { Recording } from './offline/engine';
+import { synthesizeEnvironment } from '../charts/environment';
+import { loadEnvironment, repoRoot } from '../core/config';
+import { loadApps } from '../services/apps';
+import { deliveryPlan, type SyncedAppPlan } from './config-sync-plan';
 
 // GIVEN the prod stack WHEN the whole program runs under mocks
 let recording: Recording;
 let text: string;
+let synced: readonly SyncedAppPlan[];
 beforeAll(async () => {
+  const config = loadEnvironment('prod');
+  synced = deliveryPlan(config.appDelivery, synthesizeEnvironment(config, loadApps(config, repoRoot()))).synced;
   ({ recording, text } = await planStack('prod'));
 });
 
@@ -31,13 +38,65 @@ describe('the prod platform, where it differs from dev', () => {
     expect(values('prod-istio-gateway')).toMatchObject({ replicaCount: 2 });
   });
 
-  it('deploys digest-pinned images with three to ten replicas', () => {
-    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as {
+  it('deploys digest-pinned images with three to ten replicas (in the bundle Config Sync pulls)', () => {
+    const objects = synced.find((a) => a.name === 'bookinfo')?.objects ?? [];
+    const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    const deployment = named('Deployment', 'reviews-v1') as unknown as {
       spec: { template: { spec: { containers: Array<{ image: string }> } } };
     };
     expect(deployment.spec.template.spec.containers[0].image).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(recording.one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'bookinfo/reviews-v1').inputs).toMatchObject({
-      spec: { minReplicas: 3, maxReplicas: 10 },
+    expect(named('HorizontalPodAutoscaler', 'reviews-v1')).toMatchObject({ spec: { minReplicas: 3, maxReplicas: 10 } });
+  });
+
+  it('delivers its apps through Config Sync: the cluster in the fleet, Config Sync on, one RepoSync per app at its bundle digest', () => {
+    expect(recording.one('gcp:gkehub/membership:Membership').inputs).toMatchObject({
+      membershipId: 'platform-prod',
+      endpoint: { gkeCluster: { resourceLink: expect.stringMatching(/^\/\/container\.googleapis\.com\//) } },
+    });
+    expect(recording.one('gcp:gkehub/feature:Feature').inputs).toMatchObject({ name: 'configmanagement', location: 'global' });
+    expect(recording.one('gcp:gkehub/featureMembership:FeatureMembership').inputs).toMatchObject({
+      configmanagement: { configSync: { enabled: true } },
+    });
+    const syncs = recording
+      .ofType('kubernetes:configsync.gke.io/v1beta1:RepoSync')
+      .map((r) => r.inputs)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(syncs).toEqual(
+      synced.map((a) => ({
+        apiVersion: 'configsync.gke.io/v1beta1',
+        kind: 'RepoSync',
+        metadata: { name: 'repo-sync', namespace: a.namespace },
+        spec: {
+          sourceType: 'oci',
+          oci: {
+            image: `europe-west1-docker.pkg.dev/replace-me-platform-prod/images/apps/${a.name}@${a.digest}`,
+            auth: 'gcpserviceaccount',
+            gcpServiceAccountEmail: 'config-sync-prod@replace-me-platform-prod.iam.gserviceaccount.com',
+          },
+        },
+      })),
+    );
+    // The bundles are read with roles/artifactregistry.reader on the repository only.
+    expect(
+      recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember', 'prod-configsync-bundle-reader').inputs,
+    ).toMatchObject({ role: 'roles/artifactregistry.reader', repository: 'images' });
+  });
+
+  it("applies no app object but the namespaces with Pulumi: the stack's size does not follow the services", () => {
+    // ConfigGroup names an object `<namespace>/<name>`: of the apps', only their Namespaces are resources.
+    const ofApps = recording.resources.filter((r) => /^(bookinfo|boutique)(\/|$)/.test(r.name) && r.type.startsWith('kubernetes:'));
+    expect(ofApps.map((r) => `${r.type} ${r.name}`)).toEqual([
+      'kubernetes:core/v1:Namespace bookinfo',
+      'kubernetes:core/v1:Namespace boutique',
+    ]);
+  });
+
+  it("binds each app's reconciler to a Role in the app's namespace only", () => {
+    const binding = recording.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'prod-configsync-boutique-rolebinding').inputs;
+    expect(binding).toMatchObject({
+      metadata: { name: 'config-sync-reconciler', namespace: 'boutique' },
+      roleRef: { kind: 'Role', name: 'config-sync-reconciler' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ns-reconciler-boutique', namespace: 'config-management-system' }],
     });
   });
 
@@ -45,7 +104,20 @@ describe('the prod platform, where it differs from dev', () => {
     const modules = [...text.matchAll(/^(\w+) {2}\(platform:/gm)].map((m) => m[1]);
     // apps twice: the services' managed resources (AppResources: cartservice's Memorystore), then their objects;
     // then the SLOs' alerting (policies, channels, dashboards).
-    expect(modules).toEqual(['network', 'gke', 'registry', 'istio', 'observability', 'edge', 'lb', 'apps', 'apps', 'alerting']);
+    // Under Config Sync, apps holds only the namespaces; configsync the fleet, Config Sync and the RepoSyncs.
+    expect(modules).toEqual([
+      'network',
+      'gke',
+      'registry',
+      'istio',
+      'observability',
+      'edge',
+      'lb',
+      'apps',
+      'apps',
+      'alerting',
+      'configsync',
+    ]);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
   });

@@ -16,6 +16,8 @@ import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
 import { clusterName, GkeCluster } from './cluster';
+import { ConfigSync } from './config-sync';
+import { configSyncServiceAccountEmail, deliveryPlan } from './config-sync-plan';
 import type { EnvironmentConfig } from '../core/config';
 import { assertNoProblems } from '../core/problems';
 import { dnsRecords, type DnsRecord } from './dns-records';
@@ -182,8 +184,10 @@ function defineFull(
     // The drift check (plan account, `preview --refresh`) reads every resource, this Secret included.
     readers: [bootstrap.planServiceAccount],
   });
-  new Apps(stack, {
-    synthesis,
+  // App delivery (docs/scaling.md): under Config Sync, Pulumi applies only the namespaces (infra/config-sync.ts).
+  const delivery = deliveryPlan(config.appDelivery, synthesis);
+  const applied = new Apps(stack, {
+    synthesis: delivery.applied,
     provider: cluster.provider,
     after: [istio.base, istio.cni, istio.istiod, istio.gateway, edge.gateway],
     // What the services' `uses` need (platform stacks only: definePreview never builds it).
@@ -200,6 +204,17 @@ function defineFull(
           }).redisSecrets
         : [],
   });
+  if (delivery.synced.length > 0)
+    new ConfigSync(`${stack}-configsync`, {
+      project: config.gcpProject,
+      cluster: { id: cluster.cluster.id, membershipId: clusterName(stack) },
+      repository: registry.repository,
+      registryPath: registry.path,
+      serviceAccountEmail: configSyncServiceAccountEmail(stack, config.gcpProject),
+      apps: delivery.synced,
+      provider: cluster.provider,
+      after: [applied.namespaces],
+    });
   // The SLOs' alert policies to each owner's channels, and a golden-signals dashboard per app (docs/slo.md).
   new Alerting(`${stack}-alerting`, { plan: alerting, project: config.gcpProject });
   return {
