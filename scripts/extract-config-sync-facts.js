@@ -10,7 +10,9 @@
  *   remote.Image, vendored at vendor/github.com/google/go-containerregistry/pkg/v1/remote/image.go)
  *   and the OCI media type strings (pkg/v1/types/types.go);
  * - that it flattens every layer into one tar stream (pkg/oci/fetcher.go: mutate.Extract) and
- *   creates no parent directory for a file entry (so a bundle keeps its files at the root).
+ *   creates no parent directory for a file entry (so a bundle keeps its files at the root);
+ * - what a RepoSync's status says once synced: the commit of an OCI source is the digest's hex
+ *   (pkg/hydrate/controller.go), and its condition types.
  *
  *   node scripts/extract-config-sync-facts.js <kpt-config-sync-git-dir> v1.22.0
  */
@@ -46,6 +48,7 @@ function main() {
   const types = show(`${GGCR}/types/types.go`);
   const image = show(`${GGCR}/remote/image.go`);
   const fetcher = show('pkg/oci/fetcher.go');
+  const hydrate = show('pkg/hydrate/controller.go');
   const mediaTypes = new Map([...types.matchAll(/^\s*(\w+)\s+MediaType = "([^"]+)"/gm)].map((m) => [m[1], m[2]]));
   const accepted = must(image, /acceptableImageMediaTypes = \[\]types\.MediaType\{([^}]*)\}/, 'acceptableImageMediaTypes')
     .split(',')
@@ -77,6 +80,15 @@ function main() {
       config: mediaTypes.get('OCIConfigJSON'),
       layer: mediaTypes.get('OCILayer'),
     },
+    // The image is extracted into `<root>/<digest hex>` and the commit is that directory's base name:
+    // status.sync.commit of an OCI RepoSync is the manifest digest's hex, without `sha256:`.
+    ociCommitIsDigestHex:
+      /destDir := filepath\.Join\(ociRoot, imageDigestHash\.Hex\)/.test(fetcher) &&
+      /commit := filepath\.Base\(gitDir\.OSPath\(\)\)/.test(hydrate),
+    /** RepoSync condition types (pkg/api/configsync/v1beta1/reposync_types.go). */
+    repoSyncConditionTypes: [
+      ...show('pkg/api/configsync/v1beta1/reposync_types.go').matchAll(/^\s*RepoSync\w+ RepoSyncConditionType = "(\w+)"/gm),
+    ].map((m) => m[1]),
     ociFlattensLayers: /mutate\.Extract\(image\)/.test(fetcher),
     // Only directory entries are created (`case hdr.FileInfo().IsDir()`); a file's parent is not.
     ociCreatesParentDirectories: /MkdirAll\(filepath\.Dir\(/.test(fetcher),
