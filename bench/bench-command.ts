@@ -28,12 +28,18 @@ const POLICY_TARGETS: ReadonlyArray<{ readonly services: number; readonly second
 const GATE_TARGET = { services: 1000, seconds: 5 };
 /** API-server validation (CRD CEL rules, Kubernetes field validation) under 10 % of synth at 1000 services (issue 13). */
 const API_SERVER_SHARE = 0.1;
+/** The prod program under mocks with Config Sync: 1000 services in 10 s and 1 GiB (issue 17). */
+const PLAN_TARGET = { services: 1000, seconds: 10, rssMiB: 1024 };
+const DEFAULT_PLAN_SIZES: readonly number[] = [100, 1000];
+/** Every object a Pulumi resource grows past minutes and gigabytes above this: only measured up to it. */
+const PLAN_PULUMI_LIMIT = 500;
 const ROOT = path.resolve(__dirname, '..');
 /** The entry point, run again as each measurement's child process. */
 const ENTRY = path.join(__dirname, 'synth.bench.ts');
 
 interface Options {
   readonly sizes: readonly number[];
+  readonly planSizes: readonly number[];
   readonly quick: boolean;
   readonly runs: number;
 }
@@ -204,6 +210,35 @@ function gateReport(rows: readonly Row[]): string {
   return out.join('\n');
 }
 
+/** The prod program under mocks per app delivery mode (platform:appDelivery, docs/scaling.md). */
+export function planReport(plans: readonly WorkerResult[]): string {
+  const body = plans.map((p) => [
+    String(p.services),
+    p.mode.replace(/^plan-/, ''),
+    fmt(p.seconds, 2),
+    fmt(mib(p.maxRssKiB), 0),
+    String(p.resources ?? 0),
+    String(p.kubernetesResources ?? 0),
+    fmt((p.resources ?? 0) / p.services, 2),
+  ]);
+  const out = [
+    'plan: the prod program under mocks (npm run plan), the generated catalogue as its one app, per app delivery mode',
+    table(['services', 'delivery', 'program (s)', 'peak RSS (MiB)', 'resources', 'kubernetes', 'resources/svc'], body),
+  ];
+  const target = plans.find((p) => p.mode === 'plan-configsync' && p.services === PLAN_TARGET.services);
+  if (target !== undefined) {
+    const met = target.seconds < PLAN_TARGET.seconds && mib(target.maxRssKiB) < PLAN_TARGET.rssMiB;
+    out.push(
+      `target: configsync, ${PLAN_TARGET.services} services < ${PLAN_TARGET.seconds} s and < 1 GiB: measured ${fmt(target.seconds, 2)} s, ${fmt(mib(target.maxRssKiB), 0)} MiB: ${met ? 'met' : 'NOT met'}`,
+    );
+  }
+  out.push(
+    `program = definePlatform() until every resource is registered (module load excluded); pulumi mode only up to ${PLAN_PULUMI_LIMIT} services. ` +
+      'What still grows with services under configsync: their SLO alert policies and the cloud resources their `uses` declare (docs/scaling.md).',
+  );
+  return out.join('\n');
+}
+
 function targetLine(rows: readonly Row[]): string {
   const row = rows.find((r) => r.services === TARGET.services);
   if (row === undefined) return '';
@@ -220,10 +255,16 @@ export const benchCli = command(
       sizes: { type: 'string', default: DEFAULT_SIZES.join(','), value: 'n,n,...', description: 'the catalogue sizes, in services' },
       quick: { type: 'boolean', description: `skip naive runs above ${QUICK_NAIVE_LIMIT} services (else above ${NAIVE_LIMIT})` },
       runs: { type: 'string', default: '2', value: 'N', description: 'runs of ours per size; the best time is reported' },
+      'plan-sizes': {
+        type: 'string',
+        default: DEFAULT_PLAN_SIZES.join(','),
+        value: 'n,n,...',
+        description: `catalogue sizes of the prod program under mocks in both app delivery modes (pulumi only up to ${PLAN_PULUMI_LIMIT})`,
+      },
       worker: { type: 'string', choices: MODES, description: 'internal: run one measurement and print it as JSON' },
     },
     forms: [
-      { optional: ['sizes', 'quick', 'runs'] },
+      { optional: ['sizes', 'quick', 'runs', 'plan-sizes'] },
       { required: ['worker'], positionals: [{ name: 'services', description: 'with --worker: the catalogue size' }] },
     ],
   },
@@ -235,6 +276,7 @@ export const benchCli = command(
     await benchmark(
       {
         sizes: values.sizes.split(',').map((s) => positiveInt(s, '--sizes')),
+        planSizes: values['plan-sizes'].split(',').map((s) => positiveInt(s, '--plan-sizes')),
         quick: values.quick,
         runs: positiveInt(values.runs, '--runs'),
       },
@@ -279,7 +321,19 @@ async function benchmark(options: Options, io: Io): Promise<void> {
     if (gate === undefined) throw new Error('--runs must be at least 1');
     rows.push({ services, ours, oursMaxRssKiB, gate, ...(naive !== undefined && { naive }) });
   }
+  const plans: WorkerResult[] = [];
+  for (const services of options.planSizes)
+    for (const mode of ['plan-configsync', 'plan-pulumi'] as const) {
+      if (mode === 'plan-pulumi' && services > PLAN_PULUMI_LIMIT) continue;
+      const result = await runChild(mode, services);
+      log(
+        `  ${mode} ${String(services).padStart(5)}: ${fmt(result.seconds, 2)} s, ${fmt(mib(result.maxRssKiB), 0)} MiB, ${result.resources ?? 0} resources`,
+      );
+      plans.push(result);
+    }
   log('');
   log(report(rows, options));
+  log('');
+  log(planReport(plans));
   log(`\ntotal benchmark time: ${fmt((performance.now() - started) / 1000, 1)} s`);
 }

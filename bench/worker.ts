@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SynthEnvironment } from '../charts/synthesize';
 
-export type Mode = 'ours' | 'naive' | 'gate';
-export const MODES: readonly Mode[] = ['ours', 'naive', 'gate'];
+export type Mode = 'ours' | 'naive' | 'gate' | 'plan-pulumi' | 'plan-configsync';
+export const MODES: readonly Mode[] = ['ours', 'naive', 'gate', 'plan-pulumi', 'plan-configsync'];
 
 /** What a worker prints, as one JSON line, on stdout. */
 export interface WorkerResult {
@@ -34,6 +34,11 @@ export interface WorkerResult {
   readonly yamlBytes: number;
   /** `gate` only: the pull-request gate's steps, seconds each. */
   readonly gate?: GateSeconds;
+  /** `plan-*` only: resources the program declared, and of them Kubernetes objects. */
+  readonly resources?: number;
+  readonly kubernetesResources?: number;
+  /** `plan-*` only: the most numerous resource types and their counts. */
+  readonly byType?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -72,6 +77,7 @@ export const BENCH_ENVIRONMENT: SynthEnvironment = {
 
 export async function runWorker(mode: Mode, services: number): Promise<WorkerResult> {
   if (mode === 'gate') return runGate(services);
+  if (mode === 'plan-pulumi' || mode === 'plan-configsync') return runPlan(mode, services);
   return mode === 'ours' ? runOurs(services) : runNaive(services);
 }
 
@@ -227,6 +233,73 @@ async function runNaive(services: number): Promise<WorkerResult> {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The prod platform program under mocks (infra/offline/engine.ts, as `npm run plan`) hosting the
+ * generated catalogue as its one app, with the given app delivery: what `pulumi up` has to
+ * declare, and so what the engine walks, for that many services.
+ */
+async function runPlan(mode: 'plan-pulumi' | 'plan-configsync', services: number): Promise<WorkerResult> {
+  let t = performance.now();
+  const [
+    { syntheticCatalogue, SYNTHETIC_REGISTRY },
+    { loadEnvironment },
+    { recordResources, registered },
+    { offlineBootstrapOutputs },
+    { definePlatform },
+  ] = await Promise.all([
+    import('./catalogue'),
+    import('../core/config'),
+    import('../infra/offline/engine'),
+    import('../infra/bootstrap-outputs'),
+    import('../infra/platform'),
+  ]);
+  const loadSeconds = seconds(t);
+
+  t = performance.now();
+  const { catalogue, releases } = syntheticCatalogue(services);
+  const prod = loadEnvironment('prod');
+  const owners = [...new Set(catalogue.services.map((s) => s.spec.owner))];
+  const config = {
+    ...prod,
+    appDelivery: mode === 'plan-pulumi' ? ('pulumi' as const) : ('configsync' as const),
+    apps: [{ name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${prod.domain}`, releases: 'bench.yaml' }],
+    allowedRegistries: [...prod.allowedRegistries, SYNTHETIC_REGISTRY],
+    teams: Object.fromEntries(owners.map((o) => [o, { email: `${o}@example.com` }])),
+  };
+  const catalogueSeconds = seconds(t);
+
+  t = performance.now();
+  const recording = recordResources({
+    stack: 'prod',
+    gcpProject: config.gcpProject,
+    stackOutputs: {
+      [config.bootstrapStackReference]: {
+        ...offlineBootstrapOutputs({ stack: 'prod', project: config.gcpProject, region: config.gcpRegion }),
+      },
+    },
+  });
+  definePlatform({ config, apps: [{ app: config.apps[0], catalogue, releases }] });
+  await registered();
+  const elapsed = seconds(t);
+  return {
+    mode,
+    services,
+    loadSeconds,
+    catalogueSeconds,
+    seconds: elapsed,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    objects: recording.resources.length,
+    yamlBytes: 0,
+    resources: recording.resources.length,
+    kubernetesResources: recording.resources.filter((r) => r.type.startsWith('kubernetes:')).length,
+    byType: Object.fromEntries(
+      [...recording.resources.reduce((m, r) => m.set(r.type, (m.get(r.type) ?? 0) + 1), new Map<string, number>())]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8),
+    ),
+  };
 }
 
 function seconds(since: number): number {

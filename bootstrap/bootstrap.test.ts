@@ -190,8 +190,20 @@ describe.each(['dev', 'staging', 'prod'])('the %s bootstrap stack, offline', (st
     expect(bindings).toEqual([
       `serviceAccount:${project}.svc.id.goog[boutique/cartservice]`,
       `serviceAccount:${project}.svc.id.goog[observability/otel-collector]`,
+      // prod delivers its apps through Config Sync: each app namespace's reconciler pulls as the Config Sync account.
+      ...(stack === 'prod'
+        ? ['bookinfo', 'boutique'].map((ns) => `serviceAccount:${project}.svc.id.goog[config-management-system/ns-reconciler-${ns}]`)
+        : []),
     ]);
     expect(recording.ofType('gcp:serviceaccount/account:Account').map((r) => r.inputs.accountId)).toContain(`cartservice-${stack}`);
+  });
+
+  it('creates the Config Sync account, with no project role, only where the platform stack delivers through Config Sync', () => {
+    const project = stack === 'staging' ? 'replace-me-platform-stg' : `replace-me-platform-${stack}`;
+    const accounts = recording.ofType('gcp:serviceaccount/account:Account').filter((r) => r.inputs.accountId === `config-sync-${stack}`);
+    expect(accounts).toHaveLength(stack === 'prod' ? 1 : 0);
+    const member = `serviceAccount:config-sync-${stack}@${project}.iam.gserviceaccount.com`;
+    expect(recording.ofType('gcp:projects/iAMMember:IAMMember').filter((r) => r.inputs.member === member)).toEqual([]);
   });
 
   it("gives the trace collector's account roles/cloudtrace.agent on the project and nothing else, after the APIs (Cloud Trace's included)", () => {

@@ -14,6 +14,7 @@ import { loadApps } from '../services/apps';
 import { CiIdentity } from '../infra/ci-identity';
 import { clusterName, NodeServiceAccount } from '../infra/cluster';
 import { CollectorIdentity } from '../infra/collector-identity';
+import { ConfigSyncIdentity } from '../infra/config-sync-identity';
 import { PlatformKeys } from '../infra/kms';
 import { ProjectServices } from '../infra/project-services';
 import { WorkloadAccounts, type WorkloadApp } from '../infra/workload-accounts';
@@ -31,8 +32,24 @@ export function bootstrapApps(stack: string, root: string): WorkloadApp[] {
   return loadApps(loadEnvironment(stack, root), root).map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue }));
 }
 
-/** `apps`: the platform stack's apps of the same name (services/apps.ts `loadApps`), for the services' Google accounts. */
-export function defineBootstrap(config: BootstrapConfig, apps: readonly WorkloadApp[]): BootstrapStackOutputs {
+/**
+ * The app namespaces whose Config Sync reconcilers pull bundles: every app's when the platform
+ * stack of the same name delivers its apps through Config Sync (`platform:appDelivery`), else none.
+ */
+export function configSyncNamespaces(stack: string, root: string): string[] {
+  const environment = loadEnvironment(stack, root);
+  return environment.appDelivery === 'configsync' ? environment.apps.map((a) => a.namespace) : [];
+}
+
+/**
+ * `apps`: the platform stack's apps of the same name (services/apps.ts `loadApps`), for the services' Google accounts.
+ * `syncNamespaces`: `configSyncNamespaces`, whose reconcilers get the Config Sync account.
+ */
+export function defineBootstrap(
+  config: BootstrapConfig,
+  apps: readonly WorkloadApp[],
+  syncNamespaces: readonly string[] = [],
+): BootstrapStackOutputs {
   const { stack, gcpProject: project } = config;
   const services = new ProjectServices(`${stack}-apis`, { project });
   const afterApis = { dependsOn: [...services.all] };
@@ -55,6 +72,8 @@ export function defineBootstrap(config: BootstrapConfig, apps: readonly Workload
   const workloads = new WorkloadAccounts(`${stack}-workloads`, { project, stack, apps }, afterApis);
   // The trace collector's account (Cloud Trace only); the platform stack runs the collector.
   new CollectorIdentity(`${stack}-otel-collector`, { project, stack }, afterApis);
+  // The account Config Sync's reconcilers pull the apps' bundles as (infra/config-sync.ts).
+  if (syncNamespaces.length > 0) new ConfigSyncIdentity(`${stack}-config-sync`, { project, stack, namespaces: syncNamespaces }, afterApis);
   const { deployer, plan, preview } = ci.accountEmails;
   return {
     workloadIdentityProvider: ci.providerName,

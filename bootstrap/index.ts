@@ -3,8 +3,9 @@
  * `pulumi up --cwd bootstrap --stack dev|staging|prod`. Thin on purpose.
  */
 import * as path from 'node:path';
-import { bootstrapApps, defineBootstrap } from './bootstrap';
+import { bootstrapApps, configSyncNamespaces, defineBootstrap } from './bootstrap';
 import { loadBootstrapConfig } from './config';
 
 const config = loadBootstrapConfig();
-export = defineBootstrap(config, bootstrapApps(config.stack, path.resolve(__dirname, '..')));
+const root = path.resolve(__dirname, '..');
+export = defineBootstrap(config, bootstrapApps(config.stack, root), configSyncNamespaces(config.stack, root));

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { formatPlan } from '../infra/plan';
 import { recordResources, registered, type Recording } from '../infra/offline/engine';
 import { assertNoProblems } from '../core/problems';
-import { bootstrapApps, defineBootstrap, type BootstrapStackOutputs } from './bootstrap';
+import { bootstrapApps, configSyncNamespaces, defineBootstrap, type BootstrapStackOutputs } from './bootstrap';
 import { BOOTSTRAP_CONFIG, loadBootstrapConfig } from './config';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,7 +28,7 @@ export async function planBootstrap(stack: string): Promise<{ recording: Recordi
   const config = stackFileConfig(path.join(ROOT, 'bootstrap', `Pulumi.${stack}.yaml`));
   const recording = recordResources({ project: BOOTSTRAP_CONFIG, stack, gcpProject: config['gcp:project'] });
   pulumi.runtime.setAllConfig(config);
-  const outputs = defineBootstrap(loadBootstrapConfig(stack), bootstrapApps(stack, ROOT));
+  const outputs = defineBootstrap(loadBootstrapConfig(stack), bootstrapApps(stack, ROOT), configSyncNamespaces(stack, ROOT));
   await registered();
   return { recording, outputs, text: formatPlan(`${BOOTSTRAP_CONFIG}/${stack}`, recording) };
 }

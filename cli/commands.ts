@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../core/config';
 import { withCommandsReference } from './help';
 import { command, type DeclaredCommand } from './args';
+import { bundleCli } from './bundle-command';
 import { codeownersCli } from './codeowners-command';
 import { docsPoliciesCli } from './docs-policies-command';
 import { dnsRecordsCli } from './dns-records-command';
@@ -29,6 +30,7 @@ import { docsSpecCli, schemaSpecCli } from './spec-docs-command';
 import { startCli } from './start-command';
 import { synthBaseCli } from './synth-base-command';
 import { synthCli } from './synth-command';
+import { syncWaitCli } from './sync-wait-command';
 
 export interface CliEntry {
   /** The entry point, relative to the repository root. */
@@ -71,6 +73,8 @@ export const COMMANDS: Readonly<Record<string, CliEntry>> = {
     module: 'manifest-diff-command',
     command: manifestDiffCli,
   },
+  bundle: { entry: 'cli/bundle.ts', exportName: 'bundleCli', module: 'bundle-command', command: bundleCli },
+  'sync-wait': { entry: 'cli/sync-wait.ts', exportName: 'syncWaitCli', module: 'sync-wait-command', command: syncWaitCli },
   'dns-records': { entry: 'cli/dns-records.ts', exportName: 'dnsRecordsCli', module: 'dns-records-command', command: dnsRecordsCli },
   stacks: { entry: 'cli/stacks.ts', exportName: 'stacksCli', module: 'stacks-command', command: stacksCli },
   'pr-comment': { entry: 'cli/pr-comment.ts', exportName: 'prCommentCli', module: 'pr-comment-command', command: prCommentCli },

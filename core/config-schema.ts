@@ -58,6 +58,13 @@ export interface EnvironmentConfig extends Omit<SynthEnvironment, 'releasesFile'
    * (with the apps they call). @default - every app of dev
    */
   readonly previewApps?: readonly string[];
+  /**
+   * How the apps' objects reach the cluster (docs/scaling.md). `pulumi`: every object is a Pulumi
+   * resource. `configsync`: the cluster joins a fleet with Config Sync, and each app's rendered
+   * manifests are pulled from Artifact Registry at the digest `pulumi up` sets (infra/config-sync.ts).
+   * Preview stacks always use `pulumi`. @default `pulumi`
+   */
+  readonly appDelivery: AppDelivery;
   /** GCP project id (`gcp:project`). */
   readonly gcpProject: string;
   /** GCP region (`gcp:region`). */
@@ -138,6 +145,9 @@ export interface RegionRanges {
   /** /28 for the region's private control plane. */
   readonly masterCidr: string;
 }
+/** The app delivery modes of `platform:appDelivery`. */
+export const APP_DELIVERY_MODES = ['pulumi', 'configsync'] as const;
+export type AppDelivery = (typeof APP_DELIVERY_MODES)[number];
 
 /** Where a team's alerts go: an email address, existing Cloud Monitoring notification channels, or both. */
 export interface TeamConfig {
@@ -289,6 +299,7 @@ const KEYS = {
   },
   apps: { key: `${PROJECT}:apps`, read: (raw: string) => readApps(raw), optional: true },
   previewApps: { key: `${PROJECT}:previewApps`, read: list(DNS_LABEL, 'app names', 'bookinfo, boutique', false), optional: true },
+  appDelivery: { key: `${PROJECT}:appDelivery`, read: oneOf(APP_DELIVERY_MODES), fallback: () => 'pulumi' },
   // Only dev may run mutable tags: what was tested in staging is byte-for-byte what runs in prod.
   requireDigests: { key: `${PROJECT}:requireDigests`, read: boolean, fallback: ({ profile }) => profile !== 'dev' },
   gatewayNamespace: {
@@ -813,6 +824,16 @@ export function previewStackSettings(
   context: ProgramContext = OFFLINE_CONTEXT,
 ): { devStackReference: string; previewApps?: readonly string[] } {
   const { values, problems } = readSettings(stack, source, context, ['devStackReference', 'previewApps']);
+  // A preview applies its apps directly (previewOf): a pushed bundle per pull request would outlive the stack.
+  const delivery = source.values[KEYS.appDelivery.key];
+  if (delivery !== undefined && delivery !== 'pulumi')
+    problems.push({
+      where: source.origins?.[KEYS.appDelivery.key] ?? source.where,
+      field: `config.${KEYS.appDelivery.key}`,
+      value: delivery,
+      problem: 'cannot be changed on a pull request preview stack (pr-<N>): previews always apply their apps with Pulumi',
+      fix: `remove it from the preview stack's configuration`,
+    });
   assertNoProblems(problems, `${source.where}: invalid preview stack settings`);
   return {
     devStackReference: values.devStackReference as string,
@@ -852,6 +873,8 @@ export function previewOf(
     domain: `${stack}.${dev.domain}`,
     apps: dev.apps.map((app) => ({ ...app, namespace: `${stack}-${app.name}`, host: `${stack}.${app.host}` })),
     ...(previewApps !== undefined && { previewApps }),
+    // Direct apply whatever dev uses: a preview is short-lived and small (docs/scaling.md).
+    appDelivery: 'pulumi',
     deletionProtection: false,
     devStackReference,
   };

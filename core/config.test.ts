@@ -104,6 +104,7 @@ describe('the repository stacks', () => {
         deletionProtection: false,
         binaryAuthorization: false,
         traceSamplingPercent: 100,
+        appDelivery: 'pulumi',
       },
     ],
     [
@@ -122,6 +123,7 @@ describe('the repository stacks', () => {
         binaryAuthorization: false,
         traceSamplingPercent: 10,
         otelCollectorDigest: 'sha256:c412ac74072a2ee3adc64922c223f985a9d0981682bc27411f3c4c4dfbeac52a',
+        appDelivery: 'pulumi',
       },
     ],
     [
@@ -152,6 +154,7 @@ describe('the repository stacks', () => {
             masterCidr: '172.16.0.16/28',
           },
         },
+        appDelivery: 'configsync',
       },
     ],
   ])('loads %s', (stack, expected) => {
@@ -238,6 +241,7 @@ describe('loadEnvironment with a crafted stack file', () => {
           releases: 'services/releases/qa.yaml',
         },
       ],
+      appDelivery: 'pulumi',
       defaultTier: 'small',
       requireDigests: true,
       gcpProject: 'my-platform-qa',
@@ -1054,6 +1058,25 @@ describe('loadEnvironment with a crafted stack file', () => {
       expect(loadEnvironment('pr-7', root)).toEqual(preview());
     });
 
+    it('applies its apps with Pulumi even when dev uses Config Sync', () => {
+      writeStack('dev', stackYaml({ 'platform:profile': 'dev', 'platform:appDelivery': 'configsync' }));
+      expect(loadEnvironment('dev', root).appDelivery).toBe('configsync');
+      expect(loadEnvironment('pr-7', root).appDelivery).toBe('pulumi');
+    });
+
+    it('refuses configsync forced on it', () => {
+      writeStack('pr-7', 'config:\n  platform:appDelivery: configsync\n');
+      expect(thrown(() => loadEnvironment('pr-7', root)).problems).toEqual([
+        {
+          where: display('pr-7'),
+          field: 'config.platform:appDelivery',
+          value: 'configsync',
+          problem: 'cannot be changed on a pull request preview stack (pr-<N>): previews always apply their apps with Pulumi',
+          fix: "remove it from the preview stack's configuration",
+        },
+      ]);
+    });
+
     it('reports a misspelt key in its own file', () => {
       writeStack('pr-7', 'config:\n  platform:devStackRefrence: acme/platform/dev\n');
       expect(thrown(() => loadEnvironment('pr-7', root)).problems).toEqual([
@@ -1066,6 +1089,27 @@ describe('loadEnvironment with a crafted stack file', () => {
         },
       ]);
     });
+  });
+});
+
+describe('app delivery', () => {
+  it('is pulumi unless a stack says otherwise; prod uses Config Sync', () => {
+    expect(loadEnvironment('dev').appDelivery).toBe('pulumi');
+    expect(loadEnvironment('staging').appDelivery).toBe('pulumi');
+    expect(loadEnvironment('prod').appDelivery).toBe('configsync');
+  });
+
+  it('names the modes when the value is neither', () => {
+    const source = { kind: 'files' as const, values: { ...BASE, 'platform:appDelivery': 'flux' }, where: 'Pulumi.qa.yaml' };
+    expect(thrown(() => parseEnvironment('qa', source)).problems).toEqual([
+      {
+        where: 'Pulumi.qa.yaml',
+        field: 'config.platform:appDelivery',
+        value: 'flux',
+        problem: 'must be one of pulumi, configsync',
+        fix: 'set it to one of pulumi, configsync',
+      },
+    ]);
   });
 });
 

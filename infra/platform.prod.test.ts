@@ -1,11 +1,18 @@
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
 import type { Recording } from './offline/engine';
+import { synthesizeEnvironment } from '../charts/environment';
+import { loadEnvironment, repoRoot } from '../core/config';
+import { loadApps } from '../services/apps';
+import { deliveryPlan, type SyncedAppPlan } from './config-sync-plan';
 
 // GIVEN the prod stack WHEN the whole program runs under mocks
 let recording: Recording;
 let text: string;
+let synced: readonly SyncedAppPlan[];
 beforeAll(async () => {
+  const config = loadEnvironment('prod');
+  synced = deliveryPlan(config.appDelivery, synthesizeEnvironment(config, loadApps(config, repoRoot()))).synced;
   ({ recording, text } = await planStack('prod'));
 });
 
@@ -34,13 +41,70 @@ describe('the prod platform, where it differs from dev', () => {
     expect(values('prod-istio-gateway')).toMatchObject({ replicaCount: 2 });
   });
 
-  it('deploys digest-pinned images with three to ten replicas', () => {
-    const deployment = recording.one('kubernetes:apps/v1:Deployment', 'bookinfo/reviews-v1').inputs as {
+  it('deploys digest-pinned images with three to ten replicas (in the bundle Config Sync pulls)', () => {
+    const objects = synced.find((a) => a.name === 'bookinfo')?.objects ?? [];
+    const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    const deployment = named('Deployment', 'reviews-v1') as unknown as {
       spec: { template: { spec: { containers: Array<{ image: string }> } } };
     };
     expect(deployment.spec.template.spec.containers[0].image).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(recording.one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'bookinfo/reviews-v1').inputs).toMatchObject({
-      spec: { minReplicas: 3, maxReplicas: 10 },
+    expect(named('HorizontalPodAutoscaler', 'reviews-v1')).toMatchObject({ spec: { minReplicas: 3, maxReplicas: 10 } });
+  });
+
+  it('delivers its apps through Config Sync: both clusters in the fleet, Config Sync on, one RepoSync per app per cluster at its bundle digest', () => {
+    expect(recording.ofType('gcp:gkehub/membership:Membership').map((r) => r.inputs.membershipId)).toEqual([
+      'platform-prod',
+      'platform-prod-europe-west4',
+    ]);
+    for (const m of recording.ofType('gcp:gkehub/membership:Membership'))
+      expect(m.inputs).toMatchObject({
+        endpoint: { gkeCluster: { resourceLink: expect.stringMatching(/^\/\/container\.googleapis\.com\//) } },
+      });
+    // One Config Management feature for the fleet, a feature membership per cluster.
+    expect(recording.one('gcp:gkehub/feature:Feature').inputs).toMatchObject({ name: 'configmanagement', location: 'global' });
+    const featureMemberships = recording.ofType('gcp:gkehub/featureMembership:FeatureMembership');
+    expect(featureMemberships).toHaveLength(2);
+    for (const f of featureMemberships) expect(f.inputs).toMatchObject({ configmanagement: { configSync: { enabled: true } } });
+    const syncs = recording
+      .ofType('kubernetes:configsync.gke.io/v1beta1:RepoSync')
+      .map((r) => r.inputs)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const expected = synced.map((a) => ({
+      apiVersion: 'configsync.gke.io/v1beta1',
+      kind: 'RepoSync',
+      metadata: { name: 'repo-sync', namespace: a.namespace },
+      spec: {
+        sourceType: 'oci',
+        oci: {
+          image: `europe-west1-docker.pkg.dev/replace-me-platform-prod/images/apps/${a.name}@${a.digest}`,
+          auth: 'gcpserviceaccount',
+          gcpServiceAccountEmail: 'config-sync-prod@replace-me-platform-prod.iam.gserviceaccount.com',
+        },
+      },
+    }));
+    // The same apps at the same digests in both regions' clusters.
+    expect(syncs).toEqual([...expected, ...expected].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    // The bundles are read with roles/artifactregistry.reader on the repository only.
+    expect(
+      recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember', 'prod-configsync-bundle-reader').inputs,
+    ).toMatchObject({ role: 'roles/artifactregistry.reader', repository: 'images' });
+  });
+
+  it("applies no app object but the namespaces with Pulumi: the stack's size does not follow the services", () => {
+    // ConfigGroup names an object `<namespace>/<name>`: of the apps', only their Namespaces are resources.
+    const ofApps = recording.resources.filter((r) => /^(bookinfo|boutique)(\/|$)/.test(r.name) && r.type.startsWith('kubernetes:'));
+    expect(ofApps.map((r) => `${r.type} ${r.name}`)).toEqual([
+      'kubernetes:core/v1:Namespace bookinfo',
+      'kubernetes:core/v1:Namespace boutique',
+    ]);
+  });
+
+  it("binds each app's reconciler to a Role in the app's namespace only", () => {
+    const binding = recording.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'prod-configsync-boutique-rolebinding').inputs;
+    expect(binding).toMatchObject({
+      metadata: { name: 'config-sync-reconciler', namespace: 'boutique' },
+      roleRef: { kind: 'Role', name: 'config-sync-reconciler' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ns-reconciler-boutique', namespace: 'config-management-system' }],
     });
   });
 
@@ -49,6 +113,7 @@ describe('the prod platform, where it differs from dev', () => {
     // gke, istio, observability and edge once per region; apps three times: the services' managed resources
     // (AppResources: cartservice's Memorystore, once), then their objects in each region's cluster;
     // then the SLOs' alerting (policies, channels, dashboards).
+    // Under Config Sync, each region's apps hold only the namespaces; configsync the fleet, Config Sync and the RepoSyncs.
     expect(modules).toEqual([
       'network',
       'gke',
@@ -65,6 +130,7 @@ describe('the prod platform, where it differs from dev', () => {
       'apps',
       'apps',
       'alerting',
+      'configsync',
     ]);
     expect(text).toContain('deletionProtection=true');
     expect(text).not.toContain('gke-gcloud-auth-plugin');
@@ -170,16 +236,24 @@ describe('prod in two regions, behind the one load balancer', () => {
       expect(recording.dependsOn(backend, recording.one('kubernetes:helm.sh/v3:Release', gateway))).toBe(true);
   });
 
-  it("applies every app to both clusters, the second region's under its own names, and the edge hop to each", () => {
-    const deployments = recording.ofType('kubernetes:apps/v1:Deployment').map((d) => d.name);
-    expect(deployments).toContain('bookinfo/reviews-v1');
-    expect(deployments).toContain('prod-europe-west4-bookinfo/reviews-v1');
-    expect(deployments.filter((n) => n.startsWith('prod-europe-west4-') && !n.includes('otel')).length).toBe(
-      deployments.filter((n) => !n.startsWith('prod-europe-west4-') && !n.includes('otel')).length,
+  it("delivers every app to both clusters (namespaces by Pulumi, the rest by Config Sync), the second region's under its own names, and the edge hop to each", () => {
+    const namespaces = recording.ofType('kubernetes:core/v1:Namespace').map((n) => n.name);
+    expect(namespaces).toEqual(
+      expect.arrayContaining(['bookinfo', 'boutique', 'prod-europe-west4-bookinfo', 'prod-europe-west4-boutique']),
     );
-    expect(recording.one('kubernetes:apps/v1:Deployment', 'prod-europe-west4-bookinfo/reviews-v1').provider).toContain(
+    expect(recording.one('kubernetes:core/v1:Namespace', 'prod-europe-west4-bookinfo').provider).toContain(
       'platform-prod-europe-west4-k8s',
     );
+    const syncs = recording.ofType('kubernetes:configsync.gke.io/v1beta1:RepoSync');
+    expect(syncs.map((r) => r.name).sort()).toEqual([
+      'prod-configsync-bookinfo-reposync',
+      'prod-configsync-boutique-reposync',
+      'prod-configsync-europe-west4-bookinfo-reposync',
+      'prod-configsync-europe-west4-boutique-reposync',
+    ]);
+    expect(
+      recording.one('kubernetes:configsync.gke.io/v1beta1:RepoSync', 'prod-configsync-europe-west4-bookinfo-reposync').provider,
+    ).toContain('platform-prod-europe-west4-k8s');
     expect(
       recording
         .ofType('kubernetes:networking.istio.io/v1:Gateway')

@@ -17,6 +17,8 @@ import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
 import { clusterName, GkeCluster } from './cluster';
+import { ConfigSync } from './config-sync';
+import { configSyncServiceAccountEmail, deliveryPlan } from './config-sync-plan';
 import type { EnvironmentConfig } from '../core/config';
 import { assertNoProblems } from '../core/problems';
 import { dnsRecords, type DnsRecord } from './dns-records';
@@ -209,33 +211,52 @@ function defineFull(
         readers: [bootstrap.planServiceAccount],
       }),
   );
+  // App delivery (docs/scaling.md): under Config Sync, Pulumi applies only the namespaces (infra/config-sync.ts).
+  const delivery = deliveryPlan(config.appDelivery, synthesis);
   // The services' data stores live in the primary region, once (docs/regions.md): every
   // cluster's pods reach them over the VPC; each cluster gets the Redis credentials.
   let appResources: AppResources | undefined;
-  meshes.forEach((m, i) => {
-    new Apps(`${stack}${m.region.suffix}`, {
-      synthesis,
-      provider: m.provider,
-      after: [...m.releases, edges[i].gateway],
-      ...(!m.region.primary && { resourcePrefix: `${stack}${m.region.suffix}` }),
-      // What the services' `uses` need (platform stacks only: definePreview never builds it).
-      objectsAfter: (namespaces) => {
-        if (!needsAppResources(apps)) return [];
-        if (appResources !== undefined)
-          return appResources.redisSecretsIn({ suffix: m.region.suffix, provider: m.provider, after: [namespaces] });
-        appResources = new AppResources(`${stack}-uses`, {
-          config,
-          apps: apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
-          network: network.vpc.id,
-          privateServicesRange: network.privateServicesRange.name,
-          privateServicesConnection: network.privateServicesConnection,
-          provider: m.provider,
-          after: [namespaces],
-        });
-        return appResources.redisSecrets;
-      },
+  const applied = meshes.map(
+    (m, i) =>
+      new Apps(`${stack}${m.region.suffix}`, {
+        synthesis: delivery.applied,
+        provider: m.provider,
+        after: [...m.releases, edges[i].gateway],
+        ...(!m.region.primary && { resourcePrefix: `${stack}${m.region.suffix}` }),
+        // What the services' `uses` need (platform stacks only: definePreview never builds it).
+        objectsAfter: (namespaces) => {
+          if (!needsAppResources(apps)) return [];
+          if (appResources !== undefined)
+            return appResources.redisSecretsIn({ suffix: m.region.suffix, provider: m.provider, after: [namespaces] });
+          appResources = new AppResources(`${stack}-uses`, {
+            config,
+            apps: apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
+            network: network.vpc.id,
+            privateServicesRange: network.privateServicesRange.name,
+            privateServicesConnection: network.privateServicesConnection,
+            provider: m.provider,
+            after: [namespaces],
+          });
+          return appResources.redisSecrets;
+        },
+      }),
+  );
+  // Config Sync delivers the same apps to every cluster of the fleet (one RepoSync per app per cluster).
+  if (delivery.synced.length > 0)
+    new ConfigSync(`${stack}-configsync`, {
+      project: config.gcpProject,
+      clusters: meshes.map((m, i) => ({
+        id: clusters[i].cluster.id,
+        membershipId: clusterName(stack, m.region),
+        suffix: m.region.suffix,
+        provider: m.provider,
+        after: [applied[i].namespaces],
+      })),
+      repository: registry.repository,
+      registryPath: registry.path,
+      serviceAccountEmail: configSyncServiceAccountEmail(stack, config.gcpProject),
+      apps: delivery.synced,
     });
-  });
   // The SLOs' alert policies to each owner's channels, and a golden-signals dashboard per app (docs/slo.md).
   new Alerting(`${stack}-alerting`, { plan: alerting, project: config.gcpProject });
   const [cluster] = clusters;

@@ -1,6 +1,8 @@
 /** The policy catalogue over what a stack declares under mocks, as the stack tests check it. */
-import { RULES } from '../../policies/catalogue';
+import * as path from 'node:path';
+import { RULES, ruleIds } from '../../policies/catalogue';
 import { blocking, evaluate, type Violation } from '../../policies/engine';
+import { loadExceptions } from '../../policies/exceptions';
 import { stackPolicies } from '../../policies/pack';
 import type { EnvironmentProfile } from '../../services/spec';
 import { loadEnvironment } from '../../core/config';
@@ -17,13 +19,14 @@ function resources(recording: Recording) {
   }));
 }
 
-/** Every mandatory rule through the CrossGuard pack's validateStack, on all resources: `<policy>: <message>`. */
+/** Every mandatory rule through the CrossGuard pack's validateStack, on all resources, with the pack's exceptions: `<policy>: <message>`. */
 export function mandatoryPackViolations(recording: Recording, stack: string, profile: EnvironmentProfile): string[] {
   const config = { environment: stack, profile, allowedRegistries: loadEnvironment(stack).allowedRegistries };
   const violations: string[] = [];
   for (const policy of stackPolicies(
     RULES.filter((r) => r.enforcement === 'mandatory'),
-    [],
+    // As policies/index.ts loads them for `pulumi preview --policy-pack policies`.
+    loadExceptions(path.join(__dirname, '..', '..', 'policies', 'exceptions.yaml'), ruleIds()),
     '2026-11-23',
   )) {
     const validate = policy.validateStack as (args: unknown, report: (message: string) => void) => void;

@@ -1,0 +1,4 @@
+import { main } from './args';
+import { bundleCli } from './bundle-command';
+
+main(bundleCli);

@@ -1,0 +1,4 @@
+import { main } from './args';
+import { syncWaitCli } from './sync-wait-command';
+
+main(syncWaitCli);
