@@ -33,9 +33,9 @@ export function appEnvironment(environment: SynthesisSettings, app: AppConfig): 
   return { ...environment, namespace: app.namespace, domain: app.host, releasesFile: app.releases };
 }
 
-/** Synthesizes every app; the problems of all apps are reported together, and nothing is returned unless all pass. */
-export function synthesizeEnvironment(environment: SynthesisSettings, apps: readonly LoadedApp[]): EnvironmentSynthesis {
-  const cross = crossAppIndex(
+/** The calls across the environment's apps (charts/mesh/decisions.ts `crossAppIndex`), from the loaded apps. */
+export function appsCrossIndex(apps: readonly LoadedApp[]): ReturnType<typeof crossAppIndex> {
+  return crossAppIndex(
     apps.map((a) => ({
       name: a.app.name,
       namespace: a.app.namespace,
@@ -43,6 +43,11 @@ export function synthesizeEnvironment(environment: SynthesisSettings, apps: read
       where: a.catalogue.source ?? a.app.catalogue,
     })),
   );
+}
+
+/** Synthesizes every app; the problems of all apps are reported together, and nothing is returned unless all pass. */
+export function synthesizeEnvironment(environment: SynthesisSettings, apps: readonly LoadedApp[]): EnvironmentSynthesis {
+  const cross = appsCrossIndex(apps);
   // Calls across apps first: each app's synthesis would only repeat them as unresolved.
   assertNoProblems(cross.problems, `the apps of ${environment.stack} are invalid; nothing was written`);
   const problems: Problem[] = [];

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crossAppIndex, NO_CROSS_APP } from '../charts/mesh/decisions';
+import { appsCrossIndex } from '../charts/environment';
+import { NO_CROSS_APP } from '../charts/mesh/decisions';
 import { repoRoot } from '../core/config';
 import { assertNoProblems } from '../core/problems';
 import { stackInputs } from '../infra/inputs';
@@ -21,14 +22,7 @@ export function graphApps(env: string, root = repoRoot()): GraphApp[] {
     apps.flatMap((a) => validateCatalogue(a.catalogue)),
     heading,
   );
-  const cross = crossAppIndex(
-    apps.map((a) => ({
-      name: a.app.name,
-      namespace: a.app.namespace,
-      catalogue: a.catalogue,
-      where: a.catalogue.source ?? a.app.catalogue,
-    })),
-  );
+  const cross = appsCrossIndex(apps);
   assertNoProblems(cross.problems, heading);
   return apps.map((a) => ({
     name: a.app.name,

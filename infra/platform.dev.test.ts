@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
 import type { Recording } from './offline/engine';
+import { describeSloAlerting } from './testing/slo-alerting';
 import { settle } from './offline/engine';
 import type { PlatformOutputs } from './platform';
 import { clusterName, publicUrls } from './platform';
@@ -215,34 +216,4 @@ describe('the dev program against the policy catalogue', () => {
   });
 });
 
-describe('the dev SLO alerting', () => {
-  it('pages and tickets each owner through its team channel: two policies per service that serves requests, a dashboard per app', () => {
-    const policies = recording.ofType('gcp:monitoring/alertPolicy:AlertPolicy');
-    // BookInfo's 4 services and Online Boutique's 10 (its load generator serves no requests).
-    expect(policies).toHaveLength(28);
-    const channels = new Map(
-      recording
-        .ofType('gcp:monitoring/notificationChannel:NotificationChannel')
-        .map((c) => [(c.inputs.labels as { email_address: string }).email_address, String(c.inputs.project)]),
-    );
-    expect([...channels.keys()].sort()).toEqual(
-      ['team-boutique', 'team-catalog', 'team-reviews', 'team-storefront'].map((t) => `${t}+dev@example.com`),
-    );
-    for (const p of policies)
-      expect(p.inputs.notificationChannels).toEqual([
-        expect.stringMatching(/^projects\/replace-me-platform-dev\/notificationChannels\/\d+$/),
-      ]);
-    expect(recording.ofType('gcp:monitoring/dashboard:Dashboard').map((d) => d.name)).toEqual([
-      'dev-bookinfo-dashboard',
-      'dev-boutique-dashboard',
-    ]);
-  });
-
-  it('shows the policies with their channels and the dashboards in the plan', () => {
-    expect(text).toContain('alerting  (platform:alerting:Alerting "dev-alerting")');
-    expect(text).toMatch(
-      /AlertPolicy dev-bookinfo-reviews-page {2}severity=CRITICAL {2}userLabels\.team=team-reviews {2}notificationChannels=\[projects\/replace-me-platform-dev\/notificationChannels\/\d+\]/,
-    );
-    expect(text).toContain('Dashboard dev-boutique-dashboard');
-  });
-});
+describeSloAlerting('dev', () => ({ recording, text }));
