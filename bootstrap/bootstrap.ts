@@ -14,6 +14,7 @@ import { loadApps } from '../services/apps';
 import { CiIdentity } from '../infra/ci-identity';
 import { clusterName, NodeServiceAccount } from '../infra/cluster';
 import { CollectorIdentity } from '../infra/collector-identity';
+import { ConfigConnectorIdentity, configConnectorIdentityPlan } from '../infra/config-connector-identity';
 import { ConfigSyncIdentity } from '../infra/config-sync-identity';
 import { PlatformKeys } from '../infra/kms';
 import { ProjectServices } from '../infra/project-services';
@@ -73,7 +74,13 @@ export function defineBootstrap(
   // The trace collector's account (Cloud Trace only); the platform stack runs the collector.
   new CollectorIdentity(`${stack}-otel-collector`, { project, stack }, afterApis);
   // The account Config Sync's reconcilers pull the apps' bundles as (infra/config-sync.ts).
-  if (syncNamespaces.length > 0) new ConfigSyncIdentity(`${stack}-config-sync`, { project, stack, namespaces: syncNamespaces }, afterApis);
+  if (syncNamespaces.length > 0) {
+    new ConfigSyncIdentity(`${stack}-config-sync`, { project, stack, namespaces: syncNamespaces }, afterApis);
+    // Config Connector's accounts, which create what the services use from the apps' bundles (infra/config-connector.ts).
+    const plan = configConnectorIdentityPlan(apps, stack, project);
+    if (plan.accounts.length > 0 || plan.pubsubAgent)
+      new ConfigConnectorIdentity(`${stack}-config-connector`, { project, stack, plan }, afterApis);
+  }
   const { deployer, plan, preview } = ci.accountEmails;
   return {
     workloadIdentityProvider: ci.providerName,

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { appBundle, deterministicGzip, deterministicTar, environmentBundles, OCI_MEDIA_TYPES } from './bundle';
@@ -104,25 +106,52 @@ describe('an app bundle', () => {
     });
   });
 
-  it('uses media types Config Sync pulls as an image, and keeps its files at the root (Config Sync creates no parent directories)', () => {
+  it('uses media types Config Sync pulls as an image, and lists each directory before its files (Config Sync creates no parent directories)', () => {
     expect(FACTS.ociAcceptedManifestMediaTypes).toContain(OCI_MEDIA_TYPES.manifest);
     expect(FACTS.ociMediaTypes).toEqual(OCI_MEDIA_TYPES);
     expect(FACTS.ociFlattensLayers).toBe(true);
     expect(FACTS.ociCreatesParentDirectories).toBe(false);
-    expect(readTar(gunzipSync(appBundle('bookinfo', FILES).layer.bytes)).entries.every((e) => !e.name.includes('/'))).toBe(true);
+    expect(FACTS.ociCreatesDirectoryEntries).toBe(true);
+    const tar = gunzipSync(
+      appBundle('bookinfo', [
+        { name: 'workloads/reviews.yaml', text: 'a' },
+        { name: 'cloud/_cloud.yaml', text: 'b' },
+        { name: 'workloads/_shared.yaml', text: 'c' },
+      ]).layer.bytes,
+    );
+    const entries = readTar(tar).entries;
+    expect(entries.map((e) => [e.name, e.type, e.mode])).toEqual([
+      ['cloud/', '5', '0000755'],
+      ['cloud/_cloud.yaml', '0', '0000644'],
+      ['workloads/', '5', '0000755'],
+      ['workloads/_shared.yaml', '0', '0000644'],
+      ['workloads/reviews.yaml', '0', '0000644'],
+    ]);
+    expect(entries.every((e) => e.checksumValid)).toBe(true);
+    // GNU tar reads it the same way (directories, then their files).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+    fs.writeFileSync(path.join(dir, 'layer.tar'), tar);
+    expect(
+      execFileSync('tar', ['-tvf', path.join(dir, 'layer.tar')], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/).pop()),
+    ).toEqual(['cloud/', 'cloud/_cloud.yaml', 'workloads/', 'workloads/_shared.yaml', 'workloads/reviews.yaml']);
+    fs.rmSync(dir, { recursive: true });
   });
 
-  it('refuses a file name that a tar header cannot hold or that is not at the root', () => {
-    expect(thrown(() => appBundle('bookinfo', [{ name: 'mesh/gateway.yaml', text: '' }])).problems).toEqual([
-      {
-        where: 'the bundle of app bookinfo',
-        field: 'file name',
-        value: 'mesh/gateway.yaml',
-        problem:
-          'must be a plain file name of at most 100 ASCII letters, digits, ".", "_" or "-" (the artifact keeps its files at the root)',
-        fix: 'rename the manifest file',
-      },
-    ]);
+  it('refuses a path that a tar header cannot hold or that is deeper than one directory', () => {
+    for (const name of ['a/mesh/gateway.yaml', '../gateway.yaml', `workloads/${'x'.repeat(95)}.yaml`, 'work loads/x.yaml'])
+      expect(thrown(() => appBundle('bookinfo', [{ name, text: '' }])).problems).toEqual([
+        {
+          where: 'the bundle of app bookinfo',
+          field: 'file name',
+          value: name,
+          problem:
+            'must be a file name, or a directory and a file name, of ASCII letters, digits, ".", "_" or "-", at most 100 characters in all (a ustar name)',
+          fix: 'rename the manifest file',
+        },
+      ]);
   });
 });
 
@@ -139,7 +168,22 @@ describe("an environment's bundles", () => {
     const bundles = environmentBundles(['bookinfo', 'boutique'], files);
     expect(bundles.map((b) => b.app)).toEqual(['bookinfo', 'boutique']);
     const entries = readTar(gunzipSync(bundles[0].layer.bytes)).entries;
-    expect(entries.map((e) => e.name)).toEqual(['reviews.yaml']);
-    expect(entries[0].text).toBe('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: bookinfo\n');
+    expect(entries.map((e) => e.name)).toEqual(['workloads/', 'workloads/reviews.yaml']);
+    expect(entries[1].text).toBe('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: bookinfo\n');
+  });
+
+  it('put the Config Connector file under cloud/ and everything else under workloads/', () => {
+    const topic = {
+      apiVersion: 'pubsub.cnrm.cloud.google.com/v1beta1',
+      kind: 'PubSubTopic',
+      metadata: { name: 't', namespace: 'bookinfo' },
+    };
+    const [bundle] = environmentBundles(['bookinfo'], [...files, { name: 'bookinfo/_cloud.yaml', objects: [topic] }]);
+    expect(readTar(gunzipSync(bundle.layer.bytes)).entries.map((e) => e.name)).toEqual([
+      'cloud/',
+      'cloud/_cloud.yaml',
+      'workloads/',
+      'workloads/reviews.yaml',
+    ]);
   });
 });

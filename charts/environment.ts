@@ -2,11 +2,18 @@
  * An environment's manifests: every app it hosts, each synthesized into its own namespace at its
  * own host by `synthesize`, with the calls across apps indexed once beforehand (so a called app's
  * policies admit exactly the declared callers of other apps). Files are named `<app>/<file>`.
+ *
+ * Under `platform:appDelivery: configsync` each app also gets `<app>/_cloud.yaml`: the Config
+ * Connector objects of what its services use (charts/config-connector.ts), validated against the
+ * vendored CRDs like every other object.
  */
 import type { AppConfig, EnvironmentConfig } from '../core/config-schema';
 import { assertNoProblems, ValidationError, type Problem } from '../core/problems';
 import type { LoadedApp } from '../services/apps';
+import { appResourcePlan, type AppResourcePlan } from './cloud-plan';
+import { CLOUD_FILE, configConnectorObjects } from './config-connector';
 import { crossAppIndex, NO_CROSS_APP, type CrossApp } from './mesh/decisions';
+import { validateObject } from './schema';
 import { synthesize, type ManifestFile, type Synthesis, type SynthEnvironment, type UncheckedRule } from './synthesize';
 
 export interface AppSynthesis {
@@ -52,10 +59,11 @@ export function synthesizeEnvironment(environment: SynthesisSettings, apps: read
   assertNoProblems(cross.problems, `the apps of ${environment.stack} are invalid; nothing was written`);
   const problems: Problem[] = [];
   const synthesized: AppSynthesis[] = [];
+  const cloud = cloudPlan(environment, apps, problems);
   for (const { app, catalogue, releases } of apps) {
     try {
       const synthesis = synthesize(appEnvironment(environment, app), catalogue, releases, cross.byApp.get(app.name) ?? NO_CROSS_APP);
-      synthesized.push({ app, synthesis });
+      synthesized.push({ app, synthesis: cloud === undefined ? synthesis : withCloudFile(synthesis, app, cloud, environment, problems) });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       problems.push(...error.problems);
@@ -69,4 +77,33 @@ export function synthesizeEnvironment(environment: SynthesisSettings, apps: read
     notChecked: synthesized.flatMap(({ app, synthesis }) => synthesis.notChecked.map((n) => ({ ...n, file: `${app.name}/${n.file}` }))),
     crossApp: cross.byApp,
   };
+}
+
+/** The plan of what the services use, when Config Connector delivers it (configsync); its problems join the others. */
+function cloudPlan(environment: SynthesisSettings, apps: readonly LoadedApp[], problems: Problem[]): AppResourcePlan | undefined {
+  if (environment.appDelivery !== 'configsync' || environment.kind === 'preview') return undefined;
+  try {
+    return appResourcePlan(
+      apps.map((a) => ({ namespace: a.app.namespace, catalogue: a.catalogue })),
+      environment,
+    );
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/** The app's synthesis with its Config Connector objects in {@link CLOUD_FILE}, each checked against its CRD. */
+function withCloudFile(
+  synthesis: Synthesis,
+  app: AppConfig,
+  plan: AppResourcePlan,
+  environment: SynthesisSettings,
+  problems: Problem[],
+): Synthesis {
+  const objects = configConnectorObjects(app, plan, environment);
+  if (objects.length === 0) return synthesis;
+  for (const o of objects) problems.push(...validateObject(o, `${app.name}/${CLOUD_FILE}`));
+  return { ...synthesis, files: [...synthesis.files, { name: CLOUD_FILE, objects }] };
 }

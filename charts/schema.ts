@@ -6,7 +6,8 @@
  * vendored CRDs (vendor/gateway-api), the SecretProviderClass of GKE's Secret Manager add-on
  * against its extracted CRD (vendor/secrets-store-csi-driver), and Managed Service for
  * Prometheus' PodMonitoring, ClusterPodMonitoring and Rules against their vendored CRDs
- * (vendor/prometheus-engine), with ajv.
+ * (vendor/prometheus-engine), and Config Connector's kinds against its vendored CRDs
+ * (vendor/k8s-config-connector), with ajv.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,7 +34,14 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { Problem } from '../core/problems';
 import istioSchemas from '../imports/istio-schemas.json';
-import { GATEWAY_API_CRDS, MONITORING_CRDS, MONITORING_GROUP, SECRET_PROVIDER_CLASS_CRD } from './apiserver/crd-files';
+import {
+  CONFIG_CONNECTOR_CRDS,
+  CONFIG_CONNECTOR_OPERATOR_CRDS,
+  GATEWAY_API_CRDS,
+  MONITORING_CRDS,
+  MONITORING_GROUP,
+  SECRET_PROVIDER_CLASS_CRD,
+} from './apiserver/crd-files';
 
 /** A synthesized manifest object. */
 export interface ManifestObject {
@@ -190,6 +198,13 @@ function monitoringSchema(key: string): JsonSchema | undefined {
   return monitoringSchemas.get(key);
 }
 
+let configConnectorSchemas: Map<string, JsonSchema> | undefined;
+/** The schemas of the vendored Config Connector CRDs (vendor/k8s-config-connector): the kinds `uses` become under Config Sync, and the operator's. */
+function configConnectorSchema(key: string): JsonSchema | undefined {
+  configConnectorSchemas ??= new Map([...servedSchemas(CONFIG_CONNECTOR_CRDS), ...servedSchemas(CONFIG_CONNECTOR_OPERATOR_CRDS)]);
+  return configConnectorSchemas.get(key);
+}
+
 let secretsStoreSchemas: Map<string, JsonSchema> | undefined;
 /** The SecretProviderClass schema (vendor/secrets-store-csi-driver), by `apiVersion/kind`. */
 function secretsStoreSchema(key: string): JsonSchema | undefined {
@@ -210,7 +225,8 @@ function crdSchema(key: string): JsonSchema | undefined {
     (istioSchemas.schemas as Record<string, JsonSchema | undefined>)[key] ??
     (key.startsWith('gateway.networking.k8s.io/') ? gatewayApiSchema(key) : undefined) ??
     (key.startsWith('secrets-store.csi.x-k8s.io/') ? secretsStoreSchema(key) : undefined) ??
-    (key.startsWith(`${MONITORING_GROUP}/`) ? monitoringSchema(key) : undefined)
+    (key.startsWith(`${MONITORING_GROUP}/`) ? monitoringSchema(key) : undefined) ??
+    (/^[a-z0-9.-]+\.cnrm\.cloud\.google\.com\//.test(key) ? configConnectorSchema(key) : undefined)
   );
 }
 

@@ -89,6 +89,8 @@ export interface GkeClusterArgs
   readonly nodeServiceAccount: pulumi.Input<string>;
   /** Cloud KMS key (`projects/.../cryptoKeys/...`, in the cluster's region) that encrypts Kubernetes Secrets. */
   readonly secretsEncryptionKey: pulumi.Input<string>;
+  /** GKE's Config Connector add-on (infra/config-connector.ts): the primary cluster of a Config Sync stack whose services use Google resources. */
+  readonly configConnector?: boolean;
 }
 
 /** Problems with a component name, which is also the GKE cluster name and the node service account's prefix. */
@@ -376,7 +378,10 @@ export class GkeCluster extends pulumi.ComponentResource {
         datapathProvider: 'ADVANCED_DATAPATH',
         binaryAuthorization: { evaluationMode: args.binaryAuthorization ? 'PROJECT_SINGLETON_POLICY_ENFORCE' : 'DISABLED' },
         // The load balancer reaches the Istio gateway through standalone NEGs, which this add-on's NEG controller creates.
-        addonsConfig: { httpLoadBalancing: { disabled: false } },
+        addonsConfig: {
+          httpLoadBalancing: { disabled: false },
+          ...(args.configConnector === true && { configConnectorConfig: { enabled: true } }),
+        },
         // GKE's Secret Manager add-on: its CSI driver mounts the Secret Manager secrets services
         // declare in `uses.secrets` as files (SecretProviderClass, provider `gke`), read as the
         // pod's own Workload Identity. Rotation is off: a new version is read on the pod's restart.

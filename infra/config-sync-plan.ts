@@ -7,7 +7,8 @@
  * Names and fields are Config Sync's at the vendored release (vendor/kpt-config-sync/<tag>:
  * facts.json from its Go sources, and the RepoSync CRD): infra/config-sync.test.ts holds them.
  */
-import { environmentBundles } from '../charts/bundle';
+import { environmentBundles, WORKLOADS_DIR } from '../charts/bundle';
+import { isConfigConnectorObject } from '../charts/config-connector';
 import type { EnvironmentSynthesis } from '../charts/environment';
 import type { ManifestObject } from '../charts/schema';
 import type { ManifestFile } from '../charts/synthesize';
@@ -48,15 +49,19 @@ export function bundleImage(registryPath: string, app: string, digest: string): 
   return `${bundleRepository(registryPath, app)}@${digest}`;
 }
 
-/** A RepoSync pulling one app's bundle through Workload Identity as `serviceAccountEmail`. */
-export function repoSync(namespace: string, image: string, serviceAccountEmail: string): ManifestObject {
+/**
+ * A RepoSync pulling one app's bundle through Workload Identity as `serviceAccountEmail`: the whole
+ * bundle in the primary region's cluster (workloads and the Config Connector objects), only its
+ * `workloads/` directory in any other (charts/bundle.ts), so the cloud resources have one owner.
+ */
+export function repoSync(namespace: string, image: string, serviceAccountEmail: string, primary = true): ManifestObject {
   return {
     apiVersion: REPO_SYNC_API_VERSION,
     kind: 'RepoSync',
     metadata: { name: REPO_SYNC_NAME, namespace },
     spec: {
       sourceType: 'oci',
-      oci: { image, auth: 'gcpserviceaccount', gcpServiceAccountEmail: serviceAccountEmail },
+      oci: { image, ...(!primary && { dir: WORKLOADS_DIR }), auth: 'gcpserviceaccount', gcpServiceAccountEmail: serviceAccountEmail },
     },
   };
 }
@@ -122,7 +127,10 @@ export interface SyncedAppPlan {
   readonly name: string;
   readonly namespace: string;
   readonly digest: string;
+  /** Its workloads, which every cluster syncs. */
   readonly objects: readonly ManifestObject[];
+  /** Its Config Connector objects (charts/config-connector.ts), which only the primary region's cluster syncs. */
+  readonly cloudObjects: readonly ManifestObject[];
 }
 
 /** Splits an environment's synthesis by its delivery mode: linear in its objects. */
@@ -135,11 +143,15 @@ export function deliveryPlan(mode: AppDelivery, synthesis: EnvironmentSynthesis)
   );
   return {
     applied: { files: synthesis.files.map((f) => ({ ...f, objects: f.objects.filter(isNamespace) })).filter((f) => f.objects.length > 0) },
-    synced: synthesis.apps.map(({ app, synthesis: s }, i) => ({
-      name: app.name,
-      namespace: app.namespace,
-      digest: bundles[i].manifest.digest,
-      objects: s.files.flatMap((f) => f.objects.filter((o) => !isNamespace(o))),
-    })),
+    synced: synthesis.apps.map(({ app, synthesis: s }, i) => {
+      const objects = s.files.flatMap((f) => f.objects.filter((o) => !isNamespace(o)));
+      return {
+        name: app.name,
+        namespace: app.namespace,
+        digest: bundles[i].manifest.digest,
+        objects: objects.filter((o) => !isConfigConnectorObject(o)),
+        cloudObjects: objects.filter(isConfigConnectorObject),
+      };
+    }),
   };
 }

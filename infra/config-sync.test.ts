@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { CONFIG_CONNECTOR_CRDS } from '../charts/apiserver/crd-files';
 import { environmentBundles } from '../charts/bundle';
 import { synthesizeEnvironment } from '../charts/environment';
 import { strictCrdSchema, type ManifestObject } from '../charts/schema';
@@ -57,6 +58,15 @@ describe('the RepoSync of an app', () => {
     expect(served?.served).toBe(true);
     const validate = new Ajv({ strict: false, allErrors: true }).compile(strictCrdSchema(served?.schema.openAPIV3Schema ?? {}));
     expect(validate(obj) ? [] : validate.errors).toEqual([]);
+  });
+
+  it("reads only the bundle's workloads/ directory outside the primary region's cluster, and is still valid", () => {
+    const other = repoSync('bookinfo', 'r/apps/bookinfo@sha256:' + 'a'.repeat(64), 'cs@p.iam.gserviceaccount.com', false);
+    expect((other.spec as { oci: { dir?: string } }).oci.dir).toBe('workloads');
+    expect((obj.spec as { oci: { dir?: string } }).oci.dir).toBeUndefined();
+    const served = REPO_SYNC_CRD.spec.versions.find((v) => v.name === 'v1beta1');
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(strictCrdSchema(served?.schema.openAPIV3Schema ?? {}));
+    expect(validate(other) ? [] : validate.errors).toEqual([]);
   });
 
   it('is refused by the CRD with an auth type Config Sync does not know (the schema is enforced)', () => {
@@ -129,6 +139,8 @@ describe("the reconciler's Role", () => {
         .readdirSync(path.join(VENDOR, 'gateway-api', 'v1.6.1'))
         .filter((f) => f.endsWith('.yaml'))
         .map((f) => path.join(VENDOR, 'gateway-api', 'v1.6.1', f)),
+      // Config Connector's kinds, which the primary cluster's reconcilers apply (charts/config-connector.ts).
+      ...fs.readdirSync(CONFIG_CONNECTOR_CRDS).map((f) => path.join(CONFIG_CONNECTOR_CRDS, f)),
     ];
     const names = files.flatMap(crdsIn).map((c) => c.spec.names);
     const spc = (
@@ -136,7 +148,10 @@ describe("the reconciler's Role", () => {
         crd: Crd;
       }
     ).crd.spec.names;
-    expect(names.length).toBeGreaterThanOrEqual(5);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    expect(names.map((n) => n.kind)).toEqual(
+      expect.arrayContaining(['PubSubSubscription', 'IAMPolicyMember', 'SQLUser', 'SecretManagerSecret']),
+    );
     for (const { kind, plural } of [...names, spc]) expect([kind, resourceOf(kind)]).toEqual([kind, plural]);
   });
 });

@@ -41,8 +41,10 @@ export interface SyncedCluster {
   readonly membershipId: string;
   /** Suffix of its resource names: '' for the primary region's, `-<region>` for another's. */
   readonly suffix: string;
+  /** The primary region's cluster syncs the whole bundle, its Config Connector objects included; the others only `workloads/`. */
+  readonly primary: boolean;
   readonly provider: k8s.Provider;
-  /** What its RepoSyncs wait for besides Config Sync: the app namespaces in that cluster. */
+  /** What its RepoSyncs wait for besides Config Sync: the app namespaces in that cluster (and, in the primary, Config Connector). */
   readonly after: readonly pulumi.Resource[];
 }
 
@@ -123,7 +125,7 @@ export class ConfigSync extends pulumi.ComponentResource {
           `${prefix}-${app.name}-role`,
           {
             metadata: { name: RECONCILER_ROLE, namespace: app.namespace },
-            rules: reconcilerRules(app.objects).map((r) => ({
+            rules: reconcilerRules(cluster.primary ? [...app.objects, ...app.cloudObjects] : app.objects).map((r) => ({
               apiGroups: [...r.apiGroups],
               resources: [...r.resources],
               verbs: [...r.verbs],
@@ -142,7 +144,7 @@ export class ConfigSync extends pulumi.ComponentResource {
         );
         const spec = pulumi
           .all([images[app.name], args.serviceAccountEmail])
-          .apply(([img, email]) => repoSync(app.namespace, img, email).spec as Record<string, unknown>);
+          .apply(([img, email]) => repoSync(app.namespace, img, email, cluster.primary).spec as Record<string, unknown>);
         // The RepoSync CRD exists once Config Sync is installed (the feature membership).
         new k8s.apiextensions.CustomResource(
           `${prefix}-${app.name}-reposync`,

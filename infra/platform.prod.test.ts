@@ -17,6 +17,12 @@ beforeAll(async () => {
   ({ recording, text } = await planStack('prod'));
 });
 
+/** A RepoSync's namespace and the directory it reads ('' for the whole bundle): unique per stack. */
+const syncKey = (sync: Record<string, unknown>): string => {
+  const { metadata, spec } = sync as { metadata: { namespace: string }; spec: { oci: { dir?: string } } };
+  return `${metadata.namespace}/${spec.oci.dir ?? ''}`;
+};
+
 describe('the prod platform, where it differs from dev', () => {
   it('protects both clusters from deletion and enforces Binary Authorization on the stable channel', () => {
     const clusters = recording.ofType('gcp:container/cluster:Cluster');
@@ -69,22 +75,26 @@ describe('the prod platform, where it differs from dev', () => {
     const syncs = recording
       .ofType('kubernetes:configsync.gke.io/v1beta1:RepoSync')
       .map((r) => r.inputs)
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    const expected = synced.map((a) => ({
-      apiVersion: 'configsync.gke.io/v1beta1',
-      kind: 'RepoSync',
-      metadata: { name: 'repo-sync', namespace: a.namespace },
-      spec: {
-        sourceType: 'oci',
-        oci: {
-          image: `europe-west1-docker.pkg.dev/replace-me-platform-prod/images/apps/${a.name}@${a.digest}`,
-          auth: 'gcpserviceaccount',
-          gcpServiceAccountEmail: 'config-sync-prod@replace-me-platform-prod.iam.gserviceaccount.com',
+      .sort((a, b) => syncKey(a).localeCompare(syncKey(b)));
+    // The primary region's cluster syncs the whole bundle (workloads and Config Connector objects),
+    // the other only its workloads: every Google resource has one owner.
+    const expected = (primary: boolean) =>
+      synced.map((a) => ({
+        apiVersion: 'configsync.gke.io/v1beta1',
+        kind: 'RepoSync',
+        metadata: { name: 'repo-sync', namespace: a.namespace },
+        spec: {
+          sourceType: 'oci',
+          oci: {
+            image: `europe-west1-docker.pkg.dev/replace-me-platform-prod/images/apps/${a.name}@${a.digest}`,
+            ...(!primary && { dir: 'workloads' }),
+            auth: 'gcpserviceaccount',
+            gcpServiceAccountEmail: 'config-sync-prod@replace-me-platform-prod.iam.gserviceaccount.com',
+          },
         },
-      },
-    }));
+      }));
     // The same apps at the same digests in both regions' clusters.
-    expect(syncs).toEqual([...expected, ...expected].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    expect(syncs).toEqual([...expected(true), ...expected(false)].sort((a, b) => syncKey(a).localeCompare(syncKey(b))));
     // The bundles are read with roles/artifactregistry.reader on the repository only.
     expect(
       recording.one('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember', 'prod-configsync-bundle-reader').inputs,

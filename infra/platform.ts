@@ -17,6 +17,7 @@ import { Apps } from './apps';
 import { readBootstrap } from './bootstrap-outputs';
 import { PUSHER_ROLE } from './ci-identity';
 import { clusterName, GkeCluster } from './cluster';
+import { ConfigConnector } from './config-connector';
 import { ConfigSync } from './config-sync';
 import { configSyncServiceAccountEmail, deliveryPlan } from './config-sync-plan';
 import type { EnvironmentConfig } from '../core/config';
@@ -132,6 +133,10 @@ function defineFull(
   // names are those every single-region stack always had; a further region's end in `-<region>`.
   const regions = regionPlans(config);
   const [primary] = regions;
+  // App delivery (docs/scaling.md): under Config Sync, Pulumi applies only the namespaces (infra/config-sync.ts),
+  // and Config Connector in the primary cluster creates what the services use (charts/config-connector.ts).
+  const delivery = deliveryPlan(config.appDelivery, synthesis);
+  const cloudNamespaces = delivery.synced.filter((a) => a.cloudObjects.length > 0).map((a) => a.namespace);
   const network = new Network(`${stack}-network`, {
     region: primary.region,
     subnetCidr: primary.subnetCidr,
@@ -156,6 +161,7 @@ function defineFull(
         nodeServiceAccount: bootstrap.nodeServiceAccount,
         // In the primary region: a further region's control plane reads it across regions.
         secretsEncryptionKey: bootstrap.gkeSecretsKey,
+        configConnector: region.primary && cloudNamespaces.length > 0,
       }),
   );
   const registry = new ArtifactRegistry(`${stack}-registry`, { project: config.gcpProject, region: config.gcpRegion });
@@ -211,8 +217,6 @@ function defineFull(
         readers: [bootstrap.planServiceAccount],
       }),
   );
-  // App delivery (docs/scaling.md): under Config Sync, Pulumi applies only the namespaces (infra/config-sync.ts).
-  const delivery = deliveryPlan(config.appDelivery, synthesis);
   // The services' data stores live in the primary region, once (docs/regions.md): every
   // cluster's pods reach them over the VPC; each cluster gets the Redis credentials.
   let appResources: AppResources | undefined;
@@ -236,11 +240,23 @@ function defineFull(
             privateServicesConnection: network.privateServicesConnection,
             provider: m.provider,
             after: [namespaces],
+            delivery: config.appDelivery,
           });
           return appResources.redisSecrets;
         },
       }),
   );
+  // Config Connector in the primary cluster only: one owner for each Google resource (docs/scaling.md).
+  const configConnector =
+    cloudNamespaces.length > 0
+      ? new ConfigConnector(`${stack}-configconnector`, {
+          stack,
+          project: config.gcpProject,
+          namespaces: cloudNamespaces,
+          provider: meshes[0].provider,
+          after: [clusters[0].cluster, applied[0].namespaces],
+        })
+      : undefined;
   // Config Sync delivers the same apps to every cluster of the fleet (one RepoSync per app per cluster).
   if (delivery.synced.length > 0)
     new ConfigSync(`${stack}-configsync`, {
@@ -249,8 +265,9 @@ function defineFull(
         id: clusters[i].cluster.id,
         membershipId: clusterName(stack, m.region),
         suffix: m.region.suffix,
+        primary: m.region.primary,
         provider: m.provider,
-        after: [applied[i].namespaces],
+        after: [applied[i].namespaces, ...(m.region.primary ? (configConnector?.contexts ?? []) : [])],
       })),
       repository: registry.repository,
       registryPath: registry.path,

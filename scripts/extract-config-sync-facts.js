@@ -92,6 +92,8 @@ function main() {
     ociFlattensLayers: /mutate\.Extract\(image\)/.test(fetcher),
     // Only directory entries are created (`case hdr.FileInfo().IsDir()`); a file's parent is not.
     ociCreatesParentDirectories: /MkdirAll\(filepath\.Dir\(/.test(fetcher),
+    // ...but a directory entry is: a bundle with sub-directories lists each before its files.
+    ociCreatesDirectoryEntries: /case hdr\.FileInfo\(\)\.IsDir\(\):\s*if err := os\.MkdirAll\(path,/.test(fetcher),
   };
   const file = path.join(ROOT, 'vendor', 'kpt-config-sync', tag, 'facts.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -22,6 +22,13 @@ export const MONITORING_GROUP = 'monitoring.googleapis.com';
 export const MONITORING_VERSION = 'v1';
 export const MONITORING_KINDS = ['PodMonitoring', 'ClusterPodMonitoring', 'Rules'] as const;
 
+/** The Config Connector release whose CRDs the apps' `uses` are rendered against (scripts/vendor-config-connector.sh). */
+export const CONFIG_CONNECTOR_RELEASE = 'v1.155.1';
+export const CONFIG_CONNECTOR_DIR = path.resolve(__dirname, '..', '..', 'vendor', 'k8s-config-connector', CONFIG_CONNECTOR_RELEASE);
+/** The resource CRDs (one file per kind) and the operator's own (ConfigConnector, ConfigConnectorContext). */
+export const CONFIG_CONNECTOR_CRDS = path.join(CONFIG_CONNECTOR_DIR, 'config', 'crds', 'resources');
+export const CONFIG_CONNECTOR_OPERATOR_CRDS = path.join(CONFIG_CONNECTOR_DIR, 'operator', 'config', 'crd', 'bases');
+
 /** The API group of the Secrets Store CSI driver's CRDs. */
 export const SECRETS_STORE_GROUP = 'secrets-store.csi.x-k8s.io';
 
