@@ -8,7 +8,9 @@
  * sdk/go/common/apitype/events.go (EngineEvent, SummaryEvent, StepEventMetadata,
  * PolicyEvent, DiagnosticEvent, ResOpFailedEvent); pkg/backend/display/display.go
  * (ShowEvents: `--json` on a preview streams events when EnableStreamingJSONPreview is
- * set, ShowJSONEvents writes each through logJSONEvent); pkg/cmd/pulumi/operations/preview.go
+ * set, ShowJSONEvents writes each through logJSONEvent); pkg/backend/display/events.go
+ * (convertStepEventStateMetadata: a step's `old` and `new` carry the resource's inputs, secrets
+ * blinded); pkg/engine/events.go (makeStepEventMetadata fills both from the step's old and new state); pkg/cmd/pulumi/operations/preview.go
  * (the `--json` help names PULUMI_ENABLE_STREAMING_JSON_PREVIEW); sdk/go/common/util/env
  * (variables take the PULUMI_ prefix); pkg/resource/deploy/step.go (refresh steps and the
  * create/delete halves of a replacement are not `logical`).
@@ -26,6 +28,9 @@ export interface ResourceStep {
   readonly type: string;
   /** The properties that changed (`diffs`). */
   readonly diffs: readonly string[];
+  /** The inputs before and after the step (`old.inputs`, `new.inputs`; absent for a create or a delete's missing side). */
+  readonly oldInputs?: Readonly<Record<string, unknown>>;
+  readonly newInputs?: Readonly<Record<string, unknown>>;
 }
 
 export interface PolicyViolation {
@@ -93,7 +98,16 @@ export function readEngineEvents(stdout: string): EngineEvents {
       const urn = str(m.urn);
       if (op !== undefined && urn !== undefined && op !== 'same' && m.logical === true) {
         const diffs = Array.isArray(m.diffs) ? m.diffs.filter((d): d is string => typeof d === 'string') : [];
-        steps.push({ op, urn, type: str(m.type) ?? '', diffs });
+        const oldInputs = isRecord(m.old) && isRecord(m.old.inputs) ? m.old.inputs : undefined;
+        const newInputs = isRecord(m.new) && isRecord(m.new.inputs) ? m.new.inputs : undefined;
+        steps.push({
+          op,
+          urn,
+          type: str(m.type) ?? '',
+          diffs,
+          ...(oldInputs === undefined ? {} : { oldInputs }),
+          ...(newInputs === undefined ? {} : { newInputs }),
+        });
       }
     } else if (isRecord(opFailed) && isRecord(opFailed.metadata) && typeof opFailed.metadata.urn === 'string') {
       failed.push(opFailed.metadata.urn);

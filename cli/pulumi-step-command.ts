@@ -22,8 +22,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PREVIEW_STACK, PROJECT } from '../core/config';
+import { isRecord } from '../core/json';
 import { ValidationError } from '../core/problems';
-import { readEngineEvents, STREAMING_PREVIEW_ENV, urnName, type EngineEvents } from './pulumi-events';
+import { BUNDLE_PATH, REPO_SYNC_API_VERSION } from '../infra/config-sync-plan';
+import { readEngineEvents, STREAMING_PREVIEW_ENV, urnName, type EngineEvents, type ResourceStep } from './pulumi-events';
 import { command, type Io } from './args';
 
 export const OPERATIONS = ['preview', 'up', 'destroy', 'drift'] as const;
@@ -168,13 +170,61 @@ const oneLine = (text: string): string => {
   return first.length > 300 ? `${first.slice(0, 300)}...` : first;
 };
 
-/** The summary's sections read from the events: counts, changed resources, policy violations, errors and warnings. */
+/** The Pulumi type of the apps' RepoSyncs (infra/config-sync.ts, a CustomResource). */
+export const REPO_SYNC_TYPE = `kubernetes:${REPO_SYNC_API_VERSION}:RepoSync`;
+const BUNDLE_IMAGE = new RegExp(`/${BUNDLE_PATH}/([^/@]+)@(sha256:[0-9a-f]{64})$`);
+
+/** The app and digest of a RepoSync's inputs (`spec.oci.image` = `<registry>/apps/<app>@sha256:<hex>`). */
+function bundleOf(inputs: Readonly<Record<string, unknown>> | undefined): { app: string; digest: string } | undefined {
+  const spec = inputs?.spec;
+  const oci = isRecord(spec) ? spec.oci : undefined;
+  const image = isRecord(oci) && typeof oci.image === 'string' ? oci.image : undefined;
+  const match = image === undefined ? null : BUNDLE_IMAGE.exec(image);
+  return match === null ? undefined : { app: match[1], digest: match[2] };
+}
+
+/** `sha256:` and the first 12 hex digits, as container tools abbreviate a digest. */
+const shortDigest = (digest: string): string => digest.slice(0, 'sha256:'.length + 12);
+
+/**
+ * Per app whose bundle a configsync stack's RepoSyncs move, `app X: A -> B`, read from the
+ * RepoSync steps' old and new `spec.oci.image`; one line for the same move on several clusters.
+ * A new app shows `(none)` before, a removed one `(removed)` after. Sorted by app.
+ */
+export function bundleMoves(steps: readonly ResourceStep[]): string[] {
+  const moves = new Map<string, { app: string; from?: string; to?: string; clusters: number }>();
+  for (const step of steps) {
+    if (step.type !== REPO_SYNC_TYPE) continue;
+    const from = bundleOf(step.oldInputs);
+    const to = step.op === 'delete' ? undefined : bundleOf(step.newInputs);
+    const app = to?.app ?? from?.app;
+    if (app === undefined || from?.digest === to?.digest) continue;
+    const key = `${app} ${from?.digest ?? ''} ${to?.digest ?? ''}`;
+    const move = moves.get(key) ?? { app, from: from?.digest, to: to?.digest, clusters: 0 };
+    moves.set(key, { ...move, clusters: move.clusters + 1 });
+  }
+  return [...moves.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([, m]) =>
+        `app ${m.app}: ${m.from === undefined ? '(none)' : `\`${shortDigest(m.from)}\``} -> ${m.to === undefined ? '(removed)' : `\`${shortDigest(m.to)}\``}${m.clusters > 1 ? ` (${m.clusters} clusters)` : ''}`,
+    );
+}
+
+/** The summary's sections read from the events: counts, app bundle moves, changed resources, policy violations, errors and warnings. */
 export function eventSections(events: EngineEvents, preview: boolean): string[] {
   const lines: string[] = [];
   if (events.changes !== undefined) {
     const summary = resourceSummary(events.changes, preview);
     if (summary.length > 0) lines.push(...summary.map((s) => `- ${s}`), '');
   }
+  const moves = bundleMoves(events.steps);
+  if (moves.length > 0)
+    lines.push(
+      `App bundles Config Sync ${preview ? 'will pull' : 'now pulls'} (\`npm run manifest-diff\` shows the objects that change):`,
+      ...listed(moves, (m) => `- ${m}`),
+      '',
+    );
   if (events.steps.length > 0) {
     lines.push(`<details><summary>Resources ${preview ? 'to change' : 'changed'} (${events.steps.length})</summary>`, '');
     lines.push(

@@ -5,10 +5,12 @@ import { cryptoKeyId, secretsProviderUrl, STACK_SECRETS_KEY } from '../infra/kms
 import { readEngineEvents } from './pulumi-events';
 import * as os from 'node:os';
 import {
+  bundleMoves,
   parsePreviewApps,
   PULUMI_ENV,
   pulumiArgs,
   pulumiStepCli,
+  REPO_SYNC_TYPE,
   resourceSummary,
   runStep,
   selectArgs,
@@ -253,6 +255,56 @@ describe('pulumi-step', () => {
     const args = pulumiArgs('drift', 'prod');
     expect(args[0]).toBe('preview');
     expect(args).toEqual(expect.arrayContaining(['--refresh', '--expect-no-changes']));
+  });
+});
+
+describe("a configsync stack's app bundles in the summary", () => {
+  /**
+   * A prod preview's events, in the shape `pulumi preview --json` streams them (apitype.EngineEvent,
+   * pulumi v3.248.0: each step's `old` and `new` carry the RepoSync's inputs as infra/config-sync.ts
+   * declares them): bookinfo moves on both clusters, boutique stays, shop is new, blog is removed
+   * (its second-region RepoSync at another digest than the first's).
+   */
+  const PROD_EVENTS = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'pulumi-events', 'prod-preview-bundles.jsonl'), 'utf8');
+  const short = (hex: string) => `\`sha256:${hex.slice(0, 12)}\``;
+
+  it("keeps each step's old and new inputs", () => {
+    const [bookinfo] = readEngineEvents(PROD_EVENTS).steps;
+    expect([bookinfo.op, bookinfo.type, bookinfo.diffs]).toEqual(['update', REPO_SYNC_TYPE, ['spec']]);
+    expect(bookinfo.oldInputs?.spec).toMatchObject({ oci: { image: expect.stringMatching(/\/apps\/bookinfo@sha256:9f1312112606/) } });
+    expect(bookinfo.newInputs?.spec).toMatchObject({ oci: { image: expect.stringMatching(/\/apps\/bookinfo@sha256:64fddb97f18c/) } });
+  });
+
+  it('says per app which digest moves to which, once for the same move on both clusters', () => {
+    expect(bundleMoves(readEngineEvents(PROD_EVENTS).steps)).toEqual([
+      `app blog: ${short('0123456789ab')} -> (removed)`,
+      `app blog: ${short('fedcba987654')} -> (removed)`,
+      `app bookinfo: ${short('9f1312112606')} -> ${short('64fddb97f18c')} (2 clusters)`,
+      `app shop: (none) -> ${short('fedcba987654')} (2 clusters)`,
+    ]);
+  });
+
+  it('ignores RepoSync steps that keep their digest, and other resources', () => {
+    const steps = readEngineEvents(PROD_EVENTS).steps.map((s) => ({ ...s, newInputs: s.oldInputs }));
+    expect(bundleMoves(steps.filter((s) => s.op === 'update'))).toEqual([]);
+    expect(bundleMoves(readEngineEvents(PREVIEW_EVENTS).steps)).toEqual([]);
+  });
+
+  it('shows the moves in the pull request summary before the resources', async () => {
+    const { run } = fakeRunner({ main: { code: 0, stdout: PROD_EVENTS } });
+    const { markdown } = await runStep('preview', 'prod', run);
+    const lines = markdown.split('\n');
+    const at = lines.indexOf('App bundles Config Sync will pull (`npm run manifest-diff` shows the objects that change):');
+    expect(lines.slice(at, at + 6)).toEqual([
+      'App bundles Config Sync will pull (`npm run manifest-diff` shows the objects that change):',
+      `- app blog: ${short('0123456789ab')} -> (removed)`,
+      `- app blog: ${short('fedcba987654')} -> (removed)`,
+      `- app bookinfo: ${short('9f1312112606')} -> ${short('64fddb97f18c')} (2 clusters)`,
+      `- app shop: (none) -> ${short('fedcba987654')} (2 clusters)`,
+      '',
+    ]);
+    expect(at).toBeGreaterThan(lines.indexOf('- 540 unchanged'));
+    expect(at).toBeLessThan(lines.indexOf('<details><summary>Resources to change (6)</summary>'));
   });
 });
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { repoRoot } from '../core/config';
-import { repoSyncState, syncStates, waitForSyncs, type ExpectedSync } from './sync-state';
+import { readClustersOnce, repoSyncState, syncStates, waitForClusters, waitForSyncs, type ExpectedSync } from './sync-state';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'reposync');
 const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
@@ -123,5 +123,119 @@ describe('waiting for the syncs', () => {
       ok: false,
       report: ['timed out after 30 s:', `  shop (shop): it has synced ${'a'.repeat(64)}, not ${'b'.repeat(64)}`],
     });
+  });
+});
+
+describe('every cluster of the stack', () => {
+  const expected: ExpectedSync[] = [{ app: 'shop', namespace: 'shop', image: IMAGE }];
+  const clock = () => {
+    let t = 0;
+    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  };
+  /** A cluster whose reads return the given fixtures in turn, the last one from then on. */
+  const cluster = (name: string, ...reads: string[]) => ({
+    cluster: name,
+    read: async () => ({ items: [fixture(reads.length > 1 ? (reads.shift() ?? '') : reads[0])] }),
+  });
+  const options = () => ({ ...clock(), timeoutMs: 60_000, intervalMs: 10_000, log: () => {} });
+
+  it('waits on all clusters at once and reports each', async () => {
+    const result = await waitForClusters(
+      expected,
+      [cluster('platform-prod', 'synced'), cluster('platform-prod-europe-west4', 'still-at-old-digest', 'still-at-old-digest', 'synced')],
+      options(),
+    );
+    expect(result).toEqual({
+      ok: true,
+      report: [
+        'cluster platform-prod: ok',
+        `  shop (shop) synced at ${IMAGE}`,
+        'cluster platform-prod-europe-west4: ok',
+        `  shop (shop) synced at ${IMAGE}`,
+      ],
+    });
+  });
+
+  it("fails when one cluster fails, naming the cluster, the app and the sync's errors; the others stop waiting", async () => {
+    const result = await waitForClusters(
+      expected,
+      [cluster('platform-prod', 'still-at-old-digest'), cluster('platform-prod-europe-west4', 'still-at-old-digest', 'apply-error')],
+      options(),
+    );
+    expect(result).toEqual({
+      ok: false,
+      report: [
+        'cluster platform-prod: FAILED',
+        '  stopped waiting (another cluster failed):',
+        `    shop (shop): it has synced ${'a'.repeat(64)}, not ${'b'.repeat(64)}`,
+        'cluster platform-prod-europe-west4: FAILED',
+        `  shop (shop) failed to sync ${IMAGE}:`,
+        '    sync: failed to apply Deployment.apps, shop/frontend: deployments.apps "frontend" is forbidden (KNV1068)',
+      ],
+    });
+  });
+
+  it('fails a cluster whose RepoSyncs cannot be read', async () => {
+    const unreachable = {
+      cluster: 'platform-prod-europe-west4',
+      read: async () => Promise.reject(new Error('Command failed: kubectl get reposyncs.configsync.gke.io\nUnauthorized')),
+    };
+    const result = await waitForClusters(expected, [cluster('platform-prod', 'synced'), unreachable], options());
+    expect(result).toEqual({
+      ok: false,
+      report: [
+        'cluster platform-prod: ok',
+        `  shop (shop) synced at ${IMAGE}`,
+        'cluster platform-prod-europe-west4: FAILED',
+        '  could not read its RepoSyncs: Command failed: kubectl get reposyncs.configsync.gke.io\nUnauthorized',
+      ],
+    });
+  });
+
+  it('has one timeout for all clusters', async () => {
+    const result = await waitForClusters(
+      expected,
+      [cluster('platform-prod', 'still-at-old-digest'), cluster('platform-prod-europe-west4', 'generation-not-observed')],
+      { ...options(), timeoutMs: 30_000 },
+    );
+    expect(result.report).toEqual([
+      'cluster platform-prod: FAILED',
+      '  timed out after 30 s:',
+      `    shop (shop): it has synced ${'a'.repeat(64)}, not ${'b'.repeat(64)}`,
+      'cluster platform-prod-europe-west4: FAILED',
+      '  timed out after 30 s:',
+      '    shop (shop): the reconciler has not seen generation 2 yet',
+    ]);
+  });
+
+  it('reads once for the drift check: anything not synced at its digest is drift, nothing waits', async () => {
+    const reads: string[] = [];
+    const once = (name: string, file: string) => ({ cluster: name, read: async () => (reads.push(name), { items: [fixture(file)] }) });
+    expect(await readClustersOnce(expected, [once('platform-prod', 'synced'), once('platform-prod-europe-west4', 'synced')])).toEqual({
+      ok: true,
+      report: [
+        'cluster platform-prod: ok',
+        `  shop (shop) synced at ${IMAGE}`,
+        'cluster platform-prod-europe-west4: ok',
+        `  shop (shop) synced at ${IMAGE}`,
+      ],
+    });
+    const drift = await readClustersOnce(
+      [...expected, { app: 'blog', namespace: 'blog', image: IMAGE }],
+      [once('platform-prod', 'pull-error'), once('platform-prod-europe-west4', 'still-at-old-digest')],
+    );
+    expect(drift).toEqual({
+      ok: false,
+      report: [
+        'cluster platform-prod: FAILED',
+        `  shop (shop) failed to sync ${IMAGE}:`,
+        '    source: failed to pull image: GET https://europe-west1-docker.pkg.dev/v2/p/images/apps/shop/manifests/sha256:bbbb: DENIED: Permission "artifactregistry.repositories.downloadArtifacts" denied (KNV2004)',
+        '  blog (blog): no RepoSync repo-sync in namespace blog yet',
+        'cluster platform-prod-europe-west4: FAILED',
+        `  shop (shop): it has synced ${'a'.repeat(64)}, not ${'b'.repeat(64)}`,
+        '  blog (blog): no RepoSync repo-sync in namespace blog yet',
+      ],
+    });
+    expect(reads).toEqual(['platform-prod', 'platform-prod-europe-west4', 'platform-prod', 'platform-prod-europe-west4']);
   });
 });

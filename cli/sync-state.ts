@@ -90,6 +90,19 @@ export interface WaitOptions {
   readonly timeoutMs: number;
   readonly intervalMs: number;
   readonly log: (line: string) => void;
+  /** Whether to give up before the deadline (another cluster has failed): checked before each sleep. */
+  readonly stopped?: () => boolean;
+}
+
+/** Report lines for apps that are not synced: `failed` ones with their errors, `pending` ones with what they wait for. */
+function notSyncedLines(states: ReadonlyArray<ExpectedSync & { readonly result: SyncState }>): string[] {
+  return states.flatMap((s) =>
+    s.result.state === 'failed'
+      ? [`${s.app} (${s.namespace}) failed to sync ${s.image}:`, ...s.result.errors.map((e) => `  ${e}`)]
+      : s.result.state === 'pending'
+        ? [`${s.app} (${s.namespace}): ${s.result.why}`]
+        : [],
+  );
 }
 
 /** Polls until every app is synced (true), one fails, or the time runs out (false, with what each still waits for). */
@@ -98,25 +111,92 @@ export async function waitForSyncs(expected: readonly ExpectedSync[], options: W
   for (;;) {
     const states = syncStates(await options.read(), expected);
     const failed = states.filter((s) => s.result.state === 'failed');
-    if (failed.length > 0)
-      return {
-        ok: false,
-        report: failed.flatMap((s) => [
-          `${s.app} (${s.namespace}) failed to sync ${s.image}:`,
-          ...(s.result.state === 'failed' ? s.result.errors.map((e) => `  ${e}`) : []),
-        ]),
-      };
+    if (failed.length > 0) return { ok: false, report: notSyncedLines(failed) };
     const pending = states.filter((s) => s.result.state === 'pending');
     if (pending.length === 0) return { ok: true, report: states.map((s) => `${s.app} (${s.namespace}) synced at ${s.image}`) };
     if (options.now() >= deadline)
       return {
         ok: false,
-        report: [
-          `timed out after ${Math.round(options.timeoutMs / 1000)} s:`,
-          ...pending.map((s) => `  ${s.app} (${s.namespace}): ${s.result.state === 'pending' ? s.result.why : ''}`),
-        ],
+        report: [`timed out after ${Math.round(options.timeoutMs / 1000)} s:`, ...notSyncedLines(pending).map((l) => `  ${l}`)],
       };
+    if (options.stopped?.() === true)
+      return { ok: false, report: ['stopped waiting (another cluster failed):', ...notSyncedLines(pending).map((l) => `  ${l}`)] };
     options.log(`waiting for ${pending.map((s) => s.app).join(', ')}`);
     await options.sleep(options.intervalMs);
   }
+}
+
+/** One cluster of the stack (an entry of its `clusters` output) and how to read its RepoSyncs. */
+export interface ClusterSyncs {
+  /** The GKE cluster's name, e.g. `platform-prod-europe-west4`. */
+  readonly cluster: string;
+  /** Reads the cluster's RepoSync list (`kubectl get reposyncs.configsync.gke.io -A -o json`). */
+  readonly read: () => Promise<unknown>;
+}
+
+export interface ClustersOutcome {
+  readonly ok: boolean;
+  /** Per cluster, in the order given: a heading line, then that cluster's lines indented. */
+  readonly report: string[];
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim();
+
+function perCluster(results: ReadonlyArray<{ cluster: string; ok: boolean; report: readonly string[] }>): ClustersOutcome {
+  return {
+    ok: results.every((r) => r.ok),
+    report: results.flatMap((r) => [`cluster ${r.cluster}: ${r.ok ? 'ok' : 'FAILED'}`, ...r.report.map((l) => `  ${l}`)]),
+  };
+}
+
+/**
+ * Waits on every cluster at once, with the one deadline of `timeoutMs`: ok when every
+ * cluster has every app synced. A cluster that fails (a sync error, or its RepoSyncs cannot be
+ * read) makes the others stop at their next poll, so the deploy fails without waiting out the timeout.
+ */
+export async function waitForClusters(
+  expected: readonly ExpectedSync[],
+  clusters: readonly ClusterSyncs[],
+  options: Omit<WaitOptions, 'read' | 'stopped'>,
+): Promise<ClustersOutcome> {
+  let failed = false;
+  const results = await Promise.all(
+    clusters.map(async ({ cluster, read }) => {
+      let result: { ok: boolean; report: string[] };
+      try {
+        result = await waitForSyncs(expected, {
+          ...options,
+          read,
+          stopped: () => failed,
+          log: (line) => options.log(`${cluster}: ${line}`),
+        });
+      } catch (error) {
+        result = { ok: false, report: [`could not read its RepoSyncs: ${messageOf(error)}`] };
+      }
+      if (!result.ok) failed = true;
+      return { cluster, ...result };
+    }),
+  );
+  return perCluster(results);
+}
+
+/**
+ * Reads every cluster's RepoSyncs once (the drift check): ok when every app is synced at its
+ * digest on every cluster; an app still pending, failing, or missing is drift.
+ */
+export async function readClustersOnce(expected: readonly ExpectedSync[], clusters: readonly ClusterSyncs[]): Promise<ClustersOutcome> {
+  const results = await Promise.all(
+    clusters.map(async ({ cluster, read }) => {
+      try {
+        const states = syncStates(await read(), expected);
+        const notSynced = states.filter((s) => s.result.state !== 'synced');
+        return notSynced.length === 0
+          ? { cluster, ok: true, report: states.map((s) => `${s.app} (${s.namespace}) synced at ${s.image}`) }
+          : { cluster, ok: false, report: notSyncedLines(notSynced) };
+      } catch (error) {
+        return { cluster, ok: false, report: [`could not read its RepoSyncs: ${messageOf(error)}`] };
+      }
+    }),
+  );
+  return perCluster(results);
 }

@@ -1,6 +1,7 @@
 import { planStack } from '../cli/plan-command';
 import { gcpFindings, mandatoryPackViolations } from './testing/policy-check';
-import type { Recording } from './offline/engine';
+import { settle, type Recording } from './offline/engine';
+import type { PlatformOutputs } from './platform';
 import { describeSloAlerting } from './testing/slo-alerting';
 import { synthesizeEnvironment } from '../charts/environment';
 import { loadEnvironment, repoRoot } from '../core/config';
@@ -10,11 +11,12 @@ import { deliveryPlan, type SyncedAppPlan } from './config-sync-plan';
 // GIVEN the prod stack WHEN the whole program runs under mocks
 let recording: Recording;
 let text: string;
+let outputs: PlatformOutputs;
 let synced: readonly SyncedAppPlan[];
 beforeAll(async () => {
   const config = loadEnvironment('prod');
   synced = deliveryPlan(config.appDelivery, synthesizeEnvironment(config, loadApps(config, repoRoot()))).synced;
-  ({ recording, text } = await planStack('prod'));
+  ({ recording, text, outputs } = await planStack('prod'));
 });
 
 /** A RepoSync's namespace and the directory it reads ('' for the whole bundle): unique per stack. */
@@ -280,6 +282,20 @@ describe('prod in two regions, behind the one load balancer', () => {
       ['prod-uses-cartservice-redis-secret', false],
       ['prod-uses-cartservice-redis-secret-europe-west4', true],
     ]);
+  });
+
+  it('exports every cluster with its kubeconfig, the primary first (npm run sync-wait waits on each)', async () => {
+    const clusters = await Promise.all(
+      (outputs.clusters ?? []).map(async (c) => [c.region, c.name, await settle(c.kubeconfig as never)] as const),
+    );
+    expect(clusters.map(([region, name]) => [region, name])).toEqual([
+      ['europe-west1', 'platform-prod'],
+      ['europe-west4', 'platform-prod-europe-west4'],
+    ]);
+    for (const [, name, kubeconfig] of clusters) {
+      expect(kubeconfig).toContain('gke-gcloud-auth-plugin');
+      expect(kubeconfig).toContain(`current-context: ${name}`);
+    }
   });
 });
 

@@ -46,8 +46,8 @@ export interface PlatformOutputs {
   readonly clusterName?: pulumi.Input<string>;
   readonly clusterEndpoint?: pulumi.Input<string>;
   readonly kubeconfig?: pulumi.Input<string>;
-  /** Every cluster of the stack, one per region, the primary first. */
-  readonly clusters?: ReadonlyArray<{ region: string; name: string; endpoint: pulumi.Input<string> }>;
+  /** Every cluster of the stack, one per region, the primary first, with its kubeconfig (secret; `npm run sync-wait` reads them all). */
+  readonly clusters?: ReadonlyArray<{ region: string; name: string; endpoint: pulumi.Input<string>; kubeconfig: pulumi.Input<string> }>;
   readonly gatewayIp?: pulumi.Input<string>;
   /** CNAME records to create so Google can issue the (wildcard) certificate. */
   readonly certificateDnsRecords?: pulumi.Input<Array<{ name: string; type: string; data: string }>>;
@@ -283,7 +283,7 @@ function defineFull(
     clusterName: cluster.cluster.name,
     clusterEndpoint: cluster.endpoint,
     kubeconfig: cluster.kubeconfig,
-    clusters: clusters.map((c, i) => ({ region: regions[i].region, name: c.name, endpoint: c.endpoint })),
+    clusters: clusters.map((c, i) => ({ region: regions[i].region, name: c.name, endpoint: c.endpoint, kubeconfig: c.kubeconfig })),
     gatewayIp: lb.address,
     certificateDnsRecords: lb.certificateDnsRecords,
     dnsRecords: pulumi

@@ -6,8 +6,27 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 
-/** Each API, and which resource of the programs needs it. Sorted by name. */
+/**
+ * Each API, and which resource of the programs needs it. Sorted by name.
+ *
+ * The fleet and Config Sync APIs are enabled in every environment's project, not only where
+ * `platform:appDelivery` is `configsync`: enabling an API creates no resource and grants no
+ * access, the bootstrap stack never disables one, and a stack switched to `configsync` then
+ * needs no bootstrap run first. Where Google documents them:
+ * - gkehub.googleapis.com serves fleet memberships, features and feature memberships (Config
+ *   Connector's reference names it as the service of GKEHubFeature and GKEHubFeatureMembership:
+ *   https://cloud.google.com/config-connector/docs/reference/resource-docs/gkehub/gkehubfeature).
+ * - anthosconfigmanagement.googleapis.com is the Config Management API that enabling Config Sync
+ *   (the fleet's `configmanagement` feature) needs; GKE users need not enable the GKE Enterprise
+ *   (anthos) API (https://cloud.google.com/anthos-config-management/docs/how-to/installing).
+ * Config Connector's GKE add-on needs only the Kubernetes Engine API, Workload Identity and
+ * Kubernetes Engine Monitoring (https://cloud.google.com/config-connector/docs/how-to/install-upgrade-uninstall);
+ * the resources it manages use their own services' APIs, listed here for the Pulumi resources of
+ * services' `uses` already.
+ */
 export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
+  'anthosconfigmanagement.googleapis.com':
+    "Config Sync: the fleet's Config Management feature and each cluster's feature membership (infra/config-sync.ts)",
   'artifactregistry.googleapis.com': 'the image repository (infra/registry.ts)',
   'binaryauthorization.googleapis.com': 'Binary Authorization of the cluster (enforced in prod)',
   'certificatemanager.googleapis.com': "the load balancer's certificate, map and DNS authorizations (infra/load-balancer.ts)",
@@ -17,6 +36,7 @@ export const REQUIRED_SERVICES: Readonly<Record<string, string>> = {
   'compute.googleapis.com': 'network, firewall, NAT, load balancer (infra/network.ts, infra/load-balancer.ts)',
   'container.googleapis.com': 'the GKE cluster and node pool (infra/cluster.ts)',
   'dns.googleapis.com': 'the private googleapis.com zone for Private Google Access (infra/network.ts)',
+  'gkehub.googleapis.com': "the fleet: each cluster's membership, and the Config Management feature (infra/config-sync.ts)",
   'iam.googleapis.com': 'service accounts and the Workload Identity pool (infra/ci-identity.ts)',
   'iamcredentials.googleapis.com': "CI's service account tokens after the federation exchange",
   'logging.googleapis.com': "the cluster's system and workload logs",

@@ -342,6 +342,22 @@ describe('Pulumi runs', () => {
     expect((job as { env?: Json }).env?.PREVIEW_APPS).toBe('${{ inputs.preview-apps }}');
   });
 
+  it('after up, wait for Config Sync on every cluster; in a drift check, read its status once, even when the preview found drift', () => {
+    const steps = job.steps ?? [];
+    const pulumiStep = steps.findIndex((s) => s.run?.includes('npm run -s pulumi-step') === true);
+    const syncs = steps.map((s, i) => [s, i] as const).filter(([s]) => s.run?.includes('npm run -s sync-wait') === true);
+    expect(syncs.map(([s]) => [conjuncts(s.if), s.run])).toEqual([
+      [["inputs.command == 'up'"], 'npm run -s sync-wait -- --stack "$STACK" --timeout 900'],
+      [
+        ['!cancelled()', "inputs.command == 'drift'", "steps.pulumi.outcome != 'skipped'"],
+        'npm run -s sync-wait -- --stack "$STACK" --once',
+      ],
+    ]);
+    // `steps.pulumi` is the Pulumi step, and both run after it.
+    expect(steps[pulumiStep]?.id).toBe('pulumi');
+    for (const [, i] of syncs) expect(i).toBeGreaterThan(pulumiStep);
+  });
+
   it('tell the policy pack which environment it checks', () => {
     expect((job as { env?: Json }).env?.PLATFORM_ENVIRONMENT).toBe('${{ inputs.stack }}');
     expect((job.steps ?? []).some((s) => s.run?.includes('npm run -s pulumi-step -- --command "$COMMAND" --stack "$STACK"') === true)).toBe(
