@@ -58,14 +58,18 @@ export function sliGroupName(service: string, sli: SliName): string {
   return `${service}-${sli}`;
 }
 
-/** The recording rules of a service's SLOs: one group per SLI, one recording per alert window. */
+/**
+ * The recording rules of a service's SLOs: one group per SLI, one recording per alert window and
+ * one of the SLI's error budget, labelled with the owner's team (the alert policies select a team's
+ * services by it).
+ */
 export function sloRulesSpec(spec: ServiceSpec, namespace: string, slo: ResolvedSlo): RulesSpec {
   const subject = { service: spec.name, namespace, ...(spec.protocol !== undefined && { protocol: spec.protocol }) };
   return {
     groups: SLI_NAMES.map((sli) => ({
       name: sliGroupName(spec.name, sli),
       interval: RULES_INTERVAL,
-      rules: sliRecordings(subject, sli, slo).map((r) => ({ record: r.record, expr: r.expr, labels: { ...r.labels } })),
+      rules: sliRecordings(subject, spec.owner, sli, slo).map((r) => ({ record: r.record, expr: r.expr, labels: { ...r.labels } })),
     })),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * A service's SLOs as PromQL: the error ratio of each SLI over each alert window (recorded by
- * Managed Service for Prometheus rules, charts/slo-rules.ts), and the multiwindow, multi-burn-rate
- * alert queries over those recordings (Cloud Monitoring alert policies, infra/alerting.ts). Pure:
+ * A service's SLOs as PromQL: the error ratio of each SLI over each alert window and its error
+ * budget (recorded by Managed Service for Prometheus rules, charts/slo-rules.ts), and the
+ * multiwindow, multi-burn-rate alert queries over those recordings, one per team and app (Cloud
+ * Monitoring alert policies, infra/alerting.ts). Pure:
  * strings in, strings out, so the exact PromQL is tested as tables.
  *
  * The SLIs come from the mesh: Istio's sidecar in front of each pod reports every request it
@@ -83,20 +84,26 @@ export function latencyErrorRatio(s: SloSubject, threshold: Duration, window: Pr
   ].join('\n');
 }
 
-/** One recording rule: the error ratio of an SLI over a window, labelled with the service and the SLI. */
+/**
+ * The name of the recorded error budget of an SLI, a constant series (`vector(<budget>)`) beside its
+ * error ratios: Sloth's name for it (vendor/sloth/v0.16.0 `examples/_gen/getting-started.yml`,
+ * checked by charts/slo.upstream.test.ts). The alerts compare each service's ratios with its own
+ * budget, so one query covers every service of a team whatever their objectives.
+ */
+export const ERROR_BUDGET_RECORD = 'slo:error_budget:ratio';
+
+/** The labels of every recording of a service's SLI: the service, the SLI, and the team that owns the service. */
+export interface SliLabels {
+  readonly service: string;
+  readonly slo: SliName;
+  readonly team: string;
+}
+
+/** One recording rule of an SLI: an error ratio over a window, or the SLI's error budget. */
 export interface SliRecording {
   readonly record: string;
   readonly expr: string;
-  readonly labels: { readonly service: string; readonly slo: SliName };
-}
-
-/** Every recording an SLI's alerts read: its error ratio over each window, shortest first. */
-export function sliRecordings(s: SloSubject, sli: SliName, slo: ResolvedSlo): SliRecording[] {
-  return SLO_WINDOWS.map((window) => ({
-    record: errorRatioRecord(window),
-    expr: sli === 'availability' ? availabilityErrorRatio(s, window) : latencyErrorRatio(s, slo.latency.threshold, window),
-    labels: { service: s.service, slo: sli },
-  }));
+  readonly labels: SliLabels;
 }
 
 /** The target of an SLI, percent: the availability, or the latency percentile. */
@@ -109,38 +116,66 @@ export function errorBudget(target: number): number {
   return Number(((100 - target) / 100).toPrecision(12));
 }
 
-/** Where the recordings are: Managed Service for Prometheus labels every rule result with its cluster and namespace. */
-export interface RecordingScope {
-  readonly cluster: string;
-  readonly namespace: string;
-  readonly service: string;
+/**
+ * Every recording an SLI's alerts read: its error ratio over each window, shortest first, then its
+ * error budget (`vector(0.001)` for 99.9%), all labelled with the service, the SLI and the owner's team.
+ */
+export function sliRecordings(s: SloSubject, team: string, sli: SliName, slo: ResolvedSlo): SliRecording[] {
+  const labels: SliLabels = { service: s.service, slo: sli, team };
+  return [
+    ...SLO_WINDOWS.map((window) => ({
+      record: errorRatioRecord(window),
+      expr: sli === 'availability' ? availabilityErrorRatio(s, window) : latencyErrorRatio(s, slo.latency.threshold, window),
+      labels,
+    })),
+    { record: ERROR_BUDGET_RECORD, expr: `vector(${errorBudget(sliTarget(sli, slo))})`, labels },
+  ];
 }
 
 /**
- * The alert query of one SLI at one severity: any of the severity's burn-rate alerts, each firing
- * when both its long and its short window burn the budget `factor` times too fast (the workbook's
- * multiwindow, multi-burn-rate alert, written as Sloth writes it: `factor * budget`).
+ * Where an alert reads the recordings: a team's services in an app's namespace, on every cluster of
+ * the stack (Managed Service for Prometheus labels every rule result with its cluster and namespace).
  */
-export function burnRateQuery(scope: RecordingScope, sli: SliName, target: number, severity: AlertSeverity): string {
-  const budget = errorBudget(target);
-  const selector = `{cluster="${scope.cluster}",namespace="${scope.namespace}",service="${scope.service}",slo="${sli}"}`;
-  const burning = (window: PromRange, factor: number) => `${errorRatioRecord(window)}${selector} > (${factor} * ${budget})`;
+export interface AlertScope {
+  /** The stack's clusters, one per region, the primary first. */
+  readonly clusters: readonly string[];
+  readonly namespace: string;
+  readonly team: string;
+}
+
+/**
+ * The matcher on the stack's clusters: `cluster="a"` for one, `cluster=~"a|b"` for several.
+ * Cluster names are DNS labels (infra/cluster.ts refuses others), so none needs escaping; Prometheus
+ * anchors the regular expression, so `a` does not match `a-b`.
+ */
+export function clusterMatcher(clusters: readonly string[]): string {
+  if (clusters.length === 0) throw new Error('clusterMatcher: a stack has at least one cluster');
+  for (const c of clusters)
+    if (!/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(c)) throw new Error(`clusterMatcher: ${JSON.stringify(c)} is not a cluster name`);
+  return clusters.length === 1 ? `cluster="${clusters[0]}"` : `cluster=~"${clusters.join('|')}"`;
+}
+
+/** The labels one service's SLI is identified by across the stack: each incident carries them. */
+export const ALERT_MATCHING = 'on(cluster, namespace, service, slo)';
+
+/**
+ * The alert query of one SLI at one severity, for every service of a team in an app: any of the
+ * severity's burn-rate alerts, each firing when both its long and its short window burn the
+ * service's own budget `factor` times too fast (the workbook's multiwindow, multi-burn-rate alert,
+ * written as Sloth writes it: `factor * budget`, the budget read from its recording). Matching
+ * `on(cluster, namespace, service, slo)` keeps exactly those labels, so each burning service in
+ * each cluster is its own incident, labelled with its service.
+ */
+export function burnRateQuery(scope: AlertScope, sli: SliName, severity: AlertSeverity): string {
+  const selector = `{${clusterMatcher(scope.clusters)},namespace="${scope.namespace}",team="${scope.team}",slo="${sli}"}`;
+  const burning = (window: PromRange, factor: number) =>
+    `${errorRatioRecord(window)}${selector}\n    > ${ALERT_MATCHING} (${factor} * ${ERROR_BUDGET_RECORD}${selector})`;
   return BURN_RATE_ALERTS.filter((a) => a.severity === severity)
-    .map((a) => `(\n  ${burning(a.short, a.factor)}\nand\n  ${burning(a.long, a.factor)}\n)`)
+    .map((a) => `(\n  ${burning(a.short, a.factor)}\nand ${ALERT_MATCHING}\n  ${burning(a.long, a.factor)}\n)`)
     .join('\nor\n');
 }
 
-/** Every alert query of a service: per severity, per SLI. */
-export function serviceAlertQueries(
-  scope: RecordingScope,
-  slo: ResolvedSlo,
-): ReadonlyArray<{ severity: AlertSeverity; sli: SliName; target: number; query: string }> {
-  return ALERT_SEVERITIES.flatMap((severity) =>
-    SLI_NAMES.map((sli) => ({
-      severity,
-      sli,
-      target: sliTarget(sli, slo),
-      query: burnRateQuery(scope, sli, sliTarget(sli, slo), severity),
-    })),
-  );
+/** Every alert query of a team's services in an app: per severity, per SLI. */
+export function teamAlertQueries(scope: AlertScope): ReadonlyArray<{ severity: AlertSeverity; sli: SliName; query: string }> {
+  return ALERT_SEVERITIES.flatMap((severity) => SLI_NAMES.map((sli) => ({ severity, sli, query: burnRateQuery(scope, sli, severity) })));
 }

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadEnvironment } from '../core/config';
 import { loadApps } from '../services/apps';
-import { BURN_RATE_ALERTS, rangeMinutes, SLO_PERIOD, type PromRange } from '../services/slo';
+import { BURN_RATE_ALERTS, rangeMinutes, SLO_PERIOD, SLO_WINDOWS, type PromRange } from '../services/slo';
 import { REPO_ROOT } from '../test/fixtures/environments';
 import { synthesizeEnvironment } from './environment';
-import { GRPC_SERVER_ERROR_CODES } from './slo';
+import { ERROR_BUDGET_RECORD, errorBudget, errorRatioRecord, GRPC_SERVER_ERROR_CODES } from './slo';
 import type { PrometheusRule, RulesSpec } from './slo-rules';
 
 const VENDOR = path.join(REPO_ROOT, 'vendor');
@@ -52,6 +52,41 @@ describe("Sloth's alert windows for a 30-day period (v0.16.0)", () => {
       }),
     );
     expect(theirs.map((t) => ({ ...t, factor: Number(t.factor.toPrecision(12)) }))).toEqual(BURN_RATE_ALERTS);
+  });
+});
+
+describe("Sloth's SLO recordings (v0.16.0, examples/getting-started.yml and the rules Sloth generates for it)", () => {
+  interface SlothRule {
+    record?: string;
+    expr: string;
+    labels?: Record<string, string>;
+  }
+  const slos = parse(read('sloth', 'v0.16.0', 'examples', 'getting-started.yml')) as { slos: Array<{ name: string; objective: number }> };
+  const generated = parseAllDocuments(read('sloth', 'v0.16.0', 'examples', '_gen', 'getting-started.yml'))
+    .map((d) => d.toJS() as { groups: Array<{ name: string; rules: SlothRule[] }> } | null)
+    .flatMap((doc) => doc?.groups ?? []);
+  const availability = slos.slos.find((s) => s.name === 'requests-availability');
+  const rules = generated.flatMap((g) => g.rules).filter((r) => r.labels?.sloth_slo === 'requests-availability');
+
+  it('records the error ratio of every window ours do, under the same name', () => {
+    const windows = rules.filter((r) => r.record?.startsWith('slo:sli_error:ratio_rate')).map((r) => r.labels?.sloth_window);
+    for (const window of SLO_WINDOWS) {
+      expect(windows).toContain(window);
+      expect(rules.map((r) => r.record)).toContain(errorRatioRecord(window));
+    }
+  });
+
+  it('records the error budget of an objective as the constant series slo:error_budget:ratio = vector(1 - objective), labelled like the ratios', () => {
+    expect(availability?.objective).toBe(99.9);
+    const budget = rules.find((r) => r.record === ERROR_BUDGET_RECORD);
+    expect(budget?.expr).toMatch(/^vector\(1-0\.999\d*\)$/);
+    // Sloth writes 1 minus the objective as a ratio; ours is the same value, written exactly.
+    const theirs = 1 - Number(budget?.expr.match(/^vector\(1-([\d.]+)\)$/)?.[1]);
+    expect(Number(theirs.toPrecision(12))).toBe(errorBudget(availability?.objective ?? 0));
+    // The SLO's identity labels are on the budget as on the ratios, so the two match series for series.
+    const ratio = rules.find((r) => r.record === errorRatioRecord('5m'));
+    const { sloth_window: _window, ...identity } = ratio?.labels ?? {};
+    expect(budget?.labels).toEqual(identity);
   });
 });
 

@@ -11,60 +11,90 @@ const devApps = loadApps(dev, REPO_ROOT);
 const prodApps = loadApps(prod, REPO_ROOT);
 const withTeams = (config: EnvironmentConfig, teams: EnvironmentConfig['teams']): EnvironmentConfig => ({ ...config, teams });
 
-describe('alertingPlan', () => {
-  const plan = alertingPlan(prod, prodApps, 'platform-prod');
+// prod's clusters: one per region, the primary first (infra/platform.ts passes every region's).
+const PROD_CLUSTERS = ['platform-prod', 'platform-prod-europe-west4'];
 
-  it('gives every service that serves requests a page and a ticket policy: BookInfo 4, Online Boutique 10 (not the load generator)', () => {
+describe('alertingPlan', () => {
+  const plan = alertingPlan(prod, prodApps, PROD_CLUSTERS);
+
+  it('gives every team a page and a ticket policy per app it owns services in, not one per service', () => {
     expect(plan.problems).toEqual([]);
-    expect(plan.policies).toHaveLength(28);
-    expect(plan.policies.filter((p) => p.app === 'boutique').map((p) => p.service)).not.toContain('loadgenerator');
-    expect(plan.policies.slice(0, 2).map((p) => p.name)).toEqual(['prod-bookinfo-productpage-page', 'prod-bookinfo-productpage-ticket']);
+    // BookInfo: team-storefront (productpage), team-catalog (details), team-reviews (reviews, ratings); Online Boutique: team-boutique.
+    expect(plan.policies.map((p) => p.name)).toEqual([
+      'prod-bookinfo-team-storefront-page',
+      'prod-bookinfo-team-storefront-ticket',
+      'prod-bookinfo-team-catalog-page',
+      'prod-bookinfo-team-catalog-ticket',
+      'prod-bookinfo-team-reviews-page',
+      'prod-bookinfo-team-reviews-ticket',
+      'prod-boutique-team-boutique-page',
+      'prod-boutique-team-boutique-ticket',
+    ]);
   });
 
-  it("routes reviews' policies to its owner, with a condition per SLI reading the service's burn rates", () => {
-    const page = plan.policies.find((p) => p.name === 'prod-bookinfo-reviews-page');
-    const scope = { cluster: 'platform-prod', namespace: 'bookinfo', service: 'reviews' };
+  it('watches every service of the team in the app that serves requests (not the load generator), in catalogue order', () => {
+    const services = (name: string) => plan.policies.find((p) => p.name === name)?.services;
+    expect(services('prod-bookinfo-team-reviews-page')).toEqual(['reviews', 'ratings']);
+    expect(services('prod-boutique-team-boutique-ticket')).toHaveLength(10);
+    expect(services('prod-boutique-team-boutique-ticket')).not.toContain('loadgenerator');
+  });
+
+  it("routes team-reviews' page to the team, with a condition per SLI over its services' burn rates in both regions", () => {
+    const page = plan.policies.find((p) => p.name === 'prod-bookinfo-team-reviews-page');
+    const scope = { clusters: PROD_CLUSTERS, namespace: 'bookinfo', team: 'team-reviews' };
     expect(page).toEqual({
-      name: 'prod-bookinfo-reviews-page',
+      name: 'prod-bookinfo-team-reviews-page',
       app: 'bookinfo',
-      service: 'reviews',
       team: 'team-reviews',
       severity: 'page',
-      displayName: 'bookinfo/reviews (prod): SLO burn rate, page',
+      services: ['reviews', 'ratings'],
+      clusters: PROD_CLUSTERS,
+      displayName: 'bookinfo/team-reviews (prod): SLO burn rate, page',
       conditions: [
         {
           sli: 'availability',
-          displayName: 'reviews availability (99.9% succeed): error budget burn',
-          query: burnRateQuery(scope, 'availability', 99.9, 'page'),
+          displayName: "team-reviews's services in bookinfo: availability error budget burn",
+          query: burnRateQuery(scope, 'availability', 'page'),
         },
         {
           sli: 'latency',
-          displayName: 'reviews latency (99% within 500ms): error budget burn',
-          query: burnRateQuery(scope, 'latency', 99, 'page'),
+          displayName: "team-reviews's services in bookinfo: latency error budget burn",
+          query: burnRateQuery(scope, 'latency', 'page'),
         },
       ],
       documentation: [
-        '**reviews** (app bookinfo, stack prod) is spending its error budget too fast: act now.',
+        'A service of **team-reviews** in app bookinfo (stack prod) is spending its error budget too fast: act now.',
+        "The incident's labels name it: `service`, the objective `slo` (availability or latency), and the region's `cluster`.",
         '',
-        'Objectives over 30 days: 99.9% of requests succeed; 99% complete within 500ms.',
-        'This page fires when either objective spends 2% of the budget in 1h (5m confirms it is still burning), or 5% of the budget in 6h (30m confirms it is still burning).',
+        'This page fires when an objective of a service spends 2% of its budget in 1h (5m confirms it is still burning), or 5% of its budget in 6h (30m confirms it is still burning).',
+        "Each service's objectives are its ServiceSpec's `slo` (or its environment's defaults); its budget is recorded as `slo:error_budget:ratio`.",
         '',
         'Owner: team-reviews. Dashboard: "bookinfo (prod): golden signals". How the SLOs and alerts work: docs/slo.md.',
       ].join('\n'),
-      userLabels: { stack: 'prod', app: 'bookinfo', service: 'reviews', team: 'team-reviews', severity: 'page' },
+      userLabels: { stack: 'prod', app: 'bookinfo', team: 'team-reviews', severity: 'page' },
     });
   });
 
-  it("reads a gRPC service's recordings in its own app's namespace", () => {
-    const ticket = plan.policies.find((p) => p.name === 'prod-boutique-cartservice-ticket');
-    expect(ticket?.conditions[0].query).toBe(
-      burnRateQuery({ cluster: 'platform-prod', namespace: 'boutique', service: 'cartservice' }, 'availability', 99.9, 'ticket'),
-    );
+  it("reads the second region's cluster as well as the primary's, and only the team's recordings in its app's namespace", () => {
+    for (const policy of plan.policies)
+      for (const c of policy.conditions) {
+        expect(c.query).toContain('cluster=~"platform-prod|platform-prod-europe-west4"');
+        expect(c.query).toContain(
+          `namespace="${policy.app === 'boutique' ? 'boutique' : 'bookinfo'}",team="${policy.team}",slo="${c.sli}"`,
+        );
+      }
+    const single = alertingPlan(prod, prodApps, ['platform-prod']);
+    expect(single.policies[0].conditions[0].query).toContain('cluster="platform-prod",');
+    expect(single.policies[0].conditions[0].query).not.toContain('europe-west4');
+  });
+
+  it('refuses a stack without a cluster', () => {
+    expect(() => alertingPlan(prod, prodApps, [])).toThrow('alertingPlan: prod has no cluster to alert on');
   });
 
   it('makes a channel only for the teams that own a service, and a dashboard per app', () => {
     expect(plan.teams.map((t) => t.team)).toEqual(['team-catalog', 'team-reviews', 'team-storefront', 'team-boutique']);
-    const extra = alertingPlan(withTeams(prod, { ...prod.teams, 'team-idle': { email: 'idle@example.com' } }), prodApps, 'platform-prod');
+    const extra = alertingPlan(withTeams(prod, { ...prod.teams, 'team-idle': { email: 'idle@example.com' } }), prodApps, PROD_CLUSTERS);
     expect(extra.teams.map((t) => t.team)).not.toContain('team-idle');
     expect(plan.dashboards.map((d) => [d.name, d.json.displayName])).toEqual([
       ['prod-bookinfo-dashboard', 'bookinfo (prod): golden signals'],
@@ -74,7 +104,7 @@ describe('alertingPlan', () => {
 
   it('reports an owner that is not a team of the environment, naming the service file and the fix', () => {
     const { 'team-reviews': _reviews, ...others } = dev.teams;
-    expect(alertingPlan(withTeams(dev, others), devApps, 'platform-dev').problems).toEqual(
+    expect(alertingPlan(withTeams(dev, others), devApps, ['platform-dev']).problems).toEqual(
       ['reviews', 'ratings'].map((service) => ({
         where: `services/bookinfo/${service}.ts (service "${service}")`,
         field: 'owner',
@@ -86,7 +116,7 @@ describe('alertingPlan', () => {
   });
 
   it('says where to add the first team when the environment has none', () => {
-    const [first] = alertingPlan(withTeams(dev, {}), devApps, 'platform-dev').problems;
+    const [first] = alertingPlan(withTeams(dev, {}), devApps, ['platform-dev']).problems;
     expect(first.fix).toBe('add the team under platform:teams in Pulumi.dev.yaml: `team-storefront: { email: <on-call address> }`');
   });
 });
@@ -101,7 +131,7 @@ describe('the Alerting component', () => {
     'team-storefront': { email: 'storefront@example.com', channels: [EXISTING] },
   });
   beforeAll(async () => {
-    new Alerting('dev-alerting', { plan: alertingPlan(config, devApps, 'platform-dev'), project: dev.gcpProject });
+    new Alerting('dev-alerting', { plan: alertingPlan(config, devApps, ['platform-dev']), project: dev.gcpProject });
     await registered();
   });
 
@@ -124,42 +154,43 @@ describe('the Alerting component', () => {
 
   it("sends each policy to its owner's channels: the existing ones, and the email channel the program made", () => {
     const policy = (name: string) => recording.one('gcp:monitoring/alertPolicy:AlertPolicy', name).inputs;
-    expect(policy('dev-bookinfo-reviews-page').notificationChannels).toEqual([EXISTING]);
-    const storefront = policy('dev-bookinfo-productpage-ticket').notificationChannels as string[];
+    expect(policy('dev-bookinfo-team-reviews-page').notificationChannels).toEqual([EXISTING]);
+    const storefront = policy('dev-bookinfo-team-storefront-ticket').notificationChannels as string[];
     expect(storefront).toHaveLength(2);
     expect(storefront[0]).toBe(EXISTING);
     expect(storefront[1]).toMatch(/^projects\/replace-me-platform-dev\/notificationChannels\/\d+$/);
   });
 
   it('writes each policy as PromQL conditions over the recordings, evaluated every minute, without metric validation', () => {
-    expect(recording.one('gcp:monitoring/alertPolicy:AlertPolicy', 'dev-bookinfo-details-page').inputs).toMatchObject({
+    expect(recording.ofType('gcp:monitoring/alertPolicy:AlertPolicy')).toHaveLength(8);
+    expect(recording.one('gcp:monitoring/alertPolicy:AlertPolicy', 'dev-bookinfo-team-catalog-page').inputs).toMatchObject({
       project: 'replace-me-platform-dev',
-      displayName: 'bookinfo/details (dev): SLO burn rate, page',
+      displayName: 'bookinfo/team-catalog (dev): SLO burn rate, page',
       combiner: 'OR',
       severity: 'CRITICAL',
       conditions: [
         {
-          displayName: 'details availability (99% succeed): error budget burn',
+          displayName: "team-catalog's services in bookinfo: availability error budget burn",
           conditionPrometheusQueryLanguage: {
-            query: burnRateQuery({ cluster: 'platform-dev', namespace: 'bookinfo', service: 'details' }, 'availability', 99, 'page'),
+            query: burnRateQuery({ clusters: ['platform-dev'], namespace: 'bookinfo', team: 'team-catalog' }, 'availability', 'page'),
             evaluationInterval: '60s',
             disableMetricValidation: true,
             labels: { severity: 'page', slo: 'availability' },
           },
         },
-        { displayName: 'details latency (95% within 1s): error budget burn' },
+        { displayName: "team-catalog's services in bookinfo: latency error budget burn" },
       ],
-      documentation: { mimeType: 'text/markdown', subject: '[page] bookinfo/details (dev): SLO burn rate, page' },
-      userLabels: { stack: 'dev', app: 'bookinfo', service: 'details', team: 'team-catalog', severity: 'page' },
+      documentation: { mimeType: 'text/markdown', subject: '[page] bookinfo/team-catalog (dev): SLO burn rate, page' },
+      userLabels: { stack: 'dev', app: 'bookinfo', team: 'team-catalog', severity: 'page' },
     });
-    expect(recording.one('gcp:monitoring/alertPolicy:AlertPolicy', 'dev-bookinfo-details-ticket').inputs.severity).toBe('WARNING');
+    expect(recording.one('gcp:monitoring/alertPolicy:AlertPolicy', 'dev-bookinfo-team-catalog-ticket').inputs.severity).toBe('WARNING');
   });
 
   it("creates each app's dashboard from its JSON", () => {
     const dashboards = recording.ofType('gcp:monitoring/dashboard:Dashboard');
     expect(dashboards.map((d) => d.name)).toEqual(['dev-bookinfo-dashboard', 'dev-boutique-dashboard']);
     expect(JSON.parse(String(dashboards[1].inputs.dashboardJson))).toEqual(
-      alertingPlan(config, devApps, 'platform-dev').dashboards[1].json,
+      alertingPlan(config, devApps, ['platform-dev']).dashboards[1].json,
     );
   });
 });

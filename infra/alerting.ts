@@ -1,21 +1,23 @@
 /**
  * The SLOs' alerts and dashboards in Cloud Monitoring, for a platform stack: a notification channel
- * per team of `platform:teams`, an alert policy per service and severity (page, ticket) whose
- * PromQL conditions read the burn rates of the service's recorded SLIs (charts/slo.ts, recorded by
- * the Rules object synthesis puts in the service's namespace), routed to the owner's channels, and
- * a golden-signals dashboard per app (infra/dashboard.ts).
+ * per team of `platform:teams`, an alert policy per app, owning team and severity (page, ticket)
+ * whose PromQL conditions compare every one of the team's services' recorded error ratios with its
+ * own recorded error budget (charts/slo.ts, recorded by the Rules object synthesis puts in each
+ * service's namespace) on every cluster of the stack, routed to the team's channels, and a
+ * golden-signals dashboard per app (infra/dashboard.ts). The number of policies grows with apps and
+ * teams, not with services: each burning service is an incident of its own, named by its labels.
  *
  * Decisions are pure (`alertingPlan`); the component only creates what the plan says.
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { serviceAlertQueries, type SliName } from '../charts/slo';
+import { ERROR_BUDGET_RECORD, teamAlertQueries, type SliName } from '../charts/slo';
 import { RULES_INTERVAL } from '../charts/slo-rules';
 import type { EnvironmentConfig } from '../core/config';
 import type { TeamConfig } from '../core/config-schema';
 import type { Problem } from '../core/problems';
 import type { LoadedApp } from '../services/apps';
-import { sloFor, type ResolvedSlo } from '../services/defaults';
+import { sloFor } from '../services/defaults';
 import { BURN_RATE_ALERTS, rangeMinutes, type AlertSeverity } from '../services/slo';
 import { specLocation } from '../services/validate';
 import { appDashboard, dashboardName } from './dashboard';
@@ -23,14 +25,17 @@ import { appDashboard, dashboardName } from './dashboard';
 /** Cloud Monitoring's severity of each of ours: a page is critical, a ticket a warning. */
 export const POLICY_SEVERITY: Readonly<Record<AlertSeverity, 'CRITICAL' | 'WARNING'>> = { page: 'CRITICAL', ticket: 'WARNING' };
 
-/** One alert policy: a service's burn-rate conditions at one severity, for its owner. */
+/** One alert policy: the burn-rate conditions of a team's services in an app, at one severity. */
 export interface AlertPolicyPlan {
-  /** Resource name: `<stack>-<app>-<service>-<severity>`. */
+  /** Resource name: `<stack>-<app>-<team>-<severity>`. */
   readonly name: string;
   readonly app: string;
-  readonly service: string;
   readonly team: string;
   readonly severity: AlertSeverity;
+  /** The services it watches (those of the team in the app that serve requests), in catalogue order. */
+  readonly services: readonly string[];
+  /** The clusters its queries read, the primary first. */
+  readonly clusters: readonly string[];
   readonly displayName: string;
   readonly conditions: ReadonlyArray<{ readonly sli: SliName; readonly displayName: string; readonly query: string }>;
   readonly documentation: string;
@@ -54,32 +59,42 @@ function labelValue(value: string): string {
 
 const percent = (severity: AlertSeverity) =>
   BURN_RATE_ALERTS.filter((a) => a.severity === severity)
-    .map((a) => `${a.budgetPercent}% of the budget in ${a.long} (${a.short} confirms it is still burning)`)
+    .map((a) => `${a.budgetPercent}% of its budget in ${a.long} (${a.short} confirms it is still burning)`)
     .join(', or ');
 
-function documentation(app: string, stack: string, service: string, owner: string, severity: AlertSeverity, slo: ResolvedSlo): string {
+/**
+ * The policy's documentation. It does not list the services (a team may own hundreds; Cloud
+ * Monitoring caps the content at 8,192 characters): the incident's own labels name the service.
+ */
+function documentation(app: string, stack: string, team: string, severity: AlertSeverity): string {
   return [
-    `**${service}** (app ${app}, stack ${stack}) is spending its error budget too fast: ${severity === 'page' ? 'act now' : 'act within the working day'}.`,
+    `A service of **${team}** in app ${app} (stack ${stack}) is spending its error budget too fast: ${severity === 'page' ? 'act now' : 'act within the working day'}.`,
+    "The incident's labels name it: `service`, the objective `slo` (availability or latency), and the region's `cluster`.",
     '',
-    `Objectives over 30 days: ${slo.availability}% of requests succeed; ${slo.latency.percentile}% complete within ${slo.latency.threshold}.`,
-    `This ${severity} fires when either objective spends ${percent(severity)}.`,
+    `This ${severity} fires when an objective of a service spends ${percent(severity)}.`,
+    `Each service's objectives are its ServiceSpec's \`slo\` (or its environment's defaults); its budget is recorded as \`${ERROR_BUDGET_RECORD}\`.`,
     '',
-    `Owner: ${owner}. Dashboard: "${dashboardName(app, stack)}". How the SLOs and alerts work: docs/slo.md.`,
+    `Owner: ${team}. Dashboard: "${dashboardName(app, stack)}". How the SLOs and alerts work: docs/slo.md.`,
   ].join('\n');
 }
 
 /**
- * The alerting of a platform stack: every service that serves requests gets a page and a ticket
- * policy for its owner's team; an owner that is not a team of `platform:teams` is a problem naming
- * the service's file and the fix.
+ * The alerting of a platform stack: for every app, each team that owns a service that serves
+ * requests gets a page and a ticket policy over all of its services there, on every cluster of
+ * `clusters` (the stack's, one per region, the primary first); an owner that is not a team of
+ * `platform:teams` is a problem naming the service's file and the fix.
  */
-export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp[], cluster: string): AlertingPlan {
+export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp[], clusters: readonly string[]): AlertingPlan {
+  const [primary] = clusters;
+  if (primary === undefined) throw new Error(`alertingPlan: ${config.stack} has no cluster to alert on`);
   const problems: Problem[] = [];
   const policies: AlertPolicyPlan[] = [];
   const dashboards: Array<AlertingPlan['dashboards'][number]> = [];
   const known = Object.keys(config.teams);
   for (const { app, catalogue } of apps) {
     const services = catalogue.services.map((def) => ({ def, slo: sloFor(def.spec, config.profile) }));
+    // Team -> its services in this app that have an SLO, teams in the order of their first service.
+    const byTeam = new Map<string, string[]>();
     for (const { def, slo } of services) {
       const { spec } = def;
       if (slo === undefined) continue;
@@ -96,31 +111,24 @@ export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp
         });
         continue;
       }
-      const scope = { cluster, namespace: app.namespace, service: spec.name };
-      const queries = serviceAlertQueries(scope, slo);
+      byTeam.set(spec.owner, [...(byTeam.get(spec.owner) ?? []), spec.name]);
+    }
+    for (const [team, owned] of byTeam) {
+      const queries = teamAlertQueries({ clusters, namespace: app.namespace, team });
       for (const severity of ['page', 'ticket'] as const) {
         policies.push({
-          name: `${config.stack}-${app.name}-${spec.name}-${severity}`,
+          name: `${config.stack}-${app.name}-${team}-${severity}`,
           app: app.name,
-          service: spec.name,
-          team: spec.owner,
+          team,
           severity,
-          displayName: `${app.name}/${spec.name} (${config.stack}): SLO burn rate, ${severity}`,
+          services: owned,
+          clusters,
+          displayName: `${app.name}/${team} (${config.stack}): SLO burn rate, ${severity}`,
           conditions: queries
             .filter((q) => q.severity === severity)
-            .map((q) => ({
-              sli: q.sli,
-              displayName: `${spec.name} ${q.sli} (${q.sli === 'availability' ? `${q.target}% succeed` : `${q.target}% within ${slo.latency.threshold}`}): error budget burn`,
-              query: q.query,
-            })),
-          documentation: documentation(app.name, config.stack, spec.name, spec.owner, severity, slo),
-          userLabels: {
-            stack: labelValue(config.stack),
-            app: labelValue(app.name),
-            service: labelValue(spec.name),
-            team: labelValue(spec.owner),
-            severity,
-          },
+            .map((q) => ({ sli: q.sli, displayName: `${team}'s services in ${app.name}: ${q.sli} error budget burn`, query: q.query })),
+          documentation: documentation(app.name, config.stack, team, severity),
+          userLabels: { stack: labelValue(config.stack), app: labelValue(app.name), team: labelValue(team), severity },
         });
       }
     }
@@ -130,7 +138,8 @@ export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp
       json: appDashboard({
         app: app.name,
         stack: config.stack,
-        cluster,
+        // The dashboard charts one cluster (infra/dashboard.ts): the primary region's.
+        cluster: primary,
         namespace: app.namespace,
         services: services.map(({ def, slo }) => ({ spec: def.spec, ...(slo !== undefined && { slo }) })),
       }),
@@ -148,7 +157,7 @@ export interface AlertingArgs {
   readonly project: string;
 }
 
-/** The teams' channels, the services' alert policies and the apps' dashboards. */
+/** The teams' channels, the teams' alert policies per app and the apps' dashboards. */
 export class Alerting extends pulumi.ComponentResource {
   /** Each owning team's channel names (`projects/<p>/notificationChannels/<id>`), created or given. */
   public readonly channels: ReadonlyMap<string, ReadonlyArray<pulumi.Input<string>>>;

@@ -93,7 +93,7 @@ function unknownFields(value: unknown, message: string, at = ''): string[] {
 
 describe('the dashboards, against google.monitoring.dashboard.v1', () => {
   const prod = loadEnvironment('prod');
-  const dashboards = alertingPlan(prod, loadApps(prod, REPO_ROOT), 'platform-prod').dashboards;
+  const dashboards = alertingPlan(prod, loadApps(prod, REPO_ROOT), ['platform-prod']).dashboards;
 
   it('reads the messages the dashboards use from the vendored protos', () => {
     expect(fs.readFileSync(path.join(REPO_ROOT, 'vendor', 'googleapis', COMMIT, 'SOURCE'), 'utf8')).toMatch(

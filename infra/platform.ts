@@ -124,7 +124,12 @@ function defineFull(
 ): PlatformOutputs {
   const { stack } = config;
   // Every owner must be a team with a channel before anything is created: an SLO alert must reach someone.
-  const alerting = alertingPlan(config, apps, clusterName(stack));
+  // The alerts read every region's cluster.
+  const alerting = alertingPlan(
+    config,
+    apps,
+    regionPlans(config).map((region) => clusterName(stack, region)),
+  );
   assertNoProblems(alerting.problems, `the owners of ${stack}'s services are not teams of ${config.file}`);
   // Accounts, keys and IAM come from the bootstrap stack an administrator runs (docs/identity.md).
   const bootstrap = readBootstrap(config.bootstrapStackReference);

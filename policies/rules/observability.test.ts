@@ -35,9 +35,40 @@ describe('OB01-service-slo', () => {
       {
         object: 'Service/bookinfo/reviews',
         message:
-          'serves HTTP or gRPC but no Rules object in namespace bookinfo records its availability and latency SLI (slo:sli_error:ratio_rate5m with labels service="reviews", slo="availability")',
+          'serves HTTP or gRPC but no Rules object in namespace bookinfo records its availability and latency SLI (slo:sli_error:ratio_rate5m with labels service="reviews", slo="availability", team=<owner>)',
       },
     ]);
+  });
+
+  it("reports a Service whose Rules record an SLI's error ratio but not its budget: its team's alerts could never fire", () => {
+    const set = objects().map((o) => {
+      if (o.kind !== 'Rules' || o.metadata.name !== 'reviews-slo') return o;
+      const spec = o.spec as { groups: Array<{ name: string; rules: Array<{ record: string }> }> };
+      const groups = spec.groups.map((g) =>
+        g.name === 'reviews-latency' ? { ...g, rules: g.rules.filter((r) => r.record !== 'slo:error_budget:ratio') } : g,
+      );
+      return { ...o, spec: { groups } };
+    });
+    expect(ob01(set)).toEqual([
+      {
+        object: 'Service/bookinfo/reviews',
+        message:
+          'records its latency SLI but not its error budget (slo:error_budget:ratio with labels service="reviews", slo="latency", team=<owner>): its team\'s burn-rate alerts compare the error ratio with it and would never fire',
+      },
+    ]);
+  });
+
+  it('counts no recording without the team label, which the alerts select a team by', () => {
+    const set = objects().map((o) => {
+      if (o.kind !== 'Rules' || o.metadata.name !== 'details-slo') return o;
+      const spec = o.spec as { groups: Array<{ rules: Array<{ labels: Record<string, string> }> }> };
+      const groups = spec.groups.map((g) => ({
+        ...g,
+        rules: g.rules.map(({ labels: { team: _team, ...labels }, ...r }) => ({ ...r, labels })),
+      }));
+      return { ...o, spec: { groups } };
+    });
+    expect(ob01(set).map((f) => f.object)).toEqual(['Service/bookinfo/details']);
   });
 
   it('reports a Service whose Rules record only one SLI, or sit in another namespace', () => {
@@ -91,8 +122,8 @@ const CHANNEL = 'projects/proj/notificationChannels/1234';
 describeResourceRules('the observability rules on the Pulumi resources', {
   rules: observabilityResourceRules,
   hardened: () => [
-    resource(POLICY, 'prod-bookinfo-reviews-page', { displayName: 'reviews page', notificationChannels: [CHANNEL] }),
-    resource(POLICY, 'prod-bookinfo-reviews-ticket', {
+    resource(POLICY, 'prod-bookinfo-team-reviews-page', { displayName: 'reviews page', notificationChannels: [CHANNEL] }),
+    resource(POLICY, 'prod-bookinfo-team-reviews-ticket', {
       displayName: 'reviews ticket',
       notificationChannels: [CHANNEL, 'projects/proj/notificationChannels/99'],
     }),
@@ -101,10 +132,10 @@ describeResourceRules('the observability rules on the Pulumi resources', {
     {
       rule: 'OB02-alert-notifies',
       what: 'a policy without channels',
-      resources: [resource(POLICY, 'prod-bookinfo-reviews-page', { displayName: 'reviews page' })],
+      resources: [resource(POLICY, 'prod-bookinfo-team-reviews-page', { displayName: 'reviews page' })],
       expected: [
         {
-          object: 'prod-bookinfo-reviews-page',
+          object: 'prod-bookinfo-team-reviews-page',
           message: 'notifies no channel: notificationChannels is empty, so its incidents reach nobody',
         },
       ],
@@ -113,14 +144,14 @@ describeResourceRules('the observability rules on the Pulumi resources', {
       rule: 'OB02-alert-notifies',
       what: 'a channel given as something other than its name',
       resources: patch(
-        [resource(POLICY, 'prod-bookinfo-reviews-page', { notificationChannels: [CHANNEL] })],
-        'prod-bookinfo-reviews-page',
+        [resource(POLICY, 'prod-bookinfo-team-reviews-page', { notificationChannels: [CHANNEL] })],
+        'prod-bookinfo-team-reviews-page',
         { notificationChannels: ['team-reviews@example.com'] },
       ),
       profile: 'prod',
       expected: [
         {
-          object: 'prod-bookinfo-reviews-page',
+          object: 'prod-bookinfo-team-reviews-page',
           message:
             'notificationChannels has "team-reviews@example.com", which is not a channel name (projects/<project>/notificationChannels/<id>)',
         },

@@ -2,11 +2,13 @@
  * Observability (OB): every service is measured against an SLO, and its alerts reach its owner.
  *
  * - OB01, on the manifests: a Service that serves HTTP or gRPC has the recording rules of its
- *   SLIs, a Managed Service for Prometheus `Rules` object in its namespace (charts/slo-rules.ts).
+ *   SLIs, a Managed Service for Prometheus `Rules` object in its namespace (charts/slo-rules.ts):
+ *   each SLI's error ratio and its error budget, labelled with the service, the SLI and the team
+ *   (infra/alerting.ts selects a team's services by `team` and compares each ratio with its budget).
  * - OB02, on the Pulumi resources: every Cloud Monitoring alert policy notifies at least one
  *   notification channel (infra/alerting.ts routes each to the owning team's channels).
  */
-import { errorRatioRecord, SLI_NAMES } from '../../charts/slo';
+import { ERROR_BUDGET_RECORD, errorRatioRecord, SLI_NAMES } from '../../charts/slo';
 import { RULES_API_VERSION } from '../../charts/slo-rules';
 import { SLO_WINDOWS } from '../../services/slo';
 import type { ManifestObject } from '../../charts/schema';
@@ -39,22 +41,24 @@ const serviceSlo = manifestRule(
   {
     id: 'OB01-service-slo',
     description:
-      "Every Service that serves HTTP or gRPC has SLO recording rules: a Managed Service for Prometheus Rules object in its namespace recording the error ratio of its availability and its latency (rules labelled `service: <name>`, `slo: availability|latency`). The platform's own Services, exactly as the platform deploys them (the trace collector), are the platform team's and are exempt.",
-    why: 'A service without an SLO is unmonitored: nothing records how often it fails or is slow, so no burn-rate alert can page its owner before its users notice.',
-    fix: 'Define the service with a ServiceSpec (synthesis adds its `<service>-slo` Rules, docs/slo.md), or add a monitoring.googleapis.com/v1 Rules object in its namespace recording slo:sli_error:ratio_rate<window> for both SLIs with labels service and slo.',
+      "Every Service that serves HTTP or gRPC has SLO recording rules: a Managed Service for Prometheus Rules object in its namespace recording the error ratio and the error budget (`slo:error_budget:ratio`) of its availability and its latency (rules labelled `service: <name>`, `slo: availability|latency`, `team: <owner>`). The platform's own Services, exactly as the platform deploys them (the trace collector), are the platform team's and are exempt.",
+    why: "A service without an SLO is unmonitored: nothing records how often it fails or is slow, so no burn-rate alert can page its owner before its users notice. The alerts select a team's services by the `team` label and compare each ratio with the service's recorded budget: without either, they never fire.",
+    fix: 'Define the service with a ServiceSpec (synthesis adds its `<service>-slo` Rules, docs/slo.md), or add a monitoring.googleapis.com/v1 Rules object in its namespace recording slo:sli_error:ratio_rate<window> and slo:error_budget:ratio for both SLIs with labels service, slo and team.',
     severity: 'high',
     enforcement: 'mandatory',
     catalogue: ['OB01'],
   },
   (ctx, index) => {
-    // Namespace and service -> the SLIs some Rules object records for it.
+    // Namespace and service -> `<record> <sli>` of each recording some Rules object makes for it, with a team.
     const recorded = new Map<string, Set<string>>();
     for (const rules of index.ofKind('Rules', MONITORING_GROUP)) {
       for (const rule of items(specOf(rules).groups).flatMap((g) => items(g.rules))) {
         const labels = labelMap(rule.labels);
-        if (str(rule.record) !== SHORTEST || labels.service === undefined || labels.slo === undefined) continue;
+        const record = str(rule.record);
+        if (record !== SHORTEST && record !== ERROR_BUDGET_RECORD) continue;
+        if (labels.service === undefined || labels.slo === undefined || labels.team === undefined) continue;
         const key = `${namespaceOf(rules)}/${labels.service}`;
-        recorded.set(key, new Set([...(recorded.get(key) ?? []), labels.slo]));
+        recorded.set(key, new Set([...(recorded.get(key) ?? []), `${record} ${labels.slo}`]));
       }
     }
     return index
@@ -62,15 +66,29 @@ const serviceSlo = manifestRule(
       .filter((service) => servesRequests(service) && !isPlatformObject(ctx, service))
       .flatMap((service) => {
         const namespace = namespaceOf(service);
-        const missing = SLI_NAMES.filter((sli) => !(recorded.get(`${namespace}/${service.metadata.name}`)?.has(sli) ?? false));
-        return missing.length === 0
-          ? []
-          : [
-              finding(
-                service,
-                `serves HTTP or gRPC but no Rules object in namespace ${namespace} records its ${missing.join(' and ')} SLI (${SHORTEST} with labels service="${service.metadata.name}", slo="${missing[0]}")`,
-              ),
-            ];
+        const name = service.metadata.name;
+        const has = (record: string, sli: string) => recorded.get(`${namespace}/${name}`)?.has(`${record} ${sli}`) ?? false;
+        const labels = (sli: string) => `labels service="${name}", slo="${sli}", team=<owner>`;
+        const missing = SLI_NAMES.filter((sli) => !has(SHORTEST, sli));
+        const unbudgeted = SLI_NAMES.filter((sli) => has(SHORTEST, sli) && !has(ERROR_BUDGET_RECORD, sli));
+        return [
+          ...(missing.length === 0
+            ? []
+            : [
+                finding(
+                  service,
+                  `serves HTTP or gRPC but no Rules object in namespace ${namespace} records its ${missing.join(' and ')} SLI (${SHORTEST} with ${labels(missing[0])})`,
+                ),
+              ]),
+          ...(unbudgeted.length === 0
+            ? []
+            : [
+                finding(
+                  service,
+                  `records its ${unbudgeted.join(' and ')} SLI but not its error budget (${ERROR_BUDGET_RECORD} with ${labels(unbudgeted[0])}): its team's burn-rate alerts compare the error ratio with it and would never fire`,
+                ),
+              ]),
+        ];
       });
   },
 );
