@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { appBundle, deterministicGzip, deterministicTar, environmentBundles, OCI_MEDIA_TYPES } from './bundle';
+import { parseAllDocuments } from 'yaml';
+import { appBundle, bundleText, deterministicGzip, deterministicTar, environmentBundles, OCI_MEDIA_TYPES } from './bundle';
 import { thrown } from '../test/fixtures/thrown';
 import type { ManifestFile } from './synthesize';
 
@@ -169,7 +170,7 @@ describe("an environment's bundles", () => {
     expect(bundles.map((b) => b.app)).toEqual(['bookinfo', 'boutique']);
     const entries = readTar(gunzipSync(bundles[0].layer.bytes)).entries;
     expect(entries.map((e) => e.name)).toEqual(['workloads/', 'workloads/reviews.yaml']);
-    expect(entries[1].text).toBe('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: bookinfo\n');
+    expect(entries[1].text).toBe('---\n{"apiVersion":"v1","kind":"Service","metadata":{"name":"reviews","namespace":"bookinfo"}}\n');
   });
 
   it('put the Config Connector file under cloud/ and everything else under workloads/', () => {
@@ -185,5 +186,22 @@ describe("an environment's bundles", () => {
       'workloads/',
       'workloads/reviews.yaml',
     ]);
+  });
+
+  it("write each object as one JSON document that Config Sync's reader splits and decodes back, strings with newlines and dashes included", () => {
+    expect(FACTS.yamlDocumentsSplitOnDashes).toBe(true);
+    expect(FACTS.yamlDocumentsDecodedByUniversalDeserializer).toBe(true);
+    const tricky = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app', namespace: 'bookinfo' },
+      data: { 'app.properties': 'a=1\n---\nb: 2\n', empty: '' },
+    };
+    const text = bundleText([svc, tricky]);
+    // Config Sync's split (pkg/importer/reader/parse_file.go): "\n" + contents, on "\n---", empty documents skipped.
+    const documents = `\n${text}`.split('\n---').filter((d) => d.trim() !== '');
+    expect(documents.map((d) => JSON.parse(d))).toEqual([svc, tricky]);
+    // Any YAML reader reads the same objects (JSON is YAML).
+    expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual([svc, tricky]);
   });
 });

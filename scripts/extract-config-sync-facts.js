@@ -49,6 +49,7 @@ function main() {
   const image = show(`${GGCR}/remote/image.go`);
   const fetcher = show('pkg/oci/fetcher.go');
   const hydrate = show('pkg/hydrate/controller.go');
+  const parseFile = show('pkg/importer/reader/parse_file.go');
   const mediaTypes = new Map([...types.matchAll(/^\s*(\w+)\s+MediaType = "([^"]+)"/gm)].map((m) => [m[1], m[2]]));
   const accepted = must(image, /acceptableImageMediaTypes = \[\]types\.MediaType\{([^}]*)\}/, 'acceptableImageMediaTypes')
     .split(',')
@@ -93,6 +94,10 @@ function main() {
     // Only directory entries are created (`case hdr.FileInfo().IsDir()`); a file's parent is not.
     ociCreatesParentDirectories: /MkdirAll\(filepath\.Dir\(/.test(fetcher),
     // ...but a directory entry is: a bundle with sub-directories lists each before its files.
+    // A `.yaml` file is split on "\n---" and each document decoded by the Kubernetes universal
+    // deserializer, which reads JSON as well as YAML: a bundle may write each object as one JSON line.
+    yamlDocumentsSplitOnDashes: /strings\.Split\("\\n"\+string\(contents\), "\\n---"\)/.test(parseFile),
+    yamlDocumentsDecodedByUniversalDeserializer: /scheme\.Codecs\.UniversalDeserializer\(\)\.Decode\(\[\]byte\(document\)/.test(parseFile),
     ociCreatesDirectoryEntries: /case hdr\.FileInfo\(\)\.IsDir\(\):\s*if err := os\.MkdirAll\(path,/.test(fetcher),
   };
   const file = path.join(ROOT, 'vendor', 'kpt-config-sync', tag, 'facts.json');
