@@ -144,15 +144,16 @@ export interface AlertScope {
 }
 
 /**
- * The matcher on the stack's clusters: `cluster="a"` for one, `cluster=~"a|b"` for several.
+ * The matcher on the stack's clusters: `cluster="a"` for one, `cluster=~"a|b"` for several (or on
+ * another label holding the cluster's name, as Cloud Monitoring's `cluster_name`).
  * Cluster names are DNS labels (infra/cluster.ts refuses others), so none needs escaping; Prometheus
  * anchors the regular expression, so `a` does not match `a-b`.
  */
-export function clusterMatcher(clusters: readonly string[]): string {
+export function clusterMatcher(clusters: readonly string[], label = 'cluster'): string {
   if (clusters.length === 0) throw new Error('clusterMatcher: a stack has at least one cluster');
   for (const c of clusters)
     if (!/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(c)) throw new Error(`clusterMatcher: ${JSON.stringify(c)} is not a cluster name`);
-  return clusters.length === 1 ? `cluster="${clusters[0]}"` : `cluster=~"${clusters.join('|')}"`;
+  return clusters.length === 1 ? `${label}="${clusters[0]}"` : `${label}=~"${clusters.join('|')}"`;
 }
 
 /** The labels one service's SLI is identified by across the stack: each incident carries them. */

@@ -85,8 +85,7 @@ function documentation(app: string, stack: string, team: string, severity: Alert
  * `platform:teams` is a problem naming the service's file and the fix.
  */
 export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp[], clusters: readonly string[]): AlertingPlan {
-  const [primary] = clusters;
-  if (primary === undefined) throw new Error(`alertingPlan: ${config.stack} has no cluster to alert on`);
+  if (clusters.length === 0) throw new Error(`alertingPlan: ${config.stack} has no cluster to alert on`);
   const problems: Problem[] = [];
   const policies: AlertPolicyPlan[] = [];
   const dashboards: Array<AlertingPlan['dashboards'][number]> = [];
@@ -138,8 +137,7 @@ export function alertingPlan(config: EnvironmentConfig, apps: readonly LoadedApp
       json: appDashboard({
         app: app.name,
         stack: config.stack,
-        // The dashboard charts one cluster (infra/dashboard.ts): the primary region's.
-        cluster: primary,
+        clusters,
         namespace: app.namespace,
         services: services.map(({ def, slo }) => ({ spec: def.spec, ...(slo !== undefined && { slo }) })),
       }),

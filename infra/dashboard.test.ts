@@ -4,7 +4,7 @@ import reviews from '../services/bookinfo/reviews';
 import loadgenerator from '../services/boutique/loadgenerator';
 import { appDashboard, DASHBOARD_COLUMNS, serviceCharts } from './dashboard';
 
-const PROPS = { app: 'bookinfo', stack: 'prod', cluster: 'platform-prod', namespace: 'bookinfo' };
+const PROPS = { app: 'bookinfo', stack: 'prod', clusters: ['platform-prod'], namespace: 'bookinfo' };
 const slo = sloFor(reviews.spec, 'prod');
 interface Chart {
   title: string;
@@ -46,6 +46,20 @@ describe("a service's golden signals", () => {
       'max by (pod_name) (kubernetes_io:container_cpu_request_utilization{monitored_resource="k8s_container",cluster_name="platform-prod",namespace_name="bookinfo",container_name="reviews"})',
     );
     expect(charts[3].xyChart.thresholds).toEqual([{ label: 'autoscaling target (70%)', value: 0.7, color: 'YELLOW', direction: 'ABOVE' }]);
+  });
+
+  it("read every region's cluster, each cluster's error ratio its own line", () => {
+    const both = serviceCharts(
+      { ...PROPS, clusters: ['platform-prod', 'platform-prod-europe-west4'] },
+      { spec: reviews.spec, ...(slo !== undefined && { slo }) },
+    ) as unknown as Chart[];
+    const q = (i: number) => both[i].xyChart.dataSets[0].timeSeriesQuery.prometheusQuery;
+    expect(q(0)).toContain('{cluster=~"platform-prod|platform-prod-europe-west4",namespace="bookinfo",');
+    expect(q(1)).toBe(
+      'slo:sli_error:ratio_rate5m{cluster=~"platform-prod|platform-prod-europe-west4",namespace="bookinfo",service="reviews",slo="availability"}',
+    );
+    expect((both[1].xyChart.dataSets[0] as unknown as { legendTemplate: string }).legendTemplate).toBe('failed share, ${cluster}');
+    expect(q(3)).toContain('cluster_name=~"platform-prod|platform-prod-europe-west4",namespace_name="bookinfo"');
   });
 
   it('are only saturation for a worker that serves no requests', () => {

@@ -7,7 +7,7 @@
  * Field names are those of google.monitoring.dashboard.v1 (vendored under vendor/googleapis/,
  * checked by infra/dashboard.upstream.test.ts), in their JSON (lowerCamelCase) form.
  */
-import { DURATION_METRIC, errorBudget, errorRatioRecord, REQUESTS_METRIC } from '../charts/slo';
+import { clusterMatcher, DURATION_METRIC, errorBudget, errorRatioRecord, REQUESTS_METRIC } from '../charts/slo';
 import { cpuTargetFor, durationMs, type ResolvedSlo } from '../services/defaults';
 import type { ServiceSpec } from '../services/spec';
 
@@ -28,8 +28,8 @@ export interface DashboardService {
 export interface AppDashboardProps {
   readonly app: string;
   readonly stack: string;
-  /** The GKE cluster: Managed Service for Prometheus labels every series with it. */
-  readonly cluster: string;
+  /** The stack's GKE clusters (every region's): Managed Service for Prometheus labels every series with its cluster. */
+  readonly clusters: readonly string[];
   readonly namespace: string;
   readonly services: readonly DashboardService[];
 }
@@ -78,11 +78,12 @@ function chart(
 export function serviceCharts(props: Omit<AppDashboardProps, 'services'>, service: DashboardService): Array<Record<string, unknown>> {
   const { spec, slo } = service;
   const name = spec.name;
-  const requests = `cluster="${props.cluster}",namespace="${props.namespace}",reporter="destination",destination_service_name="${name}"`;
+  const clusters = clusterMatcher(props.clusters);
+  const requests = `${clusters},namespace="${props.namespace}",reporter="destination",destination_service_name="${name}"`;
   const cpuTarget = cpuTargetFor(spec) / 100;
   const saturation = chart(
     `${name}: CPU, share of request`,
-    `max by (pod_name) (kubernetes_io:container_cpu_request_utilization{monitored_resource="k8s_container",cluster_name="${props.cluster}",namespace_name="${props.namespace}",container_name="${name}"})`,
+    `max by (pod_name) (kubernetes_io:container_cpu_request_utilization{monitored_resource="k8s_container",${clusterMatcher(props.clusters, 'cluster_name')},namespace_name="${props.namespace}",container_name="${name}"})`,
     UNITS.ratio,
     '${pod_name}',
     [{ label: `autoscaling target (${cpuTargetFor(spec)}%)`, value: cpuTarget, color: 'YELLOW', direction: 'ABOVE' }],
@@ -93,9 +94,10 @@ export function serviceCharts(props: Omit<AppDashboardProps, 'services'>, servic
     chart(`${name}: requests`, `sum(rate(${REQUESTS_METRIC}{${requests}}[${RATE_WINDOW}]))`, UNITS.rate, 'requests/s'),
     chart(
       `${name}: errors`,
-      `${errorRatioRecord('5m')}{cluster="${props.cluster}",namespace="${props.namespace}",service="${name}",slo="availability"}`,
+      `${errorRatioRecord('5m')}{${clusters},namespace="${props.namespace}",service="${name}",slo="availability"}`,
       UNITS.ratio,
-      'failed share',
+      // One line per cluster (region): the recordings are per cluster.
+      'failed share, ${cluster}',
       [{ label: `error budget (${slo.availability}% available)`, value: errorBudget(slo.availability), color: 'RED', direction: 'ABOVE' }],
     ),
     chart(
