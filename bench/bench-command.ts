@@ -234,7 +234,7 @@ export function planReport(plans: readonly WorkerResult[]): string {
   }
   out.push(
     `program = definePlatform() until every resource is registered (module load excluded); pulumi mode only up to ${PLAN_PULUMI_LIMIT} services. ` +
-      'What still grows with services under configsync: their SLO alert policies and the cloud resources their `uses` declare (docs/scaling.md).',
+      'What still grows with services under configsync: the Memorystore instances of `redis` services and their Secrets (one per cluster); the rest of `uses` is Config Connector objects in the bundle (docs/scaling.md).',
   );
   return out.join('\n');
 }
