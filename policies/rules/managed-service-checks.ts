@@ -18,8 +18,16 @@ export const IAM_USER_TYPES: readonly string[] = [
 
 const isSet = (value: unknown): boolean => value !== undefined && value !== null;
 
-/** GK12: why a Cloud SQL user does not log in with IAM (its `type`, and the password fields that are set), or nothing. */
-export function sqlUserProblems(typeField: string, type: unknown, passwords: Readonly<Record<string, unknown>>): string[] {
+/**
+ * GK12: why a Cloud SQL user does not log in with IAM (its `type`, and the password fields that
+ * are set, kept where `passwordIn` says), or nothing.
+ */
+export function sqlUserProblems(
+  typeField: string,
+  type: unknown,
+  passwords: Readonly<Record<string, unknown>>,
+  passwordIn: string,
+): string[] {
   return [
     ...(typeof type === 'string' && IAM_USER_TYPES.includes(type)
       ? []
@@ -28,7 +36,7 @@ export function sqlUserProblems(typeField: string, type: unknown, passwords: Rea
         ]),
     ...Object.entries(passwords)
       .filter(([, value]) => isSet(value))
-      .map(([key]) => `${key} is set: the password is in the program and its state`),
+      .map(([key]) => `${key} is set: the password is in ${passwordIn}`),
   ];
 }
 

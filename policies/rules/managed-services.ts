@@ -212,7 +212,7 @@ const sqlIamUsers = resourceRule(
     catalogue: ['GK12'],
   },
   perResource([GCP_TYPES.sqlUser], (u) =>
-    sqlUserProblems('type', u.props.type, { password: u.props.password, passwordWo: u.props.passwordWo }),
+    sqlUserProblems('type', u.props.type, { password: u.props.password, passwordWo: u.props.passwordWo }, 'the program and its state'),
   ),
 );
 
