@@ -64,7 +64,7 @@ const sqlIamUsers = manifestRule(
   twinOf('GK12-sql-iam-users', {
     id: 'GK12-kcc-sql-iam-users',
     description:
-      'Config Connector SQLUsers log in with IAM (spec.type CLOUD_IAM_SERVICE_ACCOUNT or CLOUD_IAM_USER), never with a password (spec.password).',
+      'Config Connector SQLUsers log in with IAM (spec.type CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_USER or another CLOUD_IAM_* type), never with a password (spec.password).',
     why: "A built-in user needs a password: inline (spec.password.value) it is in the repository and every bundle pushed to the registry; from a Kubernetes Secret (valueFrom) someone must create, rotate and hand it to the workload. An IAM user logs in as the service's Google account with short-lived tokens.",
     fix: 'Set spec.type: CLOUD_IAM_SERVICE_ACCOUNT with the service account email without .gserviceaccount.com as spec.resourceID, and remove spec.password (the platform does this for `uses.postgres`).',
   }),
