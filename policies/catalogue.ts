@@ -3,11 +3,12 @@
  * docs/policies.md (`npm run docs:policies`) is generated from this list.
  *
  * The order is by group (pod security, identity, reliability, images, RBAC, network, mesh
- * security, edge, mesh consistency, GKE, GCP, the managed services of `uses`, input, API server,
+ * security, edge, mesh consistency, GKE, GCP, the managed services of `uses` (as Pulumi resources, then as Config Connector objects), input, API server,
  * references, Gateway API, observability: SLOs and alerts, then telemetry); before the rules were split by group, NM02
  * came right after the image rules and NM06/NM07 before NM08.
  */
 import { apiServerRules } from './rules/api-server';
+import { configConnectorRules } from './rules/config-connector';
 import { edgeRules } from './rules/edge';
 import { gatewayApiRules } from './rules/gateway-api';
 import { gcpRules } from './rules/gcp';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   ...gkeRules,
   ...gcpRules,
   ...managedServiceRules,
+  ...configConnectorRules,
   ...inputRules,
   ...apiServerRules,
   ...referenceRules,

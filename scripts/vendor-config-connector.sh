@@ -3,7 +3,8 @@
 # under Config Sync (charts/config-connector.ts; charts/schema.ts validates against them), the
 # operator's ConfigConnector and ConfigConnectorContext CRDs (infra/config-connector.ts), and the
 # operator's golden output for a namespace (the per-namespace controller's Kubernetes service
-# account, which the Workload Identity binding names), from a git clone of
+# account, which the Workload Identity binding names), and the CRDs of the kinds the policy rules
+# refuse or read beside them (secret versions, IAM policies), from a git clone of
 # github.com/GoogleCloudPlatform/k8s-config-connector into vendor/k8s-config-connector/<tag>/ with
 # upstream's relative paths and a SOURCE file; then extracts the annotation names its Go code states
 # into facts.json (scripts/extract-config-connector-facts.js).
@@ -30,6 +31,10 @@ files=(
   "${crd}sqlusers.sql.cnrm.cloud.google.com.yaml"
   "${crd}storagebuckets.storage.cnrm.cloud.google.com.yaml"
   "${crd}secretmanagersecrets.secretmanager.cnrm.cloud.google.com.yaml"
+  # Kinds no app renders, which the Config Connector policy rules refuse or read (policies/rules/config-connector.ts).
+  "${crd}secretmanagersecretversions.secretmanager.cnrm.cloud.google.com.yaml"
+  "${crd}iampolicies.iam.cnrm.cloud.google.com.yaml"
+  "${crd}iampartialpolicies.iam.cnrm.cloud.google.com.yaml"
   operator/config/crd/bases/core.cnrm.cloud.google.com_configconnectors.yaml
   operator/config/crd/bases/core.cnrm.cloud.google.com_configconnectorcontexts.yaml
   operator/pkg/controllers/configconnectorcontext/testdata/golden/simple/_expected.yaml

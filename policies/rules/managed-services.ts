@@ -16,7 +16,18 @@
  */
 import type { PolicyResource, ResourceContext, ResourceRule } from '../types';
 import { resourceRule } from './define';
-import { GCP_TYPES, PUBLIC_PRINCIPALS, asArray, field, grants, ofType, perResource, resolveReference, show } from './gcp-resources';
+import { GCP_TYPES, asArray, field, grants, ofType, perResource, resolveReference, show } from './gcp-resources';
+import {
+  bucketPublicAccessPreventionProblem,
+  bucketUniformAccessProblem,
+  bucketVersioningProblem,
+  deadLetterView,
+  hasRetryPolicy,
+  publicMembers,
+  replicationDeclared,
+  sqlUserProblems,
+  type SubscriptionTopics,
+} from './managed-service-checks';
 
 /** A rule that only holds in prod. */
 function prodOnly(
@@ -190,15 +201,6 @@ const sqlProdHighAvailability = resourceRule(
   ),
 );
 
-/** Cloud SQL user types that log in with IAM (the provider's `type` values). */
-const IAM_USER_TYPES: readonly string[] = [
-  'CLOUD_IAM_USER',
-  'CLOUD_IAM_SERVICE_ACCOUNT',
-  'CLOUD_IAM_GROUP',
-  'CLOUD_IAM_GROUP_USER',
-  'CLOUD_IAM_GROUP_SERVICE_ACCOUNT',
-];
-
 const sqlIamUsers = resourceRule(
   {
     id: 'GK12-sql-iam-users',
@@ -209,19 +211,9 @@ const sqlIamUsers = resourceRule(
     enforcement: 'mandatory',
     catalogue: ['GK12'],
   },
-  perResource([GCP_TYPES.sqlUser], (u) => {
-    const type = u.props.type;
-    return [
-      ...(typeof type === 'string' && IAM_USER_TYPES.includes(type)
-        ? []
-        : [
-            `type is ${show(type)}${type === undefined ? " (the engine's built-in password user by default)" : ''}: users must log in with IAM`,
-          ]),
-      ...(['password', 'passwordWo'] as const)
-        .filter((key) => u.props[key] !== undefined && u.props[key] !== null)
-        .map((key) => `${key} is set: the password is in the program and its state`),
-    ];
-  }),
+  perResource([GCP_TYPES.sqlUser], (u) =>
+    sqlUserProblems('type', u.props.type, { password: u.props.password, passwordWo: u.props.passwordWo }, 'the program and its state'),
+  ),
 );
 
 // ---------------------------------------------------------------------------------------
@@ -287,26 +279,20 @@ const redisPrivateServiceAccess = resourceRule(
 // ---------------------------------------------------------------------------------------
 // GK14 Pub/Sub
 
-/** The topics other subscriptions dead-letter to (Topic resources of the stack, or the references themselves). */
-function deadLetterTopics(ctx: ResourceContext): { topics: Set<PolicyResource>; refs: Set<string> } {
-  const topics = new Set<PolicyResource>();
-  const refs = new Set<string>();
-  for (const s of ofType(ctx, GCP_TYPES.subscription)) {
-    const ref = field(s.props, 'deadLetterPolicy.deadLetterTopic');
-    if (typeof ref !== 'string' || ref === '') continue;
-    const topic = resolveReference(ref, ctx.resources, [GCP_TYPES.topic]);
-    if (topic === undefined) refs.add(ref);
-    else topics.add(topic);
-  }
-  return { topics, refs };
+/**
+ * A subscription's topics as keys: the Topic resource of the stack a reference resolves to, or the
+ * reference itself when it points outside the stack.
+ */
+function topicsOf(s: PolicyResource, ctx: ResourceContext): SubscriptionTopics<PolicyResource | string> {
+  const key = (ref: unknown): PolicyResource | string | undefined =>
+    typeof ref !== 'string' || ref === '' ? undefined : (resolveReference(ref, ctx.resources, [GCP_TYPES.topic]) ?? ref);
+  return { topic: key(s.props.topic), deadLetterTopic: key(field(s.props, 'deadLetterPolicy.deadLetterTopic')) };
 }
 
-/** Whether a subscription reads a dead-letter topic: it keeps the dead letters and needs no dead-letter topic itself. */
-function readsDeadLetters(subscription: PolicyResource, ctx: ResourceContext, dead: ReturnType<typeof deadLetterTopics>): boolean {
-  const ref = subscription.props.topic;
-  if (typeof ref !== 'string') return false;
-  const topic = resolveReference(ref, ctx.resources, [GCP_TYPES.topic]);
-  return topic === undefined ? dead.refs.has(ref) : dead.topics.has(topic);
+/** GK14's view of the stack's subscriptions, and each subscription's topics. */
+function pubsubView(ctx: ResourceContext) {
+  const subscriptions = ofType(ctx, GCP_TYPES.subscription).map((s) => ({ s, topics: topicsOf(s, ctx) }));
+  return { subscriptions, view: deadLetterView(subscriptions.map((x) => x.topics)) };
 }
 
 const subscriptionDeadLetter = resourceRule(
@@ -321,14 +307,13 @@ const subscriptionDeadLetter = resourceRule(
     catalogue: ['GK14'],
   },
   (ctx) => {
-    const dead = deadLetterTopics(ctx);
-    return perResource([GCP_TYPES.subscription], (s) => {
-      const topic = field(s.props, 'deadLetterPolicy.deadLetterTopic');
-      if ((typeof topic === 'string' && topic !== '') || readsDeadLetters(s, ctx, dead)) return [];
-      return [
-        `deadLetterPolicy.deadLetterTopic is ${show(topic)} on the subscription to ${show(s.props.topic)}: undeliverable messages are retried until they expire`,
-      ];
-    })(ctx);
+    const { subscriptions, view } = pubsubView(ctx);
+    return subscriptions
+      .filter(({ topics }) => topics.deadLetterTopic === undefined && !view.readsDeadLetters(topics))
+      .map(({ s }) => ({
+        object: s.name,
+        message: `deadLetterPolicy.deadLetterTopic is ${show(field(s.props, 'deadLetterPolicy.deadLetterTopic'))} on the subscription to ${show(s.props.topic)}: undeliverable messages are retried until they expire`,
+      }));
   },
 );
 
@@ -342,17 +327,11 @@ const deadLettersKept = resourceRule(
     enforcement: 'advisory',
     catalogue: ['GK14'],
   },
-  (ctx) => {
-    const read = new Set(
-      ofType(ctx, GCP_TYPES.subscription).flatMap((s) => {
-        const topic = resolveReference(s.props.topic, ctx.resources, [GCP_TYPES.topic]);
-        return topic === undefined ? [] : [topic];
-      }),
-    );
-    return [...deadLetterTopics(ctx).topics]
-      .filter((t) => !read.has(t))
-      .map((t) => ({ object: t.name, message: 'is a dead-letter topic with no subscription: the messages it receives are dropped' }));
-  },
+  (ctx) =>
+    // Only the stack's own topics: a reference outside the stack may be read elsewhere.
+    pubsubView(ctx)
+      .view.unread.filter((t): t is PolicyResource => typeof t !== 'string')
+      .map((t) => ({ object: t.name, message: 'is a dead-letter topic with no subscription: the messages it receives are dropped' })),
 );
 
 const subscriptionRetryPolicy = resourceRule(
@@ -367,12 +346,13 @@ const subscriptionRetryPolicy = resourceRule(
     catalogue: ['GK14'],
   },
   (ctx) => {
-    const dead = deadLetterTopics(ctx);
-    return perResource([GCP_TYPES.subscription], (s) => {
-      const policy = field(s.props, 'retryPolicy');
-      if ((policy !== undefined && policy !== null) || readsDeadLetters(s, ctx, dead)) return [];
-      return [`retryPolicy is not set on the subscription to ${show(s.props.topic)}: failed messages are redelivered as soon as possible`];
-    })(ctx);
+    const { subscriptions, view } = pubsubView(ctx);
+    return subscriptions
+      .filter(({ s, topics }) => !hasRetryPolicy(field(s.props, 'retryPolicy')) && !view.readsDeadLetters(topics))
+      .map(({ s }) => ({
+        object: s.name,
+        message: `retryPolicy is not set on the subscription to ${show(s.props.topic)}: failed messages are redelivered as soon as possible`,
+      }));
   },
 );
 
@@ -389,11 +369,7 @@ const bucketUniformAccess = resourceRule(
     enforcement: 'mandatory',
     catalogue: ['GK15'],
   },
-  perResource([GCP_TYPES.bucket], (b) =>
-    b.props.uniformBucketLevelAccess === true
-      ? []
-      : [`uniformBucketLevelAccess is ${show(b.props.uniformBucketLevelAccess)}: object ACLs can grant access outside IAM`],
-  ),
+  perResource([GCP_TYPES.bucket], (b) => bucketUniformAccessProblem('uniformBucketLevelAccess', b.props.uniformBucketLevelAccess)),
 );
 
 const bucketPublicAccessPrevention = resourceRule(
@@ -406,11 +382,7 @@ const bucketPublicAccessPrevention = resourceRule(
     enforcement: 'mandatory',
     catalogue: ['GK15'],
   },
-  perResource([GCP_TYPES.bucket], (b) =>
-    b.props.publicAccessPrevention === 'enforced'
-      ? []
-      : [`publicAccessPrevention is ${show(b.props.publicAccessPrevention)} ("inherited" by default): the bucket can be made public`],
-  ),
+  perResource([GCP_TYPES.bucket], (b) => bucketPublicAccessPreventionProblem('publicAccessPrevention', b.props.publicAccessPrevention)),
 );
 
 const BUCKET_IAM = /^gcp:storage\/bucketIAM(Member|Binding|Policy):/;
@@ -429,9 +401,10 @@ const bucketNotPublic = resourceRule(
     grants(ctx)
       .filter(({ resource }) => BUCKET_IAM.test(resource.type))
       .flatMap(({ resource, grant }) =>
-        grant.members
-          .filter((m) => PUBLIC_PRINCIPALS.includes(m))
-          .map((m) => ({ object: resource.name, message: `grants ${grant.role} on bucket ${show(resource.props.bucket)} to ${m}` })),
+        publicMembers(grant.members).map((m) => ({
+          object: resource.name,
+          message: `grants ${grant.role} on bucket ${show(resource.props.bucket)} to ${m}`,
+        })),
       ),
 );
 
@@ -445,13 +418,7 @@ const bucketProdVersioning = resourceRule(
     enforcement: 'advisory',
     catalogue: ['GK15'],
   },
-  prodOnly(
-    perResource([GCP_TYPES.bucket], (b) =>
-      field(b.props, 'versioning.enabled') === true
-        ? []
-        : [`versioning.enabled is ${show(field(b.props, 'versioning.enabled'))}: overwritten and deleted objects cannot be restored`],
-    ),
-  ),
+  prodOnly(perResource([GCP_TYPES.bucket], (b) => bucketVersioningProblem('versioning.enabled', field(b.props, 'versioning.enabled')))),
 );
 
 // ---------------------------------------------------------------------------------------
@@ -470,7 +437,7 @@ const secretReplication = resourceRule(
   perResource([GCP_TYPES.secret], (s) => {
     const auto = field(s.props, 'replication.auto');
     const replicas = asArray(field(s.props, 'replication.userManaged.replicas'));
-    if ((auto !== undefined && auto !== null) || replicas.length > 0) return [];
+    if (replicationDeclared({ auto, replicas })) return [];
     return [`replication is ${show(s.props.replication)}: neither auto nor userManaged replicas`];
   }),
 );
