@@ -45,8 +45,13 @@ function main() {
   const operatorK8s = show('operator/pkg/k8s/constants.go');
   const group = must(k8s, /CNRMGroup\s+= "([^"]+)"/, 'CNRMGroup');
   // `FormatAnnotation(name)` is `<AnnotationPrefix>/<name>`, the prefix being CNRMGroup.
-  if (must(k8s, /AnnotationPrefix\s+= (\w+)/, 'AnnotationPrefix') !== 'CNRMGroup') throw new Error('AnnotationPrefix is no longer CNRMGroup');
-  if (!/func FormatAnnotation\(annotationName string\) string \{\s*return fmt\.Sprintf\("%v\/%v", AnnotationPrefix, annotationName\)/.test(k8s))
+  if (must(k8s, /AnnotationPrefix\s+= (\w+)/, 'AnnotationPrefix') !== 'CNRMGroup')
+    throw new Error('AnnotationPrefix is no longer CNRMGroup');
+  if (
+    !/func FormatAnnotation\(annotationName string\) string \{\s*return fmt\.Sprintf\("%v\/%v", AnnotationPrefix, annotationName\)/.test(
+      k8s,
+    )
+  )
     throw new Error('FormatAnnotation is no longer <AnnotationPrefix>/<name>');
   const annotation = (/** @type {string} */ constant) =>
     `${group}/${must(k8s, new RegExp(`${constant}\\s+= FormatAnnotation\\("([^"]+)"\\)`), constant)}`;
