@@ -200,8 +200,8 @@ describe("an environment's bundles", () => {
     const text = bundleText([svc, tricky]);
     // Config Sync's split (pkg/importer/reader/parse_file.go): "\n" + contents, on "\n---", empty documents skipped.
     const documents = `\n${text}`.split('\n---').filter((d) => d.trim() !== '');
-    expect(documents.map((d) => JSON.parse(d))).toEqual([svc, tricky]);
+    expect(documents.map((d) => JSON.parse(d) as unknown)).toEqual([svc, tricky]);
     // Any YAML reader reads the same objects (JSON is YAML).
-    expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual([svc, tricky]);
+    expect(parseAllDocuments(text).map((d) => d.toJS() as unknown)).toEqual([svc, tricky]);
   });
 });
