@@ -6,8 +6,15 @@
  * policies, then sends the stack's resources. No Pulumi CLI here, so this test starts the
  * runner with the CLI's arguments (test/language-host.ts) and plays the engine's part with
  * the client and messages of @pulumi/pulumi's own protocol.
+ *
+ * The runner is started with test/ts-node-transpile-only.cjs preloaded: it records the options
+ * the runner registers ts-node with and compiles transpile-only. The type check the runner asks
+ * for is `npm run check`'s, over the same files with the same options (both asserted below);
+ * done again here it was about 7 s of the pack's 11 s of CPU.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
@@ -30,14 +37,31 @@ const ROOT = path.resolve(__dirname, '..');
 const ENGINE = '127.0.0.1:1';
 const launch = policyPackLaunch(__dirname, ENGINE);
 
+const TRANSPILE_ONLY = path.join(ROOT, 'test', 'ts-node-transpile-only.cjs');
+
+/** What test/ts-node-transpile-only.cjs records: the runner's options to ts-node's register, and the files ts-node compiled. */
+interface TsNodeRegistration {
+  readonly options: {
+    readonly typeCheck?: boolean;
+    readonly transpileOnly?: boolean;
+    readonly skipProject?: boolean;
+    readonly compilerOptions?: Record<string, unknown>;
+  };
+  readonly compiled: readonly string[];
+}
+
 let pack: ChildProcess;
 let client: AnalyzerClient;
 let stderr = '';
+let recordDir: string;
+let registration: TsNodeRegistration;
 
 beforeAll(async () => {
-  // TS_NODE_CACHE=false: ts-node's disk cache returns an earlier output without type-checking it.
-  const env = { ...process.env, ...launch.env, TS_NODE_CACHE: 'false', PLATFORM_ENVIRONMENT: 'prod' };
-  pack = spawn(process.execPath, [...launch.args], { cwd: launch.cwd, env });
+  recordDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-grpc-'));
+  const record = path.join(recordDir, 'ts-node-register.json');
+  // TS_NODE_CACHE=false: no ts-node disk cache (it would return an earlier output).
+  const env = { ...process.env, ...launch.env, TS_NODE_CACHE: 'false', TS_NODE_REGISTER_RECORD: record, PLATFORM_ENVIRONMENT: 'prod' };
+  pack = spawn(process.execPath, ['--require', TRANSPILE_ONLY, ...launch.args], { cwd: launch.cwd, env });
   pack.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
@@ -51,11 +75,13 @@ beforeAll(async () => {
     pack.on('exit', (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
   });
   client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  registration = JSON.parse(fs.readFileSync(record, 'utf8')) as TsNodeRegistration;
 });
 
 afterAll(() => {
   client?.close();
   pack?.kill();
+  fs.rmSync(recordDir, { recursive: true, force: true });
 });
 
 function info(): Promise<AnalyzerInfo> {
@@ -101,6 +127,23 @@ describe('the CrossGuard policy pack', () => {
       return options;
     };
     expect(parsed(path.join(__dirname, 'tsconfig.json'))).toEqual(parsed(path.join(ROOT, 'tsconfig.json')));
+  });
+
+  it('is type-checked by ts-node in the runner with those options, every file of it one npm run check type-checks', () => {
+    // The runner's registration: type checking on, the project file found (else ts-node's non-strict defaults).
+    const { options, compiled } = registration;
+    expect(options).toMatchObject({ typeCheck: true, skipProject: false });
+    expect(options.transpileOnly).toBeUndefined();
+    const root = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
+      compilerOptions: Record<string, unknown>;
+    };
+    for (const key of ['target', 'module', 'moduleResolution']) {
+      expect([key, options.compilerOptions?.[key]]).toEqual([key, root.compilerOptions[key]]);
+    }
+    // `npm run check` type-checks the root tsconfig.json's files with the options asserted equal above.
+    expect(compiled).toEqual(expect.arrayContaining([path.join(__dirname, 'index.ts'), path.join(__dirname, 'catalogue.ts')]));
+    const checked = new Set(ts.parseJsonConfigFileContent(root, ts.sys, ROOT).fileNames.map((f) => path.resolve(f)));
+    expect(compiled.filter((f) => !checked.has(path.resolve(f)))).toEqual([]);
   });
 
   it('loads and declares one policy per rule, with its enforcement level', async () => {
