@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { defineCatalogue, defineService } from '../services/define';
+import type { EnvironmentConfig } from '../core/config-schema';
 import type { Releases } from '../services/releases';
 import type { Catalogue, ServiceSpec, ServiceUses, VersionSpec } from '../services/spec';
 
@@ -118,4 +119,22 @@ export function syntheticCatalogue(n: number): SyntheticCatalogue {
     ),
     releases: syntheticReleases(specs),
   };
+}
+
+/**
+ * An environment (e.g. prod's settings) hosting the catalogue of `n` services as its one app,
+ * `bench` in namespace `bench`: its registry allowed, every owner a team with an email. What the
+ * bench's plan and the tests of a large app under a real environment's settings share.
+ */
+export function syntheticEnvironment<E extends Pick<EnvironmentConfig, 'domain' | 'allowedRegistries'>>(base: E, n: number) {
+  const { catalogue, releases } = syntheticCatalogue(n);
+  const app = { name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${base.domain}`, releases: 'bench.yaml' };
+  const owners = [...new Set(catalogue.services.map((s) => s.spec.owner))];
+  const config = {
+    ...base,
+    apps: [app],
+    allowedRegistries: [...base.allowedRegistries, SYNTHETIC_REGISTRY],
+    teams: Object.fromEntries(owners.map((o) => [o, { email: `${o}@example.com` }])),
+  };
+  return { config, app, catalogue, releases };
 }

@@ -242,32 +242,19 @@ async function runNaive(services: number): Promise<WorkerResult> {
  */
 async function runPlan(mode: 'plan-pulumi' | 'plan-configsync', services: number): Promise<WorkerResult> {
   let t = performance.now();
-  const [
-    { syntheticCatalogue, SYNTHETIC_REGISTRY },
-    { loadEnvironment },
-    { recordResources, registered },
-    { offlineBootstrapOutputs },
-    { definePlatform },
-  ] = await Promise.all([
-    import('./catalogue'),
-    import('../core/config'),
-    import('../infra/offline/engine'),
-    import('../infra/bootstrap-outputs'),
-    import('../infra/platform'),
-  ]);
+  const [{ syntheticEnvironment }, { loadEnvironment }, { recordResources, registered }, { offlineBootstrapOutputs }, { definePlatform }] =
+    await Promise.all([
+      import('./catalogue'),
+      import('../core/config'),
+      import('../infra/offline/engine'),
+      import('../infra/bootstrap-outputs'),
+      import('../infra/platform'),
+    ]);
   const loadSeconds = seconds(t);
 
   t = performance.now();
-  const { catalogue, releases } = syntheticCatalogue(services);
-  const prod = loadEnvironment('prod');
-  const owners = [...new Set(catalogue.services.map((s) => s.spec.owner))];
-  const config = {
-    ...prod,
-    appDelivery: mode === 'plan-pulumi' ? ('pulumi' as const) : ('configsync' as const),
-    apps: [{ name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${prod.domain}`, releases: 'bench.yaml' }],
-    allowedRegistries: [...prod.allowedRegistries, SYNTHETIC_REGISTRY],
-    teams: Object.fromEntries(owners.map((o) => [o, { email: `${o}@example.com` }])),
-  };
+  const { config: hosting, app, catalogue, releases } = syntheticEnvironment(loadEnvironment('prod'), services);
+  const config = { ...hosting, appDelivery: mode === 'plan-pulumi' ? ('pulumi' as const) : ('configsync' as const) };
   const catalogueSeconds = seconds(t);
 
   t = performance.now();
@@ -280,7 +267,7 @@ async function runPlan(mode: 'plan-pulumi' | 'plan-configsync', services: number
       },
     },
   });
-  definePlatform({ config, apps: [{ app: config.apps[0], catalogue, releases }] });
+  definePlatform({ config, apps: [{ app, catalogue, releases }] });
   await registered();
   const elapsed = seconds(t);
   return {

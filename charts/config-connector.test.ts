@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { syntheticCatalogue, SYNTHETIC_REGISTRY } from '../bench/catalogue';
+import { syntheticCatalogue, syntheticEnvironment } from '../bench/catalogue';
 import { loadEnvironment } from '../core/config';
 import { RULES } from '../policies/catalogue';
 import { evaluate } from '../policies/engine';
@@ -22,16 +22,7 @@ import { synthesizeEnvironment } from './environment';
 import { validateObject, type ManifestObject } from './schema';
 
 // GIVEN prod's settings hosting the 25-service generated catalogue (every kind of `uses`, Redis at the 25th) as app `bench`
-const prod = loadEnvironment('prod');
-const { catalogue, releases } = syntheticCatalogue(25);
-const app = { name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${prod.domain}`, releases: 'bench.yaml' };
-const owners = [...new Set(catalogue.services.map((s) => s.spec.owner))];
-const config = {
-  ...prod,
-  apps: [app],
-  allowedRegistries: [...prod.allowedRegistries, SYNTHETIC_REGISTRY],
-  teams: Object.fromEntries(owners.map((o) => [o, { email: `${o}@example.com` }])),
-};
+const { config, app, catalogue, releases } = syntheticEnvironment(loadEnvironment('prod'), 25);
 const plan = appResourcePlan([{ namespace: 'bench', catalogue }], config);
 const objects = configConnectorObjects(app, plan, config);
 const byKind = (kind: string) => objects.filter((o) => o.kind === kind);

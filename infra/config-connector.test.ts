@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { syntheticCatalogue, SYNTHETIC_REGISTRY } from '../bench/catalogue';
+import { syntheticEnvironment } from '../bench/catalogue';
 import { CONFIG_CONNECTOR_OPERATOR_CRDS } from '../charts/apiserver/crd-files';
 import { appResourcePlan } from '../charts/cloud-plan';
 import { CONFIG_CONNECTOR_FACTS, configConnectorObjects } from '../charts/config-connector';
@@ -15,15 +15,7 @@ import { definePlatform } from './platform';
 
 // GIVEN prod (Config Sync, two regions) hosting a 20-service generated catalogue whose services use
 // Pub/Sub, PostgreSQL, a bucket and a secret, as app `bench`
-const prod = loadEnvironment('prod');
-const { catalogue, releases } = syntheticCatalogue(20);
-const app = { name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${prod.domain}`, releases: 'bench.yaml' };
-const config = {
-  ...prod,
-  apps: [app],
-  allowedRegistries: [...prod.allowedRegistries, SYNTHETIC_REGISTRY],
-  teams: Object.fromEntries([...new Set(catalogue.services.map((s) => s.spec.owner))].map((o) => [o, { email: `${o}@example.com` }])),
-};
+const { config, app, catalogue, releases } = syntheticEnvironment(loadEnvironment('prod'), 20);
 
 let recording: Recording;
 beforeAll(async () => {

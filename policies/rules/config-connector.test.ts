@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { syntheticCatalogue, SYNTHETIC_REGISTRY } from '../../bench/catalogue';
+import { syntheticEnvironment } from '../../bench/catalogue';
 import { CONFIG_CONNECTOR_CRDS } from '../../charts/apiserver/crd-files';
 import { appResourcePlan } from '../../charts/cloud-plan';
 import { CLOUD_FILE, configConnectorObjects, IAM_API, SECRET_MANAGER_API } from '../../charts/config-connector';
@@ -20,15 +20,7 @@ import { configConnectorRules, DATA_KINDS } from './config-connector';
 import { gcpRules } from './gcp';
 import { managedServiceRules } from './managed-services';
 
-const prod = loadEnvironment('prod');
-const { catalogue, releases } = syntheticCatalogue(20);
-const app = { name: catalogue.name, catalogue: 'bench', namespace: 'bench', host: `bench.${prod.domain}`, releases: 'bench.yaml' };
-const config = {
-  ...prod,
-  apps: [app],
-  allowedRegistries: [...prod.allowedRegistries, SYNTHETIC_REGISTRY],
-  teams: Object.fromEntries([...new Set(catalogue.services.map((s) => s.spec.owner))].map((o) => [o, { email: `${o}@example.com` }])),
-};
+const { config, app, catalogue, releases } = syntheticEnvironment(loadEnvironment('prod'), 20);
 /** What the platform renders for the app in prod: every rule accepts it. */
 const rendered: readonly ManifestObject[] = configConnectorObjects(
   app,
