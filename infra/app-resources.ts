@@ -6,10 +6,11 @@
  * server CA), Pub/Sub topics and subscriptions with dead-letter topics, buckets and Secret Manager
  * secrets, each granted on the resource to the service's own Google service account.
  *
- * Under `platform:appDelivery: configsync` (docs/scaling.md) only what Config Connector cannot
- * hand to the pods stays here: the Cloud SQL instance, the Redis instances and their Secrets, and
- * the Pub/Sub service agent's grants; the rest is Config Connector objects in each app's bundle
- * (charts/config-connector.ts), so the stack does not grow with the services.
+ * Under `platform:appDelivery: configsync` (docs/scaling.md) only the Cloud SQL instance and
+ * what Config Connector cannot hand to the pods stay here (the Redis instances and their AUTH
+ * Secrets); the rest is Config Connector objects in each app's bundle (charts/config-connector.ts),
+ * so the stack does not grow with the services, and the Pub/Sub service agent's grants are the
+ * bootstrap stack's, project-wide (infra/config-connector-identity.ts).
  *
  * Preview stacks (`pr-<N>`) create none of this: they have no Google identity, and their
  * pods run without Google access (infra/platform.ts never builds this component for them).
