@@ -10,18 +10,13 @@
  * writes vendor/microservices-demo/<tag>/facts.json; services/boutique/boutique.test.ts asserts the
  * catalogue against it.
  */
-const { execFileSync } = require('node:child_process');
+const { git } = require('./lib/git-source');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseAllDocuments } = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..');
 const MANIFESTS = 'release/kubernetes-manifests.yaml';
-
-/** @param {string} gitDir @param {...string} args @returns {string} */
-function git(gitDir, ...args) {
-  return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
 
 /** @param {Record<string, unknown> | undefined} probe @returns {string | null} */
 function probeKind(probe) {

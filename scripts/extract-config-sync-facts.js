@@ -16,24 +16,12 @@
  *
  *   node scripts/extract-config-sync-facts.js <kpt-config-sync-git-dir> v1.22.0
  */
-const { execFileSync } = require('node:child_process');
+const { git, must } = require('./lib/git-source');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const GGCR = 'vendor/github.com/google/go-containerregistry/pkg/v1';
-
-/** @param {string} gitDir @param {...string} args @returns {string} */
-function git(gitDir, ...args) {
-  return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** @param {string} text @param {RegExp} re @param {string} what @returns {string} */
-function must(text, re, what) {
-  const m = re.exec(text);
-  if (m === null) throw new Error(`not found: ${what}`);
-  return m[1];
-}
 
 function main() {
   const [gitDir, tag] = process.argv.slice(2);

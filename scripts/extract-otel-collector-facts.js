@@ -20,18 +20,13 @@
  * writes vendor/opentelemetry-collector/<release tag>/facts.json; charts/observability/collector.test.ts
  * asserts the collector's image and config against it.
  */
-const { execFileSync } = require('node:child_process');
+const { git } = require('./lib/git-source');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parse } = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = 'distributions/otelcol-contrib';
-
-/** @param {string} gitDir @param {...string} args @returns {string} */
-function git(gitDir, ...args) {
-  return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
 
 /** @param {string} gitDir @param {string} tag */
 function commitOf(gitDir, tag) {

@@ -12,17 +12,12 @@
  *
  *   node scripts/extract-uses-facts.js <cloud-sql-proxy-git-dir> v2.25.3 <secrets-store-csi-driver-git-dir> v1.6.0
  */
-const { execFileSync } = require('node:child_process');
+const { git } = require('./lib/git-source');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parse } = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..');
-
-/** @param {string} gitDir @param {...string} args @returns {string} */
-function git(gitDir, ...args) {
-  return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
 
 /** @param {string} file @param {unknown} data */
 function write(file, data) {
