@@ -242,14 +242,12 @@ async function runNaive(services: number): Promise<WorkerResult> {
  */
 async function runPlan(mode: 'plan-pulumi' | 'plan-configsync', services: number): Promise<WorkerResult> {
   let t = performance.now();
-  const [{ syntheticEnvironment }, { loadEnvironment }, { recordResources, registered }, { offlineBootstrapOutputs }, { definePlatform }] =
-    await Promise.all([
-      import('./catalogue'),
-      import('../core/config'),
-      import('../infra/offline/engine'),
-      import('../infra/bootstrap-outputs'),
-      import('../infra/platform'),
-    ]);
+  const [{ syntheticEnvironment }, { loadEnvironment }, { recordPlatformStack, registered }, { definePlatform }] = await Promise.all([
+    import('./catalogue'),
+    import('../core/config'),
+    import('../infra/offline/engine'),
+    import('../infra/platform'),
+  ]);
   const loadSeconds = seconds(t);
 
   t = performance.now();
@@ -258,15 +256,8 @@ async function runPlan(mode: 'plan-pulumi' | 'plan-configsync', services: number
   const catalogueSeconds = seconds(t);
 
   t = performance.now();
-  const recording = recordResources({
-    stack: 'prod',
-    gcpProject: config.gcpProject,
-    stackOutputs: {
-      [config.bootstrapStackReference]: {
-        ...offlineBootstrapOutputs({ stack: 'prod', project: config.gcpProject, region: config.gcpRegion }),
-      },
-    },
-  });
+  const recording = recordPlatformStack(config);
+
   definePlatform({ config, apps: [{ app, catalogue, releases }] });
   await registered();
   const elapsed = seconds(t);

@@ -6,11 +6,10 @@
  * dev's files stand in for dev's `previewSettings` output, behind the mocked StackReference.
  */
 import { planBootstrap } from '../bootstrap/plan';
-import { offlineBootstrapOutputs } from '../infra/bootstrap-outputs';
 import { formatPlan } from '../infra/plan';
 import { loadEnvironment, previewSettings, readStackFiles, repoRoot, type EnvironmentConfig } from '../core/config';
 import { program, setProgramConfig, type ProgramOutputs } from '../infra/program';
-import { recordResources, registered, type Recording } from '../infra/offline/engine';
+import { recordPlatformStack, registered, type Recording } from '../infra/offline/engine';
 import { command } from './args';
 
 export interface PlanOptions {
@@ -39,17 +38,8 @@ export async function planStack(
   // Settings first, offline: bad ones fail here naming the file, before any mock is installed.
   const environment = loadEnvironment(stack, root);
   const files = readStackFiles(stack, root);
-  const recording = recordResources({
-    stack,
-    gcpProject: environment.gcpProject,
-    stackOutputs: {
-      ...devStackOutputs(environment, root),
-      // A platform stack reads its accounts and keys from its bootstrap stack.
-      [environment.bootstrapStackReference]: {
-        ...offlineBootstrapOutputs({ stack, project: environment.gcpProject, region: environment.gcpRegion }),
-      },
-    },
-  });
+  // A platform stack reads its accounts and keys from its bootstrap stack; a preview, dev's outputs too.
+  const recording = recordPlatformStack(environment, devStackOutputs(environment, root));
   setProgramConfig(files.values);
   const outputs = await program({ root, ...(options.catalogue !== undefined && { catalogue: options.catalogue }) });
   await registered();

@@ -7,10 +7,9 @@ import { appResourcePlan } from '../charts/cloud-plan';
 import { CONFIG_CONNECTOR_FACTS, configConnectorObjects } from '../charts/config-connector';
 import { validateObject } from '../charts/schema';
 import { loadEnvironment } from '../core/config';
-import { offlineBootstrapOutputs } from './bootstrap-outputs';
 import { configConnectorContext, configConnectorObject } from './config-connector';
 import { ConfigConnectorIdentity, configConnectorIdentityPlan } from './config-connector-identity';
-import { recordResources, registered, type Recording } from './offline/engine';
+import { recordPlatformStack, recordResources, registered, type Recording } from './offline/engine';
 import { definePlatform } from './platform';
 
 // GIVEN prod (Config Sync, two regions) hosting a 20-service generated catalogue whose services use
@@ -20,15 +19,8 @@ const { config, app, catalogue, releases } = syntheticEnvironment(loadEnvironmen
 let recording: Recording;
 beforeAll(async () => {
   // WHEN the whole program runs under mocks
-  recording = recordResources({
-    stack: 'prod',
-    gcpProject: config.gcpProject,
-    stackOutputs: {
-      [config.bootstrapStackReference]: {
-        ...offlineBootstrapOutputs({ stack: 'prod', project: config.gcpProject, region: config.gcpRegion }),
-      },
-    },
-  });
+  recording = recordPlatformStack(config);
+
   definePlatform({ config, apps: [{ app, catalogue, releases }] });
   await registered();
 });

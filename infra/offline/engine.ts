@@ -7,6 +7,8 @@
  * dependencies are in the register request, so the monitor is wrapped to keep them.
  */
 import * as pulumi from '@pulumi/pulumi';
+import type { EnvironmentConfig } from '../../core/config-schema';
+import { offlineBootstrapOutputs } from '../bootstrap-outputs';
 // The SDK's mock monitor and settings are internal modules without exports maps.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- typed boundary: an internal SDK module
 const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
@@ -217,6 +219,22 @@ export function recordResources(options: {
   };
   settings.setMockOptions(monitor, project, options.stack, false, organization);
   return recording;
+}
+
+/**
+ * The mocks of a platform stack's program: its bootstrap stack (`bootstrapStackReference`)
+ * answers with the offline placeholders of its outputs, plus any other stack's outputs given.
+ */
+export function recordPlatformStack(
+  environment: Pick<EnvironmentConfig, 'stack' | 'gcpProject' | 'gcpRegion' | 'bootstrapStackReference'>,
+  otherStacks: Record<string, Record<string, unknown>> = {},
+): Recording {
+  const { stack, gcpProject: project, gcpRegion: region } = environment;
+  return recordResources({
+    stack,
+    gcpProject: project,
+    stackOutputs: { ...otherStacks, [environment.bootstrapStackReference]: { ...offlineBootstrapOutputs({ stack, project, region }) } },
+  });
 }
 
 /**
